@@ -1,0 +1,334 @@
+/**
+ * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
+ * clarity first; it is the oracle every faster backend is tested against.
+ */
+import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
+import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
+import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
+import { binaryFns, unaryFns } from './math.js';
+
+interface CpuData {
+  values: TypedArray;
+}
+
+/**
+ * Calls `visit(outIndex, offsetA, offsetB, offsetC)` for every element of `shape`, where each
+ * offset walks its tensor with the given strides (0 on broadcast axes).
+ */
+function forEachStrided(shape: Shape, strides: readonly (readonly number[])[], visit: (i: number, offsets: Int32Array) => void): void {
+  const rank = shape.length;
+  const n = sizeOf(shape);
+  const counter = new Int32Array(rank);
+  const offsets = new Int32Array(strides.length);
+  for (let i = 0; i < n; i++) {
+    visit(i, offsets);
+    for (let axis = rank - 1; axis >= 0; axis--) {
+      counter[axis]!++;
+      for (let t = 0; t < strides.length; t++) offsets[t]! += strides[t]![axis]!;
+      if (counter[axis]! < shape[axis]!) break;
+      for (let t = 0; t < strides.length; t++) offsets[t]! -= strides[t]![axis]! * shape[axis]!;
+      counter[axis] = 0;
+    }
+  }
+}
+
+/** The reference backend. */
+export class CpuBackend implements Backend {
+  readonly name = 'cpu';
+
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId {
+    const copy = allocArray(dtype, sizeOf(shape));
+    copy.set(values);
+    return { values: copy } satisfies CpuData;
+  }
+
+  read(dataId: DataId): TypedArray {
+    return (dataId as CpuData).values.slice();
+  }
+
+  disposeData(dataId: DataId): void {
+    // Drop the reference so the garbage collector can free the array even if the handle lives on.
+    (dataId as CpuData).values = allocArray('float32', 0);
+  }
+
+  private values(x: TensorInfo): TypedArray {
+    return (x.dataId as CpuData).values;
+  }
+
+  private output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+    return { dataId: { values } satisfies CpuData, shape, dtype };
+  }
+
+  unary(x: TensorInfo, op: UnaryOp): TensorInfo {
+    const xs = this.values(x);
+    const out = allocArray(x.dtype, xs.length);
+    const fn = unaryFns[op];
+    for (let i = 0; i < xs.length; i++) out[i] = fn(xs[i]!);
+    return this.output(out, x.shape, x.dtype);
+  }
+
+  binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo {
+    const av = this.values(a);
+    const bv = this.values(b);
+    const out = allocArray(outDtype, sizeOf(outShape));
+    const fn = binaryFns[op];
+    if (av.length === out.length && bv.length === out.length) {
+      for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, bv[i]!);
+    } else if (bv.length === 1) {
+      const s = bv[0]!;
+      for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, s);
+    } else if (av.length === 1) {
+      const s = av[0]!;
+      for (let i = 0; i < out.length; i++) out[i] = fn(s, bv[i]!);
+    } else {
+      const strides = [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)];
+      forEachStrided(outShape, strides, (i, o) => {
+        out[i] = fn(av[o[0]!]!, bv[o[1]!]!);
+      });
+    }
+    return this.output(out, outShape, outDtype);
+  }
+
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): TensorInfo {
+    const cv = this.values(cond);
+    const av = this.values(a);
+    const bv = this.values(b);
+    const out = allocArray(a.dtype, sizeOf(outShape));
+    const strides = [cond, a, b].map((t) => broadcastStrides(t.shape, outShape));
+    forEachStrided(outShape, strides, (i, o) => {
+      out[i] = cv[o[0]!] ? av[o[1]!]! : bv[o[2]!]!;
+    });
+    return this.output(out, outShape, a.dtype);
+  }
+
+  /** Offsets, relative to an element's base, of the elements that one reduction combines. */
+  private reductionPlan(shape: Shape, axes: readonly number[]): { outShape: number[]; outStrides: number[]; inner: Int32Array } {
+    const strides = stridesOf(shape);
+    const kept = shape.map((_, i) => i).filter((i) => !axes.includes(i));
+    const outShape = kept.map((i) => shape[i]!);
+    const reducedShape = axes.map((i) => shape[i]!);
+    const inner = new Int32Array(sizeOf(reducedShape));
+    forEachStrided(reducedShape, [axes.map((i) => strides[i]!)], (i, o) => {
+      inner[i] = o[0]!;
+    });
+    return { outShape, outStrides: kept.map((i) => strides[i]!), inner };
+  }
+
+  reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo {
+    const xs = this.values(x);
+    const { outShape, outStrides, inner } = this.reductionPlan(x.shape, axes);
+    const out = allocArray(x.dtype, sizeOf(outShape));
+    forEachStrided(outShape, [outStrides], (i, o) => {
+      const base = o[0]!;
+      let acc: number;
+      switch (op) {
+        case 'sum':
+          acc = 0;
+          for (let j = 0; j < inner.length; j++) acc += xs[base + inner[j]!]!;
+          break;
+        case 'prod':
+          acc = 1;
+          for (let j = 0; j < inner.length; j++) acc *= xs[base + inner[j]!]!;
+          break;
+        case 'max':
+          acc = -Infinity;
+          for (let j = 0; j < inner.length; j++) {
+            const v = xs[base + inner[j]!]!;
+            if (v > acc || Number.isNaN(v)) acc = v;
+            if (Number.isNaN(acc)) break;
+          }
+          break;
+        case 'min':
+          acc = Infinity;
+          for (let j = 0; j < inner.length; j++) {
+            const v = xs[base + inner[j]!]!;
+            if (v < acc || Number.isNaN(v)) acc = v;
+            if (Number.isNaN(acc)) break;
+          }
+          break;
+      }
+      out[i] = acc;
+    });
+    return this.output(out, outShape, x.dtype);
+  }
+
+  argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo {
+    const xs = this.values(x);
+    const { outShape, outStrides, inner } = this.reductionPlan(x.shape, [axis]);
+    const out = allocArray('int32', sizeOf(outShape));
+    const better = op === 'argmax' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
+    forEachStrided(outShape, [outStrides], (i, o) => {
+      const base = o[0]!;
+      let bestIndex = 0;
+      let best = xs[base]!;
+      for (let j = 1; j < inner.length; j++) {
+        const v = xs[base + inner[j]!]!;
+        if (better(v, best)) {
+          best = v;
+          bestIndex = j;
+        }
+      }
+      out[i] = bestIndex;
+    });
+    return this.output(out, outShape, 'int32');
+  }
+
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape): TensorInfo {
+    const av = this.values(a);
+    const bv = this.values(b);
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    const outDtype = a.dtype;
+    const out = allocArray(outDtype, sizeOf(batchShape) * m * n);
+    // Element (i, p) of A and (p, j) of B, whichever way each is stored.
+    const aRow = transposeA ? 1 : k;
+    const aCol = transposeA ? m : 1;
+    const bRow = transposeB ? 1 : n;
+    const bCol = transposeB ? k : 1;
+    const batchOffsets = [
+      broadcastStrides(a.shape.slice(0, -2), batchShape).map((s) => s * m * k),
+      broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * k * n),
+    ];
+    const row = new Float64Array(n);
+    forEachStrided(batchShape, batchOffsets, (batch, o) => {
+      const aBase = o[0]!;
+      const bBase = o[1]!;
+      const cBase = batch * m * n;
+      for (let i = 0; i < m; i++) {
+        row.fill(0);
+        for (let p = 0; p < k; p++) {
+          const aip = av[aBase + i * aRow + p * aCol]!;
+          if (aip === 0) continue;
+          const bp = bBase + p * bRow;
+          for (let j = 0; j < n; j++) row[j]! += aip * bv[bp + j * bCol]!;
+        }
+        for (let j = 0; j < n; j++) out[cBase + i * n + j] = row[j]!;
+      }
+    });
+    return this.output(out, [...batchShape, m, n], outDtype);
+  }
+
+  transpose(x: TensorInfo, perm: readonly number[]): TensorInfo {
+    const xs = this.values(x);
+    const inStrides = stridesOf(x.shape);
+    const outShape = perm.map((p) => x.shape[p]!);
+    const out = allocArray(x.dtype, xs.length);
+    forEachStrided(outShape, [perm.map((p) => inStrides[p]!)], (i, o) => {
+      out[i] = xs[o[0]!]!;
+    });
+    return this.output(out, outShape, x.dtype);
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+    const xs = this.values(x);
+    const strides = stridesOf(x.shape);
+    const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
+    const out = allocArray(x.dtype, sizeOf(size));
+    forEachStrided(size, [strides], (i, o) => {
+      out[i] = xs[start + o[0]!]!;
+    });
+    return this.output(out, size, x.dtype);
+  }
+
+  concat(xs: readonly TensorInfo[], axis: number): TensorInfo {
+    const first = xs[0]!;
+    const outShape = [...first.shape];
+    outShape[axis] = xs.reduce((acc, t) => acc + t.shape[axis]!, 0);
+    const out = allocArray(first.dtype, sizeOf(outShape));
+    const outer = sizeOf(outShape.slice(0, axis));
+    const outRow = sizeOf(outShape.slice(axis));
+    let colOffset = 0;
+    for (const t of xs) {
+      const tv = this.values(t);
+      const row = sizeOf(t.shape.slice(axis));
+      for (let o = 0; o < outer; o++) out.set(tv.subarray(o * row, (o + 1) * row), o * outRow + colOffset);
+      colOffset += row;
+    }
+    return this.output(out, outShape, first.dtype);
+  }
+
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): TensorInfo {
+    const xs = this.values(x);
+    const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
+    const outStrides = stridesOf(outShape);
+    const out = allocArray(x.dtype, sizeOf(outShape));
+    out.fill(value);
+    const start = paddings.reduce((acc, p, i) => acc + p[0] * outStrides[i]!, 0);
+    forEachStrided(x.shape, [outStrides], (i, o) => {
+      out[start + o[0]!] = xs[i]!;
+    });
+    return this.output(out, outShape, x.dtype);
+  }
+
+  /** Visits every (output element, source element) pair of a gather along `axis`. */
+  private gatherPairs(xShape: Shape, indices: TypedArray, axis: number, visit: (outIndex: number, xIndex: number) => void): void {
+    const outer = sizeOf(xShape.slice(0, axis));
+    const dim = xShape[axis]!;
+    const inner = sizeOf(xShape.slice(axis + 1));
+    let outIndex = 0;
+    for (let o = 0; o < outer; o++) {
+      for (let k = 0; k < indices.length; k++) {
+        const base = (o * dim + indices[k]!) * inner;
+        for (let i = 0; i < inner; i++) visit(outIndex++, base + i);
+      }
+    }
+  }
+
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
+    const xs = this.values(x);
+    const idx = this.values(indices);
+    const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
+    const out = allocArray(x.dtype, sizeOf(outShape));
+    this.gatherPairs(x.shape, idx, axis, (o, s) => {
+      out[o] = xs[s]!;
+    });
+    return this.output(out, outShape, x.dtype);
+  }
+
+  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo {
+    const us = this.values(updates);
+    const out = allocArray(updates.dtype, sizeOf(shape));
+    this.gatherPairs(shape, this.values(indices), axis, (u, o) => {
+      out[o]! += us[u]!;
+    });
+    return this.output(out, shape, updates.dtype);
+  }
+
+  tile(x: TensorInfo, reps: readonly number[]): TensorInfo {
+    const xs = this.values(x);
+    const outShape = x.shape.map((d, i) => d * reps[i]!);
+    const inStrides = stridesOf(x.shape);
+    const out = allocArray(x.dtype, sizeOf(outShape));
+    // Index the output as [rep0, d0, rep1, d1, ...]: the rep axes have stride 0 into the input.
+    const splitShape = x.shape.flatMap((d, i) => [reps[i]!, d]);
+    const splitStrides = inStrides.flatMap((s) => [0, s]);
+    const outStrides = stridesOf(outShape);
+    const splitOut = x.shape.flatMap((d, i) => [d * outStrides[i]!, outStrides[i]!]);
+    forEachStrided(splitShape, [splitStrides, splitOut], (_, o) => {
+      out[o[1]!] = xs[o[0]!]!;
+    });
+    return this.output(out, outShape, x.dtype);
+  }
+
+  cast(x: TensorInfo, dtype: DType): TensorInfo {
+    const xs = this.values(x);
+    const out = allocArray(dtype, xs.length);
+    if (dtype === 'bool') for (let i = 0; i < xs.length; i++) out[i] = xs[i] !== 0 ? 1 : 0;
+    else out.set(xs);
+    return this.output(out, x.shape, dtype);
+  }
+
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
+    const idx = this.values(indices);
+    const out = allocArray('float32', idx.length * depth);
+    out.fill(offValue);
+    for (let i = 0; i < idx.length; i++) {
+      const j = idx[i]!;
+      if (j >= 0 && j < depth) out[i * depth + j] = onValue;
+    }
+    return this.output(out, [...indices.shape, depth], 'float32');
+  }
+}

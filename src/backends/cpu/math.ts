@@ -1,0 +1,84 @@
+/** Scalar functions the reference kernels apply elementwise, and `erf`, which JavaScript lacks. */
+import type { BinaryOp, UnaryOp } from '../../core/backend.js';
+
+/**
+ * The error function to double precision: its Taylor series near 0 and a continued fraction for
+ * erfc in the tails (where the series would lose digits to cancellation).
+ */
+export function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (ax < 2.5) {
+    // erf(x) = 2/sqrt(pi) * sum_n (-1)^n x^(2n+1) / (n! (2n+1))
+    let term = x;
+    let sum = x;
+    const x2 = x * x;
+    for (let n = 1; n < 100; n++) {
+      term *= -x2 / n;
+      const add = term / (2 * n + 1);
+      sum += add;
+      if (Math.abs(add) < 1e-17 * Math.abs(sum)) break;
+    }
+    return (2 / Math.sqrt(Math.PI)) * sum;
+  }
+  if (ax > 6) return Math.sign(x);
+  // erfc(x) = exp(-x^2)/sqrt(pi) / (x + (1/2)/(x + 1/(x + (3/2)/(x + 2/(x + ...))))), evaluated bottom-up.
+  let f = ax;
+  for (let k = 60; k >= 1; k--) f = ax + k / 2 / f;
+  const erfc = Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  return Math.sign(x) * (1 - erfc);
+}
+
+function sigmoid(x: number): number {
+  // NOTE: exp(-x) overflows for very negative x; this form never divides inf by inf.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+/** The scalar function behind each unary op. */
+export const unaryFns: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  sign: Math.sign,
+  sqrt: Math.sqrt,
+  square: (x) => x * x,
+  reciprocal: (x) => 1 / x,
+  exp: Math.exp,
+  expm1: Math.expm1,
+  log: Math.log,
+  log1p: Math.log1p,
+  relu: (x) => (x > 0 ? x : 0),
+  sigmoid,
+  tanh: Math.tanh,
+  erf,
+  sin: Math.sin,
+  cos: Math.cos,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  // Round half to even, as NumPy and TensorFlow do.
+  round: (x) => {
+    const r = Math.round(x);
+    return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
+  },
+};
+
+/** The scalar function behind each binary op (comparisons return 1 or 0). */
+export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  maximum: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
+  mod: (a, b) => a - Math.floor(a / b) * b,
+  floorDiv: (a, b) => Math.floor(a / b),
+  equal: (a, b) => +(a === b),
+  notEqual: (a, b) => +(a !== b),
+  greater: (a, b) => +(a > b),
+  greaterEqual: (a, b) => +(a >= b),
+  less: (a, b) => +(a < b),
+  lessEqual: (a, b) => +(a <= b),
+  logicalAnd: (a, b) => +(a !== 0 && b !== 0),
+  logicalOr: (a, b) => +(a !== 0 || b !== 0),
+};

@@ -1,0 +1,90 @@
+/**
+ * The backend interface: storage plus one kernel per primitive. Ops call kernels only through
+ * this interface, so a faster backend (WebAssembly, WebGPU) drops in without touching anything above.
+ */
+import type { DType, TypedArray } from './dtype.js';
+import type { Shape } from './shape.js';
+
+/**
+ * An opaque handle to a block of storage owned by a backend. Only the backend that made it
+ * knows where the bytes live (a JS array, WebAssembly memory, a GPU buffer).
+ */
+export type DataId = object;
+
+/** What a kernel sees of a tensor: its storage handle, shape and dtype. */
+export interface TensorInfo {
+  readonly dataId: DataId;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/** Elementwise functions of one tensor. */
+export type UnaryOp =
+  | 'neg' | 'abs' | 'sign' | 'sqrt' | 'square' | 'reciprocal'
+  | 'exp' | 'expm1' | 'log' | 'log1p'
+  | 'relu' | 'sigmoid' | 'tanh' | 'erf'
+  | 'sin' | 'cos' | 'floor' | 'ceil' | 'round';
+
+/** Elementwise arithmetic on two broadcast tensors. */
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'floorDiv';
+
+/** Elementwise comparisons; their result is `bool`. */
+export type CompareOp = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'logicalAnd' | 'logicalOr';
+
+/** Any elementwise function of two tensors. */
+export type BinaryOp = ArithmeticOp | CompareOp;
+
+/** Reductions over axes. */
+export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
+
+/**
+ * One kernel per primitive. Kernels receive tensors of valid, already checked shapes and dtypes
+ * (ops validate and produce the errors users see); they allocate and return their output.
+ */
+export interface Kernels {
+  /** `out[i] = op(x[i])`, in `x`'s dtype. */
+  unary(x: TensorInfo, op: UnaryOp): TensorInfo;
+  /** `out = op(a, b)` with NumPy broadcasting to `outShape`; `a` and `b` share a dtype; the result has `outDtype`. */
+  binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo;
+  /** `out = cond ? a : b` with broadcasting of all three to `outShape`. */
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): TensorInfo;
+  /** Reduces over `axes` (sorted, distinct); the result drops those axes. Empty axes give -Infinity/Infinity for max/min, 0 for sum, 1 for prod. */
+  reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo;
+  /** Index (int32) of the first maximum or minimum along `axis`; the result drops that axis. */
+  argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo;
+  /**
+   * Batched matrix product of `a` [...batchA, m, k] (or [..., k, m] when `transposeA`) and `b` [...batchB, k, n]
+   * (or [..., n, k] when `transposeB`), batch axes broadcast to `batchShape`; the result is [...batchShape, m, n].
+   */
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape): TensorInfo;
+  /** Permutes axes: output axis i is input axis `perm[i]`. */
+  transpose(x: TensorInfo, perm: readonly number[]): TensorInfo;
+  /** The box `begin` .. `begin + size` of `x`. */
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo;
+  /** Joins tensors of one dtype along `axis` (all other dimensions equal). */
+  concat(xs: readonly TensorInfo[], axis: number): TensorInfo;
+  /** Pads each axis by `[before, after]` elements of `value`. */
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): TensorInfo;
+  /** Takes `x`'s slices along `axis` at the (valid, int32) `indices`; result shape is x.shape with that axis replaced by indices.shape. */
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo;
+  /** The adjoint of `gather`: scatters `updates` back into zeros of `shape`, adding where indices repeat. */
+  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo;
+  /** Repeats `x` `reps[i]` times along each axis i. */
+  tile(x: TensorInfo, reps: readonly number[]): TensorInfo;
+  /** Converts to `dtype` (floats truncate toward zero into int32; nonzero becomes true in bool). */
+  cast(x: TensorInfo, dtype: DType): TensorInfo;
+  /** `out[..., j] = indices[...] === j ? onValue : offValue` (float32); indices out of range give an all-off row. */
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
+}
+
+/** A backend: a named storage manager with a complete kernel table. */
+export interface Backend extends Kernels {
+  /** The name passed to `setBackend`. */
+  readonly name: string;
+  /** Stores a copy of `values` (whose length is the product of `shape`) and returns its handle. */
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId;
+  /** Returns the values behind `dataId` as a fresh array the caller may keep and change. */
+  read(dataId: DataId): TypedArray;
+  /** Releases the storage behind `dataId`. Called exactly once per handle, when no tensor uses it. */
+  disposeData(dataId: DataId): void;
+}

@@ -1,0 +1,71 @@
+/** Data types, their storage arrays and the promotion rule used when two dtypes meet. */
+import { DTypeError } from './errors.js';
+
+/**
+ * The element types a tensor can hold. `float64` exists for exact gradient checks on the
+ * reference backend; models compute in `float32`. `bool` holds the results of comparisons.
+ */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** The typed array that stores each dtype. */
+export interface DTypeArrays {
+  float32: Float32Array;
+  float64: Float64Array;
+  int32: Int32Array;
+  bool: Uint8Array;
+}
+
+/** Any typed array a tensor can be stored in. */
+export type TypedArray = DTypeArrays[DType];
+
+const arrayCtors = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
+/** Allocates a zero-filled storage array of `size` elements for `dtype`. */
+export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
+  return new arrayCtors[dtype](size) as DTypeArrays[D];
+}
+
+/** Bytes per element. */
+export function bytesPerElement(dtype: DType): number {
+  return arrayCtors[dtype].BYTES_PER_ELEMENT;
+}
+
+/** True for the dtypes gradients flow through. */
+export function isFloat(dtype: DType): boolean {
+  return dtype === 'float32' || dtype === 'float64';
+}
+
+const rank: Record<DType, number> = { bool: 0, int32: 1, float32: 2, float64: 3 };
+
+/** The dtype two operands are computed in: the wider of the two (bool < int32 < float32 < float64), as NumPy does. */
+export function promoteTypes(a: DType, b: DType): DType {
+  return rank[a] >= rank[b] ? a : b;
+}
+
+/**
+ * The dtype a typed array is read as when none is given: float arrays keep their width, integer
+ * arrays (Uint8Array pixels included) become int32. A Uint8Array is `bool` only when asked for.
+ */
+export function dtypeOfArray(values: ArrayBufferView): DType | undefined {
+  if (values instanceof Float32Array) return 'float32';
+  if (values instanceof Float64Array) return 'float64';
+  if (
+    values instanceof Int32Array || values instanceof Uint8Array || values instanceof Uint8ClampedArray ||
+    values instanceof Int8Array || values instanceof Int16Array || values instanceof Uint16Array
+  ) {
+    return 'int32';
+  }
+  return undefined;
+}
+
+/** Throws a DTypeError unless `dtype` is one Strata knows. */
+export function assertDType(op: string, dtype: string): asserts dtype is DType {
+  if (!(dtype in arrayCtors)) {
+    throw new DTypeError(`${op}: unknown dtype '${dtype}'; expected one of ${Object.keys(arrayCtors).join(', ')}.`);
+  }
+}

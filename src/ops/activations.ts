@@ -1,0 +1,105 @@
+/**
+ * Activation functions composed from primitives, so their gradients come for free
+ * (relu, sigmoid and tanh are primitives and live in unary.ts).
+ */
+import { isFloat } from '../core/dtype.js';
+import type { Tensor } from '../core/tensor.js';
+import { add, div, maximum, minimum, mul, neg, sub } from './arithmetic.js';
+import { greater, where } from './compare.js';
+import { cast, toTensor } from './convert.js';
+import { stableShift } from './reduction.js';
+import { sum } from './sum-broadcast.js';
+import { abs, erf, exp, expm1, log, log1p, relu, sigmoid, tanh } from './unary.js';
+
+function float(op: string, x: Tensor): Tensor {
+  const t = toTensor(op, 'x', x);
+  return isFloat(t.dtype) ? t : cast(t, 'float32');
+}
+
+/**
+ * Softmax along `axis` (the last by default): exp(x) / sum(exp(x)), stable for large logits.
+ *
+ * @example
+ * softmax(tensor([1000, 1000])).arraySync(); // [0.5, 0.5]
+ */
+export function softmax(x: Tensor, axis = -1): Tensor {
+  return exp(logSoftmax(x, axis));
+}
+
+/** Log of softmax along `axis`: x - logSumExp(x), stable for large logits. */
+export function logSoftmax(x: Tensor, axis = -1): Tensor {
+  const t = float('logSoftmax', x);
+  // NOTE: subtracting the maximum before the log-sum keeps full precision when logits are large
+  // (1000 - 1000.693 in float32 loses 4 digits). The shift needs no gradient: it cancels out.
+  const shifted = sub(t, stableShift(t, axis));
+  return sub(shifted, log(sum(exp(shifted), axis, true)));
+}
+
+/** `x` where x > 0, `alpha * x` elsewhere (Keras's default alpha is 0.2 in Keras 3 and TensorFlow.js). */
+export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
+  const t = float('leakyRelu', x);
+  return where(greater(t, 0), t, mul(t, alpha));
+}
+
+/** `x` where x > 0, `alpha * (e^x - 1)` elsewhere. */
+export function elu(x: Tensor, alpha = 1): Tensor {
+  const t = float('elu', x);
+  // NOTE: expm1 sees min(x, 0) so that the unused branch cannot overflow to Infinity (0 * Infinity = NaN in the gradient).
+  return where(greater(t, 0), t, mul(expm1(minimum(t, 0)), alpha));
+}
+
+const SELU_ALPHA = 1.6732632423543772;
+const SELU_SCALE = 1.0507009873554805;
+
+/** Scaled ELU with the self-normalising constants (alpha ≈ 1.6733, scale ≈ 1.0507). */
+export function selu(x: Tensor): Tensor {
+  return mul(elu(x, SELU_ALPHA), SELU_SCALE);
+}
+
+/**
+ * Gaussian error linear unit. Exact form x·Φ(x) = x/2·(1 + erf(x/√2)) by default (Keras's default);
+ * `approximate` uses the tanh form.
+ */
+export function gelu(x: Tensor, approximate = false): Tensor {
+  const t = float('gelu', x);
+  if (approximate) {
+    const inner = mul(add(t, mul(mul(mul(t, t), t), 0.044715)), Math.sqrt(2 / Math.PI));
+    return mul(mul(t, 0.5), add(tanh(inner), 1));
+  }
+  return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
+}
+
+/** log(1 + e^x), written as max(x, 0) + log1p(e^-|x|) so it never overflows. */
+export function softplus(x: Tensor): Tensor {
+  const t = float('softplus', x);
+  return add(relu(t), log1p(exp(neg(abs(t)))));
+}
+
+/** x / (1 + |x|). */
+export function softsign(x: Tensor): Tensor {
+  const t = float('softsign', x);
+  return div(t, add(abs(t), 1));
+}
+
+/** x · sigmoid(x), also called SiLU. */
+export function swish(x: Tensor): Tensor {
+  const t = float('swish', x);
+  return mul(t, sigmoid(t));
+}
+
+/** min(max(x, 0), 6). */
+export function relu6(x: Tensor): Tensor {
+  return minimum(relu(x), 6);
+}
+
+/** The piecewise-linear sigmoid of Keras 3: clip(x/6 + 0.5, 0, 1). */
+export function hardSigmoid(x: Tensor): Tensor {
+  const t = float('hardSigmoid', x);
+  return minimum(maximum(add(div(t, 6), 0.5), 0), 1);
+}
+
+/** x · tanh(softplus(x)). */
+export function mish(x: Tensor): Tensor {
+  const t = float('mish', x);
+  return mul(t, tanh(softplus(t)));
+}

@@ -1,0 +1,110 @@
+/** Elementwise arithmetic of two tensors with NumPy broadcasting, each with its gradient. */
+import type { ArithmeticOp } from '../core/backend.js';
+import { ENGINE, type GradientSpec } from '../core/engine.js';
+import { ValueError } from '../core/errors.js';
+import { broadcastShapes } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { cast, toTensorPair, type TensorLike } from './convert.js';
+import { greater, greaterEqual, less, lessEqual, where } from './compare.js';
+import { reduceTo } from './sum-broadcast.js';
+
+/**
+ * Runs a broadcasting binary primitive. `grads` receives dy and the (promoted) operands and
+ * returns the gradients at the broadcast shape; they are summed back to each operand's shape.
+ */
+function binary(op: ArithmeticOp, a: TensorLike, b: TensorLike, grads?: (dy: Tensor, x: Tensor, y: Tensor) => [Tensor | null, Tensor | null]): Tensor {
+  const [x, y] = toTensorPair(op, a, b);
+  const shape = broadcastShapes(op, x.shape, y.shape);
+  const gradient: GradientSpec | undefined = grads && {
+    saved: [x, y],
+    backward: (dy, [sx, sy]) => {
+      const [gx, gy] = grads(dy, sx!, sy!);
+      return [gx && reduceTo(gx, x.shape), gy && reduceTo(gy, y.shape)];
+    },
+  };
+  return ENGINE.runOp(op, [x, y], (k) => k.binary(x, y, op, shape, x.dtype), gradient);
+}
+
+/**
+ * `a + b` elementwise, broadcasting.
+ *
+ * @example
+ * add(tensor([[1], [2]]), tensor([10, 20])).arraySync(); // [[11, 21], [12, 22]]
+ */
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  return binary('add', a, b, (dy) => [dy, dy]);
+}
+
+/** `a - b` elementwise, broadcasting. */
+export function sub(a: TensorLike, b: TensorLike): Tensor {
+  return binary('sub', a, b, (dy) => [dy, neg(dy)]);
+}
+
+/** `a * b` elementwise, broadcasting. */
+export function mul(a: TensorLike, b: TensorLike): Tensor {
+  return binary('mul', a, b, (dy, x, y) => [mul(dy, y), mul(dy, x)]);
+}
+
+/** `a / b` elementwise, broadcasting. Integer operands give a float32 result (true division, as in NumPy). */
+export function div(a: TensorLike, b: TensorLike): Tensor {
+  const [x, y] = toTensorPair('div', a, b);
+  const [fx, fy] = x.dtype === 'int32' || x.dtype === 'bool' ? [cast(x, 'float32'), cast(y, 'float32')] : [x, y];
+  // d(x/y)/dx = 1/y ; d(x/y)/dy = -x/y^2
+  return binary('div', fx, fy, (dy, u, v) => [div(dy, v), neg(div(mul(dy, u), mul(v, v)))]);
+}
+
+/**
+ * `a ** b` elementwise, broadcasting.
+ *
+ * @example
+ * pow(tensor([1, 2, 3]), 2).arraySync(); // [1, 4, 9]
+ */
+export function pow(a: TensorLike, b: TensorLike): Tensor {
+  // d(x^y)/dx = y x^(y-1) ; d(x^y)/dy = x^y log(x), taken as 0 where x <= 0 (log undefined there).
+  return binary('pow', a, b, (dy, x, y) => {
+    const gx = mul(dy, mul(y, pow(x, sub(y, 1))));
+    const logX = where(greater(x, 0), logOf(x), 0);
+    return [gx, mul(dy, mul(pow(x, y), logX))];
+  });
+}
+
+/** Elementwise larger of `a` and `b`; the gradient goes to `a` where a >= b, else to `b`. */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return binary('maximum', a, b, (dy, x, y) => [where(greaterEqual(x, y), dy, 0), where(less(x, y), dy, 0)]);
+}
+
+/** Elementwise smaller of `a` and `b`; the gradient goes to `a` where a <= b, else to `b`. */
+export function minimum(a: TensorLike, b: TensorLike): Tensor {
+  return binary('minimum', a, b, (dy, x, y) => [where(lessEqual(x, y), dy, 0), where(greater(x, y), dy, 0)]);
+}
+
+/** Remainder of floor division, with the sign of `b` (Python's `%`). */
+export function mod(a: TensorLike, b: TensorLike): Tensor {
+  // a mod b = a - floor(a/b) b, so d/da = 1 and d/db = -floor(a/b).
+  return binary('mod', a, b, (dy, x, y) => [dy, neg(mul(dy, floorDiv(x, y)))]);
+}
+
+/** Floor of `a / b` (Python's `//`); it has no gradient. */
+export function floorDiv(a: TensorLike, b: TensorLike): Tensor {
+  return binary('floorDiv', a, b);
+}
+
+/** `-x`. */
+export function neg(x: Tensor): Tensor {
+  return ENGINE.runOp('neg', [x], (k) => k.unary(x, 'neg'), { backward: (dy) => [neg(dy)] });
+}
+
+function logOf(x: Tensor): Tensor {
+  return ENGINE.runOp('log', [x], (k) => k.unary(x, 'log'));
+}
+
+/**
+ * Limits values to [min, max]; the gradient is 1 inside the range and 0 outside.
+ *
+ * @example
+ * clip(tensor([-2, 0.5, 3]), 0, 1).arraySync(); // [0, 0.5, 1]
+ */
+export function clip(x: Tensor, min: number, max: number): Tensor {
+  if (!(min <= max)) throw new ValueError(`clip: min (${min}) must not be greater than max (${max}).`);
+  return minimum(maximum(x, min), max);
+}

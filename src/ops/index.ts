@@ -1,0 +1,12 @@
+/** Every op, re-exported from the file of its family. */
+export * from './activations.js';
+export * from './arithmetic.js';
+export * from './compare.js';
+export { cast, type TensorLike } from './convert.js';
+export * from './creation.js';
+export * from './linalg.js';
+export * from './reduction.js';
+export * from './shape.js';
+export * from './slicing.js';
+export * from './sum-broadcast.js';
+export * from './unary.js';

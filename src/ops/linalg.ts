@@ -1,0 +1,55 @@
+/** Matrix multiplication, batched over leading axes, with optional transposition of either operand. */
+import { ENGINE } from '../core/engine.js';
+import { promoteTypes } from '../core/dtype.js';
+import { ShapeError, fmtShape } from '../core/errors.js';
+import { broadcastShapes, sizeOf } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { cast, toTensor } from './convert.js';
+import { reduceTo } from './sum-broadcast.js';
+
+function innerDimensionError(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): ShapeError {
+  const ka = a.shape[transposeA ? a.rank - 2 : a.rank - 1]!;
+  const kb = b.shape[transposeB ? b.rank - 1 : b.rank - 2]!;
+  const aWhich = transposeA ? "a's second-to-last dimension (transposeA)" : "a's last dimension";
+  const bWhich = b.rank === 2
+    ? (transposeB ? "b's second (transposeB)" : "b's first")
+    : (transposeB ? "b's last (transposeB)" : "b's second-to-last");
+  const flattenHint = a.rank > 2 && sizeOf(a.shape.slice(1)) === kb ? ' Did you forget to flatten the input?' : '';
+  return new ShapeError(
+    `matMul: inner dimensions differ: a is ${fmtShape(a.shape)} and b is ${fmtShape(b.shape)}; ${aWhich} (${ka}) must equal ${bWhich} (${kb}).${flattenHint}`,
+  );
+}
+
+/**
+ * Matrix product of the last two axes of `a` and `b`; leading (batch) axes broadcast.
+ * `a` is [..., m, k] ([..., k, m] with `transposeA`), `b` is [..., k, n] ([..., n, k] with `transposeB`);
+ * the result is [...batch, m, n].
+ *
+ * @example
+ * matMul(x, w);                 // [batch, in] x [in, out] -> [batch, out]
+ * matMul(q, k, false, true);    // q · kᵀ without materialising the transpose
+ */
+export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = false): Tensor {
+  let x = toTensor('matMul', 'a', a);
+  let y = toTensor('matMul', 'b', b);
+  if (x.rank < 2 || y.rank < 2) {
+    throw new ShapeError(`matMul: both operands need at least 2 dimensions, but a is ${fmtShape(x.shape)} and b is ${fmtShape(y.shape)}. Use reshape() or expandDims() to make a vector a matrix.`);
+  }
+  const k1 = x.shape[transposeA ? x.rank - 2 : x.rank - 1]!;
+  const k2 = y.shape[transposeB ? y.rank - 1 : y.rank - 2]!;
+  if (k1 !== k2) throw innerDimensionError(x, y, transposeA, transposeB);
+  const batchShape = broadcastShapes('matMul', x.shape.slice(0, -2), y.shape.slice(0, -2));
+  const dtype = promoteTypes(x.dtype, y.dtype);
+  x = cast(x, dtype);
+  y = cast(y, dtype);
+  const [u, v] = [x, y];
+  return ENGINE.runOp('matMul', [u, v], (k) => k.matMul(u, v, transposeA, transposeB, batchShape), {
+    saved: [u, v],
+    backward: (dy, [sa, sb]) => {
+      // C = op(A) op(B): d op(A) = dC op(B)ᵀ and d op(B) = op(A)ᵀ dC, transposed back where A or B was.
+      const da = transposeA ? matMul(sb!, dy, transposeB, true) : matMul(dy, sb!, false, !transposeB);
+      const db = transposeB ? matMul(dy, sa!, true, transposeA) : matMul(sa!, dy, !transposeA, false);
+      return [reduceTo(da, sa!.shape), reduceTo(db, sb!.shape)];
+    },
+  });
+}

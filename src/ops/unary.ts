@@ -1,0 +1,59 @@
+/** Elementwise math functions of one tensor, each with its derivative. Integer inputs of real-valued functions are computed in float32. */
+import type { UnaryOp } from '../core/backend.js';
+import { isFloat } from '../core/dtype.js';
+import { ENGINE } from '../core/engine.js';
+import type { Tensor } from '../core/tensor.js';
+import { add, div, mul, neg } from './arithmetic.js';
+import { greater } from './compare.js';
+import { cast, toTensor } from './convert.js';
+
+/** Runs a unary primitive; `derivative(x, y)` is dy/dx from the input and output (null: no gradient). Real functions promote ints to float32. */
+function unary(op: UnaryOp, x: Tensor, derivative: ((x: Tensor, y: Tensor) => Tensor) | null, real = true): Tensor {
+  let input = toTensor(op, 'x', x);
+  if (real && !isFloat(input.dtype)) input = cast(input, 'float32');
+  const inp = input;
+  return ENGINE.runOp(op, [inp], (k) => k.unary(inp, op), {
+    saved: derivative ? [inp] : [],
+    saveOutput: derivative !== null,
+    backward: (dy, [sx, sy]) => [derivative ? mul(dy, derivative(sx!, sy!)) : null],
+  });
+}
+
+
+/** `|x|`; its derivative is sign(x) (0 at 0). */
+export const abs = (x: Tensor): Tensor => unary('abs', x, (t) => sign(t), false);
+/** -1, 0 or 1; no gradient. */
+export const sign = (x: Tensor): Tensor => unary('sign', x, null, false);
+/** `x * x`. */
+export const square = (x: Tensor): Tensor => unary('square', x, (t) => mul(t, 2), false);
+/** Square root; d/dx = 1 / (2 sqrt(x)). */
+export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (_, y) => div(0.5, y));
+/** `1 / x`; d/dx = -1/x². */
+export const reciprocal = (x: Tensor): Tensor => unary('reciprocal', x, (t) => neg(div(1, mul(t, t))));
+/** `e^x`; d/dx = e^x. */
+export const exp = (x: Tensor): Tensor => unary('exp', x, (_, y) => y);
+/** `e^x - 1`, accurate near 0; d/dx = e^x. */
+export const expm1 = (x: Tensor): Tensor => unary('expm1', x, (_, y) => add(y, 1));
+/** Natural logarithm (log 0 is -Infinity); d/dx = 1/x. */
+export const log = (x: Tensor): Tensor => unary('log', x, (t) => div(1, t));
+/** `log(1 + x)`, accurate near 0; d/dx = 1/(1 + x). */
+export const log1p = (x: Tensor): Tensor => unary('log1p', x, (t) => div(1, add(t, 1)));
+/** The error function; d/dx = 2/sqrt(pi) e^(-x²). */
+export const erf = (x: Tensor): Tensor => unary('erf', x, (t) => mul(exp(neg(mul(t, t))), 2 / Math.sqrt(Math.PI)));
+/** Sine; d/dx = cos x. */
+export const sin = (x: Tensor): Tensor => unary('sin', x, (t) => cos(t));
+/** Cosine; d/dx = -sin x. */
+export const cos = (x: Tensor): Tensor => unary('cos', x, (t) => neg(sin(t)));
+/** Largest integer not above x; no gradient. */
+export const floor = (x: Tensor): Tensor => unary('floor', x, null, false);
+/** Smallest integer not below x; no gradient. */
+export const ceil = (x: Tensor): Tensor => unary('ceil', x, null, false);
+/** Nearest integer, halves to even; no gradient. */
+export const round = (x: Tensor): Tensor => unary('round', x, null, false);
+/** Rectified linear unit max(x, 0); its derivative is 1 where x > 0 and 0 elsewhere (0 at 0, as in TensorFlow). */
+export const relu = (x: Tensor): Tensor => unary('relu', x, (t) => cast(greater(t, 0), t.dtype), false);
+/** Logistic sigmoid 1/(1+e^-x); d/dx = y(1-y). */
+export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (_, y) => mul(y, add(neg(y), 1)));
+/** Hyperbolic tangent; d/dx = 1 - y². */
+export const tanh = (x: Tensor): Tensor => unary('tanh', x, (_, y) => add(neg(mul(y, y)), 1));
+
