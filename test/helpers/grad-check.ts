@@ -1,0 +1,96 @@
+/** Checks an op's gradient against central finite differences computed in float64. */
+import assert from 'node:assert/strict';
+import { cast, grads, memory, mul, randomUniform, sum, tensor, tidy, type Tensor } from '../../src/index.js';
+
+/** How to draw one input: its shape and the interval its values come from. */
+export interface InputSpec {
+  shape: number[];
+  /** Values are drawn uniformly from [low, high] (default [-2, 2]). */
+  range?: [number, number];
+  /** Values closer than this to any of `avoid` are pushed away (kinks such as 0 for abs). */
+  avoid?: number[];
+}
+
+/** Options of `checkGrad`. */
+export interface GradCheckOptions {
+  /** Largest allowed relative error of the float32 analytic gradient (default 1e-3). */
+  tol32?: number;
+  /** Largest allowed relative error of the float64 analytic gradient (default 1e-6). */
+  tol64?: number;
+  seed?: number;
+}
+
+function drawInput(spec: InputSpec, seed: number): Float64Array {
+  const [low, high] = spec.range ?? [-2, 2];
+  const values = randomUniform(spec.shape, low, high, { dtype: 'float64', seed }).dataSync() as Float64Array;
+  for (const k of spec.avoid ?? []) {
+    for (let i = 0; i < values.length; i++) if (Math.abs(values[i]! - k) < 0.05) values[i] = k + (values[i]! >= k ? 0.1 : -0.1);
+  }
+  return values;
+}
+
+function relativeError(analytic: ArrayLike<number>, numeric: ArrayLike<number>): number {
+  let maxDiff = 0;
+  let maxRef = 0;
+  for (let i = 0; i < numeric.length; i++) {
+    maxDiff = Math.max(maxDiff, Math.abs(analytic[i]! - numeric[i]!));
+    maxRef = Math.max(maxRef, Math.abs(numeric[i]!));
+  }
+  return maxDiff / Math.max(maxRef, 1e-6);
+}
+
+/**
+ * Asserts that the gradient of `f` at random inputs matches central finite differences of `f`
+ * evaluated in float64: within `tol64` when the analytic gradient is also computed in float64,
+ * and within `tol32` when it is computed in float32 (what training uses). The output is reduced
+ * with random weights, so every output element's gradient is exercised. Also asserts no tensor leaks.
+ */
+export function checkGrad(name: string, f: (...xs: Tensor[]) => Tensor, specs: InputSpec[], options: GradCheckOptions = {}): void {
+  const seed = options.seed ?? 7;
+  const before = memory().numTensors;
+  tidy(() => {
+    const inputs64 = specs.map((s, i) => drawInput(s, seed + i));
+    const xs64 = inputs64.map((v, i) => tensor(v, specs[i]!.shape, 'float64'));
+    const outShape = f(...xs64).shape;
+    const weights = randomUniform(outShape, -1, 1, { dtype: 'float64', seed: seed + 100 });
+    const loss = (...xs: Tensor[]): Tensor => sum(mul(f(...xs), cast(weights, xs[0]!.dtype)));
+
+    const h = 1e-6;
+    const numeric = inputs64.map((values, i) => {
+      const g = new Float64Array(values.length);
+      for (let j = 0; j < values.length; j++) {
+        const evalAt = (delta: number): number =>
+          tidy(() => {
+            const shifted = Float64Array.from(values);
+            shifted[j]! += delta;
+            const args = xs64.map((x, k) => (k === i ? tensor(shifted, specs[i]!.shape, 'float64') : x));
+            return loss(...args).item();
+          });
+        g[j] = (evalAt(h) - evalAt(-h)) / (2 * h);
+      }
+      return g;
+    });
+
+    const analytic64 = grads(loss)(xs64);
+    const analytic32 = grads(loss)(xs64.map((x) => cast(x, 'float32')));
+    numeric.forEach((num, i) => {
+      assert.deepEqual(analytic32[i]!.shape, specs[i]!.shape, `${name}: gradient ${i} has the input's shape`);
+      const e64 = relativeError(analytic64[i]!.dataSync(), num);
+      const e32 = relativeError(analytic32[i]!.dataSync(), num);
+      assert.ok(e64 < (options.tol64 ?? 1e-6), `${name}: float64 gradient of input ${i} has relative error ${e64}`);
+      assert.ok(e32 < (options.tol32 ?? 1e-3), `${name}: float32 gradient of input ${i} has relative error ${e32}`);
+    });
+  });
+  assert.equal(memory().numTensors, before, `${name}: the gradient check leaked tensors`);
+}
+
+/** Asserts two arrays of numbers are equal within `tol` (absolute), naming the first mismatch. */
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-6, what = 'values'): void {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length}, expected ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i]!;
+    const e = expected[i]!;
+    const ok = (Number.isNaN(e) && Number.isNaN(a)) || a === e || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e));
+    assert.ok(ok, `${what}[${i}] = ${a}, expected ${e} (tolerance ${tol})`);
+  }
+}
