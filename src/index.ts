@@ -18,6 +18,12 @@ export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
+export type { ConfigDict, ConfigValue, Serialized } from './core/serialization.js';
+export * as activations from './activations/index.js';
+export * as initializers from './initializers/index.js';
+export * as regularizers from './regularizers/index.js';
+export * as layers from './layers/index.js';
+export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
 
 /**
  * Runs `fn` and then disposes every tensor it created, except those it returns (and variables).
