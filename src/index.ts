@@ -24,6 +24,7 @@ export * as initializers from './initializers/index.js';
 export * as regularizers from './regularizers/index.js';
 export * as layers from './layers/index.js';
 export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
+export { Model, Sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
 
 /**
  * Runs `fn` and then disposes every tensor it created, except those it returns (and variables).
