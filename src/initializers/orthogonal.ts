@@ -42,6 +42,7 @@ function orthonormalizeColumns(a: Float64Array, rows: number, cols: number): voi
  */
 export class Orthogonal extends RandomInitializer {
   static override readonly className: string = 'Orthogonal';
+  /** Multiplies the orthogonal matrix. */
   readonly gain: number;
 
   constructor(args: OrthogonalArgs = {}) {

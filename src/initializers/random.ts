@@ -61,7 +61,9 @@ function checkStddev(who: string, stddev: number): number {
  */
 export class RandomNormal extends RandomInitializer {
   static override readonly className: string = 'RandomNormal';
+  /** Mean of the draws. */
   readonly mean: number;
+  /** Standard deviation of the draws. */
   readonly stddev: number;
 
   constructor(args: RandomNormalArgs = {}) {
@@ -85,7 +87,9 @@ export class RandomNormal extends RandomInitializer {
  */
 export class TruncatedNormal extends RandomInitializer {
   static override readonly className: string = 'TruncatedNormal';
+  /** Mean of the distribution. */
   readonly mean: number;
+  /** Standard deviation before truncation. */
   readonly stddev: number;
 
   constructor(args: RandomNormalArgs = {}) {
@@ -114,7 +118,9 @@ export interface RandomUniformArgs extends SeedArgs {
 /** Draws uniformly from [minval, maxval). */
 export class RandomUniform extends RandomInitializer {
   static override readonly className: string = 'RandomUniform';
+  /** Lower bound. */
   readonly minval: number;
+  /** Upper bound (excluded). */
   readonly maxval: number;
 
   constructor(args: RandomUniformArgs = {}) {

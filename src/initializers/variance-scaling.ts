@@ -48,8 +48,11 @@ function pick<T extends string>(what: string, value: string, options: readonly T
  */
 export class VarianceScaling extends RandomInitializer {
   static override readonly className: string = 'VarianceScaling';
+  /** Multiplies the variance. */
   readonly scale: number;
+  /** Which fan divides the scale. */
   readonly mode: FanMode;
+  /** The distribution drawn from. */
   readonly distribution: ScalingDistribution;
 
   constructor(args: VarianceScalingArgs = {}) {

@@ -36,6 +36,7 @@ export interface L1Args {
  */
 export class L1 extends Regularizer {
   static override readonly className: string = 'L1';
+  /** The factor of Σ|x|. */
   readonly l1: number;
 
   constructor(args: L1Args = {}) {
@@ -66,6 +67,7 @@ export interface L2Args {
  */
 export class L2 extends Regularizer {
   static override readonly className: string = 'L2';
+  /** The factor of Σx². */
   readonly l2: number;
 
   constructor(args: L2Args = {}) {
@@ -84,7 +86,9 @@ export class L2 extends Regularizer {
 
 /** Arguments of `L1L2`. */
 export interface L1L2Args {
+  /** The factor of Σ|x| (0.01 if neither factor is given, else 0). */
   l1?: number;
+  /** The factor of Σx² (0.01 if neither factor is given, else 0). */
   l2?: number;
 }
 
@@ -97,7 +101,9 @@ export interface L1L2Args {
  */
 export class L1L2 extends Regularizer {
   static override readonly className: string = 'L1L2';
+  /** The factor of Σ|x|. */
   readonly l1: number;
+  /** The factor of Σx². */
   readonly l2: number;
 
   constructor(args: L1L2Args = {}) {
