@@ -226,7 +226,8 @@ export abstract class Layer {
     const found: Layer[] = [];
     for (const value of Object.values(this)) {
       if (value instanceof Layer) found.push(value);
-      else if (Array.isArray(value)) for (const v of value) if (v instanceof Layer) found.push(v);
+      // Only arrays that start with a layer are searched, so large arrays of numbers cost nothing.
+      else if (Array.isArray(value) && value[0] instanceof Layer) for (const v of value) if (v instanceof Layer) found.push(v);
     }
     return found;
   }
@@ -327,14 +328,15 @@ export abstract class Layer {
 
   /**
    * The penalties to add to the loss: those recorded by the last call (activity regularizers,
-   * `addLoss`), then one per regularized trainable weight, computed now. Call it inside the
-   * function given to `variableGrads`, after the forward pass, so gradients flow through it.
+   * `addLoss`), then one per regularized trainable weight, computed now (the caller owns these).
+   * Call it inside the function given to `variableGrads`, after the forward pass, so gradients
+   * flow through it. The recorded losses are released by the next outermost call.
    */
   get losses(): Tensor[] {
     const layers = this.allLayers();
     const trainable = new Set(this.trainableWeights);
     const weightPenalties = layers.flatMap((l) =>
-      l.weightRecords.filter((r) => r.regularizer && trainable.has(r.variable)).map((r) => r.regularizer!.apply(r.variable)),
+      l.weightRecords.filter((r) => r.regularizer && trainable.has(r.variable)).map((r) => ENGINE.tidy(() => r.regularizer!.apply(r.variable))),
     );
     return [...layers.flatMap((l) => l.callLosses), ...weightPenalties];
   }

@@ -1,4 +1,5 @@
 /** The L1, L2 and combined L1+L2 weight penalties. */
+import { ENGINE } from '../core/engine.js';
 import { ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
@@ -14,12 +15,12 @@ function checkFactor(who: string, name: string, value: number): number {
 
 /** `l1 · Σ|x|`. */
 function l1Penalty(x: Tensor, l1: number): Tensor {
-  return mul(sum(abs(x)), l1);
+  return ENGINE.tidy(() => mul(sum(abs(x)), l1));
 }
 
 /** `l2 · Σx²`. */
 function l2Penalty(x: Tensor, l2: number): Tensor {
-  return mul(sum(square(x)), l2);
+  return ENGINE.tidy(() => mul(sum(square(x)), l2));
 }
 
 /** Arguments of `L1`. */
@@ -114,7 +115,7 @@ export class L1L2 extends Regularizer {
   }
 
   override apply(x: Tensor): Tensor {
-    return add(l1Penalty(x, this.l1), l2Penalty(x, this.l2));
+    return ENGINE.tidy(() => add(l1Penalty(x, this.l1), l2Penalty(x, this.l2)));
   }
 
   override getConfig(): ConfigDict {

@@ -102,3 +102,14 @@ test('argument checks name the layer', () => {
   assert.throws(() => new Flatten({ dataFormat: 'nchw' as 'channelsLast' }), /dataFormat must be 'channelsLast' or 'channelsFirst', got 'nchw'/);
   assert.throws(() => new Dense({ units: 2, activation: 'rellu' }), /unknown activation 'rellu'/);
 });
+
+test('TensorFlow.js-style factories make the same layers as the classes', () => {
+  assert.ok(layers.dense({ units: 10 }) instanceof Dense);
+  assert.equal(layers.dense({ units: 10, useBias: false }).useBias, false);
+  assert.ok(layers.flatten() instanceof Flatten);
+  assert.equal(layers.dropout({ rate: 0.3 }).rate, 0.3);
+  assert.ok(layers.activation({ activation: 'relu' }) instanceof Activation);
+  assert.deepEqual(layers.reshape({ targetShape: [2, 2] }).targetShape, [2, 2]);
+  assert.deepEqual(layers.inputLayer({ shape: [3] }).batchShape, [null, 3]);
+  assert.deepEqual(layers.input({ shape: [3] }).shape, [null, 3]);
+});

@@ -131,12 +131,18 @@ test('losses: activity penalty of the last call plus weight penalties (Keras 3: 
   assert.equal(new Dense({ units: 1 }).regularizationLoss().item(), 0);
 }));
 
-test('a call leaves nothing behind but its output, even with activity regularizers', () => {
-  const d = new Dense({ units: 3, activityRegularizer: 'l2' });
+test('a call leaves nothing behind but its output, even with regularizers; losses only the penalties', () => {
+  const d = new Dense({ units: 3, activityRegularizer: 'l2', kernelRegularizer: 'l1', biasRegularizer: 'l2' });
   const x = ones([2, 4]);
   d.apply(x).dispose();
   const before = memory().numTensors;
   for (let i = 0; i < 5; i++) d.apply(x).dispose();
+  assert.equal(memory().numTensors, before);
+  const losses = d.losses;
+  assert.equal(losses.length, 3);
+  assert.equal(memory().numTensors, before + 2, 'the two weight penalties, made on demand');
+  losses.slice(1).forEach((l) => l.dispose());
+  d.regularizationLoss().dispose();
   assert.equal(memory().numTensors, before);
   x.dispose();
 });

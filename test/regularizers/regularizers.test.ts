@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ValueError, grad, regularizers, tensor, tidy } from '../../src/index.js';
+import { ValueError, grad, memory, regularizers, tensor, tidy } from '../../src/index.js';
 import { assertClose } from '../helpers/grad-check.js';
 
 const { getRegularizer } = regularizers;
@@ -18,6 +18,15 @@ test('l1, l2 and l1l2 penalties, with Keras defaults 0.01', () => tidy(() => {
   assertClose([regularizers.l1l2({ l1: 0.1, l2: 0.1 }).apply(x()).item()], [0.65 + 1.425]);
   assert.deepEqual(regularizers.l1().apply(x()).shape, []);
 }));
+
+test('a penalty leaves only its value behind', () => {
+  const w = x();
+  const before = memory().numTensors;
+  const p = regularizers.l1l2().apply(w);
+  assert.equal(memory().numTensors, before + 1);
+  p.dispose();
+  w.dispose();
+});
 
 test('the penalty is differentiable: d/dx of l1 + l2 is l1·sign(x) + 2·l2·x', () => tidy(() => {
   const g = grad((w) => regularizers.l1l2({ l1: 0.1, l2: 0.5 }).apply(w))(x());
