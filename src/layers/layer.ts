@@ -148,9 +148,7 @@ export abstract class Layer {
    * Makes the layer's weights for inputs of `inputShape` (batch axis first, null where unknown).
    * Runs once, on the first call; the default makes none.
    */
-  build(inputShape: ShapeOrShapes): void {
-    void inputShape;
-  }
+  build(_inputShape: ShapeOrShapes): void {}
 
   /** Computes the output from real tensors. Use only ops here, so that gradients flow. */
   abstract call(inputs: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[];

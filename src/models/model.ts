@@ -173,13 +173,6 @@ export class Model extends Layer {
     if (!this.trainable) this.trainable = false;
   }
 
-  /** The graph to run on `inputs` (a Sequential model builds its graph here on its first call). */
-  protected graphFor(inputs: readonly Tensor[]): ModelGraph {
-    void inputs;
-    if (!this.graph) throw new ValueError(`Model '${this.name}' has no layer graph: it was made without inputs and outputs, so its subclass must implement call().`);
-    return this.graph;
-  }
-
   private requireGraph(what: string): ModelGraph {
     if (!this.graph) throw new ValueError(`Model '${this.name}' has no ${what} yet: it is not built. Give its first layer an inputShape, or call it on data once.`);
     return this.graph;
@@ -239,7 +232,9 @@ export class Model extends Layer {
    */
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
     const list = toList(inputs);
-    const graph = this.graphFor(list);
+    // A Sequential model without an input shape builds its graph here, on its first call.
+    if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((x) => x.shape));
+    const graph = this.requireGraph('layer graph');
     this.checkModelInputs(graph, list);
     const training = args.training ?? false;
     const outputs = this.enterCall(() =>

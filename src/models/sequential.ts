@@ -1,12 +1,11 @@
 /** Sequential: a Model that is a plain stack of layers, each feeding the next. */
 import { ShapeError, ValueError } from '../core/errors.js';
 import { classNameOf, type ConfigDict, type Serialized } from '../core/serialization.js';
-import type { Tensor } from '../core/tensor.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type ShapeOrShapes } from '../layers/layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../layers/registry.js';
 import { SymbolicTensor, fmtSymbolicShape } from '../layers/symbolic-tensor.js';
-import { Model, type ModelGraph } from './model.js';
+import { Model } from './model.js';
 
 /** Arguments of `Sequential`. */
 export interface SequentialArgs {
@@ -114,11 +113,6 @@ export class Sequential extends Model {
       this.stackOutputs.length = 0;
       throw e;
     }
-  }
-
-  protected override graphFor(inputs: readonly Tensor[]): ModelGraph {
-    if (!this.entry && inputs[0]) this.ensureBuilt(inputs[0].shape);
-    return super.graphFor(inputs);
   }
 
   private entryOutput(): SymbolicTensor {
