@@ -56,8 +56,7 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: Cate
   return neg(sum(mul(t, logProbabilities(p, args.fromLogits ?? false, axis)), axis));
 }
 
-function sparseShapeError(labels: Tensor, yPred: Tensor): ShapeError {
-  const op = 'sparseCategoricalCrossentropy';
+function sparseShapeError(op: string, labels: Tensor, yPred: Tensor): ShapeError {
   const got = `labels have shape ${fmtShape(labels.shape)} but predictions have shape ${fmtShape(yPred.shape)}`;
   const expectedLabels = fmtShape(yPred.shape.slice(0, -1));
   const classes = yPred.shape[yPred.rank - 1];
@@ -73,6 +72,18 @@ function sparseShapeError(labels: Tensor, yPred: Tensor): ShapeError {
     return new ShapeError(`${op}: ${got}. The labels look one-hot; use categoricalCrossentropy for one-hot labels, or pass class ids of shape ${expectedLabels}.`);
   }
   return new ShapeError(`${op}: ${got}; expected labels of shape ${expectedLabels} (one class id per sample: the predictions' shape without the class axis).`);
+}
+
+/**
+ * Class-id labels checked against predictions [..., numClasses]: they must have the predictions'
+ * shape without the class axis (a trailing axis of 1 is dropped). Returns them without that axis.
+ */
+export function sparseLabels(op: string, yTrue: Tensor, yPred: Tensor): Tensor {
+  checkTensors(op, yTrue, yPred);
+  if (yPred.rank === 0) throw new ShapeError(`${op}: predictions must have a class axis, got a scalar.`);
+  const labels = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? squeeze(yTrue, -1) : yTrue;
+  if (labels.rank !== yPred.rank - 1 || labels.shape.some((d, i) => d !== yPred.shape[i])) throw sparseShapeError(op, labels, yPred);
+  return labels;
 }
 
 /** The labels as int32 class ids after checking each one is an integer in [0, numClasses). */
@@ -103,11 +114,8 @@ function classIds(labels: Tensor, numClasses: number): Tensor {
  * sparseCategoricalCrossentropy(tensor([1, 2]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])).arraySync(); // [0.0513, 2.303]
  */
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: SparseCategoricalCrossentropyArgs = {}): Tensor {
-  checkTensors('sparseCategoricalCrossentropy', yTrue, yPred);
-  if (yPred.rank === 0) throw new ShapeError('sparseCategoricalCrossentropy: predictions must have a class axis, got a scalar.');
+  const labels = sparseLabels('sparseCategoricalCrossentropy', yTrue, yPred);
   const p = isFloat(yPred.dtype) ? yPred : cast(yPred, 'float32');
-  const labels = yTrue.rank === p.rank && yTrue.shape[yTrue.rank - 1] === 1 ? squeeze(yTrue, -1) : yTrue;
-  if (labels.rank !== p.rank - 1 || labels.shape.some((d, i) => d !== p.shape[i])) throw sparseShapeError(labels, p);
   const numClasses = p.shape[p.rank - 1]!;
   const targets = oneHot(classIds(labels, numClasses), numClasses);
   return neg(sum(mul(targets, logProbabilities(p, args.fromLogits ?? false, -1)), -1));
