@@ -18,6 +18,12 @@ export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
+export * as optimizers from './optimizers/index.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export { Optimizer, SGD, Adagrad, RMSprop, Adam, AdamW } from './optimizers/index.js';
+export { Loss } from './losses/index.js';
+export { Metric } from './metrics/index.js';
 
 /**
  * Runs `fn` and then disposes every tensor it created, except those it returns (and variables).
