@@ -56,7 +56,9 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, args: BinaryCro
  */
 export class BinaryCrossentropy extends Loss {
   readonly className = 'BinaryCrossentropy';
+  /** Whether predictions are logits. */
   readonly fromLogits: boolean;
+  /** How far labels are smoothed, in [0, 1]. */
   readonly labelSmoothing: number;
 
   constructor(args: BinaryCrossentropyArgs & LossArgs = {}) {

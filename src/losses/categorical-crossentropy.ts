@@ -129,8 +129,11 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args
  */
 export class CategoricalCrossentropy extends Loss {
   readonly className = 'CategoricalCrossentropy';
+  /** Whether predictions are logits. */
   readonly fromLogits: boolean;
+  /** How far labels are smoothed, in [0, 1]. */
   readonly labelSmoothing: number;
+  /** The class axis. */
   readonly axis: number;
 
   constructor(args: CategoricalCrossentropyArgs & LossArgs = {}) {
@@ -158,6 +161,7 @@ export class CategoricalCrossentropy extends Loss {
  */
 export class SparseCategoricalCrossentropy extends Loss {
   readonly className = 'SparseCategoricalCrossentropy';
+  /** Whether predictions are logits. */
   readonly fromLogits: boolean;
 
   constructor(args: SparseCategoricalCrossentropyArgs & LossArgs = {}) {

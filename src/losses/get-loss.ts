@@ -7,7 +7,9 @@ import { Huber, MeanAbsoluteError, MeanSquaredError } from './regression.js';
 
 /** A loss as stored in a saved model: its registered class name and `getConfig()`. */
 export interface SerializedLoss {
+  /** The registered class name ('SparseCategoricalCrossentropy'). */
   className: string;
+  /** `getConfig()`'s output. */
   config: LossConfig;
 }
 

@@ -84,6 +84,7 @@ function weighted(owner: string, losses: Tensor, sampleWeight: Tensor | number):
 /** A loss made from a plain function `(yTrue, yPred) => per-sample losses`, as `getLoss(fn)` returns. */
 export class LossFunctionWrapper extends Loss {
   readonly className = 'LossFunctionWrapper';
+  /** The function giving per-sample values. */
   readonly fn: LossFn;
 
   constructor(fn: LossFn, args: LossArgs = {}) {

@@ -77,6 +77,7 @@ export class MeanAbsoluteError extends Loss {
  */
 export class Huber extends Loss {
   readonly className = 'Huber';
+  /** Where the loss turns from quadratic to linear. */
   readonly delta: number;
 
   constructor(args: HuberArgs & LossArgs = {}) {

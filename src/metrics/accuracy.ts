@@ -112,6 +112,7 @@ export class Accuracy extends MeanMetricWrapper {
  */
 export class BinaryAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'BinaryAccuracy';
+  /** Predictions above it count as positive. */
   readonly threshold: number;
 
   constructor(args: BinaryAccuracyArgs & MetricArgs = {}) {
@@ -146,6 +147,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
 /** The fraction of samples whose one-hot label's class is among the k top-scored (default k = 5). */
 export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'TopKCategoricalAccuracy';
+  /** How many top-scored classes count as a hit. */
   readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
@@ -162,6 +164,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
 /** The fraction of samples whose class-id label is among the k top-scored (default k = 5). */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'SparseTopKCategoricalAccuracy';
+  /** How many top-scored classes count as a hit. */
   readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {

@@ -26,6 +26,7 @@ function perSampleWeights(owner: string, yPred: Tensor, sampleWeight: Tensor | n
 
 /** Counts (weighted) true positives, false positives and false negatives; subclasses turn them into a ratio. */
 abstract class ConfusionMetric extends Metric {
+  /** Predictions above it count as positive. */
   readonly threshold: number;
   protected truePositives = 0;
   protected falsePositives = 0;

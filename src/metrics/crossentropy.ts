@@ -8,7 +8,9 @@ import { MeanMetricWrapper, type MetricArgs, type MetricConfig } from './metric.
 /** The mean binary cross-entropy over all samples seen. */
 export class BinaryCrossentropy extends MeanMetricWrapper {
   override readonly className: string = 'BinaryCrossentropy';
+  /** Whether predictions are logits. */
   readonly fromLogits: boolean;
+  /** How far labels are smoothed, in [0, 1]. */
   readonly labelSmoothing: number;
 
   constructor(args: BinaryCrossentropyArgs & MetricArgs = {}) {
@@ -26,8 +28,11 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
 /** The mean categorical cross-entropy (one-hot labels) over all samples seen. */
 export class CategoricalCrossentropy extends MeanMetricWrapper {
   override readonly className: string = 'CategoricalCrossentropy';
+  /** Whether predictions are logits. */
   readonly fromLogits: boolean;
+  /** How far labels are smoothed, in [0, 1]. */
   readonly labelSmoothing: number;
+  /** The class axis. */
   readonly axis: number;
 
   constructor(args: CategoricalCrossentropyArgs & MetricArgs = {}) {
@@ -46,6 +51,7 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
 /** The mean sparse categorical cross-entropy (class-id labels) over all samples seen. */
 export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   override readonly className: string = 'SparseCategoricalCrossentropy';
+  /** Whether predictions are logits. */
   readonly fromLogits: boolean;
 
   constructor(args: SparseCategoricalCrossentropyArgs & MetricArgs = {}) {

@@ -13,7 +13,9 @@ import { MeanAbsoluteError, MeanSquaredError } from './regression.js';
 
 /** A metric as stored in a saved model: its registered class name and `getConfig()`. */
 export interface SerializedMetric {
+  /** The registered class name ('BinaryAccuracy'). */
   className: string;
+  /** `getConfig()`'s output. */
   config: MetricConfig;
 }
 

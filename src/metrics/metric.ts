@@ -147,6 +147,7 @@ export class Mean extends Metric {
  */
 export class MeanMetricWrapper extends Metric {
   readonly className: string = 'MeanMetricWrapper';
+  /** The function giving per-sample values. */
   readonly fn: MetricFn;
   private readonly mean: Mean;
 

@@ -21,7 +21,9 @@ export interface AdagradArgs extends OptimizerArgs {
  */
 export class Adagrad extends Optimizer {
   readonly className: string = 'Adagrad';
+  /** The starting value of the accumulators. */
   readonly initialAccumulatorValue: number;
+  /** The stability constant added before the square root or division. */
   readonly epsilon: number;
 
   constructor(args: AdagradArgs = {}) {

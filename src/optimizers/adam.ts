@@ -26,9 +26,13 @@ export interface AdamArgs extends OptimizerArgs {
  */
 export class Adam extends Optimizer {
   readonly className: string = 'Adam';
+  /** The decay of the first-moment estimate. */
   readonly beta1: number;
+  /** The decay of the second-moment estimate. */
   readonly beta2: number;
+  /** The stability constant added before the square root or division. */
   readonly epsilon: number;
+  /** Whether the AMSGrad variant is used. */
   readonly amsgrad: boolean;
 
   constructor(args: AdamArgs = {}) {

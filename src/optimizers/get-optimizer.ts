@@ -8,7 +8,9 @@ import { SGD } from './sgd.js';
 
 /** An optimizer as stored in a saved model: its registered class name and `getConfig()`. */
 export interface SerializedOptimizer {
+  /** The registered class name ('Adam'). */
   className: string;
+  /** `getConfig()`'s output. */
   config: OptimizerConfig;
 }
 

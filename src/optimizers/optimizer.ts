@@ -34,13 +34,17 @@ export interface OptimizerConfig {
 
 /** A named tensor of optimizer state, as `getWeights` returns and `setWeights` takes. */
 export interface NamedTensor {
+  /** `<optimizer>/iterations` or `<optimizer>/<variable>/<slot>`. */
   name: string;
+  /** The value. */
   tensor: Tensor;
 }
 
 /** A per-variable state tensor an optimizer keeps (a momentum, a moment estimate), created filled with `initialValue`. */
 export interface SlotSpec {
+  /** The slot's name, the last part of its state name. */
   name: string;
+  /** The value every element starts at. */
   initialValue: number;
 }
 
@@ -54,7 +58,9 @@ export interface UpdateStep {
 
 /** The result of one update: the variable's new value and each slot's new value. */
 export interface UpdateResult {
+  /** The variable's new value. */
   value: Tensor;
+  /** The new value of each slot that changed. */
   slots?: Record<string, Tensor>;
 }
 
@@ -90,9 +96,13 @@ export abstract class Optimizer {
   abstract readonly className: string;
   /** Prefix of the names of this optimizer's state. */
   readonly name: string;
+  /** The per-tensor gradient norm limit, if any. */
   readonly clipNorm: number | undefined;
+  /** The per-element gradient limit, if any. */
   readonly clipValue: number | undefined;
+  /** The joint gradient norm limit, if any. */
   readonly globalClipNorm: number | undefined;
+  /** The decoupled weight decay factor, if any. */
   readonly weightDecay: number | undefined;
 
   private lr: number | LearningRateSchedule;

@@ -25,9 +25,13 @@ export interface RMSpropArgs extends OptimizerArgs {
  */
 export class RMSprop extends Optimizer {
   readonly className: string = 'RMSprop';
+  /** The decay of the moving average of squared gradients. */
   readonly rho: number;
+  /** The momentum factor (0: none). */
   readonly momentum: number;
+  /** The stability constant added before the square root or division. */
   readonly epsilon: number;
+  /** Whether steps are divided by the estimated variance. */
   readonly centered: boolean;
 
   constructor(args: RMSpropArgs = {}) {

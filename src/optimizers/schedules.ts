@@ -8,7 +8,9 @@ export interface ScheduleConfig {
 
 /** A schedule as stored in a saved optimizer config: its registered class name and its hyperparameters. */
 export interface SerializedSchedule {
+  /** The registered class name ('ExponentialDecay'). */
   className: string;
+  /** `getConfig()`'s output. */
   config: ScheduleConfig;
 }
 
@@ -63,9 +65,13 @@ export interface ExponentialDecayArgs {
  */
 export class ExponentialDecay extends LearningRateSchedule {
   readonly className = 'ExponentialDecay';
+  /** The rate at step 0. */
   readonly initialLearningRate: number;
+  /** The number of steps per decay period. */
   readonly decaySteps: number;
+  /** The factor applied per decay period. */
   readonly decayRate: number;
+  /** Whether the rate drops in whole periods. */
   readonly staircase: boolean;
 
   constructor(args: ExponentialDecayArgs) {
@@ -106,7 +112,9 @@ export interface PiecewiseConstantDecayArgs {
  */
 export class PiecewiseConstantDecay extends LearningRateSchedule {
   readonly className = 'PiecewiseConstantDecay';
+  /** The steps where the rate changes. */
   readonly boundaries: readonly number[];
+  /** The rate in each interval. */
   readonly values: readonly number[];
 
   constructor(args: PiecewiseConstantDecayArgs) {
@@ -160,10 +168,15 @@ export interface CosineDecayArgs {
  */
 export class CosineDecay extends LearningRateSchedule {
   readonly className = 'CosineDecay';
+  /** The rate at step 0. */
   readonly initialLearningRate: number;
+  /** The number of steps the decay lasts. */
   readonly decaySteps: number;
+  /** The final rate as a fraction of the starting one. */
   readonly alpha: number;
+  /** The rate reached at the end of the warmup, if there is one. */
   readonly warmupTarget: number | undefined;
+  /** The length of the warmup. */
   readonly warmupSteps: number;
 
   constructor(args: CosineDecayArgs) {

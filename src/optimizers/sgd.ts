@@ -20,7 +20,9 @@ export interface SGDArgs extends OptimizerArgs {
  */
 export class SGD extends Optimizer {
   readonly className: string = 'SGD';
+  /** The momentum factor (0: none). */
   readonly momentum: number;
+  /** Whether the momentum is Nesterov's. */
   readonly nesterov: boolean;
 
   constructor(args: SGDArgs = {}) {

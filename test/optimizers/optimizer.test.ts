@@ -223,3 +223,21 @@ test('getOptimizer resolves names case-insensitively with Keras defaults', () =>
     (e: Error) => e instanceof ValueError && e.message.includes("unknown optimizer 'adamax'; valid names are 'sgd', 'adagrad', 'rmsprop', 'adam', 'adamw'"),
   );
 });
+
+test('minimize fits a least-squares line with a loss from getLoss', async () => {
+  const { getLoss } = await import('../../src/losses/index.js');
+  const { add, matMul } = await import('../../src/index.js');
+  // y = 2x + 1 exactly, so full-batch descent must reach w = 2, b = 1.
+  const x = tensor([[0], [1], [2], [3]]);
+  const y = tensor([[1], [3], [5], [7]]);
+  const w = variable(zeros([1, 1]), { name: 'w' });
+  const b = variable(zeros([1]), { name: 'b' });
+  const loss = getLoss('mse');
+  const opt = new SGD({ learningRate: 0.1, momentum: 0.5 });
+  let last = Infinity;
+  for (let i = 0; i < 300; i++) last = opt.minimize(() => loss.compute(y, add(matMul(x, w), b)), [w, b]);
+  assertClose([w.item(), b.item(), last], [2, 1, 0], 1e-4);
+  opt.dispose();
+  w.dispose();
+  b.dispose();
+});
