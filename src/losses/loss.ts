@@ -6,7 +6,7 @@
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
-import { broadcastShapes } from '../core/shape.js';
+import type { Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { cast, div, expandDims, mean, mul, scalar, squeeze, sum } from '../ops/index.js';
 
@@ -124,6 +124,15 @@ export function checkTensors(op: string, yTrue: Tensor, yPred: Tensor): void {
   }
 }
 
+/** Whether NumPy broadcasting can combine the two shapes (each pair of trailing dimensions equal, or one of them 1). */
+function broadcastable(a: Shape, b: Shape): boolean {
+  for (let i = 1; i <= Math.min(a.length, b.length); i++) {
+    const [da, db] = [a[a.length - i]!, b[b.length - i]!];
+    if (da !== db && da !== 1 && db !== 1) return false;
+  }
+  return true;
+}
+
 /** How the shapes of labels and predictions must relate after rank alignment. */
 export type ShapeRule = 'equal' | 'broadcast';
 
@@ -135,15 +144,7 @@ export function prepare(op: string, yTrue: Tensor, yPred: Tensor, rule: ShapeRul
   checkTensors(op, yTrue, yPred);
   const p = isFloat(yPred.dtype) ? yPred : cast(yPred, 'float32');
   const [t, q] = alignRanks(cast(yTrue, p.dtype), p);
-  let ok = t.rank === q.rank && t.shape.every((d, i) => d === q.shape[i]);
-  if (!ok && rule === 'broadcast') {
-    try {
-      broadcastShapes(op, t.shape, q.shape);
-      ok = true;
-    } catch {
-      ok = false;
-    }
-  }
+  const ok = rule === 'equal' ? t.rank === q.rank && t.shape.every((d, i) => d === q.shape[i]) : broadcastable(t.shape, q.shape);
   if (!ok) {
     const expected = rule === 'equal' ? 'they must be equal' : 'they must be equal or broadcast to one another';
     throw new ShapeError(`${op}: yTrue has shape ${fmtShape(yTrue.shape)} but yPred has shape ${fmtShape(yPred.shape)}; ${expected}.${hint ? ` ${hint}` : ''}`);
