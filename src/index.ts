@@ -36,3 +36,6 @@ export function getBackend(): Backend {
 export function registerBackend(name: string, factory: () => Backend, priority = 0): void {
   ENGINE.registerBackend(name, factory, priority);
 }
+export * from './callbacks/index.js';
+export * as callbacks from './callbacks/index.js';
+export { parseIdx, type IdxArray } from './datasets/idx.js';
