@@ -58,7 +58,7 @@ export function deserializeOptimizer(serialized: SerializedOptimizer): Optimizer
  * (returned as is).
  *
  * @example
- * getOptimizer('adam').learningRate; // 0.001
+ * getOptimizer('adam').currentLearningRate(); // 0.001
  */
 export function getOptimizer(identifier: string | Optimizer | SerializedOptimizer): Optimizer {
   if (identifier instanceof Optimizer) return identifier;

@@ -148,9 +148,9 @@ export abstract class Optimizer {
     return this.iterationCount;
   }
 
-  /** The learning rate the next update will use. */
-  get learningRate(): number {
-    return this.currentLearningRate();
+  /** The learning rate as given: a number, or a schedule (its value now is `currentLearningRate()`). */
+  get learningRate(): number | LearningRateSchedule {
+    return this.lr;
   }
 
   /**
@@ -165,7 +165,7 @@ export abstract class Optimizer {
     }
     if (this.lr instanceof LearningRateSchedule) {
       throw new ValueError(
-        `${owner}: this optimizer's learning rate is a ${this.lr.className} schedule, so it cannot be set to the number ${value}; ` +
+        `${owner}: this optimizer's learning rate is a schedule (${this.lr.className}), so it cannot be set to the number ${value}; ` +
           'create the optimizer with a number as learningRate to be able to change it, or assign a new schedule.',
       );
     }
@@ -175,7 +175,7 @@ export abstract class Optimizer {
     this.lr = value;
   }
 
-  /** The learning rate at the current step: the number, or the schedule evaluated at `iterations`. */
+  /** The learning rate the next update will use: the number, or the schedule evaluated at `iterations`. */
   currentLearningRate(): number {
     return typeof this.lr === 'number' ? this.lr : this.lr.call(this.iterationCount);
   }

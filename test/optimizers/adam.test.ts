@@ -46,7 +46,7 @@ test('AdamW: decays w by lr * weightDecay * w before the Adam step', () => {
 test('AdamW: Keras defaults (learningRate 0.001, weightDecay 0.004)', () => {
   const expected = expectedSteps(fresh, adamStep(0.001, 0.9, 0.999, 1e-7, false, 0.004));
   const opt = adamw();
-  assertClose([opt.learningRate, opt.weightDecay!], [0.001, 0.004], 0);
+  assertClose([opt.currentLearningRate(), opt.weightDecay!], [0.001, 0.004], 0);
   runSteps(opt).forEach((w, k) => assertClose(w, expected[k]!, 1e-6, `step ${k + 1}`));
 });
 

@@ -98,7 +98,7 @@ test('a schedule is evaluated at iterations before each update; a number cannot 
     assertClose(w.dataSync(), expected[k]!, 1e-6, `step ${k + 1}`);
   });
   assert.equal(opt.currentLearningRate(), 0.025);
-  assert.throws(() => (opt.learningRate = 0.01), (e: Error) => e instanceof ValueError && /is a ExponentialDecay schedule/.test(e.message));
+  assert.throws(() => (opt.learningRate = 0.01), (e: Error) => e instanceof ValueError && /is a schedule \(ExponentialDecay\)/.test(e.message));
   w.dispose();
 });
 
@@ -213,6 +213,7 @@ test('getOptimizer resolves names case-insensitively with Keras defaults', () =>
     const opt = getOptimizer(name);
     assert.equal(opt.className, className);
     assert.equal(opt.learningRate, lr);
+    assert.equal(opt.currentLearningRate(), lr);
   }
   const adam = getOptimizer('adam') as Adam;
   assert.deepEqual([adam.beta1, adam.beta2, adam.epsilon, adam.amsgrad], [0.9, 0.999, 1e-7, false]);
@@ -240,4 +241,18 @@ test('minimize fits a least-squares line with a loss from getLoss', async () => 
   opt.dispose();
   w.dispose();
   b.dispose();
+});
+
+test('ReduceLROnPlateau lowers the rate of a real optimizer, and refuses one driven by a schedule', async () => {
+  const { CallbackList, ReduceLROnPlateau } = await import('../../src/index.js');
+  const modelWith = (optimizer: Optimizer) => ({ stopTraining: false, getWeights: () => [], setWeights: () => undefined, optimizer });
+  const opt = new SGD({ learningRate: 0.1 });
+  const list = new CallbackList([new ReduceLROnPlateau({ factor: 0.5, patience: 1 })], modelWith(opt), { epochs: 3, verbose: 0 });
+  await list.trainBegin();
+  for (let e = 0; e < 3; e++) await list.epochEnd(e, { val_loss: 1 });
+  assert.equal(opt.currentLearningRate(), 0.025);
+  const scheduled = new SGD({ learningRate: new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 10, decayRate: 0.5 }) });
+  const list2 = new CallbackList([new ReduceLROnPlateau({ patience: 1 })], modelWith(scheduled), { epochs: 1, verbose: 0 });
+  await list2.trainBegin();
+  await assert.rejects(async () => list2.epochEnd(0, { val_loss: 1 }), /learning rate is a schedule/);
 });
