@@ -3,9 +3,8 @@
  * This entry point registers the backends and exports the public API.
  */
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
-import { ENGINE, type MemoryInfo, type TensorContainer } from './core/engine.js';
+import { ENGINE } from './core/engine.js';
 import type { Backend } from './core/backend.js';
-import type { Tensor } from './core/tensor.js';
 
 ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
 
@@ -18,6 +17,13 @@ export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
+export { dispose, keep, memory, tidy } from './core/memory.js';
+export * as optimizers from './optimizers/index.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export { Optimizer, SGD, Adagrad, RMSprop, Adam, AdamW } from './optimizers/index.js';
+export { Loss } from './losses/index.js';
+export { Metric } from './metrics/index.js';
 export type { ConfigDict, ConfigValue, Serialized } from './core/serialization.js';
 export * as activations from './activations/index.js';
 export * as initializers from './initializers/index.js';
@@ -25,39 +31,6 @@ export * as regularizers from './regularizers/index.js';
 export * as layers from './layers/index.js';
 export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
 export { Model, Sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
-
-/**
- * Runs `fn` and then disposes every tensor it created, except those it returns (and variables).
- *
- * @example
- * const loss = tidy(() => mean(square(sub(predict(x), y)))); // intermediates are freed
- */
-export function tidy<T extends TensorContainer>(fn: () => T): T {
-  return ENGINE.tidy(fn);
-}
-
-/** Exempts `t` from disposal by the enclosing `tidy` scopes. */
-export function keep<T extends Tensor>(t: T): T {
-  return ENGINE.keep(t);
-}
-
-/** Disposes a tensor, or every tensor in an array or object. */
-export function dispose(container: TensorContainer): void {
-  if (container && typeof container === 'object') {
-    if ('dispose' in container && typeof container.dispose === 'function') (container as Tensor).dispose();
-    else for (const c of Object.values(container)) dispose(c as TensorContainer);
-  }
-}
-
-/**
- * Live tensors and the bytes they hold.
- *
- * @example
- * const before = memory().numTensors;
- */
-export function memory(): MemoryInfo {
-  return ENGINE.memory();
-}
 
 /** Makes the named backend (`'cpu'`, or `'wasm'` where available) the one every op runs on. */
 export function setBackend(name: string): void {
@@ -76,3 +49,6 @@ export function getBackend(): Backend {
 export function registerBackend(name: string, factory: () => Backend, priority = 0): void {
   ENGINE.registerBackend(name, factory, priority);
 }
+export * from './callbacks/index.js';
+export * as callbacks from './callbacks/index.js';
+export { parseIdx, type IdxArray } from './datasets/idx.js';

@@ -193,6 +193,17 @@ export class Model extends Layer {
     return [...this.requireGraph('outputs').outputs];
   }
 
+  /**
+   * The name of each output, for losses and metrics: the layer producing it (with the output's
+   * index appended when a layer produces several). A model without a graph has one, `output`.
+   */
+  get outputNames(): string[] {
+    if (!this.graph) return ['output'];
+    const outputs = this.graph.outputs;
+    const names = outputs.map((t) => t.sourceLayer.name);
+    return names.map((n, i) => (names.indexOf(n) === names.lastIndexOf(n) ? n : `${n}_${outputs[i]!.tensorIndex}`));
+  }
+
   /** The input layers, in the order of `inputs`. */
   get inputLayers(): InputLayer[] {
     return this.inputs.map((t) => t.sourceLayer as InputLayer);

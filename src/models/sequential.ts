@@ -51,6 +51,12 @@ export class Sequential extends Model {
     return [...this.stack];
   }
 
+  /** The name of the single output: the last layer's. */
+  override get outputNames(): string[] {
+    const last = this.stack[this.stack.length - 1];
+    return last ? [last.name] : super.outputNames;
+  }
+
   protected override trackedLayers(): Layer[] {
     return this.stack;
   }

@@ -60,3 +60,12 @@ test('softplus and elu stay finite for huge inputs, with finite gradients', () =
   assert.deepEqual(s.grad((t) => s.sum(s.softplus(t)))(x).arraySync(), [0, 1]);
   assert.deepEqual(s.grad((t) => s.sum(s.elu(t)))(x).arraySync(), [0, 1]);
 });
+
+test('softplus stays finite for logits of ±1000', () => {
+  assertClose(s.softplus(s.tensor([0, -1000, 1000])).dataSync(), [Math.LN2, 0, 1000], 1e-6);
+});
+
+test('softplus: the derivative is sigmoid(x), also at exactly 0 and at ±1000', () => {
+  const g = s.grad((x) => s.sum(s.softplus(x)))(s.tensor([0, -1000, 1000, 2, -2]));
+  assertClose(g.dataSync(), [0.5, 0, 1, 1 / (1 + Math.exp(-2)), 1 / (1 + Math.exp(2))], 1e-6);
+});

@@ -50,3 +50,13 @@ test('stopGradient blocks the gradient', () => {
   const g = s.grad((x) => s.sum(s.mul(x, s.stopGradient(x))))(s.tensor([2, 3]));
   assert.deepEqual(g.arraySync(), [2, 3]);
 });
+
+test('clone copies the storage and passes the gradient through', () => {
+  const before = s.memory().numDataBuffers;
+  const x = s.tensor([1, 2]);
+  const c = s.clone(x);
+  assert.equal(s.memory().numDataBuffers, before + 2);
+  assert.deepEqual(c.arraySync(), [1, 2]);
+  checkGrad('clone', (t) => s.clone(t), [{ shape: [2, 3] }]);
+  s.dispose([x, c]);
+});

@@ -1,0 +1,12 @@
+/**
+ * Strata's Node entry point: everything in the browser-safe core, plus what needs Node
+ * (files, the terminal). `import ... from 'strata'` resolves here under Node.
+ */
+import { setDefaultProgressDisplay } from '../callbacks/progbar-logger.js';
+import { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+
+setDefaultProgressDisplay(() => new TerminalDisplay());
+
+export * from '../index.js';
+export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';
+export { TerminalDisplay } from '../callbacks/node/terminal-display.js';
