@@ -130,8 +130,10 @@ export function decodeArtifacts(bytes: Uint8Array, source: string): Artifacts {
       if (!Number.isSafeInteger(e.offset) || e.offset < 0 || e.offset % 8 !== 0 || !Number.isSafeInteger(length) || e.offset + length > dataBytes) {
         fail(`${where} (shape [${e.shape.join(',')}], ${e.dtype}) needs bytes ${e.offset}–${e.offset + length} of the data section, which has ${dataBytes} bytes (the file is truncated or corrupt)`);
       }
-      // Copy into a fresh, aligned buffer: the file's bytes need not be aligned for the typed array.
-      const copy = bytes.slice(dataStart + e.offset, dataStart + e.offset + length);
+      // Copy into a fresh, aligned buffer: the file's bytes need not be aligned for the typed array
+      // (and a Node Buffer's slice() would be a view of the whole file, not a copy).
+      const copy = new Uint8Array(length);
+      copy.set(bytes.subarray(dataStart + e.offset, dataStart + e.offset + length));
       const values = e.dtype === 'float32' ? new Float32Array(copy.buffer) : e.dtype === 'float64' ? new Float64Array(copy.buffer) : e.dtype === 'int32' ? new Int32Array(copy.buffer) : copy;
       return { name: e.name, shape: e.shape, dtype: e.dtype, values };
     });

@@ -13,7 +13,7 @@ import { getInitializer, type InitializerIdentifier } from '../initializers/get-
 import { add } from '../ops/arithmetic.js';
 import { cast } from '../ops/convert.js';
 import { scalar, variable, zeros } from '../ops/creation.js';
-import { stopGradient } from '../ops/shape.js';
+import { clone } from '../ops/shape.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -290,7 +290,7 @@ export abstract class Layer {
 
   /** The current values of the weights, in the order of `weights` (snapshots: later updates do not change them). */
   getWeights(): Tensor[] {
-    return this.weights.map((w) => stopGradient(w));
+    return this.weights.map((w) => clone(w));
   }
 
   /** Sets the weights from tensors in the order of `weights`, each of the same shape (cast to the weight's dtype). */

@@ -11,6 +11,12 @@ import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type CallArgs, type ShapeOrShapes } from '../layers/layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../layers/registry.js';
 import { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from '../layers/symbolic-tensor.js';
+import type { History, Logs } from '../callbacks/index.js';
+import type { Optimizer } from '../optimizers/index.js';
+import { loadWeights, saveModel, saveWeights } from './saving.js';
+import {
+  compileModel, evaluate, fit, predict, testOnBatch, trainOnBatch, type BatchSource, type CompileArgs, type CompiledState, type EvaluateArgs, type FitArgs,
+} from './training.js';
 import { columnWidths, formatCount, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
 
 /** Arguments of `Model`. */
@@ -153,6 +159,7 @@ export class Model extends Layer {
   /** The layer graph; null for a Sequential model not built yet, or a subclass that implements `call` itself. */
   protected graph: ModelGraph | null = null;
   private outputsAsList = false;
+  private compiled: CompiledState | undefined;
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
@@ -401,6 +408,108 @@ export class Model extends Layer {
     }
     for (const list of perDepth.values()) if (list.length > 1 || list.some((n) => n.inputs.length > 1)) return false;
     return [...graph.nodesOf.values()].every((ns) => ns.length <= 1);
+  }
+
+  // ---- training (the loops live in training.ts) ----
+
+  /** The optimizer chosen by `compile` (undefined before). */
+  get optimizer(): Optimizer | undefined {
+    return this.compiled?.optimizer;
+  }
+
+  /** @internal What `compile` resolved, for the training loop and for saving. */
+  get compiledState(): CompiledState | undefined {
+    return this.compiled;
+  }
+
+  /**
+   * Configures training: the optimizer (default `'rmsprop'`, as Keras), the loss and the metrics.
+   *
+   * @example
+   * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+   */
+  compile(args: CompileArgs): void {
+    const previous = this.compiled;
+    this.compiled = compileModel(this, args);
+    if (previous && previous.optimizer !== this.compiled.optimizer) previous.optimizer.dispose();
+  }
+
+  /** @internal Builds a model that learns its input shape from data (a Sequential without inputShape). */
+  buildFor(x: Tensor | Tensor[]): void {
+    const list = toList(x);
+    if (!this.built && list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
+  }
+
+  /**
+   * Trains the model for `epochs` passes over `x` and `y` (or over a source of `[x, y]` batches);
+   * returns the History of the loss and metrics per epoch (Keras's keys: `loss`, `val_accuracy`, ...).
+   *
+   * @example
+   * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
+   * history.history.val_accuracy;
+   */
+  async fit(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
+    return fit(this, this.compiled, x, y, args);
+  }
+
+  /**
+   * The loss and metrics on `x`, `y`: `[loss, metric1, ...]` in compile order, or a record by
+   * Keras's keys with `returnDict`.
+   *
+   * @example
+   * const [loss, accuracy] = await model.evaluate(xTest, yTest);
+   */
+  async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args?: EvaluateArgs & { returnDict?: false }): Promise<number[]>;
+  async evaluate(x: Tensor | Tensor[] | BatchSource, y: Tensor | Tensor[] | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
+  async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number[] | Logs> {
+    const logs = await evaluate(this, this.compiled, x, y, args);
+    return args.returnDict ? logs : Object.values(logs);
+  }
+
+  /**
+   * The model's outputs for every sample of `x`, computed in batches in inference mode.
+   *
+   * @example
+   * const probs = model.predict(xTest) as Tensor; // [n, 10]
+   */
+  predict(x: Tensor | Tensor[], args: { batchSize?: number } = {}): Tensor | Tensor[] {
+    return predict(this, x, args.batchSize ?? 32);
+  }
+
+  /** The outputs for one batch, in inference mode. */
+  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
+    return this.call(x, { training: false });
+  }
+
+  /** One gradient step on one batch; returns that batch's loss and metrics by Keras's keys. */
+  trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): Logs {
+    return trainOnBatch(this, this.compiled, x, y, sampleWeight);
+  }
+
+  /** The loss and metrics of one batch in inference mode. */
+  testOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): Logs {
+    return testOnBatch(this, this.compiled, x, y, sampleWeight);
+  }
+
+  /**
+   * Saves architecture, weights, compile settings and optimizer state to `path` in one file,
+   * atomically (a crash mid-save leaves the previous file intact). Reload with `loadModel(path)`.
+   *
+   * @example
+   * await model.save('fashion.strata');
+   */
+  async save(path: string): Promise<void> {
+    await saveModel(this, path);
+  }
+
+  /** Saves the weights alone to `path` (atomically). */
+  async saveWeights(path: string): Promise<void> {
+    await saveWeights(this, path);
+  }
+
+  /** Loads weights saved by `saveWeights` (or `save`) into this model, which must have the same architecture. */
+  async loadWeights(path: string): Promise<void> {
+    await loadWeights(this, path);
   }
 
   /**

@@ -26,8 +26,10 @@ export interface TrainableModel extends CallbackModel {
   readonly trainableWeights: Variable[];
   /** Names of the outputs, used to prefix metrics when there are several. */
   readonly outputNames: string[];
-  /** The regularization penalties of the last forward pass, summed (undefined if none). */
+  /** The regularization penalties, summed (computed when read, so read it inside the gradient function). */
   regularizationLoss(): Tensor | undefined;
+  /** Builds the model for inputs like `x` if it has not learned its input shape yet. */
+  buildFor(x: Tensors): void;
 }
 
 /** A loss as `compile` accepts it: a name, a Loss object, or a function (yTrue, yPred) => per-sample losses. */
@@ -159,6 +161,7 @@ function classSampleWeights(model: TrainableModel, classWeight: Record<number, n
 
 /** One gradient step on a batch; updates the tracker and returns nothing but side effects. */
 function trainStep(model: TrainableModel, compiled: CompiledState, tracker: Tracker, x: Tensors, y: Tensors, sampleWeight?: Tensor): void {
+  model.buildFor(x);
   tidy(() => {
     const ys = asList(y);
     const variables = [...new Set(model.trainableWeights)];

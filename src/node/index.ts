@@ -4,8 +4,11 @@
  */
 import { setDefaultProgressDisplay } from '../callbacks/progbar-logger.js';
 import { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+import { fileStore } from '../io/node/file-store.js';
+import { setArtifactStore } from '../io/store.js';
 
 setDefaultProgressDisplay(() => new TerminalDisplay());
+setArtifactStore(fileStore);
 
 export * from '../index.js';
 export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';

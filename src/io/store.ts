@@ -1,0 +1,25 @@
+/** Where `save` and `load` put bytes: a file system in Node, something the application provides elsewhere. */
+import { NotFoundError } from '../core/errors.js';
+
+/** Reads and writes whole files by path. Writes must be atomic: a failure leaves the old file intact. */
+export interface ArtifactStore {
+  write(path: string, bytes: Uint8Array): Promise<void>;
+  read(path: string): Promise<Uint8Array>;
+}
+
+let current: ArtifactStore | undefined;
+
+/** Installs the store used by `model.save(path)`, `loadModel(path)` and their weights-only forms (Node's entry point installs its file system). */
+export function setArtifactStore(store: ArtifactStore): void {
+  current = store;
+}
+
+/** The installed store, or an error explaining how to save where there is no file system. */
+export function artifactStore(): ArtifactStore {
+  if (!current) {
+    throw new NotFoundError(
+      'No file storage is available here (outside Node). Install one with setArtifactStore({read, write}), or use encodeModel(model) / decodeModel(bytes) to handle the bytes yourself.',
+    );
+  }
+  return current;
+}
