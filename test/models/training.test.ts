@@ -191,3 +191,45 @@ test('errors name the shapes and suggest the fix', async () => {
   const withNaN = s.where(s.equal(s.reshape(s.range(0, 64 * 784), [64, 28, 28]), 5000), NaN, x);
   await assert.rejects(model.fit(withNaN, y, { verbose: 0 }), /fit: x contains NaN at sample 6 \(flat index 5000\)/);
 });
+
+test('classWeight scales each sample loss by its class weight; initialEpoch resumes the epoch count', async () => {
+  s.setSeed(6);
+  const x = s.randomNormal([8, 3]);
+  const y = s.tensor([0, 1, 0, 1, 0, 1, 0, 1], [8], 'int32');
+  const build = (): s.Sequential => {
+    s.setSeed(7);
+    const m = new s.Sequential({ layers: [new Dense({ units: 2, activation: 'softmax', inputShape: [3] })] });
+    m.compile({ optimizer: new s.SGD({ learningRate: 0 }), loss: 'sparseCategoricalCrossentropy' });
+    return m;
+  };
+  const plain = await build().fit(x, y, { epochs: 1, batchSize: 8, verbose: 0 });
+  const onlyOnes = await build().fit(x, y, { epochs: 1, batchSize: 8, verbose: 0, classWeight: { 0: 0, 1: 2 } });
+  const perSample = Array.from(s.losses.sparseCategoricalCrossentropy(y, build().predict(x) as s.Tensor).dataSync());
+  const ones = [1, 3, 5, 7].reduce((acc, i) => acc + perSample[i]!, 0);
+  assert.ok(Math.abs(plain.history.loss![0]! - perSample.reduce((p, q) => p + q, 0) / 8) < 1e-6);
+  assert.ok(Math.abs(onlyOnes.history.loss![0]! - (2 * ones) / 8) < 1e-6, `weighted loss ${onlyOnes.history.loss} vs ${(2 * ones) / 8}`);
+  const resumed = await build().fit(x, y, { epochs: 5, initialEpoch: 3, verbose: 0 });
+  assert.deepEqual(resumed.epoch, [3, 4]);
+});
+
+test('a functional model with two outputs trains on the weighted sum of its losses and logs per-output metrics', async () => {
+  s.setSeed(8);
+  const input = s.Input({ shape: [4] });
+  const hidden = new Dense({ units: 8, activation: 'relu' }).apply(input);
+  const cls = new Dense({ units: 3, activation: 'softmax', name: 'cls' }).apply(hidden);
+  const reg = new Dense({ units: 1, name: 'reg' }).apply(hidden);
+  const model = new s.Model({ inputs: input, outputs: [cls, reg] });
+  model.compile({ optimizer: new s.Adam({ learningRate: 0.02 }), loss: ['sparseCategoricalCrossentropy', 'mse'], lossWeights: [1, 0.5], metrics: [['accuracy'], ['mae']] });
+  const x = s.randomNormal([64, 4]);
+  const yCls = s.cast(s.argmax(x, -1), 'int32');
+  const yCls3 = s.where(s.greater(yCls, 2), 2, yCls);
+  const yReg = s.sum(x, -1, true);
+  const h = await model.fit(x, [yCls3, yReg], { epochs: 30, batchSize: 16, verbose: 0 });
+  assert.deepEqual(Object.keys(h.history).sort(), ['cls_accuracy', 'loss', 'reg_mae']);
+  assert.ok(h.history.loss![29]! < h.history.loss![0]! / 2, `loss ${h.history.loss![0]} -> ${h.history.loss![29]}`);
+  const [total, accuracy, mae] = await model.evaluate(x, [yCls3, yReg]);
+  const [probs, values] = model.predict(x) as s.Tensor[];
+  const expected = s.add(s.losses.sparseCategoricalCrossentropy(yCls3, probs!), s.mul(s.losses.meanSquaredError(yReg, values!), 0.5));
+  assert.ok(Math.abs(total! - s.mean(expected).item()) < 1e-5, 'total = loss1 + 0.5 loss2');
+  assert.ok(accuracy! > 0.6 && mae! < 1, `accuracy ${accuracy}, mae ${mae}`);
+});
