@@ -20,7 +20,7 @@ export const FORMAT_VERSION = 1;
 const PREFIX_BYTES = 16;
 /** Refuse descriptions larger than this: a real one is a few kilobytes, a corrupt length can claim gigabytes. */
 const MAX_HEADER_BYTES = 64 * 1024 * 1024;
-const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
+const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
 
 /** Where one tensor's values are in the data section. */
 export interface TensorEntry {

@@ -1,5 +1,11 @@
-/** Elementwise arithmetic of two tensors with NumPy broadcasting, each with its gradient. */
+/**
+ * Elementwise arithmetic of two tensors with NumPy broadcasting, each with its gradient.
+ * uint8 operands: add, sub, mul and pow compute in int32, so 200 + 100 is 300 (NumPy would wrap
+ * around to 44); div gives float32; maximum, minimum, mod and floorDiv stay uint8 (they cannot
+ * leave [0, 255]).
+ */
 import type { ArithmeticOp } from '../core/backend.js';
+import { isFloat } from '../core/dtype.js';
 import { ENGINE, type GradientSpec } from '../core/engine.js';
 import { ValueError } from '../core/errors.js';
 import { broadcastShapes } from '../core/shape.js';
@@ -8,12 +14,16 @@ import { cast, toTensorPair, type TensorLike } from './convert.js';
 import { greater, greaterEqual, less, lessEqual, where } from './compare.js';
 import { reduceTo } from './sum-broadcast.js';
 
+/** The ops whose result can leave [0, 255] for uint8 operands. */
+const LEAVES_BYTE_RANGE: ReadonlySet<ArithmeticOp> = new Set(['add', 'sub', 'mul', 'pow']);
+
 /**
  * Runs a broadcasting binary primitive. `grads` receives dy and the (promoted) operands and
  * returns the gradients at the broadcast shape; they are summed back to each operand's shape.
  */
 function binary(op: ArithmeticOp, a: TensorLike, b: TensorLike, grads?: (dy: Tensor, x: Tensor, y: Tensor) => [Tensor | null, Tensor | null]): Tensor {
-  const [x, y] = toTensorPair(op, a, b);
+  let [x, y] = toTensorPair(op, a, b);
+  if (x.dtype === 'uint8' && LEAVES_BYTE_RANGE.has(op)) [x, y] = [cast(x, 'int32'), cast(y, 'int32')];
   const shape = broadcastShapes(op, x.shape, y.shape);
   const gradient: GradientSpec | undefined = grads && {
     saved: [x, y],
@@ -45,12 +55,23 @@ export function mul(a: TensorLike, b: TensorLike): Tensor {
   return binary('mul', a, b, (dy, x, y) => [mul(dy, y), mul(dy, x)]);
 }
 
-/** `a / b` elementwise, broadcasting. Integer operands give a float32 result (true division, as in NumPy). */
+/**
+ * `a / b` elementwise, broadcasting. Integer operands give a float32 result (true division, as in
+ * NumPy), written straight from the integers: `div(images, 255)` on uint8 images allocates the
+ * float32 result and nothing else.
+ *
+ * @example
+ * div(tensor(new Uint8Array([0, 51, 255])), 255).arraySync(); // [0, 0.2, 1] (float32)
+ */
 export function div(a: TensorLike, b: TensorLike): Tensor {
   const [x, y] = toTensorPair('div', a, b);
-  const [fx, fy] = x.dtype === 'int32' || x.dtype === 'bool' ? [cast(x, 'float32'), cast(y, 'float32')] : [x, y];
+  if (!isFloat(x.dtype)) {
+    // Integers carry no gradient, so there is nothing to record.
+    const shape = broadcastShapes('div', x.shape, y.shape);
+    return ENGINE.runOp('div', [x, y], (k) => k.binary(x, y, 'div', shape, 'float32'));
+  }
   // d(x/y)/dx = 1/y ; d(x/y)/dy = -x/y^2
-  return binary('div', fx, fy, (dy, u, v) => [div(dy, v), neg(div(mul(dy, u), mul(v, v)))]);
+  return binary('div', x, y, (dy, u, v) => [div(dy, v), neg(div(mul(dy, u), mul(v, v)))]);
 }
 
 /**
@@ -89,9 +110,10 @@ export function floorDiv(a: TensorLike, b: TensorLike): Tensor {
   return binary('floorDiv', a, b);
 }
 
-/** `-x`. */
+/** `-x` (uint8 is negated in int32). */
 export function neg(x: Tensor): Tensor {
-  return ENGINE.runOp('neg', [x], (k) => k.unary(x, 'neg'), { backward: (dy) => [neg(dy)] });
+  const input = x.dtype === 'uint8' ? cast(x, 'int32') : x;
+  return ENGINE.runOp('neg', [input], (k) => k.unary(input, 'neg'), { backward: (dy) => [neg(dy)] });
 }
 
 function logOf(x: Tensor): Tensor {

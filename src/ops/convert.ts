@@ -26,15 +26,21 @@ export function toTensorPair(op: string, a: TensorLike, b: TensorLike): [Tensor,
   const dtypeA = a instanceof Tensor ? a.dtype : undefined;
   const dtypeB = b instanceof Tensor ? b.dtype : undefined;
   const common = dtypeA && dtypeB ? promoteTypes(dtypeA, dtypeB) : (dtypeA ?? dtypeB ?? 'float32');
-  // A number is weakly typed: it takes the tensor's dtype, except that a fraction promotes ints to float32.
-  const numberDType = (x: TensorLike): DType => (typeof x === 'number' && !Number.isInteger(x) && (common === 'int32' || common === 'bool') ? 'float32' : common);
+  // A number is weakly typed: it takes the tensor's dtype, except that a fraction promotes integers
+  // to float32 and an integer outside [0, 255] promotes uint8 to int32 (rather than wrapping around).
+  const numberDType = (x: TensorLike): DType => {
+    if (typeof x !== 'number' || isFloat(common)) return common;
+    if (!Number.isInteger(x)) return 'float32';
+    return common === 'uint8' && (x < 0 || x > 255) ? 'int32' : common;
+  };
   const dtype = promoteTypes(common, promoteTypes(numberDType(a), numberDType(b)));
   return [cast(toTensor(op, 'a', a, dtype), dtype), cast(toTensor(op, 'b', b, dtype), dtype)];
 }
 
 /**
- * Converts to `dtype`. Floats become int32 by truncation toward zero; nonzero becomes true in
- * bool. Gradients flow between float dtypes only.
+ * Converts to `dtype`. Floats become int32 by truncation toward zero; values become uint8 modulo
+ * 256 after truncation (300 → 44, -1 → 255, as C and NumPy do); nonzero becomes true in bool.
+ * Gradients flow between float dtypes only.
  *
  * @example
  * cast(tensor([1.7, -1.7]), 'int32').arraySync(); // [1, -1]

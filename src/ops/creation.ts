@@ -38,7 +38,8 @@ function flatten(values: NestedArray, shape: readonly number[], out: (number | b
 /**
  * Makes a tensor from JavaScript values. The shape is inferred from nested arrays, or given
  * (a flat array or typed array is then laid out row-major). The dtype defaults to float32 for
- * numbers, bool for booleans, and the array's own type for typed arrays (integers become int32).
+ * numbers, bool for booleans, and the array's own type for typed arrays (bytes are uint8, other
+ * integers int32).
  *
  * @example
  * tensor([[1, 2, 3], [4, 5, 6]]);          // float32 [2,3]
@@ -52,7 +53,7 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
   let inferredDType: DType;
   if (ArrayBuffer.isView(values)) {
     const dt = dtypeOfArray(values);
-    if (!dt) throw new DTypeError(`tensor: ${values.constructor.name} is not supported; use a Float32Array, Float64Array, Int32Array or Uint8Array.`);
+    if (!dt) throw new DTypeError(`tensor: ${values.constructor.name} is not supported; use a Float32Array, Float64Array, Int32Array, Uint8Array or Uint8ClampedArray.`);
     flat = values as unknown as ArrayLike<number>;
     inferred = [flat.length];
     inferredDType = dt;
@@ -72,6 +73,10 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     throw new ShapeError(`tensor: the nested array has shape ${fmtShape(inferred)} but shape ${fmtShape(shape)} was given; pass a flat array to reshape.`);
   }
   const finalDType = dtype ?? inferredDType;
+  // A typed array of the dtype's own storage type goes straight to the backend (which copies it).
+  if (ArrayBuffer.isView(values) && values instanceof allocArray(finalDType, 0).constructor) {
+    return ENGINE.fromValues(values as TypedArray, finalShape, finalDType);
+  }
   const storage = allocArray(finalDType, flat.length);
   for (let i = 0; i < flat.length; i++) storage[i] = Number(flat[i]);
   return ENGINE.fromValues(storage, finalShape, finalDType);

@@ -39,7 +39,9 @@ export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   const k2 = y.shape[transposeB ? y.rank - 1 : y.rank - 2]!;
   if (k1 !== k2) throw innerDimensionError(x, y, transposeA, transposeB);
   const batchShape = broadcastShapes('matMul', x.shape.slice(0, -2), y.shape.slice(0, -2));
-  const dtype = promoteTypes(x.dtype, y.dtype);
+  // Products of bytes overflow a byte: uint8 operands multiply in int32.
+  const promoted = promoteTypes(x.dtype, y.dtype);
+  const dtype = promoted === 'uint8' ? 'int32' : promoted;
   x = cast(x, dtype);
   y = cast(y, dtype);
   const [u, v] = [x, y];

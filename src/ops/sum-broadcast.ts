@@ -10,7 +10,7 @@ import { cast, toTensor } from './convert.js';
 import { reshape } from './shape.js';
 
 /**
- * Sum over `axis` (all axes by default; `[]` sums over none). Booleans are counted as int32.
+ * Sum over `axis` (all axes by default; `[]` sums over none). Booleans and uint8 are summed in int32.
  *
  * @example
  * sum(tensor([[1, 2], [3, 4]]), 0).arraySync();       // [4, 6]
@@ -18,7 +18,7 @@ import { reshape } from './shape.js';
  */
 export function sum(x: Tensor, axis?: number | number[], keepDims = false): Tensor {
   x = toTensor('sum', 'x', x);
-  if (x.dtype === 'bool') x = cast(x, 'int32');
+  if (x.dtype === 'bool' || x.dtype === 'uint8') x = cast(x, 'int32');
   const axes = normalizeAxes('sum', axis, x.rank);
   const keptShape = reducedShape(x.shape, axes, true);
   const input = x;

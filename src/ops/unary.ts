@@ -7,10 +7,17 @@ import { add, div, mul, neg } from './arithmetic.js';
 import { greater } from './compare.js';
 import { cast, toTensor } from './convert.js';
 
-/** Runs a unary primitive; `derivative(x, y)` is dy/dx from the input and output (null: no gradient). Real functions promote ints to float32. */
-function unary(op: UnaryOp, x: Tensor, derivative: ((x: Tensor, y: Tensor) => Tensor) | null, real = true): Tensor {
+/**
+ * How a unary op treats integer inputs: `real` functions compute them in float32, `exact` ones
+ * keep the dtype, `signed` ones (whose result can leave [0, 255]) compute uint8 in int32.
+ */
+type IntegerInputs = 'real' | 'exact' | 'signed';
+
+/** Runs a unary primitive; `derivative(x, y)` is dy/dx from the input and output (null: no gradient). */
+function unary(op: UnaryOp, x: Tensor, derivative: ((x: Tensor, y: Tensor) => Tensor) | null, ints: IntegerInputs = 'real'): Tensor {
   let input = toTensor(op, 'x', x);
-  if (real && !isFloat(input.dtype)) input = cast(input, 'float32');
+  if (ints === 'real' && !isFloat(input.dtype)) input = cast(input, 'float32');
+  if (ints === 'signed' && input.dtype === 'uint8') input = cast(input, 'int32');
   const inp = input;
   return ENGINE.runOp(op, [inp], (k) => k.unary(inp, op), {
     saved: derivative ? [inp] : [],
@@ -21,11 +28,11 @@ function unary(op: UnaryOp, x: Tensor, derivative: ((x: Tensor, y: Tensor) => Te
 
 
 /** `|x|`; its derivative is sign(x) (0 at 0). */
-export const abs = (x: Tensor): Tensor => unary('abs', x, (t) => sign(t), false);
+export const abs = (x: Tensor): Tensor => unary('abs', x, (t) => sign(t), 'exact');
 /** -1, 0 or 1; no gradient. */
-export const sign = (x: Tensor): Tensor => unary('sign', x, null, false);
+export const sign = (x: Tensor): Tensor => unary('sign', x, null, 'exact');
 /** `x * x`. */
-export const square = (x: Tensor): Tensor => unary('square', x, (t) => mul(t, 2), false);
+export const square = (x: Tensor): Tensor => unary('square', x, (t) => mul(t, 2), 'signed');
 /** Square root; d/dx = 1 / (2 sqrt(x)). */
 export const sqrt = (x: Tensor): Tensor => unary('sqrt', x, (_, y) => div(0.5, y));
 /** `1 / x`; d/dx = -1/x². */
@@ -45,13 +52,13 @@ export const sin = (x: Tensor): Tensor => unary('sin', x, (t) => cos(t));
 /** Cosine; d/dx = -sin x. */
 export const cos = (x: Tensor): Tensor => unary('cos', x, (t) => neg(sin(t)));
 /** Largest integer not above x; no gradient. */
-export const floor = (x: Tensor): Tensor => unary('floor', x, null, false);
+export const floor = (x: Tensor): Tensor => unary('floor', x, null, 'exact');
 /** Smallest integer not below x; no gradient. */
-export const ceil = (x: Tensor): Tensor => unary('ceil', x, null, false);
+export const ceil = (x: Tensor): Tensor => unary('ceil', x, null, 'exact');
 /** Nearest integer, halves to even; no gradient. */
-export const round = (x: Tensor): Tensor => unary('round', x, null, false);
+export const round = (x: Tensor): Tensor => unary('round', x, null, 'exact');
 /** Rectified linear unit max(x, 0); its derivative is 1 where x > 0 and 0 elsewhere (0 at 0, as in TensorFlow). */
-export const relu = (x: Tensor): Tensor => unary('relu', x, (t) => cast(greater(t, 0), t.dtype), false);
+export const relu = (x: Tensor): Tensor => unary('relu', x, (t) => cast(greater(t, 0), t.dtype), 'exact');
 /** Logistic sigmoid 1/(1+e^-x); d/dx = y(1-y). */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (_, y) => mul(y, add(neg(y), 1)));
 /** Hyperbolic tangent; d/dx = 1 - y². */

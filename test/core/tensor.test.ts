@@ -12,7 +12,7 @@ test('tensor infers shape and dtype from nested arrays and typed arrays', () => 
   assert.equal(s.tensor([true, false]).dtype, 'bool');
   assert.deepEqual(s.tensor([true, false]).arraySync(), [true, false]);
   assert.equal(s.tensor(new Int32Array([1, 2])).dtype, 'int32');
-  assert.equal(s.tensor(new Uint8Array([255, 0])).dtype, 'int32');
+  assert.equal(s.tensor(new Uint8Array([255, 0])).dtype, 'uint8');
   assert.deepEqual(s.tensor(new Uint8Array([255, 0])).arraySync(), [255, 0]);
   assert.deepEqual(s.tensor(new Float32Array(6), [2, 3]).shape, [2, 3]);
   assert.equal(s.scalar(3).rank, 0);
