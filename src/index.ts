@@ -52,6 +52,7 @@ export function registerBackend(name: string, factory: () => Backend, priority =
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';
 export { parseIdx, type IdxArray } from './datasets/idx.js';
+export * as datasets from './datasets/index.js';
 export { decodeModel, loadModel } from './models/loading.js';
 export { encodeModel, encodeWeights } from './models/saving.js';
 export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec } from './models/training.js';

@@ -13,3 +13,5 @@ setArtifactStore(fileStore);
 export * from '../index.js';
 export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';
 export { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+/** Data set helpers, with MNIST and Fashion-MNIST loaded from disk or downloaded once (Node only). */
+export * as datasets from '../datasets/node/index.js';

@@ -1,0 +1,36 @@
+/** `strata evaluate MODEL`: a saved model's loss and accuracy on the test images. */
+import { loadModel, type Model } from '../node/index.js';
+import { useBackend } from './backend.js';
+import { firstRows, loadDataset, modelInput, type DataOptions } from './data.js';
+import { Output } from './output.js';
+
+/** The options of `strata evaluate`, as parsed. */
+export interface EvaluateOptions extends DataOptions {
+  batchSize: number;
+  testSize?: number;
+  backend?: string;
+  json: boolean;
+}
+
+/** Compiles a model saved without its training settings for classification, so that it can be evaluated. */
+export function ensureCompiled(model: Model): void {
+  if (!model.compiledState) model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+}
+
+/** Runs `strata evaluate`. */
+export async function evaluateCommand(path: string, options: EvaluateOptions): Promise<void> {
+  const out = new Output(options.json);
+  useBackend(options.backend);
+  const model = await loadModel(path);
+  ensureCompiled(model);
+  const { dataset, dir, splits } = await loadDataset(options, out);
+  const [[trainImages, trainLabels], [images, labels]] = splits;
+  trainImages.dispose();
+  trainLabels.dispose();
+  const x = modelInput(model, firstRows(images, options.testSize));
+  const y = firstRows(labels, options.testSize);
+  const logs = await model.evaluate(x, y, { batchSize: options.batchSize, returnDict: true });
+  for (const [key, value] of Object.entries(logs)) out.log(`Test ${key}: ${value.toFixed(4)}`);
+  out.log(`(${y.shape[0]!.toLocaleString('en-US')} test images of ${dataset.spec.title})`);
+  out.result({ command: 'evaluate', model: path, dataset: options.dataset, dataDir: dir, samples: y.shape[0], ...logs });
+}

@@ -1,0 +1,132 @@
+/**
+ * The `strata` command line: its commands and options (parsed by commander, which also writes
+ * each command's --help), and the exit status: 0 on success, 1 when the data or a file is at
+ * fault, 2 when the command line is.
+ */
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { StrataError } from '../node/index.js';
+import { DATASETS } from './data.js';
+import { evaluateCommand } from './evaluate.js';
+import { predictCommand } from './predict.js';
+import { DEFAULT_PRESET, PRESETS } from './presets.js';
+import { summaryCommand } from './summary.js';
+import { train } from './train.js';
+import { UsageError } from './usage-error.js';
+
+const OPTIMIZERS = ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad'];
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** An option parser for whole numbers >= `min`. */
+function integer(min: number): (value: string) => number {
+  return (value) => {
+    const n = Number(value);
+    if (!/^\d+$/.test(value.trim()) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
+    return n;
+  };
+}
+
+function positiveNumber(value: string): number {
+  const n = Number(value);
+  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('expected a positive number.');
+  return n;
+}
+
+const ENVIRONMENT = `
+Environment:
+  STRATA_DATA_DIR         a directory holding the data set (like --data-dir)
+  STRATA_CACHE_DIR        where downloads are kept (default ~/.cache/strata)
+  STRATA_DATASETS_URL     the mirror to download from (default Keras's)
+  STRATA_SYSTEM_DATA_DIR  where system packages put data sets (default /usr/share/datasets)`;
+
+/** Adds the options of every command that reads a data set. */
+function dataOptions(command: Command): Command {
+  return command
+    .addOption(new Option('--dataset <name>', 'the data set').choices(Object.keys(DATASETS)).default('fashion-mnist'))
+    .option('--data-dir <dir>', 'read the data set from this directory (default: the cache, then /usr/share/datasets, then download)')
+    .option('--no-download', 'fail instead of downloading the data set when it is not found locally')
+    .option('--backend <name>', 'the backend to compute on (cpu, or wasm where available)')
+    .option('--json', 'print one JSON document on standard output; everything else goes to standard error', false);
+}
+
+/** The command line, with each command bound to its implementation. */
+export function buildProgram(): Command {
+  const program = new Command('strata')
+    .description('Strata: deep learning for TypeScript. Trains and uses the models of the Fashion-MNIST lesson.')
+    .version(version(), '-V, --version')
+    .exitOverride()
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (text, write) => write(`strata: ${text.trim().replace(/\s*\n\s*/g, ' ')}\n`) });
+
+  dataOptions(
+    program
+      .command('train')
+      .description('Train a model of the lesson on Fashion-MNIST (48,000 training and 12,000 validation images), keep the best epoch, and report validation and test accuracy.')
+      .addOption(new Option('--model <name>', 'the model (see Models below)').choices(Object.keys(PRESETS)).default(DEFAULT_PRESET))
+      .option('--epochs <n>', "number of epochs (default: the model's, 5 or 20)", integer(1))
+      .option('--batch-size <n>', 'samples per gradient step', integer(1), 32)
+      .addOption(new Option('--optimizer <name>', "the optimizer (default: the model's)").choices(OPTIMIZERS))
+      .option('--learning-rate <lr>', "the optimizer's learning rate (default: Keras's, 0.001)", positiveNumber)
+      .option('--seed <n>', 'seed of the split, the initial weights, dropout and shuffling', integer(0), 42)
+      .option('--output <dir>', 'where the best model is saved, as <dataset>-<model>.strata', 'models')
+      .option('--train-size <n>', 'training images, drawn from the training set', integer(1), 48000)
+      .option('--val-size <n>', 'validation images, drawn from the rest of the training set (same class ratios)', integer(1), 12000)
+      .option('--test-size <n>', 'test images used, the first ones of the test set (default: all 10,000)', integer(1)),
+  )
+    .addHelpText('after', `\nModels:\n${Object.entries(PRESETS).map(([name, p]) => `  ${name.padEnd(8)} ${p.description}`).join('\n')}\n\nExamples:\n  strata train\n  strata train --model relu --epochs 5 --json > run.json\n  strata train --train-size 6000 --val-size 1000 --epochs 2\n${ENVIRONMENT}`)
+    .action((options) => train(options));
+
+  dataOptions(
+    program
+      .command('evaluate')
+      .description("A saved model's loss and accuracy on the test images.")
+      .argument('<model>', 'a model file saved by strata train or model.save()')
+      .option('--batch-size <n>', 'samples per batch', integer(1), 32)
+      .option('--test-size <n>', 'test images used, the first ones (default: all)', integer(1)),
+  )
+    .addHelpText('after', `\nExample:\n  strata evaluate models/fashion-mnist-dropout.strata\n${ENVIRONMENT}`)
+    .action((path: string, options) => evaluateCommand(path, options));
+
+  dataOptions(
+    program
+      .command('predict')
+      .description('The class a saved model sees in a test image (--index) or a PNG file, with the probability of each class.')
+      .argument('<model>', 'a model file saved by strata train or model.save()')
+      .argument('[image]', 'a PNG image: made gray by luminance, transparent areas as background, resized to 28×28')
+      .option('--index <n>', 'the test image to classify (default 0)', integer(0))
+      .option('--invert', 'invert the PNG first (for dark drawings on a light background)', false),
+  )
+    .addHelpText('after', `\nExamples:\n  strata predict models/fashion-mnist-dropout.strata --index 7\n  strata predict models/fashion-mnist-dropout.strata shoe.png --invert\n${ENVIRONMENT}`)
+    .action((path: string, image: string | undefined, options) => predictCommand(path, image, options));
+
+  program
+    .command('summary')
+    .description('The layers, output shapes and parameter counts of a saved model.')
+    .argument('<model>', 'a model file saved by strata train or model.save()')
+    .action((path: string) => summaryCommand(path));
+
+  return program;
+}
+
+/**
+ * Runs the command line `argv` (without `node` and the script) and returns the exit status;
+ * errors are reported on standard error in one line.
+ */
+export async function run(argv: string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (e) {
+    // commander has already printed its message (or the help or version).
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof StrataError) {
+      process.stderr.write(`strata: error: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
+      return e instanceof UsageError ? 2 : 1;
+    }
+    throw e;
+  }
+}
