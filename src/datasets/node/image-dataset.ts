@@ -70,7 +70,7 @@ export interface ImageDatasetSpec {
 }
 
 /** The four IDX files of the MNIST family, each gzip-compressed (`.gz`) or not. */
-export const IDX_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
+const IDX_FILES = ['train-images-idx3-ubyte', 'train-labels-idx1-ubyte', 't10k-images-idx3-ubyte', 't10k-labels-idx1-ubyte'];
 
 function env(name: string): string | undefined {
   const v = process.env[name];
@@ -149,6 +149,7 @@ export class ImageDataset {
   readonly classNames: readonly string[];
   private readonly layouts: Layout[];
 
+  /** @param spec What the data set is and where it comes from. */
   constructor(readonly spec: ImageDatasetSpec) {
     this.classNames = spec.classNames;
     this.layouts = spec.npz ? [idxLayout, npzLayout(spec.npz)] : [idxLayout];
