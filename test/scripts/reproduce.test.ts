@@ -8,8 +8,12 @@ import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { ROWS, runRow, table, type ReproduceResult } from '../../scripts/reproduce.js';
 
-/** Floors for the slice, by model (measured on this slice: see each row). */
-const FLOORS: Record<string, number> = { softmax: 0.78, relu: 0.8, dropout: 0.8 };
+/**
+ * Floors for the slice, about four points below what it reaches with seed 42 on the reference
+ * backend (softmax 0.792, relu 0.839, dropout 0.819), so that another backend's rounding cannot
+ * trip them while a broken model or training loop (10% is chance) still does.
+ */
+const FLOORS: Record<string, number> = { softmax: 0.75, relu: 0.8, dropout: 0.78 };
 
 test('the lesson\'s models reach their floors on a slice, and the table reports them', { skip: !existsSync('/usr/share/datasets/fashion-mnist') && 'dataset-fashion-mnist is not installed' }, async () => {
   const results: ReproduceResult[] = [];
