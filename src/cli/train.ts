@@ -62,15 +62,12 @@ export async function train(options: TrainOptions): Promise<void> {
   out.log(`Training on ${fmt(options.trainSize)} images, validating on ${fmt(options.valSize)}, testing on ${fmt(testSize)}.`);
 
   const model = preset.build([28, 28], dataset.classNames.length);
-  // Scale one array at a time and drop its bytes at once, so that at most one extra copy exists.
-  const scaled = (bytes: Tensor): Tensor => {
-    const t = modelInput(model, bytes);
-    bytes.dispose();
-    return t;
-  };
-  const xTrain = scaled(xTrainBytes);
-  const xVal = scaled(xValBytes);
-  const xTest = scaled(xTestBytes);
+  // The images stay uint8 (a quarter of float32's memory) and each batch is scaled as it is served.
+  // The training batches are shuffled by the global generator exactly as fit shuffles arrays.
+  const scale = (images: Tensor, labels: Tensor): [Tensor, Tensor] => [modelInput(model, images), labels];
+  const batchSize = options.batchSize;
+  const trainData = datasets.batches(xTrainBytes, yTrain, { batchSize, map: scale });
+  const inOrder = (images: Tensor, labels: Tensor): Iterable<[Tensor, Tensor]> => datasets.batches(images, labels, { batchSize, shuffle: false, map: scale });
 
   const optimizer = optimizers.getOptimizer({ className: optimizerName, config: options.learningRate === undefined ? {} : { learningRate: options.learningRate } });
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -86,16 +83,18 @@ export async function train(options: TrainOptions): Promise<void> {
     new ModelCheckpoint({ filepath: modelPath, monitor: 'val_loss', saveBestOnly: true, verbose }),
     ...(preset.earlyStopping ? [new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true, verbose })] : []),
   ];
-  const history = await model.fit(xTrain, yTrain, { epochs, batchSize: options.batchSize, validationData: [xVal, yVal], verbose: 0, callbacks });
+  const history = await model.fit(trainData, undefined, {
+    epochs, stepsPerEpoch: Math.ceil(options.trainSize / batchSize), validationData: inOrder(xValBytes, yVal), verbose: 0, callbacks,
+  });
 
   // The checkpoint holds the epoch with the lowest val_loss; report what it holds.
   if (!existsSync(modelPath)) await model.save(modelPath);
   const best = await loadModel(modelPath);
-  const validation = await best.evaluate(xVal, yVal, { batchSize: options.batchSize, returnDict: true });
-  const test = await best.evaluate(xTest, yTest, { batchSize: options.batchSize, returnDict: true });
+  const validation = await best.evaluate(inOrder(xValBytes, yVal), undefined, { returnDict: true });
+  const test = await best.evaluate(inOrder(xTestBytes, yTest), undefined, { returnDict: true });
   const valLoss = history.history['val_loss'] ?? [];
   const bestEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1;
-  dispose([xTrain, yTrain, xVal, yVal, xTest, yTest]);
+  dispose([xTrainBytes, yTrain, xValBytes, yVal, xTestBytes, yTest]);
 
   out.log();
   out.log(`Best epoch: ${bestEpoch} of ${valLoss.length} (val_loss ${validation['loss']!.toFixed(4)})`);

@@ -213,8 +213,10 @@ export class ImageDataset {
     }
     const cache = this.cacheDir(args);
     const system = this.systemDir(args);
-    for (const dir of [cache, ...(system ? [system] : [])]) if (this.layoutIn(dir)) return dir;
-    const looked = [cache, ...(system ? [system] : [])].join(' and ');
+    const places = system ? [cache, system] : [cache];
+    const found = places.find((dir) => this.layoutIn(dir));
+    if (found) return found;
+    const looked = places.join(' and ');
     if (args.download === false) throw new NotFoundError(`${title} was not found (looked in ${looked}) and downloading is off. To fix: ${this.fixes(args)}.`);
     const display = args.verbose === false ? undefined : (args.display ?? new TerminalDisplay());
     const base = this.baseUrl(args);
