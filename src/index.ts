@@ -3,11 +3,19 @@
  * This entry point registers the backends and exports the public API.
  */
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
+import { WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
 import { ENGINE, type MemoryInfo, type TensorContainer } from './core/engine.js';
 import type { Backend } from './core/backend.js';
 import type { Tensor } from './core/tensor.js';
 
 ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
+// The WebAssembly backend is the default wherever the runtime can run it; cpu stays as the fallback.
+if (wasmBackendAvailable()) ENGINE.registerBackend('wasm', () => new WasmBackend(), 2);
+
+// STRATA_BACKEND (read where a `process` exists, so browsers are unaffected) overrides the default,
+// which lets a test suite run on each backend in turn.
+const requestedBackend = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['STRATA_BACKEND'];
+if (requestedBackend) ENGINE.setBackend(requestedBackend);
 
 export * from './ops/index.js';
 export { Tensor, Variable, type NestedArray } from './core/tensor.js';
@@ -16,6 +24,7 @@ export type { Shape } from './core/shape.js';
 export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp } from './core/backend.js';
 export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
+export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
 

@@ -1,0 +1,260 @@
+/**
+ * The WebAssembly backend: tensors live in one shared WebAssembly.Memory and the float32 kernels that
+ * training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
+ * runs the reference kernels directly on the same memory, so nothing is ever copied in or out.
+ */
+import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
+import { bytesPerElement, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
+import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
+import { CpuBackend } from '../cpu/cpu-backend.js';
+import { Heap } from './heap.js';
+import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
+import { collapse, reductionView, transposeView } from './layout.js';
+import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
+
+/** Where a tensor's elements live in the memory. */
+interface WasmData {
+  /** Byte offset of the first element. */
+  offset: number;
+  /** Number of elements. */
+  size: number;
+  dtype: DType;
+}
+
+const viewCtors = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  bool: Uint8Array,
+} as const;
+
+/** True where this runtime can run the WebAssembly kernels (SIMD, threads and SharedArrayBuffer). */
+export function wasmBackendAvailable(): boolean {
+  return kernelsModule !== undefined;
+}
+
+/** The reference kernels, reading and writing the wasm backend's memory in place. */
+class HostedCpuKernels extends CpuBackend {
+  constructor(private readonly host: WasmBackend) {
+    super();
+  }
+
+  protected override values(x: TensorInfo): TypedArray {
+    return this.host.view(x.dataId as WasmData);
+  }
+
+  protected override alloc<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
+    const view = this.host.view(this.host.allocData(dtype, size)) as DTypeArrays[D];
+    // The reference kernels expect zeros, as a fresh typed array has; a reused block holds old values.
+    view.fill(0);
+    return view;
+  }
+
+  protected override output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+    return { dataId: { offset: values.byteOffset, size: values.length, dtype } satisfies WasmData, shape, dtype };
+  }
+}
+
+/**
+ * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
+ * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
+ * as WebAssembly SIMD; everything else runs the reference kernels on the same memory.
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  /** The memory every tensor lives in; shared, so worker threads can run kernels on it. */
+  readonly memory: WebAssembly.Memory;
+  private readonly kernels: KernelExports;
+  private readonly heap: Heap;
+  private readonly js = new HostedCpuKernels(this);
+  private scratch = -1;
+
+  constructor() {
+    if (!kernelsModule) throw new Error('wasm backend: this runtime lacks WebAssembly SIMD, threads or SharedArrayBuffer.');
+    this.memory = createSharedMemory(16);
+    this.kernels = instantiateKernels(kernelsModule, this.memory);
+    this.heap = new Heap(this.memory, this.kernels.heapBase());
+  }
+
+  // ---- storage ----
+
+  /** @internal Allocates storage for `size` elements of `dtype`. */
+  allocData(dtype: DType, size: number): WasmData {
+    return { offset: this.heap.alloc(size * bytesPerElement(dtype)), size, dtype };
+  }
+
+  /** @internal A typed array over the elements of `data` (valid until the memory grows). */
+  view(data: WasmData): TypedArray {
+    return new viewCtors[data.dtype](this.memory.buffer, data.offset, data.size);
+  }
+
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId {
+    const data = this.allocData(dtype, sizeOf(shape));
+    this.view(data).set(values);
+    return data;
+  }
+
+  read(dataId: DataId): TypedArray {
+    // slice() copies into an ordinary (unshared) array the caller may keep.
+    return this.view(dataId as WasmData).slice();
+  }
+
+  disposeData(dataId: DataId): void {
+    const data = dataId as WasmData;
+    this.heap.free(data.offset, data.size * bytesPerElement(data.dtype));
+    data.size = 0;
+  }
+
+  /** Bytes the backend's heap has claimed from the memory, and bytes in live blocks. */
+  heapStats(): { reservedBytes: number; usedBytes: number } {
+    return { reservedBytes: this.heap.reservedBytes, usedBytes: this.heap.usedBytes };
+  }
+
+  private out(shape: Shape, dtype: DType): TensorInfo & { dataId: WasmData } {
+    return { dataId: this.allocData(dtype, sizeOf(shape)), shape, dtype };
+  }
+
+  private at(x: TensorInfo): number {
+    return (x.dataId as WasmData).offset;
+  }
+
+  // ---- kernels ----
+
+  unary(x: TensorInfo, op: UnaryOp): TensorInfo {
+    const code = UNARY_CODES[op];
+    if (x.dtype !== 'float32' || code === undefined) return this.js.unary(x, op);
+    const out = this.out(x.shape, 'float32');
+    this.kernels.unaryF32(code, this.at(x), out.dataId.offset, out.dataId.size);
+    return out;
+  }
+
+  binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo {
+    if (a.dtype !== 'float32') return this.js.binary(a, b, op, outShape, outDtype);
+    const loops = collapse(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
+    if (!loops) return this.js.binary(a, b, op, outShape, outDtype);
+    const out = this.out(outShape, outDtype);
+    if (out.dataId.size === 0) return out;
+    const [d, [sa, sb]] = [loops.shape, loops.strides] as [number[], number[][]];
+    this.kernels.binaryF32(
+      BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[0]!, d[1]!, d[2]!, d[3]!,
+      sa![0]!, sa![1]!, sa![2]!, sa![3]!, sb![0]!, sb![1]!, sb![2]!, sb![3]!,
+    );
+    return out;
+  }
+
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): TensorInfo {
+    if (bytesPerElement(a.dtype) !== 4 || cond.dtype !== 'bool') return this.js.where(cond, a, b, outShape);
+    const loops = collapse(outShape, [cond, a, b].map((t) => broadcastStrides(t.shape, outShape)));
+    if (!loops) return this.js.where(cond, a, b, outShape);
+    const out = this.out(outShape, a.dtype);
+    if (out.dataId.size === 0) return out;
+    const [d, [sc, sa, sb]] = [loops.shape, loops.strides] as [number[], number[][]];
+    this.kernels.where32(
+      this.at(cond), this.at(a), this.at(b), out.dataId.offset, d[0]!, d[1]!, d[2]!, d[3]!,
+      sc![0]!, sc![1]!, sc![2]!, sc![3]!, sa![0]!, sa![1]!, sa![2]!, sa![3]!, sb![0]!, sb![1]!, sb![2]!, sb![3]!,
+    );
+    return out;
+  }
+
+  reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo {
+    const plan = x.dtype === 'float32' ? reductionView(x.shape, axes) : undefined;
+    if (!plan) return this.js.reduce(x, axes, op);
+    const out = this.out(x.shape.filter((_, i) => !axes.includes(i)), 'float32');
+    if (out.dataId.size === 0) return out;
+    this.kernels.reduceF32(REDUCE_CODES[op], this.at(x), out.dataId.offset, plan.outer, plan.r, plan.inner);
+    return out;
+  }
+
+  argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo {
+    return this.js.argReduce(x, axis, op);
+  }
+
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape): TensorInfo {
+    if (a.dtype !== 'float32') return this.js.matMul(a, b, transposeA, transposeB, batchShape);
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    const out = this.out([...batchShape, m, n], 'float32');
+    if (out.dataId.size === 0) return out;
+    const aStrides = broadcastStrides(a.shape.slice(0, -2), batchShape);
+    const bStrides = broadcastStrides(b.shape.slice(0, -2), batchShape);
+    const batches = sizeOf(batchShape);
+    // Element (i, p) of A and (p, j) of B, whichever way each is stored.
+    const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
+    const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
+    const c = out.dataId.offset;
+    if (!transposeA && bStrides.every((s) => s === 0) && aStrides.every((s, i) => s !== 0 || batchShape[i] === 1)) {
+      // A shared B under a stack of untransposed A's is one product with batches × m rows.
+      this.gemm(this.at(a), aRow, aCol, this.at(b), bRow, bCol, c, batches * m, n, k);
+      return out;
+    }
+    const batchStrides = stridesOf(batchShape);
+    for (let batch = 0; batch < batches; batch++) {
+      let aIndex = 0;
+      let bIndex = 0;
+      for (let axis = 0, rest = batch; axis < batchShape.length; axis++) {
+        const i = Math.floor(rest / batchStrides[axis]!);
+        rest -= i * batchStrides[axis]!;
+        aIndex += i * aStrides[axis]!;
+        bIndex += i * bStrides[axis]!;
+      }
+      const aAt = this.at(a) + aIndex * m * k * 4;
+      const bAt = this.at(b) + bIndex * k * n * 4;
+      this.gemm(aAt, aRow, aCol, bAt, bRow, bCol, c + batch * m * n * 4, m, n, k);
+    }
+    return out;
+  }
+
+  /** C (m × n) = A·B with element strides for A and B (see the gemm kernel). */
+  private gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
+    if (this.scratch < 0) this.scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
+    this.kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, n, k, 0, m, this.scratch);
+  }
+
+  transpose(x: TensorInfo, perm: readonly number[]): TensorInfo {
+    const plan = bytesPerElement(x.dtype) === 4 ? transposeView(x.shape, perm) : undefined;
+    if (!plan) return this.js.transpose(x, perm);
+    const out = this.out(perm.map((p) => x.shape[p]!), x.dtype);
+    if (out.dataId.size === 0) return out;
+    this.kernels.transpose32(this.at(x), out.dataId.offset, plan.batch, plan.rows, plan.cols, plan.inner);
+    return out;
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+    return this.js.slice(x, begin, size);
+  }
+
+  concat(xs: readonly TensorInfo[], axis: number): TensorInfo {
+    return this.js.concat(xs, axis);
+  }
+
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): TensorInfo {
+    return this.js.pad(x, paddings, value);
+  }
+
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
+    return this.js.gather(x, indices, axis);
+  }
+
+  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo {
+    return this.js.scatterAdd(updates, indices, axis, shape);
+  }
+
+  tile(x: TensorInfo, reps: readonly number[]): TensorInfo {
+    return this.js.tile(x, reps);
+  }
+
+  cast(x: TensorInfo, dtype: DType): TensorInfo {
+    const code = CAST_CODES[`${x.dtype}>${dtype}`];
+    if (code === undefined) return this.js.cast(x, dtype);
+    const out = this.out(x.shape, dtype);
+    this.kernels.cast(code, this.at(x), out.dataId.offset, out.dataId.size);
+    return out;
+  }
+
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
+    return this.js.oneHot(indices, depth, onValue, offValue);
+  }
+}
