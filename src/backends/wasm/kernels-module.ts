@@ -34,19 +34,25 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-function compile(): WebAssembly.Module | undefined {
-  // Threads need SharedArrayBuffer (browsers expose it only to cross-origin isolated pages).
-  if (typeof WebAssembly !== 'object' || typeof SharedArrayBuffer !== 'function') return undefined;
-  try {
-    // NOTE: compiling fails where the engine lacks SIMD or threads; the cpu backend is then the only one.
-    return new WebAssembly.Module(decodeBase64(kernelsWasmBase64));
-  } catch {
-    return undefined;
-  }
-}
+let compiled: WebAssembly.Module | null | undefined;
 
-/** The kernels, compiled synchronously at import; undefined where this runtime cannot run them. */
-export const kernelsModule: WebAssembly.Module | undefined = compile();
+/**
+ * The kernels, compiled synchronously on first use; undefined where this runtime cannot run them
+ * (no SIMD, no threads, or no SharedArrayBuffer, which browsers give only to cross-origin isolated pages).
+ */
+export function kernelsModule(): WebAssembly.Module | undefined {
+  if (compiled === undefined) {
+    compiled = null;
+    if (typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function') {
+      try {
+        compiled = new WebAssembly.Module(decodeBase64(kernelsWasmBase64));
+      } catch {
+        // Compiling fails where the engine lacks SIMD or threads; the cpu backend is then the only one.
+      }
+    }
+  }
+  return compiled ?? undefined;
+}
 
 /** A shared memory the kernels can import. */
 export function createSharedMemory(initialPages: number): WebAssembly.Memory {

@@ -5,11 +5,13 @@
  */
 import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
 import { bytesPerElement, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
+import { NotFoundError, ValueError } from '../../core/errors.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
 import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
 import { collapse, reductionView, transposeView } from './layout.js';
+import { ThreadPool, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
 
 /** Where a tensor's elements live in the memory. */
@@ -30,7 +32,23 @@ const viewCtors = {
 
 /** True where this runtime can run the WebAssembly kernels (SIMD, threads and SharedArrayBuffer). */
 export function wasmBackendAvailable(): boolean {
-  return kernelsModule !== undefined;
+  return kernelsModule() !== undefined;
+}
+
+/** Options of the wasm backend. */
+export interface WasmBackendArgs {
+  /**
+   * Threads that run kernels, the calling one included (default: `STRATA_THREADS`, else one per
+   * core, where the runtime can start workers; 1 elsewhere).
+   */
+  threads?: number;
+}
+
+/** How this runtime starts workers and how many it wants, or undefined where it cannot. */
+async function workerSupport(): Promise<{ spawnWorker: WorkerSpawner; defaultThreadCount(): number } | undefined> {
+  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
+  // NOTE: imported lazily so that the browser-safe core never loads node: modules.
+  return isNode ? import('./node/spawn-worker.js') : undefined;
 }
 
 /** The reference kernels, reading and writing the wasm backend's memory in place. */
@@ -68,12 +86,43 @@ export class WasmBackend implements Backend {
   private readonly heap: Heap;
   private readonly js = new HostedCpuKernels(this);
   private scratch = -1;
+  private readonly pool: ThreadPool;
+  private poolReady: Promise<void>;
 
-  constructor() {
-    if (!kernelsModule) throw new Error('wasm backend: this runtime lacks WebAssembly SIMD, threads or SharedArrayBuffer.');
+  constructor(args: WasmBackendArgs = {}) {
+    const module = kernelsModule();
+    if (!module) throw new NotFoundError('wasm backend: this runtime lacks WebAssembly SIMD, threads or SharedArrayBuffer; use the cpu backend.');
     this.memory = createSharedMemory(16);
-    this.kernels = instantiateKernels(kernelsModule, this.memory);
+    this.kernels = instantiateKernels(module, this.memory);
     this.heap = new Heap(this.memory, this.kernels.heapBase());
+    this.pool = new ThreadPool(module, this.memory, this.heap, this.kernels, () => this.gemmScratch());
+    this.poolReady = this.startThreads(args.threads);
+  }
+
+  /** Threads that run kernels now, the calling one included. */
+  get threads(): number {
+    return this.pool.size;
+  }
+
+  /**
+   * Sets how many threads run kernels (the calling one included); resolves when they are running.
+   * Until then, kernels run on fewer threads.
+   */
+  setThreads(threads: number): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`setThreads: expected a positive integer, got ${threads}.`);
+    this.poolReady = this.startThreads(threads);
+    return this.poolReady;
+  }
+
+  /** Resolves when the worker threads asked for are running. */
+  ready(): Promise<void> {
+    return this.poolReady;
+  }
+
+  private async startThreads(threads: number | undefined): Promise<void> {
+    const support = threads === 1 ? undefined : await workerSupport();
+    this.pool.resize(support ? (threads ?? support.defaultThreadCount()) : 1, support?.spawnWorker);
+    await this.pool.ready();
   }
 
   // ---- storage ----
@@ -187,7 +236,7 @@ export class WasmBackend implements Backend {
     const c = out.dataId.offset;
     if (!transposeA && bStrides.every((s) => s === 0) && aStrides.every((s, i) => s !== 0 || batchShape[i] === 1)) {
       // A shared B under a stack of untransposed A's is one product with batches × m rows.
-      this.gemm(this.at(a), aRow, aCol, this.at(b), bRow, bCol, c, batches * m, n, k);
+      this.pool.gemm(this.at(a), aRow, aCol, this.at(b), bRow, bCol, c, batches * m, n, k);
       return out;
     }
     const batchStrides = stridesOf(batchShape);
@@ -202,15 +251,14 @@ export class WasmBackend implements Backend {
       }
       const aAt = this.at(a) + aIndex * m * k * 4;
       const bAt = this.at(b) + bIndex * k * n * 4;
-      this.gemm(aAt, aRow, aCol, bAt, bRow, bCol, c + batch * m * n * 4, m, n, k);
+      this.pool.gemm(aAt, aRow, aCol, bAt, bRow, bCol, c + batch * m * n * 4, m, n, k);
     }
     return out;
   }
 
-  /** C (m × n) = A·B with element strides for A and B (see the gemm kernel). */
-  private gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
+  private gemmScratch(): number {
     if (this.scratch < 0) this.scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
-    this.kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, n, k, 0, m, this.scratch);
+    return this.scratch;
   }
 
   transpose(x: TensorInfo, perm: readonly number[]): TensorInfo {

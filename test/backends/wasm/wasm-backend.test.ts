@@ -295,3 +295,22 @@ describe('wasm storage', () => {
     wasm.disposeData(small);
   });
 });
+
+describe('wasm threads', () => {
+  test('matMul split across 2 threads by rows of C matches the reference', async () => {
+    const threaded = new WasmBackend({ threads: 2 });
+    await threaded.ready();
+    assert.equal(threaded.threads, 2);
+    // m·n·k above the split threshold; m = 130 gives the worker a share that is not a multiple of the tile.
+    for (const [tA, tB] of [[false, false], [true, true]] as const) {
+      const sa = tA ? [200, 130] : [130, 200];
+      const sb = tB ? [250, 200] : [200, 250];
+      const make = (b: Backend): TensorInfo[] => [sa, sb].map((shape, i) => ({ dataId: b.write(values({ shape, range: [-1, 1] }, 3 + i), shape, 'float32'), shape, dtype: 'float32' }));
+      const got = threaded.matMul(...(make(threaded) as [TensorInfo, TensorInfo]), tA, tB, []);
+      const want = cpu.matMul(...(make(cpu) as [TensorInfo, TensorInfo]), tA, tB, []);
+      assertClose(threaded.read(got.dataId), cpu.read(want.dataId), 2e-7 * 200, `threaded matMul tA=${tA} tB=${tB}`);
+    }
+    await threaded.setThreads(1);
+    assert.equal(threaded.threads, 1);
+  });
+});
