@@ -7,6 +7,7 @@ import { WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.
 import { ENGINE, type MemoryInfo, type TensorContainer } from './core/engine.js';
 import type { Backend } from './core/backend.js';
 import type { Tensor } from './core/tensor.js';
+import { NotFoundError } from './core/errors.js';
 
 ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
 // The WebAssembly backend is the default wherever the runtime can run it; cpu stays as the fallback.
@@ -24,6 +25,7 @@ export type { Shape } from './core/shape.js';
 export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp } from './core/backend.js';
 export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
+export type { WasmBackend, WasmBackendArgs } from './backends/wasm/wasm-backend.js';
 export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
@@ -77,4 +79,25 @@ export function getBackend(): Backend {
  */
 export function registerBackend(name: string, factory: () => Backend, priority = 0): void {
   ENGINE.registerBackend(name, factory, priority);
+}
+
+/**
+ * Sets how many threads run the wasm backend's kernels (the calling thread included) and resolves
+ * once they run. The default is `STRATA_THREADS`, else one per core. Only the wasm backend has threads.
+ *
+ * @example
+ * await setThreadsCount(1); // single-threaded, e.g. to share the machine
+ */
+export async function setThreadsCount(threads: number): Promise<void> {
+  const backend = ENGINE.backend;
+  if (!(backend instanceof WasmBackend)) {
+    throw new NotFoundError(`setThreadsCount: the current backend '${backend.name}' has no threads; only 'wasm' does. Call setBackend('wasm') first.`);
+  }
+  await backend.setThreads(threads);
+}
+
+/** Threads running the current backend's kernels (1 for backends without threads). */
+export function getThreadsCount(): number {
+  const backend = ENGINE.backend;
+  return backend instanceof WasmBackend ? backend.threads : 1;
 }

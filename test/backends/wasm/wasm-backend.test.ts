@@ -248,6 +248,12 @@ describe('wasm cast', () => {
 describe('wasm kernels run by the reference code on wasm memory', () => {
   test('slice, concat, pad, tile', () => {
     compare('slice', [{ shape: [5, 6, 7] }], (b, [x]) => b.slice(x!, [1, 0, 2], [3, 6, 4]));
+    // Contiguous runs: a batch of rows, rows of a 3-D block, a whole tensor, a corner with long rows, empty.
+    compare('slice rows', [{ shape: [40, 30] }], (b, [x]) => b.slice(x!, [7, 0], [20, 30]));
+    compare('slice int32 block', [{ shape: [4, 5, 20], dtype: 'int32' }], (b, [x]) => b.slice(x!, [1, 2, 0], [2, 3, 20]));
+    compare('slice all', [{ shape: [3, 8], dtype: 'bool' }], (b, [x]) => b.slice(x!, [0, 0], [3, 8]));
+    compare('slice corner', [{ shape: [6, 50], dtype: 'float64' }], (b, [x]) => b.slice(x!, [2, 3], [3, 40]));
+    compare('slice empty', [{ shape: [6, 50] }], (b, [x]) => b.slice(x!, [2, 3], [0, 40]));
     compare('concat', [{ shape: [2, 3] }, { shape: [2, 5] }, { shape: [2, 1] }], (b, xs) => b.concat(xs, 1));
     compare('pad', [{ shape: [3, 4], dtype: 'int32' }], (b, [x]) => b.pad(x!, [[1, 2], [0, 3]], 7));
     compare('tile', [{ shape: [2, 3] }], (b, [x]) => b.tile(x!, [3, 2]));
