@@ -11,7 +11,37 @@ import {
 
 @inline function unaryHasVector(op: i32): bool {
   return op == NEG || op == ABS || op == SQRT || op == SQUARE || op == RECIPROCAL || op == RELU ||
-    op == FLOOR || op == CEIL || op == ROUND;
+    op == FLOOR || op == CEIL || op == ROUND || op == EXP || op == SIGMOID;
+}
+
+/**
+ * e^x in float32, within a few ulp: x = n·ln 2 + r with |r| <= ln 2 / 2, e^r by its Taylor series to
+ * r^7, and 2^n put into the exponent bits. Overflow gives Infinity, NaN stays NaN, and results below
+ * 2^-125 (x < -86.6, where float32 has only denormals left) flush to 0.
+ */
+@inline function expVector(x: v128): v128 {
+  // pmin/pmax are single instructions (min/max are not, for their NaN rules); NaN is restored at the end.
+  const xc = f32x4.pmin(f32x4.splat(88.8), f32x4.pmax(f32x4.splat(-86.6), x));
+  // Adding 1.5·2^23 rounds to an integer n and leaves n in the low mantissa bits, which
+  // avoids V8's long sequences for nearest() and trunc_sat().
+  const magic = f32x4.splat(12582912.0);
+  const shifted = f32x4.add(f32x4.mul(xc, f32x4.splat(1.44269504)), magic);
+  const n = f32x4.sub(shifted, magic);
+  // ln 2 in two parts: n·LN2_HI is exact for |n| <= 128, so r loses nothing to cancellation.
+  const r = f32x4.sub(f32x4.sub(xc, f32x4.mul(n, f32x4.splat(0.693359375))), f32x4.mul(n, f32x4.splat(-2.12194440e-4)));
+  let p = f32x4.splat(1.0 / 5040);
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 720));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 120));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 24));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1.0 / 6));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(0.5));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
+  p = f32x4.add(f32x4.mul(p, r), f32x4.splat(1));
+  // 2^(n-1) (n <= 128 fits the exponent field), then ×2: the overflow to Infinity happens in that product.
+  const half = i32x4.shl(i32x4.add(i32x4.sub(shifted, magic), i32x4.splat(126)), 23);
+  let y = f32x4.mul(f32x4.mul(p, half), f32x4.splat(2));
+  y = v128.bitselect(f32x4.splat(0), y, f32x4.lt(x, f32x4.splat(-86.6)));
+  return v128.bitselect(x, y, f32x4.ne(x, x));
 }
 
 @inline function unaryVector(op: i32, x: v128): v128 {
@@ -24,6 +54,9 @@ import {
   if (op == RELU) return f32x4.pmax(f32x4.splat(0), x);
   if (op == FLOOR) return f32x4.floor(x);
   if (op == CEIL) return f32x4.ceil(x);
+  if (op == EXP) return expVector(x);
+  // 1 / (1 + e^-x): e^-x overflows to Infinity for very negative x, giving 0 as it should.
+  if (op == SIGMOID) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expVector(f32x4.neg(x))));
   return f32x4.nearest(x);
 }
 
@@ -171,11 +204,53 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   }
 }
 
+// Marker types, one per binary op: a loop instantiated for each is compiled with its op fixed.
+// NOTE: passing the op as a constant to an @inline loop does not work here: binaryen merges the
+// inlined copies back into one loop that tests the op for every vector.
+class Add {}
+class Sub {}
+class Mul {}
+class Div {}
+class Pow {}
+class Maximum {}
+class Minimum {}
+class Mod {}
+class FloorDiv {}
+class Equal {}
+class NotEqual {}
+class Greater {}
+class GreaterEqual {}
+class Less {}
+class LessEqual {}
+class LogicalAnd {}
+class LogicalOr {}
+
+@inline function codeOf<O>(): i32 {
+  if (idof<O>() == idof<Add>()) return ADD;
+  if (idof<O>() == idof<Sub>()) return SUB;
+  if (idof<O>() == idof<Mul>()) return MUL;
+  if (idof<O>() == idof<Div>()) return DIV;
+  if (idof<O>() == idof<Pow>()) return POW;
+  if (idof<O>() == idof<Maximum>()) return MAXIMUM;
+  if (idof<O>() == idof<Minimum>()) return MINIMUM;
+  if (idof<O>() == idof<Mod>()) return MOD;
+  if (idof<O>() == idof<FloorDiv>()) return FLOOR_DIV;
+  if (idof<O>() == idof<Equal>()) return EQUAL;
+  if (idof<O>() == idof<NotEqual>()) return NOT_EQUAL;
+  if (idof<O>() == idof<Greater>()) return GREATER;
+  if (idof<O>() == idof<GreaterEqual>()) return GREATER_EQUAL;
+  if (idof<O>() == idof<Less>()) return LESS;
+  if (idof<O>() == idof<LessEqual>()) return LESS_EQUAL;
+  if (idof<O>() == idof<LogicalAnd>()) return LOGICAL_AND;
+  return LOGICAL_OR;
+}
+
 // The output is [d0, d1, d2, d3] (contiguous); a and b are read with element strides (0 on broadcast axes).
-@inline function binaryLoop(
-  op: i32, a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32,
+function binaryLoop<O>(
+  a: usize, b: usize, out: usize, d0: i32, d1: i32, d2: i32, d3: i32,
   a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32,
 ): void {
+  const op = codeOf<O>();
   const outShift: usize = isComparison(op) ? 0 : 2;
   let o = 0;
   for (let i0 = 0; i0 < d0; i0++) {
@@ -199,23 +274,23 @@ export function binaryF32(
   a0: i32, a1: i32, a2: i32, a3: i32, b0: i32, b1: i32, b2: i32, b3: i32,
 ): void {
   switch (op) {
-    case ADD: binaryLoop(ADD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case SUB: binaryLoop(SUB, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case MUL: binaryLoop(MUL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case DIV: binaryLoop(DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case POW: binaryLoop(POW, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case MAXIMUM: binaryLoop(MAXIMUM, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case MINIMUM: binaryLoop(MINIMUM, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case MOD: binaryLoop(MOD, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case FLOOR_DIV: binaryLoop(FLOOR_DIV, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case EQUAL: binaryLoop(EQUAL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case NOT_EQUAL: binaryLoop(NOT_EQUAL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case GREATER: binaryLoop(GREATER, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case GREATER_EQUAL: binaryLoop(GREATER_EQUAL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case LESS: binaryLoop(LESS, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case LESS_EQUAL: binaryLoop(LESS_EQUAL, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    case LOGICAL_AND: binaryLoop(LOGICAL_AND, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
-    default: binaryLoop(LOGICAL_OR, a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
+    case ADD: binaryLoop<Add>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case SUB: binaryLoop<Sub>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case MUL: binaryLoop<Mul>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case DIV: binaryLoop<Div>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case POW: binaryLoop<Pow>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case MAXIMUM: binaryLoop<Maximum>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case MINIMUM: binaryLoop<Minimum>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case MOD: binaryLoop<Mod>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case FLOOR_DIV: binaryLoop<FloorDiv>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case EQUAL: binaryLoop<Equal>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case NOT_EQUAL: binaryLoop<NotEqual>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case GREATER: binaryLoop<Greater>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case GREATER_EQUAL: binaryLoop<GreaterEqual>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case LESS: binaryLoop<Less>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case LESS_EQUAL: binaryLoop<LessEqual>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case LOGICAL_AND: binaryLoop<LogicalAnd>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    default: binaryLoop<LogicalOr>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3);
   }
 }
 

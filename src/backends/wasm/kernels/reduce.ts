@@ -13,6 +13,24 @@ import { MAX, MIN, PROD, SUM } from './codes';
   return op == MAX ? max(acc, v) : min(acc, v);
 }
 
+@inline function combineVector(op: i32, acc: v128, v: v128): v128 {
+  return op == MAX ? f32x4.max(acc, v) : f32x4.min(acc, v);
+}
+
+// Marker types: reduceLoop is instantiated once per op, so each copy is compiled with its op fixed.
+// NOTE: an op passed as a constant to an @inline loop gets merged back into one loop that tests it.
+class Sum {}
+class Prod {}
+class Max {}
+class Min {}
+
+@inline function codeOf<O>(): i32 {
+  if (idof<O>() == idof<Sum>()) return SUM;
+  if (idof<O>() == idof<Prod>()) return PROD;
+  if (idof<O>() == idof<Max>()) return MAX;
+  return MIN;
+}
+
 // A contiguous run of n values (the case inner == 1: softmax rows, the last axis).
 @inline function reduceRun(op: i32, x: usize, n: i32): f32 {
   let i = 0;
@@ -37,7 +55,7 @@ import { MAX, MIN, PROD, SUM } from './codes';
   let acc = f32x4.splat(initial(op));
   for (; i + 4 <= n; i += 4) {
     const v = v128.load(x + (<usize>i << 2));
-    acc = op == MAX ? f32x4.max(acc, v) : f32x4.min(acc, v);
+    acc = combineVector(op, acc, v);
   }
   let s = combine(op, combine(op, f32x4.extract_lane(acc, 0), f32x4.extract_lane(acc, 1)),
     combine(op, f32x4.extract_lane(acc, 2), f32x4.extract_lane(acc, 3)));
@@ -63,7 +81,7 @@ import { MAX, MIN, PROD, SUM } from './codes';
     let acc = f32x4.splat(initial(op));
     for (let j = 0; j < r; j++) {
       const v = v128.load(x + <usize>j * rowBytes);
-      acc = op == MAX ? f32x4.max(acc, v) : f32x4.min(acc, v);
+      acc = combineVector(op, acc, v);
     }
     v128.store(out, acc);
     return;
@@ -86,7 +104,8 @@ import { MAX, MIN, PROD, SUM } from './codes';
   }
 }
 
-@inline function reduceLoop(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+function reduceLoop<O>(x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
+  const op = codeOf<O>();
   if (inner == 1) {
     for (let o = 0; o < outer; o++) store<f32>(out + (<usize>o << 2), reduceRun(op, x + (<usize>(o * r) << 2), r));
     return;
@@ -103,9 +122,9 @@ import { MAX, MIN, PROD, SUM } from './codes';
 /** `out[o, i] = op over j of x[o, j, i]` for float32 x viewed as [outer, r, inner]. */
 export function reduceF32(op: i32, x: usize, out: usize, outer: i32, r: i32, inner: i32): void {
   switch (op) {
-    case SUM: reduceLoop(SUM, x, out, outer, r, inner); break;
-    case PROD: reduceLoop(PROD, x, out, outer, r, inner); break;
-    case MAX: reduceLoop(MAX, x, out, outer, r, inner); break;
-    default: reduceLoop(MIN, x, out, outer, r, inner);
+    case SUM: reduceLoop<Sum>(x, out, outer, r, inner); break;
+    case PROD: reduceLoop<Prod>(x, out, outer, r, inner); break;
+    case MAX: reduceLoop<Max>(x, out, outer, r, inner); break;
+    default: reduceLoop<Min>(x, out, outer, r, inner);
   }
 }
