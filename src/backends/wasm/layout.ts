@@ -2,7 +2,7 @@
  * Reduces the index arithmetic of a kernel call to the few loops the WebAssembly kernels take:
  * axes that every operand walks contiguously are merged, size-1 axes dropped.
  */
-import type { Shape } from '../../core/shape.js';
+import { broadcastStrides, sizeOf, type Shape } from '../../core/shape.js';
 
 /** The most axes the elementwise kernels loop over. */
 export const KERNEL_RANK = 4;
@@ -39,6 +39,19 @@ export function collapse(shape: Shape, strides: readonly (readonly number[])[]):
     merged.forEach((m) => m.push(0));
   }
   return { shape: dims.reverse(), strides: merged.map((m) => m.reverse()) };
+}
+
+/**
+ * The loop nest for operands of `shapes` broadcast to `outShape`. Operands that are whole or
+ * scalar (the usual case: same shapes, a tensor and a number) skip the general analysis.
+ */
+export function broadcastLoops(outShape: Shape, shapes: readonly Shape[]): Strided | undefined {
+  const size = sizeOf(outShape);
+  const sizes = shapes.map(sizeOf);
+  if (sizes.every((n) => n === size || n === 1)) {
+    return { shape: [1, 1, 1, size], strides: sizes.map((n) => [0, 0, 0, n === size ? 1 : 0]) };
+  }
+  return collapse(outShape, shapes.map((s) => broadcastStrides(s, outShape)));
 }
 
 /**

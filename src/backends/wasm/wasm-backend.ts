@@ -10,7 +10,7 @@ import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shap
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
 import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
-import { collapse, reductionView, transposeView } from './layout.js';
+import { broadcastLoops, reductionView, transposeView } from './layout.js';
 import { ThreadPool, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
 
@@ -179,7 +179,7 @@ export class WasmBackend implements Backend {
 
   binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo {
     if (a.dtype !== 'float32') return this.js.binary(a, b, op, outShape, outDtype);
-    const loops = collapse(outShape, [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)]);
+    const loops = broadcastLoops(outShape, [a.shape, b.shape]);
     if (!loops) return this.js.binary(a, b, op, outShape, outDtype);
     const out = this.out(outShape, outDtype);
     if (out.dataId.size === 0) return out;
@@ -193,7 +193,7 @@ export class WasmBackend implements Backend {
 
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): TensorInfo {
     if (bytesPerElement(a.dtype) !== 4 || cond.dtype !== 'bool') return this.js.where(cond, a, b, outShape);
-    const loops = collapse(outShape, [cond, a, b].map((t) => broadcastStrides(t.shape, outShape)));
+    const loops = broadcastLoops(outShape, [cond.shape, a.shape, b.shape]);
     if (!loops) return this.js.where(cond, a, b, outShape);
     const out = this.out(outShape, a.dtype);
     if (out.dataId.size === 0) return out;
