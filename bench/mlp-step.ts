@@ -6,7 +6,7 @@
  *
  * Usage: node dist/bench/mlp-step.js [--steps=300] [--backends=wasm,cpu]
  */
-import * as s from '../src/index.js';
+import * as s from '../src/node/index.js';
 
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<string, string | undefined>;
 const steps = Number(args['steps'] ?? 300);

@@ -4,9 +4,8 @@
  */
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
 import { WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
-import { ENGINE, type MemoryInfo, type TensorContainer } from './core/engine.js';
+import { ENGINE } from './core/engine.js';
 import type { Backend } from './core/backend.js';
-import type { Tensor } from './core/tensor.js';
 import { NotFoundError } from './core/errors.js';
 
 ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
@@ -29,39 +28,20 @@ export type { WasmBackend, WasmBackendArgs } from './backends/wasm/wasm-backend.
 export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
-
-/**
- * Runs `fn` and then disposes every tensor it created, except those it returns (and variables).
- *
- * @example
- * const loss = tidy(() => mean(square(sub(predict(x), y)))); // intermediates are freed
- */
-export function tidy<T extends TensorContainer>(fn: () => T): T {
-  return ENGINE.tidy(fn);
-}
-
-/** Exempts `t` from disposal by the enclosing `tidy` scopes. */
-export function keep<T extends Tensor>(t: T): T {
-  return ENGINE.keep(t);
-}
-
-/** Disposes a tensor, or every tensor in an array or object. */
-export function dispose(container: TensorContainer): void {
-  if (container && typeof container === 'object') {
-    if ('dispose' in container && typeof container.dispose === 'function') (container as Tensor).dispose();
-    else for (const c of Object.values(container)) dispose(c as TensorContainer);
-  }
-}
-
-/**
- * Live tensors and the bytes they hold.
- *
- * @example
- * const before = memory().numTensors;
- */
-export function memory(): MemoryInfo {
-  return ENGINE.memory();
-}
+export { dispose, keep, memory, tidy } from './core/memory.js';
+export * as optimizers from './optimizers/index.js';
+export * as losses from './losses/index.js';
+export * as metrics from './metrics/index.js';
+export { Optimizer, SGD, Adagrad, RMSprop, Adam, AdamW } from './optimizers/index.js';
+export { Loss } from './losses/index.js';
+export { Metric } from './metrics/index.js';
+export type { ConfigDict, ConfigValue, Serialized } from './core/serialization.js';
+export * as activations from './activations/index.js';
+export * as initializers from './initializers/index.js';
+export * as regularizers from './regularizers/index.js';
+export * as layers from './layers/index.js';
+export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
+export { Model, Sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
 
 /** Makes the named backend (`'cpu'`, or `'wasm'` where available) the one every op runs on. */
 export function setBackend(name: string): void {
@@ -101,3 +81,6 @@ export function getThreadsCount(): number {
   const backend = ENGINE.backend;
   return backend instanceof WasmBackend ? backend.threads : 1;
 }
+export * from './callbacks/index.js';
+export * as callbacks from './callbacks/index.js';
+export { parseIdx, type IdxArray } from './datasets/idx.js';

@@ -69,10 +69,14 @@ export function gelu(x: Tensor, approximate = false): Tensor {
   return mul(mul(t, 0.5), add(erf(mul(t, Math.SQRT1_2)), 1));
 }
 
-/** log(1 + e^x), written as max(x, 0) + log1p(e^-|x|) so it never overflows. */
+/** log(1 + e^x), computed so that it never overflows. */
 export function softplus(x: Tensor): Tensor {
   const t = float('softplus', x);
-  return add(relu(t), log1p(exp(neg(abs(t)))));
+  // NOTE: max(x, 0) + log1p(e^-|x|) has the right values but its derivative at exactly 0 comes
+  // out as 0 (relu and abs have derivative 0 there) instead of 1/2. Each branch below is smooth;
+  // the other branch sees x clamped to 0, so it cannot overflow into a NaN gradient.
+  const positive = maximum(t, 0);
+  return where(greater(t, 0), add(t, log1p(exp(neg(positive)))), log1p(exp(minimum(t, 0))));
 }
 
 /** x / (1 + |x|). */

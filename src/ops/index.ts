@@ -4,6 +4,7 @@ export * from './arithmetic.js';
 export * from './compare.js';
 export { cast, type TensorLike } from './convert.js';
 export * from './creation.js';
+export * from './dropout.js';
 export * from './linalg.js';
 export * from './reduction.js';
 export * from './shape.js';

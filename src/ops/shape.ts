@@ -85,3 +85,15 @@ export function stopGradient(x: Tensor): Tensor {
   x = toTensor('stopGradient', 'x', x);
   return ENGINE.reshapeView(x, x.shape);
 }
+
+/**
+ * A copy of `x` with its own storage (gradients pass through unchanged). Useful to snapshot a
+ * variable's value: the copy does not change when the variable is assigned or updated in place.
+ */
+export function clone(x: Tensor): Tensor {
+  x = toTensor('clone', 'x', x);
+  const input = x;
+  return ENGINE.runOp('clone', [x], (k) => k.slice(input, input.shape.map(() => 0), input.shape), {
+    backward: (dy) => [dy],
+  });
+}

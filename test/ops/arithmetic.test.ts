@@ -1,4 +1,6 @@
 import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as s from '../../src/index.js';
 import { add, div, maximum, minimum, mod, mul, pow, sub } from '../../src/index.js';
 import { checkGrad } from '../helpers/grad-check.js';
 
@@ -19,5 +21,16 @@ for (const [sa, sb] of pairs) {
   test(`pow gradient, ${shapes}`, () => checkGrad('pow', pow, [{ shape: sa, range: [0.5, 2] }, { shape: sb }]));
   test(`maximum gradient, ${shapes}`, () => checkGrad('maximum', maximum, [{ shape: sa }, { shape: sb }]));
   test(`minimum gradient, ${shapes}`, () => checkGrad('minimum', minimum, [{ shape: sa }, { shape: sb }]));
-  test(`mod gradient, ${shapes}`, () => checkGrad('mod', mod, [{ shape: sa, range: [0.1, 0.9] }, { shape: sb, range: [1.1, 2] }]));
+  test(`mod gradient, ${shapes}`, () => checkGrad('mod', mod, [{ shape: sa, range: [0.1, 5], avoid: [1, 2, 3, 4] }, { shape: sb, range: [0.95, 1.05] }]));
 }
+
+test('where gradient flows to the chosen branch, with broadcasting', () => {
+  const cond = s.greater(s.tensor([[1, -1, 2], [-2, 3, -3]]), 0);
+  checkGrad('where', (a, b) => s.where(cond, a!, b!), [{ shape: [2, 3] }, { shape: [3] }]);
+  checkGrad('where', (a, b) => s.where(cond, a!, b!), [{ shape: [2, 1] }, { shape: [] }]);
+});
+test('clip gradient is 1 inside the range and 0 outside', () => {
+  checkGrad('clip', (x) => s.clip(x, -0.5, 0.7), [{ shape: [4, 5], avoid: [-0.5, 0.7] }]);
+  assert.deepEqual(s.grad((x) => s.sum(s.clip(x, 0, 1)))(s.tensor([-1, 0.5, 2])).arraySync(), [0, 1, 0]);
+});
+test('neg gradient', () => checkGrad('neg', (x) => s.neg(x), [{ shape: [3, 2] }]));

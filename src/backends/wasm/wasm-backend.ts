@@ -11,7 +11,7 @@ import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
 import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
 import { broadcastLoops, reductionView, transposeView } from './layout.js';
-import { ThreadPool, type WorkerSpawner } from './thread-pool.js';
+import { MIN_PARALLEL_WORK, ThreadPool, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
 
 /** Where a tensor's elements live in the memory. */
@@ -39,16 +39,25 @@ export function wasmBackendAvailable(): boolean {
 export interface WasmBackendArgs {
   /**
    * Threads that run kernels, the calling one included (default: `STRATA_THREADS`, else one per
-   * core, where the runtime can start workers; 1 elsewhere).
+   * core, where the runtime can start workers (see `setWorkerSupport`); 1 elsewhere).
    */
   threads?: number;
 }
 
-/** How this runtime starts workers and how many it wants, or undefined where it cannot. */
-async function workerSupport(): Promise<{ spawnWorker: WorkerSpawner; defaultThreadCount(): number } | undefined> {
-  const isNode = typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === 'string';
-  // NOTE: imported lazily so that the browser-safe core never loads node: modules.
-  return isNode ? import('./node/spawn-worker.js') : undefined;
+/** How a runtime starts the backend's worker threads, and how many it runs by default. */
+export interface WorkerSupport {
+  spawnWorker: WorkerSpawner;
+  defaultThreadCount(): number;
+}
+
+let workerSupport: WorkerSupport | undefined;
+
+/**
+ * Lets the wasm backend start worker threads (Strata's Node entry point installs Node's). Without
+ * it, kernels run on the calling thread only.
+ */
+export function setWorkerSupport(support: WorkerSupport | undefined): void {
+  workerSupport = support;
 }
 
 /** The reference kernels, reading and writing the wasm backend's memory in place. */
@@ -87,7 +96,10 @@ export class WasmBackend implements Backend {
   private readonly js = new HostedCpuKernels(this);
   private scratch = -1;
   private readonly pool: ThreadPool;
-  private poolReady: Promise<void>;
+  /** Threads asked for; undefined means the runtime's default, once a product is big enough to need them. */
+  private threadsWanted: number | undefined;
+  private poolStarted = false;
+  private poolReady: Promise<void> = Promise.resolve();
 
   constructor(args: WasmBackendArgs = {}) {
     const module = kernelsModule();
@@ -96,7 +108,7 @@ export class WasmBackend implements Backend {
     this.kernels = instantiateKernels(module, this.memory);
     this.heap = new Heap(this.memory, this.kernels.heapBase());
     this.pool = new ThreadPool(module, this.memory, this.heap, this.kernels, () => this.gemmScratch());
-    this.poolReady = this.startThreads(args.threads);
+    this.threadsWanted = args.threads;
   }
 
   /** Threads that run kernels now, the calling one included. */
@@ -105,24 +117,32 @@ export class WasmBackend implements Backend {
   }
 
   /**
-   * Sets how many threads run kernels (the calling one included); resolves when they are running.
-   * Until then, kernels run on fewer threads.
+   * Sets how many threads run kernels (the calling one included) and starts them; resolves when
+   * they run. Until then, kernels run on fewer threads.
    */
   setThreads(threads: number): Promise<void> {
     if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`setThreads: expected a positive integer, got ${threads}.`);
-    this.poolReady = this.startThreads(threads);
+    this.threadsWanted = threads;
+    this.startThreads();
     return this.poolReady;
   }
 
-  /** Resolves when the worker threads asked for are running. */
+  /** Resolves when the worker threads started so far are running. */
   ready(): Promise<void> {
     return this.poolReady;
   }
 
-  private async startThreads(threads: number | undefined): Promise<void> {
-    const support = threads === 1 ? undefined : await workerSupport();
-    this.pool.resize(support ? (threads ?? support.defaultThreadCount()) : 1, support?.spawnWorker);
-    await this.pool.ready();
+  private startThreads(): void {
+    this.poolStarted = true;
+    const threads = workerSupport ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
+    this.pool.resize(threads, workerSupport?.spawnWorker);
+    this.poolReady = this.pool.ready();
+  }
+
+  /** Workers start with the first product big enough to share, so programs without one never pay for them. */
+  private gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
+    if (!this.poolStarted && m * n * k >= MIN_PARALLEL_WORK) this.startThreads();
+    this.pool.gemm(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   }
 
   // ---- storage ----
@@ -236,7 +256,7 @@ export class WasmBackend implements Backend {
     const c = out.dataId.offset;
     if (!transposeA && bStrides.every((s) => s === 0) && aStrides.every((s, i) => s !== 0 || batchShape[i] === 1)) {
       // A shared B under a stack of untransposed A's is one product with batches × m rows.
-      this.pool.gemm(this.at(a), aRow, aCol, this.at(b), bRow, bCol, c, batches * m, n, k);
+      this.gemm(this.at(a), aRow, aCol, this.at(b), bRow, bCol, c, batches * m, n, k);
       return out;
     }
     const batchStrides = stridesOf(batchShape);
@@ -251,7 +271,7 @@ export class WasmBackend implements Backend {
       }
       const aAt = this.at(a) + aIndex * m * k * 4;
       const bAt = this.at(b) + bIndex * k * n * 4;
-      this.pool.gemm(aAt, aRow, aCol, bAt, bRow, bCol, c + batch * m * n * 4, m, n, k);
+      this.gemm(aAt, aRow, aCol, bAt, bRow, bCol, c + batch * m * n * 4, m, n, k);
     }
     return out;
   }

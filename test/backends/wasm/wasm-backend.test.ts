@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
-import { WasmBackend } from '../../../src/backends/wasm/wasm-backend.js';
+import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
+import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
 import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from '../../../src/core/backend.js';
 import { allocArray, type DType } from '../../../src/core/dtype.js';
 import { broadcastShapes, sizeOf } from '../../../src/core/shape.js';
@@ -304,8 +305,9 @@ describe('wasm storage', () => {
 
 describe('wasm threads', () => {
   test('matMul split across 2 threads by rows of C matches the reference', async () => {
-    const threaded = new WasmBackend({ threads: 2 });
-    await threaded.ready();
+    setWorkerSupport(nodeWorkerSupport);
+    const threaded = new WasmBackend();
+    await threaded.setThreads(2);
     assert.equal(threaded.threads, 2);
     // m·n·k above the split threshold; m = 130 gives the worker a share that is not a multiple of the tile.
     for (const [tA, tB] of [[false, false], [true, true]] as const) {

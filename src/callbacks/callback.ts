@@ -1,0 +1,135 @@
+/** The Callback base class with Keras's hooks, the list that runs them, and callbacks made from plain functions. */
+import type { Tensor } from '../core/tensor.js';
+
+/** Figures a hook receives: loss and metrics by Keras's keys (`loss`, `accuracy`, `val_loss`, ...). */
+export type Logs = Record<string, number>;
+
+/** What callbacks may use of the model being trained. */
+export interface CallbackModel {
+  /** Set to true to stop `fit` at the end of the current batch's epoch. */
+  stopTraining: boolean;
+  /** Copies of the current weights, in the model's weight order. */
+  getWeights(): Tensor[];
+  /** Overwrites the weights from tensors in the model's weight order. */
+  setWeights(weights: readonly Tensor[]): void;
+  /** The optimizer, whose `learningRate` schedulers change. */
+  readonly optimizer?: { learningRate: unknown; currentLearningRate?(): number };
+  /** Saves the whole model (architecture, weights, optimizer state) to `path`. */
+  save?(path: string): Promise<unknown>;
+  /** Saves the weights only. */
+  saveWeights?(path: string): Promise<unknown>;
+}
+
+/** Training parameters callbacks are told about before training starts. */
+export interface CallbackParams {
+  epochs: number;
+  /** Batches per epoch, when known. */
+  steps?: number;
+  verbose: number;
+}
+
+/** The hooks of a callback, each optional; `fit` awaits those that return a Promise. */
+export interface CallbackHooks {
+  onTrainBegin?(logs: Logs): void | Promise<void>;
+  onTrainEnd?(logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, logs: Logs): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs): void | Promise<void>;
+  onBatchBegin?(batch: number, logs: Logs): void | Promise<void>;
+  onBatchEnd?(batch: number, logs: Logs): void | Promise<void>;
+  onTestBegin?(logs: Logs): void | Promise<void>;
+  onTestEnd?(logs: Logs): void | Promise<void>;
+}
+
+/**
+ * Base class of callbacks: objects whose hooks `fit` calls at the start and end of training,
+ * of each epoch and of each batch (epochs and batches count from 0, as in Keras).
+ *
+ * @example
+ * class PrintLoss extends Callback {
+ *   override onEpochEnd(epoch: number, logs: Logs) { console.log(epoch, logs.loss); }
+ * }
+ */
+export class Callback implements CallbackHooks {
+  /** The model being trained; set by `fit` before `onTrainBegin`. */
+  model: CallbackModel | undefined;
+  /** Epochs, steps and verbosity of the current `fit`. */
+  params: CallbackParams = { epochs: 0, verbose: 0 };
+
+  /** @internal */
+  setModel(model: CallbackModel): void {
+    this.model = model;
+  }
+
+  /** @internal */
+  setParams(params: CallbackParams): void {
+    this.params = params;
+  }
+
+  /** The model, or an error if the callback is used outside `fit`. */
+  protected get trainedModel(): CallbackModel {
+    if (!this.model) throw new Error(`${this.constructor.name}: no model is set; callbacks are run by fit().`);
+    return this.model;
+  }
+
+  onTrainBegin(_logs: Logs): void | Promise<void> {}
+  onTrainEnd(_logs: Logs): void | Promise<void> {}
+  onEpochBegin(_epoch: number, _logs: Logs): void | Promise<void> {}
+  onEpochEnd(_epoch: number, _logs: Logs): void | Promise<void> {}
+  onBatchBegin(_batch: number, _logs: Logs): void | Promise<void> {}
+  onBatchEnd(_batch: number, _logs: Logs): void | Promise<void> {}
+  onTestBegin(_logs: Logs): void | Promise<void> {}
+  onTestEnd(_logs: Logs): void | Promise<void> {}
+}
+
+/**
+ * A callback from plain functions (Keras's `LambdaCallback`).
+ *
+ * @example
+ * new LambdaCallback({ onEpochEnd: (epoch, logs) => console.log(epoch, logs.val_loss) });
+ */
+export class LambdaCallback extends Callback {
+  constructor(hooks: CallbackHooks) {
+    super();
+    for (const [name, fn] of Object.entries(hooks)) {
+      if (typeof fn === 'function') (this as unknown as Record<string, unknown>)[name] = fn;
+    }
+  }
+}
+
+/** The callbacks of one `fit`, run in order. Plain objects of hooks are wrapped in a LambdaCallback. */
+export class CallbackList {
+  readonly callbacks: Callback[];
+
+  constructor(callbacks: readonly (Callback | CallbackHooks)[], model: CallbackModel, params: CallbackParams) {
+    this.callbacks = callbacks.map((c) => (c instanceof Callback ? c : new LambdaCallback(c)));
+    for (const c of this.callbacks) {
+      c.setModel(model);
+      c.setParams(params);
+    }
+  }
+
+  async trainBegin(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainBegin(logs);
+  }
+  async trainEnd(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTrainEnd(logs);
+  }
+  async epochBegin(epoch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochBegin(epoch, logs);
+  }
+  async epochEnd(epoch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onEpochEnd(epoch, logs);
+  }
+  async batchBegin(batch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onBatchBegin(batch, logs);
+  }
+  async batchEnd(batch: number, logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onBatchEnd(batch, logs);
+  }
+  async testBegin(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTestBegin(logs);
+  }
+  async testEnd(logs: Logs = {}): Promise<void> {
+    for (const c of this.callbacks) await c.onTestEnd(logs);
+  }
+}

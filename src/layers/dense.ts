@@ -1,0 +1,116 @@
+/** Dense: the fully connected layer, `activation(x · kernel + bias)` over the last axis. */
+import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
+import { ShapeError, ValueError } from '../core/errors.js';
+import type { ConfigDict } from '../core/serialization.js';
+import type { Tensor, Variable } from '../core/tensor.js';
+import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
+import type { Initializer } from '../initializers/initializer.js';
+import { add } from '../ops/arithmetic.js';
+import { matMul } from '../ops/linalg.js';
+import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
+import type { Regularizer } from '../regularizers/regularizer.js';
+import { Layer, type LayerArgs } from './layer.js';
+import { registerLayer } from './registry.js';
+import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
+
+/** Arguments of `Dense`. */
+export interface DenseLayerArgs extends LayerArgs {
+  /** The number of outputs (a positive integer). */
+  units: number;
+  /** Applied to the output (none by default): a name such as `'relu'` or `'softmax'`, or a function. */
+  activation?: ActivationIdentifier | null;
+  /** Whether to add a bias (default true). */
+  useBias?: boolean;
+  /** How the kernel starts (default `'glorotUniform'`). */
+  kernelInitializer?: InitializerIdentifier;
+  /** How the bias starts (default `'zeros'`). */
+  biasInitializer?: InitializerIdentifier;
+  /** A penalty on the kernel (none by default). */
+  kernelRegularizer?: RegularizerIdentifier | null;
+  /** A penalty on the bias (none by default). */
+  biasRegularizer?: RegularizerIdentifier | null;
+}
+
+/**
+ * The fully connected layer: `activation(x · kernel + bias)`, with kernel [inputDim, units] and
+ * bias [units]. Input [batch, ..., inputDim] gives output [batch, ..., units]: on inputs of rank
+ * above 2 it acts on the last axis, as in Keras.
+ *
+ * @example
+ * const layer = new Dense({ units: 10, activation: 'softmax' });
+ * layer.apply(zeros([32, 784])).shape; // [32, 10]; the layer has 784 × 10 + 10 = 7,850 weights
+ */
+export class Dense extends Layer {
+  static override readonly className: string = 'Dense';
+  /** The number of outputs. */
+  readonly units: number;
+  /** Applied to `x · kernel + bias`. */
+  readonly activation: ActivationFn;
+  /** Whether the layer adds a bias. */
+  readonly useBias: boolean;
+  /** How the kernel starts. */
+  readonly kernelInitializer: Initializer;
+  /** How the bias starts. */
+  readonly biasInitializer: Initializer;
+  /** The kernel's penalty, if any. */
+  readonly kernelRegularizer: Regularizer | null;
+  /** The bias's penalty, if any. */
+  readonly biasRegularizer: Regularizer | null;
+  /** [inputDim, units], made on the first call. */
+  kernel: Variable | null = null;
+  /** [units], made on the first call (null without a bias). */
+  bias: Variable | null = null;
+
+  constructor(args: DenseLayerArgs) {
+    super(args);
+    if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`${this.describe()}: units must be a positive integer, got ${args.units}.`);
+    this.units = args.units;
+    this.activation = getActivation(args.activation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer);
+    this.inputSpec = { minNdim: 2 };
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const shape = this.singleShape(inputShape);
+    const inputDim = shape[shape.length - 1];
+    if (inputDim === null || inputDim === undefined) {
+      throw new ShapeError(`${this.describe()} needs the last dimension of its input to make its kernel, but it is unknown in shape ${fmtSymbolicShape(shape)}.`);
+    }
+    this.kernel = this.addWeight('kernel', [inputDim, this.units], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    if (this.useBias) this.bias = this.addWeight('bias', [this.units], { initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+    this.inputSpec = { minNdim: 2, axes: { [-1]: inputDim } };
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const y = matMul(this.singleInput(inputs), this.kernel!);
+    return this.activation(this.bias ? add(y, this.bias) : y);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const shape = this.singleShape(inputShape);
+    return [...shape.slice(0, -1), this.units];
+  }
+
+  override paramCountFormula(): string {
+    const inputDim = this.kernel ? this.kernel.shape[0] : '?';
+    return this.useBias ? `(${inputDim} + 1) × ${this.units}` : `${inputDim} × ${this.units}`;
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+    };
+  }
+}
+registerLayer(Dense);

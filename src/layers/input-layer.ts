@@ -1,0 +1,77 @@
+/** InputLayer and `Input()`: the entry points of a model, which produce the first symbolic tensor. */
+import type { DType } from '../core/dtype.js';
+import { ValueError } from '../core/errors.js';
+import type { ConfigDict } from '../core/serialization.js';
+import type { Tensor } from '../core/tensor.js';
+import { Layer, checkSymbolicShape } from './layer.js';
+import { registerLayer } from './registry.js';
+import { Node, SymbolicTensor, type SymbolicShape } from './symbolic-tensor.js';
+
+/** Arguments of `Input` and `InputLayer`: the shape of one sample, or the full batch shape. */
+export interface InputLayerArgs {
+  /** The shape of one sample, without the batch axis (`[28, 28]`); null for an unknown dimension. */
+  shape?: SymbolicShape;
+  /** A fixed batch size (unknown by default). */
+  batchSize?: number;
+  /** The full shape, batch axis first: an alternative to `shape` and `batchSize`. */
+  batchShape?: SymbolicShape;
+  /** The dtype of the data fed in (default float32). */
+  dtype?: DType;
+  /** A name (default `input_layer`, `input_layer_1`, ...). */
+  name?: string;
+}
+
+/**
+ * The layer behind `Input()`: it holds the model's input shape and passes data through unchanged.
+ * Models list their input layers in `layers`; Sequential models hide theirs.
+ */
+export class InputLayer extends Layer {
+  static override readonly className: string = 'InputLayer';
+  /** The input's shape, batch axis first. */
+  readonly batchShape: SymbolicShape;
+
+  constructor(args: InputLayerArgs) {
+    super({ name: args.name, dtype: args.dtype });
+    if (args.batchShape === undefined && args.shape === undefined) {
+      throw new ValueError(`${this.describe()}: give the shape of one sample, e.g. Input({ shape: [784] }) (or batchShape with the batch axis).`);
+    }
+    if (args.batchShape !== undefined && args.shape !== undefined) {
+      throw new ValueError(`${this.describe()}: give either shape (without the batch axis) or batchShape (with it), not both.`);
+    }
+    if (args.shape) checkSymbolicShape(this.describe(), 'shape', args.shape);
+    if (args.batchShape) checkSymbolicShape(this.describe(), 'batchShape', args.batchShape);
+    this.batchShape = args.batchShape ? [...args.batchShape] : [args.batchSize ?? null, ...args.shape!];
+    if (this.batchShape.length === 0) throw new ValueError(`${this.describe()}: batchShape needs at least the batch axis, got [].`);
+    this.built = true;
+    const node = new Node(this, [], false);
+    node.outputs = [new SymbolicTensor(this.batchShape, this.dtype, node, 0)];
+    this.inboundNodes.push(node);
+  }
+
+  /** Passes the data through. */
+  override call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
+    return inputs;
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return inputShape;
+  }
+
+  override getConfig(): ConfigDict {
+    return { name: this.name, batchShape: [...this.batchShape], dtype: this.dtype };
+  }
+}
+registerLayer(InputLayer);
+
+/**
+ * A symbolic input for a functional model: call layers on it, then make a `Model` from it and
+ * the last output. `shape` excludes the batch axis.
+ *
+ * @example
+ * const x = Input({ shape: [784] });
+ * const y = new Dense({ units: 10, activation: 'softmax' }).apply(x);
+ * const model = new Model({ inputs: x, outputs: y });
+ */
+export function Input(args: InputLayerArgs): SymbolicTensor {
+  return new InputLayer(args).inboundNodes[0]!.outputs[0]!;
+}

@@ -1,0 +1,179 @@
+/** Categorical cross-entropy, for one-hot (or probability) labels and for integer class ids (the sparse form). */
+import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { normalizeAxis } from '../core/shape.js';
+import type { Tensor } from '../core/tensor.js';
+import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, squeeze, sum } from '../ops/index.js';
+import { isFloat } from '../core/dtype.js';
+import { EPSILON, Loss, checkTensors, prepare, type LossArgs, type LossConfig } from './loss.js';
+
+/** Options of `categoricalCrossentropy`. */
+export interface CategoricalCrossentropyArgs {
+  /** Whether yPred holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+  /** In [0, 1]: labels become `y (1 - s) + s / numClasses` (default 0). */
+  labelSmoothing?: number;
+  /** The class axis (default -1). */
+  axis?: number;
+}
+
+/** Options of `sparseCategoricalCrossentropy`. */
+export interface SparseCategoricalCrossentropyArgs {
+  /** Whether yPred holds logits rather than probabilities (default false). */
+  fromLogits?: boolean;
+}
+
+/** Log-probabilities along `axis`: logSoftmax of logits, or the log of renormalised probabilities clipped to [1e-7, 1 - 1e-7]. */
+function logProbabilities(yPred: Tensor, fromLogits: boolean, axis: number): Tensor {
+  if (fromLogits) return logSoftmax(yPred, axis);
+  return log(clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
+}
+
+function categoricalHint(yTrue: Tensor, yPred: Tensor): string {
+  const classes = yPred.shape[yPred.rank - 1];
+  const idsShape = yPred.shape.slice(0, -1);
+  const looksLikeIds = (yTrue.rank === yPred.rank - 1 || (yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1)) &&
+    idsShape.every((d, i) => d === yTrue.shape[i]);
+  if (looksLikeIds) {
+    return `yTrue looks like integer class ids: use sparseCategoricalCrossentropy for class ids, or one-hot encode them with oneHot(labels, ${classes}).`;
+  }
+  return `Labels must be one-hot (or probability) vectors with one entry per class: shape ${fmtShape(yPred.shape)}.`;
+}
+
+/**
+ * Categorical cross-entropy per sample: `-sum(y log p)` over the class axis.
+ *
+ * @example
+ * categoricalCrossentropy(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])).arraySync(); // [0.0513, 2.303]
+ */
+export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: CategoricalCrossentropyArgs = {}): Tensor {
+  const smoothing = args.labelSmoothing ?? 0;
+  if (!(smoothing >= 0 && smoothing <= 1)) throw new ValueError(`categoricalCrossentropy: labelSmoothing must be in [0, 1], got ${smoothing}.`);
+  checkTensors('categoricalCrossentropy', yTrue, yPred);
+  let [t, p] = prepare('categoricalCrossentropy', yTrue, yPred, 'equal', yPred.rank > 0 ? categoricalHint(yTrue, yPred) : '');
+  if (p.rank === 0) throw new ShapeError('categoricalCrossentropy: yPred must have a class axis, got a scalar.');
+  const axis = normalizeAxis('categoricalCrossentropy', args.axis ?? -1, p.rank);
+  if (smoothing > 0) t = add(mul(t, 1 - smoothing), smoothing / p.shape[axis]!);
+  return neg(sum(mul(t, logProbabilities(p, args.fromLogits ?? false, axis)), axis));
+}
+
+function sparseShapeError(op: string, labels: Tensor, yPred: Tensor): ShapeError {
+  const got = `labels have shape ${fmtShape(labels.shape)} but predictions have shape ${fmtShape(yPred.shape)}`;
+  const expectedLabels = fmtShape(yPred.shape.slice(0, -1));
+  const classes = yPred.shape[yPred.rank - 1];
+  if (yPred.rank > labels.rank + 1 && labels.shape.every((d, i) => d === yPred.shape[i])) {
+    const extra = yPred.shape.slice(labels.rank, -1);
+    return new ShapeError(
+      `${op}: ${got}. Predictions should be the labels' shape plus a class axis, ${fmtShape([...labels.shape, classes!])}, ` +
+        `but the model output has an extra axis (${fmtShape(extra)}): Dense layers act on the last axis only, so they keep the other axes of their input. ` +
+        'Did you forget a Flatten layer before the Dense layers?',
+    );
+  }
+  if (labels.rank === yPred.rank && labels.shape[labels.rank - 1] === classes) {
+    return new ShapeError(`${op}: ${got}. The labels look one-hot; use categoricalCrossentropy for one-hot labels, or pass class ids of shape ${expectedLabels}.`);
+  }
+  return new ShapeError(`${op}: ${got}; expected labels of shape ${expectedLabels} (one class id per sample: the predictions' shape without the class axis).`);
+}
+
+/**
+ * Class-id labels checked against predictions [..., numClasses]: they must have the predictions'
+ * shape without the class axis (a trailing axis of 1 is dropped). Returns them without that axis.
+ */
+export function sparseLabels(op: string, yTrue: Tensor, yPred: Tensor): Tensor {
+  checkTensors(op, yTrue, yPred);
+  if (yPred.rank === 0) throw new ShapeError(`${op}: predictions must have a class axis, got a scalar.`);
+  const labels = yTrue.rank === yPred.rank && yTrue.shape[yTrue.rank - 1] === 1 ? squeeze(yTrue, -1) : yTrue;
+  if (labels.rank !== yPred.rank - 1 || labels.shape.some((d, i) => d !== yPred.shape[i])) throw sparseShapeError(op, labels, yPred);
+  return labels;
+}
+
+/** The labels as int32 class ids after checking each one is an integer in [0, numClasses). */
+function classIds(labels: Tensor, numClasses: number): Tensor {
+  const op = 'sparseCategoricalCrossentropy';
+  const values = labels.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!Number.isInteger(v)) {
+      throw new ValueError(
+        `${op}: label ${v} (at flat position ${i}) is not an integer; labels must be class ids in [0, ${numClasses - 1}] for ${numClasses} classes. For one-hot or probability labels use categoricalCrossentropy.`,
+      );
+    }
+    if (v < 0 || v >= numClasses) {
+      const hint = v === numClasses ? ' If the labels count from 1, subtract 1.' : numClasses === 1 ? ' The model has a single output unit: a k-class classifier needs Dense(k).' : '';
+      throw new ValueError(`${op}: label ${v} (at flat position ${i}) is out of range for ${numClasses} classes; labels must be integers in [0, ${numClasses - 1}].${hint}`);
+    }
+  }
+  return cast(labels, 'int32');
+}
+
+/**
+ * Cross-entropy per sample for integer class ids: `-log p[label]`. Labels have the predictions'
+ * shape without the class axis ([batch] for [batch, numClasses]), or with a last axis of 1; they
+ * may be int32 or floats holding integers.
+ *
+ * @example
+ * sparseCategoricalCrossentropy(tensor([1, 2]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])).arraySync(); // [0.0513, 2.303]
+ */
+export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: SparseCategoricalCrossentropyArgs = {}): Tensor {
+  const labels = sparseLabels('sparseCategoricalCrossentropy', yTrue, yPred);
+  const p = isFloat(yPred.dtype) ? yPred : cast(yPred, 'float32');
+  const numClasses = p.shape[p.rank - 1]!;
+  const targets = oneHot(classIds(labels, numClasses), numClasses);
+  return neg(sum(mul(targets, logProbabilities(p, args.fromLogits ?? false, -1)), -1));
+}
+
+/**
+ * Categorical cross-entropy as a `Loss`, for one-hot labels.
+ *
+ * @example
+ * model.compile({ loss: new CategoricalCrossentropy({ labelSmoothing: 0.1 }), optimizer: 'adam' });
+ */
+export class CategoricalCrossentropy extends Loss {
+  readonly className = 'CategoricalCrossentropy';
+  /** Whether predictions are logits. */
+  readonly fromLogits: boolean;
+  /** How far labels are smoothed, in [0, 1]. */
+  readonly labelSmoothing: number;
+  /** The class axis. */
+  readonly axis: number;
+
+  constructor(args: CategoricalCrossentropyArgs & LossArgs = {}) {
+    super(args.name ?? 'categoricalCrossentropy');
+    this.fromLogits = args.fromLogits ?? false;
+    this.labelSmoothing = args.labelSmoothing ?? 0;
+    this.axis = args.axis ?? -1;
+    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new ValueError(`CategoricalCrossentropy: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}.`);
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return categoricalCrossentropy(yTrue, yPred, this);
+  }
+
+  override getConfig(): LossConfig {
+    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+  }
+}
+
+/**
+ * Sparse categorical cross-entropy as a `Loss`, for integer class ids.
+ *
+ * @example
+ * model.compile({ loss: new SparseCategoricalCrossentropy({ fromLogits: true }), optimizer: 'adam' });
+ */
+export class SparseCategoricalCrossentropy extends Loss {
+  readonly className = 'SparseCategoricalCrossentropy';
+  /** Whether predictions are logits. */
+  readonly fromLogits: boolean;
+
+  constructor(args: SparseCategoricalCrossentropyArgs & LossArgs = {}) {
+    super(args.name ?? 'sparseCategoricalCrossentropy');
+    this.fromLogits = args.fromLogits ?? false;
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return sparseCategoricalCrossentropy(yTrue, yPred, this);
+  }
+
+  override getConfig(): LossConfig {
+    return { ...super.getConfig(), fromLogits: this.fromLogits };
+  }
+}

@@ -1,0 +1,96 @@
+/** Regression losses: mean squared error, mean absolute error and Huber. */
+import { ValueError } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
+import { abs, lessEqual, mul, square, sub, where } from '../ops/index.js';
+import { Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
+
+/**
+ * `mean((yTrue - yPred)², axis=-1)`: one value per sample.
+ *
+ * @example
+ * meanSquaredError(tensor([[0, 1], [0, 0]]), tensor([[1, 1], [1, 0]])).arraySync(); // [0.5, 0.5]
+ */
+export function meanSquaredError(yTrue: Tensor, yPred: Tensor): Tensor {
+  const [t, p] = prepare('meanSquaredError', yTrue, yPred, 'broadcast');
+  return perSample(square(sub(t, p)));
+}
+
+/** `mean(|yTrue - yPred|, axis=-1)`: one value per sample. */
+export function meanAbsoluteError(yTrue: Tensor, yPred: Tensor): Tensor {
+  const [t, p] = prepare('meanAbsoluteError', yTrue, yPred, 'broadcast');
+  return perSample(abs(sub(t, p)));
+}
+
+/** Options of `huber`. */
+export interface HuberArgs {
+  /** Where the loss turns from quadratic to linear (positive, default 1). */
+  delta?: number;
+}
+
+/**
+ * Huber loss per sample: the mean over the last axis of `0.5 e²` where |e| <= delta and
+ * `delta |e| - 0.5 delta²` elsewhere, with `e = yPred - yTrue`.
+ *
+ * @example
+ * huber(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]])).arraySync(); // [0.18, 0.13]
+ */
+export function huber(yTrue: Tensor, yPred: Tensor, args: HuberArgs = {}): Tensor {
+  const delta = args.delta ?? 1;
+  if (!(Number.isFinite(delta) && delta > 0)) throw new ValueError(`huber: delta must be a positive number, got ${delta}.`);
+  const [t, p] = prepare('huber', yTrue, yPred, 'broadcast');
+  const error = sub(p, t);
+  const absError = abs(error);
+  return perSample(where(lessEqual(absError, delta), mul(square(error), 0.5), sub(mul(absError, delta), 0.5 * delta * delta)));
+}
+
+/** Mean squared error as a `Loss` (Keras's `MeanSquaredError`, alias 'mse'). */
+export class MeanSquaredError extends Loss {
+  readonly className = 'MeanSquaredError';
+
+  constructor(args: LossArgs = {}) {
+    super(args.name ?? 'meanSquaredError');
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return meanSquaredError(yTrue, yPred);
+  }
+}
+
+/** Mean absolute error as a `Loss` (Keras's `MeanAbsoluteError`, alias 'mae'). */
+export class MeanAbsoluteError extends Loss {
+  readonly className = 'MeanAbsoluteError';
+
+  constructor(args: LossArgs = {}) {
+    super(args.name ?? 'meanAbsoluteError');
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return meanAbsoluteError(yTrue, yPred);
+  }
+}
+
+/**
+ * Huber loss as a `Loss`: quadratic for small errors, linear for large ones.
+ *
+ * @example
+ * const loss = new Huber({ delta: 2 });
+ */
+export class Huber extends Loss {
+  readonly className = 'Huber';
+  /** Where the loss turns from quadratic to linear. */
+  readonly delta: number;
+
+  constructor(args: HuberArgs & LossArgs = {}) {
+    super(args.name ?? 'huber');
+    this.delta = args.delta ?? 1;
+    if (!(Number.isFinite(this.delta) && this.delta > 0)) throw new ValueError(`Huber: delta must be a positive number, got ${this.delta}.`);
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return huber(yTrue, yPred, this);
+  }
+
+  override getConfig(): LossConfig {
+    return { ...super.getConfig(), delta: this.delta };
+  }
+}

@@ -1,0 +1,21 @@
+/** Regression metrics: mean squared and mean absolute error, averaged over every sample seen. */
+import { meanAbsoluteError, meanSquaredError } from '../losses/regression.js';
+import { MeanMetricWrapper, type MetricArgs } from './metric.js';
+
+/** The mean squared error over all samples seen (Keras's `MeanSquaredError` metric, 'mse'). */
+export class MeanSquaredError extends MeanMetricWrapper {
+  override readonly className: string = 'MeanSquaredError';
+
+  constructor(args: MetricArgs = {}) {
+    super(meanSquaredError, { name: args.name ?? 'meanSquaredError' });
+  }
+}
+
+/** The mean absolute error over all samples seen (Keras's `MeanAbsoluteError` metric, 'mae'). */
+export class MeanAbsoluteError extends MeanMetricWrapper {
+  override readonly className: string = 'MeanAbsoluteError';
+
+  constructor(args: MetricArgs = {}) {
+    super(meanAbsoluteError, { name: args.name ?? 'meanAbsoluteError' });
+  }
+}

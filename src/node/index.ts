@@ -1,0 +1,16 @@
+/**
+ * Strata's Node entry point: everything in the browser-safe core, plus what needs Node
+ * (files, the terminal). `import ... from 'strata'` resolves here under Node.
+ */
+import { setDefaultProgressDisplay } from '../callbacks/progbar-logger.js';
+import { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+import { nodeWorkerSupport } from '../backends/wasm/node/spawn-worker.js';
+import { setWorkerSupport } from '../backends/wasm/wasm-backend.js';
+
+setDefaultProgressDisplay(() => new TerminalDisplay());
+// The wasm backend's kernels run on worker threads too (STRATA_THREADS, else one per core).
+setWorkerSupport(nodeWorkerSupport);
+
+export * from '../index.js';
+export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';
+export { TerminalDisplay } from '../callbacks/node/terminal-display.js';

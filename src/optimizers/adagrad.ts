@@ -1,0 +1,56 @@
+/** Adagrad: per-element learning rates that shrink with the sum of past squared gradients. */
+import type { Tensor } from '../core/tensor.js';
+import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
+import { Optimizer, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { ValueError } from '../core/errors.js';
+
+/** Options of `Adagrad`. */
+export interface AdagradArgs extends OptimizerArgs {
+  /** The starting value of the squared-gradient accumulators (non-negative, default 0.1). */
+  initialAccumulatorValue?: number;
+  /** Added under the square root for stability (default 1e-7). */
+  epsilon?: number;
+}
+
+/**
+ * Adagrad: `acc += g²; w -= lr * g / sqrt(acc + epsilon)`. Keras defaults: learningRate 0.001,
+ * initialAccumulatorValue 0.1, epsilon 1e-7.
+ *
+ * @example
+ * const opt = new Adagrad({ learningRate: 0.1 });
+ */
+export class Adagrad extends Optimizer {
+  readonly className: string = 'Adagrad';
+  /** The starting value of the accumulators. */
+  readonly initialAccumulatorValue: number;
+  /** The stability constant added before the square root or division. */
+  readonly epsilon: number;
+
+  constructor(args: AdagradArgs = {}) {
+    super(args, 'adagrad', 0.001);
+    this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
+    this.epsilon = args.epsilon ?? 1e-7;
+    if (!(this.initialAccumulatorValue >= 0 && Number.isFinite(this.initialAccumulatorValue))) {
+      throw new ValueError(`Adagrad: initialAccumulatorValue must be a non-negative number, got ${this.initialAccumulatorValue}.`);
+    }
+  }
+
+  protected slotSpecs(): SlotSpec[] {
+    return [{ name: 'accumulator', initialValue: this.initialAccumulatorValue }];
+  }
+
+  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
+    const accumulator = add(slots['accumulator']!, square(grad));
+    const delta = div(mul(grad, learningRate), sqrt(add(accumulator, this.epsilon)));
+    return { value: sub(value, delta), slots: { accumulator } };
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
+  }
+}
+
+/** Makes an `Adagrad` optimizer; a number is taken as the learning rate. */
+export function adagrad(args?: number | AdagradArgs): Adagrad {
+  return new Adagrad(argsOf<AdagradArgs>(args));
+}

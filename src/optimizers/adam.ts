@@ -1,0 +1,98 @@
+/** Adam and AdamW: steps scaled by bias-corrected moving averages of the gradient and its square. */
+import type { Tensor } from '../core/tensor.js';
+import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
+import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+
+/** Options of `Adam`. */
+export interface AdamArgs extends OptimizerArgs {
+  /** Decay of the first-moment (mean) estimate (default 0.9). */
+  beta1?: number;
+  /** Decay of the second-moment (uncentered variance) estimate (default 0.999). */
+  beta2?: number;
+  /** Added to the root of the second moment for stability ("epsilon hat" of the paper; default 1e-7). */
+  epsilon?: number;
+  /** Use the running maximum of the second moment (AMSGrad; default false). */
+  amsgrad?: boolean;
+}
+
+/**
+ * Adam: `m += (1 - beta1)(g - m)`, `v += (1 - beta2)(g² - v)`, and
+ * `w -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)` at step t (Keras's form,
+ * with epsilon outside the bias correction). Keras defaults: learningRate 0.001, beta1 0.9,
+ * beta2 0.999, epsilon 1e-7.
+ *
+ * @example
+ * const opt = new Adam({ learningRate: 0.001 });
+ */
+export class Adam extends Optimizer {
+  readonly className: string = 'Adam';
+  /** The decay of the first-moment estimate. */
+  readonly beta1: number;
+  /** The decay of the second-moment estimate. */
+  readonly beta2: number;
+  /** The stability constant added before the square root or division. */
+  readonly epsilon: number;
+  /** Whether the AMSGrad variant is used. */
+  readonly amsgrad: boolean;
+
+  constructor(args: AdamArgs = {}) {
+    super(args, 'adam', 0.001);
+    this.beta1 = args.beta1 ?? 0.9;
+    this.beta2 = args.beta2 ?? 0.999;
+    this.epsilon = args.epsilon ?? 1e-7;
+    this.amsgrad = args.amsgrad ?? false;
+    checkRange(this.constructor.name, 'beta1', this.beta1, 0, 1);
+    checkRange(this.constructor.name, 'beta2', this.beta2, 0, 1);
+  }
+
+  protected slotSpecs(): SlotSpec[] {
+    const specs = [{ name: 'm', initialValue: 0 }, { name: 'v', initialValue: 0 }];
+    if (this.amsgrad) specs.push({ name: 'vHat', initialValue: 0 });
+    return specs;
+  }
+
+  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate, step }: UpdateStep): UpdateResult {
+    const alpha = (learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step);
+    const m = add(slots['m']!, mul(sub(grad, slots['m']!), 1 - this.beta1));
+    const v = add(slots['v']!, mul(sub(square(grad), slots['v']!), 1 - this.beta2));
+    const out: Record<string, Tensor> = { m, v };
+    let second = v;
+    if (this.amsgrad) {
+      second = maximum(slots['vHat']!, v);
+      out['vHat'] = second;
+    }
+    return { value: sub(value, div(mul(m, alpha), add(sqrt(second), this.epsilon))), slots: out };
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
+  }
+}
+
+/** Options of `AdamW`: Adam's, with a weight decay that defaults to 0.004. */
+export type AdamWArgs = AdamArgs;
+
+/**
+ * Adam with decoupled weight decay (Loshchilov & Hutter): before each Adam step,
+ * `w -= lr * weightDecay * w`. Keras defaults: Adam's, and weightDecay 0.004.
+ *
+ * @example
+ * const opt = new AdamW({ learningRate: 0.001, weightDecay: 0.01 });
+ */
+export class AdamW extends Adam {
+  override readonly className: string = 'AdamW';
+
+  constructor(args: AdamWArgs = {}) {
+    super({ ...args, name: args.name ?? 'adamw', weightDecay: args.weightDecay ?? 0.004 });
+  }
+}
+
+/** Makes an `Adam` optimizer; a number is taken as the learning rate. */
+export function adam(args?: number | AdamArgs): Adam {
+  return new Adam(argsOf<AdamArgs>(args));
+}
+
+/** Makes an `AdamW` optimizer; a number is taken as the learning rate. */
+export function adamw(args?: number | AdamWArgs): AdamW {
+  return new AdamW(argsOf<AdamWArgs>(args));
+}

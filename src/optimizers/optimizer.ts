@@ -1,0 +1,356 @@
+/**
+ * The optimizer base class: gradient clipping, decoupled weight decay, per-variable slot state
+ * created on first use, learning-rate schedules, and the state that save/load needs. Each
+ * concrete optimizer only says which slots it keeps and how one step updates them.
+ */
+import { ENGINE } from '../core/engine.js';
+import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { shapesEqual } from '../core/shape.js';
+import { Tensor, Variable } from '../core/tensor.js';
+import { variableGrads } from '../core/gradients.js';
+import { cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable } from '../ops/index.js';
+import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
+
+/** Options every optimizer accepts. */
+export interface OptimizerArgs {
+  /** A fixed rate, or a schedule evaluated at `iterations` before each update. */
+  learningRate?: number | LearningRateSchedule;
+  /** Rescales each gradient tensor whose L2 norm exceeds this to that norm. At most one clipping option may be set. */
+  clipNorm?: number;
+  /** Clips every gradient element to [-clipValue, clipValue]. */
+  clipValue?: number;
+  /** Rescales all gradients together when their joint L2 norm exceeds this. */
+  globalClipNorm?: number;
+  /** If set, each update first shrinks every variable by `learningRate * weightDecay` of itself (decoupled weight decay). */
+  weightDecay?: number;
+  /** Prefix of the optimizer's state names (default: the optimizer's kind, e.g. `adam`); must not contain '/'. */
+  name?: string;
+}
+
+/** An optimizer's hyperparameters as plain JSON values (what `getConfig` returns). */
+export interface OptimizerConfig {
+  [key: string]: number | string | boolean | SerializedSchedule;
+}
+
+/** A named tensor of optimizer state, as `getWeights` returns and `setWeights` takes. */
+export interface NamedTensor {
+  /** `<optimizer>/iterations` or `<optimizer>/<variable>/<slot>`. */
+  name: string;
+  /** The value. */
+  tensor: Tensor;
+}
+
+/** A per-variable state tensor an optimizer keeps (a momentum, a moment estimate), created filled with `initialValue`. */
+export interface SlotSpec {
+  /** The slot's name, the last part of its state name. */
+  name: string;
+  /** The value every element starts at. */
+  initialValue: number;
+}
+
+/** What one update step knows besides the gradient. */
+export interface UpdateStep {
+  /** The learning rate of this step (the schedule evaluated at the step count before it). */
+  learningRate: number;
+  /** The 1-based number of this update (`iterations + 1`), as bias corrections need. */
+  step: number;
+}
+
+/** The result of one update: the variable's new value and each slot's new value. */
+export interface UpdateResult {
+  /** The variable's new value. */
+  value: Tensor;
+  /** The new value of each slot that changed. */
+  slots?: Record<string, Tensor>;
+}
+
+function checkPositive(owner: string, name: string, value: number | undefined): void {
+  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+    throw new ValueError(`${owner}: ${name} must be a positive number, got ${value}.`);
+  }
+}
+
+/** Throws unless `value` is a finite number in [min, max]. */
+export function checkRange(owner: string, name: string, value: number, min: number, max: number): void {
+  if (!(Number.isFinite(value) && value >= min && value <= max)) {
+    throw new ValueError(`${owner}: ${name} must be a number in [${min}, ${max}], got ${value}.`);
+  }
+}
+
+/** Lets the lowercase factories take a bare learning rate, as TensorFlow.js's do: `sgd(0.1)`. */
+export function argsOf<A extends OptimizerArgs>(args: number | A | undefined): A {
+  return (typeof args === 'number' ? { learningRate: args } : (args ?? {})) as A;
+}
+
+/**
+ * The base of every optimizer. `applyGradients` clips the gradients, applies weight decay, and
+ * updates each variable in place; subclasses define `slotSpecs` and a pure `update`.
+ *
+ * @example
+ * const opt = new Adam({ learningRate: 0.01 });
+ * const { grads } = variableGrads(() => loss(), [w, b]);
+ * opt.applyGradients([[grads[0], w], [grads[1], b]]);
+ */
+export abstract class Optimizer {
+  /** The name the optimizer's class is registered and serialized under (`'Adam'`). */
+  abstract readonly className: string;
+  /** Prefix of the names of this optimizer's state. */
+  readonly name: string;
+  /** The per-tensor gradient norm limit, if any. */
+  readonly clipNorm: number | undefined;
+  /** The per-element gradient limit, if any. */
+  readonly clipValue: number | undefined;
+  /** The joint gradient norm limit, if any. */
+  readonly globalClipNorm: number | undefined;
+  /** The decoupled weight decay factor, if any. */
+  readonly weightDecay: number | undefined;
+
+  private lr: number | LearningRateSchedule;
+  private iterationCount = 0;
+  /** Slot variables per model variable, in order of first update; the key prefix is unique per optimizer. */
+  private readonly slots = new Map<Variable, { prefix: string; values: Map<string, Variable> }>();
+  /** State restored by `setWeights` for slots that do not exist yet, keyed `<variable>/<slot>`. */
+  private readonly pending = new Map<string, Variable>();
+
+  protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number) {
+    const owner = this.constructor.name;
+    this.name = args.name ?? defaultName;
+    if (this.name.length === 0 || this.name.includes('/')) throw new ValueError(`${owner}: name must be non-empty and contain no '/', got '${this.name}'.`);
+    this.lr = defaultLearningRate;
+    this.learningRate = args.learningRate ?? defaultLearningRate;
+    checkPositive(owner, 'clipNorm', args.clipNorm);
+    checkPositive(owner, 'clipValue', args.clipValue);
+    checkPositive(owner, 'globalClipNorm', args.globalClipNorm);
+    const clipping = { clipNorm: args.clipNorm, clipValue: args.clipValue, globalClipNorm: args.globalClipNorm };
+    if (Object.values(clipping).filter((v) => v !== undefined).length > 1) {
+      throw new ValueError(`${owner}: only one of clipNorm, clipValue and globalClipNorm can be set, got ${JSON.stringify(clipping)}.`);
+    }
+    if (args.weightDecay !== undefined && !(Number.isFinite(args.weightDecay) && args.weightDecay >= 0)) {
+      throw new ValueError(`${owner}: weightDecay must be a non-negative number, got ${args.weightDecay}.`);
+    }
+    this.clipNorm = args.clipNorm;
+    this.clipValue = args.clipValue;
+    this.globalClipNorm = args.globalClipNorm;
+    this.weightDecay = args.weightDecay;
+  }
+
+  /** The slots this optimizer keeps for every variable, given its hyperparameters. */
+  protected abstract slotSpecs(): SlotSpec[];
+
+  /**
+   * One step for one variable: from the (clipped) gradient, the variable's current value (after
+   * weight decay) and its slots, the new value and new slots. Runs inside `tidy`.
+   */
+  protected abstract update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, step: UpdateStep): UpdateResult;
+
+  /** The number of updates applied so far. */
+  get iterations(): number {
+    return this.iterationCount;
+  }
+
+  /** The learning rate as given: a number, or a schedule (its value now is `currentLearningRate()`). */
+  get learningRate(): number | LearningRateSchedule {
+    return this.lr;
+  }
+
+  /**
+   * Replaces the learning rate: a number (as ReduceLROnPlateau does) or a new schedule. A number
+   * cannot replace a schedule, since the schedule would silently stop applying.
+   */
+  set learningRate(value: number | LearningRateSchedule) {
+    const owner = this.constructor.name;
+    if (value instanceof LearningRateSchedule) {
+      this.lr = value;
+      return;
+    }
+    if (this.lr instanceof LearningRateSchedule) {
+      throw new ValueError(
+        `${owner}: this optimizer's learning rate is a schedule (${this.lr.className}), so it cannot be set to the number ${value}; ` +
+          'create the optimizer with a number as learningRate to be able to change it, or assign a new schedule.',
+      );
+    }
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+      throw new ValueError(`${owner}: learningRate must be a non-negative number or a LearningRateSchedule, got ${String(value)}.`);
+    }
+    this.lr = value;
+  }
+
+  /** The learning rate the next update will use: the number, or the schedule evaluated at `iterations`. */
+  currentLearningRate(): number {
+    return typeof this.lr === 'number' ? this.lr : this.lr.call(this.iterationCount);
+  }
+
+  /**
+   * Updates each variable in place from its gradient: clipping, then weight decay, then the
+   * optimizer's rule; then counts one iteration. Slots are created on a variable's first update.
+   */
+  applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor, Variable]>): void {
+    if (gradsAndVars.length === 0) return;
+    const owner = `${this.constructor.name}.applyGradients`;
+    gradsAndVars.forEach(([g, v], i) => {
+      if (!(v instanceof Variable)) throw new ValueError(`${owner}: entry ${i} must pair a gradient with a Variable (made by variable()), got ${String(v)}.`);
+      if (!(g instanceof Tensor)) throw new ValueError(`${owner}: the gradient for variable '${v.name}' must be a Tensor, got ${g === null ? 'null' : typeof g}.`);
+      g.assertAlive(owner);
+      v.assertAlive(owner);
+      if (!shapesEqual(g.shape, v.shape)) {
+        throw new ShapeError(`${owner}: the gradient for variable '${v.name}' has shape ${fmtShape(g.shape)} but the variable has shape ${fmtShape(v.shape)}; they must be equal.`);
+      }
+    });
+    const step: UpdateStep = { learningRate: this.currentLearningRate(), step: this.iterationCount + 1 };
+    ENGINE.tidy(() => {
+      const grads = this.clipGradients(gradsAndVars.map(([g, v]) => cast(g, v.dtype)));
+      gradsAndVars.forEach(([, v], i) => {
+        const slotVars = this.slotsFor(v);
+        const decayed = this.weightDecay ? sub(v, mul(v, this.weightDecay * step.learningRate)) : v;
+        const result = this.update(grads[i]!, decayed, Object.fromEntries(slotVars), step);
+        v.assign(result.value);
+        for (const [name, value] of Object.entries(result.slots ?? {})) slotVars.get(name)!.assign(value);
+      });
+    });
+    this.iterationCount++;
+  }
+
+  /**
+   * Computes the gradients of `loss` with respect to `variables` and applies them; returns the loss value.
+   *
+   * @example
+   * for (let i = 0; i < 100; i++) opt.minimize(() => mean(square(sub(matMul(x, w), y))), [w]);
+   */
+  minimize(loss: () => Tensor, variables: readonly Variable[]): number {
+    const { value, grads } = variableGrads(loss, variables);
+    this.applyGradients(variables.map((v, i) => [grads[i]!, v] as const));
+    const result = value.item();
+    value.dispose();
+    for (const g of grads) g.dispose();
+    return result;
+  }
+
+  private clipGradients(grads: Tensor[]): Tensor[] {
+    const { clipNorm, clipValue, globalClipNorm } = this;
+    if (clipNorm !== undefined) {
+      // g * c / max(|g|, c): unchanged when the norm is at most c (a zero gradient included).
+      return grads.map((g) => mul(g, div(clipNorm, maximum(sqrt(sum(square(g))), clipNorm))));
+    }
+    if (globalClipNorm !== undefined) {
+      const norm = Math.sqrt(grads.reduce((acc, g) => acc + sum(square(g)).item(), 0));
+      // NOTE: a non-finite norm makes every gradient NaN rather than silently zero, as Keras does.
+      const scale = Number.isFinite(norm) ? globalClipNorm / Math.max(norm, globalClipNorm) : NaN;
+      return grads.map((g) => mul(g, scale));
+    }
+    if (clipValue !== undefined) return grads.map((g) => clip(g, -clipValue, clipValue));
+    return grads;
+  }
+
+  /** The slot variables of `v`, made on its first update (from state restored by `setWeights` when there is some). */
+  private slotsFor(v: Variable): Map<string, Variable> {
+    const existing = this.slots.get(v);
+    if (existing) return existing.values;
+    const taken = new Set([...this.slots.values()].map((s) => s.prefix));
+    let prefix = v.name;
+    for (let k = 1; taken.has(prefix); k++) prefix = `${v.name}_${k}`;
+    const values = new Map<string, Variable>();
+    for (const spec of this.slotSpecs()) {
+      const key = `${prefix}/${spec.name}`;
+      values.set(spec.name, this.takePending(key, v) ?? variable(fill(v.shape, spec.initialValue, v.dtype), { name: `${this.name}/${key}`, trainable: false }));
+    }
+    this.slots.set(v, { prefix, values });
+    return values;
+  }
+
+  private takePending(key: string, v: Variable): Variable | undefined {
+    const restored = this.pending.get(key);
+    if (!restored) return undefined;
+    if (!shapesEqual(restored.shape, v.shape)) {
+      throw new ShapeError(
+        `${this.constructor.name}: the restored state '${key}' has shape ${fmtShape(restored.shape)} but variable '${v.name}' has shape ${fmtShape(v.shape)}; the weights come from a different model.`,
+      );
+    }
+    this.pending.delete(key);
+    if (restored.dtype === v.dtype) return restored;
+    const converted = variable(cast(restored, v.dtype), { name: restored.name, trainable: false });
+    restored.dispose();
+    return converted;
+  }
+
+  /**
+   * The optimizer's state: `<name>/iterations` first, then every slot as
+   * `<name>/<variable name>/<slot>` in order of the variables' first update. The tensors are
+   * snapshots that belong to the caller.
+   */
+  getWeights(): NamedTensor[] {
+    const out: NamedTensor[] = [{ name: `${this.name}/iterations`, tensor: scalar(this.iterationCount, 'int32') }];
+    const snapshot = (key: string, v: Variable): NamedTensor => ({ name: `${this.name}/${key}`, tensor: reshape(v, v.shape) });
+    for (const { prefix, values } of this.slots.values()) {
+      for (const [slot, v] of values) out.push(snapshot(`${prefix}/${slot}`, v));
+    }
+    for (const [key, v] of this.pending) out.push(snapshot(key, v));
+    return out;
+  }
+
+  /**
+   * Restores state saved by `getWeights` (the optimizer name prefix may differ). Slots of
+   * variables not updated yet are kept until their first update, so loading before training
+   * resumes exactly where the saved optimizer stopped.
+   */
+  setWeights(weights: readonly NamedTensor[]): void {
+    const owner = `${this.constructor.name}.setWeights`;
+    for (const { name, tensor } of weights) {
+      const slash = name.indexOf('/');
+      if (slash < 0) throw new ValueError(`${owner}: weight name '${name}' should look like '<optimizer>/iterations' or '<optimizer>/<variable>/<slot>'.`);
+      const key = name.slice(slash + 1);
+      tensor.assertAlive(owner);
+      if (key === 'iterations') {
+        const n = tensor.item();
+        if (!(Number.isInteger(n) && n >= 0)) throw new ValueError(`${owner}: iterations must be a non-negative integer, got ${n}.`);
+        this.iterationCount = n;
+        continue;
+      }
+      const live = this.findSlot(key);
+      if (live) {
+        if (!shapesEqual(live.shape, tensor.shape)) {
+          throw new ShapeError(`${owner}: '${name}' has shape ${fmtShape(tensor.shape)} but the optimizer's slot has shape ${fmtShape(live.shape)}.`);
+        }
+        ENGINE.tidy(() => live.assign(cast(tensor, live.dtype)));
+      } else {
+        this.pending.get(key)?.dispose();
+        this.pending.set(key, variable(tensor, { name: `${this.name}/${key}`, trainable: false }));
+      }
+    }
+  }
+
+  private findSlot(key: string): Variable | undefined {
+    for (const { prefix, values } of this.slots.values()) {
+      if (key.startsWith(`${prefix}/`)) {
+        const v = values.get(key.slice(prefix.length + 1));
+        if (v) return v;
+      }
+    }
+    return undefined;
+  }
+
+  /** Releases every slot variable and forgets the step count, as if the optimizer were new. */
+  dispose(): void {
+    for (const { values } of this.slots.values()) for (const v of values.values()) v.dispose();
+    for (const v of this.pending.values()) v.dispose();
+    this.slots.clear();
+    this.pending.clear();
+    this.iterationCount = 0;
+  }
+
+  /** The hyperparameters that rebuild this optimizer (without its state) through `deserializeOptimizer`. */
+  getConfig(): OptimizerConfig {
+    const optional = { clipNorm: this.clipNorm, clipValue: this.clipValue, globalClipNorm: this.globalClipNorm, weightDecay: this.weightDecay };
+    return {
+      name: this.name,
+      learningRate: typeof this.lr === 'number' ? this.lr : serializeSchedule(this.lr),
+      ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+    };
+  }
+}
+
+/** Turns a config's learning rate back into constructor form (a number or a schedule). */
+export function learningRateFromConfig(value: OptimizerConfig[string] | undefined): number | LearningRateSchedule | undefined {
+  if (value === undefined || typeof value === 'number') return value;
+  if (typeof value === 'object' && value !== null && 'className' in value) return deserializeSchedule(value);
+  throw new ValueError(`deserializeOptimizer: learningRate must be a number or a serialized schedule, got ${JSON.stringify(value)}.`);
+}

@@ -1,0 +1,79 @@
+/** RMSprop: gradients divided by a moving root mean square of recent gradients. */
+import type { Tensor } from '../core/tensor.js';
+import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
+import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+
+/** Options of `RMSprop`. */
+export interface RMSpropArgs extends OptimizerArgs {
+  /** Decay of the moving average of squared gradients (default 0.9). */
+  rho?: number;
+  /** Momentum applied to the scaled steps, in [0, 1] (default 0). */
+  momentum?: number;
+  /** Added under the square root for stability (default 1e-7). */
+  epsilon?: number;
+  /** Divide by the estimated variance (mean square minus squared mean) instead of the mean square (default false). */
+  centered?: boolean;
+}
+
+/**
+ * RMSprop: `v = rho v + (1 - rho) g²`, step `lr g / sqrt(v + epsilon)` (centered: `sqrt(v - a² + epsilon)`
+ * with `a = rho a + (1 - rho) g`); with momentum, `m = momentum m + step` and `w -= m`.
+ * Keras defaults: learningRate 0.001, rho 0.9, momentum 0, epsilon 1e-7.
+ *
+ * @example
+ * const opt = new RMSprop({ learningRate: 0.001, centered: true });
+ */
+export class RMSprop extends Optimizer {
+  readonly className: string = 'RMSprop';
+  /** The decay of the moving average of squared gradients. */
+  readonly rho: number;
+  /** The momentum factor (0: none). */
+  readonly momentum: number;
+  /** The stability constant added before the square root or division. */
+  readonly epsilon: number;
+  /** Whether steps are divided by the estimated variance. */
+  readonly centered: boolean;
+
+  constructor(args: RMSpropArgs = {}) {
+    super(args, 'rmsprop', 0.001);
+    this.rho = args.rho ?? 0.9;
+    this.momentum = args.momentum ?? 0;
+    this.epsilon = args.epsilon ?? 1e-7;
+    this.centered = args.centered ?? false;
+    checkRange('RMSprop', 'rho', this.rho, 0, 1);
+    checkRange('RMSprop', 'momentum', this.momentum, 0, 1);
+  }
+
+  protected slotSpecs(): SlotSpec[] {
+    const specs = [{ name: 'velocity', initialValue: 0 }];
+    if (this.momentum > 0) specs.push({ name: 'momentum', initialValue: 0 });
+    if (this.centered) specs.push({ name: 'averageGradient', initialValue: 0 });
+    return specs;
+  }
+
+  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
+    const rho = this.rho;
+    const velocity = add(mul(slots['velocity']!, rho), mul(square(grad), 1 - rho));
+    const out: Record<string, Tensor> = { velocity };
+    let denominator = add(velocity, this.epsilon);
+    if (this.centered) {
+      const averageGradient = add(mul(slots['averageGradient']!, rho), mul(grad, 1 - rho));
+      out['averageGradient'] = averageGradient;
+      denominator = sub(denominator, square(averageGradient));
+    }
+    const increment = div(mul(grad, learningRate), sqrt(denominator));
+    if (this.momentum === 0) return { value: sub(value, increment), slots: out };
+    const momentum = add(mul(slots['momentum']!, this.momentum), increment);
+    out['momentum'] = momentum;
+    return { value: sub(value, momentum), slots: out };
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
+  }
+}
+
+/** Makes an `RMSprop` optimizer; a number is taken as the learning rate. */
+export function rmsprop(args?: number | RMSpropArgs): RMSprop {
+  return new RMSprop(argsOf<RMSpropArgs>(args));
+}

@@ -1,0 +1,60 @@
+/** Stochastic gradient descent, with optional (Nesterov) momentum. */
+import type { Tensor } from '../core/tensor.js';
+import { add, mul, sub } from '../ops/index.js';
+import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+
+/** Options of `SGD`. */
+export interface SGDArgs extends OptimizerArgs {
+  /** How much of the previous step is kept, in [0, 1] (default 0: plain gradient descent). */
+  momentum?: number;
+  /** Use Nesterov momentum: step by the momentum after this update, looking ahead (default false). */
+  nesterov?: boolean;
+}
+
+/**
+ * Gradient descent: `w -= lr * g`. With momentum, a velocity `m = momentum * m - lr * g` is kept and
+ * `w += m` (Nesterov: `w += momentum * m - lr * g`). Keras defaults: learningRate 0.01, momentum 0.
+ *
+ * @example
+ * const opt = new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true });
+ */
+export class SGD extends Optimizer {
+  readonly className: string = 'SGD';
+  /** The momentum factor (0: none). */
+  readonly momentum: number;
+  /** Whether the momentum is Nesterov's. */
+  readonly nesterov: boolean;
+
+  constructor(args: SGDArgs = {}) {
+    super(args, 'sgd', 0.01);
+    this.momentum = args.momentum ?? 0;
+    this.nesterov = args.nesterov ?? false;
+    checkRange('SGD', 'momentum', this.momentum, 0, 1);
+  }
+
+  protected slotSpecs(): SlotSpec[] {
+    return this.momentum > 0 ? [{ name: 'momentum', initialValue: 0 }] : [];
+  }
+
+  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
+    const step = mul(grad, learningRate);
+    if (this.momentum === 0) return { value: sub(value, step) };
+    const m = sub(mul(slots['momentum']!, this.momentum), step);
+    const delta = this.nesterov ? sub(mul(m, this.momentum), step) : m;
+    return { value: add(value, delta), slots: { momentum: m } };
+  }
+
+  override getConfig(): OptimizerConfig {
+    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
+  }
+}
+
+/**
+ * Makes an `SGD` optimizer; a number is taken as the learning rate.
+ *
+ * @example
+ * const opt = sgd(0.1);
+ */
+export function sgd(args?: number | SGDArgs): SGD {
+  return new SGD(argsOf<SGDArgs>(args));
+}
