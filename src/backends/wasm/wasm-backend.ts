@@ -328,7 +328,25 @@ export class WasmBackend implements Backend {
   }
 
   gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
-    return this.js.gather(x, indices, axis);
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    // Picking rows (a batch of samples, embeddings) copies whole runs; short runs go element by element.
+    if (inner < 16) return this.js.gather(x, indices, axis);
+    const out = this.out([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
+    if (out.dataId.size === 0) return out;
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const dim = x.shape[axis]!;
+    const idx = this.view(indices.dataId as WasmData);
+    const run = inner * bytesPerElement(x.dtype);
+    const bytes = new Uint8Array(this.memory.buffer);
+    let to = out.dataId.offset;
+    for (let o = 0; o < outer; o++) {
+      const block = this.at(x) + o * dim * run;
+      for (let k = 0; k < idx.length; k++, to += run) {
+        const from = block + idx[k]! * run;
+        bytes.copyWithin(to, from, from + run);
+      }
+    }
+    return out;
   }
 
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo {
@@ -336,7 +354,35 @@ export class WasmBackend implements Backend {
   }
 
   tile(x: TensorInfo, reps: readonly number[]): TensorInfo {
-    return this.js.tile(x, reps);
+    const rank = x.shape.length;
+    const last = rank - 1;
+    // Whole rows and blocks are copied: worth it when the rows are not tiny.
+    if (rank === 0 || x.shape[last]! * reps[last]! < 16) return this.js.tile(x, reps);
+    const out = this.out(x.shape.map((d, i) => d * reps[i]!), x.dtype);
+    if (out.dataId.size === 0) return out;
+    const width = bytesPerElement(x.dtype);
+    const inStrides = stridesOf(x.shape).map((s) => s * width);
+    const outStrides = stridesOf(out.shape).map((s) => s * width);
+    const bytes = new Uint8Array(this.memory.buffer);
+    // Fills the output block of `axis` at `to` from the input block at `from`: its sub-blocks first,
+    // then copies of the filled block for the repetitions along `axis`.
+    const fill = (axis: number, from: number, to: number): void => {
+      const d = x.shape[axis]!;
+      if (axis === last) {
+        bytes.copyWithin(to, from, from + d * width);
+      } else {
+        for (let i = 0; i < d; i++) fill(axis + 1, from + i * inStrides[axis]!, to + i * outStrides[axis]!);
+      }
+      // Doubling the filled part takes log2(reps) copies.
+      const block = d * outStrides[axis]!;
+      for (let filled = 1; filled < reps[axis]!; ) {
+        const more = Math.min(filled, reps[axis]! - filled);
+        bytes.copyWithin(to + filled * block, to, to + more * block);
+        filled += more;
+      }
+    };
+    fill(0, this.at(x), out.dataId.offset);
+    return out;
   }
 
   cast(x: TensorInfo, dtype: DType): TensorInfo {

@@ -258,10 +258,21 @@ describe('wasm kernels run by the reference code on wasm memory', () => {
     compare('concat', [{ shape: [2, 3] }, { shape: [2, 5] }, { shape: [2, 1] }], (b, xs) => b.concat(xs, 1));
     compare('pad', [{ shape: [3, 4], dtype: 'int32' }], (b, [x]) => b.pad(x!, [[1, 2], [0, 3]], 7));
     compare('tile', [{ shape: [2, 3] }], (b, [x]) => b.tile(x!, [3, 2]));
+    // Runs long enough to be copied whole: a bias broadcast to a batch, a 3-D block, int32, one axis empty.
+    compare('tile rows', [{ shape: [1, 100] }], (b, [x]) => b.tile(x!, [32, 1]));
+    compare('tile block', [{ shape: [2, 3, 20] }], (b, [x]) => b.tile(x!, [2, 3, 2]));
+    compare('tile int32', [{ shape: [3, 17], dtype: 'int32' }], (b, [x]) => b.tile(x!, [1, 4]));
+    compare('tile float64 columns', [{ shape: [5, 1], dtype: 'float64' }], (b, [x]) => b.tile(x!, [2, 40]));
+    compare('tile empty', [{ shape: [0, 20] }], (b, [x]) => b.tile(x!, [3, 1]));
   });
   test('gather, scatterAdd, oneHot', () => {
     const indices: Input = { shape: [4, 2], dtype: 'int32', range: [0, 5] };
     compare('gather', [{ shape: [5, 3] }, indices], (b, [x, i]) => b.gather(x!, i!, 0));
+    // Rows long enough to be copied whole, along the first and a middle axis, repeated indices, bool.
+    compare('gather rows', [{ shape: [5, 40] }, indices], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('gather middle axis', [{ shape: [2, 5, 3, 8], dtype: 'int32' }, indices], (b, [x, i]) => b.gather(x!, i!, 1));
+    compare('gather bool rows', [{ shape: [5, 16], dtype: 'bool' }, { shape: [7], dtype: 'int32', range: [0, 5] }], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('gather no indices', [{ shape: [5, 40] }, { shape: [0], dtype: 'int32' }], (b, [x, i]) => b.gather(x!, i!, 0));
     compare('scatterAdd', [{ shape: [4, 2, 3] }, indices], (b, [u, i]) => b.scatterAdd(u!, i!, 0, [5, 3]));
     compare('oneHot', [{ shape: [6], dtype: 'int32', range: [-1, 5] }], (b, [i]) => b.oneHot(i!, 4, 1, 0));
   });
