@@ -46,7 +46,9 @@ export interface WasmBackendArgs {
 
 /** How a runtime starts the backend's worker threads, and how many it runs by default. */
 export interface WorkerSupport {
+  /** Starts one worker thread that serves kernel jobs. */
   spawnWorker: WorkerSpawner;
+  /** Threads to run when none were asked for. */
   defaultThreadCount(): number;
 }
 
@@ -85,7 +87,13 @@ class HostedCpuKernels extends CpuBackend {
 /**
  * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
  * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
- * as WebAssembly SIMD; everything else runs the reference kernels on the same memory.
+ * as WebAssembly SIMD, large matMuls on several threads; slices, gathers and tiles copy whole runs;
+ * everything else runs the reference kernels on the same memory. It is the default backend wherever
+ * it can run.
+ *
+ * @example
+ * setBackend('wasm');
+ * await setThreadsCount(2); // the calling thread and one worker
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
