@@ -76,7 +76,7 @@ export async function setThreadsCount(threads: number): Promise<void> {
   await backend.setThreads(threads);
 }
 
-/** Threads running the current backend's kernels (1 for backends without threads). */
+/** Threads that run the current backend's kernels, the calling one included (1 for backends without threads). */
 export function getThreadsCount(): number {
   const backend = ENGINE.backend;
   return backend instanceof WasmBackend ? backend.threads : 1;

@@ -119,9 +119,10 @@ export class WasmBackend implements Backend {
     this.threadsWanted = args.threads;
   }
 
-  /** Threads that run kernels now, the calling one included. */
+  /** Threads that run kernels, the calling one included (workers start with the first product big enough to share). */
   get threads(): number {
-    return this.pool.size;
+    if (this.poolStarted) return this.pool.size;
+    return workerSupport ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
   }
 
   /**
