@@ -10,19 +10,28 @@ import type { KernelExports } from './kernels-module.js';
 const JOB = 0; // sequence number of the last job posted (written by the main thread)
 const DONE = 1; // sequence number of the last job finished, -1 until the worker is ready (written by the worker)
 const FAILED = 2; // 1 when the last job threw
-const KIND = 3; // what to do: RUN_GEMM or EXIT
+const KIND = 3; // what to do: one of the RUN_ kinds, or EXIT
 const ARGS = 4; // the kernel's arguments
 const SLOT_BYTES = 64;
 const RUN_GEMM = 0;
-const EXIT = 1;
+const RUN_UNARY = 1;
+const RUN_BINARY = 2;
+const EXIT = 3;
 
 /** Rows of C are split in multiples of the kernel's tile height. */
 const ROW_GRAIN = 4;
+/** Elementwise ops are split in runs of 64 elements, so each thread's part starts on its own cache line. */
+const ELEMENT_GRAIN = 64;
 /**
  * Smallest m·n·k worth splitting: about 0.3 ms of one thread's work. Below it, waking a worker
  * (10–15 µs each way) and packing B twice cost more than the second core gains.
  */
 export const MIN_PARALLEL_WORK = 6e6;
+/**
+ * Smallest elementwise work worth splitting, in elements of a simple float32 op (about 0.15 ns
+ * each): some 40 µs, as memory-bound ops gain from the second core's cache and bandwidth sooner.
+ */
+export const MIN_PARALLEL_ELEMENTS = 1 << 18;
 /** Busy-polls before sleeping on a worker; bounded, so a descheduled worker never costs a spinning core. */
 const SPINS = 2000;
 
@@ -56,10 +65,13 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
     const job = Atomics.load(ctl, JOB);
     if (job === seen) continue;
     seen = job;
-    if (ctl[KIND] === EXIT) return;
+    const kind = ctl[KIND];
+    if (kind === EXIT) return;
     try {
       const a = ctl.subarray(ARGS);
-      kernels.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+      if (kind === RUN_GEMM) kernels.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+      else if (kind === RUN_UNARY) kernels.unaryF32(a[0]!, a[1]!, a[2]!, a[3]!);
+      else kernels.binaryF32(a[0]!, a[1]!, a[2]!, a[3]!, 1, 1, 1, a[4]!, 0, 0, 0, a[5]!, 0, 0, 0, a[6]!);
       ctl[FAILED] = 0;
     } catch {
       ctl[FAILED] = 1;
@@ -120,16 +132,47 @@ export class ThreadPool {
    * idle, started workers when the product is large enough to gain.
    */
   gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
-    const ready = m * n * k >= MIN_PARALLEL_WORK ? this.workers.filter((w) => Atomics.load(w.ctl, DONE) === w.job) : [];
-    const threads = Math.min(ready.length + 1, Math.ceil(m / ROW_GRAIN));
-    const rowsEach = Math.ceil(m / threads / ROW_GRAIN) * ROW_GRAIN;
-    const used = ready.slice(0, threads - 1);
-    used.forEach((w, i) => {
-      const begin = (i + 1) * rowsEach;
-      w.ctl.set([a, aRow, aCol, b, bRow, bCol, c, n, k, begin, Math.min(m, begin + rowsEach), w.scratch], ARGS);
+    this.split(m, ROW_GRAIN, m * n * k >= MIN_PARALLEL_WORK, (begin, end, w) => {
+      if (!w) return this.kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, this.mainScratch());
+      w.ctl.set([a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, w.scratch], ARGS);
       this.post(w, RUN_GEMM);
     });
-    this.kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, n, k, 0, Math.min(m, rowsEach), this.mainScratch());
+  }
+
+  /** `out[i] = op(x[i])` for n float32 values; `work` is n weighted by the op's cost (see MIN_PARALLEL_ELEMENTS). */
+  unary(op: number, x: number, out: number, n: number, work: number): void {
+    this.split(n, ELEMENT_GRAIN, work >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      const args = [op, x + 4 * begin, out + 4 * begin, end - begin] as const;
+      if (!w) return this.kernels.unaryF32(...args);
+      w.ctl.set(args, ARGS);
+      this.post(w, RUN_UNARY);
+    });
+  }
+
+  /**
+   * `out = op(a, b)` over n elements where a and b advance by `strideA`, `strideB` (1, or 0 for a
+   * scalar); the output has `outWidth`-byte elements (4, or 1 for comparisons).
+   */
+  binary(op: number, a: number, b: number, out: number, n: number, strideA: number, strideB: number, outWidth: number): void {
+    this.split(n, ELEMENT_GRAIN, n >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      const args = [op, a + 4 * begin * strideA, b + 4 * begin * strideB, out + outWidth * begin, end - begin, strideA, strideB] as const;
+      if (!w) return this.kernels.binaryF32(args[0], args[1], args[2], args[3], 1, 1, 1, args[4], 0, 0, 0, strideA, 0, 0, 0, strideB);
+      w.ctl.set(args, ARGS);
+      this.post(w, RUN_BINARY);
+    });
+  }
+
+  /**
+   * Splits [0, total) into one range (whole multiples of `grain`) per thread: the idle, started
+   * workers when `big`, and the calling thread, which runs the first range itself and then waits
+   * for the others. `run` posts a range to worker `w`, or runs it here when `w` is undefined.
+   */
+  private split(total: number, grain: number, big: boolean, run: (begin: number, end: number, w?: PooledWorker) => void): void {
+    const idle = big ? this.workers.filter((w) => Atomics.load(w.ctl, DONE) === w.job) : [];
+    const each = Math.ceil(total / (idle.length + 1) / grain) * grain;
+    const used = idle.filter((_, i) => (i + 1) * each < total);
+    used.forEach((w, i) => run((i + 1) * each, Math.min(total, (i + 2) * each), w));
+    run(0, Math.min(total, each));
     for (const w of used) this.await(w);
   }
 
@@ -144,7 +187,7 @@ export class ThreadPool {
     for (let spin = 0; Atomics.load(w.ctl, DONE) !== w.job; spin++) {
       if (spin >= SPINS) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
     }
-    if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a matMul kernel.');
+    if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a kernel.');
   }
 
   private stop(w: PooledWorker): void {

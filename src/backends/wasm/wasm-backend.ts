@@ -11,8 +11,8 @@ import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
 import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
 import { broadcastLoops, reductionView, transposeView } from './layout.js';
-import { MIN_PARALLEL_WORK, ThreadPool, type WorkerSpawner } from './thread-pool.js';
-import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES } from './op-codes.js';
+import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type WorkerSpawner } from './thread-pool.js';
+import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UNARY_COST } from './op-codes.js';
 
 /** Where a tensor's elements live in the memory. */
 interface WasmData {
@@ -148,9 +148,13 @@ export class WasmBackend implements Backend {
     this.poolReady = this.pool.ready();
   }
 
-  /** Workers start with the first product big enough to share, so programs without one never pay for them. */
+  /** Starts the workers with the first call big enough to share, so programs without one never pay for them. */
+  private shareIf(big: boolean): void {
+    if (big && !this.poolStarted) this.startThreads();
+  }
+
   private gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
-    if (!this.poolStarted && m * n * k >= MIN_PARALLEL_WORK) this.startThreads();
+    this.shareIf(m * n * k >= MIN_PARALLEL_WORK);
     this.pool.gemm(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
   }
 
@@ -202,7 +206,9 @@ export class WasmBackend implements Backend {
     const code = UNARY_CODES[op];
     if (x.dtype !== 'float32' || code === undefined) return this.js.unary(x, op);
     const out = this.out(x.shape, 'float32');
-    this.kernels.unaryF32(code, this.at(x), out.dataId.offset, out.dataId.size);
+    const n = out.dataId.size;
+    this.shareIf(n * UNARY_COST[op] >= MIN_PARALLEL_ELEMENTS);
+    this.pool.unary(code, this.at(x), out.dataId.offset, n, n * UNARY_COST[op]);
     return out;
   }
 
@@ -213,6 +219,12 @@ export class WasmBackend implements Backend {
     const out = this.out(outShape, outDtype);
     if (out.dataId.size === 0) return out;
     const [d, [sa, sb]] = [loops.shape, loops.strides] as [number[], number[][]];
+    if (d[0] === 1 && d[1] === 1 && d[2] === 1) {
+      // One run (same shapes, or a tensor and a scalar): threads can share it.
+      this.shareIf(d[3]! >= MIN_PARALLEL_ELEMENTS);
+      this.pool.binary(BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[3]!, sa![3]!, sb![3]!, bytesPerElement(outDtype));
+      return out;
+    }
     this.kernels.binaryF32(
       BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[0]!, d[1]!, d[2]!, d[3]!,
       sa![0]!, sa![1]!, sa![2]!, sa![3]!, sb![0]!, sb![1]!, sb![2]!, sb![3]!,

@@ -329,6 +329,20 @@ describe('wasm threads', () => {
       const want = cpu.matMul(...(make(cpu) as [TensorInfo, TensorInfo]), tA, tB, []);
       assertClose(threaded.read(got.dataId), cpu.read(want.dataId), 2e-7 * 200, `threaded matMul tA=${tA} tB=${tB}`);
     }
+    // Elementwise ops over one run above the split threshold (300,007 elements: not a multiple of the grain).
+    const n = 300007;
+    const make1 = (b: Backend, seed: number, dtype: DType = 'float32'): TensorInfo => ({ dataId: b.write(values({ shape: [n], dtype, range: [-2, 2] }, seed), [n], dtype), shape: [n], dtype });
+    for (const op of ['relu', 'exp', 'tanh'] as const) {
+      assertClose(threaded.read(threaded.unary(make1(threaded, 1), op).dataId), cpu.read(cpu.unary(make1(cpu, 1), op).dataId), 1e-6, `threaded ${op}`);
+    }
+    for (const op of ['mul', 'greater'] as const) {
+      const outDtype: DType = op === 'mul' ? 'float32' : 'bool';
+      const scalar = (b: Backend): TensorInfo => ({ dataId: b.write(Float32Array.of(0.5), [], 'float32'), shape: [], dtype: 'float32' });
+      const same = (b: Backend): TensorInfo => b.binary(make1(b, 1), make1(b, 2), op, [n], outDtype);
+      const byScalar = (b: Backend): TensorInfo => b.binary(make1(b, 1), scalar(b), op, [n], outDtype);
+      assertClose(threaded.read(same(threaded).dataId), cpu.read(same(cpu).dataId), 0, `threaded ${op}`);
+      assertClose(threaded.read(byScalar(threaded).dataId), cpu.read(byScalar(cpu).dataId), 0, `threaded ${op} by a scalar`);
+    }
     await threaded.setThreads(1);
     assert.equal(threaded.threads, 1);
   });
