@@ -66,7 +66,12 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
     if (job === seen) continue;
     seen = job;
     const kind = ctl[KIND];
-    if (kind === EXIT) return;
+    if (kind === EXIT) {
+      // Acknowledged, so that the pool frees the slot only once nothing here reads it any more.
+      Atomics.store(ctl, DONE, job);
+      Atomics.notify(ctl, DONE);
+      return;
+    }
     try {
       const a = ctl.subarray(ARGS);
       if (kind === RUN_GEMM) kernels.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
@@ -191,8 +196,13 @@ export class ThreadPool {
   }
 
   private stop(w: PooledWorker): void {
-    if (Atomics.load(w.ctl, DONE) === -1) w.handle.terminate();
-    else this.post(w, EXIT);
+    if (Atomics.load(w.ctl, DONE) === -1) {
+      // NOTE: a worker still starting may yet write its slot, so its slot and scratch are not reused.
+      w.handle.terminate();
+      return;
+    }
+    this.post(w, EXIT);
+    this.await(w);
     this.heap.free(w.scratch, this.kernels.gemmScratchBytes());
     this.heap.free(w.slot, SLOT_BYTES);
   }
