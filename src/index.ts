@@ -4,9 +4,17 @@
  * (Node adds files and the terminal in node/index.ts).
  */
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
-import { registerBackend } from './core/backend-registry.js';
+import { WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
+import { registerBackend, setBackend } from './core/backend-registry.js';
 
 registerBackend('cpu', () => new CpuBackend(), 1);
+// The WebAssembly backend is the default wherever the runtime can run it; cpu stays as the fallback.
+if (wasmBackendAvailable()) registerBackend('wasm', () => new WasmBackend(), 2);
+
+// STRATA_BACKEND (read where a `process` exists, so browsers are unaffected) overrides the default,
+// which lets a test suite run on each backend in turn.
+const requestedBackend = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['STRATA_BACKEND'];
+if (requestedBackend) setBackend(requestedBackend);
 
 // The engine: tensors, ops, gradients, memory, backends.
 export * from './ops/index.js';
@@ -16,6 +24,8 @@ export type { Shape } from './core/shape.js';
 export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp } from './core/backend.js';
 export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
+export type { WasmBackend, WasmBackendArgs } from './backends/wasm/wasm-backend.js';
+export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
 export { dispose, keep, memory, tidy } from './core/memory.js';
@@ -38,6 +48,7 @@ export * as layers from './layers/index.js';
 export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
 export { Model, Sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
 export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec } from './models/training.js';
+export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';
 export { decodeModel, loadModel } from './models/loading.js';

@@ -4,11 +4,15 @@
  */
 import { setDefaultProgressDisplay } from '../callbacks/progbar-logger.js';
 import { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+import { nodeWorkerSupport } from '../backends/wasm/node/spawn-worker.js';
+import { setWorkerSupport } from '../backends/wasm/wasm-backend.js';
 import { fileStore } from '../io/node/file-store.js';
 import { setArtifactStore } from '../io/store.js';
 
 setDefaultProgressDisplay(() => new TerminalDisplay());
 setArtifactStore(fileStore);
+// The wasm backend's kernels run on worker threads too (STRATA_THREADS, else one per core).
+setWorkerSupport(nodeWorkerSupport);
 
 export * from '../index.js';
 export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';

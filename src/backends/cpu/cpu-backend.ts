@@ -3,7 +3,7 @@
  * clarity first; it is the oracle every faster backend is tested against.
  */
 import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
-import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
+import { allocArray, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { binaryFns, unaryFns } from './math.js';
 
@@ -51,17 +51,27 @@ export class CpuBackend implements Backend {
     (dataId as CpuData).values = allocArray('float32', 0);
   }
 
-  private values(x: TensorInfo): TypedArray {
+  /**
+   * The values behind a tensor. This and the two hooks below are where storage enters the kernels:
+   * the wasm backend overrides them to run these kernels on WebAssembly memory without copies.
+   */
+  protected values(x: TensorInfo): TypedArray {
     return (x.dataId as CpuData).values;
   }
 
-  private output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+  /** A zero-filled array for a kernel's output. */
+  protected alloc<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
+    return allocArray(dtype, size);
+  }
+
+  /** Wraps an array from `alloc` as a kernel's result. */
+  protected output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
     return { dataId: { values } satisfies CpuData, shape, dtype };
   }
 
   unary(x: TensorInfo, op: UnaryOp): TensorInfo {
     const xs = this.values(x);
-    const out = allocArray(x.dtype, xs.length);
+    const out = this.alloc(x.dtype, xs.length);
     const fn = unaryFns[op];
     for (let i = 0; i < xs.length; i++) out[i] = fn(xs[i]!);
     return this.output(out, x.shape, x.dtype);
@@ -70,7 +80,7 @@ export class CpuBackend implements Backend {
   binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo {
     const av = this.values(a);
     const bv = this.values(b);
-    const out = allocArray(outDtype, sizeOf(outShape));
+    const out = this.alloc(outDtype, sizeOf(outShape));
     const fn = binaryFns[op];
     if (av.length === out.length && bv.length === out.length) {
       for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, bv[i]!);
@@ -93,7 +103,7 @@ export class CpuBackend implements Backend {
     const cv = this.values(cond);
     const av = this.values(a);
     const bv = this.values(b);
-    const out = allocArray(a.dtype, sizeOf(outShape));
+    const out = this.alloc(a.dtype, sizeOf(outShape));
     const strides = [cond, a, b].map((t) => broadcastStrides(t.shape, outShape));
     forEachStrided(outShape, strides, (i, o) => {
       out[i] = cv[o[0]!] ? av[o[1]!]! : bv[o[2]!]!;
@@ -117,7 +127,7 @@ export class CpuBackend implements Backend {
   reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo {
     const xs = this.values(x);
     const { outShape, outStrides, inner } = this.reductionPlan(x.shape, axes);
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     forEachStrided(outShape, [outStrides], (i, o) => {
       const base = o[0]!;
       let acc: number;
@@ -155,7 +165,7 @@ export class CpuBackend implements Backend {
   argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo {
     const xs = this.values(x);
     const { outShape, outStrides, inner } = this.reductionPlan(x.shape, [axis]);
-    const out = allocArray('int32', sizeOf(outShape));
+    const out = this.alloc('int32', sizeOf(outShape));
     const better = op === 'argmax' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
     forEachStrided(outShape, [outStrides], (i, o) => {
       const base = o[0]!;
@@ -182,7 +192,7 @@ export class CpuBackend implements Backend {
     const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
     const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
     const outDtype = a.dtype;
-    const out = allocArray(outDtype, sizeOf(batchShape) * m * n);
+    const out = this.alloc(outDtype, sizeOf(batchShape) * m * n);
     // Element (i, p) of A and (p, j) of B, whichever way each is stored.
     const aRow = transposeA ? 1 : k;
     const aCol = transposeA ? m : 1;
@@ -215,7 +225,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const inStrides = stridesOf(x.shape);
     const outShape = perm.map((p) => x.shape[p]!);
-    const out = allocArray(x.dtype, xs.length);
+    const out = this.alloc(x.dtype, xs.length);
     forEachStrided(outShape, [perm.map((p) => inStrides[p]!)], (i, o) => {
       out[i] = xs[o[0]!]!;
     });
@@ -226,7 +236,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const strides = stridesOf(x.shape);
     const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
-    const out = allocArray(x.dtype, sizeOf(size));
+    const out = this.alloc(x.dtype, sizeOf(size));
     forEachStrided(size, [strides], (i, o) => {
       out[i] = xs[start + o[0]!]!;
     });
@@ -237,7 +247,7 @@ export class CpuBackend implements Backend {
     const first = xs[0]!;
     const outShape = [...first.shape];
     outShape[axis] = xs.reduce((acc, t) => acc + t.shape[axis]!, 0);
-    const out = allocArray(first.dtype, sizeOf(outShape));
+    const out = this.alloc(first.dtype, sizeOf(outShape));
     const outer = sizeOf(outShape.slice(0, axis));
     const outRow = sizeOf(outShape.slice(axis));
     let colOffset = 0;
@@ -254,7 +264,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
     const outStrides = stridesOf(outShape);
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     out.fill(value);
     const start = paddings.reduce((acc, p, i) => acc + p[0] * outStrides[i]!, 0);
     forEachStrided(x.shape, [outStrides], (i, o) => {
@@ -281,7 +291,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const idx = this.values(indices);
     const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     this.gatherPairs(x.shape, idx, axis, (o, s) => {
       out[o] = xs[s]!;
     });
@@ -290,7 +300,7 @@ export class CpuBackend implements Backend {
 
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo {
     const us = this.values(updates);
-    const out = allocArray(updates.dtype, sizeOf(shape));
+    const out = this.alloc(updates.dtype, sizeOf(shape));
     this.gatherPairs(shape, this.values(indices), axis, (u, o) => {
       out[o]! += us[u]!;
     });
@@ -301,7 +311,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const outShape = x.shape.map((d, i) => d * reps[i]!);
     const inStrides = stridesOf(x.shape);
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     // Index the output as [rep0, d0, rep1, d1, ...]: the rep axes have stride 0 into the input.
     const splitShape = x.shape.flatMap((d, i) => [reps[i]!, d]);
     const splitStrides = inStrides.flatMap((s) => [0, s]);
@@ -315,7 +325,7 @@ export class CpuBackend implements Backend {
 
   cast(x: TensorInfo, dtype: DType): TensorInfo {
     const xs = this.values(x);
-    const out = allocArray(dtype, xs.length);
+    const out = this.alloc(dtype, xs.length);
     if (dtype === 'bool') for (let i = 0; i < xs.length; i++) out[i] = xs[i] !== 0 ? 1 : 0;
     else out.set(xs);
     return this.output(out, x.shape, dtype);
@@ -323,7 +333,7 @@ export class CpuBackend implements Backend {
 
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
     const idx = this.values(indices);
-    const out = allocArray('float32', idx.length * depth);
+    const out = this.alloc('float32', idx.length * depth);
     out.fill(offValue);
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
