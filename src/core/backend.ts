@@ -38,6 +38,22 @@ export type BinaryOp = ArithmeticOp | CompareOp;
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
 /**
+ * A parameter update rule of an optimizer, with its hyperparameters for this step. Slots (the
+ * optimizer's per-parameter state) are passed and returned in the order listed for each rule.
+ * - `adam` (slots m, v, and vHat when `amsgrad`): `m += (1 - beta1)(g - m)`, `v += (1 - beta2)(g² - v)`,
+ *   `vHat = max(vHat, v)`, `w -= alpha · m / (sqrt(v or vHat) + epsilon)`.
+ * - `sgd` (slot momentum when `momentum > 0`): `m = momentum · m - lr · g`, `w += nesterov ? momentum · m - lr · g : m`
+ *   (`w -= lr · g` without momentum).
+ * - `rmsprop` (slots velocity, then momentum when `momentum > 0`, then averageGradient when `centered`):
+ *   `velocity = rho · velocity + (1 - rho) g²`, `a = rho · a + (1 - rho) g`,
+ *   `step = lr · g / sqrt(velocity + epsilon - (centered ? a² : 0))`, `m = momentum · m + step`, `w -= m or step`.
+ */
+export type UpdateRule =
+  | { kind: 'adam'; alpha: number; beta1: number; beta2: number; epsilon: number; amsgrad: boolean }
+  | { kind: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
+  | { kind: 'rmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean };
+
+/**
  * One kernel per primitive. Kernels receive tensors of valid, already checked shapes and dtypes
  * (ops validate and produce the errors users see); they allocate and return their output.
  */
@@ -75,6 +91,13 @@ export interface Kernels {
   cast(x: TensorInfo, dtype: DType): TensorInfo;
   /** `out[..., j] = indices[...] === j ? onValue : offValue` (float32); indices out of range give an all-off row. */
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
+  /**
+   * One optimizer step for one parameter, in one pass over its elements: returns the parameter's new
+   * value, then each slot's new value. `value`, `grad` and `slots` share a shape and a float dtype.
+   * Results equal the step computed op by op (each operation rounded to the dtype), constants
+   * (`1 - beta1`, ...) rounded to the dtype first.
+   */
+  applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
 }
 
 /** A backend: a named storage manager with a complete kernel table. */

@@ -11,3 +11,4 @@ export * from './shape.js';
 export * from './slicing.js';
 export * from './sum-broadcast.js';
 export * from './unary.js';
+export * from './optimizer-update.js';

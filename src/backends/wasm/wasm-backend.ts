@@ -3,7 +3,7 @@
  * training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
  * runs the reference kernels directly on the same memory, so nothing is ever copied in or out.
  */
-import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
 import { bytesPerElement, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
@@ -416,5 +416,28 @@ export class WasmBackend implements Backend {
 
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
     return this.js.oneHot(indices, depth, onValue, offValue);
+  }
+  applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
+    if (value.dtype !== 'float32') return this.js.applyUpdate(rule, value, grad, slots);
+    const outs = [value, ...slots].map((x) => this.out(x.shape, 'float32'));
+    const n = outs[0]!.dataId.size;
+    // Absent slots are passed as address 0, which the kernels read as "none".
+    const slot = (i: number): number => (i < slots.length ? this.at(slots[i]!) : 0);
+    const outSlot = (i: number): number => outs[i + 1]?.dataId.offset ?? 0;
+    const [w, g, outW] = [this.at(value), this.at(grad), outs[0]!.dataId.offset];
+    if (rule.kind === 'adam') {
+      const vHat = rule.amsgrad ? 2 : slots.length;
+      this.kernels.adamF32(w, g, slot(0), slot(1), slot(vHat), outW, outSlot(0), outSlot(1), outSlot(vHat), n, rule.alpha, 1 - rule.beta1, 1 - rule.beta2, rule.epsilon);
+    } else if (rule.kind === 'sgd') {
+      this.kernels.sgdF32(w, g, slot(0), outW, outSlot(0), n, rule.learningRate, rule.momentum, rule.nesterov);
+    } else {
+      const mom = rule.momentum > 0 ? 1 : slots.length;
+      const avg = rule.centered ? (rule.momentum > 0 ? 2 : 1) : slots.length;
+      this.kernels.rmspropF32(
+        w, g, slot(0), slot(mom), slot(avg), outW, outSlot(0), outSlot(mom), outSlot(avg),
+        n, rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon,
+      );
+    }
+    return outs;
   }
 }

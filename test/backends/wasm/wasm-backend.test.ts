@@ -4,7 +4,7 @@ import { describe, test } from 'node:test';
 import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
 import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
 import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
-import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp } from '../../../src/core/backend.js';
+import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../../src/core/backend.js';
 import { allocArray, type DType } from '../../../src/core/dtype.js';
 import { broadcastShapes, sizeOf } from '../../../src/core/shape.js';
 import { assertClose } from '../../helpers/grad-check.js';
@@ -275,6 +275,43 @@ describe('wasm kernels run by the reference code on wasm memory', () => {
     compare('gather no indices', [{ shape: [5, 40] }, { shape: [0], dtype: 'int32' }], (b, [x, i]) => b.gather(x!, i!, 0));
     compare('scatterAdd', [{ shape: [4, 2, 3] }, indices], (b, [u, i]) => b.scatterAdd(u!, i!, 0, [5, 3]));
     compare('oneHot', [{ shape: [6], dtype: 'int32', range: [-1, 5] }], (b, [i]) => b.oneHot(i!, 4, 1, 0));
+  });
+});
+
+describe('wasm applyUpdate', () => {
+  // Parameter, gradient, then slots; second moments and velocities are positive as they are in training.
+  const rules: [UpdateRule, [number, number][]][] = [
+    [{ kind: 'adam', alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }, [[-1, 1], [0, 2]]],
+    [{ kind: 'adam', alpha: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-3, amsgrad: true }, [[-1, 1], [0, 2], [0, 2]]],
+    [{ kind: 'sgd', learningRate: 0.1, momentum: 0, nesterov: false }, []],
+    [{ kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: false }, [[-1, 1]]],
+    [{ kind: 'sgd', learningRate: 0.01, momentum: 0.5, nesterov: true }, [[-1, 1]]],
+    [{ kind: 'rmsprop', learningRate: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false }, [[0.5, 2]]],
+    [{ kind: 'rmsprop', learningRate: 1e-2, rho: 0.8, momentum: 0.9, epsilon: 1e-7, centered: true }, [[1, 2], [-1, 1], [-0.3, 0.3]]],
+  ];
+  for (const [rule, slotRanges] of rules) {
+    test(`${JSON.stringify(rule)} equals the reference bit for bit`, () => {
+      // Sizes cover the SIMD body, the scalar tail and both at once.
+      for (const n of [1, 3, 4, 37, 1000]) {
+        const specs: Input[] = [[-2, 2], [-3, 3], ...slotRanges].map((range) => ({ shape: [n], range: range as [number, number] }));
+        const make = (b: Backend): TensorInfo[] => specs.map((spec, i) => ({ dataId: b.write(values(spec, 5 + 13 * i + n), spec.shape, 'float32'), shape: spec.shape, dtype: 'float32' }));
+        const [w, g, ...slots] = make(wasm);
+        const got = wasm.applyUpdate(rule, w!, g!, slots);
+        const [cw, cg, ...cslots] = make(cpu);
+        const want = cpu.applyUpdate(rule, cw!, cg!, cslots);
+        assert.equal(got.length, 1 + slotRanges.length);
+        want.forEach((x, k) => assertClose(wasm.read(got[k]!.dataId), cpu.read(x.dataId), 0, `output ${k} of ${n}`));
+        for (const x of [w!, g!, ...slots, ...got]) wasm.disposeData(x.dataId);
+      }
+    });
+  }
+  test('float64 goes through the reference kernel', () => {
+    const rule: UpdateRule = { kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true };
+    const [w, g, m] = [[1, 2], [0.5, -1], [0.1, 0.2]].map((v) => ({ dataId: wasm.write(Float64Array.from(v), [2], 'float64'), shape: [2], dtype: 'float64' as const }));
+    const [w2, m2] = wasm.applyUpdate(rule, w!, g!, [m!]);
+    // m = 0.9 m - 0.1 g; w += 0.9 m - 0.1 g.
+    assertClose(wasm.read(m2!.dataId), [0.09 - 0.05, 0.18 + 0.1], 1e-15);
+    assertClose(wasm.read(w2!.dataId), [1 + 0.9 * 0.04 - 0.05, 2 + 0.9 * 0.28 + 0.1], 1e-15);
   });
 });
 

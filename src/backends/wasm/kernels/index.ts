@@ -3,6 +3,7 @@ export { unaryF32, binaryF32, where32, cast } from './elementwise';
 export { reduceF32 } from './reduce';
 export { transpose32 } from './transpose';
 export { gemm, gemmScratchBytes } from './matmul';
+export { adamF32, rmspropF32, sgdF32 } from './optimizer';
 
 /** First byte past the module's static data: the JS allocator's heap starts here. */
 export function heapBase(): usize {
