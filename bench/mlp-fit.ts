@@ -56,12 +56,19 @@ async function main(): Promise<void> {
   const epochSec: number[] = [];
   const valAcc: number[] = [];
   let t0 = 0;
+  let cpu0 = process.cpuUsage();
+  const epochCpu: number[] = [];
   await model.fit(xTrain, yTrain, {
     epochs, batchSize: 32, shuffle: true, verbose: 0,
     callbacks: [{
-      onEpochBegin: () => { t0 = performance.now(); },
+      onEpochBegin: () => {
+        t0 = performance.now();
+        cpu0 = process.cpuUsage();
+      },
       onEpochEnd: (_epoch: number, logs?: Record<string, number>) => {
         epochSec.push((performance.now() - t0) / 1000);
+        const cpu = process.cpuUsage(cpu0);
+        epochCpu.push((cpu.user + cpu.system) / 1e6);
         const acc = s.tidy(() => s.mean(s.cast(s.equal(s.argmax(model.predict(xVal, { batchSize: 256 }) as s.Tensor, -1), s.cast(yVal, 'int32')), 'float32')).item());
         valAcc.push(acc);
         process.stderr.write(`epoch ${epochSec.length}: ${epochSec.at(-1)!.toFixed(2)} s, loss ${logs?.['loss']?.toFixed(4)}, val acc ${acc.toFixed(4)}\n`);
@@ -72,7 +79,7 @@ async function main(): Promise<void> {
   const sorted = [...epochSec].sort((a, b) => a - b);
   console.log(JSON.stringify({
     framework: 'strata', backend, threads, model: modelKind, train_images: trainCount, epochs_run: epochSec.length,
-    epoch_sec: epochSec.map((x) => +x.toFixed(3)), median_epoch_sec: +sorted[(sorted.length - 1) >> 1]!.toFixed(3),
+    epoch_sec: epochSec.map((x) => +x.toFixed(3)), epoch_cpu_sec: epochCpu.map((x) => +x.toFixed(3)), median_epoch_sec: +sorted[(sorted.length - 1) >> 1]!.toFixed(3),
     us_per_step: +((sorted[(sorted.length - 1) >> 1]! * 1e6) / steps).toFixed(1),
     val_acc: valAcc.map((x) => +x.toFixed(4)), peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
   }));

@@ -92,6 +92,14 @@ export interface Kernels {
   /** `out[..., j] = indices[...] === j ? onValue : offValue` (float32); indices out of range give an all-off row. */
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
   /**
+   * Cross-entropy of softmax(logits) along the last axis against `labels`, one value per row:
+   * `logSumExp(z) · sum(t) - sum(t · z)`. `labels` are int32 class ids (the logits' shape without the
+   * last axis; an id out of range gives NaN) or probabilities of the logits' shape and dtype.
+   */
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo;
+  /** The gradient of `softmaxCrossEntropy` with respect to the logits, rows scaled by `dy`: `(softmax(z) · sum(t) - t) · dy`. */
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo;
+  /**
    * One optimizer step for one parameter, in one pass over its elements: returns the parameter's new
    * value, then each slot's new value. `value`, `grad` and `slots` share a shape and a float dtype.
    * Results equal the step computed op by op (each operation rounded to the dtype), constants

@@ -3,6 +3,7 @@
  * (relu, sigmoid and tanh are primitives and live in unary.ts).
  */
 import { isFloat } from '../core/dtype.js';
+import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, div, maximum, minimum, mul, neg, sub } from './arithmetic.js';
 import { greater, where } from './compare.js';
@@ -23,7 +24,23 @@ function float(op: string, x: Tensor): Tensor {
  * softmax(tensor([1000, 1000])).arraySync(); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const t = float('softmax', x);
+  const y = exp(logSoftmax(t, axis));
+  if (normalizeAxis('softmax', axis, t.rank) === t.rank - 1) softmaxInputs.set(y, t);
+  return y;
+}
+
+/** The inputs of softmax outputs over the last axis, so that cross-entropy losses can start from the logits. */
+const softmaxInputs = new WeakMap<Tensor, Tensor>();
+
+/**
+ * The logits `p` was computed from, when `p` is the output of `softmax` over its last axis and those
+ * logits are still alive; otherwise undefined. Cross-entropy losses use it, as Keras does, to work on
+ * the logits (exact and stable) instead of on clipped probabilities.
+ */
+export function softmaxLogits(p: Tensor): Tensor | undefined {
+  const logits = softmaxInputs.get(p);
+  return logits && !logits.isDisposed ? logits : undefined;
 }
 
 /** Log of softmax along `axis`: x - logSumExp(x), stable for large logits. */

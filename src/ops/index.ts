@@ -12,3 +12,4 @@ export * from './slicing.js';
 export * from './sum-broadcast.js';
 export * from './unary.js';
 export * from './optimizer-update.js';
+export * from './cross-entropy.js';

@@ -356,4 +356,51 @@ export class CpuBackend implements Backend {
     }
     return [this.output(outW, value.shape, value.dtype), ...outState.map((o, s) => this.output(o, slots[s]!.shape, slots[s]!.dtype))];
   }
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
+    const rows = this.softmaxRows(logits, labels);
+    const out = this.alloc(logits.dtype, rows.count);
+    rows.forEach((r, lse, z, t) => {
+      let total = 0;
+      for (let j = 0; j < z.length; j++) total += t(j) === 0 ? 0 : t(j) * (lse - z[j]!);
+      out[r] = total;
+    });
+    return this.output(out, logits.shape.slice(0, -1), logits.dtype);
+  }
+
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo {
+    const rows = this.softmaxRows(logits, labels);
+    const dys = this.values(dy);
+    const out = this.alloc(logits.dtype, rows.count * rows.classes);
+    rows.forEach((r, lse, z, t) => {
+      let mass = 0;
+      for (let j = 0; j < z.length; j++) mass += t(j);
+      for (let j = 0; j < z.length; j++) out[r * z.length + j] = (Math.exp(z[j]! - lse) * mass - t(j)) * dys[r]!;
+    });
+    return this.output(out, logits.shape, logits.dtype);
+  }
+
+  /** Walks the rows of `logits` with each row's logSumExp (in float64) and a reader of its labels. */
+  private softmaxRows(logits: TensorInfo, labels: TensorInfo) {
+    const zs = this.values(logits);
+    const ts = this.values(labels);
+    const classes = logits.shape[logits.shape.length - 1]!;
+    const count = classes === 0 ? sizeOf(logits.shape.slice(0, -1)) : zs.length / classes;
+    const sparse = labels.dtype === 'int32';
+    const forEach = (visit: (row: number, lse: number, z: TypedArray, t: (j: number) => number) => void): void => {
+      for (let r = 0; r < count; r++) {
+        const z = zs.subarray(r * classes, (r + 1) * classes);
+        let max = -Infinity;
+        for (let j = 0; j < classes; j++) max = Math.max(max, z[j]!);
+        // NOTE: a row of -Infinity has max -Infinity; shifting by 0 then keeps the sum 0 instead of NaN.
+        const shift = max === -Infinity ? 0 : max;
+        let sum = 0;
+        for (let j = 0; j < classes; j++) sum += Math.exp(z[j]! - shift);
+        const id = ts[r]!;
+        const valid = !sparse || (id >= 0 && id < classes);
+        const t = sparse ? (j: number) => (valid ? +(j === id) : NaN) : (j: number) => ts[r * classes + j]!;
+        visit(r, shift + Math.log(sum), z, t);
+      }
+    };
+    return { count, classes, forEach };
+  }
 }

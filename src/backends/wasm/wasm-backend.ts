@@ -417,6 +417,15 @@ export class WasmBackend implements Backend {
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
     return this.js.oneHot(indices, depth, onValue, offValue);
   }
+  // A row of ten classes costs less than a call into WebAssembly: the one-pass reference kernels serve.
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
+    return this.js.softmaxCrossEntropy(logits, labels);
+  }
+
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo {
+    return this.js.softmaxCrossEntropyGrad(logits, labels, dy);
+  }
+
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
     if (value.dtype !== 'float32') return this.js.applyUpdate(rule, value, grad, slots);
     const outs = [value, ...slots].map((x) => this.out(x.shape, 'float32'));
