@@ -91,6 +91,8 @@ export interface Kernels {
   cast(x: TensorInfo, dtype: DType): TensorInfo;
   /** `out[..., j] = indices[...] === j ? onValue : offValue` (float32); indices out of range give an all-off row. */
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
+  /** `exp(x) / sum(exp(x))` along the last axis, shifted by each row's maximum so that large values do not overflow. */
+  softmax(x: TensorInfo): TensorInfo;
   /**
    * Cross-entropy of softmax(logits) along the last axis against `labels`, one value per row:
    * `logSumExp(z) · sum(t) - sum(t · z)`. `labels` are int32 class ids (the logits' shape without the

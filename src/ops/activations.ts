@@ -3,6 +3,7 @@
  * (relu, sigmoid and tanh are primitives and live in unary.ts).
  */
 import { isFloat } from '../core/dtype.js';
+import { ENGINE } from '../core/engine.js';
 import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, div, maximum, minimum, mul, neg, sub } from './arithmetic.js';
@@ -25,8 +26,16 @@ function float(op: string, x: Tensor): Tensor {
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
   const t = float('softmax', x);
-  const y = exp(logSoftmax(t, axis));
-  if (normalizeAxis('softmax', axis, t.rank) === t.rank - 1) softmaxInputs.set(y, t);
+  if (t.rank === 0 || normalizeAxis('softmax', axis, t.rank) !== t.rank - 1) return exp(logSoftmax(t, axis));
+  const y = ENGINE.runOp('softmax', [t], (k) => k.softmax(t), {
+    // The logits are kept with the output while a gradient is recorded: a cross-entropy loss computed
+    // after the layer's scope has ended then still finds them (see softmaxLogits).
+    saved: [t],
+    saveOutput: true,
+    // dx = y · (dy - sum(dy · y)) along the axis: the Jacobian diag(y) - y yᵀ applied to dy.
+    backward: (dy, [, sy]) => [mul(sy!, sub(dy, sum(mul(dy, sy!), -1, true)))],
+  });
+  softmaxInputs.set(y, t);
   return y;
 }
 
@@ -35,7 +44,8 @@ const softmaxInputs = new WeakMap<Tensor, Tensor>();
 
 /**
  * The logits `p` was computed from, when `p` is the output of `softmax` over its last axis and those
- * logits are still alive; otherwise undefined. Cross-entropy losses use it, as Keras does, to work on
+ * logits are still alive (always while a gradient is recorded; not after a tidy scope released them
+ * otherwise); else undefined. Cross-entropy losses use it, as Keras does, to work on
  * the logits (exact and stable) instead of on clipped probabilities.
  */
 export function softmaxLogits(p: Tensor): Tensor | undefined {

@@ -356,6 +356,21 @@ export class CpuBackend implements Backend {
     }
     return [this.output(outW, value.shape, value.dtype), ...outState.map((o, s) => this.output(o, slots[s]!.shape, slots[s]!.dtype))];
   }
+  softmax(x: TensorInfo): TensorInfo {
+    const xs = this.values(x);
+    const out = this.alloc(x.dtype, xs.length);
+    const classes = x.shape[x.shape.length - 1]!;
+    for (let start = 0; start < xs.length; start += classes) {
+      let max = -Infinity;
+      for (let j = start; j < start + classes; j++) max = Math.max(max, xs[j]!);
+      const shift = max === -Infinity ? 0 : max;
+      let sum = 0;
+      for (let j = start; j < start + classes; j++) sum += Math.exp(xs[j]! - shift);
+      for (let j = start; j < start + classes; j++) out[j] = Math.exp(xs[j]! - shift) / sum;
+    }
+    return this.output(out, x.shape, x.dtype);
+  }
+
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
     const rows = this.softmaxRows(logits, labels);
     const out = this.alloc(logits.dtype, rows.count);

@@ -418,6 +418,10 @@ export class WasmBackend implements Backend {
     return this.js.oneHot(indices, depth, onValue, offValue);
   }
   // A row of ten classes costs less than a call into WebAssembly: the one-pass reference kernels serve.
+  softmax(x: TensorInfo): TensorInfo {
+    return this.js.softmax(x);
+  }
+
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
     return this.js.softmaxCrossEntropy(logits, labels);
   }

@@ -276,6 +276,14 @@ describe('wasm kernels run by the reference code on wasm memory', () => {
     compare('scatterAdd', [{ shape: [4, 2, 3] }, indices], (b, [u, i]) => b.scatterAdd(u!, i!, 0, [5, 3]));
     compare('oneHot', [{ shape: [6], dtype: 'int32', range: [-1, 5] }], (b, [i]) => b.oneHot(i!, 4, 1, 0));
   });
+  test('softmax and softmax cross-entropy with its gradient', () => {
+    const logits: Input = { shape: [6, 10], range: [-20, 20], special: [Infinity, -Infinity, NaN] };
+    const ids: Input = { shape: [6], dtype: 'int32', range: [-1, 11] };
+    compare('softmax', [logits], (b, [x]) => b.softmax(x!));
+    compare('softmaxCrossEntropy ids', [logits, ids], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
+    compare('softmaxCrossEntropy probabilities', [logits, { shape: [6, 10], range: [0, 1] }], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
+    compare('softmaxCrossEntropyGrad', [logits, ids, { shape: [6] }], (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+  });
 });
 
 describe('wasm applyUpdate', () => {
