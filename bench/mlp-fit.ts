@@ -19,20 +19,23 @@ const trainCount = Number(args['train'] ?? 48000);
 const modelKind = args['model'] ?? 'mlp';
 const DIR = process.env['FMNIST_DIR'] ?? '/usr/share/datasets/fashion-mnist';
 
-/** Rows [start, end) of the gzip IDX file as a float32 tensor of pixels / 255, with no float copy outside the backend. */
+/** The pixels of the training file (uint8), read once. */
+let trainPixels: Uint8Array | undefined;
+
+/** Rows [start, end) of the training images as a float32 tensor of pixels / 255, made on the backend (no float copy in JS). */
 function loadImages(start: number, end: number, width: number): s.Tensor {
   const file = `${DIR}/train-images-idx3-ubyte.gz`;
-  const pixels = s.parseIdx(gunzipSync(readFileSync(file)), file).data.subarray(start * 784, end * 784);
+  trainPixels ??= s.parseIdx(gunzipSync(readFileSync(file)), file).data as Uint8Array;
+  const pixels = trainPixels.subarray(start * 784, end * 784);
   return s.tidy(() => {
-    const raw = s.tensor(pixels, [end - start, 784], 'float32');
-    const images = s.div(raw, 255);
+    const images = s.div(s.tensor(pixels, [end - start, 784], 'float32'), 255);
     return width === 784 ? images : s.slice(images, [0, 0], [end - start, width]);
   });
 }
 
 function loadLabels(start: number, end: number): s.Tensor {
   const file = `${DIR}/train-labels-idx1-ubyte.gz`;
-  return s.tensor(Int32Array.from(s.parseIdx(gunzipSync(readFileSync(file)), file).data.subarray(start, end)), [end - start], 'float32');
+  return s.tensor(s.parseIdx(gunzipSync(readFileSync(file)), file).data.subarray(start, end), [end - start], 'float32');
 }
 
 async function main(): Promise<void> {
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
   const yTrain = loadLabels(0, trainCount);
   const xVal = loadImages(48000, 60000, width);
   const yVal = loadLabels(48000, 60000);
+  trainPixels = undefined;
 
   const model = new s.Sequential();
   if (modelKind === 'tiny') {

@@ -114,7 +114,10 @@ export interface Kernels {
 export interface Backend extends Kernels {
   /** The name passed to `setBackend`. */
   readonly name: string;
-  /** Stores a copy of `values` (whose length is the product of `shape`) and returns its handle. */
+  /**
+   * Stores a copy of `values` (whose length is the product of `shape`) as `dtype` and returns its handle.
+   * `values` may be any numeric typed array (never for `bool`): it is converted as `TypedArray.set` converts.
+   */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;
   /** Returns the values behind `dataId` as a fresh array the caller may keep and change. */
   read(dataId: DataId): TypedArray;
