@@ -56,3 +56,5 @@ export { decodeModel, loadModel } from './models/loading.js';
 export { encodeModel, encodeWeights } from './models/saving.js';
 export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec } from './models/training.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
+export * as board from './board/index.js';
+export { TensorBoard, SummaryWriter, createFileWriter, setEventSinkFactory, type TensorBoardArgs } from './board/index.js';
