@@ -1,7 +1,7 @@
 /**
  * Pictures of what a network computes: tiles (convolution filters, a dense layer's weights laid
  * out as its input image, feature maps) each stretched to the full grey or colour range and laid
- * out on a grid, for image summaries.
+ * out on a grid with coloured gaps, for image summaries.
  */
 import { ValueError } from '../core/errors.js';
 import type { Pixels } from './summary-values.js';
@@ -22,12 +22,14 @@ export interface TileGridArgs {
   scale?: number;
 }
 
-const GAP = 1;
-const BACKGROUND = 255;
+const GAP = 2;
+/** A blue-grey no tile pixel has, so tiles stay apart whatever their edges (black, white or grey). */
+const GAP_COLOUR = [159, 179, 200];
 
 /**
- * Lays tiles out on a grid with a one-pixel white gap. Each tile is stretched on its own from its
- * minimum (black) to its maximum (white), since filters and activations have arbitrary scales.
+ * Lays tiles out on a grid, as an RGB picture with 2-pixel blue-grey gaps. Each tile is stretched
+ * on its own from its minimum (black) to its maximum (white), since filters and activations have
+ * arbitrary scales.
  */
 export function tileGrid(tiles: readonly Tile[], args: TileGridArgs = {}): Pixels {
   if (tiles.length === 0) throw new ValueError('tileGrid: no tiles to draw.');
@@ -42,7 +44,8 @@ export function tileGrid(tiles: readonly Tile[], args: TileGridArgs = {}): Pixel
   const tileH = height * scale;
   const outW = columns * tileW + (columns + 1) * GAP;
   const outH = rows * tileH + (rows + 1) * GAP;
-  const data = new Uint8Array(outW * outH * channels).fill(BACKGROUND);
+  const data = new Uint8Array(outW * outH * 3);
+  for (let i = 0; i < data.length; i++) data[i] = GAP_COLOUR[i % 3]!;
   tiles.forEach((tile, k) => {
     let lo = Infinity;
     let hi = -Infinity;
@@ -57,12 +60,12 @@ export function tileGrid(tiles: readonly Tile[], args: TileGridArgs = {}): Pixel
     for (let y = 0; y < tileH; y++) {
       for (let x = 0; x < tileW; x++) {
         const src = (Math.floor(y / scale) * width + Math.floor(x / scale)) * channels;
-        const dst = ((y0 + y) * outW + x0 + x) * channels;
-        for (let c = 0; c < channels; c++) data[dst + c] = Math.round(((tile.values[src + c]! - lo) / range) * 255);
+        const dst = ((y0 + y) * outW + x0 + x) * 3;
+        for (let c = 0; c < 3; c++) data[dst + c] = Math.round(((tile.values[src + (channels === 3 ? c : 0)]! - lo) / range) * 255);
       }
     }
   });
-  return { width: outW, height: outH, channels, data };
+  return { width: outW, height: outH, channels: 3, data };
 }
 
 /** At most this many tiles are drawn per picture, so that a wide layer stays legible. */

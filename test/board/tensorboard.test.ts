@@ -99,21 +99,24 @@ test('fit with TensorBoard writes train and validation event files whose scalars
   assert.deepEqual(graph.node.map((n) => n.attr.dtype.type), [1, 1, 1, 1]);
   assert.equal(JSON.parse(new TextDecoder().decode(graph.node[3]!.attr.config.s)).units, 3);
 
-  // Images: the 4 filters (3×3, enlarged 8 times) on a 2×2 grid with 1-pixel gaps, and 4 feature maps (6×6, enlarged 4 times).
+  // Images: the 4 filters (3×3, enlarged 8 times) on a 2×2 grid with 2-pixel gaps, and 4 feature maps (6×6, enlarged 4 times).
   const filters = valuesOf(train.events, 'conv/filters');
   assert.deepEqual(filters.map((f) => f.step), [0, 1, 2]);
   const img = filters[2]!.value.image;
-  assert.deepEqual([img.width, img.height, img.colorspace], [2 * 24 + 3, 2 * 24 + 3, 1]);
+  assert.deepEqual([img.width, img.height, img.colorspace], [2 * 24 + 3 * 2, 2 * 24 + 3 * 2, 3]);
   const png = decodePng(img.encoded_image_string);
-  assert.deepEqual([png.width, png.height, png.channels], [51, 51, 1]);
-  // Filter 0's tile spans black to white at its smallest and largest weights.
+  assert.deepEqual([png.width, png.height, png.channels], [54, 54, 3]);
+  // Filter 0's tile spans black to white at its smallest and largest weights; the gaps are blue-grey.
   const kernel = weights[0]!.dataSync();
   const f0 = Array.from({ length: 9 }, (_, k) => kernel[k * 4]!);
-  const pixel = (k: number): number => png.data[(1 + Math.floor(k / 3) * 8) * 51 + 1 + (k % 3) * 8]!;
-  assert.equal(pixel(f0.indexOf(Math.min(...f0))), 0);
-  assert.equal(pixel(f0.indexOf(Math.max(...f0))), 255);
+  const rgb = (row: number, col: number): number[] => Array.from(png.data.subarray((row * 54 + col) * 3, (row * 54 + col) * 3 + 3));
+  const pixel = (k: number): number[] => rgb(2 + Math.floor(k / 3) * 8, 2 + (k % 3) * 8);
+  assert.deepEqual(pixel(f0.indexOf(Math.min(...f0))), [0, 0, 0]);
+  assert.deepEqual(pixel(f0.indexOf(Math.max(...f0))), [255, 255, 255]);
+  assert.deepEqual(rgb(0, 0), [159, 179, 200]);
+  assert.deepEqual(rgb(26, 27), [159, 179, 200], 'the gap between the tile rows');
   const maps = valuesOf(train.events, 'conv/feature_maps');
-  assert.deepEqual(maps.map((m) => [m.step, m.value.image.width, m.value.image.height]), [[0, 51, 51], [1, 51, 51], [2, 51, 51]]);
+  assert.deepEqual(maps.map((m) => [m.step, m.value.image.width, m.value.image.height]), [[0, 54, 54], [1, 54, 54], [2, 54, 54]]);
 });
 
 test('gradient norms show vanishing gradients in a deep sigmoid network; updateFreq "batch" logs every batch', async () => {

@@ -1,6 +1,6 @@
 /** Distributions: how each weight tensor's values move epoch by epoch, as quantile bands or overlaid histograms. */
 import type { HistogramPoint, HistogramsResponse } from '../api-types.js';
-import { formatNumber, h, keyed, pruneKeyed } from './dom.js';
+import { formatCount, formatNumber, h, keyed, pruneKeyed } from './dom.js';
 import { api } from './api.js';
 import { BAND_PERCENTILES, quantile } from './quantiles.js';
 import { AXIS_TEXT, chartCard, chartIn, disposeCharts, emptyNote, pickRun, type View } from './view.js';
@@ -39,7 +39,7 @@ export const distributionsView: View = {
       const points = cache.data[tag]!;
       const last = points[points.length - 1];
       const title = tag.replace(/\/histogram$/, '');
-      const el = chartCard(grid, tag, title, last ? `${formatNumber(last.num)} values · ${points.length} epochs logged` : '');
+      const el = chartCard(grid, tag, title, last ? `${formatCount(last.num)} values · ${points.length} epochs logged` : '');
       if (ctx.options.histogramMode === 'bands') drawBands(el, points);
       else drawOverlay(el, points);
     }

@@ -52,13 +52,35 @@ export const scalarsView: View = {
     pruneKeyed(grid, new Set(keys), disposeCharts);
     keyed(main, 'note', () => h('div')).replaceChildren(...(keys.length ? [] : [emptyNote(ctx.selected.length ? 'No scalars logged in the selected runs yet.' : 'Select a run on the left.')]));
     keys.forEach((key, i) => {
-      const el = chartCard(grid, key, key, describe(key));
+      const el = chartCard(grid, key, key, `${describe(key)}${latest(groups.get(key)!)}`);
       // Keep the cards in order as new charts appear.
       if (grid.children[i] !== el.parentElement) grid.insertBefore(el.parentElement!, grid.children[i] ?? null);
       drawChart(el, key, groups.get(key)!, ctx);
     });
   },
 };
+
+/** The last value of each series, when there are few enough to read at a glance. */
+function latest(series: Series[]): string {
+  if (series.length > 4) return '';
+  const parts = series.filter((s) => s.points.length).map((s) => `${s.name} ${formatNumber(s.points[s.points.length - 1]![1])}`);
+  return parts.length ? ` · last: ${parts.join(', ')}` : '';
+}
+
+/**
+ * An explicit range around a curve that does not move (a constant learning rate): left to
+ * itself, the axis would stretch rounding noise across the whole chart.
+ */
+function flatRange(values: number[]): { min?: number; max?: number } {
+  const finite = values.filter(Number.isFinite);
+  if (finite.length === 0) return {};
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  if (hi - lo > 1e-6 * Math.max(Math.abs(hi), Math.abs(lo))) return {};
+  // From 0 to twice the value (or the mirror for a negative one): round ticks, the line in the middle.
+  if (hi > 0) return { min: 0, max: 2 * hi };
+  return lo < 0 ? { min: 2 * lo, max: 0 } : { min: -1, max: 1 };
+}
 
 function drawChart(el: HTMLElement, key: string, series: Series[], ctx: ViewContext): void {
   const { smoothing, logScale } = ctx.options;
@@ -89,7 +111,7 @@ function drawChart(el: HTMLElement, key: string, series: Series[], ctx: ViewCont
       legend: { top: 0, type: 'scroll', textStyle: AXIS_TEXT, itemHeight: 8 },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatNumber(Number(v)) },
       xAxis: { type: 'value', name: key.startsWith('batch') ? 'step' : 'epoch', nameLocation: 'middle', nameGap: 22, minInterval: 1, axisLabel: AXIS_TEXT, nameTextStyle: AXIS_TEXT, splitLine: { show: false } },
-      yAxis: { type: logScale ? 'log' : 'value', scale: !logScale, axisLabel: { ...AXIS_TEXT, formatter: (v: number) => formatNumber(v) } },
+      yAxis: { type: logScale ? 'log' : 'value', scale: !logScale, ...(logScale ? {} : flatRange(lines.flatMap((l) => l.data.map((p) => p[1]!)))), axisLabel: { ...AXIS_TEXT, formatter: (v: number) => formatNumber(v) } },
       series: lines,
     },
     { notMerge: true },

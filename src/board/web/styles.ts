@@ -41,6 +41,7 @@ select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-
 .totals div { font-size: 12px; color: var(--muted); }
 .totals b { display: block; font-size: 18px; color: var(--fg); font-variant-numeric: tabular-nums; }
 .diagram { background: var(--card); border: 1px solid var(--line); border-radius: 6px; overflow: auto; padding: 10px; margin-bottom: 16px; }
+.diagram svg { display: block; margin: 0 auto; }
 .diagram text { font-family: inherit; }
 table.layers { border-collapse: collapse; background: var(--card); border: 1px solid var(--line); width: 100%; font-variant-numeric: tabular-nums; }
 table.layers th, table.layers td { text-align: left; padding: 6px 12px; border-bottom: 1px solid var(--line); }
