@@ -53,14 +53,20 @@ function tensorScalar(t: TensorMessage): number | undefined {
 
 /** Everything read so far of one run (one or more event files in one directory). */
 export class RunData {
+  /** Each scalar tag's values in the order logged. */
   readonly scalars = new Map<string, ScalarPoint[]>();
+  /** Each histogram tag's histograms in the order logged. */
   readonly histograms = new Map<string, HistogramPoint[]>();
+  /** Each image tag's images in the order logged. */
   readonly images = new Map<string, StoredImage[]>();
+  /** The model graph's layers (the last graph written), if any. */
   graph: GraphNode[] | undefined;
   /** The first problem met, with the file it was met in. */
   error: string | undefined;
+  /** Grows whenever something new was read. */
   version = 0;
 
+  /** An empty run named `name` (its path inside the log directory). */
   constructor(readonly name: string) {}
 
   /**

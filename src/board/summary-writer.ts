@@ -15,8 +15,8 @@ import { encodeEvent, encodeGraph, type EventMessage, type SummaryValueMessage }
 /** The version string that opens every event file TensorFlow 2 writes. */
 export const FILE_VERSION = 'brain.Event:2';
 
-function checkStep(what: string, step: number): void {
-  if (!Number.isInteger(step) || step < 0) throw new ValueError(`SummaryWriter.${what}: step must be a non-negative integer, got ${step}.`);
+function checkStep(step: number): void {
+  if (!Number.isInteger(step) || step < 0) throw new ValueError(`SummaryWriter: step must be a non-negative integer, got ${step}.`);
 }
 
 /** An image as `image` takes it: a Tensor `[height, width]` or `[height, width, channels]`, or encoded-ready pixels. */
@@ -53,34 +53,34 @@ export class SummaryWriter {
 
   /** The value of `tag` at `step` (TensorBoard's Scalars view). */
   scalar(tag: string, value: number, step: number): void {
-    this.writeValues(step, [scalarValue(tag, value)], 'scalar');
+    this.writeValues(step, [scalarValue(tag, value)]);
   }
 
   /** The distribution of the values of `values` at `step`, over `buckets` equal-width buckets (Histograms and Distributions views). */
   histogram(tag: string, values: Tensor | ArrayLike<number>, step: number, buckets = DEFAULT_BUCKETS): void {
     const data = values instanceof Tensor ? (values.dataSync() as ArrayLike<number>) : values;
-    this.writeValues(step, [histogramValue(tag, data, buckets)], 'histogram');
+    this.writeValues(step, [histogramValue(tag, data, buckets)]);
   }
 
   /** An image at `step`, stored as PNG (Images view). */
   image(tag: string, image: ImageInput, step: number): void {
-    this.writeValues(step, [imageValue(tag, image instanceof Tensor ? tensorPixels(tag, image) : image)], 'image');
+    this.writeValues(step, [imageValue(tag, image instanceof Tensor ? tensorPixels(tag, image) : image)]);
   }
 
   /** A text (Markdown) at `step` (Text view). */
   text(tag: string, text: string, step: number): void {
-    this.writeValues(step, [textValue(tag, text)], 'text');
+    this.writeValues(step, [textValue(tag, text)]);
   }
 
   /** The model's structure: its layers, their connections, output shapes and parameter counts (Graphs view). */
   graph(model: Model, step = 0): void {
-    checkStep('graph', step);
+    checkStep(step);
     this.writeEvent({ wallTime: Date.now() / 1000, step, graphDef: encodeGraph(modelGraph(model)) });
   }
 
-  /** Several summary values in one event at `step`. */
-  writeValues(step: number, values: SummaryValueMessage[], what = 'writeValues'): void {
-    checkStep(what, step);
+  /** Several summary values in one event at `step` (what the TensorBoard callback writes each epoch). */
+  writeValues(step: number, values: SummaryValueMessage[]): void {
+    checkStep(step);
     this.writeEvent({ wallTime: Date.now() / 1000, step, summary: { value: values } });
   }
 

@@ -31,7 +31,10 @@ export interface TensorBoardArgs {
   logDir?: string;
   /** Write weight histograms (and images) every this many epochs; 0 for never (default 1). */
   histogramFreq?: number;
-  /** Write the loss and metrics after each epoch (`'epoch'`, the default), each batch (`'batch'`), or every n batches. */
+  /**
+   * Also write the loss, metrics and gradient norms of batches (`batch_loss`, ...): `'batch'` for
+   * every batch, n for every n-th; the default `'epoch'` writes per-epoch figures only.
+   */
   updateFreq?: 'epoch' | 'batch' | number;
   /** Write the model's graph at the start of training (default true). */
   writeGraph?: boolean;
@@ -91,18 +94,26 @@ class GradientNorms {
  * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [new TensorBoard({ logDir: 'logs/mlp' })] });
  */
 export class TensorBoard extends Callback {
+  /** The run's directory (`train/` and `validation/` go inside). */
   readonly logDir: string;
+  /** Histograms and images every this many epochs (0: never). */
   readonly histogramFreq: number;
+  /** `'epoch'`, or every how many batches batch figures are written (`'batch'` is 1). */
   readonly updateFreq: 'epoch' | number;
+  /** Whether the model graph is written. */
   readonly writeGraph: boolean;
+  /** Whether the first layer's filters are pictured. */
   readonly writeImages: boolean;
+  /** Whether per-layer gradient norms are logged. */
   readonly writeGradientNorms: boolean;
+  /** The feature maps to picture, if any. */
   readonly featureMaps: FeatureMapArgs | undefined;
   private readonly sinkFactory: EventSinkFactory | undefined;
   private writers: { train?: SummaryWriter; validation?: SummaryWriter } = {};
   private norms: GradientNorms | undefined;
   private stopObserving: (() => void) | undefined;
   private featureModel: Model | undefined;
+  private graphWritten = false;
   /** Batches trained since this callback was made, across fits: the step of batch-level summaries. */
   private batchStep = 0;
 
@@ -131,10 +142,11 @@ export class TensorBoard extends Callback {
     const model = this.trainedModel;
     const train = this.writer('train');
     const layerOf = new Map<Variable, string>();
+    this.graphWritten = false;
+    this.featureModel = undefined;
     if (model instanceof Model) {
       for (const layer of model.layers) for (const w of layer.weights) layerOf.set(w, layer.name);
-      if (this.writeGraph && model.built) train.graph(model);
-      if (this.featureMaps) this.featureModel = this.makeFeatureModel(model, this.featureMaps);
+      this.maybeWriteGraph(model, train);
     }
     if (this.writeGradientNorms && model.observeGradients) {
       const norms = (this.norms = new GradientNorms(layerOf));
@@ -162,6 +174,8 @@ export class TensorBoard extends Callback {
     if (lr !== undefined && logs['learning_rate'] === undefined) train.push(scalarValue('epoch_learning_rate', lr));
     for (const [layer, norm] of this.norms?.takeMeans() ?? []) train.push(scalarValue(`gradient_norm/${layer}`, norm));
     if (this.histogramFreq > 0 && epoch % this.histogramFreq === 0 && model instanceof Model) train.push(...this.weightPictures(model));
+    // A model that learns its input shape from the data is built only by the first batch.
+    if (model instanceof Model) this.maybeWriteGraph(model, this.writer('train'));
     this.writer('train').writeValues(epoch, train);
     if (validation.length) this.writer('validation').writeValues(epoch, validation);
   }
@@ -174,6 +188,12 @@ export class TensorBoard extends Callback {
     this.writers = {};
   }
 
+  private maybeWriteGraph(model: Model, train: SummaryWriter): void {
+    if (!this.writeGraph || this.graphWritten || !model.built) return;
+    train.graph(model);
+    this.graphWritten = true;
+  }
+
   /** Histograms of every weight, and the images asked for. */
   private weightPictures(model: Model): SummaryValueMessage[] {
     const values = model.weights.map((w) => histogramValue(`${w.name}/histogram`, w.dataSync() as ArrayLike<number>));
@@ -181,7 +201,10 @@ export class TensorBoard extends Callback {
       const filters = firstLayerFilters(model);
       if (filters) values.push(filters);
     }
-    if (this.featureModel && this.featureMaps) values.push(...featureMapImages(this.featureModel, this.featureMaps.sample));
+    if (this.featureMaps) {
+      this.featureModel ??= this.makeFeatureModel(model, this.featureMaps);
+      if (this.featureModel) values.push(...featureMapImages(this.featureModel, this.featureMaps.sample));
+    }
     return values;
   }
 

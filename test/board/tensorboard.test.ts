@@ -167,3 +167,28 @@ test('SummaryWriter writes scalars, histograms, images and text that a custom lo
   assert.equal(new TextDecoder().decode(text.tensor.string_val[0]), '**trained** on 4 samples');
   assert.throws(() => s.createFileWriter(dir).scalar('x', 1, -1), /step must be a non-negative integer/);
 });
+
+test('a model built by its first batch gets its graph after the first epoch; histogramFreq 2 writes every other epoch', async () => {
+  const dir = tmp();
+  const model = new s.Sequential({ layers: [new Dense({ units: 4, name: 'a' }), new Dense({ units: 1, name: 'b' })] });
+  model.compile({ optimizer: 'sgd', loss: 'mse' });
+  await model.fit(s.ones([6, 3]), s.zeros([6, 1]), { epochs: 3, verbose: 0, callbacks: [new s.TensorBoard({ logDir: dir, histogramFreq: 2 })] });
+  const { events } = readEventDir(join(dir, 'train'));
+  const graphs = events.filter((e) => e.graph_def);
+  assert.equal(graphs.length, 1);
+  assert.equal(graphs[0]!.step, 0);
+  assert.deepEqual(decodeGraphDef(graphs[0]!.graph_def).node.map((n) => [n.op, n.op === 'InputLayer' ? '' : n.name, n.attr.parameters.i]), [['InputLayer', '', 0], ['Dense', 'a', 16], ['Dense', 'b', 5]]);
+  assert.deepEqual(valuesOf(events, 'a/kernel/histogram').map((v) => v.step), [0, 2]);
+  assert.deepEqual(valuesOf(events, 'a/filters'), [], 'a dense layer on non-image inputs has no filter picture');
+});
+
+test('the graph of a functional model with two heads names each layer\'s inputs', () => {
+  const x = s.Input({ shape: [5], name: 'features' });
+  const trunk = new Dense({ units: 8, name: 'trunk' }).apply(x);
+  const cls = new Dense({ units: 3, activation: 'softmax', name: 'cls' }).apply(trunk);
+  const reg = new Dense({ units: 1, name: 'reg' }).apply(trunk);
+  const model = new s.Model({ inputs: x, outputs: [cls, reg] });
+  const graph = s.board.modelGraph(model);
+  assert.deepEqual(graph.node.map((n) => [n.name, n.op, n.input]), [['features', 'InputLayer', []], ['trunk', 'Dense', ['features']], ['cls', 'Dense', ['trunk']], ['reg', 'Dense', ['trunk']]]);
+  assert.deepEqual(graph.node.map((n) => n.attr!['trainable_parameters']!.i), [0, 48, 27, 9]);
+});

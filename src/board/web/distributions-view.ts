@@ -11,6 +11,7 @@ const BAND_OPACITY = [0.12, 0.24, 0.38, 0.55, 0.55, 0.38, 0.24, 0.12];
 
 let cache: { run: string; data: HistogramsResponse } | undefined;
 
+/** The Distributions tab. */
 export const distributionsView: View = {
   id: 'distributions',
   title: 'Distributions',

@@ -27,6 +27,7 @@ function fillOf(op: string): string {
 
 let cache: { run: string; data: GraphResponse } | undefined;
 
+/** The Graph tab. */
 export const graphView: View = {
   id: 'graph',
   title: 'Graph',

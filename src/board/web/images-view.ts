@@ -9,6 +9,7 @@ const TARGET_WIDTH = 380;
 
 let cache: { run: string; data: ImagesResponse; version: number } | undefined;
 
+/** The Images tab. */
 export const imagesView: View = {
   id: 'images',
   title: 'Images',

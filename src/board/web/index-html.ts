@@ -1,4 +1,5 @@
 /** The dashboard's HTML: a shell that loads the charting library and the page's script, both served by the board itself. */
+/** The page served at `/`. */
 export const INDEX_HTML = `<!doctype html>
 <html lang="en">
 <head>

@@ -35,6 +35,7 @@ function describe(key: string): string {
 
 let data: ScalarsResponse = {};
 
+/** The Scalars tab. */
 export const scalarsView: View = {
   id: 'scalars',
   title: 'Scalars',

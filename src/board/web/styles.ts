@@ -1,4 +1,5 @@
 /** The dashboard's style sheet (added to the page by app.ts). */
+/** The page's CSS. */
 export const STYLES = `
 :root { --fg: #1f2933; --muted: #616e7c; --line: #d9dee4; --bg: #f5f7fa; --card: #fff; --accent: #e8710a; --error: #b3261e; }
 * { box-sizing: border-box; }
