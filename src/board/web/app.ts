@@ -24,7 +24,8 @@ const ctx: ViewContext = {
   runs,
   selected: [],
   colorOf: (run) => colors.get(run) ?? PALETTE[colors.size % PALETTE.length]!,
-  options: { smoothing: 0.6, logScale: false, histogramMode: 'bands' },
+  // No smoothing at first: per-epoch curves have few points, and Keras users expect the raw values.
+  options: { smoothing: 0, logScale: false, histogramMode: 'bands' },
   focus: new Map(),
   rerender: () => void draw(false),
 };

@@ -4,8 +4,8 @@ import { h, keyed, pruneKeyed } from './dom.js';
 import { api } from './api.js';
 import { emptyNote, pickRun, type View } from './view.js';
 
-/** Small images (3×3 filters) are enlarged by a whole factor to about this width, pixels kept sharp. */
-const TARGET_WIDTH = 380;
+/** Smaller images (a grid of 3×3 filters) are shown this wide, their pixels kept sharp. */
+const MIN_WIDTH = 480;
 
 let cache: { run: string; data: ImagesResponse; version: number } | undefined;
 
@@ -50,9 +50,9 @@ function imageCard(grid: HTMLElement, run: string, tag: string, entries: ImagesR
   const show = (): void => {
     const i = Number(slider.value);
     const e = entries[i]!;
-    const scale = Math.max(1, Math.floor(TARGET_WIDTH / e.width));
-    img.width = e.width * scale;
-    img.height = e.height * scale;
+    const scale = Math.max(1, MIN_WIDTH / e.width);
+    img.width = Math.round(e.width * scale);
+    img.height = Math.round(e.height * scale);
     img.src = api.imageUrl(run, tag, i, version);
     sub.textContent = `epoch ${e.step} · ${e.width}×${e.height} px${entries.length > 1 ? ` · ${i + 1} of ${entries.length}` : ''}`;
   };
