@@ -5,8 +5,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, extname, resolve } from 'node:path';
-import * as echarts from 'echarts';
-import { initWasm, Resvg } from '@resvg/resvg-wasm';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import type { ScalarPoint } from '../api-types.js';
 import { LogDirectory } from './log-dir.js';
@@ -66,8 +64,9 @@ function order(name: string): number {
   return leaf === 'train' ? 0 : leaf === 'validation' ? 1 : 2;
 }
 
-/** The chart as SVG text. */
-function renderSvg(title: string, result: Omit<PlotResult, 'out'>, width: number, height: number): string {
+/** The chart as SVG text. ECharts is loaded here, not with the package: most programs never plot. */
+async function renderSvg(title: string, result: Omit<PlotResult, 'out'>, width: number, height: number): Promise<string> {
+  const echarts = await import('echarts');
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
   chart.setOption({
     animation: false,
@@ -105,6 +104,7 @@ function findFont(explicit: string | undefined): Uint8Array {
 
 async function renderPng(svg: string, font: string | undefined): Promise<Uint8Array> {
   const fontBytes = findFont(font);
+  const { initWasm, Resvg } = await import('@resvg/resvg-wasm');
   wasmReady ??= initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')));
   await wasmReady;
   const resvg = new Resvg(svg, { background: '#ffffff', font: { fontBuffers: [fontBytes], loadSystemFonts: false } });
@@ -126,7 +126,7 @@ export async function plotRun(args: PlotArgs): Promise<PlotResult> {
   const width = args.width ?? 800;
   const height = args.height ?? 480;
   const found = readSeries(args.run, metric);
-  const svg = renderSvg(`${metric} — ${basename(resolve(args.run))}`, found, width, height);
+  const svg = await renderSvg(`${metric} — ${basename(resolve(args.run))}`, found, width, height);
   writeFileSync(args.out, kind === '.svg' ? svg : await renderPng(svg, args.font));
   return { out: args.out, ...found };
 }
