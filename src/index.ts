@@ -55,5 +55,9 @@ export { decodeModel, loadModel } from './models/loading.js';
 export { encodeModel, encodeWeights } from './models/saving.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
 
+// Watching training.
+export * as board from './board/index.js';
+export { TensorBoard, SummaryWriter, createFileWriter, setEventSinkFactory, type TensorBoardArgs } from './board/index.js';
+
 // Data.
 export { parseIdx, type IdxArray } from './datasets/idx.js';

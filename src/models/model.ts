@@ -11,7 +11,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type CallArgs, type ShapeOrShapes } from '../layers/layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../layers/registry.js';
 import { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from '../layers/symbolic-tensor.js';
-import type { History, Logs } from '../callbacks/index.js';
+import type { GradientObserver, History, Logs } from '../callbacks/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { loadWeights, saveModel, saveWeights } from './saving.js';
 import {
@@ -160,6 +160,7 @@ export class Model extends Layer {
   protected graph: ModelGraph | null = null;
   private outputsAsList = false;
   private compiled: CompiledState | undefined;
+  private readonly observers = new Set<GradientObserver>();
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
@@ -432,6 +433,25 @@ export class Model extends Layer {
     const previous = this.compiled;
     this.compiled = compileModel(this, args);
     if (previous && previous.optimizer !== this.compiled.optimizer) previous.optimizer.dispose();
+  }
+
+  /**
+   * Calls `observer` with each training step's gradients (aligned with the variables) until the
+   * returned function is called; what callbacks such as TensorBoard use to log gradient norms.
+   *
+   * @example
+   * const stop = model.observeGradients((grads, vars) => console.log(vars[0].name, grads[0].shape));
+   * await model.fit(x, y);
+   * stop();
+   */
+  observeGradients(observer: GradientObserver): () => void {
+    this.observers.add(observer);
+    return () => void this.observers.delete(observer);
+  }
+
+  /** @internal The observers registered through `observeGradients`, for the training loop. */
+  get gradientObservers(): ReadonlySet<GradientObserver> {
+    return this.observers;
   }
 
   /** @internal Builds a model that learns its input shape from data (a Sequential without inputShape). */
