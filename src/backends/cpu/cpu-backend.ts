@@ -372,50 +372,54 @@ export class CpuBackend implements Backend {
   }
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
-    const rows = this.softmaxRows(logits, labels);
-    const out = this.alloc(logits.dtype, rows.count);
-    rows.forEach((r, lse, z, t) => {
+    const zs = this.values(logits);
+    const out = this.alloc(logits.dtype, sizeOf(logits.shape.slice(0, -1)));
+    this.softmaxRows(logits, labels, (r, at, lse, t) => {
       let total = 0;
-      for (let j = 0; j < z.length; j++) total += t(j) === 0 ? 0 : t(j) * (lse - z[j]!);
+      for (let j = 0; j < t.length; j++) total += t[j] === 0 ? 0 : t[j]! * (lse - zs[at + j]!);
       out[r] = total;
     });
     return this.output(out, logits.shape.slice(0, -1), logits.dtype);
   }
 
   softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo {
-    const rows = this.softmaxRows(logits, labels);
+    const zs = this.values(logits);
     const dys = this.values(dy);
-    const out = this.alloc(logits.dtype, rows.count * rows.classes);
-    rows.forEach((r, lse, z, t) => {
+    const out = this.alloc(logits.dtype, zs.length);
+    this.softmaxRows(logits, labels, (r, at, lse, t) => {
       let mass = 0;
-      for (let j = 0; j < z.length; j++) mass += t(j);
-      for (let j = 0; j < z.length; j++) out[r * z.length + j] = (Math.exp(z[j]! - lse) * mass - t(j)) * dys[r]!;
+      for (let j = 0; j < t.length; j++) mass += t[j]!;
+      for (let j = 0; j < t.length; j++) out[at + j] = (Math.exp(zs[at + j]! - lse) * mass - t[j]!) * dys[r]!;
     });
     return this.output(out, logits.shape, logits.dtype);
   }
 
-  /** Walks the rows of `logits` with each row's logSumExp (in float64) and a reader of its labels. */
-  private softmaxRows(logits: TensorInfo, labels: TensorInfo) {
+  /**
+   * Calls `visit` for each row of `logits` with the offset of its first element, its logSumExp (in
+   * float64) and its labels as probabilities (a one-hot row for a class id; NaN for an id out of range).
+   */
+  private softmaxRows(logits: TensorInfo, labels: TensorInfo, visit: (row: number, at: number, lse: number, t: Float64Array) => void): void {
     const zs = this.values(logits);
     const ts = this.values(labels);
     const classes = logits.shape[logits.shape.length - 1]!;
-    const count = classes === 0 ? sizeOf(logits.shape.slice(0, -1)) : zs.length / classes;
+    const rows = sizeOf(logits.shape.slice(0, -1));
     const sparse = labels.dtype === 'int32';
-    const forEach = (visit: (row: number, lse: number, z: TypedArray, t: (j: number) => number) => void): void => {
-      for (let r = 0; r < count; r++) {
-        const z = zs.subarray(r * classes, (r + 1) * classes);
-        let max = -Infinity;
-        for (let j = 0; j < classes; j++) max = Math.max(max, z[j]!);
-        // NOTE: a row of -Infinity has max -Infinity; shifting by 0 then keeps the sum 0 instead of NaN.
-        const shift = max === -Infinity ? 0 : max;
-        let sum = 0;
-        for (let j = 0; j < classes; j++) sum += Math.exp(z[j]! - shift);
+    const t = new Float64Array(classes);
+    for (let r = 0, at = 0; r < rows; r++, at += classes) {
+      let max = -Infinity;
+      for (let j = at; j < at + classes; j++) max = Math.max(max, zs[j]!);
+      // NOTE: a row of -Infinity has max -Infinity; shifting by 0 then keeps the sum 0 instead of NaN.
+      const shift = max === -Infinity ? 0 : max;
+      let sum = 0;
+      for (let j = at; j < at + classes; j++) sum += Math.exp(zs[j]! - shift);
+      if (sparse) {
         const id = ts[r]!;
-        const valid = !sparse || (id >= 0 && id < classes);
-        const t = sparse ? (j: number) => (valid ? +(j === id) : NaN) : (j: number) => ts[r * classes + j]!;
-        visit(r, shift + Math.log(sum), z, t);
+        t.fill(id >= 0 && id < classes ? 0 : NaN);
+        if (id >= 0 && id < classes) t[id] = 1;
+      } else {
+        for (let j = 0; j < classes; j++) t[j] = ts[at + j]!;
       }
-    };
-    return { count, classes, forEach };
+      visit(r, at, shift + Math.log(sum), t);
+    }
   }
 }

@@ -25,6 +25,7 @@ export interface KernelExports {
     n: number, k: number, rowBegin: number, rowEnd: number, scratch: number,
   ): void;
   gemmScratchBytes(): number;
+  softmaxF32(x: number, out: number, rows: number, cols: number): void;
   adamF32(
     w: number, g: number, m: number, v: number, vHat: number, outW: number, outM: number, outV: number, outVHat: number,
     n: number, alpha: number, c1: number, c2: number, eps: number,

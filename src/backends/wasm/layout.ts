@@ -51,7 +51,21 @@ export function broadcastLoops(outShape: Shape, shapes: readonly Shape[]): Strid
   if (sizes.every((n) => n === size || n === 1)) {
     return { shape: [1, 1, 1, size], strides: sizes.map((n) => [0, 0, 0, n === size ? 1 : 0]) };
   }
+  // Whole operands beside ones that repeat along the leading axes (a bias added to a batch): rows × a run.
+  const inner = Math.min(...sizes.filter((n) => n !== size));
+  if (inner > 1 && shapes.every((s, i) => sizes[i] === size || sizes[i] === 1 || (sizes[i] === inner && isSuffix(s, outShape)))) {
+    return { shape: [1, 1, size / inner, inner], strides: sizes.map((n) => (n === size ? [0, 0, inner, 1] : n === 1 ? [0, 0, 0, 0] : [0, 0, 0, 1])) };
+  }
   return collapse(outShape, shapes.map((s) => broadcastStrides(s, outShape)));
+}
+
+/** Whether `shape`, without leading ones, is the trailing part of `outShape`. */
+function isSuffix(shape: Shape, outShape: Shape): boolean {
+  let i = shape.length - 1;
+  let j = outShape.length - 1;
+  for (; i >= 0 && j >= 0; i--, j--) if (shape[i] !== outShape[j]) break;
+  for (; i >= 0; i--) if (shape[i] !== 1) return false;
+  return true;
 }
 
 /**

@@ -417,10 +417,15 @@ export class WasmBackend implements Backend {
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
     return this.js.oneHot(indices, depth, onValue, offValue);
   }
-  // A row of ten classes costs less than a call into WebAssembly: the one-pass reference kernels serve.
   softmax(x: TensorInfo): TensorInfo {
-    return this.js.softmax(x);
+    if (x.dtype !== 'float32') return this.js.softmax(x);
+    const out = this.out(x.shape, 'float32');
+    const cols = x.shape[x.shape.length - 1]!;
+    if (out.dataId.size > 0) this.kernels.softmaxF32(this.at(x), out.dataId.offset, out.dataId.size / cols, cols);
+    return out;
   }
+
+  // A row of ten classes costs little: the one-pass reference kernels serve, on this memory.
 
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
     return this.js.softmaxCrossEntropy(logits, labels);

@@ -19,7 +19,7 @@ import {
  * r^7, and 2^n put into the exponent bits. Overflow gives Infinity, NaN stays NaN, and results below
  * 2^-125 (x < -86.6, where float32 has only denormals left) flush to 0.
  */
-@inline function expVector(x: v128): v128 {
+@inline export function expVector(x: v128): v128 {
   // pmin/pmax are single instructions (min/max are not, for their NaN rules); NaN is restored at the end.
   const xc = f32x4.pmin(f32x4.splat(88.8), f32x4.pmax(f32x4.splat(-86.6), x));
   // Adding 1.5·2^23 rounds to an integer n and leaves n in the low mantissa bits, which

@@ -4,6 +4,7 @@ export { reduceF32 } from './reduce';
 export { transpose32 } from './transpose';
 export { gemm, gemmScratchBytes } from './matmul';
 export { adamF32, rmspropF32, sgdF32 } from './optimizer';
+export { softmaxF32 } from './softmax';
 
 /** First byte past the module's static data: the JS allocator's heap starts here. */
 export function heapBase(): usize {
