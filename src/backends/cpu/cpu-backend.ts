@@ -2,10 +2,11 @@
  * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
  * clarity first; it is the oracle every faster backend is tested against.
  */
-import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
 import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { binaryFns, unaryFns } from './math.js';
+import * as windows from './windows.js';
 
 interface CpuData {
   values: TypedArray;
@@ -330,5 +331,35 @@ export class CpuBackend implements Backend {
       if (j >= 0 && j < depth) out[i * depth + j] = onValue;
     }
     return this.output(out, [...indices.shape, depth], 'float32');
+  }
+
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    const { values, shape } = windows.conv2d(this.values(x), x.shape, this.values(filter), filter.shape, strides, pads, dilations, groups, x.dtype);
+    return this.output(values, shape, x.dtype);
+  }
+
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    const values = windows.conv2dBackpropInput(this.values(dy), this.values(filter), filter.shape, xShape, strides, pads, dilations, groups, dy.dtype);
+    return this.output(values, xShape, dy.dtype);
+  }
+
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    const values = windows.conv2dBackpropFilter(this.values(x), x.shape, this.values(dy), filterShape, strides, pads, dilations, groups, x.dtype);
+    return this.output(values, filterShape, x.dtype);
+  }
+
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    const { values, shape } = windows.pool2d(this.values(x), x.shape, op, poolSize, strides, pads, x.dtype);
+    return this.output(values, shape, x.dtype);
+  }
+
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    const values = windows.maxPool2dGrad(this.values(dy), this.values(x), x.shape, poolSize, strides, pads, dy.dtype);
+    return this.output(values, x.shape, dy.dtype);
+  }
+
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    const values = windows.avgPool2dGrad(this.values(dy), xShape, poolSize, strides, pads, dy.dtype);
+    return this.output(values, xShape, dy.dtype);
   }
 }
