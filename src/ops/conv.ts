@@ -63,7 +63,7 @@ export function conv2d(x: Tensor, filter: Tensor, args: Conv2DArgs = {}): Tensor
   }
   const strides = toPair('conv2d', 'strides', args.strides ?? 1);
   const dilations = toPair('conv2d', 'dilations', args.dilations ?? 1);
-  const { pads } = windowPads('conv2d', [h, w], [kh, kw], strides, dilations, args.padding ?? 'valid');
+  const { pads } = windowPads('conv2d', [h, w], [kh, kw], strides, dilations, args.padding ?? 'valid', 'kernel');
   return convOp(input, f, strides, pads, dilations, groups);
 }
 

@@ -24,7 +24,7 @@ function pool(op: PoolOp, name: string, x: Tensor, poolSize: PairLike, args: Poo
   if (!isFloat(input.dtype)) input = cast(input, 'float32');
   const size = toPair(name, 'poolSize', poolSize);
   const strides = toPair(name, 'strides', args.strides ?? size);
-  const { pads } = windowPads(name, [input.shape[1]!, input.shape[2]!], size, strides, [1, 1], args.padding ?? 'valid');
+  const { pads } = windowPads(name, [input.shape[1]!, input.shape[2]!], size, strides, [1, 1], args.padding ?? 'valid', 'pool window');
   const xs = input;
   return ENGINE.runOp(name, [xs], (k) => k.pool2d(xs, op, size, strides, pads), {
     saved: op === 'max' ? [xs] : [],

@@ -28,9 +28,10 @@ function extent(k: number, dilation: number): number {
 
 /**
  * The paddings `[top, bottom, left, right]` and the output size [oh, ow] of windows of `window`
- * taps over an input of [h, w]. Throws a ShapeError naming `op` when no window fits.
+ * taps over an input of [h, w]. Throws a ShapeError naming `op` when no window fits (calling the
+ * window `windowName` in the message: `kernel`, `pool window`).
  */
-export function windowPads(op: string, input: Pair, window: Pair, strides: Pair, dilations: Pair, padding: Padding): { pads: Pads; out: Pair } {
+export function windowPads(op: string, input: Pair, window: Pair, strides: Pair, dilations: Pair, padding: Padding, windowName = 'window'): { pads: Pads; out: Pair } {
   let pads: Pads;
   if (padding === 'valid') pads = [0, 0, 0, 0];
   else if (padding === 'same') {
@@ -48,12 +49,16 @@ export function windowPads(op: string, input: Pair, window: Pair, strides: Pair,
   }
   const out: number[] = [0, 1].map((i) => Math.floor((input[i]! + pads[2 * i]! + pads[2 * i + 1]! - extent(window[i]!, dilations[i]!)) / strides[i]!) + 1);
   if (out[0]! < 1 || out[1]! < 1) {
-    const size = `${window[0]}×${window[1]}`;
-    const dilated = dilations[0] > 1 || dilations[1] > 1 ? ` (${extent(window[0], dilations[0])}×${extent(window[1], dilations[1])} once dilated)` : '';
+    const dilated = (i: number): string => `${extent(window[i]!, dilations[i]!)}`;
+    const isDilated = dilations[0] > 1 || dilations[1] > 1;
     const padded = padding === 'valid' ? "with padding 'valid'" : `padded by ${fmtShape(pads)}`;
+    // A window one row high over an input one row high is a 1-D window over steps.
+    const what = input[0] === 1 && window[0] === 1
+      ? `${windowName} of ${window[1]} steps${isDilated ? ` (${dilated(1)} once dilated)` : ''} is longer than the input of ${input[1]} steps`
+      : `${window[0]}×${window[1]} ${windowName}${isDilated ? ` (${dilated(0)}×${dilated(1)} once dilated)` : ''} is larger than the ${input[0]}×${input[1]} input`;
     throw new ShapeError(
-      `${op}: the ${size} window${dilated} is larger than the ${input[0]}×${input[1]} input ${padded}, so there is no output. ` +
-        "Use padding 'same', a smaller window, or a larger input (an earlier layer may have shrunk it too much).",
+      `${op}: the ${what} ${padded}, so there is no output. ` +
+        `Use padding 'same', a smaller ${windowName}, or a larger input (an earlier layer may have shrunk it too much).`,
     );
   }
   return { pads, out: [out[0]!, out[1]!] };

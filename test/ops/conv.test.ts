@@ -95,9 +95,9 @@ test('conv2d errors: missing channel axis, channel mismatch, window larger than 
     assert.throws(() => conv2d(tensor(new Float32Array(2 * 5 * 5 * 3), [2, 5, 5, 3]), tensor(new Float32Array(36), [3, 3, 2, 2])),
       (e: unknown) => e instanceof ShapeError && /x has 3 channels .* the filter \[3,3,2,2\] expects 2/.test(e.message));
     assert.throws(() => conv2d(tensor(new Float32Array(2 * 2 * 2), [1, 2, 2, 2]), tensor(new Float32Array(18), [3, 3, 2, 1])),
-      (e: unknown) => e instanceof ShapeError && /the 3×3 window is larger than the 2×2 input with padding 'valid'/.test(e.message) && /padding 'same'/.test(e.message));
+      (e: unknown) => e instanceof ShapeError && /the 3×3 kernel is larger than the 2×2 input with padding 'valid'/.test(e.message) && /padding 'same'/.test(e.message));
     assert.throws(() => conv2d(tensor(new Float32Array(16), [1, 4, 4, 1]), tensor(new Float32Array(4), [2, 2, 1, 1]), { dilations: 4 }),
-      /the 2×2 window \(5×5 once dilated\) is larger than the 4×4 input/);
+      /the 2×2 kernel \(5×5 once dilated\) is larger than the 4×4 input/);
     assert.throws(() => conv2d(tensor(new Float32Array(16), [1, 4, 4, 1]), tensor(new Float32Array(4), [2, 2, 1, 1]), { strides: 0 }),
       (e: unknown) => e instanceof ValueError && /strides must be a positive integer or a pair of them, got 0/.test(e.message));
   });

@@ -52,5 +52,5 @@ test('max pooling sends the gradient to the first maximum of a window on ties', 
 
 test('pooling errors: rank 3 input, window larger than the input', () => {
   assert.throws(() => maxPool(tensor(new Float32Array(8), [2, 2, 2]), 2), (e: unknown) => e instanceof ShapeError && /maxPool: x must be \[batch, height, width, channels\]/.test(e.message) && /reshape\(x, \[2, 2, 2, 1\]\)/.test(e.message));
-  assert.throws(() => avgPool(tensor(new Float32Array(4), [1, 2, 2, 1]), 3), /avgPool: the 3×3 window is larger than the 2×2 input with padding 'valid'/);
+  assert.throws(() => avgPool(tensor(new Float32Array(4), [1, 2, 2, 1]), 3), /avgPool: the 3×3 pool window is larger than the 2×2 input with padding 'valid'/);
 });
