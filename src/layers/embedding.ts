@@ -100,7 +100,7 @@ export class Embedding extends Layer {
   }
 
   /** With `maskZero`, true where the id is not 0; otherwise no mask. */
-  override computeMask(inputs: Tensor | Tensor[]): Mask {
+  override computeMask(inputs: Tensor | Tensor[], _mask: Mask = null): Mask {
     return this.maskZero ? notEqual(this.singleInput(inputs), 0) : null;
   }
 

@@ -23,24 +23,28 @@ abstract class Merge extends Layer {
     this.supportsMasking = true;
   }
 
-  /** The smallest number of inputs the layer takes. */
-  protected readonly minInputs: number = 2;
+  /** How many inputs the layer takes: at least two, and at most this many. */
+  protected readonly maxInputs: number = Infinity;
+
+  private checkCount(count: number): void {
+    if (count < 2) throw new ValueError(`${this.describe()} merges a list of at least 2 inputs: call it on [a, b, ...], got ${count}.`);
+    if (count > this.maxInputs) throw new ValueError(`${this.describe()} takes exactly ${this.maxInputs} inputs [a, b], got ${count}.`);
+  }
 
   protected shapesOf(inputShape: SymbolicShape | readonly SymbolicShape[]): readonly SymbolicShape[] {
-    if (!isShapeList(inputShape) || inputShape.length < this.minInputs) {
-      throw new ValueError(`${this.describe()} merges a list of at least ${this.minInputs} inputs: call it on [a, b, ...].`);
-    }
-    return inputShape;
+    const shapes = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
+    this.checkCount(shapes.length);
+    return shapes;
   }
 
   protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
-    if (shapes.length < this.minInputs) throw new ValueError(`${this.describe()} merges a list of at least ${this.minInputs} inputs: call it on [a, b, ...], got ${shapes.length}.`);
     this.computeOutputShape(shapes);
   }
 
   protected inputList(inputs: Tensor | Tensor[]): Tensor[] {
-    if (!Array.isArray(inputs) || inputs.length < this.minInputs) throw new ValueError(`${this.describe()} merges a list of at least ${this.minInputs} inputs: call it on [a, b, ...].`);
-    return inputs;
+    const list = Array.isArray(inputs) ? inputs : [inputs];
+    this.checkCount(list.length);
+    return list;
   }
 
   override computeMask(inputs: Tensor | Tensor[], mask: Mask): Mask {
@@ -109,13 +113,7 @@ registerLayer(Add);
 export class Subtract extends ElementwiseMerge {
   static override readonly className: string = 'Subtract';
   protected override readonly op = 'subtract';
-  protected override readonly minInputs: number = 2;
-
-  protected override inputList(inputs: Tensor | Tensor[]): Tensor[] {
-    const xs = super.inputList(inputs);
-    if (xs.length !== 2) throw new ValueError(`${this.describe()} takes exactly two inputs [a, b], got ${xs.length}.`);
-    return xs;
-  }
+  protected override readonly maxInputs: number = 2;
 }
 registerLayer(Subtract);
 

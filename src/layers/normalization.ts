@@ -60,7 +60,7 @@ abstract class Normalization extends Layer {
     super(args);
     this.supportsMasking = true;
     this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.epsilon > 0)) throw new ValueError(`${this.describe()}: epsilon must be a positive number, got ${args.epsilon}.`);
+    if (!(this.epsilon >= 0)) throw new ValueError(`${this.describe()}: epsilon must be a non-negative number, got ${args.epsilon}.`);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros');
