@@ -33,6 +33,16 @@ function forEachStrided(shape: Shape, strides: readonly (readonly number[])[], v
   }
 }
 
+/** True when `shape`, leading 1s dropped, equals the last dimensions of `outShape`: broadcasting then repeats it whole. */
+function isTrailing(shape: Shape, outShape: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  if (rest > outShape.length) return false;
+  for (let i = 0; i < rest; i++) if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
+  return true;
+}
+
 /** The reference backend. */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -81,6 +91,10 @@ export class CpuBackend implements Backend {
     } else if (av.length === 1) {
       const s = av[0]!;
       for (let i = 0; i < out.length; i++) out[i] = fn(s, bv[i]!);
+    } else if (av.length === out.length && isTrailing(b.shape, outShape)) {
+      // b repeats along the leading axes only (a bias over channels): its index cycles.
+      const n = bv.length;
+      for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, bv[i % n]!);
     } else {
       const strides = [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)];
       forEachStrided(outShape, strides, (i, o) => {
@@ -228,8 +242,10 @@ export class CpuBackend implements Backend {
     const strides = stridesOf(x.shape);
     const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
     const out = allocArray(x.dtype, sizeOf(size));
-    forEachStrided(size, [strides], (i, o) => {
-      out[i] = xs[start + o[0]!]!;
+    // Rows along the last axis are contiguous in both arrays: copy them whole.
+    const row = size.length ? size[size.length - 1]! : 1;
+    forEachStrided(size.slice(0, -1), [strides.slice(0, -1)], (i, o) => {
+      out.set(xs.subarray(start + o[0]!, start + o[0]! + row), i * row);
     });
     return this.output(out, size, x.dtype);
   }
@@ -258,8 +274,10 @@ export class CpuBackend implements Backend {
     const out = allocArray(x.dtype, sizeOf(outShape));
     out.fill(value);
     const start = paddings.reduce((acc, p, i) => acc + p[0] * outStrides[i]!, 0);
-    forEachStrided(x.shape, [outStrides], (i, o) => {
-      out[start + o[0]!] = xs[i]!;
+    // Each row of x along the last axis lands contiguously in the output.
+    const row = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
+    forEachStrided(x.shape.slice(0, -1), [outStrides.slice(0, -1)], (i, o) => {
+      out.set(xs.subarray(i * row, (i + 1) * row), start + o[0]!);
     });
     return this.output(out, outShape, x.dtype);
   }

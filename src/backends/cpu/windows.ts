@@ -84,20 +84,15 @@ function convDims(xShape: Shape, filterShape: Shape, strides: Pair, pads: Pads, 
 }
 
 /**
- * Calls `visit(xIndex, filterRow, yIndex, n)` for each window tap and each input channel: the
- * input element at `xIndex` meets the filter row at `filterRow` (n output channels, contiguous)
- * and the n output elements from `yIndex`. The three convolution kernels differ only in `visit`,
- * whose inner loop over n contiguous channels is where the time goes.
+ * Calls `visit(x0, f0, y0)` for each window tap and channel group: the group's input channels
+ * start at x0, the filter rows for them at f0 (one row of `cout` per input channel, the group's
+ * output channels contiguous from f0) and its output channels at y0. The three convolution
+ * kernels differ only in what they do there; their inner loops run over contiguous channels.
  */
-function forEachConvTap(d: ConvDims, visit: (xIndex: number, filterRow: number, yIndex: number, n: number) => void): void {
+function forEachConvTap(d: ConvDims, visit: (x0: number, f0: number, y0: number) => void): void {
   const { cin, cout, groups, cinPerGroup, coutPerGroup } = d;
   forEachTap(d.w, (outPixel, inPixel, tap) => {
-    for (let g = 0; g < groups; g++) {
-      const yIndex = outPixel * cout + g * coutPerGroup;
-      const xBase = inPixel * cin + g * cinPerGroup;
-      const fBase = tap * cinPerGroup * cout + g * coutPerGroup;
-      for (let ci = 0; ci < cinPerGroup; ci++) visit(xBase + ci, fBase + ci * cout, yIndex, coutPerGroup);
-    }
+    for (let g = 0; g < groups; g++) visit(inPixel * cin + g * cinPerGroup, tap * cinPerGroup * cout + g * coutPerGroup, outPixel * cout + g * coutPerGroup);
   });
 }
 
@@ -106,11 +101,15 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const shape = [d.w.batch, d.w.outH, d.w.outW, d.cout];
   const acc = new Float64Array(shape[0]! * shape[1]! * shape[2]! * shape[3]!);
-  forEachConvTap(d, (xi, fr, yi, n) => {
-    const xv = x[xi]!;
-    // Inputs after relu are often exactly 0: skipping them halves the work of a typical CNN.
-    if (xv === 0) return;
-    for (let o = 0; o < n; o++) acc[yi + o]! += xv * f[fr + o]!;
+  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  forEachConvTap(d, (x0, f0, y0) => {
+    for (let ci = 0; ci < ni; ci++) {
+      const xv = x[x0 + ci]!;
+      // Inputs after relu are often exactly 0: skipping them halves the work of a typical CNN.
+      if (xv === 0) continue;
+      const fr = f0 + ci * cout;
+      for (let o = 0; o < no; o++) acc[y0 + o]! += xv * f[fr + o]!;
+    }
   });
   return { values: rounded(acc, dtype), shape };
 }
@@ -119,10 +118,14 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
 export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): TypedArray {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
-  forEachConvTap(d, (xi, fr, yi, n) => {
-    let s = 0;
-    for (let o = 0; o < n; o++) s += dy[yi + o]! * f[fr + o]!;
-    acc[xi]! += s;
+  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  forEachConvTap(d, (x0, f0, y0) => {
+    for (let ci = 0; ci < ni; ci++) {
+      const fr = f0 + ci * cout;
+      let s = 0;
+      for (let o = 0; o < no; o++) s += dy[y0 + o]! * f[fr + o]!;
+      acc[x0 + ci]! += s;
+    }
   });
   return rounded(acc, dtype);
 }
@@ -131,10 +134,14 @@ export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape
 export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): TypedArray {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const acc = new Float64Array(fShape[0]! * fShape[1]! * fShape[2]! * fShape[3]!);
-  forEachConvTap(d, (xi, fr, yi, n) => {
-    const xv = x[xi]!;
-    if (xv === 0) return;
-    for (let o = 0; o < n; o++) acc[fr + o]! += xv * dy[yi + o]!;
+  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  forEachConvTap(d, (x0, f0, y0) => {
+    for (let ci = 0; ci < ni; ci++) {
+      const xv = x[x0 + ci]!;
+      if (xv === 0) continue;
+      const fr = f0 + ci * cout;
+      for (let o = 0; o < no; o++) acc[fr + o]! += xv * dy[y0 + o]!;
+    }
   });
   return rounded(acc, dtype);
 }
