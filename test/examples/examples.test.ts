@@ -15,3 +15,26 @@ test('examples/engine-basics: the gradient and the fitted value', () => {
   const w = lines[1]!.replace(/[[\]\s]/g, '').split(',').map(Number);
   assert.ok(w.every((v) => Math.abs(v - 3) < 1e-5), `w = ${lines[1]}`);
 });
+
+function runExampleWith(name: string, args: string[]): string {
+  const path = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
+  return execFileSync(process.execPath, [path, ...args], { encoding: 'utf8' });
+}
+
+test('examples/lesson-cnn: the 333,526-parameter CNN trains, validates and tests (on a few images here)', async () => {
+  const out = runExampleWith('lesson-cnn', ['--images', '100', '--epochs', '1', '--test', '50']);
+  assert.match(out, /Total params: 333,526 \(1\.27 MB\)/);
+  assert.match(out, /Training on 80 images, validating on the last 20\./);
+  assert.match(out, /Best validation accuracy: [01]\.\d{4} \(epoch 1\)/);
+  assert.match(out, /Test accuracy on 50 images: [01]\.\d{4}/);
+  const { buildLessonCnn } = await import('../../examples/lesson-cnn.js');
+  assert.equal(buildLessonCnn().countParams(), 333_526);
+});
+
+test('examples/word-language: both models are trained and scored on held-out words (on a few words here)', () => {
+  const out = runExampleWith('word-language', ['--train', '30', '--test', '10', '--epochs', '1', '--units', '8']);
+  assert.match(out, /^150 training words and 50 held-out words, 5 languages, \d+ characters: abc/);
+  assert.match(out, /Embedding → LSTM\(8\) → Dense: [01]\.\d{4} on held-out words/);
+  assert.match(out, /Bag of characters → Dense\(64\) → Dense: [01]\.\d{4} on held-out words/);
+  assert.match(out, /Some held-out words: \p{L}+: (english|french|german|italian|spanish)/u);
+});

@@ -84,15 +84,13 @@ function convDims(xShape: Shape, filterShape: Shape, strides: Pair, pads: Pads, 
 }
 
 /**
- * Calls `visit(x0, f0, y0)` for each window tap and channel group: the group's input channels
- * start at x0, the filter rows for them at f0 (one row of `cout` per input channel, the group's
- * output channels contiguous from f0) and its output channels at y0. The three convolution
- * kernels differ only in what they do there; their inner loops run over contiguous channels.
+ * Calls `visit(x0, y0, tap, g)` for each window tap and channel group g: the group's input
+ * channels start at x0 and its output channels at y0 (both contiguous).
  */
-function forEachConvTap(d: ConvDims, visit: (x0: number, f0: number, y0: number) => void): void {
+function forEachConvTap(d: ConvDims, visit: (x0: number, y0: number, tap: number, g: number) => void): void {
   const { cin, cout, groups, cinPerGroup, coutPerGroup } = d;
   forEachTap(d.w, (outPixel, inPixel, tap) => {
-    for (let g = 0; g < groups; g++) visit(inPixel * cin + g * cinPerGroup, tap * cinPerGroup * cout + g * coutPerGroup, outPixel * cout + g * coutPerGroup);
+    for (let g = 0; g < groups; g++) visit(inPixel * cin + g * cinPerGroup, outPixel * cout + g * coutPerGroup, tap, g);
   });
 }
 
@@ -102,7 +100,8 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
   const shape = [d.w.batch, d.w.outH, d.w.outW, d.cout];
   const acc = new Float64Array(shape[0]! * shape[1]! * shape[2]! * shape[3]!);
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
-  forEachConvTap(d, (x0, f0, y0) => {
+  forEachConvTap(d, (x0, y0, tap, g) => {
+    const f0 = tap * ni * cout + g * no;
     for (let ci = 0; ci < ni; ci++) {
       const xv = x[x0 + ci]!;
       // Inputs after relu are often exactly 0: skipping them halves the work of a typical CNN.
@@ -114,17 +113,33 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
   return { values: rounded(acc, dtype), shape };
 }
 
+/**
+ * The filter [taps, cinPerGroup, cout] rearranged as [taps, cout, cinPerGroup], so that the
+ * gradient kernels can run over output channels outside and input channels inside.
+ */
+function swapChannels(f: ArrayLike<number>, d: ConvDims, taps: number): Float64Array {
+  const { cout, cinPerGroup: ni } = d;
+  const out = new Float64Array(taps * cout * ni);
+  for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) out[(t * cout + o) * ni + ci] = f[(t * ni + ci) * cout + o]!;
+  return out;
+}
+
+// NOTE: the gradient kernels loop over output channels outside so that they can skip zeros of dy:
+// behind relu and max pooling most of dy is exactly 0 (three in four after 2×2 pooling).
+
 /** Gradient of the convolution with respect to its input; see `Kernels.conv2dBackpropInput`. */
 export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): TypedArray {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
-  forEachConvTap(d, (x0, f0, y0) => {
-    for (let ci = 0; ci < ni; ci++) {
-      const fr = f0 + ci * cout;
-      let s = 0;
-      for (let o = 0; o < no; o++) s += dy[y0 + o]! * f[fr + o]!;
-      acc[x0 + ci]! += s;
+  const swapped = swapChannels(f, d, d.w.kh * d.w.kw);
+  forEachConvTap(d, (x0, y0, tap, g) => {
+    const base = (tap * cout + g * no) * ni;
+    for (let o = 0; o < no; o++) {
+      const dv = dy[y0 + o]!;
+      if (dv === 0) continue;
+      const fr = base + o * ni;
+      for (let ci = 0; ci < ni; ci++) acc[x0 + ci]! += dv * swapped[fr + ci]!;
     }
   });
   return rounded(acc, dtype);
@@ -133,16 +148,21 @@ export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape
 /** Gradient of the convolution with respect to its filter; see `Kernels.conv2dBackpropFilter`. */
 export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): TypedArray {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
-  const acc = new Float64Array(fShape[0]! * fShape[1]! * fShape[2]! * fShape[3]!);
+  const taps = d.w.kh * d.w.kw;
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
-  forEachConvTap(d, (x0, f0, y0) => {
-    for (let ci = 0; ci < ni; ci++) {
-      const xv = x[x0 + ci]!;
-      if (xv === 0) continue;
-      const fr = f0 + ci * cout;
-      for (let o = 0; o < no; o++) acc[fr + o]! += xv * dy[y0 + o]!;
+  // Accumulated as [taps, cout, cinPerGroup], then put back in the filter's layout.
+  const swapped = new Float64Array(taps * cout * ni);
+  forEachConvTap(d, (x0, y0, tap, g) => {
+    const base = (tap * cout + g * no) * ni;
+    for (let o = 0; o < no; o++) {
+      const dv = dy[y0 + o]!;
+      if (dv === 0) continue;
+      const fr = base + o * ni;
+      for (let ci = 0; ci < ni; ci++) swapped[fr + ci]! += dv * x[x0 + ci]!;
     }
   });
+  const acc = new Float64Array(taps * ni * cout);
+  for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) acc[(t * ni + ci) * cout + o] = swapped[(t * cout + o) * ni + ci]!;
   return rounded(acc, dtype);
 }
 
