@@ -351,33 +351,36 @@ export class CpuBackend implements Backend {
     return this.output(out, [...indices.shape, depth], 'float32');
   }
 
+  /** A kernel's float64 sums, rounded once into an output of `dtype`. */
+  private fromSums(sums: Float64Array, shape: Shape, dtype: DType): TensorInfo {
+    const out = allocArray(dtype, sums.length);
+    out.set(sums);
+    return this.output(out, shape, dtype);
+  }
+
   conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
-    const { values, shape } = windows.conv2d(this.values(x), x.shape, this.values(filter), filter.shape, strides, pads, dilations, groups, x.dtype);
-    return this.output(values, shape, x.dtype);
+    const { values, shape } = windows.conv2d(this.values(x), x.shape, this.values(filter), filter.shape, strides, pads, dilations, groups);
+    return this.fromSums(values, shape, x.dtype);
   }
 
   conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
-    const values = windows.conv2dBackpropInput(this.values(dy), this.values(filter), filter.shape, xShape, strides, pads, dilations, groups, dy.dtype);
-    return this.output(values, xShape, dy.dtype);
+    return this.fromSums(windows.conv2dBackpropInput(this.values(dy), this.values(filter), filter.shape, xShape, strides, pads, dilations, groups), xShape, dy.dtype);
   }
 
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
-    const values = windows.conv2dBackpropFilter(this.values(x), x.shape, this.values(dy), filterShape, strides, pads, dilations, groups, x.dtype);
-    return this.output(values, filterShape, x.dtype);
+    return this.fromSums(windows.conv2dBackpropFilter(this.values(x), x.shape, this.values(dy), filterShape, strides, pads, dilations, groups), filterShape, x.dtype);
   }
 
   pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
-    const { values, shape } = windows.pool2d(this.values(x), x.shape, op, poolSize, strides, pads, x.dtype);
-    return this.output(values, shape, x.dtype);
+    const { values, shape } = windows.pool2d(this.values(x), x.shape, op, poolSize, strides, pads);
+    return this.fromSums(values, shape, x.dtype);
   }
 
   maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
-    const values = windows.maxPool2dGrad(this.values(dy), this.values(x), x.shape, poolSize, strides, pads, dy.dtype);
-    return this.output(values, x.shape, dy.dtype);
+    return this.fromSums(windows.maxPool2dGrad(this.values(dy), this.values(x), x.shape, poolSize, strides, pads), x.shape, dy.dtype);
   }
 
   avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
-    const values = windows.avgPool2dGrad(this.values(dy), xShape, poolSize, strides, pads, dy.dtype);
-    return this.output(values, xShape, dy.dtype);
+    return this.fromSums(windows.avgPool2dGrad(this.values(dy), xShape, poolSize, strides, pads), xShape, dy.dtype);
   }
 }

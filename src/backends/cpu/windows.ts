@@ -1,10 +1,11 @@
 /**
  * Reference kernels of the sliding-window ops on channels-last images: convolution (forward,
  * and its two gradients) and pooling (forward and gradients). All of them walk the same taps;
- * only what they do at each tap differs.
+ * only what they do at each tap differs. They sum in float64 and return the sums; the backend
+ * rounds them once into its own output storage.
  */
 import type { Pair, Pads, PoolOp } from '../../core/backend.js';
-import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
+import type { TypedArray } from '../../core/dtype.js';
 import type { Shape } from '../../core/shape.js';
 
 /** Where the windows lie: input and output sizes, window size, strides, paddings, dilations. */
@@ -61,13 +62,6 @@ function forEachTap(w: Windows, visit: (outPixel: number, inPixel: number, tap: 
   }
 }
 
-/** Sums are kept in float64 and rounded once, at the end, to the output's dtype. */
-function rounded(acc: Float64Array, dtype: DType): TypedArray {
-  const out = allocArray(dtype, acc.length);
-  out.set(acc);
-  return out;
-}
-
 /** The sizes a convolution's loops need. */
 interface ConvDims {
   w: Windows;
@@ -95,7 +89,7 @@ function forEachConvTap(d: ConvDims, visit: (x0: number, y0: number, tap: number
 }
 
 /** Forward convolution; see `Kernels.conv2d`. */
-export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): { values: TypedArray; shape: number[] } {
+export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): { values: Float64Array; shape: number[] } {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const shape = [d.w.batch, d.w.outH, d.w.outW, d.cout];
   const acc = new Float64Array(shape[0]! * shape[1]! * shape[2]! * shape[3]!);
@@ -110,7 +104,7 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
       for (let o = 0; o < no; o++) acc[y0 + o]! += xv * f[fr + o]!;
     }
   });
-  return { values: rounded(acc, dtype), shape };
+  return { values: acc, shape };
 }
 
 /**
@@ -128,7 +122,7 @@ function swapChannels(f: ArrayLike<number>, d: ConvDims, taps: number): Float64A
 // behind relu and max pooling most of dy is exactly 0 (three in four after 2×2 pooling).
 
 /** Gradient of the convolution with respect to its input; see `Kernels.conv2dBackpropInput`. */
-export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): TypedArray {
+export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
@@ -142,11 +136,11 @@ export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape
       for (let ci = 0; ci < ni; ci++) acc[x0 + ci]! += dv * swapped[fr + ci]!;
     }
   });
-  return rounded(acc, dtype);
+  return acc;
 }
 
 /** Gradient of the convolution with respect to its filter; see `Kernels.conv2dBackpropFilter`. */
-export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number, dtype: DType): TypedArray {
+export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
   const taps = d.w.kh * d.w.kw;
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
@@ -163,7 +157,7 @@ export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArra
   });
   const acc = new Float64Array(taps * ni * cout);
   for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) acc[(t * ni + ci) * cout + o] = swapped[(t * cout + o) * ni + ci]!;
-  return rounded(acc, dtype);
+  return acc;
 }
 
 /** How many taps of each output pixel's window fall inside the input (the divisor of average pooling). */
@@ -176,7 +170,7 @@ function tapCounts(w: Windows): Int32Array {
 }
 
 /** Max or average pooling; see `Kernels.pool2d`. */
-export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads, dtype: DType): { values: TypedArray; shape: number[] } {
+export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): { values: Float64Array; shape: number[] } {
   const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
   const c = xShape[3]!;
   const shape = [w.batch, w.outH, w.outW, c];
@@ -196,11 +190,11 @@ export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair,
     const counts = tapCounts(w);
     for (let i = 0; i < acc.length; i++) acc[i]! /= counts[Math.floor(i / c)]!;
   }
-  return { values: rounded(acc, dtype), shape };
+  return { values: acc, shape };
 }
 
 /** Gradient of max pooling; see `Kernels.maxPool2dGrad`. */
-export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads, dtype: DType): TypedArray {
+export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): Float64Array {
   const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
   const c = xShape[3]!;
   const best = new Float64Array(dy.length).fill(-Infinity);
@@ -217,11 +211,11 @@ export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, pool
   });
   const acc = new Float64Array(x.length);
   for (let i = 0; i < dy.length; i++) if (winner[i]! >= 0) acc[winner[i]!]! += dy[i]!;
-  return rounded(acc, dtype);
+  return acc;
 }
 
 /** Gradient of average pooling; see `Kernels.avgPool2dGrad`. */
-export function avgPool2dGrad(dy: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads, dtype: DType): TypedArray {
+export function avgPool2dGrad(dy: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): Float64Array {
   const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
   const c = xShape[3]!;
   const counts = tapCounts(w);
@@ -230,5 +224,5 @@ export function avgPool2dGrad(dy: TypedArray, xShape: Shape, poolSize: Pair, str
     const share = 1 / counts[outPixel]!;
     for (let k = 0; k < c; k++) acc[inPixel * c + k]! += dy[outPixel * c + k]! * share;
   });
-  return rounded(acc, dtype);
+  return acc;
 }
