@@ -21,7 +21,7 @@ export * from './ops/index.js';
 export { Tensor, Variable, type NestedArray } from './core/tensor.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export type { Shape } from './core/shape.js';
-export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp } from './core/backend.js';
+export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp, PoolOp, Pair, Pads } from './core/backend.js';
 export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
 export type { WasmBackend, WasmBackendArgs } from './backends/wasm/wasm-backend.js';

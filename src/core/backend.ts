@@ -37,6 +37,15 @@ export type BinaryOp = ArithmeticOp | CompareOp;
 /** Reductions over axes. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
+/** What a pooling window computes: its largest element, or the mean of its elements inside the input. */
+export type PoolOp = 'max' | 'avg';
+
+/** A pair of sizes for the two spatial axes, height first. */
+export type Pair = readonly [number, number];
+
+/** Padding of the two spatial axes: `[top, bottom, left, right]`. */
+export type Pads = readonly [number, number, number, number];
+
 /**
  * A parameter update rule of an optimizer, with its hyperparameters for this step. Slots (the
  * optimizer's per-parameter state) are passed and returned in the order listed for each rule.
@@ -108,6 +117,34 @@ export interface Kernels {
    * (`1 - beta1`, ...) rounded to the dtype first.
    */
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
+
+  // Sliding windows over images in channels-last layout: `x` is [batch, height, width, channels].
+  // A window's tap (ky, kx) at output (oy, ox) reads input row `oy * strides[0] - pads[0] + ky * dilations[0]`
+  // and column `ox * strides[1] - pads[2] + kx * dilations[1]`; taps outside the input read nothing
+  // (zeros for convolution). Output sizes are `floor((in + padBefore + padAfter - (k - 1) * dilation - 1) / stride) + 1`,
+  // at least 1 (ops check that).
+
+  /**
+   * 2-D convolution (cross-correlation, as in every deep-learning library) of `x` [n, h, w, cin]
+   * with `filter` [kh, kw, cin / groups, cout], giving [n, oh, ow, cout]. With `groups` > 1 the
+   * channels are split into `groups` consecutive blocks and output block g sees only input block g
+   * (depthwise convolution is `groups = cin`). `x` and `filter` share a float dtype.
+   */
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo;
+  /** The gradient of `conv2d` with respect to `x` (of shape `xShape`), given the output gradient `dy` [n, oh, ow, cout]. */
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo;
+  /** The gradient of `conv2d` with respect to the filter (of shape `filterShape`), given `x` and the output gradient `dy`. */
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo;
+  /**
+   * Pools each channel of `x` [n, h, w, c] over `poolSize` windows, giving [n, oh, ow, c]: the
+   * maximum, or the average over the window's elements inside the input (padding is not counted,
+   * as in TensorFlow). Padding never wins a maximum.
+   */
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
+  /** The gradient of max pooling: each `dy` element goes to the first maximum of its window in `x`. */
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
+  /** The gradient of average pooling: each `dy` element is shared equally by its window's elements inside the input (of shape `xShape`). */
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
 }
 
 /** A backend: a named storage manager with a complete kernel table. */

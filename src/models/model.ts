@@ -256,15 +256,25 @@ export class Model extends Layer {
     const graph = this.requireGraph('layer graph');
     this.checkModelInputs(graph, list);
     const training = args.training ?? false;
+    const inputMasks = toList(args.mask ?? null);
     const outputs = this.enterCall(() =>
       ENGINE.tidy(() => {
         const values = new Map<number, Tensor>();
-        graph.inputs.forEach((t, i) => values.set(t.id, list[i]!));
+        // Masks travel beside the values: each layer gets its inputs' masks and says what its outputs' are.
+        const masks = new Map<number, Tensor | null>();
+        graph.inputs.forEach((t, i) => {
+          values.set(t.id, list[i]!);
+          masks.set(t.id, inputMasks[i] ?? null);
+        });
         for (const node of graph.nodes) {
           if (node.layer instanceof InputLayer) continue;
           const xs = node.inputs.map((t) => values.get(t.id)!);
-          const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { training });
+          const ms = node.inputs.map((t) => masks.get(t.id) ?? null);
+          const mask = ms.some((m) => m !== null) ? (node.inputsAsList ? ms : ms[0]!) : null;
+          const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { training, mask: mask ?? undefined });
           ys.forEach((y, i) => values.set(node.outputs[i]!.id, y));
+          const outMasks = node.layer.computeMask(node.inputsAsList ? xs : xs[0]!, mask);
+          node.outputs.forEach((t, i) => masks.set(t.id, Array.isArray(outMasks) ? (outMasks[i] ?? null) : outMasks));
         }
         return { outputs: graph.outputs.map((t) => values.get(t.id)!), losses: this.collectCallLosses() };
       }).outputs,

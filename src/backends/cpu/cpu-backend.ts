@@ -2,10 +2,11 @@
  * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
  * clarity first; it is the oracle every faster backend is tested against.
  */
-import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
 import { allocArray, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { binaryFns, unaryFns, updateStepFn } from './math.js';
+import * as windows from './windows.js';
 
 interface CpuData {
   values: TypedArray;
@@ -30,6 +31,16 @@ function forEachStrided(shape: Shape, strides: readonly (readonly number[])[], v
       counter[axis] = 0;
     }
   }
+}
+
+/** True when `shape`, leading 1s dropped, equals the last dimensions of `outShape`: broadcasting then repeats it whole. */
+function isTrailing(shape: Shape, outShape: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  if (rest > outShape.length) return false;
+  for (let i = 0; i < rest; i++) if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
+  return true;
 }
 
 /** The reference backend. */
@@ -90,6 +101,10 @@ export class CpuBackend implements Backend {
     } else if (av.length === 1) {
       const s = av[0]!;
       for (let i = 0; i < out.length; i++) out[i] = fn(s, bv[i]!);
+    } else if (av.length === out.length && isTrailing(b.shape, outShape)) {
+      // b repeats along the leading axes only (a bias over channels): its index cycles.
+      const n = bv.length;
+      for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, bv[i % n]!);
     } else {
       const strides = [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)];
       forEachStrided(outShape, strides, (i, o) => {
@@ -237,8 +252,10 @@ export class CpuBackend implements Backend {
     const strides = stridesOf(x.shape);
     const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
     const out = this.alloc(x.dtype, sizeOf(size));
-    forEachStrided(size, [strides], (i, o) => {
-      out[i] = xs[start + o[0]!]!;
+    // Rows along the last axis are contiguous in both arrays: copy them whole.
+    const row = size.length ? size[size.length - 1]! : 1;
+    forEachStrided(size.slice(0, -1), [strides.slice(0, -1)], (i, o) => {
+      out.set(xs.subarray(start + o[0]!, start + o[0]! + row), i * row);
     });
     return this.output(out, size, x.dtype);
   }
@@ -267,8 +284,10 @@ export class CpuBackend implements Backend {
     const out = this.alloc(x.dtype, sizeOf(outShape));
     out.fill(value);
     const start = paddings.reduce((acc, p, i) => acc + p[0] * outStrides[i]!, 0);
-    forEachStrided(x.shape, [outStrides], (i, o) => {
-      out[start + o[0]!] = xs[i]!;
+    // Each row of x along the last axis lands contiguously in the output.
+    const row = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
+    forEachStrided(x.shape.slice(0, -1), [outStrides.slice(0, -1)], (i, o) => {
+      out.set(xs.subarray(i * row, (i + 1) * row), start + o[0]!);
     });
     return this.output(out, outShape, x.dtype);
   }
@@ -421,5 +440,38 @@ export class CpuBackend implements Backend {
       }
       visit(r, at, shift + Math.log(sum), t);
     }
+  }
+
+  /** A kernel's float64 sums, rounded once into an output of `dtype`. */
+  private fromSums(sums: Float64Array, shape: Shape, dtype: DType): TensorInfo {
+    const out = this.alloc(dtype, sums.length);
+    out.set(sums);
+    return this.output(out, shape, dtype);
+  }
+
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    const { values, shape } = windows.conv2d(this.values(x), x.shape, this.values(filter), filter.shape, strides, pads, dilations, groups);
+    return this.fromSums(values, shape, x.dtype);
+  }
+
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.fromSums(windows.conv2dBackpropInput(this.values(dy), this.values(filter), filter.shape, xShape, strides, pads, dilations, groups), xShape, dy.dtype);
+  }
+
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.fromSums(windows.conv2dBackpropFilter(this.values(x), x.shape, this.values(dy), filterShape, strides, pads, dilations, groups), filterShape, x.dtype);
+  }
+
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    const { values, shape } = windows.pool2d(this.values(x), x.shape, op, poolSize, strides, pads);
+    return this.fromSums(values, shape, x.dtype);
+  }
+
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.fromSums(windows.maxPool2dGrad(this.values(dy), this.values(x), x.shape, poolSize, strides, pads), x.shape, dy.dtype);
+  }
+
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.fromSums(windows.avgPool2dGrad(this.values(dy), xShape, poolSize, strides, pads), xShape, dy.dtype);
   }
 }

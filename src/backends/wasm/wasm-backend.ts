@@ -3,7 +3,7 @@
  * training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
  * runs the reference kernels directly on the same memory, so nothing is ever copied in or out.
  */
-import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
 import { bytesPerElement, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
@@ -457,5 +457,30 @@ export class WasmBackend implements Backend {
       );
     }
     return outs;
+  }
+
+  // Convolution and pooling run the reference kernels on the wasm memory until SIMD versions land.
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.js.conv2d(x, filter, strides, pads, dilations, groups);
+  }
+
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.js.conv2dBackpropInput(dy, filter, xShape, strides, pads, dilations, groups);
+  }
+
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.js.conv2dBackpropFilter(x, dy, filterShape, strides, pads, dilations, groups);
+  }
+
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.js.pool2d(x, op, poolSize, strides, pads);
+  }
+
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.js.maxPool2dGrad(dy, x, poolSize, strides, pads);
+  }
+
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.js.avgPool2dGrad(dy, xShape, poolSize, strides, pads);
   }
 }
