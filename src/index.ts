@@ -1,59 +1,64 @@
 /**
- * Strata: tensors with automatic differentiation, behind a swappable backend.
- * This entry point registers the backends and exports the public API.
+ * Strata: tensors with automatic differentiation, behind a swappable backend, and a Keras-style
+ * API. This entry point is browser-safe: it registers the backends and exports the public API
+ * (Node adds files and the terminal in node/index.ts).
  */
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
-import { ENGINE } from './core/engine.js';
-import type { Backend } from './core/backend.js';
+import { WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
+import { registerBackend, setBackend } from './core/backend-registry.js';
 
-ENGINE.registerBackend('cpu', () => new CpuBackend(), 1);
+registerBackend('cpu', () => new CpuBackend(), 1);
+// The WebAssembly backend is the default wherever the runtime can run it; cpu stays as the fallback.
+if (wasmBackendAvailable()) registerBackend('wasm', () => new WasmBackend(), 2);
 
+// STRATA_BACKEND (read where a `process` exists, so browsers are unaffected) overrides the default,
+// which lets a test suite run on each backend in turn.
+const requestedBackend = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['STRATA_BACKEND'];
+if (requestedBackend) setBackend(requestedBackend);
+
+// The engine: tensors, ops, gradients, memory, backends.
 export * from './ops/index.js';
 export { Tensor, Variable, type NestedArray } from './core/tensor.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export type { Shape } from './core/shape.js';
-export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp } from './core/backend.js';
+export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp, PoolOp, Pair, Pads } from './core/backend.js';
 export type { MemoryInfo, TensorContainer } from './core/engine.js';
 export * from './core/errors.js';
+export type { WasmBackend, WasmBackendArgs } from './backends/wasm/wasm-backend.js';
+export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
 export { dispose, keep, memory, tidy } from './core/memory.js';
+export { getBackend, registerBackend, setBackend } from './core/backend-registry.js';
+export type { ConfigDict, ConfigValue, Serialized } from './core/serialization.js';
+
+// What layers and compile take.
+export * as activations from './activations/index.js';
+export * as initializers from './initializers/index.js';
+export * as regularizers from './regularizers/index.js';
 export * as optimizers from './optimizers/index.js';
 export * as losses from './losses/index.js';
 export * as metrics from './metrics/index.js';
 export { Optimizer, SGD, Adagrad, RMSprop, Adam, AdamW } from './optimizers/index.js';
 export { Loss } from './losses/index.js';
 export { Metric } from './metrics/index.js';
-export type { ConfigDict, ConfigValue, Serialized } from './core/serialization.js';
-export * as activations from './activations/index.js';
-export * as initializers from './initializers/index.js';
-export * as regularizers from './regularizers/index.js';
+
+// Layers, models, training, callbacks, saving.
 export * as layers from './layers/index.js';
 export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
 export { Model, Sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
-
-/** Makes the named backend (`'cpu'`, or `'wasm'` where available) the one every op runs on. */
-export function setBackend(name: string): void {
-  ENGINE.setBackend(name);
-}
-
-/** The backend ops currently run on. */
-export function getBackend(): Backend {
-  return ENGINE.backend;
-}
-
-/**
- * Registers a backend under `name`; the registered backend with the highest `priority` is the
- * default. This is how a faster backend plugs in without changes to ops or layers.
- */
-export function registerBackend(name: string, factory: () => Backend, priority = 0): void {
-  ENGINE.registerBackend(name, factory, priority);
-}
+export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec } from './models/training.js';
+export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';
-export { parseIdx, type IdxArray } from './datasets/idx.js';
-export * as datasets from './datasets/index.js';
 export { decodeModel, loadModel } from './models/loading.js';
 export { encodeModel, encodeWeights } from './models/saving.js';
-export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec } from './models/training.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
+
+// Watching training.
+export * as board from './board/index.js';
+export { TensorBoard, SummaryWriter, createFileWriter, setEventSinkFactory, type TensorBoardArgs } from './board/index.js';
+
+// Data.
+export { parseIdx, type IdxArray } from './datasets/idx.js';
+export * as datasets from './datasets/index.js';

@@ -1,8 +1,15 @@
 /** The Callback base class with Keras's hooks, the list that runs them, and callbacks made from plain functions. */
-import type { Tensor } from '../core/tensor.js';
+import type { Tensor, Variable } from '../core/tensor.js';
 
 /** Figures a hook receives: loss and metrics by Keras's keys (`loss`, `accuracy`, `val_loss`, ...). */
 export type Logs = Record<string, number>;
+
+/**
+ * Receives each training step's gradients, `grads[i]` being the gradient for `variables[i]`,
+ * before the optimizer applies them. The tensors are released when it returns, so it reads
+ * what it needs (a norm, say) inside the call.
+ */
+export type GradientObserver = (grads: readonly Tensor[], variables: readonly Variable[]) => void;
 
 /** What callbacks may use of the model being trained. */
 export interface CallbackModel {
@@ -18,6 +25,11 @@ export interface CallbackModel {
   save?(path: string): Promise<unknown>;
   /** Saves the weights only. */
   saveWeights?(path: string): Promise<unknown>;
+  /**
+   * Calls `observer` with the gradients of every training step until the returned function is
+   * called. Training does no extra work while nothing observes.
+   */
+  observeGradients?(observer: GradientObserver): () => void;
 }
 
 /** Training parameters callbacks are told about before training starts. */

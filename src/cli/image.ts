@@ -1,9 +1,7 @@
 /** Turning a PNG file into a 28×28 grayscale image like those of MNIST and Fashion-MNIST. */
-import { PNG } from 'pngjs';
+import { convertIndexedToRgb, decode, hasPngSignature, type DecodedPng } from 'fast-png';
 import { readFileBytes } from '../io/node/atomic-file.js';
 import { ValueError } from '../node/index.js';
-
-const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /** The side of MNIST-style images. */
 export const SIDE = 28;
@@ -53,6 +51,27 @@ function resizeArea(src: Float32Array, w: number, h: number): Float32Array {
   return out;
 }
 
+/** The pixels as samples in [0, max], `channels` per pixel (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA). */
+function samples(png: DecodedPng): { data: ArrayLike<number>; channels: number; max: number } {
+  if (png.palette) {
+    const rgb = convertIndexedToRgb(png);
+    return { data: rgb, channels: rgb.length / (png.width * png.height), max: 255 };
+  }
+  if (png.depth >= 8) return { data: png.data, channels: png.channels, max: png.depth === 16 ? 65535 : 255 };
+  // 1, 2 or 4 bits per gray sample, packed from the high bit, each row starting on a new byte.
+  const rowBytes = Math.ceil((png.width * png.channels * png.depth) / 8);
+  const perRow = png.width * png.channels;
+  const max = (1 << png.depth) - 1;
+  const out = new Uint8Array(perRow * png.height);
+  for (let r = 0; r < png.height; r++) {
+    for (let k = 0; k < perRow; k++) {
+      const bit = k * png.depth;
+      out[r * perRow + k] = (png.data[r * rowBytes + (bit >> 3)]! >> (8 - png.depth - (bit & 7))) & max;
+    }
+  }
+  return { data: out, channels: png.channels, max };
+}
+
 /**
  * Reads a PNG as the models expect their input: colour becomes gray by luminance (0.299 R +
  * 0.587 G + 0.114 B, as ITU-R BT.601 and most image libraries weigh it), transparent areas
@@ -61,21 +80,26 @@ function resizeArea(src: Float32Array, w: number, h: number): Float32Array {
  * light-on-dark first, as in MNIST and Fashion-MNIST.
  */
 export function readPng(path: string, invert: boolean): GrayImage {
-  const bytes = Buffer.from(readFileBytes(path));
-  if (!bytes.subarray(0, 8).equals(PNG_SIGNATURE)) throw new ValueError(`'${path}' is not a PNG image (it does not start with the PNG signature); convert it to PNG first.`);
-  let png: PNG;
+  const bytes = readFileBytes(path);
+  if (!hasPngSignature(bytes)) throw new ValueError(`'${path}' is not a PNG image (it does not start with the PNG signature); convert it to PNG first.`);
+  let png: DecodedPng;
   try {
-    png = PNG.sync.read(bytes);
+    png = decode(bytes);
   } catch (e) {
     throw new ValueError(`cannot decode '${path}' as a PNG image: ${(e as Error).message}.`);
   }
-  const { width, height, data } = png;
+  const { width, height } = png;
+  const { data, channels, max } = samples(png);
+  const color = channels >= 3;
+  const hasAlpha = channels === 2 || channels === 4;
   const gray = new Float32Array(width * height);
   let border = 0;
   let borderCount = 0;
   for (let i = 0; i < width * height; i++) {
-    const luminance = 0.299 * data[4 * i]! + 0.587 * data[4 * i + 1]! + 0.114 * data[4 * i + 2]!;
-    const alpha = data[4 * i + 3]! / 255;
+    const at = i * channels;
+    const value = color ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
+    const luminance = (255 * value) / max;
+    const alpha = hasAlpha ? data[at + channels - 1]! / max : 1;
     const x = i % width;
     const y = Math.floor(i / width);
     if (x === 0 || y === 0 || x === width - 1 || y === height - 1) {

@@ -1,7 +1,7 @@
-/** The models of the Fashion-MNIST lesson, by name: each architecture with the optimizer and number of epochs it is taught with. */
+/** The models of the Fashion-MNIST lesson, by name: each architecture with the optimizer, epochs and early stopping it is taught with. */
 import { Sequential, layers } from '../node/index.js';
 
-const { Dense, Dropout, Flatten } = layers;
+const { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } = layers;
 
 /** A model of the lesson. */
 export interface ModelPreset {
@@ -11,10 +11,17 @@ export interface ModelPreset {
   optimizer: string;
   /** Its number of epochs by default. */
   epochs: number;
-  /** Whether training stops early (patience 2 on val_loss, best weights restored). */
-  earlyStopping: boolean;
-  /** A fresh, untrained model for images of `inputShape` and `numClasses` classes. */
-  build(inputShape: number[], numClasses: number): Sequential;
+  /** Epochs without a better val_loss before training stops (best weights restored); undefined: no early stopping. */
+  patience?: number;
+  /** A fresh, untrained model for 28×28 images of `numClasses` classes. */
+  build(numClasses: number): Sequential;
+}
+
+const IMAGE = [28, 28];
+
+/** A Sequential of `hidden` layers after Flatten, ending in a softmax over the classes. */
+function mlp(numClasses: number, hidden: layers.Layer[]): Sequential {
+  return new Sequential({ layers: [new Flatten({ inputShape: IMAGE }), ...hidden, new Dense({ units: numClasses, activation: 'softmax' })] });
 }
 
 /** The lesson's models; `dropout` is the default. */
@@ -23,36 +30,42 @@ export const PRESETS: Record<string, ModelPreset> = {
     description: 'Flatten → Dense(10, softmax); RMSprop, 5 epochs',
     optimizer: 'rmsprop',
     epochs: 5,
-    earlyStopping: false,
-    build: (inputShape, numClasses) => new Sequential({ layers: [new Flatten({ inputShape }), new Dense({ units: numClasses, activation: 'softmax' })] }),
+    build: (numClasses) => mlp(numClasses, []),
   },
   sigmoid: {
     description: 'Flatten → Dense(100, sigmoid) → Dense(10, softmax); Adam, 5 epochs',
     optimizer: 'adam',
     epochs: 5,
-    earlyStopping: false,
-    build: (inputShape, numClasses) =>
-      new Sequential({ layers: [new Flatten({ inputShape }), new Dense({ units: 100, activation: 'sigmoid' }), new Dense({ units: numClasses, activation: 'softmax' })] }),
+    build: (numClasses) => mlp(numClasses, [new Dense({ units: 100, activation: 'sigmoid' })]),
   },
   relu: {
     description: 'Flatten → Dense(100, relu) → Dense(10, softmax); Adam, 5 epochs',
     optimizer: 'adam',
     epochs: 5,
-    earlyStopping: false,
-    build: (inputShape, numClasses) =>
-      new Sequential({ layers: [new Flatten({ inputShape }), new Dense({ units: 100, activation: 'relu' }), new Dense({ units: numClasses, activation: 'softmax' })] }),
+    build: (numClasses) => mlp(numClasses, [new Dense({ units: 100, activation: 'relu' })]),
   },
   dropout: {
-    description: 'Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax); Adam, up to 20 epochs with early stopping',
+    description: 'Flatten → Dense(100, relu) → Dropout(0.3) → Dense(10, softmax); Adam, up to 20 epochs, early stopping (patience 2)',
     optimizer: 'adam',
     epochs: 20,
-    earlyStopping: true,
-    build: (inputShape, numClasses) =>
+    patience: 2,
+    build: (numClasses) => mlp(numClasses, [new Dense({ units: 100, activation: 'relu' }), new Dropout({ rate: 0.3 })]),
+  },
+  cnn: {
+    description: 'Conv2D(32) → MaxPooling → Conv2D(64) → MaxPooling → Flatten → Dense(100, relu) → Dropout(0.4) → Dense(10, softmax); Adam, up to 20 epochs, early stopping (patience 3)',
+    optimizer: 'adam',
+    epochs: 20,
+    patience: 3,
+    build: (numClasses) =>
       new Sequential({
         layers: [
-          new Flatten({ inputShape }),
+          new Conv2D({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [...IMAGE, 1] }),
+          new MaxPooling2D({ poolSize: 2 }),
+          new Conv2D({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
+          new MaxPooling2D({ poolSize: 2 }),
+          new Flatten(),
           new Dense({ units: 100, activation: 'relu' }),
-          new Dropout({ rate: 0.3 }),
+          new Dropout({ rate: 0.4 }),
           new Dense({ units: numClasses, activation: 'softmax' }),
         ],
       }),

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { StrataError } from '../node/index.js';
+import { boardCommand, plotCommand } from './board.js';
 import { DATASETS } from './data.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
@@ -41,7 +42,9 @@ Environment:
   STRATA_DATA_DIR         a directory holding the data set (like --data-dir)
   STRATA_CACHE_DIR        where downloads are kept (default ~/.cache/strata)
   STRATA_DATASETS_URL     the mirror to download from (default Keras's)
-  STRATA_SYSTEM_DATA_DIR  where system packages put data sets (default /usr/share/datasets)`;
+  STRATA_SYSTEM_DATA_DIR  where system packages put data sets (default /usr/share/datasets)
+  STRATA_BACKEND          the backend when --backend is not given
+  STRATA_THREADS          threads of the wasm backend (default: one per core)`;
 
 /** Adds the options of every command that reads a data set. */
 function dataOptions(command: Command): Command {
@@ -49,14 +52,14 @@ function dataOptions(command: Command): Command {
     .addOption(new Option('--dataset <name>', 'the data set').choices(Object.keys(DATASETS)).default('fashion-mnist'))
     .option('--data-dir <dir>', 'read the data set from this directory (default: the cache, then /usr/share/datasets, then download)')
     .option('--no-download', 'fail instead of downloading the data set when it is not found locally')
-    .option('--backend <name>', 'the backend to compute on (cpu, or wasm where available)')
+    .option('--backend <name>', 'the backend to compute on: wasm (the default where the runtime has it) or cpu')
     .option('--json', 'print one JSON document on standard output; everything else goes to standard error', false);
 }
 
 /** The command line, with each command bound to its implementation. */
 export function buildProgram(): Command {
   const program = new Command('strata')
-    .description('Strata: deep learning for TypeScript. Trains and uses the models of the Fashion-MNIST lesson.')
+    .description('Strata: deep learning for TypeScript. Trains and uses the models of the Fashion-MNIST lesson, and shows their training in Strata Board.')
     .version(version(), '-V, --version')
     .exitOverride()
     .showHelpAfterError(false)
@@ -75,9 +78,10 @@ export function buildProgram(): Command {
       .option('--output <dir>', 'where the best model is saved, as <dataset>-<model>.strata', 'models')
       .option('--train-size <n>', 'training images, drawn from the training set', integer(1), 48000)
       .option('--val-size <n>', 'validation images, drawn from the rest of the training set (same class ratios)', integer(1), 12000)
-      .option('--test-size <n>', 'test images used, the first ones of the test set (default: all 10,000)', integer(1)),
+      .option('--test-size <n>', 'test images used, the first ones of the test set (default: all 10,000)', integer(1))
+      .option('--logdir <dir>', 'also log the run for Strata Board (TensorBoard event files), to see with strata board'),
   )
-    .addHelpText('after', `\nModels:\n${Object.entries(PRESETS).map(([name, p]) => `  ${name.padEnd(8)} ${p.description}`).join('\n')}\n\nExamples:\n  strata train\n  strata train --model relu --epochs 5 --json > run.json\n  strata train --train-size 6000 --val-size 1000 --epochs 2\n${ENVIRONMENT}`)
+    .addHelpText('after', `\nModels:\n${Object.entries(PRESETS).map(([name, p]) => `  ${name.padEnd(8)} ${p.description}`).join('\n')}\n\nExamples:\n  strata train\n  strata train --model relu --epochs 5 --json > run.json\n  strata train --logdir runs/dropout && strata board --logdir runs\n  strata train --train-size 6000 --val-size 1000 --epochs 2\n${ENVIRONMENT}`)
     .action((options) => train(options));
 
   dataOptions(
@@ -102,6 +106,23 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', `\nExamples:\n  strata predict models/fashion-mnist-dropout.strata --index 7\n  strata predict models/fashion-mnist-dropout.strata shoe.png --invert\n${ENVIRONMENT}`)
     .action((path: string, image: string | undefined, options) => predictCommand(path, image, options));
+
+  program
+    .command('board')
+    .description('Serve Strata Board, the dashboard of the runs logged under a directory (strata train --logdir, or the TensorBoard callback).')
+    .requiredOption('--logdir <dir>', 'the directory holding the runs')
+    .option('--port <n>', 'the port (0 picks a free one)', integer(0), 6006)
+    .option('--host <address>', 'the address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
+    .action((options) => boardCommand(options));
+
+  program
+    .command('plot')
+    .description('Draw one logged figure of a run (training and validation) to a PNG or SVG file.')
+    .argument('<run>', "a run's log directory (the --logdir of strata train)")
+    .requiredOption('--out <file>', 'the file to write: .png or .svg')
+    .option('--metric <name>', 'the figure: loss, accuracy, ...', 'loss')
+    .option('--font <file>', "a TrueType font for the PNG's text (default: a common system font)")
+    .action((run: string, options) => plotCommand(run, options));
 
   program
     .command('summary')

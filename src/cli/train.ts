@@ -2,11 +2,11 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  EarlyStopping, ModelCheckpoint, ProgbarLogger, ValueError, datasets, dispose, getBackend, loadModel, optimizers, setSeed,
+  EarlyStopping, ModelCheckpoint, ProgbarLogger, TensorBoard, ValueError, datasets, dispose, getBackend, getThreadsCount, loadModel, optimizers, setSeed,
   type Callback, type CallbackHooks, type Logs, type Tensor,
 } from '../node/index.js';
 import { firstRows, loadDataset, modelInput, type DataOptions } from './data.js';
-import { backendThreads, useBackend } from './backend.js';
+import { useBackend } from './backend.js';
 import { Output } from './output.js';
 import { PRESETS } from './presets.js';
 
@@ -23,6 +23,7 @@ export interface TrainOptions extends DataOptions {
   valSize: number;
   testSize?: number;
   backend?: string;
+  logdir?: string;
   json: boolean;
 }
 
@@ -61,7 +62,7 @@ export async function train(options: TrainOptions): Promise<void> {
   const testSize = yTest.shape[0]!;
   out.log(`Training on ${fmt(options.trainSize)} images, validating on ${fmt(options.valSize)}, testing on ${fmt(testSize)}.`);
 
-  const model = preset.build([28, 28], dataset.classNames.length);
+  const model = preset.build(dataset.classNames.length);
   // The images stay uint8 (a quarter of float32's memory) and each batch is scaled as it is served.
   // The training batches are shuffled by the global generator exactly as fit shuffles arrays.
   const scale = (images: Tensor, labels: Tensor): [Tensor, Tensor] => [modelInput(model, images), labels];
@@ -81,7 +82,8 @@ export async function train(options: TrainOptions): Promise<void> {
     new ProgbarLogger({ verbose: 1, display: out.display() }),
     epochTimer(epochSeconds),
     new ModelCheckpoint({ filepath: modelPath, monitor: 'val_loss', saveBestOnly: true, verbose }),
-    ...(preset.earlyStopping ? [new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true, verbose })] : []),
+    ...(preset.patience === undefined ? [] : [new EarlyStopping({ monitor: 'val_loss', patience: preset.patience, restoreBestWeights: true, verbose })]),
+    ...(options.logdir === undefined ? [] : [new TensorBoard({ logDir: options.logdir })]),
   ];
   const history = await model.fit(trainData, undefined, {
     epochs, stepsPerEpoch: Math.ceil(options.trainSize / batchSize), validationData: inOrder(xValBytes, yVal), verbose: 0, callbacks,
@@ -116,7 +118,7 @@ export async function train(options: TrainOptions): Promise<void> {
     test: pick(test),
     params: model.countParams(),
     backend: getBackend().name,
-    threads: backendThreads(),
+    threads: getThreadsCount(),
     modelPath,
   });
 }

@@ -37,6 +37,31 @@ export type BinaryOp = ArithmeticOp | CompareOp;
 /** Reductions over axes. */
 export type ReduceOp = 'sum' | 'prod' | 'max' | 'min';
 
+/** What a pooling window computes: its largest element, or the mean of its elements inside the input. */
+export type PoolOp = 'max' | 'avg';
+
+/** A pair of sizes for the two spatial axes, height first. */
+export type Pair = readonly [number, number];
+
+/** Padding of the two spatial axes: `[top, bottom, left, right]`. */
+export type Pads = readonly [number, number, number, number];
+
+/**
+ * A parameter update rule of an optimizer, with its hyperparameters for this step. Slots (the
+ * optimizer's per-parameter state) are passed and returned in the order listed for each rule.
+ * - `adam` (slots m, v, and vHat when `amsgrad`): `m += (1 - beta1)(g - m)`, `v += (1 - beta2)(g² - v)`,
+ *   `vHat = max(vHat, v)`, `w -= alpha · m / (sqrt(v or vHat) + epsilon)`.
+ * - `sgd` (slot momentum when `momentum > 0`): `m = momentum · m - lr · g`, `w += nesterov ? momentum · m - lr · g : m`
+ *   (`w -= lr · g` without momentum).
+ * - `rmsprop` (slots velocity, then momentum when `momentum > 0`, then averageGradient when `centered`):
+ *   `velocity = rho · velocity + (1 - rho) g²`, `a = rho · a + (1 - rho) g`,
+ *   `step = lr · g / sqrt(velocity + epsilon - (centered ? a² : 0))`, `m = momentum · m + step`, `w -= m or step`.
+ */
+export type UpdateRule =
+  | { kind: 'adam'; alpha: number; beta1: number; beta2: number; epsilon: number; amsgrad: boolean }
+  | { kind: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
+  | { kind: 'rmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean };
+
 /**
  * One kernel per primitive. Kernels receive tensors of valid, already checked shapes and dtypes
  * (ops validate and produce the errors users see); they allocate and return their output.
@@ -75,13 +100,61 @@ export interface Kernels {
   cast(x: TensorInfo, dtype: DType): TensorInfo;
   /** `out[..., j] = indices[...] === j ? onValue : offValue` (float32); indices out of range give an all-off row. */
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
+  /** `exp(x) / sum(exp(x))` along the last axis, shifted by each row's maximum so that large values do not overflow. */
+  softmax(x: TensorInfo): TensorInfo;
+  /**
+   * Cross-entropy of softmax(logits) along the last axis against `labels`, one value per row:
+   * `logSumExp(z) · sum(t) - sum(t · z)`. `labels` are int32 class ids (the logits' shape without the
+   * last axis; an id out of range gives NaN) or probabilities of the logits' shape and dtype.
+   */
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo;
+  /** The gradient of `softmaxCrossEntropy` with respect to the logits, rows scaled by `dy`: `(softmax(z) · sum(t) - t) · dy`. */
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo;
+  /**
+   * One optimizer step for one parameter, in one pass over its elements: returns the parameter's new
+   * value, then each slot's new value. `value`, `grad` and `slots` share a shape and a float dtype.
+   * Results equal the step computed op by op (each operation rounded to the dtype), constants
+   * (`1 - beta1`, ...) rounded to the dtype first.
+   */
+  applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
+
+  // Sliding windows over images in channels-last layout: `x` is [batch, height, width, channels].
+  // A window's tap (ky, kx) at output (oy, ox) reads input row `oy * strides[0] - pads[0] + ky * dilations[0]`
+  // and column `ox * strides[1] - pads[2] + kx * dilations[1]`; taps outside the input read nothing
+  // (zeros for convolution). Output sizes are `floor((in + padBefore + padAfter - (k - 1) * dilation - 1) / stride) + 1`,
+  // at least 1 (ops check that).
+
+  /**
+   * 2-D convolution (cross-correlation, as in every deep-learning library) of `x` [n, h, w, cin]
+   * with `filter` [kh, kw, cin / groups, cout], giving [n, oh, ow, cout]. With `groups` > 1 the
+   * channels are split into `groups` consecutive blocks and output block g sees only input block g
+   * (depthwise convolution is `groups = cin`). `x` and `filter` share a float dtype.
+   */
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo;
+  /** The gradient of `conv2d` with respect to `x` (of shape `xShape`), given the output gradient `dy` [n, oh, ow, cout]. */
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo;
+  /** The gradient of `conv2d` with respect to the filter (of shape `filterShape`), given `x` and the output gradient `dy`. */
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo;
+  /**
+   * Pools each channel of `x` [n, h, w, c] over `poolSize` windows, giving [n, oh, ow, c]: the
+   * maximum, or the average over the window's elements inside the input (padding is not counted,
+   * as in TensorFlow). Padding never wins a maximum.
+   */
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
+  /** The gradient of max pooling: each `dy` element goes to the first maximum of its window in `x`. */
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
+  /** The gradient of average pooling: each `dy` element is shared equally by its window's elements inside the input (of shape `xShape`). */
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
 }
 
 /** A backend: a named storage manager with a complete kernel table. */
 export interface Backend extends Kernels {
   /** The name passed to `setBackend`. */
   readonly name: string;
-  /** Stores a copy of `values` (whose length is the product of `shape`) and returns its handle. */
+  /**
+   * Stores a copy of `values` (whose length is the product of `shape`) as `dtype` and returns its handle.
+   * `values` may be any numeric typed array (never for `bool`): it is converted as `TypedArray.set` converts.
+   */
   write(values: TypedArray, shape: Shape, dtype: DType): DataId;
   /** Returns the values behind `dataId` as a fresh array the caller may keep and change. */
   read(dataId: DataId): TypedArray;

@@ -3,7 +3,7 @@
  * `tidy` scopes, and the gradient tapes that record ops while `grad` runs.
  */
 import type { Backend, DataId, TensorInfo } from './backend.js';
-import { bytesPerElement, type DType, type TypedArray } from './dtype.js';
+import { allocArray, bytesPerElement, type DType, type TypedArray } from './dtype.js';
 import { DTypeError, NotFoundError, ShapeError, StrataError, ValueError, fmtShape } from './errors.js';
 import { shapesEqual, sizeOf } from './shape.js';
 import { Tensor, Variable, setTensorHost } from './tensor.js';
@@ -14,8 +14,11 @@ export interface GradientSpec {
   saved?: Tensor[];
   /** Whether the backward pass needs the output too; it is then passed last in `saved`. */
   saveOutput?: boolean;
-  /** Given the gradient of the output, returns one gradient per input (null where none flows). */
-  backward(dy: Tensor, saved: Tensor[]): (Tensor | null)[];
+  /**
+   * Given the gradient of the output, returns one gradient per input (null where none flows).
+   * `needs[i]` says whether input i's gradient is wanted: skip computing the others.
+   */
+  backward(dy: Tensor, saved: Tensor[], needs: readonly boolean[]): (Tensor | null)[];
 }
 
 /** One recorded op. */
@@ -54,6 +57,9 @@ interface DataRecord {
 
 type BackendFactory = () => Backend;
 
+/** How many distinct number constants are kept per backend (a few dozen are typical). */
+const MAX_CONSTANTS = 4096;
+
 /** Anything a tidy function may return: tensors, and arrays or plain objects of them. */
 export type TensorContainer = void | Tensor | string | number | boolean | null | undefined | TensorContainer[] | { [key: string]: TensorContainer };
 
@@ -70,6 +76,10 @@ class Engine {
   private readonly keptIds = new Set<number>();
   /** Tapes of the gradient computations under way, innermost last. */
   readonly tapes: Tape[] = [];
+  /** Scalar constants made from plain numbers, per backend; they live as long as the engine. */
+  private readonly constants = new Map<Backend, Map<string, Tensor>>();
+  private readonly constantIds = new Set<number>();
+  private constantBytes = 0;
 
   registerBackend(name: string, factory: BackendFactory, priority: number): void {
     this.factories.set(name, { factory, priority });
@@ -117,6 +127,30 @@ class Engine {
     return this.makeTensor({ dataId: backend.write(values, shape, dtype), shape, dtype }, backend);
   }
 
+  /**
+   * A scalar holding `value`, shared by every op that is given that number: ops take plain
+   * numbers (`mul(x, 0.5)`), and making a fresh tensor for each would cost an allocation per op.
+   * Constants are never disposed and not counted by `memory()`. Past a bound, fresh tensors are made.
+   */
+  constant(value: number, dtype: DType): Tensor {
+    const backend = this.backend;
+    let cache = this.constants.get(backend);
+    if (!cache) this.constants.set(backend, (cache = new Map()));
+    const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}`;
+    const cached = cache.get(key);
+    if (cached) return cached;
+    const values = allocArray(dtype, 1);
+    values[0] = value;
+    if (cache.size >= MAX_CONSTANTS) return this.fromValues(values, [], dtype);
+    const info = { dataId: backend.write(values, [], dtype), shape: [], dtype };
+    this.addRef(info.dataId, info, backend);
+    const t = new Tensor(this.nextId++, info);
+    this.constantIds.add(t.id);
+    this.constantBytes += bytesPerElement(dtype);
+    cache.set(key, t);
+    return t;
+  }
+
   makeVariable(initial: Tensor, name: string, trainable: boolean): Variable {
     initial.assertAlive(`variable '${name}'`);
     const info = { dataId: initial.dataId, shape: initial.shape, dtype: initial.dtype };
@@ -159,7 +193,7 @@ class Engine {
   }
 
   dispose(t: Tensor): void {
-    if (t.disposed) return;
+    if (t.disposed || this.constantIds.has(t.id)) return;
     t.disposed = true;
     this.liveTensors--;
     this.releaseRef(t.dataId);
@@ -186,7 +220,8 @@ class Engine {
   }
 
   memory(): MemoryInfo {
-    return { numTensors: this.liveTensors, numDataBuffers: this.records.size, numBytes: this.liveBytes };
+    const constants = this.constantIds.size;
+    return { numTensors: this.liveTensors - constants, numDataBuffers: this.records.size - constants, numBytes: this.liveBytes - this.constantBytes };
   }
 
   // ---- scopes ----

@@ -67,10 +67,11 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
       const node = tape.nodes[i]!;
       const g = grads.get(node.output.id);
       if (!g) continue;
-      const inputGrads = node.backward(g, node.saved);
+      const needs = node.inputs.map((x) => tape.watched.has(x.id) && isFloat(x.dtype));
+      const inputGrads = node.backward(g, node.saved, needs);
       node.inputs.forEach((x, j) => {
         const gx = inputGrads[j];
-        if (!gx || !tape.watched.has(x.id) || !isFloat(x.dtype)) return;
+        if (!gx || !needs[j]) return;
         if (!shapesEqual(gx.shape, x.shape)) {
           throw new ShapeError(`internal: the gradient of ${node.name} for input ${j} has shape ${fmtShape(gx.shape)}, expected ${fmtShape(x.shape)}`);
         }

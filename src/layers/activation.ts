@@ -25,6 +25,7 @@ export class Activation extends Layer {
 
   constructor(args: ActivationLayerArgs) {
     super(args);
+    this.supportsMasking = true;
     this.activation = getActivation(args.activation);
   }
 

@@ -63,6 +63,7 @@ export class Dense extends Layer {
 
   constructor(args: DenseLayerArgs) {
     super(args);
+    this.supportsMasking = true;
     if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`${this.describe()}: units must be a positive integer, got ${args.units}.`);
     this.units = args.units;
     this.activation = getActivation(args.activation);

@@ -41,6 +41,7 @@ export class Dropout extends Layer {
 
   constructor(args: DropoutLayerArgs) {
     super(args);
+    this.supportsMasking = true;
     if (!(args.rate >= 0 && args.rate < 1)) throw new ValueError(`${this.describe()}: rate must be in [0, 1), got ${args.rate}.`);
     if (args.noiseShape) checkSymbolicShape(this.describe(), 'noiseShape', args.noiseShape);
     if (args.seed !== undefined && args.seed !== null && !Number.isFinite(args.seed)) throw new ValueError(`${this.describe()}: seed must be a finite number, got ${args.seed}.`);

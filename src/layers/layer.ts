@@ -44,10 +44,22 @@ export interface LayerArgs {
   activityRegularizer?: RegularizerIdentifier | null;
 }
 
+/**
+ * Which steps of a sequence are real: a `bool` tensor [batch, steps], false at padding. One per
+ * input for layers with several inputs (null for an input without a mask).
+ */
+export type Mask = Tensor | null | (Tensor | null)[];
+
 /** Arguments of a call. */
 export interface CallArgs {
   /** True while training: Dropout then drops, and normalization layers update their statistics (default false). */
   training?: boolean;
+  /**
+   * The mask of the inputs, for layers that use one (recurrent layers skip masked steps). Inside
+   * a Model masks flow by themselves, from the layer that makes them (Embedding with `maskZero`)
+   * to the layers after it; call `computeMask` to get a layer's output mask when calling layers directly.
+   */
+  mask?: Mask;
 }
 
 /** Options of `addWeight`. */
@@ -116,6 +128,13 @@ export abstract class Layer {
   activityRegularizer: Regularizer | null;
   /** @internal The layer's calls on symbolic tensors, in order. */
   readonly inboundNodes: Node[] = [];
+  /**
+   * Whether the layer passes an input mask on to its output unchanged (the default `computeMask`);
+   * layers that change the steps axis, or drop it, leave it false and the mask stops there.
+   */
+  supportsMasking = false;
+  /** The layer this one is part of (a recurrent layer's cell, a wrapper's layer); its path prefixes weight names. */
+  private parentLayer: Layer | null = null;
 
   private readonly weightRecords: WeightRecord[] = [];
   private trainableFlag: boolean;
@@ -135,6 +154,24 @@ export abstract class Layer {
     if (args.inputShape) checkSymbolicShape(this.describe(), 'inputShape', args.inputShape);
     this.batchInputShape = args.batchInputShape ?? (args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null);
     this.activityRegularizer = getRegularizer(args.activityRegularizer);
+  }
+
+  /**
+   * The layer's name, after the path of the layer it is part of, if any: `lstm/lstm_cell`,
+   * `bidirectional/forward_lstm`. Weight names start with it.
+   */
+  get path(): string {
+    return this.parentLayer === null ? this.name : `${this.parentLayer.path}/${this.name}`;
+  }
+
+  /**
+   * Makes `child` a part of this layer, so that its weights are named under this layer's path
+   * (call it before the child is built). The child's weights count as this layer's through
+   * `trackedLayers`.
+   */
+  protected adopt<T extends Layer>(child: T): T {
+    child.parentLayer = this;
+    return child;
   }
 
   /** How errors name the layer: `Layer 'dense_1' (Dense)`. */
@@ -172,6 +209,15 @@ export abstract class Layer {
     return result;
   }
 
+  /**
+   * The mask of the output(s) for the given inputs and input mask: by default the input mask when
+   * `supportsMasking`, else none. Layers that make masks (Embedding) or change them override it;
+   * layers with several outputs return one mask per output.
+   */
+  computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+    return this.supportsMasking && !Array.isArray(mask) ? (mask ?? null) : null;
+  }
+
   /** The arguments that recreate this layer, as plain JSON (subclasses add theirs). */
   getConfig(): ConfigDict {
     return {
@@ -193,14 +239,14 @@ export abstract class Layer {
   // ---- weights ----
 
   /**
-   * Makes a weight of this layer, named `<layer name>/<name>`. Call it from `build`.
+   * Makes a weight of this layer, named `<layer path>/<name>`. Call it from `build`.
    *
    * @example
    * this.kernel = this.addWeight('kernel', [inputDim, this.units], { initializer: 'glorotUniform' });
    */
   addWeight(name: string, shape: readonly number[], args: AddWeightArgs = {}): Variable {
     const dtype = args.dtype ?? this.dtype;
-    const fullName = `${this.name}/${name}`;
+    const fullName = `${this.path}/${name}`;
     if (this.weightRecords.some((r) => r.variable.name === fullName)) {
       throw new ValueError(`${this.describe()} already has a weight named '${name}'; weight names must be unique within a layer.`);
     }
@@ -433,7 +479,7 @@ export abstract class Layer {
         const shapes = inputs.map((t) => t.shape);
         this.checkInputShapes(shapes);
         this.ensureBuilt(asList ? shapes : shapes[0]!);
-        const out = this.call(asList ? inputs : inputs[0]!, { training: args.training ?? false });
+        const out = this.call(asList ? inputs : inputs[0]!, { training: args.training ?? false, mask: args.mask });
         const outs = Array.isArray(out) ? out : [out];
         if (!outs.every((o) => o instanceof Tensor)) throw new ValueError(`${this.describe()}: call() must return a Tensor or an array of Tensors.`);
         if (this.activityRegularizer) for (const o of outs) this.callLosses.push(this.activityRegularizer.apply(o));

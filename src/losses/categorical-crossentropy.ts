@@ -2,7 +2,7 @@
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, squeeze, sum } from '../ops/index.js';
+import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, softmaxCrossEntropy, softmaxLogits, squeeze, sum } from '../ops/index.js';
 import { isFloat } from '../core/dtype.js';
 import { EPSILON, Loss, checkTensors, prepare, type LossArgs, type LossConfig } from './loss.js';
 
@@ -26,6 +26,14 @@ export interface SparseCategoricalCrossentropyArgs {
 function logProbabilities(yPred: Tensor, fromLogits: boolean, axis: number): Tensor {
   if (fromLogits) return logSoftmax(yPred, axis);
   return log(clip(div(yPred, sum(yPred, axis, true)), EPSILON, 1 - EPSILON));
+}
+
+/**
+ * The logits behind `yPred` along the last axis: yPred itself when it holds logits, the input of the
+ * softmax that produced it (as Keras finds `_keras_logits`), or undefined when neither is known.
+ */
+function logitsOf(yPred: Tensor, fromLogits: boolean): Tensor | undefined {
+  return fromLogits ? yPred : softmaxLogits(yPred);
 }
 
 function categoricalHint(yTrue: Tensor, yPred: Tensor): string {
@@ -53,6 +61,8 @@ export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: Cate
   if (p.rank === 0) throw new ShapeError('categoricalCrossentropy: yPred must have a class axis, got a scalar.');
   const axis = normalizeAxis('categoricalCrossentropy', args.axis ?? -1, p.rank);
   if (smoothing > 0) t = add(mul(t, 1 - smoothing), smoothing / p.shape[axis]!);
+  const logits = axis === p.rank - 1 ? logitsOf(p, args.fromLogits ?? false) : undefined;
+  if (logits) return softmaxCrossEntropy(t, logits);
   return neg(sum(mul(t, logProbabilities(p, args.fromLogits ?? false, axis)), axis));
 }
 
@@ -117,7 +127,10 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args
   const labels = sparseLabels('sparseCategoricalCrossentropy', yTrue, yPred);
   const p = isFloat(yPred.dtype) ? yPred : cast(yPred, 'float32');
   const numClasses = p.shape[p.rank - 1]!;
-  const targets = oneHot(classIds(labels, numClasses), numClasses);
+  const ids = classIds(labels, numClasses);
+  const logits = logitsOf(p, args.fromLogits ?? false);
+  if (logits) return softmaxCrossEntropy(ids, logits);
+  const targets = oneHot(ids, numClasses);
   return neg(sum(mul(targets, logProbabilities(p, args.fromLogits ?? false, -1)), -1));
 }
 

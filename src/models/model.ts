@@ -11,7 +11,7 @@ import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type CallArgs, type ShapeOrShapes } from '../layers/layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../layers/registry.js';
 import { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from '../layers/symbolic-tensor.js';
-import type { History, Logs } from '../callbacks/index.js';
+import type { GradientObserver, History, Logs } from '../callbacks/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { loadWeights, saveModel, saveWeights } from './saving.js';
 import {
@@ -160,6 +160,7 @@ export class Model extends Layer {
   protected graph: ModelGraph | null = null;
   private outputsAsList = false;
   private compiled: CompiledState | undefined;
+  private readonly observers = new Set<GradientObserver>();
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
@@ -255,15 +256,25 @@ export class Model extends Layer {
     const graph = this.requireGraph('layer graph');
     this.checkModelInputs(graph, list);
     const training = args.training ?? false;
+    const inputMasks = toList(args.mask ?? null);
     const outputs = this.enterCall(() =>
       ENGINE.tidy(() => {
         const values = new Map<number, Tensor>();
-        graph.inputs.forEach((t, i) => values.set(t.id, list[i]!));
+        // Masks travel beside the values: each layer gets its inputs' masks and says what its outputs' are.
+        const masks = new Map<number, Tensor | null>();
+        graph.inputs.forEach((t, i) => {
+          values.set(t.id, list[i]!);
+          masks.set(t.id, inputMasks[i] ?? null);
+        });
         for (const node of graph.nodes) {
           if (node.layer instanceof InputLayer) continue;
           const xs = node.inputs.map((t) => values.get(t.id)!);
-          const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { training });
+          const ms = node.inputs.map((t) => masks.get(t.id) ?? null);
+          const mask = ms.some((m) => m !== null) ? (node.inputsAsList ? ms : ms[0]!) : null;
+          const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { training, mask: mask ?? undefined });
           ys.forEach((y, i) => values.set(node.outputs[i]!.id, y));
+          const outMasks = node.layer.computeMask(node.inputsAsList ? xs : xs[0]!, mask);
+          node.outputs.forEach((t, i) => masks.set(t.id, Array.isArray(outMasks) ? (outMasks[i] ?? null) : outMasks));
         }
         return { outputs: graph.outputs.map((t) => values.get(t.id)!), losses: this.collectCallLosses() };
       }).outputs,
@@ -432,6 +443,25 @@ export class Model extends Layer {
     const previous = this.compiled;
     this.compiled = compileModel(this, args);
     if (previous && previous.optimizer !== this.compiled.optimizer) previous.optimizer.dispose();
+  }
+
+  /**
+   * Calls `observer` with each training step's gradients (aligned with the variables) until the
+   * returned function is called; what callbacks such as TensorBoard use to log gradient norms.
+   *
+   * @example
+   * const stop = model.observeGradients((grads, vars) => console.log(vars[0].name, grads[0].shape));
+   * await model.fit(x, y);
+   * stop();
+   */
+  observeGradients(observer: GradientObserver): () => void {
+    this.observers.add(observer);
+    return () => void this.observers.delete(observer);
+  }
+
+  /** @internal The observers registered through `observeGradients`, for the training loop. */
+  get gradientObservers(): ReadonlySet<GradientObserver> {
+    return this.observers;
   }
 
   /** @internal Builds a model that learns its input shape from data (a Sequential without inputShape). */

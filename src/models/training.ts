@@ -4,7 +4,7 @@
  * released inside `tidy`, so training runs in constant memory without user code.
  */
 import {
-  CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks, type CallbackModel, type Logs,
+  CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks, type CallbackModel, type GradientObserver, type Logs,
 } from '../callbacks/index.js';
 import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
@@ -30,6 +30,8 @@ export interface TrainableModel extends CallbackModel {
   regularizationLoss(): Tensor | undefined;
   /** Builds the model for inputs like `x` if it has not learned its input shape yet. */
   buildFor(x: Tensors): void;
+  /** Those who asked to see each step's gradients (see `CallbackModel.observeGradients`). */
+  readonly gradientObservers?: ReadonlySet<GradientObserver>;
 }
 
 /** A loss as `compile` accepts it: a name, a Loss object, or a function (yTrue, yPred) => per-sample losses. */
@@ -172,6 +174,7 @@ function trainStep(model: TrainableModel, compiled: CompiledState, tracker: Trac
       tracker.updateMetrics(ys, preds, sampleWeight);
       return loss;
     }, variables);
+    for (const observe of model.gradientObservers ?? []) observe(grads, variables);
     compiled.optimizer.applyGradients(variables.map((v, i) => [grads[i]!, v] as const));
     tracker.addLoss(value.item(), asList(x)[0]!.shape[0]!);
   });

@@ -4,14 +4,25 @@
  */
 import { setDefaultProgressDisplay } from '../callbacks/progbar-logger.js';
 import { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+import { nodeWorkerSupport } from '../backends/wasm/node/spawn-worker.js';
+import { setWorkerSupport } from '../backends/wasm/wasm-backend.js';
 import { fileStore } from '../io/node/file-store.js';
 import { setArtifactStore } from '../io/store.js';
+import { setEventSinkFactory } from '../board/event-sink.js';
+import { fileEventSink } from '../board/node/event-file.js';
 
 setDefaultProgressDisplay(() => new TerminalDisplay());
 setArtifactStore(fileStore);
+// The wasm backend's kernels run on worker threads too (STRATA_THREADS, else one per core).
+setWorkerSupport(nodeWorkerSupport);
+setEventSinkFactory(fileEventSink);
 
 export * from '../index.js';
 export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';
 export { TerminalDisplay } from '../callbacks/node/terminal-display.js';
+export { runBoard, type Board, type BoardArgs } from '../board/node/server.js';
+export { LogDirectory } from '../board/node/log-dir.js';
+export { fileEventSink } from '../board/node/event-file.js';
+export { plotRun, type PlotArgs, type PlotResult } from '../board/node/plot.js';
 /** Data set helpers, with MNIST and Fashion-MNIST loaded from disk or downloaded once (Node only). */
 export * as datasets from '../datasets/node/index.js';

@@ -3,6 +3,8 @@
  * (relu, sigmoid and tanh are primitives and live in unary.ts).
  */
 import { isFloat } from '../core/dtype.js';
+import { ENGINE } from '../core/engine.js';
+import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, div, maximum, minimum, mul, neg, sub } from './arithmetic.js';
 import { greater, where } from './compare.js';
@@ -23,7 +25,32 @@ function float(op: string, x: Tensor): Tensor {
  * softmax(tensor([1000, 1000])).arraySync(); // [0.5, 0.5]
  */
 export function softmax(x: Tensor, axis = -1): Tensor {
-  return exp(logSoftmax(x, axis));
+  const t = float('softmax', x);
+  if (t.rank === 0 || normalizeAxis('softmax', axis, t.rank) !== t.rank - 1) return exp(logSoftmax(t, axis));
+  const y = ENGINE.runOp('softmax', [t], (k) => k.softmax(t), {
+    // The logits are kept with the output while a gradient is recorded: a cross-entropy loss computed
+    // after the layer's scope has ended then still finds them (see softmaxLogits).
+    saved: [t],
+    saveOutput: true,
+    // dx = y · (dy - sum(dy · y)) along the axis: the Jacobian diag(y) - y yᵀ applied to dy.
+    backward: (dy, [, sy]) => [mul(sy!, sub(dy, sum(mul(dy, sy!), -1, true)))],
+  });
+  softmaxInputs.set(y, t);
+  return y;
+}
+
+/** The inputs of softmax outputs over the last axis, so that cross-entropy losses can start from the logits. */
+const softmaxInputs = new WeakMap<Tensor, Tensor>();
+
+/**
+ * The logits `p` was computed from, when `p` is the output of `softmax` over its last axis and those
+ * logits are still alive (always while a gradient is recorded; not after a tidy scope released them
+ * otherwise); else undefined. Cross-entropy losses use it, as Keras does, to work on
+ * the logits (exact and stable) instead of on clipped probabilities.
+ */
+export function softmaxLogits(p: Tensor): Tensor | undefined {
+  const logits = softmaxInputs.get(p);
+  return logits && !logits.isDisposed ? logits : undefined;
 }
 
 /** Log of softmax along `axis`: x - logSumExp(x), stable for large logits. */

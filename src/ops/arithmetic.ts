@@ -17,20 +17,23 @@ import { reduceTo } from './sum-broadcast.js';
 /** The ops whose result can leave [0, 255] for uint8 operands. */
 const LEAVES_BYTE_RANGE: ReadonlySet<ArithmeticOp> = new Set(['add', 'sub', 'mul', 'pow']);
 
+/** The gradient of a binary op for one operand, at the broadcast shape, from dy and both operands. */
+type PartialGrad = (dy: Tensor, x: Tensor, y: Tensor) => Tensor;
+
 /**
- * Runs a broadcasting binary primitive. `grads` receives dy and the (promoted) operands and
- * returns the gradients at the broadcast shape; they are summed back to each operand's shape.
+ * Runs a broadcasting binary primitive. `gradA` and `gradB` give each operand's gradient at the
+ * broadcast shape (summed back to the operand's shape here); each runs only when that gradient is needed.
  */
-function binary(op: ArithmeticOp, a: TensorLike, b: TensorLike, grads?: (dy: Tensor, x: Tensor, y: Tensor) => [Tensor | null, Tensor | null]): Tensor {
+function binary(op: ArithmeticOp, a: TensorLike, b: TensorLike, gradA?: PartialGrad, gradB?: PartialGrad): Tensor {
   let [x, y] = toTensorPair(op, a, b);
   if (x.dtype === 'uint8' && LEAVES_BYTE_RANGE.has(op)) [x, y] = [cast(x, 'int32'), cast(y, 'int32')];
   const shape = broadcastShapes(op, x.shape, y.shape);
-  const gradient: GradientSpec | undefined = grads && {
+  const gradient: GradientSpec | undefined = gradA && gradB && {
     saved: [x, y],
-    backward: (dy, [sx, sy]) => {
-      const [gx, gy] = grads(dy, sx!, sy!);
-      return [gx && reduceTo(gx, x.shape), gy && reduceTo(gy, y.shape)];
-    },
+    backward: (dy, [sx, sy], needs) => [
+      needs[0] ? reduceTo(gradA(dy, sx!, sy!), x.shape) : null,
+      needs[1] ? reduceTo(gradB(dy, sx!, sy!), y.shape) : null,
+    ],
   };
   return ENGINE.runOp(op, [x, y], (k) => k.binary(x, y, op, shape, x.dtype), gradient);
 }
@@ -42,17 +45,17 @@ function binary(op: ArithmeticOp, a: TensorLike, b: TensorLike, grads?: (dy: Ten
  * add(tensor([[1], [2]]), tensor([10, 20])).arraySync(); // [[11, 21], [12, 22]]
  */
 export function add(a: TensorLike, b: TensorLike): Tensor {
-  return binary('add', a, b, (dy) => [dy, dy]);
+  return binary('add', a, b, (dy) => dy, (dy) => dy);
 }
 
 /** `a - b` elementwise, broadcasting. */
 export function sub(a: TensorLike, b: TensorLike): Tensor {
-  return binary('sub', a, b, (dy) => [dy, neg(dy)]);
+  return binary('sub', a, b, (dy) => dy, (dy) => neg(dy));
 }
 
 /** `a * b` elementwise, broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
-  return binary('mul', a, b, (dy, x, y) => [mul(dy, y), mul(dy, x)]);
+  return binary('mul', a, b, (dy, _, y) => mul(dy, y), (dy, x) => mul(dy, x));
 }
 
 /**
@@ -71,7 +74,7 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
     return ENGINE.runOp('div', [x, y], (k) => k.binary(x, y, 'div', shape, 'float32'));
   }
   // d(x/y)/dx = 1/y ; d(x/y)/dy = -x/y^2
-  return binary('div', x, y, (dy, u, v) => [div(dy, v), neg(div(mul(dy, u), mul(v, v)))]);
+  return binary('div', x, y, (dy, _, v) => div(dy, v), (dy, u, v) => neg(div(mul(dy, u), mul(v, v))));
 }
 
 /**
@@ -82,27 +85,27 @@ export function div(a: TensorLike, b: TensorLike): Tensor {
  */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   // d(x^y)/dx = y x^(y-1) ; d(x^y)/dy = x^y log(x), taken as 0 where x <= 0 (log undefined there).
-  return binary('pow', a, b, (dy, x, y) => {
-    const gx = mul(dy, mul(y, pow(x, sub(y, 1))));
-    const logX = where(greater(x, 0), logOf(x), 0);
-    return [gx, mul(dy, mul(pow(x, y), logX))];
-  });
+  return binary(
+    'pow', a, b,
+    (dy, x, y) => mul(dy, mul(y, pow(x, sub(y, 1)))),
+    (dy, x, y) => mul(dy, mul(pow(x, y), where(greater(x, 0), logOf(x), 0))),
+  );
 }
 
 /** Elementwise larger of `a` and `b`; the gradient goes to `a` where a >= b, else to `b`. */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return binary('maximum', a, b, (dy, x, y) => [where(greaterEqual(x, y), dy, 0), where(less(x, y), dy, 0)]);
+  return binary('maximum', a, b, (dy, x, y) => where(greaterEqual(x, y), dy, 0), (dy, x, y) => where(less(x, y), dy, 0));
 }
 
 /** Elementwise smaller of `a` and `b`; the gradient goes to `a` where a <= b, else to `b`. */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return binary('minimum', a, b, (dy, x, y) => [where(lessEqual(x, y), dy, 0), where(greater(x, y), dy, 0)]);
+  return binary('minimum', a, b, (dy, x, y) => where(lessEqual(x, y), dy, 0), (dy, x, y) => where(greater(x, y), dy, 0));
 }
 
 /** Remainder of floor division, with the sign of `b` (Python's `%`). */
 export function mod(a: TensorLike, b: TensorLike): Tensor {
   // a mod b = a - floor(a/b) b, so d/da = 1 and d/db = -floor(a/b).
-  return binary('mod', a, b, (dy, x, y) => [dy, neg(mul(dy, floorDiv(x, y)))]);
+  return binary('mod', a, b, (dy) => dy, (dy, x, y) => neg(mul(dy, floorDiv(x, y))));
 }
 
 /** Floor of `a / b` (Python's `//`); it has no gradient. */

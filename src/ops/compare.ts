@@ -45,9 +45,9 @@ export function where(condition: Tensor, a: TensorLike, b: TensorLike): Tensor {
   const shape = broadcastShapes('where', cond.shape, broadcastShapes('where', x.shape, y.shape));
   return ENGINE.runOp('where', [cond, x, y], (k) => k.where(cond, x, y, shape), {
     saved: [cond],
-    backward: (dy, [c]) => {
+    backward: (dy, [c], needs) => {
       const zero = zerosLike(dy);
-      return [null, reduceTo(where(c!, dy, zero), x.shape), reduceTo(where(c!, zero, dy), y.shape)];
+      return [null, needs[1] ? reduceTo(where(c!, dy, zero), x.shape) : null, needs[2] ? reduceTo(where(c!, zero, dy), y.shape) : null];
     },
   });
 }

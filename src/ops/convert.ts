@@ -1,6 +1,6 @@
 /** Turning op arguments into tensors: plain numbers become scalars of the other operand's dtype, and dtypes are promoted. */
 import { ENGINE } from '../core/engine.js';
-import { allocArray, assertDType, isFloat, promoteTypes, type DType } from '../core/dtype.js';
+import { assertDType, isFloat, promoteTypes, type DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 
@@ -16,9 +16,7 @@ export function toTensor(op: string, name: string, x: TensorLike, dtype: DType =
   if (typeof x !== 'number') {
     throw new ValueError(`${op}: '${name}' must be a Tensor or a number, got ${x === null ? 'null' : typeof x}. Wrap arrays with tensor().`);
   }
-  const values = allocArray(dtype, 1);
-  values[0] = x;
-  return ENGINE.fromValues(values, [], dtype);
+  return ENGINE.constant(x, dtype);
 }
 
 /** The two operands of a binary op as tensors of one common dtype (numbers adopt the tensor's dtype). */

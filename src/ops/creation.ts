@@ -73,10 +73,8 @@ export function tensor(values: TensorValues, shape?: Shape, dtype?: DType): Tens
     throw new ShapeError(`tensor: the nested array has shape ${fmtShape(inferred)} but shape ${fmtShape(shape)} was given; pass a flat array to reshape.`);
   }
   const finalDType = dtype ?? inferredDType;
-  // A typed array of the dtype's own storage type goes straight to the backend (which copies it).
-  if (ArrayBuffer.isView(values) && values instanceof allocArray(finalDType, 0).constructor) {
-    return ENGINE.fromValues(values as TypedArray, finalShape, finalDType);
-  }
+  // A typed array goes to the backend as it is: its write converts while copying (bool needs 0/1, so it is converted here).
+  if (ArrayBuffer.isView(values) && finalDType !== 'bool') return ENGINE.fromValues(values as TypedArray, finalShape, finalDType);
   const storage = allocArray(finalDType, flat.length);
   for (let i = 0; i < flat.length; i++) storage[i] = Number(flat[i]);
   return ENGINE.fromValues(storage, finalShape, finalDType);

@@ -2,12 +2,17 @@
 export * from './activations.js';
 export * from './arithmetic.js';
 export * from './compare.js';
+export * from './conv.js';
 export { cast, type TensorLike } from './convert.js';
 export * from './creation.js';
 export * from './dropout.js';
 export * from './linalg.js';
+export * from './pool.js';
 export * from './reduction.js';
 export * from './shape.js';
 export * from './slicing.js';
 export * from './sum-broadcast.js';
 export * from './unary.js';
+export * from './optimizer-update.js';
+export * from './cross-entropy.js';
+export type { Padding, PairLike } from './windows.js';

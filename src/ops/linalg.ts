@@ -47,11 +47,10 @@ export function matMul(a: Tensor, b: Tensor, transposeA = false, transposeB = fa
   const [u, v] = [x, y];
   return ENGINE.runOp('matMul', [u, v], (k) => k.matMul(u, v, transposeA, transposeB, batchShape), {
     saved: [u, v],
-    backward: (dy, [sa, sb]) => {
-      // C = op(A) op(B): d op(A) = dC op(B)ᵀ and d op(B) = op(A)ᵀ dC, transposed back where A or B was.
-      const da = transposeA ? matMul(sb!, dy, transposeB, true) : matMul(dy, sb!, false, !transposeB);
-      const db = transposeB ? matMul(dy, sa!, true, transposeA) : matMul(sa!, dy, !transposeA, false);
-      return [reduceTo(da, sa!.shape), reduceTo(db, sb!.shape)];
-    },
+    // C = op(A) op(B): d op(A) = dC op(B)ᵀ and d op(B) = op(A)ᵀ dC, transposed back where A or B was.
+    backward: (dy, [sa, sb], needs) => [
+      needs[0] ? reduceTo(transposeA ? matMul(sb!, dy, transposeB, true) : matMul(dy, sb!, false, !transposeB), sa!.shape) : null,
+      needs[1] ? reduceTo(transposeB ? matMul(dy, sa!, true, transposeA) : matMul(sa!, dy, !transposeA, false), sb!.shape) : null,
+    ],
   });
 }

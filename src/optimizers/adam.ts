@@ -1,6 +1,5 @@
 /** Adam and AdamW: steps scaled by bias-corrected moving averages of the gradient and its square. */
 import type { Tensor } from '../core/tensor.js';
-import { add, div, maximum, mul, sqrt, square, sub } from '../ops/index.js';
 import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `Adam`. */
@@ -53,15 +52,8 @@ export class Adam extends Optimizer {
 
   protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate, step }: UpdateStep): UpdateResult {
     const alpha = (learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step);
-    const m = add(slots['m']!, mul(sub(grad, slots['m']!), 1 - this.beta1));
-    const v = add(slots['v']!, mul(sub(square(grad), slots['v']!), 1 - this.beta2));
-    const out: Record<string, Tensor> = { m, v };
-    let second = v;
-    if (this.amsgrad) {
-      second = maximum(slots['vHat']!, v);
-      out['vHat'] = second;
-    }
-    return { value: sub(value, div(mul(m, alpha), add(sqrt(second), this.epsilon))), slots: out };
+    const { beta1, beta2, epsilon, amsgrad } = this;
+    return this.fusedUpdate({ kind: 'adam', alpha, beta1, beta2, epsilon, amsgrad }, grad, value, slots);
   }
 
   override getConfig(): OptimizerConfig {

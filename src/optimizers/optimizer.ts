@@ -8,7 +8,7 @@ import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
-import { cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable } from '../ops/index.js';
+import { applyUpdate, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 
 /** Options every optimizer accepts. */
@@ -142,6 +142,16 @@ export abstract class Optimizer {
    * weight decay) and its slots, the new value and new slots. Runs inside `tidy`.
    */
   protected abstract update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, step: UpdateStep): UpdateResult;
+
+  /**
+   * An `update` by one of the fused rules the backends implement: one pass over the parameter, its
+   * gradient and its slots (which `slotSpecs` must list in the rule's order).
+   */
+  protected fusedUpdate(rule: UpdateRule, grad: Tensor, value: Tensor, slots: Record<string, Tensor>): UpdateResult {
+    const names = this.slotSpecs().map((s) => s.name);
+    const [newValue, ...newSlots] = applyUpdate(rule, value, grad, names.map((n) => slots[n]!));
+    return { value: newValue!, slots: Object.fromEntries(names.map((n, i) => [n, newSlots[i]!])) };
+  }
 
   /** The number of updates applied so far. */
   get iterations(): number {

@@ -1,6 +1,5 @@
 /** RMSprop: gradients divided by a moving root mean square of recent gradients. */
 import type { Tensor } from '../core/tensor.js';
-import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
 import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `RMSprop`. */
@@ -52,20 +51,8 @@ export class RMSprop extends Optimizer {
   }
 
   protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
-    const rho = this.rho;
-    const velocity = add(mul(slots['velocity']!, rho), mul(square(grad), 1 - rho));
-    const out: Record<string, Tensor> = { velocity };
-    let denominator = add(velocity, this.epsilon);
-    if (this.centered) {
-      const averageGradient = add(mul(slots['averageGradient']!, rho), mul(grad, 1 - rho));
-      out['averageGradient'] = averageGradient;
-      denominator = sub(denominator, square(averageGradient));
-    }
-    const increment = div(mul(grad, learningRate), sqrt(denominator));
-    if (this.momentum === 0) return { value: sub(value, increment), slots: out };
-    const momentum = add(mul(slots['momentum']!, this.momentum), increment);
-    out['momentum'] = momentum;
-    return { value: sub(value, momentum), slots: out };
+    const { rho, momentum, epsilon, centered } = this;
+    return this.fusedUpdate({ kind: 'rmsprop', learningRate, rho, momentum, epsilon, centered }, grad, value, slots);
   }
 
   override getConfig(): OptimizerConfig {

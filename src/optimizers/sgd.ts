@@ -1,6 +1,5 @@
 /** Stochastic gradient descent, with optional (Nesterov) momentum. */
 import type { Tensor } from '../core/tensor.js';
-import { add, mul, sub } from '../ops/index.js';
 import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `SGD`. */
@@ -37,11 +36,7 @@ export class SGD extends Optimizer {
   }
 
   protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
-    const step = mul(grad, learningRate);
-    if (this.momentum === 0) return { value: sub(value, step) };
-    const m = sub(mul(slots['momentum']!, this.momentum), step);
-    const delta = this.nesterov ? sub(mul(m, this.momentum), step) : m;
-    return { value: add(value, delta), slots: { momentum: m } };
+    return this.fusedUpdate({ kind: 'sgd', learningRate, momentum: this.momentum, nesterov: this.nesterov }, grad, value, slots);
   }
 
   override getConfig(): OptimizerConfig {

@@ -4,9 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 
-function runExample(name: string): string {
+function runExample(name: string, args: string[] = []): string {
   const path = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
-  return execFileSync(process.execPath, [path], { encoding: 'utf8' });
+  return execFileSync(process.execPath, [path, ...args], { encoding: 'utf8' });
 }
 
 test('examples/engine-basics: the gradient and the fitted value', () => {
@@ -22,4 +22,22 @@ test('examples/keras-basics: summary, training to high accuracy, save and load',
   const accuracy = Number(/accuracy (\d\.\d+)/.exec(out)![1]);
   assert.ok(accuracy >= 0.9, `spiral accuracy ${accuracy}`);
   assert.match(out, /class of \(0\.5, 0\.5\): [012]\n/);
+});
+
+test('examples/lesson-cnn: the 333,526-parameter CNN trains, validates and tests (on a few images here)', async () => {
+  const out = runExample('lesson-cnn', ['--images', '100', '--epochs', '1', '--test', '50']);
+  assert.match(out, /Total params: 333,526 \(1\.27 MB\)/);
+  assert.match(out, /Training on 80 images, validating on the last 20\./);
+  assert.match(out, /Best validation accuracy: [01]\.\d{4} \(epoch 1\)/);
+  assert.match(out, /Test accuracy on 50 images: [01]\.\d{4}/);
+  const { buildLessonCnn } = await import('../../examples/lesson-cnn.js');
+  assert.equal(buildLessonCnn().countParams(), 333_526);
+});
+
+test('examples/word-language: both models are trained and scored on held-out words (on a few words here)', () => {
+  const out = runExample('word-language', ['--train', '30', '--test', '10', '--epochs', '1', '--units', '8']);
+  assert.match(out, /^150 training words and 50 held-out words, 5 languages, \d+ characters: abc/);
+  assert.match(out, /Embedding → LSTM\(8\) → Dense: [01]\.\d{4} on held-out words/);
+  assert.match(out, /Bag of characters → Dense\(64\) → Dense: [01]\.\d{4} on held-out words/);
+  assert.match(out, /Some held-out words: \p{L}+: (english|french|german|italian|spanish)/u);
 });

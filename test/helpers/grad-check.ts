@@ -1,6 +1,6 @@
 /** Checks an op's gradient against central finite differences computed in float64. */
 import assert from 'node:assert/strict';
-import { cast, grads, memory, mul, randomUniform, sum, tensor, tidy, type Tensor } from '../../src/index.js';
+import { cast, grads, layers, memory, mul, randomUniform, sum, tensor, tidy, variableGrads, type Tensor } from '../../src/index.js';
 
 /** How to draw one input: its shape and the interval its values come from. */
 export interface InputSpec {
@@ -93,4 +93,40 @@ export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<numbe
     const ok = (Number.isNaN(e) && Number.isNaN(a)) || a === e || Math.abs(a - e) <= tol * Math.max(1, Math.abs(e));
     assert.ok(ok, `${what}[${i}] = ${a}, expected ${e} (tolerance ${tol})`);
   }
+}
+
+/**
+ * Asserts that the gradients of a float64 layer's output (reduced with random weights) with
+ * respect to each trainable weight match central finite differences, at `samples` entries of
+ * each weight (spread over it). The layer must be built and have dtype float64; `input` is fixed.
+ */
+export function checkWeightGrads(name: string, layer: layers.Layer, input: Tensor | Tensor[], samples = 6, tol = 1e-6): void {
+  const before = memory().numTensors;
+  tidy(() => {
+    const out = (): Tensor => layer.apply(input as Tensor);
+    const weights = randomUniform(out().shape, -1, 1, { dtype: 'float64', seed: 11 });
+    const loss = (): Tensor => sum(mul(out(), weights));
+    const trainable = layer.trainableWeights;
+    assert.ok(trainable.length > 0, `${name}: the layer has trainable weights`);
+    assert.ok(trainable.every((w) => w.dtype === 'float64'), `${name}: the layer must be float64`);
+    const analytic = variableGrads(loss, trainable).grads.map((g) => g.dataSync());
+    const h = 1e-6;
+    trainable.forEach((w, k) => {
+      const original = w.dataSync() as Float64Array;
+      const picks = Array.from({ length: Math.min(samples, w.size) }, (_, i) => Math.floor((i * w.size) / Math.min(samples, w.size)));
+      for (const j of picks) {
+        const at = (delta: number): number => tidy(() => {
+          const shifted = Float64Array.from(original);
+          shifted[j]! += delta;
+          w.assign(tensor(shifted, w.shape, 'float64'));
+          return loss().item();
+        });
+        const numeric = (at(h) - at(-h)) / (2 * h);
+        w.assign(tensor(original, w.shape, 'float64'));
+        const a = analytic[k]![j]!;
+        assert.ok(Math.abs(a - numeric) <= tol * Math.max(1, Math.abs(numeric)), `${name}: d/d ${w.name}[${j}] is ${a}, finite differences give ${numeric}`);
+      }
+    });
+  });
+  assert.equal(memory().numTensors, before, `${name}: the weight gradient check leaked tensors`);
 }

@@ -1,7 +1,7 @@
 /** One harness that checks any layer, as Keras's run_layer_test does: shapes, weights, config round trip, training mode, gradients, memory. */
 import assert from 'node:assert/strict';
 import {
-  Input, layers, memory, randomUniform, sum, tidy, variableGrads,
+  Input, cast, floor, layers, memory, randomUniform, sum, tidy, variableGrads,
 } from '../../src/index.js';
 
 /** What to check about a layer. */
@@ -20,6 +20,8 @@ export interface LayerTestSpec {
   trainingDiffers?: boolean;
   /** The interval the input is drawn from (default [-2, 2]). */
   inputRange?: [number, number];
+  /** `int32` draws whole numbers in [low, high) from `inputRange` (ids for an Embedding); default float32. */
+  inputDtype?: 'float32' | 'int32';
 }
 
 /**
@@ -34,7 +36,9 @@ export interface LayerTestSpec {
  */
 export function runLayerTest(name: string, spec: LayerTestSpec): void {
   const [low, high] = spec.inputRange ?? [-2, 2];
-  const input = randomUniform(spec.inputShape, low, high, { seed: 1 });
+  const drawn = randomUniform(spec.inputShape, low, high, { seed: 1 });
+  const input = spec.inputDtype === 'int32' ? tidy(() => cast(floor(drawn), 'int32')) : drawn;
+  if (input !== drawn) drawn.dispose();
   const layer = spec.make();
   assert.equal(layer.built, false, `${name}: a new layer is not built`);
 
@@ -51,7 +55,7 @@ export function runLayerTest(name: string, spec: LayerTestSpec): void {
   assert.deepEqual(layer.computeOutputShape(spec.inputShape), spec.expectedOutputShape, `${name}: computeOutputShape of the real shape`);
   assert.deepEqual(layer.computeOutputShape(symbolicShape), expectedSymbolic, `${name}: computeOutputShape with an unknown batch`);
   const fresh = spec.make();
-  const symbolic = fresh.apply(Input({ shape: spec.inputShape.slice(1) }));
+  const symbolic = fresh.apply(Input({ shape: spec.inputShape.slice(1), dtype: spec.inputDtype }));
   assert.deepEqual(symbolic.shape, expectedSymbolic, `${name}: symbolic output shape`);
   assert.deepEqual(fresh.outputShape, expectedSymbolic, `${name}: layer.outputShape`);
   fresh.dispose();

@@ -2,10 +2,11 @@
  * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
  * clarity first; it is the oracle every faster backend is tested against.
  */
-import type { Backend, BinaryOp, DataId, ReduceOp, TensorInfo, UnaryOp } from '../../core/backend.js';
-import { allocArray, type DType, type TypedArray } from '../../core/dtype.js';
+import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import { allocArray, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
-import { binaryFns, unaryFns } from './math.js';
+import { binaryFns, unaryFns, updateStepFn } from './math.js';
+import * as windows from './windows.js';
 
 interface CpuData {
   values: TypedArray;
@@ -32,6 +33,16 @@ function forEachStrided(shape: Shape, strides: readonly (readonly number[])[], v
   }
 }
 
+/** True when `shape`, leading 1s dropped, equals the last dimensions of `outShape`: broadcasting then repeats it whole. */
+function isTrailing(shape: Shape, outShape: Shape): boolean {
+  let start = 0;
+  while (start < shape.length && shape[start] === 1) start++;
+  const rest = shape.length - start;
+  if (rest > outShape.length) return false;
+  for (let i = 0; i < rest; i++) if (shape[start + i] !== outShape[outShape.length - rest + i]) return false;
+  return true;
+}
+
 /** The reference backend. */
 export class CpuBackend implements Backend {
   readonly name = 'cpu';
@@ -51,17 +62,27 @@ export class CpuBackend implements Backend {
     (dataId as CpuData).values = allocArray('float32', 0);
   }
 
-  private values(x: TensorInfo): TypedArray {
+  /**
+   * The values behind a tensor. This and the two hooks below are where storage enters the kernels:
+   * the wasm backend overrides them to run these kernels on WebAssembly memory without copies.
+   */
+  protected values(x: TensorInfo): TypedArray {
     return (x.dataId as CpuData).values;
   }
 
-  private output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+  /** A zero-filled array for a kernel's output. */
+  protected alloc<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
+    return allocArray(dtype, size);
+  }
+
+  /** Wraps an array from `alloc` as a kernel's result. */
+  protected output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
     return { dataId: { values } satisfies CpuData, shape, dtype };
   }
 
   unary(x: TensorInfo, op: UnaryOp): TensorInfo {
     const xs = this.values(x);
-    const out = allocArray(x.dtype, xs.length);
+    const out = this.alloc(x.dtype, xs.length);
     const fn = unaryFns[op];
     for (let i = 0; i < xs.length; i++) out[i] = fn(xs[i]!);
     return this.output(out, x.shape, x.dtype);
@@ -70,7 +91,7 @@ export class CpuBackend implements Backend {
   binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo {
     const av = this.values(a);
     const bv = this.values(b);
-    const out = allocArray(outDtype, sizeOf(outShape));
+    const out = this.alloc(outDtype, sizeOf(outShape));
     const fn = binaryFns[op];
     if (av.length === out.length && bv.length === out.length) {
       for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, bv[i]!);
@@ -80,6 +101,10 @@ export class CpuBackend implements Backend {
     } else if (av.length === 1) {
       const s = av[0]!;
       for (let i = 0; i < out.length; i++) out[i] = fn(s, bv[i]!);
+    } else if (av.length === out.length && isTrailing(b.shape, outShape)) {
+      // b repeats along the leading axes only (a bias over channels): its index cycles.
+      const n = bv.length;
+      for (let i = 0; i < out.length; i++) out[i] = fn(av[i]!, bv[i % n]!);
     } else {
       const strides = [broadcastStrides(a.shape, outShape), broadcastStrides(b.shape, outShape)];
       forEachStrided(outShape, strides, (i, o) => {
@@ -93,7 +118,7 @@ export class CpuBackend implements Backend {
     const cv = this.values(cond);
     const av = this.values(a);
     const bv = this.values(b);
-    const out = allocArray(a.dtype, sizeOf(outShape));
+    const out = this.alloc(a.dtype, sizeOf(outShape));
     const strides = [cond, a, b].map((t) => broadcastStrides(t.shape, outShape));
     forEachStrided(outShape, strides, (i, o) => {
       out[i] = cv[o[0]!] ? av[o[1]!]! : bv[o[2]!]!;
@@ -117,7 +142,7 @@ export class CpuBackend implements Backend {
   reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo {
     const xs = this.values(x);
     const { outShape, outStrides, inner } = this.reductionPlan(x.shape, axes);
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     forEachStrided(outShape, [outStrides], (i, o) => {
       const base = o[0]!;
       let acc: number;
@@ -155,7 +180,7 @@ export class CpuBackend implements Backend {
   argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo {
     const xs = this.values(x);
     const { outShape, outStrides, inner } = this.reductionPlan(x.shape, [axis]);
-    const out = allocArray('int32', sizeOf(outShape));
+    const out = this.alloc('int32', sizeOf(outShape));
     const better = op === 'argmax' ? (v: number, best: number) => v > best : (v: number, best: number) => v < best;
     forEachStrided(outShape, [outStrides], (i, o) => {
       const base = o[0]!;
@@ -182,7 +207,7 @@ export class CpuBackend implements Backend {
     const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
     const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
     const outDtype = a.dtype;
-    const out = allocArray(outDtype, sizeOf(batchShape) * m * n);
+    const out = this.alloc(outDtype, sizeOf(batchShape) * m * n);
     // Element (i, p) of A and (p, j) of B, whichever way each is stored.
     const aRow = transposeA ? 1 : k;
     const aCol = transposeA ? m : 1;
@@ -215,7 +240,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const inStrides = stridesOf(x.shape);
     const outShape = perm.map((p) => x.shape[p]!);
-    const out = allocArray(x.dtype, xs.length);
+    const out = this.alloc(x.dtype, xs.length);
     forEachStrided(outShape, [perm.map((p) => inStrides[p]!)], (i, o) => {
       out[i] = xs[o[0]!]!;
     });
@@ -226,9 +251,11 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const strides = stridesOf(x.shape);
     const start = begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
-    const out = allocArray(x.dtype, sizeOf(size));
-    forEachStrided(size, [strides], (i, o) => {
-      out[i] = xs[start + o[0]!]!;
+    const out = this.alloc(x.dtype, sizeOf(size));
+    // Rows along the last axis are contiguous in both arrays: copy them whole.
+    const row = size.length ? size[size.length - 1]! : 1;
+    forEachStrided(size.slice(0, -1), [strides.slice(0, -1)], (i, o) => {
+      out.set(xs.subarray(start + o[0]!, start + o[0]! + row), i * row);
     });
     return this.output(out, size, x.dtype);
   }
@@ -237,7 +264,7 @@ export class CpuBackend implements Backend {
     const first = xs[0]!;
     const outShape = [...first.shape];
     outShape[axis] = xs.reduce((acc, t) => acc + t.shape[axis]!, 0);
-    const out = allocArray(first.dtype, sizeOf(outShape));
+    const out = this.alloc(first.dtype, sizeOf(outShape));
     const outer = sizeOf(outShape.slice(0, axis));
     const outRow = sizeOf(outShape.slice(axis));
     let colOffset = 0;
@@ -254,11 +281,13 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const outShape = x.shape.map((d, i) => d + paddings[i]![0] + paddings[i]![1]);
     const outStrides = stridesOf(outShape);
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     out.fill(value);
     const start = paddings.reduce((acc, p, i) => acc + p[0] * outStrides[i]!, 0);
-    forEachStrided(x.shape, [outStrides], (i, o) => {
-      out[start + o[0]!] = xs[i]!;
+    // Each row of x along the last axis lands contiguously in the output.
+    const row = x.shape.length ? x.shape[x.shape.length - 1]! : 1;
+    forEachStrided(x.shape.slice(0, -1), [outStrides.slice(0, -1)], (i, o) => {
+      out.set(xs.subarray(i * row, (i + 1) * row), start + o[0]!);
     });
     return this.output(out, outShape, x.dtype);
   }
@@ -281,7 +310,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const idx = this.values(indices);
     const outShape = [...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)];
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     this.gatherPairs(x.shape, idx, axis, (o, s) => {
       out[o] = xs[s]!;
     });
@@ -290,7 +319,7 @@ export class CpuBackend implements Backend {
 
   scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo {
     const us = this.values(updates);
-    const out = allocArray(updates.dtype, sizeOf(shape));
+    const out = this.alloc(updates.dtype, sizeOf(shape));
     this.gatherPairs(shape, this.values(indices), axis, (u, o) => {
       out[o]! += us[u]!;
     });
@@ -301,7 +330,7 @@ export class CpuBackend implements Backend {
     const xs = this.values(x);
     const outShape = x.shape.map((d, i) => d * reps[i]!);
     const inStrides = stridesOf(x.shape);
-    const out = allocArray(x.dtype, sizeOf(outShape));
+    const out = this.alloc(x.dtype, sizeOf(outShape));
     // Index the output as [rep0, d0, rep1, d1, ...]: the rep axes have stride 0 into the input.
     const splitShape = x.shape.flatMap((d, i) => [reps[i]!, d]);
     const splitStrides = inStrides.flatMap((s) => [0, s]);
@@ -315,7 +344,7 @@ export class CpuBackend implements Backend {
 
   cast(x: TensorInfo, dtype: DType): TensorInfo {
     const xs = this.values(x);
-    const out = allocArray(dtype, xs.length);
+    const out = this.alloc(dtype, xs.length);
     if (dtype === 'bool') for (let i = 0; i < xs.length; i++) out[i] = xs[i] !== 0 ? 1 : 0;
     else out.set(xs);
     return this.output(out, x.shape, dtype);
@@ -323,12 +352,126 @@ export class CpuBackend implements Backend {
 
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
     const idx = this.values(indices);
-    const out = allocArray('float32', idx.length * depth);
+    const out = this.alloc('float32', idx.length * depth);
     out.fill(offValue);
     for (let i = 0; i < idx.length; i++) {
       const j = idx[i]!;
       if (j >= 0 && j < depth) out[i * depth + j] = onValue;
     }
     return this.output(out, [...indices.shape, depth], 'float32');
+  }
+  applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
+    const w = this.values(value);
+    const g = this.values(grad);
+    const state = slots.map((x) => this.values(x));
+    const outW = this.alloc(value.dtype, w.length);
+    const outState = slots.map((x) => this.alloc(x.dtype, w.length));
+    const step = updateStepFn(rule, value.dtype === 'float32' ? Math.fround : (x: number) => x);
+    const at = new Float64Array(state.length);
+    for (let i = 0; i < w.length; i++) {
+      for (let s = 0; s < state.length; s++) at[s] = state[s]![i]!;
+      outW[i] = step(w[i]!, g[i]!, at);
+      for (let s = 0; s < state.length; s++) outState[s]![i] = at[s]!;
+    }
+    return [this.output(outW, value.shape, value.dtype), ...outState.map((o, s) => this.output(o, slots[s]!.shape, slots[s]!.dtype))];
+  }
+  softmax(x: TensorInfo): TensorInfo {
+    const xs = this.values(x);
+    const out = this.alloc(x.dtype, xs.length);
+    const classes = x.shape[x.shape.length - 1]!;
+    for (let start = 0; start < xs.length; start += classes) {
+      let max = -Infinity;
+      for (let j = start; j < start + classes; j++) max = Math.max(max, xs[j]!);
+      const shift = max === -Infinity ? 0 : max;
+      let sum = 0;
+      for (let j = start; j < start + classes; j++) sum += Math.exp(xs[j]! - shift);
+      for (let j = start; j < start + classes; j++) out[j] = Math.exp(xs[j]! - shift) / sum;
+    }
+    return this.output(out, x.shape, x.dtype);
+  }
+
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
+    const zs = this.values(logits);
+    const out = this.alloc(logits.dtype, sizeOf(logits.shape.slice(0, -1)));
+    this.softmaxRows(logits, labels, (r, at, lse, t) => {
+      let total = 0;
+      for (let j = 0; j < t.length; j++) total += t[j] === 0 ? 0 : t[j]! * (lse - zs[at + j]!);
+      out[r] = total;
+    });
+    return this.output(out, logits.shape.slice(0, -1), logits.dtype);
+  }
+
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo {
+    const zs = this.values(logits);
+    const dys = this.values(dy);
+    const out = this.alloc(logits.dtype, zs.length);
+    this.softmaxRows(logits, labels, (r, at, lse, t) => {
+      let mass = 0;
+      for (let j = 0; j < t.length; j++) mass += t[j]!;
+      for (let j = 0; j < t.length; j++) out[at + j] = (Math.exp(zs[at + j]! - lse) * mass - t[j]!) * dys[r]!;
+    });
+    return this.output(out, logits.shape, logits.dtype);
+  }
+
+  /**
+   * Calls `visit` for each row of `logits` with the offset of its first element, its logSumExp (in
+   * float64) and its labels as probabilities (a one-hot row for a class id; NaN for an id out of range).
+   */
+  private softmaxRows(logits: TensorInfo, labels: TensorInfo, visit: (row: number, at: number, lse: number, t: Float64Array) => void): void {
+    const zs = this.values(logits);
+    const ts = this.values(labels);
+    const classes = logits.shape[logits.shape.length - 1]!;
+    const rows = sizeOf(logits.shape.slice(0, -1));
+    const sparse = labels.dtype === 'int32';
+    const t = new Float64Array(classes);
+    for (let r = 0, at = 0; r < rows; r++, at += classes) {
+      let max = -Infinity;
+      for (let j = at; j < at + classes; j++) max = Math.max(max, zs[j]!);
+      // NOTE: a row of -Infinity has max -Infinity; shifting by 0 then keeps the sum 0 instead of NaN.
+      const shift = max === -Infinity ? 0 : max;
+      let sum = 0;
+      for (let j = at; j < at + classes; j++) sum += Math.exp(zs[j]! - shift);
+      if (sparse) {
+        const id = ts[r]!;
+        t.fill(id >= 0 && id < classes ? 0 : NaN);
+        if (id >= 0 && id < classes) t[id] = 1;
+      } else {
+        for (let j = 0; j < classes; j++) t[j] = ts[at + j]!;
+      }
+      visit(r, at, shift + Math.log(sum), t);
+    }
+  }
+
+  /** A kernel's float64 sums, rounded once into an output of `dtype`. */
+  private fromSums(sums: Float64Array, shape: Shape, dtype: DType): TensorInfo {
+    const out = this.alloc(dtype, sums.length);
+    out.set(sums);
+    return this.output(out, shape, dtype);
+  }
+
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    const { values, shape } = windows.conv2d(this.values(x), x.shape, this.values(filter), filter.shape, strides, pads, dilations, groups);
+    return this.fromSums(values, shape, x.dtype);
+  }
+
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.fromSums(windows.conv2dBackpropInput(this.values(dy), this.values(filter), filter.shape, xShape, strides, pads, dilations, groups), xShape, dy.dtype);
+  }
+
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.fromSums(windows.conv2dBackpropFilter(this.values(x), x.shape, this.values(dy), filterShape, strides, pads, dilations, groups), filterShape, x.dtype);
+  }
+
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    const { values, shape } = windows.pool2d(this.values(x), x.shape, op, poolSize, strides, pads);
+    return this.fromSums(values, shape, x.dtype);
+  }
+
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.fromSums(windows.maxPool2dGrad(this.values(dy), this.values(x), x.shape, poolSize, strides, pads), x.shape, dy.dtype);
+  }
+
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.fromSums(windows.avgPool2dGrad(this.values(dy), xShape, poolSize, strides, pads), xShape, dy.dtype);
   }
 }

@@ -1,5 +1,5 @@
 /** Scalar functions the reference kernels apply elementwise, and `erf`, which JavaScript lacks. */
-import type { BinaryOp, UnaryOp } from '../../core/backend.js';
+import type { BinaryOp, UnaryOp, UpdateRule } from '../../core/backend.js';
 
 /**
  * The error function to double precision: its Taylor series near 0 and a continued fraction for
@@ -82,3 +82,47 @@ export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalAnd: (a, b) => +(a !== 0 && b !== 0),
   logicalOr: (a, b) => +(a !== 0 || b !== 0),
 };
+
+/**
+ * One element of an optimizer step (see `UpdateRule`): from the parameter `w`, its gradient `g` and its
+ * slots (read and overwritten in `state`), the new parameter. `r` rounds to the dtype after every
+ * operation, so the result is the one the same formula gives op by op.
+ */
+export function updateStepFn(rule: UpdateRule, r: (x: number) => number): (w: number, g: number, state: Float64Array) => number {
+  const max = binaryFns.maximum;
+  switch (rule.kind) {
+    case 'adam': {
+      const [alpha, c1, c2, eps] = [r(rule.alpha), r(1 - rule.beta1), r(1 - rule.beta2), r(rule.epsilon)];
+      return (w, g, state) => {
+        const m = (state[0] = r(state[0]! + r(r(g - state[0]!) * c1)));
+        const v = (state[1] = r(state[1]! + r(r(r(g * g) - state[1]!) * c2)));
+        const second = rule.amsgrad ? (state[2] = max(state[2]!, v)) : v;
+        return r(w - r(r(m * alpha) / r(r(Math.sqrt(second)) + eps)));
+      };
+    }
+    case 'sgd': {
+      const [lr, momentum] = [r(rule.learningRate), r(rule.momentum)];
+      return (w, g, state) => {
+        const step = r(g * lr);
+        if (rule.momentum === 0) return r(w - step);
+        const m = (state[0] = r(r(state[0]! * momentum) - step));
+        return r(w + (rule.nesterov ? r(r(m * momentum) - step) : m));
+      };
+    }
+    case 'rmsprop': {
+      const [lr, rho, c, momentum, eps] = [r(rule.learningRate), r(rule.rho), r(1 - rule.rho), r(rule.momentum), r(rule.epsilon)];
+      const averageAt = rule.momentum > 0 ? 2 : 1;
+      return (w, g, state) => {
+        const velocity = (state[0] = r(r(state[0]! * rho) + r(r(g * g) * c)));
+        let denominator = r(velocity + eps);
+        if (rule.centered) {
+          const average = (state[averageAt] = r(r(state[averageAt]! * rho) + r(g * c)));
+          denominator = r(denominator - r(average * average));
+        }
+        const increment = r(r(g * lr) / r(Math.sqrt(denominator)));
+        if (rule.momentum === 0) return r(w - increment);
+        return r(w - (state[1] = r(r(state[1]! * momentum) + increment)));
+      };
+    }
+  }
+}

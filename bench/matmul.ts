@@ -1,0 +1,166 @@
+/**
+ * matMul throughput (float32 GFLOP/s) of Strata's wasm backend on 1 and 2 threads, side by side with
+ * TensorFlow.js 4.22's wasm and cpu backends in the same process, measured the way
+ * shared/peers/tfjs_gemm.js measures the peers: per case one warm-up call, then 5 trials (3 when a
+ * trial takes over 5 s) of enough calls to last at least 0.25 s, each call reading its result back.
+ *
+ * Also measures the machine's 128-bit SIMD ceiling at the time of the run (twelve independent
+ * multiply-add chains, compiled on the spot with AssemblyScript), since clock speed and load on a
+ * shared machine move every figure.
+ *
+ * Usage: node dist/bench/matmul.js [--peers=wasm,cpu] [--json]
+ */
+import { createRequire } from 'node:module';
+import { cpus } from 'node:os';
+import * as strata from '../src/node/index.js';
+
+const require = createRequire(import.meta.url);
+const tf = require('@tensorflow/tfjs') as typeof import('@tensorflow/tfjs');
+require('@tensorflow/tfjs-backend-wasm');
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<string, string | undefined>;
+const peers = (args['peers'] ?? 'wasm,cpu').split(',').filter(Boolean);
+
+/** [m, k, n]: the lesson's MLP layers, square products, and the lesson's first convolution as a GEMM. */
+const cases: [number, number, number][] = [[32, 784, 100], [32, 100, 10], [256, 256, 256], [1024, 1024, 1024], [25088, 288, 64]];
+
+interface Stats {
+  median: number;
+  min: number;
+  max: number;
+  callsPerTrial: number;
+  trials: number;
+}
+
+function measure(run: () => void, flops: number): Stats {
+  run();
+  let t = performance.now();
+  run();
+  const once = (performance.now() - t) / 1000;
+  const calls = Math.max(1, Math.floor(0.25 / Math.max(once, 1e-7)));
+  const trials = once * calls < 5 ? 5 : 3;
+  const rates: number[] = [];
+  for (let i = 0; i < trials; i++) {
+    t = performance.now();
+    for (let r = 0; r < calls; r++) run();
+    rates.push((flops * calls) / ((performance.now() - t) / 1000) / 1e9);
+  }
+  rates.sort((x, y) => x - y);
+  return { median: rates[(trials - 1) / 2]!, min: rates[0]!, max: rates[trials - 1]!, callsPerTrial: calls, trials };
+}
+
+/** Twelve independent chains of f32x4 multiply-then-add: as many as fit V8's 16 SIMD registers. */
+const CEILING_SOURCE = `export function peak(n: i32, x: f32): f32 {
+  const m = f32x4.splat(0.9999);
+  const b = f32x4.splat(0.0001);
+  let a0 = f32x4.splat(x); let a1 = f32x4.splat(x + 1); let a2 = f32x4.splat(x + 2); let a3 = f32x4.splat(x + 3);
+  let a4 = f32x4.splat(x + 4); let a5 = f32x4.splat(x + 5); let a6 = f32x4.splat(x + 6); let a7 = f32x4.splat(x + 7);
+  let a8 = f32x4.splat(x + 8); let a9 = f32x4.splat(x + 9); let a10 = f32x4.splat(x + 10); let a11 = f32x4.splat(x + 11);
+  for (let i = 0; i < n; i++) {
+    a0 = f32x4.add(f32x4.mul(a0, m), b); a1 = f32x4.add(f32x4.mul(a1, m), b); a2 = f32x4.add(f32x4.mul(a2, m), b);
+    a3 = f32x4.add(f32x4.mul(a3, m), b); a4 = f32x4.add(f32x4.mul(a4, m), b); a5 = f32x4.add(f32x4.mul(a5, m), b);
+    a6 = f32x4.add(f32x4.mul(a6, m), b); a7 = f32x4.add(f32x4.mul(a7, m), b); a8 = f32x4.add(f32x4.mul(a8, m), b);
+    a9 = f32x4.add(f32x4.mul(a9, m), b); a10 = f32x4.add(f32x4.mul(a10, m), b); a11 = f32x4.add(f32x4.mul(a11, m), b);
+  }
+  const s = f32x4.add(f32x4.add(f32x4.add(f32x4.add(a0, a1), f32x4.add(a2, a3)), f32x4.add(f32x4.add(a4, a5), f32x4.add(a6, a7))),
+    f32x4.add(f32x4.add(a8, a9), f32x4.add(a10, a11)));
+  return f32x4.extract_lane(s, 0);
+}`;
+
+/** One core's f32x4 multiply-add throughput now, in GFLOP/s (median of 5). */
+async function simdCeiling(): Promise<number> {
+  const { default: asc } = await import('assemblyscript/asc');
+  const compiled = await asc.compileString(CEILING_SOURCE, { optimizeLevel: 3, enable: ['simd'], runtime: 'stub' });
+  if (!compiled.binary) throw new Error(`bench: the ceiling probe did not compile: ${compiled.stderr.toString()}`);
+  const peak = new WebAssembly.Instance(new WebAssembly.Module(new Uint8Array(compiled.binary)), { env: { abort() {} } }).exports['peak'] as (n: number, x: number) => number;
+  const iterations = 2e7;
+  peak(iterations, 1);
+  const rates: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    peak(iterations, 1);
+    rates.push((12 * 8 * iterations) / ((performance.now() - t) / 1000) / 1e9);
+  }
+  return rates.sort((x, y) => x - y)[2]!;
+}
+
+interface Contender {
+  name: string;
+  /** Makes the backend current; returns a function that runs one product of the given size. */
+  prepare(m: number, k: number, n: number): Promise<{ run: () => void; dispose: () => void }>;
+}
+
+function strataContender(threads: number): Contender {
+  return {
+    name: `strata wasm ${threads}t`,
+    async prepare(m, k, n) {
+      strata.setBackend('wasm');
+      await strata.setThreadsCount(threads);
+      const a = strata.randomNormal([m, k], 0, 1, { seed: 1 });
+      const b = strata.randomNormal([k, n], 0, 1, { seed: 2 });
+      return {
+        run: () => {
+          const c = strata.matMul(a, b);
+          c.dataSync();
+          c.dispose();
+        },
+        dispose: () => strata.dispose([a, b]),
+      };
+    },
+  };
+}
+
+function tfContender(backend: string): Contender {
+  return {
+    name: `tfjs ${backend}`,
+    async prepare(m, k, n) {
+      await tf.setBackend(backend);
+      await tf.ready();
+      const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
+      const b = tf.randomNormal([k, n], 0, 1, 'float32', 2);
+      return {
+        run: () => {
+          const c = tf.matMul(a, b);
+          c.dataSync();
+          c.dispose();
+        },
+        dispose: () => tf.dispose([a, b]),
+      };
+    },
+  };
+}
+
+async function main(): Promise<void> {
+  const contenders = [strataContender(1), strataContender(2), ...peers.map(tfContender)];
+  const results: Record<string, Record<string, Stats>> = {};
+  const ceilingBefore = await simdCeiling();
+  for (const [m, k, n] of cases) {
+    const key = `${m}x${k}x${n}`;
+    results[key] = {};
+    for (const c of contenders) {
+      const { run, dispose } = await c.prepare(m, k, n);
+      results[key]![c.name] = measure(run, 2 * m * k * n);
+      dispose();
+      process.stderr.write(`${key} ${c.name}: ${results[key]![c.name]!.median.toFixed(2)} GFLOP/s\n`);
+    }
+  }
+  const ceiling = [ceilingBefore, await simdCeiling()];
+  if (args['json'] !== undefined) {
+    console.log(JSON.stringify({ cpu: cpus()[0]?.model, node: process.version, tfjs: tf.version.tfjs, simdCeilingGflops: ceiling, results }));
+    return;
+  }
+  const names = contenders.map((c) => c.name);
+  const ratioPeers = names.filter((n) => n.startsWith('tfjs'));
+  const header = ['m×k×n', ...names, ...ratioPeers.flatMap((p) => [`1t / ${p}`, `2t / ${p}`])];
+  const rows = Object.entries(results).map(([key, r]) => [
+    key,
+    ...names.map((n) => r[n]!.median.toFixed(1)),
+    ...ratioPeers.flatMap((p) => [r['strata wasm 1t']!.median / r[p]!.median, r['strata wasm 2t']!.median / r[p]!.median].map((x) => `${x.toFixed(2)}×`)),
+  ]);
+  console.log(`matMul float32, median GFLOP/s (${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}, tfjs ${tf.version.tfjs})`);
+  console.log(`128-bit SIMD ceiling of one core during the run: ${ceiling.map((c) => c.toFixed(1)).join(' before, ')} after\n`);
+  console.log(`| ${header.join(' | ')} |\n|${header.map(() => '---').join('|')}|`);
+  for (const row of rows) console.log(`| ${row.join(' | ')} |`);
+}
+
+await main();

@@ -1,0 +1,93 @@
+/**
+ * The lesson's MLP trained with `model.fit` on Fashion-MNIST, as shared/peers/tfjs_train.js trains it:
+ * 784 → Dense 100 relu → Dense 10 softmax, batch 32, Adam 1e-3, sparse categorical cross-entropy,
+ * training on images [0, 48000), validating on [48000, 60000) outside the timed epochs. Prints one
+ * JSON line (epoch seconds, validation accuracy, peak RSS of the whole process).
+ *
+ * Usage: node dist/bench/mlp-fit.js [--backend=wasm] [--threads=1] [--epochs=3] [--train=48000] [--model=mlp|tiny]
+ *   --model=tiny trains Dense(10) on 16 inputs instead: what one step costs when the kernels cost nothing.
+ */
+import { readFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
+import * as s from '../src/node/index.js';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<string, string | undefined>;
+const backend = args['backend'] ?? 'wasm';
+const threads = Number(args['threads'] ?? 1);
+const epochs = Number(args['epochs'] ?? 3);
+const trainCount = Number(args['train'] ?? 48000);
+const modelKind = args['model'] ?? 'mlp';
+const DIR = process.env['FMNIST_DIR'] ?? '/usr/share/datasets/fashion-mnist';
+
+/** The pixels of the training file (uint8), read once. */
+let trainPixels: Uint8Array | undefined;
+
+/** Rows [start, end) of the training images as a float32 tensor of pixels / 255, made on the backend (no float copy in JS). */
+function loadImages(start: number, end: number, width: number): s.Tensor {
+  const file = `${DIR}/train-images-idx3-ubyte.gz`;
+  trainPixels ??= s.parseIdx(gunzipSync(readFileSync(file)), file).data as Uint8Array;
+  const pixels = trainPixels.subarray(start * 784, end * 784);
+  return s.tidy(() => {
+    const images = s.div(s.tensor(pixels, [end - start, 784], 'float32'), 255);
+    return width === 784 ? images : s.slice(images, [0, 0], [end - start, width]);
+  });
+}
+
+function loadLabels(start: number, end: number): s.Tensor {
+  const file = `${DIR}/train-labels-idx1-ubyte.gz`;
+  return s.tensor(s.parseIdx(gunzipSync(readFileSync(file)), file).data.subarray(start, end), [end - start], 'float32');
+}
+
+async function main(): Promise<void> {
+  s.setBackend(backend);
+  if (backend === 'wasm') await s.setThreadsCount(threads);
+  const width = modelKind === 'tiny' ? 16 : 784;
+  const xTrain = loadImages(0, trainCount, width);
+  const yTrain = loadLabels(0, trainCount);
+  const xVal = loadImages(48000, 60000, width);
+  const yVal = loadLabels(48000, 60000);
+  trainPixels = undefined;
+
+  const model = new s.Sequential();
+  if (modelKind === 'tiny') {
+    model.add(s.layers.dense({ inputShape: [16], units: 10, activation: 'softmax' }));
+  } else {
+    model.add(s.layers.dense({ inputShape: [784], units: 100, activation: 'relu' }));
+    model.add(s.layers.dense({ units: 10, activation: 'softmax' }));
+  }
+  model.compile({ optimizer: new s.Adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+
+  const epochSec: number[] = [];
+  const valAcc: number[] = [];
+  let t0 = 0;
+  let cpu0 = process.cpuUsage();
+  const epochCpu: number[] = [];
+  await model.fit(xTrain, yTrain, {
+    epochs, batchSize: 32, shuffle: true, verbose: 0,
+    callbacks: [{
+      onEpochBegin: () => {
+        t0 = performance.now();
+        cpu0 = process.cpuUsage();
+      },
+      onEpochEnd: (_epoch: number, logs?: Record<string, number>) => {
+        epochSec.push((performance.now() - t0) / 1000);
+        const cpu = process.cpuUsage(cpu0);
+        epochCpu.push((cpu.user + cpu.system) / 1e6);
+        const acc = s.tidy(() => s.mean(s.cast(s.equal(s.argmax(model.predict(xVal, { batchSize: 256 }) as s.Tensor, -1), s.cast(yVal, 'int32')), 'float32')).item());
+        valAcc.push(acc);
+        process.stderr.write(`epoch ${epochSec.length}: ${epochSec.at(-1)!.toFixed(2)} s, loss ${logs?.['loss']?.toFixed(4)}, val acc ${acc.toFixed(4)}\n`);
+      },
+    }],
+  });
+  const steps = Math.ceil(trainCount / 32);
+  const sorted = [...epochSec].sort((a, b) => a - b);
+  console.log(JSON.stringify({
+    framework: 'strata', backend, threads, model: modelKind, train_images: trainCount, epochs_run: epochSec.length,
+    epoch_sec: epochSec.map((x) => +x.toFixed(3)), epoch_cpu_sec: epochCpu.map((x) => +x.toFixed(3)), median_epoch_sec: +sorted[(sorted.length - 1) >> 1]!.toFixed(3),
+    us_per_step: +((sorted[(sorted.length - 1) >> 1]! * 1e6) / steps).toFixed(1),
+    val_acc: valAcc.map((x) => +x.toFixed(4)), peak_rss_mb: +(process.resourceUsage().maxRSS / 1024).toFixed(1),
+  }));
+  process.exit(0);
+}
+
+await main();

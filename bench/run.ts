@@ -1,0 +1,103 @@
+/**
+ * `npm run bench`: every benchmark in one run, one process at a time (never two at once), Strata beside
+ * the peers measured the same way: matMul GFLOP/s (bench/matmul.ts, with TensorFlow.js in-process), the
+ * lesson's MLP trained with fit (epoch seconds, median of 3 epochs, and peak RSS, one process each:
+ * Strata wasm on 1 and 2 threads, TensorFlow.js wasm and cpu through shared/peers/tfjs_train.js, PyTorch
+ * through shared/peers/torch_train.py when `/usr/bin/python3 -c "import torch"` works), and the time of
+ * one training step of a tiny model (Dense(10) on 16 inputs), which is what the engine costs per step.
+ * Prints markdown tables with medians and ratios, and the machine's load before and after.
+ *
+ * Usage: node dist/bench/run.js [--skip=matmul,tfjs-cpu,torch,...] [--epochs=3]
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<string, string | undefined>;
+const skip = new Set((args['skip'] ?? '').split(',').filter(Boolean));
+const epochs = args['epochs'] ?? '3';
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const peers = process.env['STRATA_PEERS'] ?? '/work/shared/peers';
+const python = '/usr/bin/python3';
+
+interface TrainResult {
+  epoch_sec: number[];
+  peak_rss_mb: number;
+  val_acc: number[] | Record<string, number>;
+  us_per_step?: number;
+  error?: string | null;
+}
+
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const load = (): string => loadavg().map((l) => l.toFixed(1)).join(' ');
+
+/** Runs one benchmark process (bounded to 10 minutes) and returns its last JSON line, or undefined. */
+function run(label: string, command: string, argv: string[], env: Record<string, string> = {}): TrainResult | undefined {
+  process.stderr.write(`[bench] ${label} (load ${load()})\n`);
+  const started = performance.now();
+  const r = spawnSync(command, argv, { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 600_000, maxBuffer: 1 << 26 });
+  const line = r.stdout?.split('\n').filter((l) => l.startsWith('{')).at(-1);
+  process.stderr.write(`[bench] ${label}: ${((performance.now() - started) / 1000).toFixed(0)} s${line ? '' : `, no result (${r.error ?? r.stderr?.split('\n').slice(-3).join(' ')})`}\n`);
+  return line ? (JSON.parse(line) as TrainResult) : undefined;
+}
+
+function torchWorks(): boolean {
+  return existsSync(python) && spawnSync(python, ['-c', 'import torch'], { timeout: 60_000 }).status === 0;
+}
+
+const started = new Date();
+const loadBefore = load();
+const out: string[] = [];
+
+if (!skip.has('matmul')) {
+  process.stderr.write(`[bench] matMul (load ${load()})\n`);
+  const r = spawnSync(process.execPath, [join(here, 'matmul.js')], { encoding: 'utf8', timeout: 600_000 });
+  out.push('## matMul', '', r.stdout.trim(), '');
+}
+
+const mlp = join(here, 'mlp-fit.js');
+const tfjs = join(peers, 'tfjs_train.js');
+const nodePath = { NODE_PATH: join(root, 'node_modules') };
+const rows: [string, TrainResult | undefined][] = [];
+rows.push(['Strata wasm, 1 thread', run('strata wasm 1t', process.execPath, [mlp, '--threads=1', `--epochs=${epochs}`])]);
+rows.push(['Strata wasm, 2 threads', run('strata wasm 2t', process.execPath, [mlp, '--threads=2', `--epochs=${epochs}`])]);
+if (!skip.has('tfjs-wasm')) rows.push(['TensorFlow.js wasm', run('tfjs wasm', process.execPath, [tfjs, '--backend=wasm', '--model=mlp', `--epochs=${epochs}`], nodePath)]);
+// The cpu backend takes ~40 s an epoch: one epoch keeps the run within minutes.
+if (!skip.has('tfjs-cpu')) rows.push(['TensorFlow.js cpu (1 epoch)', run('tfjs cpu', process.execPath, [tfjs, '--backend=cpu', '--model=mlp', '--epochs=1'], nodePath)]);
+if (!skip.has('torch') && torchWorks()) {
+  rows.push(['PyTorch, 2 threads, system BLAS', run('torch', python, [join(peers, 'torch_train.py'), '--model', 'mlp', '--epochs', epochs, '--threads', '2'])]);
+}
+
+const base = rows[0]![1];
+const baseEpoch = base ? median(base.epoch_sec) : NaN;
+const accOf = (r: TrainResult): number => {
+  const accs = Array.isArray(r.val_acc) ? r.val_acc : Object.values(r.val_acc);
+  return accs.at(-1) ?? NaN;
+};
+out.push(
+  `## MLP epoch (784 → 100 relu → 10 softmax, batch 32, Adam 1e-3, 48,000 Fashion-MNIST images, fit; ${epochs} epochs)`, '',
+  '| framework | epoch s (median) | epochs | epoch / Strata 1t | peak RSS MB | val acc (last epoch) |', '|---|---|---|---|---|---|',
+);
+for (const [name, r] of rows) {
+  if (!r || r.error) {
+    out.push(`| ${name} | failed${r?.error ? `: ${r.error.slice(0, 80)}` : ''} | | | | |`);
+    continue;
+  }
+  const m = median(r.epoch_sec);
+  out.push(`| ${name} | ${m.toFixed(2)} | ${r.epoch_sec.map((e) => e.toFixed(2)).join(', ')} | ${(m / baseEpoch).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`);
+}
+
+const tiny = run('strata tiny', process.execPath, [mlp, '--model=tiny', '--threads=1', `--epochs=${epochs}`]);
+out.push('', '## Per-step overhead: Dense(10, softmax) on 16 inputs, batch 32, Adam, fit', '');
+out.push(tiny ? `Strata wasm, 1 thread: ${tiny.us_per_step} µs per step (epoch of 1,500 steps: ${tiny.epoch_sec.map((e) => e.toFixed(2)).join(', ')} s)` : 'failed');
+out.push('', '## CNN', '', 'Not measured: Strata has no convolution kernels yet.');
+
+console.log(`# Strata benchmarks, ${started.toISOString()}`);
+console.log(`${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after\n`);
+console.log(out.join('\n'));

@@ -1,0 +1,228 @@
+/**
+ * Reference kernels of the sliding-window ops on channels-last images: convolution (forward,
+ * and its two gradients) and pooling (forward and gradients). All of them walk the same taps;
+ * only what they do at each tap differs. They sum in float64 and return the sums; the backend
+ * rounds them once into its own output storage.
+ */
+import type { Pair, Pads, PoolOp } from '../../core/backend.js';
+import type { TypedArray } from '../../core/dtype.js';
+import type { Shape } from '../../core/shape.js';
+
+/** Where the windows lie: input and output sizes, window size, strides, paddings, dilations. */
+interface Windows {
+  batch: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+  kh: number;
+  kw: number;
+  strides: Pair;
+  pads: Pads;
+  dilations: Pair;
+}
+
+function outSize(size: number, k: number, stride: number, before: number, after: number, dilation: number): number {
+  return Math.floor((size + before + after - (k - 1) * dilation - 1) / stride) + 1;
+}
+
+function windowsOf(xShape: Shape, kh: number, kw: number, strides: Pair, pads: Pads, dilations: Pair): Windows {
+  const [batch, inH, inW] = xShape as [number, number, number];
+  return {
+    batch, inH, inW, kh, kw, strides, pads, dilations,
+    outH: outSize(inH, kh, strides[0], pads[0], pads[1], dilations[0]),
+    outW: outSize(inW, kw, strides[1], pads[2], pads[3], dilations[1]),
+  };
+}
+
+/**
+ * Calls `visit(outPixel, inPixel, tap)` for every window tap that falls inside the input, where
+ * pixels are flat indices over [batch, height, width] and `tap` is ky * kw + kx. Multiply a
+ * pixel by the channel count to get its first element.
+ */
+function forEachTap(w: Windows, visit: (outPixel: number, inPixel: number, tap: number) => void): void {
+  const [sy, sx] = w.strides;
+  const [dy, dx] = w.dilations;
+  for (let b = 0; b < w.batch; b++) {
+    for (let oy = 0; oy < w.outH; oy++) {
+      for (let ox = 0; ox < w.outW; ox++) {
+        const outPixel = (b * w.outH + oy) * w.outW + ox;
+        for (let ky = 0; ky < w.kh; ky++) {
+          const iy = oy * sy - w.pads[0] + ky * dy;
+          if (iy < 0 || iy >= w.inH) continue;
+          const rowPixel = (b * w.inH + iy) * w.inW;
+          for (let kx = 0; kx < w.kw; kx++) {
+            const ix = ox * sx - w.pads[2] + kx * dx;
+            if (ix < 0 || ix >= w.inW) continue;
+            visit(outPixel, rowPixel + ix, ky * w.kw + kx);
+          }
+        }
+      }
+    }
+  }
+}
+
+/** The sizes a convolution's loops need. */
+interface ConvDims {
+  w: Windows;
+  cin: number;
+  cout: number;
+  groups: number;
+  cinPerGroup: number;
+  coutPerGroup: number;
+}
+
+function convDims(xShape: Shape, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): ConvDims {
+  const [kh, kw, cinPerGroup, cout] = filterShape as [number, number, number, number];
+  return { w: windowsOf(xShape, kh, kw, strides, pads, dilations), cin: xShape[3]!, cout, groups, cinPerGroup, coutPerGroup: cout / groups };
+}
+
+/**
+ * Calls `visit(x0, y0, tap, g)` for each window tap and channel group g: the group's input
+ * channels start at x0 and its output channels at y0 (both contiguous).
+ */
+function forEachConvTap(d: ConvDims, visit: (x0: number, y0: number, tap: number, g: number) => void): void {
+  const { cin, cout, groups, cinPerGroup, coutPerGroup } = d;
+  forEachTap(d.w, (outPixel, inPixel, tap) => {
+    for (let g = 0; g < groups; g++) visit(inPixel * cin + g * cinPerGroup, outPixel * cout + g * coutPerGroup, tap, g);
+  });
+}
+
+/** Forward convolution; see `Kernels.conv2d`. */
+export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): { values: Float64Array; shape: number[] } {
+  const d = convDims(xShape, fShape, strides, pads, dilations, groups);
+  const shape = [d.w.batch, d.w.outH, d.w.outW, d.cout];
+  const acc = new Float64Array(shape[0]! * shape[1]! * shape[2]! * shape[3]!);
+  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  forEachConvTap(d, (x0, y0, tap, g) => {
+    const f0 = tap * ni * cout + g * no;
+    for (let ci = 0; ci < ni; ci++) {
+      const xv = x[x0 + ci]!;
+      // Inputs after relu are often exactly 0: skipping them halves the work of a typical CNN.
+      if (xv === 0) continue;
+      const fr = f0 + ci * cout;
+      for (let o = 0; o < no; o++) acc[y0 + o]! += xv * f[fr + o]!;
+    }
+  });
+  return { values: acc, shape };
+}
+
+/**
+ * The filter [taps, cinPerGroup, cout] rearranged as [taps, cout, cinPerGroup], so that the
+ * gradient kernels can run over output channels outside and input channels inside.
+ */
+function swapChannels(f: ArrayLike<number>, d: ConvDims, taps: number): Float64Array {
+  const { cout, cinPerGroup: ni } = d;
+  const out = new Float64Array(taps * cout * ni);
+  for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) out[(t * cout + o) * ni + ci] = f[(t * ni + ci) * cout + o]!;
+  return out;
+}
+
+// NOTE: the gradient kernels loop over output channels outside so that they can skip zeros of dy:
+// behind relu and max pooling most of dy is exactly 0 (three in four after 2×2 pooling).
+
+/** Gradient of the convolution with respect to its input; see `Kernels.conv2dBackpropInput`. */
+export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
+  const d = convDims(xShape, fShape, strides, pads, dilations, groups);
+  const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
+  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  const swapped = swapChannels(f, d, d.w.kh * d.w.kw);
+  forEachConvTap(d, (x0, y0, tap, g) => {
+    const base = (tap * cout + g * no) * ni;
+    for (let o = 0; o < no; o++) {
+      const dv = dy[y0 + o]!;
+      if (dv === 0) continue;
+      const fr = base + o * ni;
+      for (let ci = 0; ci < ni; ci++) acc[x0 + ci]! += dv * swapped[fr + ci]!;
+    }
+  });
+  return acc;
+}
+
+/** Gradient of the convolution with respect to its filter; see `Kernels.conv2dBackpropFilter`. */
+export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
+  const d = convDims(xShape, fShape, strides, pads, dilations, groups);
+  const taps = d.w.kh * d.w.kw;
+  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  // Accumulated as [taps, cout, cinPerGroup], then put back in the filter's layout.
+  const swapped = new Float64Array(taps * cout * ni);
+  forEachConvTap(d, (x0, y0, tap, g) => {
+    const base = (tap * cout + g * no) * ni;
+    for (let o = 0; o < no; o++) {
+      const dv = dy[y0 + o]!;
+      if (dv === 0) continue;
+      const fr = base + o * ni;
+      for (let ci = 0; ci < ni; ci++) swapped[fr + ci]! += dv * x[x0 + ci]!;
+    }
+  });
+  const acc = new Float64Array(taps * ni * cout);
+  for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) acc[(t * ni + ci) * cout + o] = swapped[(t * cout + o) * ni + ci]!;
+  return acc;
+}
+
+/** How many taps of each output pixel's window fall inside the input (the divisor of average pooling). */
+function tapCounts(w: Windows): Int32Array {
+  const counts = new Int32Array(w.batch * w.outH * w.outW);
+  forEachTap(w, (outPixel) => {
+    counts[outPixel]!++;
+  });
+  return counts;
+}
+
+/** Max or average pooling; see `Kernels.pool2d`. */
+export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): { values: Float64Array; shape: number[] } {
+  const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
+  const c = xShape[3]!;
+  const shape = [w.batch, w.outH, w.outW, c];
+  const acc = new Float64Array(w.batch * w.outH * w.outW * c);
+  if (op === 'max') {
+    acc.fill(-Infinity);
+    forEachTap(w, (outPixel, inPixel) => {
+      for (let k = 0; k < c; k++) {
+        const v = x[inPixel * c + k]!;
+        if (v > acc[outPixel * c + k]!) acc[outPixel * c + k] = v;
+      }
+    });
+  } else {
+    forEachTap(w, (outPixel, inPixel) => {
+      for (let k = 0; k < c; k++) acc[outPixel * c + k]! += x[inPixel * c + k]!;
+    });
+    const counts = tapCounts(w);
+    for (let i = 0; i < acc.length; i++) acc[i]! /= counts[Math.floor(i / c)]!;
+  }
+  return { values: acc, shape };
+}
+
+/** Gradient of max pooling; see `Kernels.maxPool2dGrad`. */
+export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): Float64Array {
+  const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
+  const c = xShape[3]!;
+  const best = new Float64Array(dy.length).fill(-Infinity);
+  const winner = new Int32Array(dy.length).fill(-1);
+  forEachTap(w, (outPixel, inPixel) => {
+    for (let k = 0; k < c; k++) {
+      const v = x[inPixel * c + k]!;
+      // Strictly greater: on ties the first maximum in the window keeps the gradient.
+      if (v > best[outPixel * c + k]!) {
+        best[outPixel * c + k] = v;
+        winner[outPixel * c + k] = inPixel * c + k;
+      }
+    }
+  });
+  const acc = new Float64Array(x.length);
+  for (let i = 0; i < dy.length; i++) if (winner[i]! >= 0) acc[winner[i]!]! += dy[i]!;
+  return acc;
+}
+
+/** Gradient of average pooling; see `Kernels.avgPool2dGrad`. */
+export function avgPool2dGrad(dy: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): Float64Array {
+  const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
+  const c = xShape[3]!;
+  const counts = tapCounts(w);
+  const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * c);
+  forEachTap(w, (outPixel, inPixel) => {
+    const share = 1 / counts[outPixel]!;
+    for (let k = 0; k < c; k++) acc[inPixel * c + k]! += dy[outPixel * c + k]! * share;
+  });
+  return acc;
+}

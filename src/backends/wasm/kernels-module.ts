@@ -1,0 +1,75 @@
+/** The compiled WebAssembly kernels: the module (compiled once, at import) and the shape of its exports. */
+import { kernelsWasmBase64 } from './kernels-wasm.js';
+
+/** The memory limit the kernels were compiled with (`--maximumMemory`, in 64 KiB pages: 4 GiB). */
+export const MAX_PAGES = 65536;
+
+/** The kernels' exports; pointers are byte offsets into the shared memory, sizes are element counts. */
+export interface KernelExports {
+  heapBase(): number;
+  unaryF32(op: number, x: number, out: number, n: number): void;
+  binaryF32(
+    op: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
+    a0: number, a1: number, a2: number, a3: number, b0: number, b1: number, b2: number, b3: number,
+  ): void;
+  where32(
+    cond: number, a: number, b: number, out: number, d0: number, d1: number, d2: number, d3: number,
+    c0: number, c1: number, c2: number, c3: number, a0: number, a1: number, a2: number, a3: number,
+    b0: number, b1: number, b2: number, b3: number,
+  ): void;
+  cast(kind: number, x: number, out: number, n: number): void;
+  reduceF32(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
+  transpose32(x: number, out: number, batch: number, rows: number, cols: number, inner: number): void;
+  gemm(
+    a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number,
+    n: number, k: number, rowBegin: number, rowEnd: number, scratch: number,
+  ): void;
+  gemmScratchBytes(): number;
+  softmaxF32(x: number, out: number, rows: number, cols: number): void;
+  adamF32(
+    w: number, g: number, m: number, v: number, vHat: number, outW: number, outM: number, outV: number, outVHat: number,
+    n: number, alpha: number, c1: number, c2: number, eps: number,
+  ): void;
+  sgdF32(w: number, g: number, mom: number, outW: number, outM: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
+  rmspropF32(
+    w: number, g: number, vel: number, mom: number, avg: number, outW: number, outVel: number, outMom: number, outAvg: number,
+    n: number, lr: number, rho: number, c: number, momentum: number, eps: number,
+  ): void;
+}
+
+function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
+  const binary = atob(text);
+  const bytes = new Uint8Array(new ArrayBuffer(binary.length));
+  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+  return bytes;
+}
+
+let compiled: WebAssembly.Module | null | undefined;
+
+/**
+ * The kernels, compiled synchronously on first use; undefined where this runtime cannot run them
+ * (no SIMD, no threads, or no SharedArrayBuffer, which browsers give only to cross-origin isolated pages).
+ */
+export function kernelsModule(): WebAssembly.Module | undefined {
+  if (compiled === undefined) {
+    compiled = null;
+    if (typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function') {
+      try {
+        compiled = new WebAssembly.Module(decodeBase64(kernelsWasmBase64));
+      } catch {
+        // Compiling fails where the engine lacks SIMD or threads; the cpu backend is then the only one.
+      }
+    }
+  }
+  return compiled ?? undefined;
+}
+
+/** A shared memory the kernels can import. */
+export function createSharedMemory(initialPages: number): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+}
+
+/** Instantiates the kernels on `memory` (each thread does this once, on the same memory). */
+export function instantiateKernels(module: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
+  return new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as KernelExports;
+}

@@ -1,0 +1,2 @@
+/** The compiled kernels (written by scripts/build-wasm.mjs next to the compiled TypeScript), as base64. */
+export declare const kernelsWasmBase64: string;

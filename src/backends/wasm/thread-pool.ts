@@ -1,0 +1,209 @@
+/**
+ * Worker threads that run the WebAssembly kernels on the backend's shared memory. Each worker owns
+ * a 64-byte control slot in that memory; jobs are posted and collected with Atomics.notify/wait.
+ * This file is runtime-neutral: spawning a worker is the job of a `WorkerSpawner` (see node/).
+ */
+import type { Heap } from './heap.js';
+import type { KernelExports } from './kernels-module.js';
+
+// Int32 fields of a control slot.
+const JOB = 0; // sequence number of the last job posted (written by the main thread)
+const DONE = 1; // sequence number of the last job finished, -1 until the worker is ready (written by the worker)
+const FAILED = 2; // 1 when the last job threw
+const KIND = 3; // what to do: one of the RUN_ kinds, or EXIT
+const ARGS = 4; // the kernel's arguments
+const SLOT_BYTES = 64;
+const RUN_GEMM = 0;
+const RUN_UNARY = 1;
+const RUN_BINARY = 2;
+const EXIT = 3;
+
+/** Rows of C are split in multiples of the kernel's tile height. */
+const ROW_GRAIN = 4;
+/** Elementwise ops are split in runs of 64 elements, so each thread's part starts on its own cache line. */
+const ELEMENT_GRAIN = 64;
+/**
+ * Smallest m·n·k worth splitting: about 0.3 ms of one thread's work. Below it, waking a worker
+ * (10–15 µs each way) and packing B twice cost more than the second core gains.
+ */
+export const MIN_PARALLEL_WORK = 6e6;
+/**
+ * Smallest elementwise work worth splitting, in elements of a simple float32 op (about 0.15 ns
+ * each): some 40 µs, as memory-bound ops gain from the second core's cache and bandwidth sooner.
+ */
+export const MIN_PARALLEL_ELEMENTS = 1 << 18;
+/** Busy-polls before sleeping on a worker; bounded, so a descheduled worker never costs a spinning core. */
+const SPINS = 2000;
+
+/** What a new worker needs: the compiled kernels, the shared memory, and its control slot. */
+export interface WorkerInit {
+  module: WebAssembly.Module;
+  memory: WebAssembly.Memory;
+  /** Byte offset of the worker's control slot. */
+  slot: number;
+}
+
+/** A started worker, as far as the pool is concerned. */
+export interface WorkerHandle {
+  terminate(): void;
+}
+
+/** Starts a worker that calls `serveJobs` with what `init` holds. */
+export type WorkerSpawner = (init: WorkerInit) => WorkerHandle;
+
+/**
+ * A worker's loop: sleeps until a job is posted to its slot, runs it, reports it done; returns on EXIT.
+ * Runs inside the worker thread.
+ */
+export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, slot: number): void {
+  const ctl = new Int32Array(memory.buffer, slot, SLOT_BYTES / 4);
+  let seen = Atomics.load(ctl, JOB);
+  Atomics.store(ctl, DONE, seen);
+  Atomics.notify(ctl, DONE);
+  for (;;) {
+    Atomics.wait(ctl, JOB, seen);
+    const job = Atomics.load(ctl, JOB);
+    if (job === seen) continue;
+    seen = job;
+    const kind = ctl[KIND];
+    if (kind === EXIT) {
+      // Acknowledged, so that the pool frees the slot only once nothing here reads it any more.
+      Atomics.store(ctl, DONE, job);
+      Atomics.notify(ctl, DONE);
+      return;
+    }
+    try {
+      const a = ctl.subarray(ARGS);
+      if (kind === RUN_GEMM) kernels.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
+      else if (kind === RUN_UNARY) kernels.unaryF32(a[0]!, a[1]!, a[2]!, a[3]!);
+      else kernels.binaryF32(a[0]!, a[1]!, a[2]!, a[3]!, 1, 1, 1, a[4]!, 0, 0, 0, a[5]!, 0, 0, 0, a[6]!);
+      ctl[FAILED] = 0;
+    } catch {
+      ctl[FAILED] = 1;
+    }
+    Atomics.store(ctl, DONE, job);
+    Atomics.notify(ctl, DONE);
+  }
+}
+
+interface PooledWorker {
+  handle: WorkerHandle;
+  slot: number;
+  scratch: number;
+  ctl: Int32Array;
+  job: number;
+}
+
+/** The main thread's side: the workers, and `gemm` split across them and the calling thread. */
+export class ThreadPool {
+  private readonly workers: PooledWorker[] = [];
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly heap: Heap,
+    private readonly kernels: KernelExports,
+    /** Scratch memory of the calling thread's share. */
+    private readonly mainScratch: () => number,
+  ) {}
+
+  /** Threads that run kernels, the calling thread included. */
+  get size(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Starts or stops workers so that `threads` threads (the caller included) share the work; starting needs `spawn`. */
+  resize(threads: number, spawn?: WorkerSpawner): void {
+    while (this.workers.length > Math.max(0, threads - 1)) this.stop(this.workers.pop()!);
+    while (spawn && this.workers.length < threads - 1) {
+      const slot = this.heap.alloc(SLOT_BYTES);
+      const scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
+      const ctl = new Int32Array(this.memory.buffer, slot, SLOT_BYTES / 4).fill(0);
+      ctl[DONE] = -1;
+      const handle = spawn({ module: this.module, memory: this.memory, slot });
+      this.workers.push({ handle, slot, scratch, ctl, job: 0 });
+    }
+  }
+
+  /** Resolves once every worker has started and can take jobs. */
+  async ready(): Promise<void> {
+    for (const w of this.workers) {
+      while (Atomics.load(w.ctl, DONE) === -1) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+  }
+
+  /**
+   * Rows [0, m) of C = A·B (see the gemm kernel for the arguments), split by rows of C across the
+   * idle, started workers when the product is large enough to gain.
+   */
+  gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
+    this.split(m, ROW_GRAIN, m * n * k >= MIN_PARALLEL_WORK, (begin, end, w) => {
+      if (!w) return this.kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, this.mainScratch());
+      w.ctl.set([a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, w.scratch], ARGS);
+      this.post(w, RUN_GEMM);
+    });
+  }
+
+  /** `out[i] = op(x[i])` for n float32 values; `work` is n weighted by the op's cost (see MIN_PARALLEL_ELEMENTS). */
+  unary(op: number, x: number, out: number, n: number, work: number): void {
+    this.split(n, ELEMENT_GRAIN, work >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      const args = [op, x + 4 * begin, out + 4 * begin, end - begin] as const;
+      if (!w) return this.kernels.unaryF32(...args);
+      w.ctl.set(args, ARGS);
+      this.post(w, RUN_UNARY);
+    });
+  }
+
+  /**
+   * `out = op(a, b)` over n elements where a and b advance by `strideA`, `strideB` (1, or 0 for a
+   * scalar); the output has `outWidth`-byte elements (4, or 1 for comparisons).
+   */
+  binary(op: number, a: number, b: number, out: number, n: number, strideA: number, strideB: number, outWidth: number): void {
+    this.split(n, ELEMENT_GRAIN, n >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      const args = [op, a + 4 * begin * strideA, b + 4 * begin * strideB, out + outWidth * begin, end - begin, strideA, strideB] as const;
+      if (!w) return this.kernels.binaryF32(args[0], args[1], args[2], args[3], 1, 1, 1, args[4], 0, 0, 0, strideA, 0, 0, 0, strideB);
+      w.ctl.set(args, ARGS);
+      this.post(w, RUN_BINARY);
+    });
+  }
+
+  /**
+   * Splits [0, total) into one range (whole multiples of `grain`) per thread: the idle, started
+   * workers when `big`, and the calling thread, which runs the first range itself and then waits
+   * for the others. `run` posts a range to worker `w`, or runs it here when `w` is undefined.
+   */
+  private split(total: number, grain: number, big: boolean, run: (begin: number, end: number, w?: PooledWorker) => void): void {
+    const idle = big ? this.workers.filter((w) => Atomics.load(w.ctl, DONE) === w.job) : [];
+    const each = Math.ceil(total / (idle.length + 1) / grain) * grain;
+    const used = idle.filter((_, i) => (i + 1) * each < total);
+    used.forEach((w, i) => run((i + 1) * each, Math.min(total, (i + 2) * each), w));
+    run(0, Math.min(total, each));
+    for (const w of used) this.await(w);
+  }
+
+  private post(w: PooledWorker, kind: number): void {
+    w.ctl[KIND] = kind;
+    w.job++;
+    Atomics.store(w.ctl, JOB, w.job);
+    Atomics.notify(w.ctl, JOB);
+  }
+
+  private await(w: PooledWorker): void {
+    for (let spin = 0; Atomics.load(w.ctl, DONE) !== w.job; spin++) {
+      if (spin >= SPINS) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
+    }
+    if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a kernel.');
+  }
+
+  private stop(w: PooledWorker): void {
+    if (Atomics.load(w.ctl, DONE) === -1) {
+      // NOTE: a worker still starting may yet write its slot, so its slot and scratch are not reused.
+      w.handle.terminate();
+      return;
+    }
+    this.post(w, EXIT);
+    this.await(w);
+    this.heap.free(w.scratch, this.kernels.gemmScratchBytes());
+    this.heap.free(w.slot, SLOT_BYTES);
+  }
+}

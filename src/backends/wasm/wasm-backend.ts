@@ -1,0 +1,487 @@
+/**
+ * The WebAssembly backend: tensors live in one shared WebAssembly.Memory and the float32 kernels that
+ * training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
+ * runs the reference kernels directly on the same memory, so nothing is ever copied in or out.
+ */
+import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import { bytesPerElement, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
+import { NotFoundError, ValueError } from '../../core/errors.js';
+import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
+import { CpuBackend } from '../cpu/cpu-backend.js';
+import { Heap } from './heap.js';
+import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
+import { broadcastLoops, reductionView, transposeView } from './layout.js';
+import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type WorkerSpawner } from './thread-pool.js';
+import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UNARY_COST } from './op-codes.js';
+
+/** Where a tensor's elements live in the memory. */
+interface WasmData {
+  /** Byte offset of the first element. */
+  offset: number;
+  /** Number of elements. */
+  size: number;
+  dtype: DType;
+}
+
+const viewCtors = {
+  float32: Float32Array,
+  float64: Float64Array,
+  int32: Int32Array,
+  uint8: Uint8Array,
+  bool: Uint8Array,
+} as const;
+
+/** True where this runtime can run the WebAssembly kernels (SIMD, threads and SharedArrayBuffer). */
+export function wasmBackendAvailable(): boolean {
+  return kernelsModule() !== undefined;
+}
+
+/** Options of the wasm backend. */
+export interface WasmBackendArgs {
+  /**
+   * Threads that run kernels, the calling one included (default: `STRATA_THREADS`, else one per
+   * core, where the runtime can start workers (see `setWorkerSupport`); 1 elsewhere).
+   */
+  threads?: number;
+}
+
+/** How a runtime starts the backend's worker threads, and how many it runs by default. */
+export interface WorkerSupport {
+  /** Starts one worker thread that serves kernel jobs. */
+  spawnWorker: WorkerSpawner;
+  /** Threads to run when none were asked for. */
+  defaultThreadCount(): number;
+}
+
+let workerSupport: WorkerSupport | undefined;
+
+/**
+ * Lets the wasm backend start worker threads (Strata's Node entry point installs Node's). Without
+ * it, kernels run on the calling thread only.
+ */
+export function setWorkerSupport(support: WorkerSupport | undefined): void {
+  workerSupport = support;
+}
+
+/** The reference kernels, reading and writing the wasm backend's memory in place. */
+class HostedCpuKernels extends CpuBackend {
+  constructor(private readonly host: WasmBackend) {
+    super();
+  }
+
+  protected override values(x: TensorInfo): TypedArray {
+    return this.host.view(x.dataId as WasmData);
+  }
+
+  protected override alloc<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
+    const view = this.host.view(this.host.allocData(dtype, size)) as DTypeArrays[D];
+    // The reference kernels expect zeros, as a fresh typed array has; a reused block holds old values.
+    view.fill(0);
+    return view;
+  }
+
+  protected override output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+    return { dataId: { offset: values.byteOffset, size: values.length, dtype } satisfies WasmData, shape, dtype };
+  }
+}
+
+/**
+ * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
+ * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
+ * as WebAssembly SIMD, large matMuls on several threads; slices, gathers and tiles copy whole runs;
+ * everything else runs the reference kernels on the same memory. It is the default backend wherever
+ * it can run.
+ *
+ * @example
+ * setBackend('wasm');
+ * await setThreadsCount(2); // the calling thread and one worker
+ */
+export class WasmBackend implements Backend {
+  readonly name = 'wasm';
+  /** The memory every tensor lives in; shared, so worker threads can run kernels on it. */
+  readonly memory: WebAssembly.Memory;
+  private readonly kernels: KernelExports;
+  private readonly heap: Heap;
+  private readonly js = new HostedCpuKernels(this);
+  private scratch = -1;
+  private readonly pool: ThreadPool;
+  /** Threads asked for; undefined means the runtime's default, once a product is big enough to need them. */
+  private threadsWanted: number | undefined;
+  private poolStarted = false;
+  private poolReady: Promise<void> = Promise.resolve();
+
+  constructor(args: WasmBackendArgs = {}) {
+    const module = kernelsModule();
+    if (!module) throw new NotFoundError('wasm backend: this runtime lacks WebAssembly SIMD, threads or SharedArrayBuffer; use the cpu backend.');
+    this.memory = createSharedMemory(16);
+    this.kernels = instantiateKernels(module, this.memory);
+    this.heap = new Heap(this.memory, this.kernels.heapBase());
+    this.pool = new ThreadPool(module, this.memory, this.heap, this.kernels, () => this.gemmScratch());
+    this.threadsWanted = args.threads;
+  }
+
+  /** Threads that run kernels, the calling one included (workers start with the first product big enough to share). */
+  get threads(): number {
+    if (this.poolStarted) return this.pool.size;
+    return workerSupport ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
+  }
+
+  /**
+   * Sets how many threads run kernels (the calling one included) and starts them; resolves when
+   * they run. Until then, kernels run on fewer threads.
+   */
+  setThreads(threads: number): Promise<void> {
+    if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`setThreads: expected a positive integer, got ${threads}.`);
+    this.threadsWanted = threads;
+    this.startThreads();
+    return this.poolReady;
+  }
+
+  /** Resolves when the worker threads started so far are running. */
+  ready(): Promise<void> {
+    return this.poolReady;
+  }
+
+  private startThreads(): void {
+    this.poolStarted = true;
+    const threads = workerSupport ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
+    this.pool.resize(threads, workerSupport?.spawnWorker);
+    this.poolReady = this.pool.ready();
+  }
+
+  /** Starts the workers with the first call big enough to share, so programs without one never pay for them. */
+  private shareIf(big: boolean): void {
+    if (big && !this.poolStarted) this.startThreads();
+  }
+
+  private gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
+    this.shareIf(m * n * k >= MIN_PARALLEL_WORK);
+    this.pool.gemm(a, aRow, aCol, b, bRow, bCol, c, m, n, k);
+  }
+
+  // ---- storage ----
+
+  /** @internal Allocates storage for `size` elements of `dtype`. */
+  allocData(dtype: DType, size: number): WasmData {
+    return { offset: this.heap.alloc(size * bytesPerElement(dtype)), size, dtype };
+  }
+
+  /** @internal A typed array over the elements of `data` (valid until the memory grows). */
+  view(data: WasmData): TypedArray {
+    return new viewCtors[data.dtype](this.memory.buffer, data.offset, data.size);
+  }
+
+  write(values: TypedArray, shape: Shape, dtype: DType): DataId {
+    const data = this.allocData(dtype, sizeOf(shape));
+    this.view(data).set(values);
+    return data;
+  }
+
+  read(dataId: DataId): TypedArray {
+    // slice() copies into an ordinary (unshared) array the caller may keep.
+    return this.view(dataId as WasmData).slice();
+  }
+
+  disposeData(dataId: DataId): void {
+    const data = dataId as WasmData;
+    this.heap.free(data.offset, data.size * bytesPerElement(data.dtype));
+    data.size = 0;
+  }
+
+  /** Bytes the backend's heap has claimed from the memory, and bytes in live blocks. */
+  heapStats(): { reservedBytes: number; usedBytes: number } {
+    return { reservedBytes: this.heap.reservedBytes, usedBytes: this.heap.usedBytes };
+  }
+
+  private out(shape: Shape, dtype: DType): TensorInfo & { dataId: WasmData } {
+    return { dataId: this.allocData(dtype, sizeOf(shape)), shape, dtype };
+  }
+
+  private at(x: TensorInfo): number {
+    return (x.dataId as WasmData).offset;
+  }
+
+  // ---- kernels ----
+
+  unary(x: TensorInfo, op: UnaryOp): TensorInfo {
+    const code = UNARY_CODES[op];
+    if (x.dtype !== 'float32' || code === undefined) return this.js.unary(x, op);
+    const out = this.out(x.shape, 'float32');
+    const n = out.dataId.size;
+    this.shareIf(n * UNARY_COST[op] >= MIN_PARALLEL_ELEMENTS);
+    this.pool.unary(code, this.at(x), out.dataId.offset, n, n * UNARY_COST[op]);
+    return out;
+  }
+
+  binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo {
+    if (a.dtype !== 'float32') return this.js.binary(a, b, op, outShape, outDtype);
+    const loops = broadcastLoops(outShape, [a.shape, b.shape]);
+    if (!loops) return this.js.binary(a, b, op, outShape, outDtype);
+    const out = this.out(outShape, outDtype);
+    if (out.dataId.size === 0) return out;
+    const [d, [sa, sb]] = [loops.shape, loops.strides] as [number[], number[][]];
+    if (d[0] === 1 && d[1] === 1 && d[2] === 1) {
+      // One run (same shapes, or a tensor and a scalar): threads can share it.
+      this.shareIf(d[3]! >= MIN_PARALLEL_ELEMENTS);
+      this.pool.binary(BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[3]!, sa![3]!, sb![3]!, bytesPerElement(outDtype));
+      return out;
+    }
+    this.kernels.binaryF32(
+      BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[0]!, d[1]!, d[2]!, d[3]!,
+      sa![0]!, sa![1]!, sa![2]!, sa![3]!, sb![0]!, sb![1]!, sb![2]!, sb![3]!,
+    );
+    return out;
+  }
+
+  where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): TensorInfo {
+    if (bytesPerElement(a.dtype) !== 4 || cond.dtype !== 'bool') return this.js.where(cond, a, b, outShape);
+    const loops = broadcastLoops(outShape, [cond.shape, a.shape, b.shape]);
+    if (!loops) return this.js.where(cond, a, b, outShape);
+    const out = this.out(outShape, a.dtype);
+    if (out.dataId.size === 0) return out;
+    const [d, [sc, sa, sb]] = [loops.shape, loops.strides] as [number[], number[][]];
+    this.kernels.where32(
+      this.at(cond), this.at(a), this.at(b), out.dataId.offset, d[0]!, d[1]!, d[2]!, d[3]!,
+      sc![0]!, sc![1]!, sc![2]!, sc![3]!, sa![0]!, sa![1]!, sa![2]!, sa![3]!, sb![0]!, sb![1]!, sb![2]!, sb![3]!,
+    );
+    return out;
+  }
+
+  reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo {
+    const plan = x.dtype === 'float32' ? reductionView(x.shape, axes) : undefined;
+    if (!plan) return this.js.reduce(x, axes, op);
+    const out = this.out(x.shape.filter((_, i) => !axes.includes(i)), 'float32');
+    if (out.dataId.size === 0) return out;
+    this.kernels.reduceF32(REDUCE_CODES[op], this.at(x), out.dataId.offset, plan.outer, plan.r, plan.inner);
+    return out;
+  }
+
+  argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo {
+    return this.js.argReduce(x, axis, op);
+  }
+
+  matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape): TensorInfo {
+    if (a.dtype !== 'float32') return this.js.matMul(a, b, transposeA, transposeB, batchShape);
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    const m = transposeA ? a.shape[ra - 1]! : a.shape[ra - 2]!;
+    const k = transposeA ? a.shape[ra - 2]! : a.shape[ra - 1]!;
+    const n = transposeB ? b.shape[rb - 2]! : b.shape[rb - 1]!;
+    const out = this.out([...batchShape, m, n], 'float32');
+    if (out.dataId.size === 0) return out;
+    const aStrides = broadcastStrides(a.shape.slice(0, -2), batchShape);
+    const bStrides = broadcastStrides(b.shape.slice(0, -2), batchShape);
+    const batches = sizeOf(batchShape);
+    // Element (i, p) of A and (p, j) of B, whichever way each is stored.
+    const [aRow, aCol] = transposeA ? [1, m] : [k, 1];
+    const [bRow, bCol] = transposeB ? [1, k] : [n, 1];
+    const c = out.dataId.offset;
+    if (!transposeA && bStrides.every((s) => s === 0) && aStrides.every((s, i) => s !== 0 || batchShape[i] === 1)) {
+      // A shared B under a stack of untransposed A's is one product with batches × m rows.
+      this.gemm(this.at(a), aRow, aCol, this.at(b), bRow, bCol, c, batches * m, n, k);
+      return out;
+    }
+    const batchStrides = stridesOf(batchShape);
+    for (let batch = 0; batch < batches; batch++) {
+      let aIndex = 0;
+      let bIndex = 0;
+      for (let axis = 0, rest = batch; axis < batchShape.length; axis++) {
+        const i = Math.floor(rest / batchStrides[axis]!);
+        rest -= i * batchStrides[axis]!;
+        aIndex += i * aStrides[axis]!;
+        bIndex += i * bStrides[axis]!;
+      }
+      const aAt = this.at(a) + aIndex * m * k * 4;
+      const bAt = this.at(b) + bIndex * k * n * 4;
+      this.gemm(aAt, aRow, aCol, bAt, bRow, bCol, c + batch * m * n * 4, m, n, k);
+    }
+    return out;
+  }
+
+  private gemmScratch(): number {
+    if (this.scratch < 0) this.scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
+    return this.scratch;
+  }
+
+  transpose(x: TensorInfo, perm: readonly number[]): TensorInfo {
+    const plan = bytesPerElement(x.dtype) === 4 ? transposeView(x.shape, perm) : undefined;
+    if (!plan) return this.js.transpose(x, perm);
+    const out = this.out(perm.map((p) => x.shape[p]!), x.dtype);
+    if (out.dataId.size === 0) return out;
+    this.kernels.transpose32(this.at(x), out.dataId.offset, plan.batch, plan.rows, plan.cols, plan.inner);
+    return out;
+  }
+
+  slice(x: TensorInfo, begin: readonly number[], size: readonly number[]): TensorInfo {
+    // Trailing axes taken whole, with the innermost partial axis before them, form contiguous runs.
+    let axis = x.shape.length - 1;
+    let run = 1;
+    while (axis >= 0 && begin[axis] === 0 && size[axis] === x.shape[axis]) run *= x.shape[axis--]!;
+    if (axis >= 0) run *= size[axis]!;
+    const runs = sizeOf(size) / run;
+    // Short runs copy faster element by element than one copyWithin call each.
+    if (!(run >= 16 || runs === 1)) return this.js.slice(x, begin, size);
+    const out = this.out(size, x.dtype);
+    if (out.dataId.size === 0) return out;
+    const width = bytesPerElement(x.dtype);
+    const strides = stridesOf(x.shape);
+    const outer = size.slice(0, Math.max(axis, 0));
+    const outerStrides = stridesOf(outer);
+    const bytes = new Uint8Array(this.memory.buffer);
+    const base = this.at(x) + width * begin.reduce((acc, b, i) => acc + b * strides[i]!, 0);
+    for (let r = 0; r < runs; r++) {
+      let from = base;
+      for (let i = 0, rest = r; i < outer.length; i++) {
+        const index = Math.floor(rest / outerStrides[i]!);
+        rest -= index * outerStrides[i]!;
+        from += index * strides[i]! * width;
+      }
+      bytes.copyWithin(out.dataId.offset + r * run * width, from, from + run * width);
+    }
+    return out;
+  }
+
+  concat(xs: readonly TensorInfo[], axis: number): TensorInfo {
+    return this.js.concat(xs, axis);
+  }
+
+  pad(x: TensorInfo, paddings: readonly (readonly [number, number])[], value: number): TensorInfo {
+    return this.js.pad(x, paddings, value);
+  }
+
+  gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
+    const inner = sizeOf(x.shape.slice(axis + 1));
+    // Picking rows (a batch of samples, embeddings) copies whole runs; short runs go element by element.
+    if (inner < 16) return this.js.gather(x, indices, axis);
+    const out = this.out([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
+    if (out.dataId.size === 0) return out;
+    const outer = sizeOf(x.shape.slice(0, axis));
+    const dim = x.shape[axis]!;
+    const idx = this.view(indices.dataId as WasmData);
+    const run = inner * bytesPerElement(x.dtype);
+    const bytes = new Uint8Array(this.memory.buffer);
+    let to = out.dataId.offset;
+    for (let o = 0; o < outer; o++) {
+      const block = this.at(x) + o * dim * run;
+      for (let k = 0; k < idx.length; k++, to += run) {
+        const from = block + idx[k]! * run;
+        bytes.copyWithin(to, from, from + run);
+      }
+    }
+    return out;
+  }
+
+  scatterAdd(updates: TensorInfo, indices: TensorInfo, axis: number, shape: Shape): TensorInfo {
+    return this.js.scatterAdd(updates, indices, axis, shape);
+  }
+
+  tile(x: TensorInfo, reps: readonly number[]): TensorInfo {
+    const rank = x.shape.length;
+    const last = rank - 1;
+    // Whole rows and blocks are copied: worth it when the rows are not tiny.
+    if (rank === 0 || x.shape[last]! * reps[last]! < 16) return this.js.tile(x, reps);
+    const out = this.out(x.shape.map((d, i) => d * reps[i]!), x.dtype);
+    if (out.dataId.size === 0) return out;
+    const width = bytesPerElement(x.dtype);
+    const inStrides = stridesOf(x.shape).map((s) => s * width);
+    const outStrides = stridesOf(out.shape).map((s) => s * width);
+    const bytes = new Uint8Array(this.memory.buffer);
+    // Fills the output block of `axis` at `to` from the input block at `from`: its sub-blocks first,
+    // then copies of the filled block for the repetitions along `axis`.
+    const fill = (axis: number, from: number, to: number): void => {
+      const d = x.shape[axis]!;
+      if (axis === last) {
+        bytes.copyWithin(to, from, from + d * width);
+      } else {
+        for (let i = 0; i < d; i++) fill(axis + 1, from + i * inStrides[axis]!, to + i * outStrides[axis]!);
+      }
+      // Doubling the filled part takes log2(reps) copies.
+      const block = d * outStrides[axis]!;
+      for (let filled = 1; filled < reps[axis]!; ) {
+        const more = Math.min(filled, reps[axis]! - filled);
+        bytes.copyWithin(to + filled * block, to, to + more * block);
+        filled += more;
+      }
+    };
+    fill(0, this.at(x), out.dataId.offset);
+    return out;
+  }
+
+  cast(x: TensorInfo, dtype: DType): TensorInfo {
+    const code = CAST_CODES[`${x.dtype}>${dtype}`];
+    if (code === undefined) return this.js.cast(x, dtype);
+    const out = this.out(x.shape, dtype);
+    this.kernels.cast(code, this.at(x), out.dataId.offset, out.dataId.size);
+    return out;
+  }
+
+  oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo {
+    return this.js.oneHot(indices, depth, onValue, offValue);
+  }
+  softmax(x: TensorInfo): TensorInfo {
+    if (x.dtype !== 'float32') return this.js.softmax(x);
+    const out = this.out(x.shape, 'float32');
+    const cols = x.shape[x.shape.length - 1]!;
+    if (out.dataId.size > 0) this.kernels.softmaxF32(this.at(x), out.dataId.offset, out.dataId.size / cols, cols);
+    return out;
+  }
+
+  // A row of ten classes costs little: the one-pass reference kernels serve, on this memory.
+
+  softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
+    return this.js.softmaxCrossEntropy(logits, labels);
+  }
+
+  softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo {
+    return this.js.softmaxCrossEntropyGrad(logits, labels, dy);
+  }
+
+  applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
+    if (value.dtype !== 'float32') return this.js.applyUpdate(rule, value, grad, slots);
+    const outs = [value, ...slots].map((x) => this.out(x.shape, 'float32'));
+    const n = outs[0]!.dataId.size;
+    // Absent slots are passed as address 0, which the kernels read as "none".
+    const slot = (i: number): number => (i < slots.length ? this.at(slots[i]!) : 0);
+    const outSlot = (i: number): number => outs[i + 1]?.dataId.offset ?? 0;
+    const [w, g, outW] = [this.at(value), this.at(grad), outs[0]!.dataId.offset];
+    if (rule.kind === 'adam') {
+      const vHat = rule.amsgrad ? 2 : slots.length;
+      this.kernels.adamF32(w, g, slot(0), slot(1), slot(vHat), outW, outSlot(0), outSlot(1), outSlot(vHat), n, rule.alpha, 1 - rule.beta1, 1 - rule.beta2, rule.epsilon);
+    } else if (rule.kind === 'sgd') {
+      this.kernels.sgdF32(w, g, slot(0), outW, outSlot(0), n, rule.learningRate, rule.momentum, rule.nesterov);
+    } else {
+      const mom = rule.momentum > 0 ? 1 : slots.length;
+      const avg = rule.centered ? (rule.momentum > 0 ? 2 : 1) : slots.length;
+      this.kernels.rmspropF32(
+        w, g, slot(0), slot(mom), slot(avg), outW, outSlot(0), outSlot(mom), outSlot(avg),
+        n, rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon,
+      );
+    }
+    return outs;
+  }
+
+  // Convolution and pooling run the reference kernels on the wasm memory until SIMD versions land.
+  conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.js.conv2d(x, filter, strides, pads, dilations, groups);
+  }
+
+  conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.js.conv2dBackpropInput(dy, filter, xShape, strides, pads, dilations, groups);
+  }
+
+  conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
+    return this.js.conv2dBackpropFilter(x, dy, filterShape, strides, pads, dilations, groups);
+  }
+
+  pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.js.pool2d(x, op, poolSize, strides, pads);
+  }
+
+  maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.js.maxPool2dGrad(dy, x, poolSize, strides, pads);
+  }
+
+  avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
+    return this.js.avgPool2dGrad(dy, xShape, poolSize, strides, pads);
+  }
+}

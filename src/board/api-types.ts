@@ -1,0 +1,69 @@
+/** The JSON the dashboard server sends its web page: what the runs hold, read from their event files. */
+
+/** A run: a directory holding event files, named by its path inside the log directory. */
+export interface RunInfo {
+  name: string;
+  /** Why the run could not be read completely (a corrupt file); what was read before is still shown. */
+  error?: string;
+  /** Grows whenever new data was read, so the page refetches only what changed. */
+  version: number;
+  scalarTags: string[];
+  histogramTags: string[];
+  imageTags: string[];
+  hasGraph: boolean;
+}
+
+/** The answer of `/api/runs`. */
+export interface RunsResponse {
+  /** The log directory, as given to the board. */
+  logDir: string;
+  runs: RunInfo[];
+}
+
+/** One value of a scalar: `[step, value, wallTime]`. */
+export type ScalarPoint = [number, number, number];
+
+/** Every scalar of every run: `scalars[run][tag]`. */
+export type ScalarsResponse = Record<string, Record<string, ScalarPoint[]>>;
+
+/** One histogram: its buckets as `[left, right, count]` (as TensorBoard shows them). */
+export interface HistogramPoint {
+  step: number;
+  wallTime: number;
+  min: number;
+  max: number;
+  num: number;
+  buckets: [number, number, number][];
+}
+
+/** The histograms of one run: `histograms[tag]` over steps. */
+export type HistogramsResponse = Record<string, HistogramPoint[]>;
+
+/** One layer of a model graph. */
+export interface GraphNode {
+  name: string;
+  /** The layer's class (`Dense`, `InputLayer`, ...). */
+  op: string;
+  /** The layers feeding it (`name` or `name:k` for another output than the first). */
+  inputs: string[];
+  /** Output shapes, `null` where unknown (the batch). */
+  outputShapes: (number | null)[][];
+  parameters: number;
+  trainableParameters: number;
+}
+
+/** The graph of one run. */
+export interface GraphResponse {
+  nodes: GraphNode[];
+}
+
+/** One logged image (its bytes come from `/api/image?run=&tag=&index=`). */
+export interface ImageEntry {
+  step: number;
+  wallTime: number;
+  width: number;
+  height: number;
+}
+
+/** The images of one run: `images[tag]` over steps. */
+export type ImagesResponse = Record<string, ImageEntry[]>;

@@ -1,0 +1,9 @@
+/** Strata Board, the browser-safe part: the TensorBoard callback, SummaryWriter, and reading and writing TensorFlow event files. */
+export { TensorBoard, type FeatureMapArgs, type TensorBoardArgs } from './tensorboard.js';
+export { SummaryWriter, createFileWriter, FILE_VERSION, type ImageInput } from './summary-writer.js';
+export { setEventSinkFactory, type EventSink, type EventSinkFactory } from './event-sink.js';
+export { encodeRecord, decodeRecords, maskedCrc32c, type DecodedRecords } from './records.js';
+export { histogram, DEFAULT_BUCKETS, type Pixels } from './summary-values.js';
+export { modelGraph } from './model-graph.js';
+export { RunData, histogramBuckets, type StoredImage } from './event-reader.js';
+export type * from './api-types.js';

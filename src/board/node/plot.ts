@@ -1,0 +1,132 @@
+/**
+ * `strata plot`: the classic train/validation curves of one metric of a run, drawn by Apache
+ * ECharts's server-side renderer as SVG, or as PNG through resvg (Node only).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { basename, extname, resolve } from 'node:path';
+import { NotFoundError, ValueError } from '../../core/errors.js';
+import type { ScalarPoint } from '../api-types.js';
+import { LogDirectory } from './log-dir.js';
+
+/** Options of `plotRun`. */
+export interface PlotArgs {
+  /** The run's directory: the `logDir` given to the TensorBoard callback (holding `train/` and `validation/`), or one run directory. */
+  run: string;
+  /** The figure to draw, as logged: `loss`, `accuracy`, ... (read from the tag `epoch_<metric>`, or the tag itself). Default `loss`. */
+  metric?: string;
+  /** The file to write: `.png` or `.svg`. */
+  out: string;
+  /** Size in pixels (default 800 × 480). */
+  width?: number;
+  height?: number;
+  /** A TrueType/OpenType font for the PNG's text (default: a common system font: DejaVu Sans, Liberation Sans, Arial, Helvetica). */
+  font?: string;
+}
+
+/** What was drawn: one series per run directory holding the metric. */
+export interface PlotResult {
+  out: string;
+  tag: string;
+  series: { name: string; points: ScalarPoint[] }[];
+}
+
+const FONT_CANDIDATES = [
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/dejavu/DejaVuSans.ttf',
+  '/usr/share/fonts/TTF/DejaVuSans.ttf',
+  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
+  '/usr/share/fonts/liberation/LiberationSans-Regular.ttf',
+  '/System/Library/Fonts/Supplemental/Arial.ttf',
+  '/Library/Fonts/Arial.ttf',
+  '/System/Library/Fonts/Helvetica.ttc',
+  'C:\\Windows\\Fonts\\arial.ttf',
+];
+
+const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
+let wasmReady: Promise<void> | undefined;
+
+/** The series of `metric` in every run below `run`: `train` first, then `validation`, then the others by name. */
+function readSeries(run: string, metric: string): { tag: string; series: PlotResult['series'] } {
+  const dir = new LogDirectory(run);
+  dir.refresh();
+  const runs = dir.list().sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
+  for (const tag of [`epoch_${metric}`, metric]) {
+    const series = runs.filter((r) => r.scalars.has(tag)).map((r) => ({ name: r.name === '.' ? basename(resolve(run)) : r.name, points: r.scalars.get(tag)! }));
+    if (series.length) return { tag, series };
+  }
+  const known = [...new Set(runs.flatMap((r) => [...r.scalars.keys()]))].map((t) => t.replace(/^epoch_/, ''));
+  throw new NotFoundError(`strata plot: no '${metric}' in ${run}. Logged there: ${known.join(', ') || 'nothing (no event files with scalars)'}.`);
+}
+
+function order(name: string): number {
+  const leaf = name.split('/').pop();
+  return leaf === 'train' ? 0 : leaf === 'validation' ? 1 : 2;
+}
+
+/** The chart as SVG text. ECharts is loaded here, not with the package: most programs never plot. */
+async function renderSvg(title: string, result: Omit<PlotResult, 'out'>, width: number, height: number): Promise<string> {
+  const echarts = await import('echarts');
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  chart.setOption({
+    animation: false,
+    backgroundColor: '#ffffff',
+    textStyle: { fontFamily: 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif' },
+    title: { text: title, left: 'center', top: 10, textStyle: { fontSize: 16 } },
+    legend: { top: 40, data: result.series.map((s) => s.name) },
+    grid: { left: 70, right: 30, top: 80, bottom: 55 },
+    xAxis: { type: 'value', name: result.tag.startsWith('batch_') ? 'step' : 'epoch', nameLocation: 'middle', nameGap: 30, minInterval: 1, splitLine: { show: false } },
+    yAxis: { type: 'value', scale: true, name: result.tag.replace(/^epoch_/, ''), nameLocation: 'middle', nameGap: 50 },
+    series: result.series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      color: COLORS[i % COLORS.length],
+      showSymbol: s.points.length <= 50,
+      symbolSize: 6,
+      lineStyle: { width: 2.5 },
+      data: s.points.map((p) => [p[0], p[1]]),
+    })),
+  });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+function findFont(explicit: string | undefined): Uint8Array {
+  const path = explicit ?? FONT_CANDIDATES.find((p) => existsSync(p));
+  if (!path || !existsSync(path)) {
+    throw new NotFoundError(
+      `strata plot: ${explicit ? `the font '${explicit}' does not exist` : 'no TrueType font was found to draw the PNG\'s text'}. Pass one with font (--font FILE.ttf), install one (Debian: fonts-dejavu-core), or write SVG (--out plot.svg).`,
+    );
+  }
+  return readFileSync(path);
+}
+
+async function renderPng(svg: string, font: string | undefined): Promise<Uint8Array> {
+  const fontBytes = findFont(font);
+  const { initWasm, Resvg } = await import('@resvg/resvg-wasm');
+  wasmReady ??= initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')));
+  await wasmReady;
+  const resvg = new Resvg(svg, { background: '#ffffff', font: { fontBuffers: [fontBytes], loadSystemFonts: false } });
+  const png = resvg.render().asPng();
+  resvg.free();
+  return png;
+}
+
+/**
+ * Draws the train and validation curves of one metric of a run to a PNG or SVG file.
+ *
+ * @example
+ * await plotRun({ run: 'logs/mlp', metric: 'loss', out: 'loss.png' });
+ */
+export async function plotRun(args: PlotArgs): Promise<PlotResult> {
+  const metric = args.metric ?? 'loss';
+  const kind = extname(args.out).toLowerCase();
+  if (kind !== '.png' && kind !== '.svg') throw new ValueError(`strata plot: the output must end in .png or .svg, got '${args.out}'.`);
+  const width = args.width ?? 800;
+  const height = args.height ?? 480;
+  const found = readSeries(args.run, metric);
+  const svg = await renderSvg(`${metric} — ${basename(resolve(args.run))}`, found, width, height);
+  writeFileSync(args.out, kind === '.svg' ? svg : await renderPng(svg, args.font));
+  return { out: args.out, ...found };
+}

@@ -1,0 +1,188 @@
+/**
+ * The dashboard server behind `strata board`: the page, its scripts and the charting library from
+ * the package, and a JSON API built from the event files of one log directory, read live (Node only).
+ */
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { ValueError } from '../../core/errors.js';
+import type { GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse } from '../api-types.js';
+import type { RunData } from '../event-reader.js';
+import { INDEX_HTML } from '../web/index-html.js';
+import { LogDirectory } from './log-dir.js';
+
+/** Options of `runBoard`. */
+export interface BoardArgs {
+  /** The directory holding the runs (each a directory with event files, at any depth). */
+  logDir: string;
+  /** The address to listen on (default `127.0.0.1`: only this machine can connect). */
+  host?: string;
+  /** The port (default 6006, TensorBoard's; 0 picks a free one). */
+  port?: number;
+}
+
+/** A running board. */
+export interface Board {
+  /** Where to open it, e.g. `http://127.0.0.1:6006/`. */
+  url: string;
+  server: Server;
+  /** Stops serving. */
+  close(): Promise<void>;
+}
+
+const WEB_DIR = fileURLToPath(new URL('../web/', import.meta.url));
+const ECHARTS = createRequire(import.meta.url).resolve('echarts/dist/echarts.min');
+/** The page's own modules: plain names only, so a request can never name another file. */
+const SCRIPT_NAME = /^[a-z][a-z0-9-]*\.js$/;
+const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+const SECURITY_HEADERS = {
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  'Content-Security-Policy': "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'",
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array, cache = 'no-store'): void {
+  res.writeHead(status, { 'Content-Type': type, 'Cache-Control': cache, ...SECURITY_HEADERS });
+  res.end(body);
+}
+
+function sendJson(res: ServerResponse, body: unknown): void {
+  send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+/** Handles the requests of one board. */
+class BoardHandler {
+  private readonly scripts = new Map<string, Buffer>();
+
+  constructor(
+    private readonly dir: LogDirectory,
+    private readonly logDir: string,
+    private readonly loopbackOnly: boolean,
+  ) {}
+
+  handle(req: IncomingMessage, res: ServerResponse): void {
+    try {
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw new HttpError(405, 'only GET and HEAD are served');
+      // A page on another site could reach a loopback server through a DNS name that resolves to it; refuse other Host names.
+      const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+      if (this.loopbackOnly && !LOOPBACK_NAMES.has(host)) throw new HttpError(403, `host '${host}' is not served`);
+      const url = new URL(req.url ?? '/', 'http://board');
+      this.route(url, res);
+    } catch (e) {
+      const status = e instanceof HttpError ? e.status : 500;
+      send(res, status, 'text/plain; charset=utf-8', `${status === 500 ? 'internal error: ' : ''}${(e as Error).message}\n`);
+    }
+  }
+
+  private route(url: URL, res: ServerResponse): void {
+    const path = url.pathname;
+    if (path === '/' || path === '/index.html') return send(res, 200, 'text/html; charset=utf-8', INDEX_HTML);
+    if (path === '/vendor/echarts.min.js') return send(res, 200, 'text/javascript; charset=utf-8', this.file('echarts', ECHARTS), 'max-age=3600');
+    if (path.startsWith('/app/')) {
+      const name = path.slice('/app/'.length);
+      if (!SCRIPT_NAME.test(name)) throw new HttpError(404, 'not found');
+      return send(res, 200, 'text/javascript; charset=utf-8', this.file(name, join(WEB_DIR, name)));
+    }
+    if (path.startsWith('/api/')) {
+      this.dir.refresh();
+      return this.api(path.slice('/api/'.length), url.searchParams, res);
+    }
+    throw new HttpError(404, 'not found');
+  }
+
+  private file(key: string, path: string): Buffer {
+    let bytes = this.scripts.get(key);
+    if (!bytes) {
+      try {
+        bytes = readFileSync(path);
+      } catch {
+        throw new HttpError(404, 'not found');
+      }
+      this.scripts.set(key, bytes);
+    }
+    return bytes;
+  }
+
+  private run(params: URLSearchParams): RunData {
+    const name = params.get('run');
+    if (name === null) throw new HttpError(400, 'the query parameter run is required');
+    const run = this.dir.get(name);
+    if (!run) throw new HttpError(404, `no run named ${JSON.stringify(name)} in the log directory`);
+    return run;
+  }
+
+  private api(endpoint: string, params: URLSearchParams, res: ServerResponse): void {
+    switch (endpoint) {
+      case 'runs':
+        return sendJson(res, { logDir: this.logDir, runs: this.dir.list().map((r) => r.info()) } satisfies RunsResponse);
+      case 'scalars':
+        return sendJson(res, Object.fromEntries(this.dir.list().map((r) => [r.name, Object.fromEntries(r.scalars)])) satisfies ScalarsResponse);
+      case 'histograms':
+        return sendJson(res, Object.fromEntries(this.run(params).histograms) satisfies HistogramsResponse);
+      case 'graph': {
+        const graph = this.run(params).graph;
+        if (!graph) throw new HttpError(404, 'this run has no graph');
+        return sendJson(res, { nodes: graph } satisfies GraphResponse);
+      }
+      case 'images': {
+        const images = [...this.run(params).images].map(([tag, list]) => [tag, list.map(({ step, wallTime, width, height }) => ({ step, wallTime, width, height }))]);
+        return sendJson(res, Object.fromEntries(images) satisfies ImagesResponse);
+      }
+      case 'image': {
+        const list = this.run(params).images.get(params.get('tag') ?? '');
+        const image = list?.[Number(params.get('index'))];
+        if (!image) throw new HttpError(404, 'no such image');
+        return send(res, 200, 'image/png', image.bytes);
+      }
+      default:
+        throw new HttpError(404, 'not found');
+    }
+  }
+}
+
+/**
+ * Serves the dashboard for `logDir` and resolves once it listens. It binds to 127.0.0.1 unless
+ * told otherwise, serves only its own page and what it reads from the event files below `logDir`,
+ * and re-reads the files on each request, so runs still training update live.
+ *
+ * @example
+ * const board = await runBoard({ logDir: 'logs' });
+ * console.log(`Strata Board at ${board.url}`);
+ */
+export async function runBoard(args: BoardArgs): Promise<Board> {
+  const host = args.host ?? '127.0.0.1';
+  const port = args.port ?? 6006;
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValueError(`strata board: port must be an integer from 0 to 65535, got ${args.port}.`);
+  const dir = new LogDirectory(args.logDir);
+  dir.refresh();
+  const handler = new BoardHandler(dir, args.logDir, LOOPBACK_NAMES.has(host));
+  const server = createServer((req, res) => handler.handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((e) => (e ? reject(e) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,237 @@
+/**
+ * The protocol buffer messages of TensorFlow's event files that Strata writes and reads (Event,
+ * Summary, HistogramProto, TensorProto, GraphDef and their parts), described for protobufjs's
+ * runtime reflection. Field numbers and types follow TensorFlow's `.proto` files, so TensorBoard
+ * reads what is written.
+ */
+import protobuf from 'protobufjs/light.js';
+
+const packed = { packed: true };
+
+/** TensorFlow's DataType enum values used here. */
+export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_UINT8: 4, DT_STRING: 7, DT_INT64: 9, DT_BOOL: 10 } as const;
+
+// Members of a oneof are written even when they hold 0 (a scalar of 0, an attribute i: 0), as TensorFlow does.
+const descriptor = {
+  nested: {
+    tensorflow: {
+      nested: {
+        DataType: {
+          values: { DT_INVALID: 0, ...DataType },
+        },
+        TensorShapeProto: {
+          fields: { dim: { rule: 'repeated', type: 'Dim', id: 2 }, unknownRank: { type: 'bool', id: 3 } },
+          nested: { Dim: { fields: { size: { type: 'int64', id: 1 }, name: { type: 'string', id: 2 } } } },
+        },
+        TensorProto: {
+          fields: {
+            dtype: { type: 'DataType', id: 1 },
+            tensorShape: { type: 'TensorShapeProto', id: 2 },
+            versionNumber: { type: 'int32', id: 3 },
+            tensorContent: { type: 'bytes', id: 4 },
+            floatVal: { rule: 'repeated', type: 'float', id: 5, options: packed },
+            doubleVal: { rule: 'repeated', type: 'double', id: 6, options: packed },
+            intVal: { rule: 'repeated', type: 'int32', id: 7, options: packed },
+            stringVal: { rule: 'repeated', type: 'bytes', id: 8 },
+          },
+        },
+        HistogramProto: {
+          fields: {
+            min: { type: 'double', id: 1 },
+            max: { type: 'double', id: 2 },
+            num: { type: 'double', id: 3 },
+            sum: { type: 'double', id: 4 },
+            sumSquares: { type: 'double', id: 5 },
+            bucketLimit: { rule: 'repeated', type: 'double', id: 6, options: packed },
+            bucket: { rule: 'repeated', type: 'double', id: 7, options: packed },
+          },
+        },
+        SummaryMetadata: {
+          fields: {
+            pluginData: { type: 'PluginData', id: 1 },
+            displayName: { type: 'string', id: 2 },
+            summaryDescription: { type: 'string', id: 3 },
+            dataClass: { type: 'int32', id: 4 },
+          },
+          nested: { PluginData: { fields: { pluginName: { type: 'string', id: 1 }, content: { type: 'bytes', id: 2 } } } },
+        },
+        Summary: {
+          fields: { value: { rule: 'repeated', type: 'Value', id: 1 } },
+          nested: {
+            Image: {
+              fields: {
+                height: { type: 'int32', id: 1 },
+                width: { type: 'int32', id: 2 },
+                colorspace: { type: 'int32', id: 3 },
+                encodedImageString: { type: 'bytes', id: 4 },
+              },
+            },
+            Value: {
+              oneofs: { value: { oneof: ['simpleValue', 'image', 'histo', 'tensor'] } },
+              fields: {
+                nodeName: { type: 'string', id: 7 },
+                tag: { type: 'string', id: 1 },
+                metadata: { type: 'SummaryMetadata', id: 9 },
+                simpleValue: { type: 'float', id: 2 },
+                image: { type: 'Image', id: 4 },
+                histo: { type: 'HistogramProto', id: 5 },
+                tensor: { type: 'TensorProto', id: 8 },
+              },
+            },
+          },
+        },
+        Event: {
+          oneofs: { what: { oneof: ['fileVersion', 'graphDef', 'summary'] } },
+          fields: {
+            wallTime: { type: 'double', id: 1 },
+            step: { type: 'int64', id: 2 },
+            fileVersion: { type: 'string', id: 3 },
+            graphDef: { type: 'bytes', id: 4 },
+            summary: { type: 'Summary', id: 5 },
+          },
+        },
+        AttrValue: {
+          oneofs: { value: { oneof: ['list', 's', 'i', 'f', 'b', 'type', 'shape'] } },
+          fields: {
+            list: { type: 'ListValue', id: 1 },
+            s: { type: 'bytes', id: 2 },
+            i: { type: 'int64', id: 3 },
+            f: { type: 'float', id: 4 },
+            b: { type: 'bool', id: 5 },
+            type: { type: 'DataType', id: 6 },
+            shape: { type: 'TensorShapeProto', id: 7 },
+          },
+          nested: {
+            ListValue: {
+              fields: {
+                s: { rule: 'repeated', type: 'bytes', id: 2 },
+                i: { rule: 'repeated', type: 'int64', id: 3, options: packed },
+                shape: { rule: 'repeated', type: 'TensorShapeProto', id: 7 },
+              },
+            },
+          },
+        },
+        NodeDef: {
+          fields: {
+            name: { type: 'string', id: 1 },
+            op: { type: 'string', id: 2 },
+            input: { rule: 'repeated', type: 'string', id: 3 },
+            device: { type: 'string', id: 4 },
+            attr: { keyType: 'string', type: 'AttrValue', id: 5 },
+          },
+        },
+        VersionDef: {
+          fields: { producer: { type: 'int32', id: 1 }, minConsumer: { type: 'int32', id: 2 } },
+        },
+        GraphDef: {
+          fields: { node: { rule: 'repeated', type: 'NodeDef', id: 1 }, versions: { type: 'VersionDef', id: 4 } },
+        },
+      },
+    },
+  },
+};
+
+const root = protobuf.Root.fromJSON(descriptor);
+
+/** A TensorShapeProto: dimension sizes, -1 where unknown. */
+export interface ShapeMessage {
+  dim?: { size: number }[];
+  unknownRank?: boolean;
+}
+
+/** A TensorProto (the fields used: strings for text summaries, numbers for small tensors). */
+export interface TensorMessage {
+  dtype: number;
+  tensorShape?: ShapeMessage;
+  /** The values as little-endian bytes (how TensorFlow's own writers store them). */
+  tensorContent?: Uint8Array;
+  floatVal?: number[];
+  doubleVal?: number[];
+  stringVal?: Uint8Array[];
+}
+
+/** A HistogramProto: `bucket[i]` values fell in (`bucketLimit[i-1]`, `bucketLimit[i]`], the first from `min`. */
+export interface HistogramMessage {
+  min: number;
+  max: number;
+  num: number;
+  sum: number;
+  sumSquares: number;
+  bucketLimit: number[];
+  bucket: number[];
+}
+
+/** An encoded image inside a summary (PNG here). */
+export interface ImageMessage {
+  height: number;
+  width: number;
+  /** 1 grayscale, 3 RGB, 4 RGBA. */
+  colorspace: number;
+  encodedImageString: Uint8Array;
+}
+
+/** One tagged value of a Summary: exactly one of simpleValue, histo, image or tensor. */
+export interface SummaryValueMessage {
+  tag: string;
+  metadata?: { pluginData?: { pluginName: string; content?: Uint8Array }; displayName?: string; summaryDescription?: string; dataClass?: number };
+  simpleValue?: number;
+  histo?: HistogramMessage;
+  image?: ImageMessage;
+  tensor?: TensorMessage;
+}
+
+/** An Event: a time, a step and one payload (a file version, a serialized GraphDef or a Summary). */
+export interface EventMessage {
+  wallTime: number;
+  step?: number;
+  fileVersion?: string;
+  graphDef?: Uint8Array;
+  summary?: { value: SummaryValueMessage[] };
+}
+
+/** An AttrValue of a node (the kinds written here). */
+export interface AttrMessage {
+  s?: Uint8Array;
+  i?: number;
+  type?: number;
+  shape?: ShapeMessage;
+  list?: { s?: Uint8Array[]; i?: number[]; shape?: ShapeMessage[] };
+}
+
+/** A NodeDef: one node of a GraphDef, here one layer of a model. */
+export interface NodeMessage {
+  name: string;
+  op: string;
+  input?: string[];
+  attr?: Record<string, AttrMessage>;
+}
+
+/** A GraphDef: the nodes (and the producer version TensorBoard checks). */
+export interface GraphMessage {
+  node: NodeMessage[];
+  versions?: { producer: number; minConsumer?: number };
+}
+
+const eventType = root.lookupType('tensorflow.Event');
+const graphType = root.lookupType('tensorflow.GraphDef');
+const conversion = { longs: Number, defaults: false, arrays: true };
+
+/** Serializes an Event. */
+export function encodeEvent(event: EventMessage): Uint8Array {
+  return eventType.encode(eventType.fromObject(event)).finish();
+}
+
+/** Parses an Event (int64 fields as numbers). Throws on malformed bytes. */
+export function decodeEvent(bytes: Uint8Array): EventMessage {
+  return eventType.toObject(eventType.decode(bytes), conversion) as EventMessage;
+}
+
+/** Serializes a GraphDef. */
+export function encodeGraph(graph: GraphMessage): Uint8Array {
+  return graphType.encode(graphType.fromObject(graph)).finish();
+}
+
+/** Parses a GraphDef (int64 fields as numbers). Throws on malformed bytes. */
+export function decodeGraph(bytes: Uint8Array): GraphMessage {
+  return graphType.toObject(graphType.decode(bytes), conversion) as GraphMessage;
+}

@@ -1,0 +1,21 @@
+/** The dashboard server's JSON API, as the page calls it. */
+import type { GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse } from '../api-types.js';
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { cache: 'no-store' });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+const q = (run: string): string => `run=${encodeURIComponent(run)}`;
+
+/** Calls of the server's API. */
+export const api = {
+  runs: (): Promise<RunsResponse> => getJson('/api/runs'),
+  scalars: (): Promise<ScalarsResponse> => getJson('/api/scalars'),
+  histograms: (run: string): Promise<HistogramsResponse> => getJson(`/api/histograms?${q(run)}`),
+  graph: (run: string): Promise<GraphResponse> => getJson(`/api/graph?${q(run)}`),
+  images: (run: string): Promise<ImagesResponse> => getJson(`/api/images?${q(run)}`),
+  imageUrl: (run: string, tag: string, index: number, version: number): string =>
+    `/api/image?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&v=${version}`,
+};

@@ -1,0 +1,54 @@
+/** Placing a model's layers for drawing: rows by depth from the inputs, each row ordered to limit crossings. */
+import type { GraphNode } from '../api-types.js';
+
+/** Where a layer's box goes: its row (0 for inputs) and its position in the row. */
+export interface Placed {
+  node: GraphNode;
+  row: number;
+  column: number;
+  /** The names of the layers feeding it (output indices stripped). */
+  sources: string[];
+}
+
+/** The node a graph input refers to: `dense:1` → `dense`. */
+export function sourceName(input: string): string {
+  return input.replace(/:\d+$/, '');
+}
+
+/**
+ * Rows by longest path from a layer without inputs; in each row, layers sorted by the mean
+ * column of the layers feeding them, so that edges cross as little as a single pass allows.
+ */
+export function layoutGraph(nodes: readonly GraphNode[]): { placed: Placed[]; rows: number; columns: number } {
+  const byName = new Map(nodes.map((n) => [n.name, n]));
+  const row = new Map<string, number>();
+  const rowOf = (name: string, stack: Set<string>): number => {
+    const known = row.get(name);
+    if (known !== undefined) return known;
+    const node = byName.get(name);
+    if (!node || stack.has(name)) return 0;
+    stack.add(name);
+    const sources = node.inputs.map(sourceName).filter((s) => byName.has(s));
+    const r = sources.length ? Math.max(...sources.map((s) => rowOf(s, stack) + 1)) : 0;
+    stack.delete(name);
+    row.set(name, r);
+    return r;
+  };
+  for (const n of nodes) rowOf(n.name, new Set());
+  const rows: GraphNode[][] = [];
+  for (const n of nodes) (rows[row.get(n.name)!] ??= []).push(n);
+  const column = new Map<string, number>();
+  const placed: Placed[] = [];
+  rows.forEach((list, r) => {
+    const keyOf = (n: GraphNode): number => {
+      const cols = n.inputs.map((i) => column.get(sourceName(i))).filter((c): c is number => c !== undefined);
+      return cols.length ? cols.reduce((a, b) => a + b, 0) / cols.length : 0;
+    };
+    const sorted = r === 0 ? list : [...list].sort((a, b) => keyOf(a) - keyOf(b));
+    sorted.forEach((n, c) => {
+      column.set(n.name, c);
+      placed.push({ node: n, row: r, column: c, sources: n.inputs.map(sourceName).filter((s) => byName.has(s)) });
+    });
+  });
+  return { placed, rows: rows.length, columns: Math.max(0, ...rows.map((l) => l.length)) };
+}

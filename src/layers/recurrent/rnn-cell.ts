@@ -1,0 +1,246 @@
+/**
+ * The base of recurrent cells: the weights every cell has (kernel, recurrent kernel, bias), input
+ * and recurrent dropout, and the split of a sequence into the per-step work a cell does.
+ */
+import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/get-activation.js';
+import type { DType } from '../../core/dtype.js';
+import { ShapeError, ValueError } from '../../core/errors.js';
+import { RandomGenerator, generatorFor } from '../../core/random.js';
+import type { ConfigDict } from '../../core/serialization.js';
+import type { Tensor, Variable } from '../../core/tensor.js';
+import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../../initializers/get-initializer.js';
+import type { Initializer } from '../../initializers/initializer.js';
+import { add, mul } from '../../ops/arithmetic.js';
+import { ones, zeros } from '../../ops/creation.js';
+import { dropout } from '../../ops/dropout.js';
+import { matMul } from '../../ops/linalg.js';
+import { expandDims, reshape } from '../../ops/shape.js';
+import { unstack } from '../../ops/slicing.js';
+import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../../regularizers/get-regularizer.js';
+import type { Regularizer } from '../../regularizers/regularizer.js';
+import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
+import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
+
+/** Arguments every recurrent cell (and the layer made from it) accepts. */
+export interface RNNCellArgs extends Pick<LayerArgs, 'name' | 'dtype' | 'trainable'> {
+  /** The size of the output and of each state. */
+  units: number;
+  /** Applied to the candidate state (default `'tanh'`). */
+  activation?: ActivationIdentifier | null;
+  /** Whether to add biases (default true). */
+  useBias?: boolean;
+  /** How the input kernel starts (default `'glorotUniform'`). */
+  kernelInitializer?: InitializerIdentifier;
+  /** How the recurrent kernel starts (default `'orthogonal'`). */
+  recurrentInitializer?: InitializerIdentifier;
+  /** How the bias starts (default `'zeros'`). */
+  biasInitializer?: InitializerIdentifier;
+  /** A penalty on the input kernel (none by default). */
+  kernelRegularizer?: RegularizerIdentifier | null;
+  /** A penalty on the recurrent kernel (none by default). */
+  recurrentRegularizer?: RegularizerIdentifier | null;
+  /** A penalty on the bias (none by default). */
+  biasRegularizer?: RegularizerIdentifier | null;
+  /** While training, the fraction of input features dropped (the same ones at every step of a sequence; default 0). */
+  dropout?: number;
+  /** While training, the fraction of the previous output's units dropped in the recurrence (the same ones at every step; default 0). */
+  recurrentDropout?: number;
+  /** Makes the dropout masks reproducible. */
+  seed?: number | null;
+}
+
+/** One sequence's worth of work for a cell: the inputs of each step, and the step itself. */
+export interface CellRun {
+  /** What each step receives, in time order: the step's input already multiplied by the kernel. */
+  inputs: Tensor[];
+  /** Computes one step from its input and the previous states. */
+  step(input: Tensor, states: Tensor[]): { output: Tensor; states: Tensor[] };
+}
+
+function checkRate(who: string, name: string, rate: number): number {
+  if (!(rate >= 0 && rate < 1)) throw new ValueError(`${who}: ${name} must be in [0, 1), got ${rate}.`);
+  return rate;
+}
+
+/**
+ * A recurrent cell: what an RNN layer computes at each step. Each cell has a `kernel`
+ * [inputDim, gates · units] applied to the inputs (for all steps at once, before the loop), a
+ * `recurrentKernel` [units, gates · units] applied to the previous output at each step, and a bias.
+ * Subclasses say how many gates they have and what one step does.
+ */
+export abstract class RNNCell extends Layer {
+  /** The size of the output and of each state. */
+  readonly units: number;
+  /** Applied to the candidate state. */
+  readonly activation: ActivationFn;
+  /** Whether biases are added. */
+  readonly useBias: boolean;
+  /** How the input kernel starts. */
+  readonly kernelInitializer: Initializer;
+  /** How the recurrent kernel starts. */
+  readonly recurrentInitializer: Initializer;
+  /** How the bias starts. */
+  readonly biasInitializer: Initializer;
+  /** The input kernel's penalty, if any. */
+  readonly kernelRegularizer: Regularizer | null;
+  /** The recurrent kernel's penalty, if any. */
+  readonly recurrentRegularizer: Regularizer | null;
+  /** The bias's penalty, if any. */
+  readonly biasRegularizer: Regularizer | null;
+  /** The fraction of input features dropped while training. */
+  readonly dropout: number;
+  /** The fraction of recurrent units dropped while training. */
+  readonly recurrentDropout: number;
+  /** The seed given, or null. */
+  readonly seed: number | null;
+  /** [inputDim, gates · units], made on the first call. */
+  kernel: Variable | null = null;
+  /** [units, gates · units], made on the first call. */
+  recurrentKernel: Variable | null = null;
+  /** The bias (see `biasShape`), made on the first call; null without one. */
+  bias: Variable | null = null;
+  /** Gives each sequence its own dropout masks, reproducibly from the seed. */
+  private readonly generator: RandomGenerator;
+
+  /** How many blocks of `units` the kernels produce: 1 for SimpleRNN, 4 for LSTM, 3 for GRU. */
+  protected abstract readonly gates: number;
+
+  constructor(args: RNNCellArgs) {
+    super({ name: args.name, dtype: args.dtype, trainable: args.trainable });
+    if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`${this.describe()}: units must be a positive integer, got ${args.units}.`);
+    this.units = args.units;
+    this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
+    this.useBias = args.useBias ?? true;
+    this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
+    this.recurrentInitializer = getInitializer(args.recurrentInitializer ?? 'orthogonal');
+    this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
+    this.kernelRegularizer = getRegularizer(args.kernelRegularizer);
+    this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer);
+    this.biasRegularizer = getRegularizer(args.biasRegularizer);
+    this.dropout = checkRate(this.describe(), 'dropout', args.dropout ?? 0);
+    this.recurrentDropout = checkRate(this.describe(), 'recurrentDropout', args.recurrentDropout ?? 0);
+    if (args.seed !== undefined && args.seed !== null && !Number.isFinite(args.seed)) throw new ValueError(`${this.describe()}: seed must be a finite number, got ${args.seed}.`);
+    this.seed = args.seed ?? null;
+    this.generator = new RandomGenerator(this.seed ?? generatorFor(undefined).nextUint32());
+  }
+
+  /** The size of each state: [units] for SimpleRNN and GRU, [units, units] (output and cell state) for LSTM. */
+  get stateSize(): number[] {
+    return [this.units];
+  }
+
+  /** The shape of the bias (default [gates · units]). */
+  protected biasShape(): number[] {
+    return [this.gates * this.units];
+  }
+
+  /** The part of the bias added to the inputs' projection (default: all of it). */
+  protected inputBias(): Tensor | null {
+    return this.bias;
+  }
+
+  /**
+   * One step: `input` is the step's input times the kernel (plus the input bias), `states` the
+   * previous states, and `recurrentMask` the dropout mask for the previous output (or null).
+   */
+  protected abstract step(input: Tensor, states: Tensor[], recurrentMask: Tensor | null): { output: Tensor; states: Tensor[] };
+
+  /** Builds for step inputs of shape [batch, inputDim] (the first shape, when called on [input, ...states]). */
+  override build(inputShape: SymbolicShape | readonly SymbolicShape[]): void {
+    const shape = isShapeList(inputShape) ? inputShape[0]! : (inputShape as SymbolicShape);
+    const inputDim = shape[shape.length - 1];
+    if (inputDim === null || inputDim === undefined) {
+      throw new ShapeError(`${this.describe()} needs the number of input features to make its kernel, but it is unknown in shape ${fmtSymbolicShape(shape)}.`);
+    }
+    const width = this.gates * this.units;
+    this.kernel = this.addWeight('kernel', [inputDim, width], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], { initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer });
+    if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), { initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+  }
+
+  /** Zeros of each state's size, for a batch of `batch`. */
+  initialStates(batch: number, dtype: DType): Tensor[] {
+    return this.stateSize.map((size) => zeros([batch, size], dtype));
+  }
+
+  /**
+   * Prepares one sequence `x` [batch, steps, inputDim]: draws the dropout masks (while training),
+   * and multiplies every step's input by the kernel in one product, so the loop only does the
+   * recurrent part.
+   */
+  start(x: Tensor, training: boolean): CellRun {
+    const [batch, steps, inputDim] = x.shape as [number, number, number];
+    let inputs = x;
+    if (training && this.dropout > 0) inputs = dropout(x, this.dropout, { noiseShape: [batch, 1, inputDim], seed: this.generator.nextUint32() });
+    let projected = matMul(reshape(inputs, [batch * steps, inputDim]), this.kernel!);
+    const bias = this.inputBias();
+    if (bias) projected = add(projected, bias);
+    const perStep = unstack(reshape(projected, [batch, steps, this.gates * this.units]), 1);
+    const recurrentMask = training && this.recurrentDropout > 0
+      ? dropout(ones([batch, this.units], x.dtype), this.recurrentDropout, { seed: this.generator.nextUint32() })
+      : null;
+    return { inputs: perStep, step: (input, states) => this.step(input, states, recurrentMask) };
+  }
+
+  /** The previous output times the recurrent kernel (after recurrent dropout). */
+  protected recurrentProduct(h: Tensor, recurrentMask: Tensor | null, kernel: Tensor = this.recurrentKernel!): Tensor {
+    return matMul(recurrentMask ? mul(h, recurrentMask) : h, kernel);
+  }
+
+  /**
+   * One step on its own: `[input [batch, inputDim], ...states]` gives `[output, ...new states]`.
+   * Recurrent layers do not go through here; it lets a cell be used in a hand-written loop.
+   */
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor[] {
+    const [x, ...given] = Array.isArray(inputs) ? inputs : [inputs];
+    if (x!.rank !== 2) throw new ShapeError(`${this.describe()} takes one step [batch, features], got shape ${fmtSymbolicShape(x!.shape)}; an RNN layer runs a cell over a sequence.`);
+    const states = given.length ? given : this.initialStates(x!.shape[0]!, x!.dtype);
+    const run = this.start(expandDims(x!, 1), args.training ?? false);
+    const { output, states: next } = run.step(run.inputs[0]!, states);
+    return [output, ...next];
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape | readonly SymbolicShape[]): SymbolicShape[] {
+    const first = isShapeList(inputShape) ? inputShape[0]! : (inputShape as SymbolicShape);
+    return [[first[0]!, this.units], ...this.stateSize.map((s) => [first[0]!, s])];
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      units: this.units,
+      activation: serializeActivation(this.activation),
+      useBias: this.useBias,
+      kernelInitializer: serializeInitializer(this.kernelInitializer),
+      recurrentInitializer: serializeInitializer(this.recurrentInitializer),
+      biasInitializer: serializeInitializer(this.biasInitializer),
+      kernelRegularizer: serializeRegularizer(this.kernelRegularizer),
+      recurrentRegularizer: serializeRegularizer(this.recurrentRegularizer),
+      biasRegularizer: serializeRegularizer(this.biasRegularizer),
+      dropout: this.dropout,
+      recurrentDropout: this.recurrentDropout,
+      seed: this.seed,
+    };
+  }
+}
+
+/** Arguments of the gated cells (LSTM, GRU). */
+export interface GatedCellArgs extends RNNCellArgs {
+  /** Applied to the gates (default `'sigmoid'`). */
+  recurrentActivation?: ActivationIdentifier | null;
+}
+
+/** A cell with gates: adds the gates' activation. */
+export abstract class GatedCell extends RNNCell {
+  /** Applied to the gates. */
+  readonly recurrentActivation: ActivationFn;
+
+  constructor(args: GatedCellArgs) {
+    super(args);
+    this.recurrentActivation = getActivation(args.recurrentActivation === undefined ? 'sigmoid' : args.recurrentActivation);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), recurrentActivation: serializeActivation(this.recurrentActivation) };
+  }
+}

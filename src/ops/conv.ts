@@ -1,0 +1,142 @@
+/** Convolutions over channels-last data: conv2d (with groups and dilation) and its gradients, and conv1d and depthwiseConv2d built on it. */
+import type { Pair, Pads } from '../core/backend.js';
+import { isFloat, promoteTypes } from '../core/dtype.js';
+import { ENGINE } from '../core/engine.js';
+import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
+import { cast, toTensor } from './convert.js';
+import { expandDims, reshape } from './shape.js';
+import { toPair, windowPads, type PairLike, type Padding } from './windows.js';
+
+/** Options of `conv2d` and `depthwiseConv2d`. */
+export interface Conv2DArgs {
+  /** Steps between windows, one number or [height, width] (default 1). */
+  strides?: PairLike;
+  /** `'valid'` (default), `'same'`, or explicit [[top, bottom], [left, right]]. */
+  padding?: Padding;
+  /** Spacing between the filter's taps, one number or [height, width] (default 1: no dilation). */
+  dilations?: PairLike;
+  /** Splits the channels into this many independent blocks (default 1). */
+  groups?: number;
+}
+
+function rankError(op: string, x: Tensor, expected: string, rank: number): ShapeError {
+  const hint = x.rank === rank - 1
+    ? ` If the data have no channel axis, add one: reshape(x, [${[...x.shape, 1].join(', ')}]).`
+    : '';
+  return new ShapeError(`${op}: x must be ${expected} (rank ${rank}, channels last), got shape ${fmtShape(x.shape)} (rank ${x.rank}).${hint}`);
+}
+
+/** x and filter as tensors of one float dtype. */
+function floatOperands(op: string, x: Tensor, filter: Tensor): [Tensor, Tensor] {
+  const a = toTensor(op, 'x', x);
+  const b = toTensor(op, 'filter', filter);
+  let dtype = promoteTypes(a.dtype, b.dtype);
+  if (!isFloat(dtype)) dtype = 'float32';
+  return [cast(a, dtype), cast(b, dtype)];
+}
+
+/**
+ * 2-D convolution of `x` [batch, height, width, inChannels] with `filter`
+ * [filterHeight, filterWidth, inChannels / groups, outChannels], giving
+ * [batch, outHeight, outWidth, outChannels]. Like every deep-learning library, it computes a
+ * cross-correlation (the filter is not flipped).
+ *
+ * @example
+ * const edges = conv2d(images, filter, { padding: 'same' }); // [n, 28, 28, 1] * [3, 3, 1, 8] -> [n, 28, 28, 8]
+ */
+export function conv2d(x: Tensor, filter: Tensor, args: Conv2DArgs = {}): Tensor {
+  const [input, f] = floatOperands('conv2d', x, filter);
+  if (input.rank !== 4) throw rankError('conv2d', input, '[batch, height, width, channels]', 4);
+  if (f.rank !== 4) throw new ShapeError(`conv2d: filter must be [filterHeight, filterWidth, inChannels / groups, outChannels] (rank 4), got shape ${fmtShape(f.shape)}.`);
+  const groups = args.groups ?? 1;
+  const [, h, w, cin] = input.shape as [number, number, number, number];
+  const [kh, kw, fin, cout] = f.shape as [number, number, number, number];
+  if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0 || cout % groups !== 0) {
+    throw new ValueError(`conv2d: groups must be a positive integer dividing both the ${cin} input channels and the ${cout} output channels, got ${groups}.`);
+  }
+  if (fin * groups !== cin) {
+    throw new ShapeError(
+      `conv2d: x has ${cin} channels (shape ${fmtShape(input.shape)}) but the filter ${fmtShape(f.shape)} expects ${fin * groups}` +
+        `${groups > 1 ? ` (${fin} per group × ${groups} groups)` : ''}; the filter's third dimension must be inChannels / groups.`,
+    );
+  }
+  const strides = toPair('conv2d', 'strides', args.strides ?? 1);
+  const dilations = toPair('conv2d', 'dilations', args.dilations ?? 1);
+  const { pads } = windowPads('conv2d', [h, w], [kh, kw], strides, dilations, args.padding ?? 'valid', 'kernel');
+  return convOp(input, f, strides, pads, dilations, groups);
+}
+
+/** The conv2d primitive on checked operands, with its gradient. */
+function convOp(x: Tensor, f: Tensor, strides: Pair, pads: Pads, dilations: Pair, groups: number): Tensor {
+  return ENGINE.runOp('conv2d', [x, f], (k) => k.conv2d(x, f, strides, pads, dilations, groups), {
+    saved: [x, f],
+    backward: (dy, [sx, sf]) => {
+      // y[o] = Σ_taps x[tap] f[tap, o]: each input element gets dy times the filter weights it met,
+      // and each filter weight gets dy times the input elements it met.
+      const dx = ENGINE.runOp('conv2dBackpropInput', [dy, sf!], (k) => k.conv2dBackpropInput(dy, sf!, sx!.shape, strides, pads, dilations, groups));
+      const df = ENGINE.runOp('conv2dBackpropFilter', [sx!, dy], (k) => k.conv2dBackpropFilter(sx!, dy, sf!.shape, strides, pads, dilations, groups));
+      return [dx, df];
+    },
+  });
+}
+
+/** Options of `conv1d`. */
+export interface Conv1DArgs {
+  /** Step between windows (default 1). */
+  stride?: number;
+  /**
+   * `'valid'` (default), `'same'`, `'causal'` (pads only the start, so output step t sees input
+   * steps up to t), or explicit [before, after].
+   */
+  padding?: 'valid' | 'same' | 'causal' | readonly [number, number];
+  /** Spacing between the filter's taps (default 1). */
+  dilation?: number;
+  /** Splits the channels into this many independent blocks (default 1). */
+  groups?: number;
+}
+
+/**
+ * 1-D convolution of `x` [batch, steps, inChannels] with `filter` [width, inChannels / groups,
+ * outChannels], giving [batch, outSteps, outChannels]: conv2d over an image of height 1.
+ *
+ * @example
+ * conv1d(sequences, filter, { padding: 'causal' }); // [n, 100, 8] * [3, 8, 16] -> [n, 100, 16]
+ */
+export function conv1d(x: Tensor, filter: Tensor, args: Conv1DArgs = {}): Tensor {
+  const input = toTensor('conv1d', 'x', x);
+  const f = toTensor('conv1d', 'filter', filter);
+  if (input.rank !== 3) throw rankError('conv1d', input, '[batch, steps, channels]', 3);
+  if (f.rank !== 3) throw new ShapeError(`conv1d: filter must be [width, inChannels / groups, outChannels] (rank 3), got shape ${fmtShape(f.shape)}.`);
+  const dilation = args.dilation ?? 1;
+  const padding = args.padding ?? 'valid';
+  let padding2d: Padding;
+  if (padding === 'causal') padding2d = [[0, 0], [(f.shape[0]! - 1) * dilation, 0]];
+  else if (Array.isArray(padding)) padding2d = [[0, 0], padding as [number, number]];
+  else padding2d = padding as 'valid' | 'same';
+  // The steps become the width of an image one pixel high, and the filter a 1 × width one.
+  const y = conv2d(expandDims(input, 1), expandDims(f, 0), {
+    strides: [1, args.stride ?? 1], dilations: [1, dilation], padding: padding2d, groups: args.groups,
+  });
+  return reshape(y, [y.shape[0]!, y.shape[2]!, y.shape[3]!]);
+}
+
+/**
+ * Depthwise 2-D convolution: each input channel is convolved with its own `multiplier` filters.
+ * `x` is [batch, height, width, channels] and `filter` [filterHeight, filterWidth, channels,
+ * multiplier]; the output has channels · multiplier channels, those of input channel c at
+ * c · multiplier + m. It is conv2d with one group per channel.
+ *
+ * @example
+ * depthwiseConv2d(x, filter, { padding: 'same' }); // [n, 32, 32, 3] * [3, 3, 3, 2] -> [n, 32, 32, 6]
+ */
+export function depthwiseConv2d(x: Tensor, filter: Tensor, args: Omit<Conv2DArgs, 'groups'> = {}): Tensor {
+  const input = toTensor('depthwiseConv2d', 'x', x);
+  const f = toTensor('depthwiseConv2d', 'filter', filter);
+  if (input.rank !== 4) throw rankError('depthwiseConv2d', input, '[batch, height, width, channels]', 4);
+  if (f.rank !== 4 || f.shape[2] !== input.shape[3]) {
+    throw new ShapeError(`depthwiseConv2d: filter must be [filterHeight, filterWidth, ${input.shape[3]} (the input channels), multiplier], got shape ${fmtShape(f.shape)} for x of shape ${fmtShape(input.shape)}.`);
+  }
+  const [kh, kw, c, m] = f.shape as [number, number, number, number];
+  return conv2d(input, reshape(f, [kh, kw, 1, c * m]), { ...args, groups: c });
+}

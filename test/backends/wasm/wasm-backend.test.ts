@@ -1,0 +1,397 @@
+/** Every kernel of the wasm backend against the reference cpu backend, on random inputs of many shapes. */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
+import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
+import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
+import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../../src/core/backend.js';
+import { allocArray, type DType } from '../../../src/core/dtype.js';
+import { broadcastShapes, sizeOf } from '../../../src/core/shape.js';
+import { assertClose } from '../../helpers/grad-check.js';
+
+const wasm = new WasmBackend();
+const cpu = new CpuBackend();
+
+/** A small seeded generator, so failures reproduce. */
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+interface Input {
+  shape: number[];
+  dtype?: DType;
+  /** Values drawn uniformly from [low, high); integers and bools are rounded. */
+  range?: [number, number];
+  /** Values placed first (edge cases), the rest random. */
+  special?: number[];
+}
+
+function values(spec: Input, seed: number): ReturnType<typeof allocArray> {
+  const dtype = spec.dtype ?? 'float32';
+  const [low, high] = spec.range ?? (dtype === 'bool' ? [0, 2] : [-3, 3]);
+  const out = allocArray(dtype, sizeOf(spec.shape));
+  const next = rng(seed);
+  for (let i = 0; i < out.length; i++) {
+    const v = spec.special?.[i] ?? low + (high - low) * next();
+    out[i] = dtype === 'int32' || dtype === 'bool' ? Math.floor(v) : v;
+  }
+  return out;
+}
+
+/**
+ * Runs `kernel` on both backends with the same inputs and asserts equal shapes, dtypes and values
+ * (within `tol`, relative to max(1, |expected|)). Returns the reference output.
+ */
+function compare(what: string, inputs: Input[], kernel: (b: Backend, xs: TensorInfo[]) => TensorInfo, tol = 0): Float64Array {
+  const make = (b: Backend): TensorInfo[] =>
+    inputs.map((spec, i) => {
+      const dtype = spec.dtype ?? 'float32';
+      return { dataId: b.write(values(spec, 17 + 31 * i), spec.shape, dtype), shape: spec.shape, dtype };
+    });
+  const wasmInputs = make(wasm);
+  const got = kernel(wasm, wasmInputs);
+  const want = kernel(cpu, make(cpu));
+  assert.deepEqual(got.shape, want.shape, `${what}: shape`);
+  assert.equal(got.dtype, want.dtype, `${what}: dtype`);
+  const expected = Float64Array.from(cpu.read(want.dataId));
+  assertClose(wasm.read(got.dataId), expected, tol, what);
+  for (const x of [...wasmInputs, got]) wasm.disposeData(x.dataId);
+  return expected;
+}
+
+const unaryOps: UnaryOp[] = [
+  'neg', 'abs', 'sign', 'sqrt', 'square', 'reciprocal', 'exp', 'expm1', 'log', 'log1p',
+  'relu', 'sigmoid', 'tanh', 'erf', 'sin', 'cos', 'floor', 'ceil', 'round',
+];
+const edges = [NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-8, 100, -100];
+
+describe('wasm unary', () => {
+  for (const op of unaryOps) {
+    test(op, () => {
+      for (const shape of [[0], [1], [3], [4], [7], [4, 5], [33, 17], [1000]]) {
+        compare(`${op} ${shape}`, [{ shape, special: edges }], (b, [x]) => b.unary(x!, op), 1e-6);
+      }
+      compare(`${op} float64`, [{ shape: [9], dtype: 'float64', special: edges }], (b, [x]) => b.unary(x!, op));
+    });
+  }
+  test('int32 goes through the reference kernels', () => {
+    for (const op of ['neg', 'abs', 'square', 'sign'] as const) {
+      compare(`${op} int32`, [{ shape: [11], dtype: 'int32', range: [-50, 50] }], (b, [x]) => b.unary(x!, op));
+    }
+  });
+});
+
+const binaryOps: BinaryOp[] = [
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'floorDiv',
+  'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'logicalAnd', 'logicalOr',
+];
+const compareOps = new Set<BinaryOp>(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'logicalAnd', 'logicalOr']);
+const broadcastPairs: [number[], number[]][] = [
+  [[5, 7], [5, 7]], // same shape
+  [[13], []], // tensor and scalar
+  [[], [4, 4]], // scalar and tensor
+  [[3, 9], [9]], // bias add: row broadcast
+  [[6, 1], [6, 5]], // column broadcast (softmax's x - max)
+  [[6, 5], [6, 1]],
+  [[2, 1, 3], [1, 4, 1]],
+  [[1], [1]],
+  [[0, 3], [3]], // empty
+  [[2, 1, 2, 1, 2], [1, 2, 1, 2, 1]], // more broadcast axes than the kernel loops over
+  [[64, 37], [64, 37]],
+];
+
+function binaryRange(op: BinaryOp, side: 0 | 1): [number, number] {
+  if (op === 'pow') return side === 0 ? [0.1, 3] : [-2, 2];
+  if ((op === 'mod' || op === 'floorDiv' || op === 'div') && side === 1) return [0.5, 3];
+  // Few distinct values, so comparisons and maximum/minimum meet ties.
+  if (compareOps.has(op) || op === 'maximum' || op === 'minimum') return [-2, 2];
+  return [-3, 3];
+}
+
+describe('wasm binary', () => {
+  for (const op of binaryOps) {
+    test(op, () => {
+      const outDtype: DType = compareOps.has(op) ? 'bool' : 'float32';
+      const tie = compareOps.has(op) || op === 'maximum' || op === 'minimum';
+      for (const [sa, sb] of broadcastPairs) {
+        const outShape = broadcastShapes(op, sa, sb);
+        const inputs: Input[] = [0, 1].map((side) => {
+          const shape = side === 0 ? sa : sb;
+          const [low, high] = binaryRange(op, side as 0 | 1);
+          return { shape, range: [low, high], special: tie ? undefined : side === 0 ? [NaN, Infinity, 0] : [1, NaN, -0] };
+        });
+        if (tie) {
+          // Round to halves so that equal values occur.
+          const t = (spec: Input): Input => ({ ...spec, special: Array.from(values(spec, 5), (v) => Math.round(v * 2) / 2) });
+          inputs[0] = t(inputs[0]!);
+          inputs[1] = t(inputs[1]!);
+        }
+        compare(`${op} [${sa}] [${sb}]`, inputs, (b, [x, y]) => b.binary(x!, y!, op, outShape, outDtype), 1e-6);
+      }
+      const f64: Input[] = [{ shape: [3, 4], dtype: 'float64', range: binaryRange(op, 0) }, { shape: [4], dtype: 'float64', range: binaryRange(op, 1) }];
+      compare(`${op} float64`, f64, (b, [x, y]) => b.binary(x!, y!, op, [3, 4], compareOps.has(op) ? 'bool' : 'float64'));
+      const i32: Input[] = [{ shape: [3, 4], dtype: 'int32', range: [-5, 5] }, { shape: [3, 1], dtype: 'int32', range: [1, 4] }];
+      if (op !== 'div' && op !== 'pow') compare(`${op} int32`, i32, (b, [x, y]) => b.binary(x!, y!, op, [3, 4], compareOps.has(op) ? 'bool' : 'int32'));
+    });
+  }
+});
+
+describe('wasm where', () => {
+  const cases: [number[], number[], number[], number[]][] = [
+    [[4, 5], [4, 5], [4, 5], [4, 5]],
+    [[4, 1], [1, 5], [], [4, 5]],
+    [[7], [3, 7], [7], [3, 7]],
+    [[2, 1, 2, 1, 2], [1, 2, 1, 2, 1], [2, 2, 2, 2, 2], [2, 2, 2, 2, 2]],
+    [[0, 2], [2], [2], [0, 2]],
+  ];
+  for (const dtype of ['float32', 'int32', 'float64', 'bool'] as DType[]) {
+    test(dtype, () => {
+      for (const [sc, sa, sb, so] of cases) {
+        const inputs: Input[] = [{ shape: sc, dtype: 'bool' }, { shape: sa, dtype, range: [-9, 9] }, { shape: sb, dtype, range: [-9, 9] }];
+        compare(`where ${dtype} [${sc}] [${sa}] [${sb}]`, inputs, (b, [c, x, y]) => b.where(c!, x!, y!, so));
+      }
+    });
+  }
+});
+
+describe('wasm reduce', () => {
+  const cases: [number[], number[]][] = [
+    [[7], [0]], [[5, 9], [1]], [[5, 9], [0]], [[5, 9], [0, 1]], [[5, 9], []],
+    [[3, 4, 5], [1]], [[3, 4, 5], [1, 2]], [[3, 4, 5], [0, 1]], [[3, 4, 5], [0, 2]],
+    [[4, 1, 6], [0, 2]], [[2, 0, 3], [1]], [[0, 3], [1]], [[1, 1], [0, 1]],
+    [[257, 129], [0]], [[257, 129], [1]], [[32, 10], [1]], [[32, 100], [0]],
+  ];
+  for (const op of ['sum', 'prod', 'max', 'min'] as ReduceOp[]) {
+    test(op, () => {
+      for (const [shape, axes] of cases) {
+        // prod of many values over/underflows; keep its factors near 1.
+        const range: [number, number] = op === 'prod' ? [0.9, 1.1] : [-3, 3];
+        compare(`${op} [${shape}] over [${axes}]`, [{ shape, range }], (b, [x]) => b.reduce(x!, axes, op), 1e-6);
+      }
+      compare(`${op} with NaN`, [{ shape: [3, 6], special: [1, NaN, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, NaN] }], (b, [x]) => b.reduce(x!, [1], op));
+      compare(`${op} with NaN, first axis`, [{ shape: [3, 6], special: [1, NaN, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, NaN] }], (b, [x]) => b.reduce(x!, [0], op));
+      compare(`${op} float64`, [{ shape: [4, 6], dtype: 'float64' }], (b, [x]) => b.reduce(x!, [1], op));
+      compare(`${op} int32`, [{ shape: [4, 6], dtype: 'int32', range: [-3, 3] }], (b, [x]) => b.reduce(x!, [0], op));
+    });
+  }
+  test('argmax and argmin', () => {
+    for (const op of ['argmax', 'argmin'] as const) {
+      compare(`${op} rows`, [{ shape: [6, 11] }], (b, [x]) => b.argReduce(x!, 1, op));
+      compare(`${op} columns`, [{ shape: [6, 11] }], (b, [x]) => b.argReduce(x!, 0, op));
+    }
+  });
+});
+
+describe('wasm matMul', () => {
+  // [m, k, n]: size 1, not multiples of the 4×8 tile, empty, and one larger than a packed block.
+  const sizes: [number, number, number][] = [
+    [1, 1, 1], [1, 5, 3], [3, 5, 7], [4, 8, 8], [5, 9, 17], [7, 1, 9], [33, 65, 31],
+    [3, 0, 4], [0, 3, 4], [3, 4, 0], [257, 129, 131], [6, 600, 20],
+  ];
+  const combos: [boolean, boolean][] = [[false, false], [true, false], [false, true], [true, true]];
+
+  function checkProduct(sa: number[], sb: number[], tA: boolean, tB: boolean, batchShape: number[]): void {
+    const run = (b: Backend, [x, y]: TensorInfo[]): TensorInfo => b.matMul(x!, y!, tA, tB, batchShape);
+    const k = tA ? sa[sa.length - 2]! : sa[sa.length - 1]!;
+    // float32 sums in another order than the reference's float64 sums: allow k roundings.
+    compare(`matMul [${sa}]${tA ? 'ᵀ' : ''} · [${sb}]${tB ? 'ᵀ' : ''}`, [{ shape: sa, range: [-1, 1] }, { shape: sb, range: [-1, 1] }], run, 2e-7 * Math.max(k, 1));
+  }
+
+  for (const [tA, tB] of combos) {
+    test(`transposeA=${tA} transposeB=${tB}`, () => {
+      for (const [m, k, n] of sizes) checkProduct(tA ? [k, m] : [m, k], tB ? [n, k] : [k, n], tA, tB, []);
+    });
+    test(`batched with broadcasting, transposeA=${tA} transposeB=${tB}`, () => {
+      const a = (m: number, k: number): number[] => (tA ? [k, m] : [m, k]);
+      const b = (k: number, n: number): number[] => (tB ? [n, k] : [k, n]);
+      checkProduct([2, 3, ...a(5, 4)], b(4, 6), tA, tB, [2, 3]);
+      checkProduct([3, 1, ...a(5, 4)], [1, 2, ...b(4, 6)], tA, tB, [3, 2]);
+      checkProduct(a(9, 7), [4, ...b(7, 10)], tA, tB, [4]);
+      checkProduct([2, ...a(13, 11)], [2, ...b(11, 9)], tA, tB, [2]);
+    });
+  }
+  test('float64 goes through the reference kernel', () => {
+    compare('matMul float64', [{ shape: [5, 7], dtype: 'float64' }, { shape: [7, 3], dtype: 'float64' }], (b, [x, y]) => b.matMul(x!, y!, false, false, []));
+  });
+});
+
+describe('wasm transpose', () => {
+  const cases: [number[], number[]][] = [
+    [[7, 13], [1, 0]], [[1, 5], [1, 0]], [[33, 40], [1, 0]], [[2, 5, 3], [0, 2, 1]], [[3, 4, 5], [1, 0, 2]],
+    [[3, 4, 5], [2, 0, 1]], [[2, 3, 4, 5], [0, 2, 1, 3]], [[2, 3, 4, 5], [3, 1, 2, 0]], [[6], [0]],
+    [[3, 1, 4], [2, 1, 0]], [[0, 4], [1, 0]], [[2, 3], [0, 1]],
+  ];
+  for (const dtype of ['float32', 'int32', 'float64', 'bool'] as DType[]) {
+    test(dtype, () => {
+      for (const [shape, perm] of cases) compare(`transpose ${dtype} [${shape}] by [${perm}]`, [{ shape, dtype }], (b, [x]) => b.transpose(x!, perm));
+    });
+  }
+});
+
+describe('wasm cast', () => {
+  const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
+  for (const from of dtypes) {
+    for (const to of dtypes) {
+      test(`${from} to ${to}`, () => {
+        for (const shape of [[0], [1], [9], [4, 7]]) {
+          const special = from === 'float32' || from === 'float64' ? [NaN, -0, 0.5, -1.5, 1e10] : undefined;
+          compare(`cast [${shape}]`, [{ shape, dtype: from, range: [-5, 5], special }], (b, [x]) => b.cast(x!, to));
+        }
+      });
+    }
+  }
+});
+
+describe('wasm kernels run by the reference code on wasm memory', () => {
+  test('slice, concat, pad, tile', () => {
+    compare('slice', [{ shape: [5, 6, 7] }], (b, [x]) => b.slice(x!, [1, 0, 2], [3, 6, 4]));
+    // Contiguous runs: a batch of rows, rows of a 3-D block, a whole tensor, a corner with long rows, empty.
+    compare('slice rows', [{ shape: [40, 30] }], (b, [x]) => b.slice(x!, [7, 0], [20, 30]));
+    compare('slice int32 block', [{ shape: [4, 5, 20], dtype: 'int32' }], (b, [x]) => b.slice(x!, [1, 2, 0], [2, 3, 20]));
+    compare('slice all', [{ shape: [3, 8], dtype: 'bool' }], (b, [x]) => b.slice(x!, [0, 0], [3, 8]));
+    compare('slice corner', [{ shape: [6, 50], dtype: 'float64' }], (b, [x]) => b.slice(x!, [2, 3], [3, 40]));
+    compare('slice empty', [{ shape: [6, 50] }], (b, [x]) => b.slice(x!, [2, 3], [0, 40]));
+    compare('concat', [{ shape: [2, 3] }, { shape: [2, 5] }, { shape: [2, 1] }], (b, xs) => b.concat(xs, 1));
+    compare('pad', [{ shape: [3, 4], dtype: 'int32' }], (b, [x]) => b.pad(x!, [[1, 2], [0, 3]], 7));
+    compare('tile', [{ shape: [2, 3] }], (b, [x]) => b.tile(x!, [3, 2]));
+    // Runs long enough to be copied whole: a bias broadcast to a batch, a 3-D block, int32, one axis empty.
+    compare('tile rows', [{ shape: [1, 100] }], (b, [x]) => b.tile(x!, [32, 1]));
+    compare('tile block', [{ shape: [2, 3, 20] }], (b, [x]) => b.tile(x!, [2, 3, 2]));
+    compare('tile int32', [{ shape: [3, 17], dtype: 'int32' }], (b, [x]) => b.tile(x!, [1, 4]));
+    compare('tile float64 columns', [{ shape: [5, 1], dtype: 'float64' }], (b, [x]) => b.tile(x!, [2, 40]));
+    compare('tile empty', [{ shape: [0, 20] }], (b, [x]) => b.tile(x!, [3, 1]));
+  });
+  test('gather, scatterAdd, oneHot', () => {
+    const indices: Input = { shape: [4, 2], dtype: 'int32', range: [0, 5] };
+    compare('gather', [{ shape: [5, 3] }, indices], (b, [x, i]) => b.gather(x!, i!, 0));
+    // Rows long enough to be copied whole, along the first and a middle axis, repeated indices, bool.
+    compare('gather rows', [{ shape: [5, 40] }, indices], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('gather middle axis', [{ shape: [2, 5, 3, 8], dtype: 'int32' }, indices], (b, [x, i]) => b.gather(x!, i!, 1));
+    compare('gather bool rows', [{ shape: [5, 16], dtype: 'bool' }, { shape: [7], dtype: 'int32', range: [0, 5] }], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('gather no indices', [{ shape: [5, 40] }, { shape: [0], dtype: 'int32' }], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('scatterAdd', [{ shape: [4, 2, 3] }, indices], (b, [u, i]) => b.scatterAdd(u!, i!, 0, [5, 3]));
+    compare('oneHot', [{ shape: [6], dtype: 'int32', range: [-1, 5] }], (b, [i]) => b.oneHot(i!, 4, 1, 0));
+  });
+  test('softmax and softmax cross-entropy with its gradient', () => {
+    const logits: Input = { shape: [6, 10], range: [-20, 20], special: [Infinity, -Infinity, NaN] };
+    const ids: Input = { shape: [6], dtype: 'int32', range: [-1, 11] };
+    // The SIMD exp is within a few ulp of the reference's float64 exp.
+    compare('softmax', [logits], (b, [x]) => b.softmax(x!), 1e-6);
+    compare('softmax rows of 8 and a tail', [{ shape: [3, 4, 11], range: [-90, 90] }], (b, [x]) => b.softmax(x!), 1e-6);
+    compare('softmax of -Infinity rows', [{ shape: [2, 5], special: new Array(10).fill(-Infinity) }], (b, [x]) => b.softmax(x!));
+    compare('softmaxCrossEntropy ids', [logits, ids], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
+    compare('softmaxCrossEntropy probabilities', [logits, { shape: [6, 10], range: [0, 1] }], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
+    compare('softmaxCrossEntropyGrad', [logits, ids, { shape: [6] }], (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+  });
+});
+
+describe('wasm applyUpdate', () => {
+  // Parameter, gradient, then slots; second moments and velocities are positive as they are in training.
+  const rules: [UpdateRule, [number, number][]][] = [
+    [{ kind: 'adam', alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }, [[-1, 1], [0, 2]]],
+    [{ kind: 'adam', alpha: 0.05, beta1: 0.8, beta2: 0.99, epsilon: 1e-3, amsgrad: true }, [[-1, 1], [0, 2], [0, 2]]],
+    [{ kind: 'sgd', learningRate: 0.1, momentum: 0, nesterov: false }, []],
+    [{ kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: false }, [[-1, 1]]],
+    [{ kind: 'sgd', learningRate: 0.01, momentum: 0.5, nesterov: true }, [[-1, 1]]],
+    [{ kind: 'rmsprop', learningRate: 1e-3, rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false }, [[0.5, 2]]],
+    [{ kind: 'rmsprop', learningRate: 1e-2, rho: 0.8, momentum: 0.9, epsilon: 1e-7, centered: true }, [[1, 2], [-1, 1], [-0.3, 0.3]]],
+  ];
+  for (const [rule, slotRanges] of rules) {
+    test(`${JSON.stringify(rule)} equals the reference bit for bit`, () => {
+      // Sizes cover the SIMD body, the scalar tail and both at once.
+      for (const n of [1, 3, 4, 37, 1000]) {
+        const specs: Input[] = [[-2, 2], [-3, 3], ...slotRanges].map((range) => ({ shape: [n], range: range as [number, number] }));
+        const make = (b: Backend): TensorInfo[] => specs.map((spec, i) => ({ dataId: b.write(values(spec, 5 + 13 * i + n), spec.shape, 'float32'), shape: spec.shape, dtype: 'float32' }));
+        const [w, g, ...slots] = make(wasm);
+        const got = wasm.applyUpdate(rule, w!, g!, slots);
+        const [cw, cg, ...cslots] = make(cpu);
+        const want = cpu.applyUpdate(rule, cw!, cg!, cslots);
+        assert.equal(got.length, 1 + slotRanges.length);
+        want.forEach((x, k) => assertClose(wasm.read(got[k]!.dataId), cpu.read(x.dataId), 0, `output ${k} of ${n}`));
+        for (const x of [w!, g!, ...slots, ...got]) wasm.disposeData(x.dataId);
+      }
+    });
+  }
+  test('float64 goes through the reference kernel', () => {
+    const rule: UpdateRule = { kind: 'sgd', learningRate: 0.1, momentum: 0.9, nesterov: true };
+    const [w, g, m] = [[1, 2], [0.5, -1], [0.1, 0.2]].map((v) => ({ dataId: wasm.write(Float64Array.from(v), [2], 'float64'), shape: [2], dtype: 'float64' as const }));
+    const [w2, m2] = wasm.applyUpdate(rule, w!, g!, [m!]);
+    // m = 0.9 m - 0.1 g; w += 0.9 m - 0.1 g.
+    assertClose(wasm.read(m2!.dataId), [0.09 - 0.05, 0.18 + 0.1], 1e-15);
+    assertClose(wasm.read(w2!.dataId), [1 + 0.9 * 0.04 - 0.05, 2 + 0.9 * 0.28 + 0.1], 1e-15);
+  });
+});
+
+describe('wasm storage', () => {
+  test('write and read round-trip every dtype', () => {
+    for (const dtype of ['float32', 'float64', 'int32', 'bool'] as DType[]) {
+      const v = values({ shape: [17], dtype, range: [-9, 9] }, 3);
+      const id = wasm.write(v, [17], dtype);
+      assert.deepEqual(wasm.read(id), v);
+      wasm.disposeData(id);
+    }
+  });
+  test('10,000 write/dispose cycles reuse freed blocks: the heap does not grow', () => {
+    const shapes = [[32, 784], [32, 100], [100], [784, 100], [1], []];
+    const cycle = (): void => {
+      const ids = shapes.map((s) => wasm.write(allocArray('float32', sizeOf(s)), s, 'float32'));
+      for (const id of ids) wasm.disposeData(id);
+    };
+    cycle();
+    const reserved = wasm.heapStats().reservedBytes;
+    const used = wasm.heapStats().usedBytes;
+    for (let i = 0; i < 10000 / shapes.length; i++) cycle();
+    assert.equal(wasm.heapStats().reservedBytes, reserved);
+    assert.equal(wasm.heapStats().usedBytes, used);
+  });
+  test('the memory grows for a large tensor and keeps what it held', () => {
+    const small = wasm.write(Float32Array.from([1, 2, 3]), [3], 'float32');
+    const n = 8 << 20; // 32 MiB, more than the initial memory
+    const big = new Float32Array(n);
+    big[n - 1] = 5;
+    const id = wasm.write(big, [n], 'float32');
+    const back = wasm.read(id);
+    assert.equal(back[n - 1], 5);
+    assert.deepEqual(wasm.read(small), Float32Array.from([1, 2, 3]));
+    wasm.disposeData(id);
+    wasm.disposeData(small);
+  });
+});
+
+describe('wasm threads', () => {
+  test('matMul split across 2 threads by rows of C matches the reference', async () => {
+    setWorkerSupport(nodeWorkerSupport);
+    const threaded = new WasmBackend();
+    await threaded.setThreads(2);
+    assert.equal(threaded.threads, 2);
+    // m·n·k above the split threshold; m = 130 gives the worker a share that is not a multiple of the tile.
+    for (const [tA, tB] of [[false, false], [true, true]] as const) {
+      const sa = tA ? [200, 130] : [130, 200];
+      const sb = tB ? [250, 200] : [200, 250];
+      const make = (b: Backend): TensorInfo[] => [sa, sb].map((shape, i) => ({ dataId: b.write(values({ shape, range: [-1, 1] }, 3 + i), shape, 'float32'), shape, dtype: 'float32' }));
+      const got = threaded.matMul(...(make(threaded) as [TensorInfo, TensorInfo]), tA, tB, []);
+      const want = cpu.matMul(...(make(cpu) as [TensorInfo, TensorInfo]), tA, tB, []);
+      assertClose(threaded.read(got.dataId), cpu.read(want.dataId), 2e-7 * 200, `threaded matMul tA=${tA} tB=${tB}`);
+    }
+    // Elementwise ops over one run above the split threshold (300,007 elements: not a multiple of the grain).
+    const n = 300007;
+    const make1 = (b: Backend, seed: number, dtype: DType = 'float32'): TensorInfo => ({ dataId: b.write(values({ shape: [n], dtype, range: [-2, 2] }, seed), [n], dtype), shape: [n], dtype });
+    for (const op of ['relu', 'exp', 'tanh'] as const) {
+      assertClose(threaded.read(threaded.unary(make1(threaded, 1), op).dataId), cpu.read(cpu.unary(make1(cpu, 1), op).dataId), 1e-6, `threaded ${op}`);
+    }
+    for (const op of ['mul', 'greater'] as const) {
+      const outDtype: DType = op === 'mul' ? 'float32' : 'bool';
+      const scalar = (b: Backend): TensorInfo => ({ dataId: b.write(Float32Array.of(0.5), [], 'float32'), shape: [], dtype: 'float32' });
+      const same = (b: Backend): TensorInfo => b.binary(make1(b, 1), make1(b, 2), op, [n], outDtype);
+      const byScalar = (b: Backend): TensorInfo => b.binary(make1(b, 1), scalar(b), op, [n], outDtype);
+      assertClose(threaded.read(same(threaded).dataId), cpu.read(same(cpu).dataId), 0, `threaded ${op}`);
+      assertClose(threaded.read(byScalar(threaded).dataId), cpu.read(byScalar(cpu).dataId), 0, `threaded ${op} by a scalar`);
+    }
+    await threaded.setThreads(1);
+    assert.equal(threaded.threads, 1);
+  });
+});
