@@ -133,6 +133,15 @@ describe('wasm binary', () => {
         compare(`${op} [${sa}] [${sb}]`, inputs, (b, [x, y]) => b.binary(x!, y!, op, outShape, outDtype), 1e-6);
       }
       const f64: Input[] = [{ shape: [3, 4], dtype: 'float64', range: binaryRange(op, 0) }, { shape: [4], dtype: 'float64', range: binaryRange(op, 1) }];
+      if (compareOps.has(op)) {
+        // Runs long enough for the 16-wide vector loop, with NaN, infinities and ties, same shape and by a scalar (NaN too).
+        const long = Array.from({ length: 203 }, (_, i) => [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5][i % 8]!);
+        const other = Array.from({ length: 203 }, (_, i) => [1, NaN, 0, 0, 0.5, -1, 2, -0][i % 7]!);
+        compare(`${op} long run`, [{ shape: [203], special: long }, { shape: [203], special: other }], (b, [x, y]) => b.binary(x!, y!, op, [203], 'bool'));
+        for (const v of [0, NaN, 0.5]) {
+          compare(`${op} long run by ${v}`, [{ shape: [7, 29], special: long }, { shape: [], special: [v] }], (b, [x, y]) => b.binary(x!, y!, op, [7, 29], 'bool'));
+        }
+      }
       compare(`${op} float64`, f64, (b, [x, y]) => b.binary(x!, y!, op, [3, 4], compareOps.has(op) ? 'bool' : 'float64'));
       const i32: Input[] = [{ shape: [3, 4], dtype: 'int32', range: [-5, 5] }, { shape: [3, 1], dtype: 'int32', range: [1, 4] }];
       if (op !== 'div' && op !== 'pow') compare(`${op} int32`, i32, (b, [x, y]) => b.binary(x!, y!, op, [3, 4], compareOps.has(op) ? 'bool' : 'int32'));
