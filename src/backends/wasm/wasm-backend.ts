@@ -87,9 +87,10 @@ class HostedCpuKernels extends CpuBackend {
 /**
  * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
  * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
- * as WebAssembly SIMD, large matMuls on several threads; slices, gathers and tiles copy whole runs;
- * everything else runs the reference kernels on the same memory. It is the default backend wherever
- * it can run.
+ * as WebAssembly SIMD, large matMuls on several threads; float32 convolutions (groups 1) run as
+ * im2col plus the same matrix product, pooling and its gradients as SIMD over channels; slices,
+ * gathers and tiles copy whole runs; everything else runs the reference kernels on the same memory.
+ * It is the default backend wherever it can run.
  *
  * @example
  * setBackend('wasm');

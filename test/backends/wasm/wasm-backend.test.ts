@@ -319,6 +319,10 @@ const windowCases: WindowCase[] = [
   { x: [1, 8, 7, 5], k: [1, 1], cout: 3, strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
   { x: [4, 3, 4, 2], k: [5, 5], cout: 3, strides: [1, 1], pads: [2, 2, 2, 2], dilations: [1, 1] },
   { x: [2, 14, 14, 32], k: [3, 3], cout: 64, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+  // Shallow windows (a first layer on grey or RGB images).
+  { x: [2, 9, 7, 1], k: [3, 3], cout: 32, strides: [2, 1], pads: [2, 2, 2, 2], dilations: [2, 2] },
+  { x: [3, 6, 5, 3], k: [3, 3], cout: 24, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+  { x: [1, 5, 6, 2], k: [2, 3], cout: 8, strides: [1, 2], pads: [0, 1, 0, 1], dilations: [1, 1] },
 ];
 
 function caseName(c: WindowCase): string {
