@@ -7,7 +7,9 @@
  * one training step of a tiny model (Dense(10) on 16 inputs), which is what the engine costs per step.
  * Prints markdown tables with medians and ratios, and the machine's load before and after.
  *
- * Usage: node dist/bench/run.js [--skip=matmul,tfjs-cpu,torch,...] [--epochs=3]
+ * The lesson's CNN: one epoch on 6,000 images (Strata 1 and 2 threads, PyTorch), extrapolated to 48,000.
+ *
+ * Usage: node dist/bench/run.js [--skip=matmul,tfjs-cpu,tfjs-wasm,torch,cnn,mlp] [--epochs=3]
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -64,39 +66,63 @@ if (!skip.has('matmul')) {
 const mlp = join(here, 'mlp-fit.js');
 const tfjs = join(peers, 'tfjs_train.js');
 const nodePath = { NODE_PATH: join(root, 'node_modules') };
-const rows: [string, TrainResult | undefined][] = [];
-rows.push(['Strata wasm, 1 thread', run('strata wasm 1t', process.execPath, [mlp, '--threads=1', `--epochs=${epochs}`])]);
-rows.push(['Strata wasm, 2 threads', run('strata wasm 2t', process.execPath, [mlp, '--threads=2', `--epochs=${epochs}`])]);
-if (!skip.has('tfjs-wasm')) rows.push(['TensorFlow.js wasm', run('tfjs wasm', process.execPath, [tfjs, '--backend=wasm', '--model=mlp', `--epochs=${epochs}`], nodePath)]);
-// The cpu backend takes ~40 s an epoch: one epoch keeps the run within minutes.
-if (!skip.has('tfjs-cpu')) rows.push(['TensorFlow.js cpu (1 epoch)', run('tfjs cpu', process.execPath, [tfjs, '--backend=cpu', '--model=mlp', '--epochs=1'], nodePath)]);
-if (!skip.has('torch') && torchWorks()) {
-  rows.push(['PyTorch, 2 threads, system BLAS', run('torch', python, [join(peers, 'torch_train.py'), '--model', 'mlp', '--epochs', epochs, '--threads', '2'])]);
-}
-
-const base = rows[0]![1];
-const baseEpoch = base ? median(base.epoch_sec) : NaN;
 const accOf = (r: TrainResult): number => {
   const accs = Array.isArray(r.val_acc) ? r.val_acc : Object.values(r.val_acc);
   return accs.at(-1) ?? NaN;
 };
-out.push(
-  `## MLP epoch (784 → 100 relu → 10 softmax, batch 32, Adam 1e-3, 48,000 Fashion-MNIST images, fit; ${epochs} epochs)`, '',
-  '| framework | epoch s (median) | epochs | epoch / Strata 1t | peak RSS MB | val acc (last epoch) |', '|---|---|---|---|---|---|',
-);
-for (const [name, r] of rows) {
-  if (!r || r.error) {
-    out.push(`| ${name} | failed${r?.error ? `: ${r.error.slice(0, 80)}` : ''} | | | | |`);
-    continue;
+if (!skip.has('mlp')) {
+  const rows: [string, TrainResult | undefined][] = [];
+  rows.push(['Strata wasm, 1 thread', run('strata wasm 1t', process.execPath, [mlp, '--threads=1', `--epochs=${epochs}`])]);
+  rows.push(['Strata wasm, 2 threads', run('strata wasm 2t', process.execPath, [mlp, '--threads=2', `--epochs=${epochs}`])]);
+  if (!skip.has('tfjs-wasm')) rows.push(['TensorFlow.js wasm', run('tfjs wasm', process.execPath, [tfjs, '--backend=wasm', '--model=mlp', `--epochs=${epochs}`], nodePath)]);
+  // The cpu backend takes ~40 s an epoch: one epoch keeps the run within minutes.
+  if (!skip.has('tfjs-cpu')) rows.push(['TensorFlow.js cpu (1 epoch)', run('tfjs cpu', process.execPath, [tfjs, '--backend=cpu', '--model=mlp', '--epochs=1'], nodePath)]);
+  if (!skip.has('torch') && torchWorks()) {
+    rows.push(['PyTorch, 2 threads, system BLAS', run('torch', python, [join(peers, 'torch_train.py'), '--model', 'mlp', '--epochs', epochs, '--threads', '2'])]);
   }
-  const m = median(r.epoch_sec);
-  out.push(`| ${name} | ${m.toFixed(2)} | ${r.epoch_sec.map((e) => e.toFixed(2)).join(', ')} | ${(m / baseEpoch).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`);
-}
 
-const tiny = run('strata tiny', process.execPath, [mlp, '--model=tiny', '--threads=1', `--epochs=${epochs}`]);
-out.push('', '## Per-step overhead: Dense(10, softmax) on 16 inputs, batch 32, Adam, fit', '');
-out.push(tiny ? `Strata wasm, 1 thread: ${tiny.us_per_step} µs per step (epoch of 1,500 steps: ${tiny.epoch_sec.map((e) => e.toFixed(2)).join(', ')} s)` : 'failed');
-out.push('', '## CNN', '', 'Not measured: Strata has no convolution kernels yet.');
+  const base = rows[0]![1];
+  const baseEpoch = base ? median(base.epoch_sec) : NaN;
+  out.push(
+    `## MLP epoch (784 → 100 relu → 10 softmax, batch 32, Adam 1e-3, 48,000 Fashion-MNIST images, fit; ${epochs} epochs)`, '',
+    '| framework | epoch s (median) | epochs | epoch / Strata 1t | peak RSS MB | val acc (last epoch) |', '|---|---|---|---|---|---|',
+  );
+  for (const [name, r] of rows) {
+    if (!r || r.error) {
+      out.push(`| ${name} | failed${r?.error ? `: ${r.error.slice(0, 80)}` : ''} | | | | |`);
+      continue;
+    }
+    const m = median(r.epoch_sec);
+    out.push(`| ${name} | ${m.toFixed(2)} | ${r.epoch_sec.map((e) => e.toFixed(2)).join(', ')} | ${(m / baseEpoch).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`);
+  }
+
+  const tiny = run('strata tiny', process.execPath, [mlp, '--model=tiny', '--threads=1', `--epochs=${epochs}`]);
+  out.push('', '## Per-step overhead: Dense(10, softmax) on 16 inputs, batch 32, Adam, fit', '');
+  out.push(tiny ? `Strata wasm, 1 thread: ${tiny.us_per_step} µs per step (epoch of 1,500 steps: ${tiny.epoch_sec.map((e) => e.toFixed(2)).join(', ')} s)` : 'failed');
+}
+if (!skip.has('cnn')) {
+  // One epoch on 6,000 images (as shared/peers/torch_train.py --model cnn), extrapolated to 48,000.
+  const cnnRows: [string, TrainResult | undefined][] = [];
+  cnnRows.push(['Strata wasm, 1 thread', run('strata cnn 1t', process.execPath, [mlp, '--model=cnn', '--threads=1'])]);
+  cnnRows.push(['Strata wasm, 2 threads', run('strata cnn 2t', process.execPath, [mlp, '--model=cnn', '--threads=2'])]);
+  if (!skip.has('torch') && torchWorks()) {
+    cnnRows.push(['PyTorch, 2 threads, system BLAS', run('torch cnn', python, [join(peers, 'torch_train.py'), '--model', 'cnn', '--threads', '2'])]);
+  }
+  out.push(
+    '', "## The lesson's CNN (Conv 32 → pool → Conv 64 → pool → Dense 100 → Dropout → Dense 10, batch 32, Adam 1e-3): one epoch on 6,000 images, extrapolated to 48,000", '',
+    '| framework | epoch on 6,000 s | 48,000 extrapolated s | / Strata 1t | peak RSS MB | val acc (2,000 images) |', '|---|---|---|---|---|---|',
+  );
+  const cnnBase = cnnRows[0]![1]?.epoch_sec[0] ?? NaN;
+  for (const [name, r] of cnnRows) {
+    if (!r || r.error) {
+      out.push(`| ${name} | failed${r?.error ? `: ${r.error.slice(0, 80)}` : ''} | | | | |`);
+      continue;
+    }
+    const e = r.epoch_sec[0]!;
+    out.push(`| ${name} | ${e.toFixed(2)} | ${((e * 48000) / 6000).toFixed(1)} | ${(e / cnnBase).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`);
+  }
+  out.push('| TensorFlow.js wasm | cannot train it: `Kernel \'Conv2DBackpropFilter\' not registered for backend \'wasm\'` | | | | |');
+}
 
 console.log(`# Strata benchmarks, ${started.toISOString()}`);
 console.log(`${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after\n`);

@@ -71,11 +71,12 @@ export function conv2d(x: Tensor, filter: Tensor, args: Conv2DArgs = {}): Tensor
 function convOp(x: Tensor, f: Tensor, strides: Pair, pads: Pads, dilations: Pair, groups: number): Tensor {
   return ENGINE.runOp('conv2d', [x, f], (k) => k.conv2d(x, f, strides, pads, dilations, groups), {
     saved: [x, f],
-    backward: (dy, [sx, sf]) => {
+    backward: (dy, [sx, sf], needs) => {
       // y[o] = Σ_taps x[tap] f[tap, o]: each input element gets dy times the filter weights it met,
-      // and each filter weight gets dy times the input elements it met.
-      const dx = ENGINE.runOp('conv2dBackpropInput', [dy, sf!], (k) => k.conv2dBackpropInput(dy, sf!, sx!.shape, strides, pads, dilations, groups));
-      const df = ENGINE.runOp('conv2dBackpropFilter', [sx!, dy], (k) => k.conv2dBackpropFilter(sx!, dy, sf!.shape, strides, pads, dilations, groups));
+      // and each filter weight gets dy times the input elements it met. A first layer's input (the
+      // data) needs no gradient: skipping it saves a full-size product per step.
+      const dx = needs[0] ? ENGINE.runOp('conv2dBackpropInput', [dy, sf!], (k) => k.conv2dBackpropInput(dy, sf!, sx!.shape, strides, pads, dilations, groups)) : null;
+      const df = needs[1] ? ENGINE.runOp('conv2dBackpropFilter', [sx!, dy], (k) => k.conv2dBackpropFilter(sx!, dy, sf!.shape, strides, pads, dilations, groups)) : null;
       return [dx, df];
     },
   });

@@ -4,6 +4,14 @@ import { kernelsWasmBase64 } from './kernels-wasm.js';
 /** The memory limit the kernels were compiled with (`--maximumMemory`, in 64 KiB pages: 4 GiB). */
 export const MAX_PAGES = 65536;
 
+/**
+ * Where a pooling kernel's windows lie: batch, inH, inW, channels, outH, outW, kh, kw, strideY, strideX,
+ * padTop, padLeft.
+ */
+export type PoolGeometry = [number, number, number, number, number, number, number, number, number, number, number, number];
+/** A convolution's window geometry: PoolGeometry followed by dilationY, dilationX. */
+export type WindowGeometry = [...PoolGeometry, number, number];
+
 /** The kernels' exports; pointers are byte offsets into the shared memory, sizes are element counts. */
 export interface KernelExports {
   heapBase(): number;
@@ -26,6 +34,11 @@ export interface KernelExports {
   ): void;
   gemmScratchBytes(): number;
   softmaxF32(x: number, out: number, rows: number, cols: number): void;
+  im2colF32(x: number, col: number, ...geometry: WindowGeometry): void;
+  col2imF32(col: number, x: number, ...geometry: WindowGeometry): void;
+  poolF32(op: number, x: number, out: number, ...geometry: PoolGeometry): void;
+  maxPoolGradF32(dy: number, x: number, dx: number, ...geometry: PoolGeometry): void;
+  avgPoolGradF32(dy: number, dx: number, ...geometry: PoolGeometry): void;
   adamF32(
     w: number, g: number, m: number, v: number, vHat: number, outW: number, outM: number, outV: number, outVHat: number,
     n: number, alpha: number, c1: number, c2: number, eps: number,

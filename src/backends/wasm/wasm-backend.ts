@@ -9,7 +9,7 @@ import { NotFoundError, ValueError } from '../../core/errors.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
-import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports } from './kernels-module.js';
+import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports, type PoolGeometry, type WindowGeometry } from './kernels-module.js';
 import { broadcastLoops, reductionView, transposeView } from './layout.js';
 import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UNARY_COST } from './op-codes.js';
@@ -88,9 +88,10 @@ class HostedCpuKernels extends CpuBackend {
 /**
  * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
  * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
- * as WebAssembly SIMD, large matMuls on several threads; slices, gathers and tiles copy whole runs;
- * everything else runs the reference kernels on the same memory. It is the default backend wherever
- * it can run.
+ * as WebAssembly SIMD, large matMuls on several threads; float32 convolutions (groups 1) run as
+ * im2col plus the same matrix product, pooling and its gradients as SIMD over channels; slices,
+ * gathers and tiles copy whole runs; everything else runs the reference kernels on the same memory.
+ * It is the default backend wherever it can run.
  *
  * @example
  * setBackend('wasm');
@@ -460,28 +461,105 @@ export class WasmBackend implements Backend {
     return outs;
   }
 
-  // Convolution and pooling run the reference kernels on the wasm memory until SIMD versions land.
+  /**
+   * Convolutions run as matrix products over an im2col copy of the input (one row per output pixel,
+   * kh·kw·cin columns): the forward pass is col · filter, the filter gradient colᵀ · dy, the input
+   * gradient col2im(dy · filterᵀ). Grouped and float64 convolutions run the reference kernels.
+   */
+  private convGeometry(xShape: Shape, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair): { geometry: WindowGeometry; rows: number; depth: number; outShape: Shape } {
+    const [batch, inH, inW, cin] = xShape as [number, number, number, number];
+    const [kh, kw, , cout] = filterShape as [number, number, number, number];
+    const outH = Math.floor((inH + pads[0] + pads[1] - (kh - 1) * dilations[0] - 1) / strides[0]) + 1;
+    const outW = Math.floor((inW + pads[2] + pads[3] - (kw - 1) * dilations[1] - 1) / strides[1]) + 1;
+    return {
+      geometry: [batch, inH, inW, cin, outH, outW, kh, kw, strides[0], strides[1], pads[0], pads[2], dilations[0], dilations[1]],
+      rows: batch * outH * outW,
+      depth: kh * kw * cin,
+      outShape: [batch, outH, outW, cout],
+    };
+  }
+
+  /** The im2col copy of `x` in a fresh block (free it with `freeCol`), or x itself where a 1×1 unit-stride convolution needs none. */
+  private im2col(x: TensorInfo, g: { geometry: WindowGeometry; rows: number; depth: number }): number {
+    const [, , , , , , kh, kw, sy, sx, pt, pl] = g.geometry;
+    if (kh === 1 && kw === 1 && sy === 1 && sx === 1 && pt === 0 && pl === 0 && g.rows * g.depth === sizeOf(x.shape)) return this.at(x);
+    const col = this.heap.alloc(g.rows * g.depth * 4);
+    this.kernels.im2colF32(this.at(x), col, ...g.geometry);
+    return col;
+  }
+
+  private freeCol(col: number, x: TensorInfo, g: { rows: number; depth: number }): void {
+    if (col !== this.at(x)) this.heap.free(col, g.rows * g.depth * 4);
+  }
+
   conv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
-    return this.js.conv2d(x, filter, strides, pads, dilations, groups);
+    if (x.dtype !== 'float32' || groups !== 1) return this.js.conv2d(x, filter, strides, pads, dilations, groups);
+    const g = this.convGeometry(x.shape, filter.shape, strides, pads, dilations);
+    const cout = filter.shape[3]!;
+    const out = this.out(g.outShape, 'float32');
+    if (out.dataId.size === 0) return out;
+    const col = this.im2col(x, g);
+    this.gemm(col, g.depth, 1, this.at(filter), cout, 1, out.dataId.offset, g.rows, cout, g.depth);
+    this.freeCol(col, x, g);
+    return out;
   }
 
   conv2dBackpropInput(dy: TensorInfo, filter: TensorInfo, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
-    return this.js.conv2dBackpropInput(dy, filter, xShape, strides, pads, dilations, groups);
+    if (dy.dtype !== 'float32' || groups !== 1) return this.js.conv2dBackpropInput(dy, filter, xShape, strides, pads, dilations, groups);
+    const g = this.convGeometry(xShape, filter.shape, strides, pads, dilations);
+    const cout = filter.shape[3]!;
+    const out = this.out(xShape, 'float32');
+    if (out.dataId.size === 0) return out;
+    const dcol = this.heap.alloc(g.rows * g.depth * 4);
+    // dcol (rows × depth) = dy (rows × cout) · filterᵀ (cout × depth).
+    this.gemm(this.at(dy), cout, 1, this.at(filter), 1, cout, dcol, g.rows, g.depth, cout);
+    this.kernels.col2imF32(dcol, out.dataId.offset, ...g.geometry);
+    this.heap.free(dcol, g.rows * g.depth * 4);
+    return out;
   }
 
   conv2dBackpropFilter(x: TensorInfo, dy: TensorInfo, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): TensorInfo {
-    return this.js.conv2dBackpropFilter(x, dy, filterShape, strides, pads, dilations, groups);
+    if (x.dtype !== 'float32' || groups !== 1) return this.js.conv2dBackpropFilter(x, dy, filterShape, strides, pads, dilations, groups);
+    const g = this.convGeometry(x.shape, filterShape, strides, pads, dilations);
+    const cout = filterShape[3]!;
+    const out = this.out(filterShape, 'float32');
+    if (out.dataId.size === 0) return out;
+    const col = this.im2col(x, g);
+    // dfilter (depth × cout) = colᵀ (depth × rows) · dy (rows × cout).
+    this.gemm(col, 1, g.depth, this.at(dy), cout, 1, out.dataId.offset, g.depth, cout, g.rows);
+    this.freeCol(col, x, g);
+    return out;
+  }
+
+  private poolGeometry(xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): { geometry: PoolGeometry; outShape: Shape } {
+    const g = this.convGeometry(xShape, [poolSize[0], poolSize[1], xShape[3]!, xShape[3]!], strides, pads, [1, 1]);
+    return { geometry: g.geometry.slice(0, 12) as PoolGeometry, outShape: g.outShape };
   }
 
   pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
-    return this.js.pool2d(x, op, poolSize, strides, pads);
+    if (x.dtype !== 'float32') return this.js.pool2d(x, op, poolSize, strides, pads);
+    const g = this.poolGeometry(x.shape, poolSize, strides, pads);
+    const out = this.out(g.outShape, 'float32');
+    if (out.dataId.size === 0) return out;
+    this.kernels.poolF32(op === 'max' ? 0 : 1, this.at(x), out.dataId.offset, ...g.geometry);
+    return out;
   }
 
   maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
-    return this.js.maxPool2dGrad(dy, x, poolSize, strides, pads);
+    if (x.dtype !== 'float32') return this.js.maxPool2dGrad(dy, x, poolSize, strides, pads);
+    const g = this.poolGeometry(x.shape, poolSize, strides, pads);
+    const out = this.out(x.shape, 'float32');
+    if (out.dataId.size === 0) return out;
+    this.kernels.maxPoolGradF32(this.at(dy), this.at(x), out.dataId.offset, ...g.geometry);
+    return out;
   }
 
   avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo {
-    return this.js.avgPool2dGrad(dy, xShape, poolSize, strides, pads);
+    if (dy.dtype !== 'float32') return this.js.avgPool2dGrad(dy, xShape, poolSize, strides, pads);
+    const g = this.poolGeometry(xShape, poolSize, strides, pads);
+    const out = this.out(xShape, 'float32');
+    if (out.dataId.size === 0) return out;
+    this.kernels.avgPoolGradF32(this.at(dy), out.dataId.offset, ...g.geometry);
+    return out;
   }
 }

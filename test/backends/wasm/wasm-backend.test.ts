@@ -133,6 +133,15 @@ describe('wasm binary', () => {
         compare(`${op} [${sa}] [${sb}]`, inputs, (b, [x, y]) => b.binary(x!, y!, op, outShape, outDtype), 1e-6);
       }
       const f64: Input[] = [{ shape: [3, 4], dtype: 'float64', range: binaryRange(op, 0) }, { shape: [4], dtype: 'float64', range: binaryRange(op, 1) }];
+      if (compareOps.has(op)) {
+        // Runs long enough for the 16-wide vector loop, with NaN, infinities and ties, same shape and by a scalar (NaN too).
+        const long = Array.from({ length: 203 }, (_, i) => [NaN, Infinity, -Infinity, 0, -0, 1, -1, 0.5][i % 8]!);
+        const other = Array.from({ length: 203 }, (_, i) => [1, NaN, 0, 0, 0.5, -1, 2, -0][i % 7]!);
+        compare(`${op} long run`, [{ shape: [203], special: long }, { shape: [203], special: other }], (b, [x, y]) => b.binary(x!, y!, op, [203], 'bool'));
+        for (const v of [0, NaN, 0.5]) {
+          compare(`${op} long run by ${v}`, [{ shape: [7, 29], special: long }, { shape: [], special: [v] }], (b, [x, y]) => b.binary(x!, y!, op, [7, 29], 'bool'));
+        }
+      }
       compare(`${op} float64`, f64, (b, [x, y]) => b.binary(x!, y!, op, [3, 4], compareOps.has(op) ? 'bool' : 'float64'));
       const i32: Input[] = [{ shape: [3, 4], dtype: 'int32', range: [-5, 5] }, { shape: [3, 1], dtype: 'int32', range: [1, 4] }];
       if (op !== 'div' && op !== 'pow') compare(`${op} int32`, i32, (b, [x, y]) => b.binary(x!, y!, op, [3, 4], compareOps.has(op) ? 'bool' : 'int32'));
@@ -286,6 +295,82 @@ describe('wasm kernels run by the reference code on wasm memory', () => {
     compare('softmaxCrossEntropy ids', [logits, ids], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
     compare('softmaxCrossEntropy probabilities', [logits, { shape: [6, 10], range: [0, 1] }], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
     compare('softmaxCrossEntropyGrad', [logits, ids, { shape: [6] }], (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+  });
+});
+
+/** A convolution or pooling case: input shape, window, strides, pads [top, bottom, left, right], dilations. */
+interface WindowCase {
+  x: number[];
+  k: [number, number];
+  cout: number;
+  strides: [number, number];
+  pads: [number, number, number, number];
+  dilations: [number, number];
+}
+
+// Odd sizes, stride 2, same and valid padding, asymmetric padding, dilation 2, channels that are not
+// multiples of 4, 1×1 filters, a window larger than the input with padding, batch 1 and more.
+const windowCases: WindowCase[] = [
+  { x: [1, 5, 5, 1], k: [3, 3], cout: 1, strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] },
+  { x: [2, 7, 6, 3], k: [3, 3], cout: 5, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+  { x: [3, 9, 8, 4], k: [3, 2], cout: 8, strides: [2, 2], pads: [0, 1, 0, 1], dilations: [1, 1] },
+  { x: [2, 11, 10, 6], k: [3, 3], cout: 7, strides: [1, 2], pads: [2, 2, 2, 2], dilations: [2, 2] },
+  { x: [2, 6, 6, 9], k: [1, 1], cout: 12, strides: [1, 1], pads: [0, 0, 0, 0], dilations: [1, 1] },
+  { x: [1, 8, 7, 5], k: [1, 1], cout: 3, strides: [2, 2], pads: [0, 0, 0, 0], dilations: [1, 1] },
+  { x: [4, 3, 4, 2], k: [5, 5], cout: 3, strides: [1, 1], pads: [2, 2, 2, 2], dilations: [1, 1] },
+  { x: [2, 14, 14, 32], k: [3, 3], cout: 64, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+  // Shallow windows (a first layer on grey or RGB images).
+  { x: [2, 9, 7, 1], k: [3, 3], cout: 32, strides: [2, 1], pads: [2, 2, 2, 2], dilations: [2, 2] },
+  { x: [3, 6, 5, 3], k: [3, 3], cout: 24, strides: [1, 1], pads: [1, 1, 1, 1], dilations: [1, 1] },
+  { x: [1, 5, 6, 2], k: [2, 3], cout: 8, strides: [1, 2], pads: [0, 1, 0, 1], dilations: [1, 1] },
+];
+
+function caseName(c: WindowCase): string {
+  return `x ${c.x} k ${c.k} cout ${c.cout} strides ${c.strides} pads ${c.pads} dilations ${c.dilations}`;
+}
+
+function convOutShape(c: WindowCase): number[] {
+  const size = (i: number, k: number, s: number, before: number, after: number, d: number): number => Math.floor((i + before + after - (k - 1) * d - 1) / s) + 1;
+  return [c.x[0]!, size(c.x[1]!, c.k[0], c.strides[0], c.pads[0], c.pads[1], c.dilations[0]), size(c.x[2]!, c.k[1], c.strides[1], c.pads[2], c.pads[3], c.dilations[1]), c.cout];
+}
+
+describe('wasm convolution and pooling', () => {
+  test('conv2d and its gradients match the reference (float32 products, float64 sums)', () => {
+    for (const c of windowCases) {
+      const filter: Input = { shape: [c.k[0], c.k[1], c.x[3]!, c.cout], range: [-1, 1] };
+      // Half of x and dy exactly zero, as behind relu and max pooling.
+      const x: Input = { shape: c.x, range: [-1, 1], special: Array.from({ length: sizeOf(c.x) }, (_, i) => (i % 3 === 0 ? 0 : undefined)) as number[] };
+      const dy: Input = { shape: convOutShape(c), range: [-1, 1] };
+      const depth = c.k[0] * c.k[1] * c.x[3]!;
+      const tol = 4e-7 * Math.max(depth, c.cout, sizeOf(dy.shape) / c.cout);
+      compare(`conv2d ${caseName(c)}`, [x, filter], (b, [xi, f]) => b.conv2d(xi!, f!, c.strides, c.pads, c.dilations, 1), tol);
+      compare(`conv2dBackpropInput ${caseName(c)}`, [dy, filter], (b, [d, f]) => b.conv2dBackpropInput(d!, f!, c.x, c.strides, c.pads, c.dilations, 1), tol);
+      compare(`conv2dBackpropFilter ${caseName(c)}`, [x, dy], (b, [xi, d]) => b.conv2dBackpropFilter(xi!, d!, filter.shape, c.strides, c.pads, c.dilations, 1), tol);
+    }
+  });
+  test('grouped and float64 convolutions go through the reference kernels', () => {
+    const c = windowCases[1]!;
+    compare('conv2d groups 3', [{ shape: [2, 5, 5, 6] }, { shape: [3, 3, 2, 9] }], (b, [x, f]) => b.conv2d(x!, f!, [1, 1], [1, 1, 1, 1], [1, 1], 3), 1e-6);
+    compare('conv2d float64', [{ shape: c.x, dtype: 'float64' }, { shape: [3, 3, 3, 5], dtype: 'float64' }], (b, [x, f]) => b.conv2d(x!, f!, c.strides, c.pads, c.dilations, 1));
+  });
+  test('max and average pooling and their gradients match the reference', () => {
+    for (const c of windowCases) {
+      const strides = c.strides;
+      const pads = c.pads;
+      const size = c.k;
+      const outShape = convOutShape({ ...c, dilations: [1, 1], cout: c.x[3]! });
+      // Few distinct values so that windows hold ties (the first maximum takes the gradient), and edge values.
+      const x: Input = { shape: c.x, range: [-2, 2], special: [NaN, Infinity, -Infinity, 0, 0, 1, 1] };
+      const xTies: Input = { shape: c.x, special: Array.from({ length: sizeOf(c.x) }, (_, i) => (i * 7) % 3) };
+      const dy: Input = { shape: outShape, range: [-1, 1] };
+      const name = caseName(c);
+      compare(`max pool ${name}`, [x], (b, [xi]) => b.pool2d(xi!, 'max', size, strides, pads));
+      compare(`avg pool ${name}`, [{ shape: c.x, range: [-2, 2] }], (b, [xi]) => b.pool2d(xi!, 'avg', size, strides, pads), 1e-6);
+      compare(`maxPool2dGrad ${name}`, [dy, x], (b, [d, xi]) => b.maxPool2dGrad(d!, xi!, size, strides, pads), 1e-6);
+      compare(`maxPool2dGrad with ties ${name}`, [dy, xTies], (b, [d, xi]) => b.maxPool2dGrad(d!, xi!, size, strides, pads), 1e-6);
+      compare(`avgPool2dGrad ${name}`, [dy], (b, [d]) => b.avgPool2dGrad(d!, c.x, size, strides, pads), 1e-6);
+    }
+    compare('max pool float64', [{ shape: [1, 4, 4, 3], dtype: 'float64' }], (b, [xi]) => b.pool2d(xi!, 'max', [2, 2], [2, 2], [0, 0, 0, 0]));
   });
 });
 

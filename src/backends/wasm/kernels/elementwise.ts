@@ -166,6 +166,20 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   return a != 0 || b != 0 ? 1 : 0;
 }
 
+@inline function compareHasVector(op: i32): bool {
+  return op >= EQUAL && op <= LESS_EQUAL;
+}
+
+// Lane masks of a comparison; NaN compares as the scalar operators do (only "not equal" holds).
+@inline function compareVector(op: i32, a: v128, b: v128): v128 {
+  if (op == EQUAL) return f32x4.eq(a, b);
+  if (op == NOT_EQUAL) return f32x4.ne(a, b);
+  if (op == GREATER) return f32x4.gt(a, b);
+  if (op == GREATER_EQUAL) return f32x4.ge(a, b);
+  if (op == LESS) return f32x4.lt(a, b);
+  return f32x4.le(a, b);
+}
+
 @inline function isComparison(op: i32): bool {
   return op >= EQUAL;
 }
@@ -174,6 +188,22 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
 @inline function binaryRow(op: i32, a: usize, b: usize, out: usize, n: i32, sa: i32, sb: i32): void {
   let i = 0;
   if (isComparison(op)) {
+    if (compareHasVector(op) && sa == 1 && (sb == 0 || sb == 1)) {
+      // 16 results per pass: four lane masks (all ones or zeros) narrowed to bytes, then masked to 0 / 1.
+      const one = i8x16.splat(1);
+      const bStep: usize = sb == 1 ? 16 : 0;
+      for (; i + 16 <= n; i += 16) {
+        const pa = a + (<usize>i << 2);
+        const pb = b + (<usize>(i * sb) << 2);
+        const bv0 = sb == 1 ? v128.load(pb) : v128.load32_splat(pb);
+        const m0 = compareVector(op, v128.load(pa), bv0);
+        const m1 = compareVector(op, v128.load(pa, 16), sb == 1 ? v128.load(pb + bStep) : bv0);
+        const m2 = compareVector(op, v128.load(pa, 32), sb == 1 ? v128.load(pb + 2 * bStep) : bv0);
+        const m3 = compareVector(op, v128.load(pa, 48), sb == 1 ? v128.load(pb + 3 * bStep) : bv0);
+        const bytes = i8x16.narrow_i16x8_s(i16x8.narrow_i32x4_s(m0, m1), i16x8.narrow_i32x4_s(m2, m3));
+        v128.store(out + <usize>i, v128.and(bytes, one));
+      }
+    }
     for (; i < n; i++) {
       store<u8>(out + <usize>i, <u8>binaryScalar(op, load<f32>(a + (<usize>(i * sa) << 2)), load<f32>(b + (<usize>(i * sb) << 2))));
     }
@@ -325,6 +355,12 @@ export function where32(
 export function cast(kind: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
   if (kind == BOOL_TO_F32) {
+    for (; i + 8 <= n; i += 8) {
+      const wide = v128.load8x8_u(x + <usize>i);
+      const at = <usize>i << 2;
+      v128.store(out + at, f32x4.convert_i32x4_u(i32x4.extend_low_i16x8_u(wide)));
+      v128.store(out + at, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(wide)), 16);
+    }
     for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<u8>(x + <usize>i));
   } else if (kind == I32_TO_F32) {
     for (; i + 4 <= n; i += 4) {

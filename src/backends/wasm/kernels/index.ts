@@ -5,6 +5,7 @@ export { transpose32 } from './transpose';
 export { gemm, gemmScratchBytes } from './matmul';
 export { adamF32, rmspropF32, sgdF32 } from './optimizer';
 export { softmaxF32 } from './softmax';
+export { im2colF32, col2imF32, poolF32, maxPoolGradF32, avgPoolGradF32 } from './windows';
 
 /** First byte past the module's static data: the JS allocator's heap starts here. */
 export function heapBase(): usize {
