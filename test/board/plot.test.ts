@@ -6,7 +6,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { decode as decodePng } from 'fast-png';
 import * as s from '../../src/node/index.js';
-import { boardMain } from '../../src/board/node/board-cli.js';
+import { execFileSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 
 function logs(): string {
   const dir = mkdtempSync(join(tmpdir(), 'strata-plot-'));
@@ -46,8 +47,8 @@ test('plot errors name what is logged; the standalone command writes the file', 
   await assert.rejects(s.plotRun({ run: dir, metric: 'auc', out: join(dir, 'x.png') }), /no 'auc' in .*\. Logged there: loss, accuracy\./);
   await assert.rejects(s.plotRun({ run: dir, out: join(dir, 'x.jpg') }), /must end in \.png or \.svg/);
   await assert.rejects(s.plotRun({ run: dir, out: join(dir, 'x.png'), font: join(dir, 'none.ttf') }), /the font '.*none\.ttf' does not exist/);
-  const lines: string[] = [];
-  await boardMain(['plot', dir, '--metric', 'accuracy', '--out', join(dir, 'acc.svg')], (l) => lines.push(l));
+  const cli = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
+  const out = execFileSync(process.execPath, [cli, 'plot', dir, '--metric', 'accuracy', '--out', join(dir, 'acc.svg')], { encoding: 'utf8' });
   assert.ok(existsSync(join(dir, 'acc.svg')));
-  assert.match(lines[0]!, /wrote .*acc\.svg: epoch_accuracy of train/);
+  assert.match(out, /^Wrote .*acc\.svg: epoch_accuracy of train\n$/);
 });
