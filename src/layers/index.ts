@@ -5,6 +5,7 @@ import { Dense, type DenseLayerArgs } from './dense.js';
 import { Dropout, type DropoutLayerArgs } from './dropout.js';
 import { Embedding, type EmbeddingLayerArgs } from './embedding.js';
 import { Flatten, type FlattenLayerArgs } from './flatten.js';
+import { Rescaling, type RescalingLayerArgs } from './rescaling.js';
 import { UpSampling2D, ZeroPadding2D, type UpSampling2DLayerArgs, type ZeroPadding2DLayerArgs } from './image-resizing.js';
 import { Input, InputLayer, type InputLayerArgs } from './input-layer.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs } from './merging.js';
@@ -30,6 +31,7 @@ export { deserializeLayer, registerLayer, serializeLayer, type LayerClass } from
 export { Input, InputLayer, type InputLayerArgs } from './input-layer.js';
 export { Dense, type DenseLayerArgs } from './dense.js';
 export { Flatten, toDataFormat, type DataFormat, type FlattenLayerArgs } from './flatten.js';
+export { Rescaling, type RescalingLayerArgs } from './rescaling.js';
 export { Dropout, type DropoutLayerArgs } from './dropout.js';
 export { Activation, type ActivationLayerArgs } from './activation.js';
 export { Reshape, type ReshapeLayerArgs } from './reshape.js';
@@ -61,6 +63,8 @@ export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type Merge
 export const dense = (args: DenseLayerArgs): Dense => new Dense(args);
 /** A layer that flattens each sample (see `Flatten`). */
 export const flatten = (args: FlattenLayerArgs = {}): Flatten => new Flatten(args);
+/** A layer computing `x * scale + offset` (see `Rescaling`). */
+export const rescaling = (args: RescalingLayerArgs): Rescaling => new Rescaling(args);
 /** A dropout layer (see `Dropout`). */
 export const dropout = (args: DropoutLayerArgs): Dropout => new Dropout(args);
 /** A layer applying an activation function (see `Activation`). */

@@ -1,0 +1,55 @@
+/** Rescaling: multiplies by a scale and adds an offset, e.g. to turn uint8 pixels into [0, 1] inside the model. */
+import type { ConfigDict } from '../core/serialization.js';
+import { ValueError } from '../core/errors.js';
+import type { Tensor } from '../core/tensor.js';
+import { add, cast, mul } from '../ops/index.js';
+import { Layer, type LayerArgs } from './layer.js';
+import { registerLayer } from './registry.js';
+import type { SymbolicShape } from './symbolic-tensor.js';
+
+/** Arguments of `Rescaling`. */
+export interface RescalingLayerArgs extends LayerArgs {
+  /** The factor every value is multiplied by, e.g. `1 / 255`. */
+  scale: number;
+  /** Added after scaling (default 0), e.g. `-1` with a scale of `1 / 127.5` for [-1, 1]. */
+  offset?: number;
+}
+
+/**
+ * Computes `inputs * scale + offset` in float32. Keeping images as uint8 and rescaling them in the
+ * model's first layer stores the data set in a quarter of the memory that float32 would take.
+ *
+ * @example
+ * new Rescaling({ scale: 1 / 255, inputShape: [28, 28] }); // uint8 pixels -> [0, 1]
+ */
+export class Rescaling extends Layer {
+  static override readonly className: string = 'Rescaling';
+  /** The factor every value is multiplied by. */
+  readonly scale: number;
+  /** What is added after scaling. */
+  readonly offset: number;
+
+  constructor(args: RescalingLayerArgs) {
+    super(args);
+    if (!Number.isFinite(args?.scale)) throw new ValueError(`Layer '${this.name}' (Rescaling): scale must be a finite number, got ${String(args?.scale)}.`);
+    if (args.offset !== undefined && !Number.isFinite(args.offset)) throw new ValueError(`Layer '${this.name}' (Rescaling): offset must be a finite number, got ${args.offset}.`);
+    this.supportsMasking = true;
+    this.scale = args.scale;
+    this.offset = args.offset ?? 0;
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = this.singleInput(inputs);
+    const scaled = mul(x.dtype === 'float32' || x.dtype === 'float64' ? x : cast(x, 'float32'), this.scale);
+    return this.offset === 0 ? scaled : add(scaled, this.offset);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return this.singleShape(inputShape);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), scale: this.scale, offset: this.offset };
+  }
+}
+registerLayer(Rescaling);
