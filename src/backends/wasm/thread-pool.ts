@@ -10,13 +10,18 @@ import type { KernelExports } from './kernels-module.js';
 const JOB = 0; // sequence number of the last job posted (written by the main thread)
 const DONE = 1; // sequence number of the last job finished, -1 until the worker is ready (written by the worker)
 const FAILED = 2; // 1 when the last job threw
-const KIND = 3; // what to do: one of the RUN_ kinds, or EXIT
-const ARGS = 4; // the kernel's arguments
-const SLOT_BYTES = 64;
-const RUN_GEMM = 0;
-const RUN_UNARY = 1;
-const RUN_BINARY = 2;
-const EXIT = 3;
+const KIND = 3; // what to do: the index of a kernel in CALLABLE, or EXIT
+const COUNT = 4; // how many arguments follow
+const ARGS = 5; // the kernel's arguments (all integers: pointers, sizes, op codes)
+const SLOT_BYTES = 128;
+const EXIT = -1;
+
+/** The kernels a worker can run; a job names one by its index here. */
+const CALLABLE = ['gemm', 'unaryF32', 'binaryF32', 'im2colF32', 'col2imF32', 'poolF32', 'maxPoolGradF32', 'avgPoolGradF32'] as const;
+/** A kernel that a worker can run. */
+export type CallableKernel = (typeof CALLABLE)[number];
+/** The kernels that walk the images of a batch one after another (their geometry starts with the batch size). */
+export type WindowKernel = Extract<CallableKernel, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32'>;
 
 /** Rows of C are split in multiples of the kernel's tile height. */
 const ROW_GRAIN = 4;
@@ -73,10 +78,8 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
       return;
     }
     try {
-      const a = ctl.subarray(ARGS);
-      if (kind === RUN_GEMM) kernels.gemm(a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!);
-      else if (kind === RUN_UNARY) kernels.unaryF32(a[0]!, a[1]!, a[2]!, a[3]!);
-      else kernels.binaryF32(a[0]!, a[1]!, a[2]!, a[3]!, 1, 1, 1, a[4]!, 0, 0, 0, a[5]!, 0, 0, 0, a[6]!);
+      const kernel = kernels[CALLABLE[kind]!] as (...args: number[]) => void;
+      kernel(...ctl.subarray(ARGS, ARGS + ctl[COUNT]!));
       ctl[FAILED] = 0;
     } catch {
       ctl[FAILED] = 1;
@@ -138,19 +141,14 @@ export class ThreadPool {
    */
   gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
     this.split(m, ROW_GRAIN, m * n * k >= MIN_PARALLEL_WORK, (begin, end, w) => {
-      if (!w) return this.kernels.gemm(a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, this.mainScratch());
-      w.ctl.set([a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, w.scratch], ARGS);
-      this.post(w, RUN_GEMM);
+      this.call('gemm', [a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, w ? w.scratch : this.mainScratch()], w);
     });
   }
 
   /** `out[i] = op(x[i])` for n float32 values; `work` is n weighted by the op's cost (see MIN_PARALLEL_ELEMENTS). */
   unary(op: number, x: number, out: number, n: number, work: number): void {
     this.split(n, ELEMENT_GRAIN, work >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
-      const args = [op, x + 4 * begin, out + 4 * begin, end - begin] as const;
-      if (!w) return this.kernels.unaryF32(...args);
-      w.ctl.set(args, ARGS);
-      this.post(w, RUN_UNARY);
+      this.call('unaryF32', [op, x + 4 * begin, out + 4 * begin, end - begin], w);
     });
   }
 
@@ -160,11 +158,28 @@ export class ThreadPool {
    */
   binary(op: number, a: number, b: number, out: number, n: number, strideA: number, strideB: number, outWidth: number): void {
     this.split(n, ELEMENT_GRAIN, n >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
-      const args = [op, a + 4 * begin * strideA, b + 4 * begin * strideB, out + outWidth * begin, end - begin, strideA, strideB] as const;
-      if (!w) return this.kernels.binaryF32(args[0], args[1], args[2], args[3], 1, 1, 1, args[4], 0, 0, 0, strideA, 0, 0, 0, strideB);
-      w.ctl.set(args, ARGS);
-      this.post(w, RUN_BINARY);
+      const args = [op, a + 4 * begin * strideA, b + 4 * begin * strideB, out + outWidth * begin, 1, 1, 1, end - begin, 0, 0, 0, strideA, 0, 0, 0, strideB];
+      this.call('binaryF32', args, w);
     });
+  }
+
+  /**
+   * Runs a window kernel split by images of the batch: `lead` are its first arguments (op codes),
+   * `pointers` its tensors as [byte offset, bytes per image], `geometry` the rest, batch size first.
+   * `work` counts the float32 values the whole call reads and writes.
+   */
+  byImage(kernel: WindowKernel, lead: readonly number[], pointers: readonly (readonly [number, number])[], geometry: readonly number[], work: number): void {
+    this.split(geometry[0]!, 1, work >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      this.call(kernel, [...lead, ...pointers.map(([at, perImage]) => at + begin * perImage), end - begin, ...geometry.slice(1)], w);
+    });
+  }
+
+  /** Runs `kernel(...args)` on worker `w`, or here when `w` is undefined. */
+  private call(kernel: CallableKernel, args: readonly number[], w?: PooledWorker): void {
+    if (!w) return (this.kernels[kernel] as (...args: readonly number[]) => void)(...args);
+    w.ctl[COUNT] = args.length;
+    w.ctl.set(args, ARGS);
+    this.post(w, CALLABLE.indexOf(kernel));
   }
 
   /**

@@ -11,7 +11,7 @@ import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
 import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports, type PoolGeometry, type WindowGeometry } from './kernels-module.js';
 import { broadcastLoops, reductionView, transposeView } from './layout.js';
-import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type WorkerSpawner } from './thread-pool.js';
+import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type WindowKernel, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UNARY_COST } from './op-codes.js';
 
 /** Where a tensor's elements live in the memory. */
@@ -83,6 +83,21 @@ class HostedCpuKernels extends CpuBackend {
   protected override output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
     return { dataId: { offset: values.byteOffset, size: values.length, dtype } satisfies WasmData, shape, dtype };
   }
+}
+
+/** Bytes of one input image of a window kernel: inH · inW · channels float32 values. */
+function imageBytes(g: PoolGeometry | WindowGeometry): number {
+  return g[1] * g[2] * g[3] * 4;
+}
+
+/** Bytes of one output image of a pooling kernel: outH · outW · channels float32 values. */
+function outputBytes(g: PoolGeometry | WindowGeometry): number {
+  return g[4] * g[5] * g[3] * 4;
+}
+
+/** Bytes of one image's im2col rows: outH · outW rows of kh · kw · channels float32 values. */
+function colBytes(g: WindowGeometry): number {
+  return g[4] * g[5] * g[6] * g[7] * g[3] * 4;
 }
 
 /**
@@ -299,6 +314,16 @@ export class WasmBackend implements Backend {
     return out;
   }
 
+  /**
+   * Runs a window kernel on the images of a batch, split across threads when it moves enough data:
+   * `pointers` are its tensors as [byte offset, bytes per image].
+   */
+  private byImage(kernel: WindowKernel, lead: number[], pointers: [number, number][], geometry: PoolGeometry | WindowGeometry): void {
+    const work = pointers.reduce((sum, [, perImage]) => sum + perImage / 4, 0) * geometry[0];
+    this.shareIf(work >= MIN_PARALLEL_ELEMENTS);
+    this.pool.byImage(kernel, lead, pointers, geometry, work);
+  }
+
   private gemmScratch(): number {
     if (this.scratch < 0) this.scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
     return this.scratch;
@@ -484,7 +509,7 @@ export class WasmBackend implements Backend {
     const [, , , , , , kh, kw, sy, sx, pt, pl] = g.geometry;
     if (kh === 1 && kw === 1 && sy === 1 && sx === 1 && pt === 0 && pl === 0 && g.rows * g.depth === sizeOf(x.shape)) return this.at(x);
     const col = this.heap.alloc(g.rows * g.depth * 4);
-    this.kernels.im2colF32(this.at(x), col, ...g.geometry);
+    this.byImage('im2colF32', [], [[this.at(x), imageBytes(g.geometry)], [col, colBytes(g.geometry)]], g.geometry);
     return col;
   }
 
@@ -513,7 +538,7 @@ export class WasmBackend implements Backend {
     const dcol = this.heap.alloc(g.rows * g.depth * 4);
     // dcol (rows × depth) = dy (rows × cout) · filterᵀ (cout × depth).
     this.gemm(this.at(dy), cout, 1, this.at(filter), 1, cout, dcol, g.rows, g.depth, cout);
-    this.kernels.col2imF32(dcol, out.dataId.offset, ...g.geometry);
+    this.byImage('col2imF32', [], [[dcol, colBytes(g.geometry)], [out.dataId.offset, imageBytes(g.geometry)]], g.geometry);
     this.heap.free(dcol, g.rows * g.depth * 4);
     return out;
   }
@@ -541,7 +566,7 @@ export class WasmBackend implements Backend {
     const g = this.poolGeometry(x.shape, poolSize, strides, pads);
     const out = this.out(g.outShape, 'float32');
     if (out.dataId.size === 0) return out;
-    this.kernels.poolF32(op === 'max' ? 0 : 1, this.at(x), out.dataId.offset, ...g.geometry);
+    this.byImage('poolF32', [op === 'max' ? 0 : 1], [[this.at(x), imageBytes(g.geometry)], [out.dataId.offset, outputBytes(g.geometry)]], g.geometry);
     return out;
   }
 
@@ -550,7 +575,8 @@ export class WasmBackend implements Backend {
     const g = this.poolGeometry(x.shape, poolSize, strides, pads);
     const out = this.out(x.shape, 'float32');
     if (out.dataId.size === 0) return out;
-    this.kernels.maxPoolGradF32(this.at(dy), this.at(x), out.dataId.offset, ...g.geometry);
+    const inBytes = imageBytes(g.geometry);
+    this.byImage('maxPoolGradF32', [], [[this.at(dy), outputBytes(g.geometry)], [this.at(x), inBytes], [out.dataId.offset, inBytes]], g.geometry);
     return out;
   }
 
@@ -559,7 +585,7 @@ export class WasmBackend implements Backend {
     const g = this.poolGeometry(xShape, poolSize, strides, pads);
     const out = this.out(xShape, 'float32');
     if (out.dataId.size === 0) return out;
-    this.kernels.avgPoolGradF32(this.at(dy), out.dataId.offset, ...g.geometry);
+    this.byImage('avgPoolGradF32', [], [[this.at(dy), outputBytes(g.geometry)], [out.dataId.offset, imageBytes(g.geometry)]], g.geometry);
     return out;
   }
 }

@@ -476,6 +476,20 @@ describe('wasm threads', () => {
       assertClose(threaded.read(same(threaded).dataId), cpu.read(same(cpu).dataId), 0, `threaded ${op}`);
       assertClose(threaded.read(byScalar(threaded).dataId), cpu.read(byScalar(cpu).dataId), 0, `threaded ${op} by a scalar`);
     }
+    // Window kernels split by images: 5 and 7 images (shares of 3 and 2, 4 and 3), each call above the threshold.
+    const tensor = (b: Backend, shape: number[], seed: number): TensorInfo => ({ dataId: b.write(values({ shape, range: [-1, 1] }, seed), shape, 'float32'), shape, dtype: 'float32' });
+    const conv = { x: [5, 20, 20, 16], filter: [3, 3, 16, 8], dy: [5, 20, 20, 8] };
+    const same = [1, 1, 1, 1] as const;
+    const checks: [string, (b: Backend) => TensorInfo, number][] = [
+      ['conv2d', (b) => b.conv2d(tensor(b, conv.x, 1), tensor(b, conv.filter, 2), [1, 1], same, [1, 1], 1), 1e-4],
+      ['conv2dBackpropInput', (b) => b.conv2dBackpropInput(tensor(b, conv.dy, 3), tensor(b, conv.filter, 2), conv.x, [1, 1], same, [1, 1], 1), 1e-4],
+      ['conv2dBackpropFilter', (b) => b.conv2dBackpropFilter(tensor(b, conv.x, 1), tensor(b, conv.dy, 3), conv.filter, [1, 1], same, [1, 1], 1), 1e-3],
+      ['max pool', (b) => b.pool2d(tensor(b, [7, 48, 48, 16], 4), 'max', [2, 2], [2, 2], [0, 0, 0, 0]), 0],
+      ['avg pool', (b) => b.pool2d(tensor(b, [7, 48, 48, 16], 4), 'avg', [3, 3], [2, 2], [1, 1, 1, 1]), 1e-6],
+      ['maxPool2dGrad', (b) => b.maxPool2dGrad(tensor(b, [7, 24, 24, 16], 5), tensor(b, [7, 48, 48, 16], 4), [2, 2], [2, 2], [0, 0, 0, 0]), 0],
+      ['avgPool2dGrad', (b) => b.avgPool2dGrad(tensor(b, [7, 24, 24, 16], 5), [7, 48, 48, 16], [3, 3], [2, 2], [1, 1, 1, 1]), 1e-6],
+    ];
+    for (const [name, run, tol] of checks) assertClose(threaded.read(run(threaded).dataId), cpu.read(run(cpu).dataId), tol, `threaded ${name}`);
     await threaded.setThreads(1);
     assert.equal(threaded.threads, 1);
   });
