@@ -25,8 +25,11 @@ export type UnaryOp =
   | 'relu' | 'sigmoid' | 'tanh' | 'erf'
   | 'sin' | 'cos' | 'floor' | 'ceil' | 'round';
 
-/** Elementwise arithmetic on two broadcast tensors. */
-export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'floorDiv';
+/**
+ * Elementwise arithmetic on two broadcast tensors. `reluGrad(dy, x)` is `dy · (x > 0 ? 1 : 0)`: relu's
+ * backward pass in one kernel instead of a comparison, a cast and a product.
+ */
+export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'floorDiv' | 'reluGrad';
 
 /** Elementwise comparisons; their result is `bool`. */
 export type CompareOp = 'equal' | 'notEqual' | 'greater' | 'greaterEqual' | 'less' | 'lessEqual' | 'logicalAnd' | 'logicalOr';

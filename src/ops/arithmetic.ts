@@ -53,6 +53,14 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
   return binary('sub', a, b, (dy) => dy, (dy) => neg(dy));
 }
 
+/**
+ * Relu's backward pass: `dy` where `x > 0` and 0 elsewhere (`dy · step(x)`), broadcasting, in one kernel.
+ * Its own gradient (for second derivatives) is `reluGrad(g, x)` for `dy` and 0 for `x`.
+ */
+export function reluGrad(dy: TensorLike, x: TensorLike): Tensor {
+  return binary('reluGrad', dy, x, (g, _, xs) => reluGrad(g, xs), (g) => mul(g, 0));
+}
+
 /** `a * b` elementwise, broadcasting. */
 export function mul(a: TensorLike, b: TensorLike): Tensor {
   return binary('mul', a, b, (dy, _, y) => mul(dy, y), (dy, x) => mul(dy, x));

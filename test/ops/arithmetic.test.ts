@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as s from '../../src/index.js';
-import { add, div, maximum, minimum, mod, mul, pow, sub } from '../../src/index.js';
+import { add, div, maximum, minimum, mod, mul, pow, reluGrad, sub } from '../../src/index.js';
 import { checkGrad } from '../helpers/grad-check.js';
 
 const pairs: [number[], number[]][] = [
@@ -21,6 +21,7 @@ for (const [sa, sb] of pairs) {
   test(`pow gradient, ${shapes}`, () => checkGrad('pow', pow, [{ shape: sa, range: [0.5, 2] }, { shape: sb }]));
   test(`maximum gradient, ${shapes}`, () => checkGrad('maximum', maximum, [{ shape: sa }, { shape: sb }]));
   test(`minimum gradient, ${shapes}`, () => checkGrad('minimum', minimum, [{ shape: sa }, { shape: sb }]));
+  test(`reluGrad gradient, ${shapes}`, () => checkGrad('reluGrad', reluGrad, [{ shape: sa }, { shape: sb, avoid: [0] }]));
   test(`mod gradient, ${shapes}`, () => checkGrad('mod', mod, [{ shape: sa, range: [0.1, 5], avoid: [1, 2, 3, 4] }, { shape: sb, range: [0.95, 1.05] }]));
 }
 
@@ -32,5 +33,9 @@ test('where gradient flows to the chosen branch, with broadcasting', () => {
 test('clip gradient is 1 inside the range and 0 outside', () => {
   checkGrad('clip', (x) => s.clip(x, -0.5, 0.7), [{ shape: [4, 5], avoid: [-0.5, 0.7] }]);
   assert.deepEqual(s.grad((x) => s.sum(s.clip(x, 0, 1)))(s.tensor([-1, 0.5, 2])).arraySync(), [0, 1, 0]);
+});
+test('reluGrad passes dy where x > 0, 0 elsewhere (x = 0 included), and NaN for an infinite dy at x <= 0', () => {
+  assert.deepEqual(reluGrad(s.tensor([[1, 2, 3], [4, 5, 6]]), s.tensor([-1, 0, 2])).arraySync(), [[0, 0, 3], [0, 0, 6]]);
+  assert.deepEqual(Array.from(reluGrad(s.tensor([Infinity, Infinity]), s.tensor([-1, 1])).dataSync()), [NaN, Infinity]);
 });
 test('neg gradient', () => checkGrad('neg', (x) => s.neg(x), [{ shape: [3, 2] }]));

@@ -73,6 +73,7 @@ export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
   mod: (a, b) => a - Math.floor(a / b) * b,
   floorDiv: (a, b) => Math.floor(a / b),
+  reluGrad: (dy, x) => dy * (x > 0 ? 1 : 0),
   equal: (a, b) => +(a === b),
   notEqual: (a, b) => +(a !== b),
   greater: (a, b) => +(a > b),

@@ -86,7 +86,7 @@ describe('wasm unary', () => {
 });
 
 const binaryOps: BinaryOp[] = [
-  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'floorDiv',
+  'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'mod', 'floorDiv', 'reluGrad',
   'equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'logicalAnd', 'logicalOr',
 ];
 const compareOps = new Set<BinaryOp>(['equal', 'notEqual', 'greater', 'greaterEqual', 'less', 'lessEqual', 'logicalAnd', 'logicalOr']);
@@ -107,8 +107,8 @@ const broadcastPairs: [number[], number[]][] = [
 function binaryRange(op: BinaryOp, side: 0 | 1): [number, number] {
   if (op === 'pow') return side === 0 ? [0.1, 3] : [-2, 2];
   if ((op === 'mod' || op === 'floorDiv' || op === 'div') && side === 1) return [0.5, 3];
-  // Few distinct values, so comparisons and maximum/minimum meet ties.
-  if (compareOps.has(op) || op === 'maximum' || op === 'minimum') return [-2, 2];
+  // Few distinct values, so comparisons and maximum/minimum meet ties (and reluGrad meets x = 0).
+  if (compareOps.has(op) || op === 'maximum' || op === 'minimum' || op === 'reluGrad') return [-2, 2];
   return [-3, 3];
 }
 
@@ -116,7 +116,7 @@ describe('wasm binary', () => {
   for (const op of binaryOps) {
     test(op, () => {
       const outDtype: DType = compareOps.has(op) ? 'bool' : 'float32';
-      const tie = compareOps.has(op) || op === 'maximum' || op === 'minimum';
+      const tie = compareOps.has(op) || op === 'maximum' || op === 'minimum' || op === 'reluGrad';
       for (const [sa, sb] of broadcastPairs) {
         const outShape = broadcastShapes(op, sa, sb);
         const inputs: Input[] = [0, 1].map((side) => {

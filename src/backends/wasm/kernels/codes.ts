@@ -31,6 +31,7 @@ export const MAXIMUM = 5;
 export const MINIMUM = 6;
 export const MOD = 7;
 export const FLOOR_DIV = 8;
+export const RELU_GRAD = 9;
 
 // Comparisons, in the order of the CompareOp union, offset so that they share the binary op space.
 export const EQUAL = 16;

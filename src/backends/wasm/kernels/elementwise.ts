@@ -3,7 +3,7 @@
 // the optimiser specialises one loop per op instead of branching on the op for every element.
 import {
   ABS, ADD, BOOL_TO_F32, CEIL, COS, DIV, EQUAL, EXP, EXPM1, F32_TO_BOOL, FLOOR, FLOOR_DIV, GREATER, GREATER_EQUAL,
-  I32_TO_F32, LESS, LESS_EQUAL, LOG, LOG1P, LOGICAL_AND, LOGICAL_OR, MAXIMUM, MINIMUM, MOD, MUL, NEG, NOT_EQUAL,
+  I32_TO_F32, LESS, LESS_EQUAL, LOG, LOG1P, LOGICAL_AND, LOGICAL_OR, MAXIMUM, MINIMUM, MOD, MUL, NEG, NOT_EQUAL, RELU_GRAD,
   POW, RECIPROCAL, RELU, ROUND, SIGMOID, SIGN, SIN, SQRT, SQUARE, SUB, TANH,
 } from './codes';
 
@@ -131,7 +131,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
 // ---- binary ----
 
 @inline function binaryHasVector(op: i32): bool {
-  return op == ADD || op == SUB || op == MUL || op == DIV || op == MAXIMUM || op == MINIMUM;
+  return op == ADD || op == SUB || op == MUL || op == DIV || op == MAXIMUM || op == MINIMUM || op == RELU_GRAD;
 }
 
 @inline function binaryVector(op: i32, a: v128, b: v128): v128 {
@@ -141,6 +141,8 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   if (op == DIV) return f32x4.div(a, b);
   // The reference keeps `a` where a >= b or a is NaN (so -0 vs 0 and NaN come out the same).
   if (op == MAXIMUM) return v128.bitselect(a, b, v128.or(f32x4.ge(a, b), f32x4.ne(a, a)));
+  // a · 1 or a · 0 (not a select: an infinite or NaN a times 0 gives NaN, as in the reference).
+  if (op == RELU_GRAD) return f32x4.mul(a, v128.and(f32x4.gt(b, f32x4.splat(0)), f32x4.splat(1)));
   return v128.bitselect(a, b, v128.or(f32x4.le(a, b), f32x4.ne(a, a)));
 }
 
@@ -151,6 +153,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   if (op == DIV) return a / b;
   if (op == MAXIMUM) return a >= b || a != a ? a : b;
   if (op == MINIMUM) return a <= b || a != a ? a : b;
+  if (op == RELU_GRAD) return a * (b > 0 ? <f32>1 : <f32>0);
   const x = <f64>a;
   const y = <f64>b;
   if (op == POW) return <f32>Math.pow(x, y);
@@ -246,6 +249,7 @@ class Maximum {}
 class Minimum {}
 class Mod {}
 class FloorDiv {}
+class ReluGrad {}
 class Equal {}
 class NotEqual {}
 class Greater {}
@@ -265,6 +269,7 @@ class LogicalOr {}
   if (idof<O>() == idof<Minimum>()) return MINIMUM;
   if (idof<O>() == idof<Mod>()) return MOD;
   if (idof<O>() == idof<FloorDiv>()) return FLOOR_DIV;
+  if (idof<O>() == idof<ReluGrad>()) return RELU_GRAD;
   if (idof<O>() == idof<Equal>()) return EQUAL;
   if (idof<O>() == idof<NotEqual>()) return NOT_EQUAL;
   if (idof<O>() == idof<Greater>()) return GREATER;
@@ -313,6 +318,7 @@ export function binaryF32(
     case MINIMUM: binaryLoop<Minimum>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
     case MOD: binaryLoop<Mod>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
     case FLOOR_DIV: binaryLoop<FloorDiv>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
+    case RELU_GRAD: binaryLoop<ReluGrad>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
     case EQUAL: binaryLoop<Equal>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
     case NOT_EQUAL: binaryLoop<NotEqual>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
     case GREATER: binaryLoop<Greater>(a, b, out, d0, d1, d2, d3, a0, a1, a2, a3, b0, b1, b2, b3); break;
