@@ -153,13 +153,17 @@ export class ThreadPool {
   }
 
   /**
-   * `out = op(a, b)` over n elements where a and b advance by `strideA`, `strideB` (1, or 0 for a
-   * scalar); the output has `outWidth`-byte elements (4, or 1 for comparisons).
+   * `out = op(a, b)` over the output [d0, d1, d2, d3] (contiguous), a and b read with element strides
+   * `sa`, `sb` (0 on broadcast axes); the output has `outWidth`-byte elements (4, or 1 for comparisons).
+   * Split along the first axis longer than 1.
    */
-  binary(op: number, a: number, b: number, out: number, n: number, strideA: number, strideB: number, outWidth: number): void {
-    this.split(n, ELEMENT_GRAIN, n >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
-      const args = [op, a + 4 * begin * strideA, b + 4 * begin * strideB, out + outWidth * begin, 1, 1, 1, end - begin, 0, 0, 0, strideA, 0, 0, 0, strideB];
-      this.call('binaryF32', args, w);
+  binary(op: number, a: number, b: number, out: number, d: readonly number[], sa: readonly number[], sb: readonly number[], outWidth: number): void {
+    const axis = d.findIndex((extent, i) => i === 3 || extent > 1);
+    const inner = d.slice(axis + 1).reduce((product, extent) => product * extent, 1);
+    const total = inner * d[axis]!;
+    this.split(d[axis]!, axis === 3 ? ELEMENT_GRAIN : 1, total >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      const dims = d.map((extent, i) => (i === axis ? end - begin : extent));
+      this.call('binaryF32', [op, a + 4 * begin * sa[axis]!, b + 4 * begin * sb[axis]!, out + outWidth * begin * inner, ...dims, ...sa, ...sb], w);
     });
   }
 

@@ -236,16 +236,8 @@ export class WasmBackend implements Backend {
     const out = this.out(outShape, outDtype);
     if (out.dataId.size === 0) return out;
     const [d, [sa, sb]] = [loops.shape, loops.strides] as [number[], number[][]];
-    if (d[0] === 1 && d[1] === 1 && d[2] === 1) {
-      // One run (same shapes, or a tensor and a scalar): threads can share it.
-      this.shareIf(d[3]! >= MIN_PARALLEL_ELEMENTS);
-      this.pool.binary(BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[3]!, sa![3]!, sb![3]!, bytesPerElement(outDtype));
-      return out;
-    }
-    this.kernels.binaryF32(
-      BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d[0]!, d[1]!, d[2]!, d[3]!,
-      sa![0]!, sa![1]!, sa![2]!, sa![3]!, sb![0]!, sb![1]!, sb![2]!, sb![3]!,
-    );
+    this.shareIf(out.dataId.size >= MIN_PARALLEL_ELEMENTS);
+    this.pool.binary(BINARY_CODES[op], this.at(a), this.at(b), out.dataId.offset, d, sa!, sb!, bytesPerElement(outDtype));
     return out;
   }
 

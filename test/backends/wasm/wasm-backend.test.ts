@@ -476,8 +476,14 @@ describe('wasm threads', () => {
       assertClose(threaded.read(same(threaded).dataId), cpu.read(same(cpu).dataId), 0, `threaded ${op}`);
       assertClose(threaded.read(byScalar(threaded).dataId), cpu.read(byScalar(cpu).dataId), 0, `threaded ${op} by a scalar`);
     }
-    // Window kernels split by images: 5 and 7 images (shares of 3 and 2, 4 and 3), each call above the threshold.
     const tensor = (b: Backend, shape: number[], seed: number): TensorInfo => ({ dataId: b.write(values({ shape, range: [-1, 1] }, seed), shape, 'float32'), shape, dtype: 'float32' });
+    // Broadcasting ops split along their first axis longer than 1: a bias add, a column broadcast, leading 1s.
+    for (const [sa, sb, op] of [[[3001, 100], [100], 'add'], [[601, 500], [601, 1], 'reluGrad'], [[1, 3, 300, 301], [1, 3, 1, 301], 'sub']] as const) {
+      const outShape = broadcastShapes(op, sa, sb);
+      const pair = (b: Backend): TensorInfo => b.binary(tensor(b, [...sa], 6), tensor(b, [...sb], 7), op, outShape, 'float32');
+      assertClose(threaded.read(pair(threaded).dataId), cpu.read(pair(cpu).dataId), 0, `threaded ${op} [${sa}] [${sb}]`);
+    }
+    // Window kernels split by images: 5 and 7 images (shares of 3 and 2, 4 and 3), each call above the threshold.
     const conv = { x: [5, 20, 20, 16], filter: [3, 3, 16, 8], dy: [5, 20, 20, 8] };
     const same = [1, 1, 1, 1] as const;
     const checks: [string, (b: Backend) => TensorInfo, number][] = [
