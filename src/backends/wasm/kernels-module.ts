@@ -43,7 +43,7 @@ export interface KernelExports {
     w: number, g: number, m: number, v: number, vHat: number, outW: number, outM: number, outV: number, outVHat: number,
     n: number, alpha: number, c1: number, c2: number, eps: number,
   ): void;
-  sgdF32(w: number, g: number, mom: number, outW: number, outM: number, n: number, lr: number, momentum: number, nesterov: boolean): void;
+  sgdF32(w: number, g: number, mom: number, outW: number, outM: number, n: number, lr: number, momentum: number, nesterov: number): void;
   rmspropF32(
     w: number, g: number, vel: number, mom: number, avg: number, outW: number, outVel: number, outMom: number, outAvg: number,
     n: number, lr: number, rho: number, c: number, momentum: number, eps: number,

@@ -11,17 +11,23 @@ const JOB = 0; // sequence number of the last job posted (written by the main th
 const DONE = 1; // sequence number of the last job finished, -1 until the worker is ready (written by the worker)
 const FAILED = 2; // 1 when the last job threw
 const KIND = 3; // what to do: the index of a kernel in CALLABLE, or EXIT
-const COUNT = 4; // how many arguments follow
-const ARGS = 5; // the kernel's arguments (all integers: pointers, sizes, op codes)
-const SLOT_BYTES = 128;
+const COUNT = 4; // how many arguments the kernel takes
+/** Where the kernel's arguments start, in bytes: float64 values (pointers, sizes, op codes, hyperparameters). */
+const ARGS_AT = 32;
+const SLOT_BYTES = 256;
+const MAX_ARGS = (SLOT_BYTES - ARGS_AT) / 8;
 const EXIT = -1;
 
 /** The kernels a worker can run; a job names one by its index here. */
-const CALLABLE = ['gemm', 'unaryF32', 'binaryF32', 'im2colF32', 'col2imF32', 'poolF32', 'maxPoolGradF32', 'avgPoolGradF32'] as const;
+const CALLABLE = [
+  'gemm', 'unaryF32', 'binaryF32', 'im2colF32', 'col2imF32', 'poolF32', 'maxPoolGradF32', 'avgPoolGradF32', 'adamF32', 'sgdF32', 'rmspropF32',
+] as const;
 /** A kernel that a worker can run. */
 export type CallableKernel = (typeof CALLABLE)[number];
 /** The kernels that walk the images of a batch one after another (their geometry starts with the batch size). */
 export type WindowKernel = Extract<CallableKernel, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32'>;
+/** The optimizers' update kernels: pointers to float32 arrays, the element count, then hyperparameters. */
+export type UpdateKernel = Extract<CallableKernel, 'adamF32' | 'sgdF32' | 'rmspropF32'>;
 
 /** Rows of C are split in multiples of the kernel's tile height. */
 const ROW_GRAIN = 4;
@@ -61,7 +67,8 @@ export type WorkerSpawner = (init: WorkerInit) => WorkerHandle;
  * Runs inside the worker thread.
  */
 export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, slot: number): void {
-  const ctl = new Int32Array(memory.buffer, slot, SLOT_BYTES / 4);
+  const ctl = new Int32Array(memory.buffer, slot, ARGS_AT / 4);
+  const args = new Float64Array(memory.buffer, slot + ARGS_AT, MAX_ARGS);
   let seen = Atomics.load(ctl, JOB);
   Atomics.store(ctl, DONE, seen);
   Atomics.notify(ctl, DONE);
@@ -79,7 +86,7 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
     }
     try {
       const kernel = kernels[CALLABLE[kind]!] as (...args: number[]) => void;
-      kernel(...ctl.subarray(ARGS, ARGS + ctl[COUNT]!));
+      kernel(...args.subarray(0, ctl[COUNT]!));
       ctl[FAILED] = 0;
     } catch {
       ctl[FAILED] = 1;
@@ -94,6 +101,7 @@ interface PooledWorker {
   slot: number;
   scratch: number;
   ctl: Int32Array;
+  args: Float64Array;
   job: number;
 }
 
@@ -121,10 +129,11 @@ export class ThreadPool {
     while (spawn && this.workers.length < threads - 1) {
       const slot = this.heap.alloc(SLOT_BYTES);
       const scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
-      const ctl = new Int32Array(this.memory.buffer, slot, SLOT_BYTES / 4).fill(0);
+      const ctl = new Int32Array(this.memory.buffer, slot, ARGS_AT / 4).fill(0);
       ctl[DONE] = -1;
+      const args = new Float64Array(this.memory.buffer, slot + ARGS_AT, MAX_ARGS);
       const handle = spawn({ module: this.module, memory: this.memory, slot });
-      this.workers.push({ handle, slot, scratch, ctl, job: 0 });
+      this.workers.push({ handle, slot, scratch, ctl, args, job: 0 });
     }
   }
 
@@ -178,11 +187,21 @@ export class ThreadPool {
     });
   }
 
+  /**
+   * Runs an optimizer's update kernel split by elements: `pointers` are its arrays (0 for an absent
+   * slot), `n` their length, `hyper` the rest of its arguments.
+   */
+  update(kernel: UpdateKernel, pointers: readonly number[], n: number, hyper: readonly number[]): void {
+    this.split(n, ELEMENT_GRAIN, n * pointers.length >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      this.call(kernel, [...pointers.map((at) => (at === 0 ? 0 : at + 4 * begin)), end - begin, ...hyper], w);
+    });
+  }
+
   /** Runs `kernel(...args)` on worker `w`, or here when `w` is undefined. */
   private call(kernel: CallableKernel, args: readonly number[], w?: PooledWorker): void {
     if (!w) return (this.kernels[kernel] as (...args: readonly number[]) => void)(...args);
     w.ctl[COUNT] = args.length;
-    w.ctl.set(args, ARGS);
+    w.args.set(args);
     this.post(w, CALLABLE.indexOf(kernel));
   }
 

@@ -11,7 +11,7 @@ import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
 import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports, type PoolGeometry, type WindowGeometry } from './kernels-module.js';
 import { broadcastLoops, reductionView, transposeView } from './layout.js';
-import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type WindowKernel, type WorkerSpawner } from './thread-pool.js';
+import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type UpdateKernel, type WindowKernel, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UNARY_COST } from './op-codes.js';
 
 /** Where a tensor's elements live in the memory. */
@@ -316,6 +316,12 @@ export class WasmBackend implements Backend {
     this.pool.byImage(kernel, lead, pointers, geometry, work);
   }
 
+  /** Runs an optimizer's update kernel on `n` parameters, split across threads when there are enough. */
+  private update(kernel: UpdateKernel, pointers: number[], n: number, hyper: number[]): void {
+    this.shareIf(n * pointers.length >= MIN_PARALLEL_ELEMENTS);
+    this.pool.update(kernel, pointers, n, hyper);
+  }
+
   private gemmScratch(): number {
     if (this.scratch < 0) this.scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
     return this.scratch;
@@ -464,16 +470,15 @@ export class WasmBackend implements Backend {
     const [w, g, outW] = [this.at(value), this.at(grad), outs[0]!.dataId.offset];
     if (rule.kind === 'adam') {
       const vHat = rule.amsgrad ? 2 : slots.length;
-      this.kernels.adamF32(w, g, slot(0), slot(1), slot(vHat), outW, outSlot(0), outSlot(1), outSlot(vHat), n, rule.alpha, 1 - rule.beta1, 1 - rule.beta2, rule.epsilon);
+      const pointers = [w, g, slot(0), slot(1), slot(vHat), outW, outSlot(0), outSlot(1), outSlot(vHat)];
+      this.update('adamF32', pointers, n, [rule.alpha, 1 - rule.beta1, 1 - rule.beta2, rule.epsilon]);
     } else if (rule.kind === 'sgd') {
-      this.kernels.sgdF32(w, g, slot(0), outW, outSlot(0), n, rule.learningRate, rule.momentum, rule.nesterov);
+      this.update('sgdF32', [w, g, slot(0), outW, outSlot(0)], n, [rule.learningRate, rule.momentum, rule.nesterov ? 1 : 0]);
     } else {
       const mom = rule.momentum > 0 ? 1 : slots.length;
       const avg = rule.centered ? (rule.momentum > 0 ? 2 : 1) : slots.length;
-      this.kernels.rmspropF32(
-        w, g, slot(0), slot(mom), slot(avg), outW, outSlot(0), outSlot(mom), outSlot(avg),
-        n, rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon,
-      );
+      const pointers = [w, g, slot(0), slot(mom), slot(avg), outW, outSlot(0), outSlot(mom), outSlot(avg)];
+      this.update('rmspropF32', pointers, n, [rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon]);
     }
     return outs;
   }

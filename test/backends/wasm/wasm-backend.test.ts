@@ -483,6 +483,22 @@ describe('wasm threads', () => {
       const pair = (b: Backend): TensorInfo => b.binary(tensor(b, [...sa], 6), tensor(b, [...sb], 7), op, outShape, 'float32');
       assertClose(threaded.read(pair(threaded).dataId), cpu.read(pair(cpu).dataId), 0, `threaded ${op} [${sa}] [${sb}]`);
     }
+    // Optimizer updates split by elements (100,003 parameters: not a multiple of the grain), bit for bit.
+    const rules: UpdateRule[] = [
+      { kind: 'adam', alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true },
+      { kind: 'sgd', learningRate: 0.01, momentum: 0.5, nesterov: true },
+      { kind: 'rmsprop', learningRate: 1e-2, rho: 0.8, momentum: 0.9, epsilon: 1e-7, centered: true },
+    ];
+    for (const rule of rules) {
+      const slotCount = rule.kind === 'sgd' ? 1 : 3;
+      const update = (b: Backend): TensorInfo[] => {
+        const [w, g, ...slots] = Array.from({ length: 2 + slotCount }, (_, i) => tensor(b, [100003], 11 + i));
+        // Slots positive: second moments and velocities are, in training.
+        return b.applyUpdate(rule, w!, g!, slots.map((x) => b.unary(x, 'abs')));
+      };
+      const got = update(threaded);
+      update(cpu).forEach((x, k) => assertClose(threaded.read(got[k]!.dataId), cpu.read(x.dataId), 0, `threaded ${rule.kind} output ${k}`));
+    }
     // Window kernels split by images: 5 and 7 images (shares of 3 and 2, 4 and 3), each call above the threshold.
     const conv = { x: [5, 20, 20, 16], filter: [3, 3, 16, 8], dy: [5, 20, 20, 8] };
     const same = [1, 1, 1, 1] as const;
