@@ -5,6 +5,7 @@
  */
 import type { Heap } from './heap.js';
 import type { KernelExports } from './kernels-module.js';
+import { BINARY_CODES } from './op-codes.js';
 
 // Int32 fields of a control slot.
 const JOB = 0; // sequence number of the last job posted (written by the main thread)
@@ -31,6 +32,8 @@ export type UpdateKernel = Extract<CallableKernel, 'adamF32' | 'sgdF32' | 'rmspr
 
 /** Rows of C are split in multiples of the kernel's tile height. */
 const ROW_GRAIN = 4;
+/** A product at least this many times deeper (k) than tall (m) is split by ranges of k. */
+const DEEP = 4;
 /** Elementwise ops are split in runs of 64 elements, so each thread's part starts on its own cache line. */
 const ELEMENT_GRAIN = 64;
 /**
@@ -145,11 +148,28 @@ export class ThreadPool {
   }
 
   /**
-   * Rows [0, m) of C = A·B (see the gemm kernel for the arguments), split by rows of C across the
-   * idle, started workers when the product is large enough to gain.
+   * C = A·B (m × n, over depth k; see the gemm kernel for the arguments), split across the idle,
+   * started workers when the product is large enough to gain: by rows of C, or, for a product much
+   * deeper than it is tall (a filter gradient: colᵀ · dy), by ranges of k, each worker summing into
+   * a block of its own that is then added to C. Splitting k keeps each thread on its own rows of
+   * A and B and packs each row of B once, where splitting rows would have every thread pack all of B.
    */
   gemm(a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number, m: number, n: number, k: number): void {
-    this.split(m, ROW_GRAIN, m * n * k >= MIN_PARALLEL_WORK, (begin, end, w) => {
+    const big = m * n * k >= MIN_PARALLEL_WORK;
+    if (big && k >= DEEP * m) {
+      const partials: number[] = [];
+      this.split(k, ROW_GRAIN, big, (begin, end, w) => {
+        const into = w ? this.heap.alloc(m * n * 4) : c;
+        if (w) partials.push(into);
+        this.call('gemm', [a + 4 * begin * aCol, aRow, aCol, b + 4 * begin * bRow, bRow, bCol, into, n, end - begin, 0, m, w ? w.scratch : this.mainScratch()], w);
+      });
+      for (const partial of partials) {
+        this.kernels.binaryF32(BINARY_CODES.add, c, partial, c, 1, 1, 1, m * n, 0, 0, 0, 1, 0, 0, 0, 1);
+        this.heap.free(partial, m * n * 4);
+      }
+      return;
+    }
+    this.split(m, ROW_GRAIN, big, (begin, end, w) => {
       this.call('gemm', [a, aRow, aCol, b, bRow, bCol, c, n, k, begin, end, w ? w.scratch : this.mainScratch()], w);
     });
   }

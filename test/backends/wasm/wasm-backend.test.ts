@@ -462,6 +462,14 @@ describe('wasm threads', () => {
       const want = cpu.matMul(...(make(cpu) as [TensorInfo, TensorInfo]), tA, tB, []);
       assertClose(threaded.read(got.dataId), cpu.read(want.dataId), 2e-7 * 200, `threaded matMul tA=${tA} tB=${tB}`);
     }
+    // Deep, short products (filter gradients: colᵀ · dy) split by ranges of k, odd k and m below one tile.
+    for (const [m, k, n] of [[9, 20001, 40], [50, 3001, 64]]) {
+      const operand = (b: Backend, shape: number[], seed: number): TensorInfo => ({ dataId: b.write(values({ shape, range: [-1, 1] }, seed), shape, 'float32'), shape, dtype: 'float32' });
+      const make = (b: Backend): [TensorInfo, TensorInfo] => [operand(b, [k!, m!], 7), operand(b, [k!, n!], 8)];
+      const got = threaded.matMul(...make(threaded), true, false, []);
+      const want = cpu.matMul(...make(cpu), true, false, []);
+      assertClose(threaded.read(got.dataId), cpu.read(want.dataId), 2e-7 * k!, `threaded deep matMul ${m}×${k}×${n}`);
+    }
     // Elementwise ops over one run above the split threshold (300,007 elements: not a multiple of the grain).
     const n = 300007;
     const make1 = (b: Backend, seed: number, dtype: DType = 'float32'): TensorInfo => ({ dataId: b.write(values({ shape: [n], dtype, range: [-2, 2] }, seed), [n], dtype), shape: [n], dtype });
