@@ -3,38 +3,24 @@
 // channels (contiguous in NHWC). Geometry arguments follow Kernels.conv2d: a tap (ky, kx) of output (oy, ox)
 // reads input row oy·sy - padTop + ky·dy and column ox·sx - padLeft + kx·dx; taps outside read zeros.
 
-/**
- * Writes one row per output pixel of `kh·kw·c` floats (taps in (ky, kx) order, channels inside) to `col`:
- * the input under the pixel's window, zeros where the window leaves the input.
- */
-export function im2colF32(
-  x: usize, col: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
-  kh: i32, kw: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, dy: i32, dx: i32,
-): void {
-  const run = <usize>c << 2;
-  let to = col;
-  for (let b = 0; b < batch; b++) {
-    for (let oy = 0; oy < outH; oy++) {
-      for (let ox = 0; ox < outW; ox++) {
-        for (let ky = 0; ky < kh; ky++) {
-          const iy = oy * sy - padTop + ky * dy;
-          if (iy < 0 || iy >= inH) {
-            memory.fill(to, 0, run * <usize>kw);
-            to += run * <usize>kw;
-            continue;
-          }
-          const row = x + <usize>((b * inH + iy) * inW) * run;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sx - padLeft + kx * dx;
-            if (ix < 0 || ix >= inW) memory.fill(to, 0, run);
-            else if (c == 1) store<f32>(to, load<f32>(row + (<usize>ix << 2)));
-            else memory.copy(to, row + <usize>ix * run, run);
-            to += run;
-          }
-        }
-      }
-    }
+// dst[0..n) = src[0..n) for float32 values: SIMD, as memory.copy costs a runtime call per run.
+@inline function copyRun(dst: usize, src: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) {
+    const at = <usize>j << 2;
+    v128.store(dst + at, v128.load(src + at));
   }
+  for (; j < n; j++) {
+    const at = <usize>j << 2;
+    store<f32>(dst + at, load<f32>(src + at));
+  }
+}
+
+// dst[0..n) = 0 for float32 values.
+@inline function zeroRun(dst: usize, n: i32): void {
+  let j = 0;
+  for (; j + 4 <= n; j += 4) v128.store(dst + (<usize>j << 2), i32x4.splat(0));
+  for (; j < n; j++) store<f32>(dst + (<usize>j << 2), 0);
 }
 
 // dst[0..n) += src[0..n) for float32 values.
@@ -50,29 +36,75 @@ export function im2colF32(
   }
 }
 
+/**
+ * Writes one row per output pixel of `kh·kw·c` floats (taps in (ky, kx) order, channels inside) to `col`:
+ * the input under the pixel's window, zeros where the window leaves the input. Where a window row lies
+ * inside the input with unit dilation, its kw·c floats are one contiguous run of the input: one copy.
+ */
+export function im2colF32(
+  x: usize, col: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
+  kh: i32, kw: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, dy: i32, dx: i32,
+): void {
+  const run = <usize>c << 2;
+  const windowRow = kw * c;
+  let to = col;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sx - padLeft;
+        const inside = dx == 1 && ix0 >= 0 && ix0 + kw <= inW;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sy - padTop + ky * dy;
+          if (iy < 0 || iy >= inH) {
+            zeroRun(to, windowRow);
+          } else {
+            const row = x + <usize>((b * inH + iy) * inW) * run;
+            if (inside) {
+              copyRun(to, row + <usize>ix0 * run, windowRow);
+            } else {
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ix0 + kx * dx;
+                const tap = to + <usize>kx * run;
+                if (ix < 0 || ix >= inW) zeroRun(tap, c);
+                else copyRun(tap, row + <usize>ix * run, c);
+              }
+            }
+          }
+          to += run * <usize>kw;
+        }
+      }
+    }
+  }
+}
+
 /** The adjoint of im2colF32: `x` (zeroed first) = the sum of every column row's taps at the input pixels they came from. */
 export function col2imF32(
   col: usize, x: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, dy: i32, dx: i32,
 ): void {
   const run = <usize>c << 2;
+  const windowRow = kw * c;
   memory.fill(x, 0, <usize>(batch * inH * inW) * run);
   let from = col;
   for (let b = 0; b < batch; b++) {
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
+        const ix0 = ox * sx - padLeft;
+        const inside = dx == 1 && ix0 >= 0 && ix0 + kw <= inW;
         for (let ky = 0; ky < kh; ky++) {
           const iy = oy * sy - padTop + ky * dy;
-          if (iy < 0 || iy >= inH) {
-            from += run * <usize>kw;
-            continue;
+          if (iy >= 0 && iy < inH) {
+            const row = x + <usize>((b * inH + iy) * inW) * run;
+            if (inside) {
+              addInto(row + <usize>ix0 * run, from, windowRow);
+            } else {
+              for (let kx = 0; kx < kw; kx++) {
+                const ix = ix0 + kx * dx;
+                if (ix >= 0 && ix < inW) addInto(row + <usize>ix * run, from + <usize>kx * run, c);
+              }
+            }
           }
-          const row = x + <usize>((b * inH + iy) * inW) * run;
-          for (let kx = 0; kx < kw; kx++) {
-            const ix = ox * sx - padLeft + kx * dx;
-            if (ix >= 0 && ix < inW) addInto(row + <usize>ix * run, from, c);
-            from += run;
-          }
+          from += run * <usize>kw;
         }
       }
     }
