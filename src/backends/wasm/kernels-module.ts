@@ -1,5 +1,5 @@
 /** The compiled WebAssembly kernels: the module (compiled once, at import) and the shape of its exports. */
-import { kernelsWasmBase64 } from './kernels-wasm.js';
+import { kernelsSingleThreadWasmBase64, kernelsWasmBase64 } from './kernels-wasm.js';
 
 /** The memory limit the kernels were compiled with (`--maximumMemory`, in 64 KiB pages: 4 GiB). */
 export const MAX_PAGES = 65536;
@@ -57,29 +57,38 @@ function decodeBase64(text: string): Uint8Array<ArrayBuffer> {
   return bytes;
 }
 
-let compiled: WebAssembly.Module | null | undefined;
+/** The two builds, compiled on first use: null where this runtime cannot compile one. */
+const compiled: { shared?: WebAssembly.Module | null; single?: WebAssembly.Module | null } = {};
 
-/**
- * The kernels, compiled synchronously on first use; undefined where this runtime cannot run them
- * (no SIMD, no threads, or no SharedArrayBuffer, which browsers give only to cross-origin isolated pages).
- */
-export function kernelsModule(): WebAssembly.Module | undefined {
-  if (compiled === undefined) {
-    compiled = null;
-    if (typeof WebAssembly === 'object' && typeof SharedArrayBuffer === 'function') {
-      try {
-        compiled = new WebAssembly.Module(decodeBase64(kernelsWasmBase64));
-      } catch {
-        // Compiling fails where the engine lacks SIMD or threads; the cpu backend is then the only one.
-      }
-    }
+function compile(base64: string): WebAssembly.Module | null {
+  try {
+    return new WebAssembly.Module(decodeBase64(base64));
+  } catch {
+    // Compiling fails where the engine lacks SIMD (or threads, for the shared build).
+    return null;
   }
-  return compiled ?? undefined;
 }
 
-/** A shared memory the kernels can import. */
-export function createSharedMemory(initialPages: number): WebAssembly.Memory {
-  return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+/**
+ * The kernels, compiled synchronously on first use: the build on shared memory (`shared`, which worker
+ * threads can run on) or the one on ordinary memory; undefined where this runtime cannot run that build
+ * (no SIMD; for the shared one, no threads or no SharedArrayBuffer, which browsers give only to
+ * cross-origin isolated pages).
+ */
+export function kernelsModule(shared: boolean): WebAssembly.Module | undefined {
+  if (typeof WebAssembly !== 'object') return undefined;
+  if (shared) {
+    if (typeof SharedArrayBuffer !== 'function') return undefined;
+    compiled.shared ??= compile(kernelsWasmBase64);
+    return compiled.shared ?? undefined;
+  }
+  compiled.single ??= compile(kernelsSingleThreadWasmBase64);
+  return compiled.single ?? undefined;
+}
+
+/** A memory the kernels can import: shared (for the build on shared memory) or not. */
+export function createMemory(initialPages: number, shared: boolean): WebAssembly.Memory {
+  return new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared });
 }
 
 /** Instantiates the kernels on `memory` (each thread does this once, on the same memory). */

@@ -1,2 +1,4 @@
 /** The compiled kernels (written by scripts/build-wasm.mjs next to the compiled TypeScript), as base64. */
 export declare const kernelsWasmBase64: string;
+/** The same kernels compiled for an ordinary (unshared) memory, where SharedArrayBuffer is missing. */
+export declare const kernelsSingleThreadWasmBase64: string;

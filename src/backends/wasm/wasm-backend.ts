@@ -1,6 +1,6 @@
 /**
- * The WebAssembly backend: tensors live in one shared WebAssembly.Memory and the float32 kernels that
- * training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
+ * The WebAssembly backend: tensors live in one WebAssembly.Memory (shared with worker threads where the
+ * runtime allows) and the float32 kernels that training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
  * runs the reference kernels directly on the same memory, so nothing is ever copied in or out.
  */
 import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
@@ -9,7 +9,7 @@ import { NotFoundError, ValueError } from '../../core/errors.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { CpuBackend } from '../cpu/cpu-backend.js';
 import { Heap } from './heap.js';
-import { createSharedMemory, instantiateKernels, kernelsModule, type KernelExports, type PoolGeometry, type WindowGeometry } from './kernels-module.js';
+import { createMemory, instantiateKernels, kernelsModule, type KernelExports, type PoolGeometry, type WindowGeometry } from './kernels-module.js';
 import { broadcastLoops, reductionView, transposeView } from './layout.js';
 import { MIN_PARALLEL_ELEMENTS, MIN_PARALLEL_WORK, ThreadPool, type UpdateKernel, type WindowKernel, type WorkerSpawner } from './thread-pool.js';
 import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UNARY_COST } from './op-codes.js';
@@ -31,9 +31,9 @@ const viewCtors = {
   bool: Uint8Array,
 } as const;
 
-/** True where this runtime can run the WebAssembly kernels (SIMD, threads and SharedArrayBuffer). */
+/** True where this runtime can run the WebAssembly kernels (SIMD; threads also need SharedArrayBuffer). */
 export function wasmBackendAvailable(): boolean {
-  return kernelsModule() !== undefined;
+  return (kernelsModule(true) ?? kernelsModule(false)) !== undefined;
 }
 
 /** Options of the wasm backend. */
@@ -43,6 +43,12 @@ export interface WasmBackendArgs {
    * core, where the runtime can start workers (see `setWorkerSupport`); 1 elsewhere).
    */
   threads?: number;
+  /**
+   * Whether tensors live in shared memory, which worker threads need (default: true where the runtime
+   * has SharedArrayBuffer; browsers give it only to cross-origin isolated pages). Without it, the same
+   * kernels run on the calling thread only.
+   */
+  sharedMemory?: boolean;
 }
 
 /** How a runtime starts the backend's worker threads, and how many it runs by default. */
@@ -69,11 +75,15 @@ class HostedCpuKernels extends CpuBackend {
     super();
   }
 
+  // On ordinary (unshared) memory, growing the memory detaches every view of it: there, kernels read
+  // copies of their inputs and write ordinary arrays, copied into the memory once complete.
   protected override values(x: TensorInfo): TypedArray {
-    return this.host.view(x.dataId as WasmData);
+    const view = this.host.view(x.dataId as WasmData);
+    return this.host.sharedMemory ? view : view.slice();
   }
 
   protected override alloc<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
+    if (!this.host.sharedMemory) return super.alloc(dtype, size);
     const view = this.host.view(this.host.allocData(dtype, size)) as DTypeArrays[D];
     // The reference kernels expect zeros, as a fresh typed array has; a reused block holds old values.
     view.fill(0);
@@ -81,6 +91,7 @@ class HostedCpuKernels extends CpuBackend {
   }
 
   protected override output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
+    if (!this.host.sharedMemory) return { dataId: this.host.write(values, shape, dtype), shape, dtype };
     return { dataId: { offset: values.byteOffset, size: values.length, dtype } satisfies WasmData, shape, dtype };
   }
 }
@@ -114,8 +125,10 @@ function colBytes(g: WindowGeometry): number {
  */
 export class WasmBackend implements Backend {
   readonly name = 'wasm';
-  /** The memory every tensor lives in; shared, so worker threads can run kernels on it. */
+  /** The memory every tensor lives in; shared where worker threads can run kernels on it. */
   readonly memory: WebAssembly.Memory;
+  /** Whether `memory` is shared (worker threads need it); without it, kernels run on the calling thread. */
+  readonly sharedMemory: boolean;
   private readonly kernels: KernelExports;
   private readonly heap: Heap;
   private readonly js = new HostedCpuKernels(this);
@@ -127,9 +140,10 @@ export class WasmBackend implements Backend {
   private poolReady: Promise<void> = Promise.resolve();
 
   constructor(args: WasmBackendArgs = {}) {
-    const module = kernelsModule();
-    if (!module) throw new NotFoundError('wasm backend: this runtime lacks WebAssembly SIMD, threads or SharedArrayBuffer; use the cpu backend.');
-    this.memory = createSharedMemory(16);
+    this.sharedMemory = (args.sharedMemory ?? true) && kernelsModule(true) !== undefined;
+    const module = kernelsModule(this.sharedMemory);
+    if (!module) throw new NotFoundError('wasm backend: this runtime lacks WebAssembly SIMD; use the cpu backend.');
+    this.memory = createMemory(16, this.sharedMemory);
     this.kernels = instantiateKernels(module, this.memory);
     this.heap = new Heap(this.memory, this.kernels.heapBase());
     this.pool = new ThreadPool(module, this.memory, this.heap, this.kernels, () => this.gemmScratch());
@@ -138,13 +152,13 @@ export class WasmBackend implements Backend {
 
   /** Threads that run kernels, the calling one included (workers start with the first product big enough to share). */
   get threads(): number {
-    if (this.poolStarted) return this.pool.size;
-    return workerSupport ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
+    return this.poolStarted ? this.pool.size : this.threadsPossible();
   }
 
   /**
    * Sets how many threads run kernels (the calling one included) and starts them; resolves when
-   * they run. Until then, kernels run on fewer threads.
+   * they run. Until then, kernels run on fewer threads. Without shared memory or a way to start
+   * workers (see `setWorkerSupport`), kernels stay on the calling thread.
    */
   setThreads(threads: number): Promise<void> {
     if (!Number.isInteger(threads) || threads < 1) throw new ValueError(`setThreads: expected a positive integer, got ${threads}.`);
@@ -160,9 +174,13 @@ export class WasmBackend implements Backend {
 
   private startThreads(): void {
     this.poolStarted = true;
-    const threads = workerSupport ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
-    this.pool.resize(threads, workerSupport?.spawnWorker);
+    this.pool.resize(this.threadsPossible(), workerSupport?.spawnWorker);
     this.poolReady = this.pool.ready();
+  }
+
+  /** The threads asked for (or the runtime's default), where workers can run on this memory; else 1. */
+  private threadsPossible(): number {
+    return workerSupport && this.sharedMemory ? (this.threadsWanted ?? workerSupport.defaultThreadCount()) : 1;
   }
 
   /** Starts the workers with the first call big enough to share, so programs without one never pay for them. */

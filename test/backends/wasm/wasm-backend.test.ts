@@ -524,3 +524,24 @@ describe('wasm threads', () => {
     assert.equal(threaded.threads, 1);
   });
 });
+
+describe('wasm on unshared memory (no SharedArrayBuffer: browser pages that are not cross-origin isolated)', () => {
+  test('the same kernels run on the calling thread, and reference kernels survive the memory growing under them', async () => {
+    setWorkerSupport(nodeWorkerSupport);
+    const single = new WasmBackend({ sharedMemory: false });
+    assert.equal(single.sharedMemory, false);
+    assert.ok(!(single.memory.buffer instanceof SharedArrayBuffer));
+    await single.setThreads(2);
+    assert.equal(single.threads, 1);
+    const operand = (b: Backend, shape: number[], seed: number, dtype: DType = 'float32'): TensorInfo => ({ dataId: b.write(values({ shape, dtype, range: [-1, 1] }, seed), shape, dtype), shape, dtype });
+    const checks: [string, (b: Backend) => TensorInfo, number][] = [
+      ['matMul', (b) => b.matMul(operand(b, [130, 200], 1), operand(b, [200, 250], 2), false, false, []), 1e-4],
+      ['conv2d', (b) => b.conv2d(operand(b, [5, 20, 20, 16], 3), operand(b, [3, 3, 16, 8], 4), [1, 1], [1, 1, 1, 1], [1, 1], 1), 1e-4],
+      ['relu', (b) => b.unary(operand(b, [1000], 5), 'relu'), 0],
+      ['float64 add (a reference kernel)', (b) => b.binary(operand(b, [50, 3], 6, 'float64'), operand(b, [3], 7, 'float64'), 'add', [50, 3], 'float64'), 0],
+      // A 72 MB result from small operands: the memory grows while the reference kernel holds its inputs.
+      ['float64 outer sum growing the memory', (b) => b.binary(operand(b, [3000, 1], 8, 'float64'), operand(b, [1, 3000], 9, 'float64'), 'add', [3000, 3000], 'float64'), 0],
+    ];
+    for (const [name, run, tol] of checks) assertClose(single.read(run(single).dataId), cpu.read(run(cpu).dataId), tol, `unshared ${name}`);
+  });
+});
