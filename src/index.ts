@@ -4,12 +4,15 @@
  * (Node adds files and the terminal in node/index.ts).
  */
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
-import { WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
+import { browserWorkerSupport, browserWorkersAvailable } from './backends/wasm/browser/spawn-worker.js';
+import { setWorkerSupport, WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
 import { registerBackend, setBackend } from './core/backend-registry.js';
 
 registerBackend('cpu', () => new CpuBackend(), 1);
 // The WebAssembly backend is the default wherever the runtime can run it; cpu stays as the fallback.
 if (wasmBackendAvailable()) registerBackend('wasm', () => new WasmBackend(), 2);
+// In a cross-origin isolated page its threads are Web Workers (Node's entry point installs Node's workers).
+if (browserWorkersAvailable()) setWorkerSupport(browserWorkerSupport);
 
 // STRATA_BACKEND (read where a `process` exists, so browsers are unaffected) overrides the default,
 // which lets a test suite run on each backend in turn.

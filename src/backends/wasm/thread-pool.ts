@@ -49,6 +49,19 @@ export const MIN_PARALLEL_ELEMENTS = 1 << 18;
 /** Busy-polls before sleeping on a worker; bounded, so a descheduled worker never costs a spinning core. */
 const SPINS = 2000;
 
+/**
+ * Whether this thread may block in Atomics.wait: a browser's main thread may not (it throws before it
+ * compares the value, so a mismatched value probes it without waiting).
+ */
+const canBlock = ((): boolean => {
+  try {
+    Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 1, 0);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
 /** What a new worker needs: the compiled kernels, the shared memory, and its control slot. */
 export interface WorkerInit {
   module: WebAssembly.Module;
@@ -248,7 +261,8 @@ export class ThreadPool {
 
   private await(w: PooledWorker): void {
     for (let spin = 0; Atomics.load(w.ctl, DONE) !== w.job; spin++) {
-      if (spin >= SPINS) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
+      // A browser's main thread polls until the job ends: the job is finite, and it may not sleep.
+      if (spin >= SPINS && canBlock) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
     }
     if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a kernel.');
   }
