@@ -16,6 +16,15 @@ test('examples/engine-basics: the gradient and the fitted value', () => {
   assert.ok(w.every((v) => Math.abs(v - 3) < 1e-5), `w = ${lines[1]}`);
 });
 
+test('examples/backends: the wasm backend gives the reference backend\'s loss and gradients', () => {
+  const out = runExample('backends');
+  const [cpuLoss, wasmLoss] = /loss: cpu (\d+\.\d+), wasm (\d+\.\d+)/.exec(out)!.slice(1).map(Number);
+  assert.ok(Math.abs(cpuLoss! - wasmLoss!) < 1e-5, out);
+  const largest = Number(/largest difference between the gradients: (\S+) /.exec(out)![1]);
+  assert.ok(largest < 1e-5, out);
+  assert.match(out, /512×512×512 product: cpu \d+\.\d ms\n512×512×512 product: wasm on 1 thread \d+\.\d ms\n512×512×512 product: wasm on 2 threads \d+\.\d ms\n$/);
+});
+
 test('examples/keras-basics: summary, training to high accuracy, save and load', () => {
   const out = runExample('keras-basics');
   assert.match(out, /Total params: 4,547 \(17\.76 KB\)/);
