@@ -147,11 +147,11 @@ function totalLoss(model: TrainableModel, compiled: CompiledState, ys: Tensor[],
   return [...terms, ...(reg ? [reg] : [])].reduce((acc, t) => add(acc, t));
 }
 
-/** Per-sample weights from `classWeight`: each sample gets its class's weight (1 for classes not listed). */
-function classSampleWeights(model: TrainableModel, classWeight: Record<number, number>, y: Tensor): Tensor {
+/** Per-sample weights from `classWeight` for the first `count` samples: each gets its class's weight (1 for classes not listed). */
+function classSampleWeights(model: TrainableModel, classWeight: Record<number, number>, y: Tensor, count: number): Tensor {
   return tidy(() => {
     const sparse = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-    const ids = sparse ? y.dataSync() : argmax(y, -1).dataSync();
+    const ids = (sparse ? y.dataSync() : argmax(y, -1).dataSync()).subarray(0, count);
     const weights = Float32Array.from(ids, (c) => {
       const w = classWeight[Math.round(c)];
       if (w !== undefined && !(Number.isFinite(w) && w >= 0)) throw new ValueError(`${model.name}.fit: classWeight for class ${c} must be a non-negative number, got ${w}.`);
@@ -327,27 +327,22 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
       let n = sampleCount('fit', model.name, x, y);
       assertFinite('fit', model.name, 'x', x);
       assertFinite('fit', model.name, 'y', y);
-      let trainX = x;
-      let trainY = y;
       let trainWeights = args.sampleWeight;
       if (args.validationSplit) {
         const split = args.validationSplit;
         if (!(split > 0 && split < 1)) throw new ValueError(`${model.name}.fit: validationSplit must be between 0 and 1 (exclusive), got ${split}.`);
         const nTrain = Math.floor(n * (1 - split));
         if (nTrain === 0 || nTrain === n) throw new ValueError(`${model.name}.fit: validationSplit ${split} of ${n} samples leaves ${nTrain} for training and ${n - nTrain} for validation; both need at least one.`);
-        trainX = sliceRows(x, 0, nTrain);
-        trainY = sliceRows(y, 0, nTrain);
-        const valX = sliceRows(x, nTrain, n - nTrain);
-        const valY = sliceRows(y, nTrain, n - nTrain);
-        owned.push(...asList(trainX), ...asList(trainY), ...asList(valX), ...asList(valY));
-        if (trainWeights) owned.push((trainWeights = sliceRows(trainWeights, 0, nTrain) as Tensor));
-        validate = () => evaluateArrays(model, state, valX, valY, args.validationBatchSize ?? batchSize, 'val_');
+        // The split is a range of rows, not a copy: training gathers its batches from rows [0, nTrain)
+        // and validation slices its batches from rows [nTrain, n), so the data is held once.
+        const end = n;
+        validate = () => evaluateArrays(model, state, x, y, args.validationBatchSize ?? batchSize, 'val_', undefined, nTrain, end);
         n = nTrain;
       }
       if (args.classWeight) {
-        const classWeights = classSampleWeights(model, args.classWeight, asList(trainY)[0]!);
+        const classWeights = classSampleWeights(model, args.classWeight, asList(y)[0]!, n);
         owned.push(classWeights);
-        trainWeights = trainWeights ? mul(trainWeights, classWeights) : classWeights;
+        trainWeights = trainWeights ? mul(sliceRows(trainWeights, 0, n) as Tensor, classWeights) : classWeights;
         if (trainWeights !== classWeights) owned.push(trainWeights);
       }
       const count = n;
@@ -359,7 +354,7 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
           await callbacks.batchBegin(b);
           tidy(() => {
             const idx = indexTensor(batches[b]!);
-            trainStep(model, state, tracker, takeRows(trainX, idx), takeRows(trainY, idx), weights && gather(weights, idx));
+            trainStep(model, state, tracker, takeRows(x, idx), takeRows(y, idx), weights && gather(weights, idx));
           });
           await callbacks.batchEnd(b, tracker.logs());
           await yielder.maybeYield();
@@ -409,13 +404,16 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
   }
 }
 
-async function evaluateArrays(model: TrainableModel, compiled: CompiledState, x: Tensors, y: Tensors, batchSize: number, prefix: string, sampleWeight?: Tensor): Promise<Logs> {
-  const n = sampleCount('evaluate', model.name, x, y);
+/** The loss and metrics over rows [from, to) of arrays (all rows by default), in batches. */
+async function evaluateArrays(
+  model: TrainableModel, compiled: CompiledState, x: Tensors, y: Tensors, batchSize: number, prefix: string, sampleWeight?: Tensor, from = 0, to?: number,
+): Promise<Logs> {
+  const end = to ?? sampleCount('evaluate', model.name, x, y);
   const tracker = new Tracker(model, compiled);
   tracker.reset();
   const yielder = new Yielder();
-  for (let start = 0; start < n; start += batchSize) {
-    const count = Math.min(batchSize, n - start);
+  for (let start = from; start < end; start += batchSize) {
+    const count = Math.min(batchSize, end - start);
     tidy(() => testStep(model, compiled, tracker, sliceRows(x, start, count), sliceRows(y, start, count), sampleWeight && (sliceRows(sampleWeight, start, count) as Tensor)));
     await yielder.maybeYield();
   }
@@ -465,7 +463,8 @@ export function predict(model: TrainableModel, x: Tensors, batchSize = 32): Tens
   return tidy(() => {
     const parts: Tensor[][] = [];
     for (let start = 0; start < n; start += batchSize) {
-      parts.push(asList(model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false })));
+      // Each batch's slice of x is released with its own scope: predicting holds one batch of x, not a copy of all of it.
+      parts.push(asList(tidy(() => model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }))));
     }
     if (parts.length === 0) return model.call(x, { training: false });
     const outputs = parts[0]!.map((_, i) => (parts.length === 1 ? parts[0]![i]! : concat(parts.map((p) => p[i]!), 0)));
