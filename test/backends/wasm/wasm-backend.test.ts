@@ -37,7 +37,7 @@ function values(spec: Input, seed: number): ReturnType<typeof allocArray> {
   const next = rng(seed);
   for (let i = 0; i < out.length; i++) {
     const v = spec.special?.[i] ?? low + (high - low) * next();
-    out[i] = dtype === 'int32' || dtype === 'bool' ? Math.floor(v) : v;
+    out[i] = dtype === 'int32' || dtype === 'uint8' || dtype === 'bool' ? Math.floor(v) : v;
   }
   return out;
 }
@@ -242,13 +242,14 @@ describe('wasm transpose', () => {
 });
 
 describe('wasm cast', () => {
-  const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
+  const dtypes: DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
   for (const from of dtypes) {
     for (const to of dtypes) {
       test(`${from} to ${to}`, () => {
-        for (const shape of [[0], [1], [9], [4, 7]]) {
-          const special = from === 'float32' || from === 'float64' ? [NaN, -0, 0.5, -1.5, 1e10] : undefined;
-          compare(`cast [${shape}]`, [{ shape, dtype: from, range: [-5, 5], special }], (b, [x]) => b.cast(x!, to));
+        for (const shape of [[0], [1], [9], [4, 7], [3, 11]]) {
+          const special = from === 'float32' || from === 'float64' ? [NaN, -0, 0.5, -1.5, 1e10] : from === 'uint8' ? [0, 255, 128, 1] : undefined;
+          const range: [number, number] = from === 'uint8' ? [0, 256] : [-5, 5];
+          compare(`cast [${shape}]`, [{ shape, dtype: from, range, special }], (b, [x]) => b.cast(x!, to));
         }
       });
     }
