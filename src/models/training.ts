@@ -10,9 +10,10 @@ import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
 import { dispose, tidy } from '../core/memory.js';
 import { Tensor, type Variable } from '../core/tensor.js';
-import { getLoss, type Loss, type LossFn } from '../losses/index.js';
+import { SparseCategoricalCrossentropy, getLoss, type Loss, type LossFn } from '../losses/index.js';
+import { classIdBound, markClassIds } from '../losses/categorical-crossentropy.js';
 import { getMetric, type Metric, type MetricFn } from '../metrics/index.js';
-import { add, argmax, concat, gather, mul, tensor } from '../ops/index.js';
+import { add, argmax, concat, mul, tensor } from '../ops/index.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import {
   asList, assertFinite, epochBatches, indexTensor, positiveInt, sampleCount, sliceRows, takeRows, type Tensors,
@@ -134,6 +135,30 @@ class Tracker {
   }
 }
 
+/**
+ * The class-id labels of arrays given to fit or evaluate, checked once: for each output trained with
+ * sparse categorical cross-entropy, one read of all its labels finds whether they are non-negative
+ * integers and the largest; each batch taken from them is then marked, and the loss does not read it
+ * back. (Labels that fail the check are left unmarked, so the loss still names the bad one in its batch.)
+ */
+class ClassIdLabels {
+  private readonly bounds: (number | undefined)[];
+
+  constructor(compiled: CompiledState, y: Tensors) {
+    const ys = asList(y);
+    this.bounds = compiled.losses.map((loss, i) => (loss instanceof SparseCategoricalCrossentropy && ys[i] ? classIdBound(ys[i]!) : undefined));
+  }
+
+  /** Marks the batch `y` (taken from the checked arrays, in output order) and returns it. */
+  mark(y: Tensors): Tensors {
+    asList(y).forEach((t, i) => {
+      const bound = this.bounds[i];
+      if (bound !== undefined) markClassIds(t, bound);
+    });
+    return y;
+  }
+}
+
 /** The total loss of a batch: each output's loss (weighted by sample) times its weight, plus regularization. */
 function totalLoss(model: TrainableModel, compiled: CompiledState, ys: Tensor[], preds: Tensor[], sampleWeight?: Tensor): Tensor {
   if (preds.length !== ys.length) {
@@ -161,12 +186,27 @@ function classSampleWeights(model: TrainableModel, classWeight: Record<number, n
   });
 }
 
+/**
+ * The variables a fit trains, read at its first step (once the model is built). As in Keras, a change of
+ * `trainable` takes effect at the next fit (or trainOnBatch), not in the middle of one; and the weights
+ * need not be walked every step.
+ */
+class TrainedVariables {
+  private list: Variable[] | undefined;
+
+  of(model: TrainableModel): Variable[] {
+    return (this.list ??= [...new Set(model.trainableWeights)]);
+  }
+}
+
 /** One gradient step on a batch; updates the tracker and returns nothing but side effects. */
-function trainStep(model: TrainableModel, compiled: CompiledState, tracker: Tracker, x: Tensors, y: Tensors, sampleWeight?: Tensor): void {
+function trainStep(
+  model: TrainableModel, compiled: CompiledState, tracker: Tracker, trained: TrainedVariables, x: Tensors, y: Tensors, sampleWeight?: Tensor,
+): void {
   model.buildFor(x);
   tidy(() => {
     const ys = asList(y);
-    const variables = [...new Set(model.trainableWeights)];
+    const variables = trained.of(model);
     const { value, grads } = variableGrads(() => {
       const preds = asList(model.call(x, { training: true }));
       const loss = totalLoss(model, compiled, ys, preds, sampleWeight);
@@ -276,10 +316,13 @@ const YIELD_EVERY_MS = 100;
 /** Lets timers and I/O run (live dashboards, the browser's UI) during long synchronous stretches. */
 class Yielder {
   private last = performance.now();
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.last < YIELD_EVERY_MS) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.last = performance.now();
+
+  /** A promise to await when it is time to yield; undefined (nothing to await) the rest of the time. */
+  maybeYield(): Promise<void> | undefined {
+    if (performance.now() - this.last < YIELD_EVERY_MS) return undefined;
+    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      this.last = performance.now();
+    });
   }
 }
 
@@ -294,6 +337,7 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
   const verbose = args.verbose ?? 1;
   const validationFreq = positiveInt('fit', model.name, 'validationFreq', args.validationFreq ?? 1);
   const owned: Tensor[] = [];
+  const trained = new TrainedVariables();
   try {
     let trainEpoch: (epoch: number, tracker: Tracker, callbacks: CallbackList, yielder: Yielder) => Promise<number>;
     let validate: (() => Promise<Logs>) | undefined;
@@ -309,7 +353,7 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
           const b = unpackBatch(model, 'fit', batch);
           await callbacks.batchBegin(index);
           try {
-            trainStep(model, state, tracker, b.x, b.y, b.sampleWeight);
+            trainStep(model, state, tracker, trained, b.x, b.y, b.sampleWeight);
           } finally {
             dispose([b.x, b.y, b.sampleWeight ?? null]);
           }
@@ -347,17 +391,24 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
       }
       const count = n;
       const weights = trainWeights;
+      const labels = new ClassIdLabels(state, y);
       steps = Math.ceil(count / batchSize);
       trainEpoch = async (_epoch, tracker, callbacks, yielder) => {
         const batches = epochBatches(count, batchSize, args.shuffle ?? true);
         for (let b = 0; b < batches.length; b++) {
-          await callbacks.batchBegin(b);
+          // Most batch hooks and most steps have nothing to wait for: awaiting only real promises keeps
+          // the step synchronous.
+          const begun = callbacks.batchBegin(b);
+          if (begun) await begun;
           tidy(() => {
             const idx = indexTensor(batches[b]!);
-            trainStep(model, state, tracker, takeRows(x, idx), takeRows(y, idx), weights && gather(weights, idx));
+            const yb = labels.mark(takeRows(y, idx));
+            trainStep(model, state, tracker, trained, takeRows(x, idx), yb, weights && (takeRows(weights, idx) as Tensor));
           });
-          await callbacks.batchEnd(b, tracker.logs());
-          await yielder.maybeYield();
+          const ended = callbacks.batchEnd(b, tracker.logs());
+          if (ended) await ended;
+          const pause = yielder.maybeYield();
+          if (pause) await pause;
           if (model.stopTraining) break;
         }
         return batches.length;
@@ -412,10 +463,12 @@ async function evaluateArrays(
   const tracker = new Tracker(model, compiled);
   tracker.reset();
   const yielder = new Yielder();
+  const labels = new ClassIdLabels(compiled, y);
   for (let start = from; start < end; start += batchSize) {
     const count = Math.min(batchSize, end - start);
-    tidy(() => testStep(model, compiled, tracker, sliceRows(x, start, count), sliceRows(y, start, count), sampleWeight && (sliceRows(sampleWeight, start, count) as Tensor)));
-    await yielder.maybeYield();
+    tidy(() => testStep(model, compiled, tracker, sliceRows(x, start, count), labels.mark(sliceRows(y, start, count)), sampleWeight && (sliceRows(sampleWeight, start, count) as Tensor)));
+    const pause = yielder.maybeYield();
+    if (pause) await pause;
   }
   return tracker.logs(prefix);
 }
@@ -478,7 +531,7 @@ export function trainOnBatch(model: TrainableModel, compiled: CompiledState | un
   sampleCount('trainOnBatch', model.name, x, y);
   const tracker = new Tracker(model, state);
   tracker.reset();
-  trainStep(model, state, tracker, x, y, sampleWeight);
+  trainStep(model, state, tracker, new TrainedVariables(), x, y, sampleWeight);
   return tracker.logs();
 }
 

@@ -94,3 +94,13 @@ test('predict holds one batch of x at a time: the bytes live during the last bat
   // Between the first and the tenth batch only the nine earlier outputs (100 × 10 float32 each) accumulate.
   assert.equal(batches[9]! - batches[0]!, 9 * 100 * 10 * 4);
 });
+
+test('labels are checked once per fit; a bad label is still reported in its batch, by value and position', async () => {
+  const { x, y } = pixels(96);
+  const bad = s.where(s.equal(s.range(0, 96), 70), 10, s.cast(y, 'float32'));
+  const model = scaledMlp();
+  await assert.rejects(model.fit(x, bad, { epochs: 1, batchSize: 32, shuffle: false, verbose: 0 }), (e: unknown) =>
+    e instanceof s.ValueError && e.message.includes('label 10 (at flat position 6) is out of range for 10 classes'));
+  const fractional = s.where(s.equal(s.range(0, 96), 3), 2.5, s.cast(y, 'float32'));
+  await assert.rejects(model.evaluate(x, fractional, { batchSize: 32 }), /label 2\.5 \(at flat position 3\) is not an integer/);
+});
