@@ -27,8 +27,8 @@ export interface TrainableModel extends CallbackModel {
   readonly trainableWeights: Variable[];
   /** Names of the outputs, used to prefix metrics when there are several. */
   readonly outputNames: string[];
-  /** The regularization penalties, summed (computed when read, so read it inside the gradient function). */
-  regularizationLoss(): Tensor | undefined;
+  /** The regularization penalties and the losses the last call recorded (computed when read, so read it inside the gradient function). */
+  readonly losses: Tensor[];
   /** Builds the model for inputs like `x` if it has not learned its input shape yet. */
   buildFor(x: Tensors): void;
   /** Those who asked to see each step's gradients (see `CallbackModel.observeGradients`). */
@@ -168,8 +168,10 @@ function totalLoss(model: TrainableModel, compiled: CompiledState, ys: Tensor[],
     const value = loss.compute(ys[i]!, preds[i]!, sampleWeight);
     return compiled.lossWeights[i] === 1 ? value : mul(value, compiled.lossWeights[i]!);
   });
-  const reg = model.regularizationLoss();
-  return [...terms, ...(reg ? [reg] : [])].reduce((acc, t) => add(acc, t));
+  // The penalties are summed first and added once, as Layer.regularizationLoss does; without any, nothing is added.
+  const penalties = model.losses;
+  if (penalties.length > 0) terms.push(penalties.reduce((acc, t) => add(acc, t)));
+  return terms.reduce((acc, t) => add(acc, t));
 }
 
 /** Per-sample weights from `classWeight` for the first `count` samples: each gets its class's weight (1 for classes not listed). */
