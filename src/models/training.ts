@@ -136,10 +136,10 @@ class Tracker {
 }
 
 /**
- * The class-id labels of arrays given to fit or evaluate, checked once: for each output trained with
- * sparse categorical cross-entropy, one read of all its labels finds whether they are non-negative
- * integers and the largest; each batch taken from them is then marked, and the loss does not read it
- * back. (Labels that fail the check are left unmarked, so the loss still names the bad one in its batch.)
+ * The class-id labels of arrays given to fit or evaluate, checked once per fit (or evaluation): for each
+ * output trained with sparse categorical cross-entropy, one read of all its labels finds whether they are
+ * non-negative integers and the largest; each batch taken from them is then marked, and the loss does not
+ * read it back. (Labels that fail the check are left unmarked, so the loss still names the bad one in its batch.)
  */
 class ClassIdLabels {
   private readonly bounds: (number | undefined)[];
@@ -388,7 +388,8 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
       if (args.classWeight) {
         const classWeights = classSampleWeights(model, args.classWeight, asList(y)[0]!, n);
         owned.push(classWeights);
-        trainWeights = trainWeights ? mul(sliceRows(trainWeights, 0, n) as Tensor, classWeights) : classWeights;
+        const given = trainWeights;
+        trainWeights = given ? tidy(() => mul(sliceRows(given, 0, n) as Tensor, classWeights)) : classWeights;
         if (trainWeights !== classWeights) owned.push(trainWeights);
       }
       const count = n;

@@ -71,6 +71,13 @@ test('validationSplit with classWeight weighs only the training rows', async () 
   // Training rows 0..2 (classes 0, 1, 1): weights 3, 1, 1; validation rows 3..5 are unweighted.
   assert.ok(Math.abs(h.history.loss![0]! - (3 * perSample[0]! + perSample[1]! + perSample[2]!) / 3) < 1e-6, `loss ${h.history.loss}`);
   assert.ok(Math.abs(h.history.val_loss![0]! - (perSample[3]! + perSample[4]! + perSample[5]!) / 3) < 1e-6, `val_loss ${h.history.val_loss}`);
+  // With per-sample weights as well, each training sample weighs its sample weight times its class weight; nothing is left behind.
+  const sampleWeight = s.tensor([2, 0.5, 1, 7, 7, 7]);
+  const model = build();
+  const before = s.memory().numTensors;
+  const hw = await model.fit(x, y, { epochs: 1, batchSize: 6, validationSplit: 0.5, classWeight: { 0: 3 }, sampleWeight, verbose: 0, shuffle: false });
+  assert.equal(s.memory().numTensors, before);
+  assert.ok(Math.abs(hw.history.loss![0]! - (6 * perSample[0]! + 0.5 * perSample[1]! + perSample[2]!) / 3) < 1e-6, `loss ${hw.history.loss}`);
 });
 
 /** A layer that records the bytes in live tensors each time it runs. */
