@@ -1,6 +1,6 @@
 /**
  * The lesson's MLP trained with `model.fit` on Fashion-MNIST, as shared/peers/tfjs_train.js trains it:
- * 784 → Dense 100 relu → Dense 10 softmax, batch 32, Adam 1e-3, sparse categorical cross-entropy,
+ * uint8 pixels → Rescaling 1/255 → Dense 100 relu → Dense 10 softmax (784 inputs), batch 32, Adam 1e-3, sparse categorical cross-entropy,
  * training on images [0, 48000), validating on [48000, 60000) outside the timed epochs. Prints one
  * JSON line (epoch seconds, validation accuracy, peak RSS of the whole process).
  *
@@ -10,8 +10,6 @@
  *   on images [0, 6000) (unless --train/--epochs say otherwise), validating on [48000, 50000); the JSON line
  *   adds the epoch extrapolated to 48,000 images.
  */
-import { readFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import * as s from '../src/node/index.js';
 import { buildLessonCnn } from '../examples/lesson-cnn.js';
 
@@ -29,23 +27,27 @@ const DIR = process.env['FMNIST_DIR'] ?? '/usr/share/datasets/fashion-mnist';
 let trainPixels: Uint8Array | undefined;
 
 /**
- * Rows [start, end) of the training images as a float32 tensor of pixels / 255, made on the backend (no float
- * copy in JS): [n, width], or [n, 28, 28, 1] for the CNN.
+ * Rows [start, end) of the training images. The MLP gets uint8 pixels [n, 784], as a careful Keras user
+ * keeps them (a quarter of float32's memory; the model's Rescaling layer scales each batch). The tiny
+ * model (no Rescaling, so that it measures the same ops as before) gets the first 16 pixels as float32
+ * pixels / 255, [n, 16]; the CNN, whose model (examples/lesson-cnn.ts) has no Rescaling layer, float32
+ * pixels / 255, [n, 28, 28, 1].
  */
-function loadImages(start: number, end: number, width: number): s.Tensor {
+function loadImages(start: number, end: number): s.Tensor {
   const file = `${DIR}/train-images-idx3-ubyte.gz`;
-  trainPixels ??= s.parseIdx(gunzipSync(readFileSync(file)), file).data as Uint8Array;
+  trainPixels ??= s.datasets.readIdxFile(file).data;
   const pixels = trainPixels.subarray(start * 784, end * 784);
   return s.tidy(() => {
-    const images = s.div(s.tensor(pixels, [end - start, 784], 'float32'), 255);
-    if (cnn) return s.reshape(images, [end - start, 28, 28, 1]);
-    return width === 784 ? images : s.slice(images, [0, 0], [end - start, width]);
+    const images = s.tensor(pixels, [end - start, 784], 'uint8');
+    if (modelKind === 'mlp') return images;
+    if (cnn) return s.reshape(s.div(images, 255), [end - start, 28, 28, 1]);
+    return s.div(s.slice(images, [0, 0], [end - start, 16]), 255);
   });
 }
 
 function loadLabels(start: number, end: number): s.Tensor {
   const file = `${DIR}/train-labels-idx1-ubyte.gz`;
-  return s.tensor(s.parseIdx(gunzipSync(readFileSync(file)), file).data.subarray(start, end), [end - start], 'float32');
+  return s.tensor(s.datasets.readIdxFile(file).data.subarray(start, end), [end - start], 'float32');
 }
 
 function buildModel(): s.Sequential {
@@ -54,7 +56,8 @@ function buildModel(): s.Sequential {
   if (modelKind === 'tiny') {
     model.add(s.layers.dense({ inputShape: [16], units: 10, activation: 'softmax' }));
   } else {
-    model.add(s.layers.dense({ inputShape: [784], units: 100, activation: 'relu' }));
+    model.add(s.layers.rescaling({ scale: 1 / 255, inputShape: [784] }));
+    model.add(s.layers.dense({ units: 100, activation: 'relu' }));
     model.add(s.layers.dense({ units: 10, activation: 'softmax' }));
   }
   return model;
@@ -63,10 +66,9 @@ function buildModel(): s.Sequential {
 async function main(): Promise<void> {
   s.setBackend(backend);
   if (backend === 'wasm') await s.setThreadsCount(threads);
-  const width = modelKind === 'tiny' ? 16 : 784;
-  const xTrain = loadImages(0, trainCount, width);
+  const xTrain = loadImages(0, trainCount);
   const yTrain = loadLabels(0, trainCount);
-  const xVal = loadImages(48000, validationEnd, width);
+  const xVal = loadImages(48000, validationEnd);
   const yVal = loadLabels(48000, validationEnd);
   trainPixels = undefined;
 

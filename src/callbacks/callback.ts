@@ -132,11 +132,25 @@ export class CallbackList {
   async epochEnd(epoch: number, logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onEpochEnd(epoch, logs);
   }
-  async batchBegin(batch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) await c.onBatchBegin(batch, logs);
+  /** Runs every `onBatchBegin`; a Promise only when a hook returned one (await it then). */
+  batchBegin(batch: number, logs: Logs = {}): void | Promise<void> {
+    return this.each((c) => c.onBatchBegin(batch, logs));
   }
-  async batchEnd(batch: number, logs: Logs = {}): Promise<void> {
-    for (const c of this.callbacks) await c.onBatchEnd(batch, logs);
+  /** Runs every `onBatchEnd`; a Promise only when a hook returned one (await it then). */
+  batchEnd(batch: number, logs: Logs = {}): void | Promise<void> {
+    return this.each((c) => c.onBatchEnd(batch, logs));
+  }
+
+  /**
+   * Runs `hook` on the callbacks from `from` on, in order, waiting for those that return a promise.
+   * The batch hooks run thousands of times per fit and are nearly always synchronous: they then cost
+   * no trip through the microtask queue.
+   */
+  private each(hook: (c: Callback) => void | Promise<void>, from = 0): void | Promise<void> {
+    for (let i = from; i < this.callbacks.length; i++) {
+      const result: unknown = hook(this.callbacks[i]!);
+      if (typeof (result as PromiseLike<void> | undefined)?.then === 'function') return Promise.resolve(result).then(() => this.each(hook, i + 1));
+    }
   }
   async testBegin(logs: Logs = {}): Promise<void> {
     for (const c of this.callbacks) await c.onTestBegin(logs);

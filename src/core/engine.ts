@@ -250,12 +250,14 @@ class Engine {
 
   private endScope(result: TensorContainer): void {
     const scope = this.scopes.pop()!;
-    const keepSet = new Set<Tensor>();
-    collectTensors(result, keepSet);
+    // Scopes end thousands of times per epoch, most returning nothing with no tape open: skip the sets then.
+    let keepSet: Set<Tensor> | undefined;
+    if (result !== undefined && result !== null && typeof result === 'object') collectTensors(result, (keepSet = new Set()));
     const parent = this.scopes[this.scopes.length - 1];
+    const taping = this.tapes.length > 0;
     for (const t of scope) {
       if (t.disposed) continue;
-      if (keepSet.has(t) || this.tapes.some((tape) => tape.savedIds.has(t.id))) parent?.add(t);
+      if (keepSet?.has(t) || (taping && this.tapes.some((tape) => tape.savedIds.has(t.id)))) parent?.add(t);
       else if (this.keptIds.has(t.id)) this.keptIds.delete(t.id);
       else this.dispose(t);
     }

@@ -32,27 +32,25 @@ function rankHint(shape: SymbolicShape, expectedRank: number): string {
 
 /**
  * Throws a ShapeError naming the layer, the shape it got and the one it expected, unless `shape`
- * satisfies `spec`.
+ * satisfies `spec`. `who` may be a function, called only to word an error (layers check every call).
  */
-export function checkInputSpec(who: string, spec: InputSpec, shape: SymbolicShape): void {
+export function checkInputSpec(who: string | (() => string), spec: InputSpec, shape: SymbolicShape): void {
   const rank = shape.length;
-  const got = fmtSymbolicShape(shape);
-  if (spec.ndim !== undefined && rank !== spec.ndim) {
-    throw new ShapeError(`${who} expected input of rank ${spec.ndim}, got shape ${got} (rank ${rank}).${rankHint(shape, spec.ndim)}`);
-  }
-  if (spec.minNdim !== undefined && rank < spec.minNdim) {
-    throw new ShapeError(`${who} expected input of rank at least ${spec.minNdim}, got shape ${got} (rank ${rank}).${rankHint(shape, spec.minNdim)}`);
-  }
-  if (spec.maxNdim !== undefined && rank > spec.maxNdim) {
-    throw new ShapeError(`${who} expected input of rank at most ${spec.maxNdim}, got shape ${got} (rank ${rank}).${rankHint(shape, spec.maxNdim)}`);
-  }
-  for (const [key, size] of Object.entries(spec.axes ?? {})) {
+  const fail = (expected: string, hint: string): never => {
+    throw new ShapeError(`${typeof who === 'string' ? who : who()} expected ${expected}, got shape ${fmtSymbolicShape(shape)}${hint}`);
+  };
+  if (spec.ndim !== undefined && rank !== spec.ndim) fail(`input of rank ${spec.ndim}`, ` (rank ${rank}).${rankHint(shape, spec.ndim)}`);
+  if (spec.minNdim !== undefined && rank < spec.minNdim) fail(`input of rank at least ${spec.minNdim}`, ` (rank ${rank}).${rankHint(shape, spec.minNdim)}`);
+  if (spec.maxNdim !== undefined && rank > spec.maxNdim) fail(`input of rank at most ${spec.maxNdim}`, ` (rank ${rank}).${rankHint(shape, spec.maxNdim)}`);
+  if (spec.axes === undefined) return;
+  for (const key in spec.axes) {
+    const size = spec.axes[key]!;
     const axis = Number(key);
     const a = axis < 0 ? rank + axis : axis;
     const actual = shape[a];
     if (actual === null || actual === undefined || actual === size) continue;
     const what = a === rank - 1 ? `last dimension ${size}` : `axis ${axis} of size ${size}`;
     const flattenHint = a === rank - 1 && rank > 2 && sizePerSample(shape) === size ? ' Did you forget a Flatten layer?' : '';
-    throw new ShapeError(`${who} expected input with ${what}, got shape ${got}.${flattenHint}`);
+    fail(`input with ${what}`, `.${flattenHint}`);
   }
 }

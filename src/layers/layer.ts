@@ -83,6 +83,8 @@ interface WeightRecord {
 
 /** How deep in nested layer calls the program is; the outermost call starts a fresh set of losses. */
 let callDepth = 0;
+/** Tensors held in every layer's `callLosses`: while there are none, calls skip walking the layers for them. */
+let recordedCallLosses = 0;
 
 /** Checks a shape argument: each dimension a positive integer, or null where unknown. */
 export function checkSymbolicShape(who: string, what: string, shape: SymbolicShape): void {
@@ -205,6 +207,7 @@ export abstract class Layer {
       const outShapes = (Array.isArray(out) ? out : [out]).map((o) => (batchUnknown && o.rank > 0 ? [null, ...o.shape.slice(1)] : [...o.shape]));
       result = Array.isArray(out) ? outShapes : outShapes[0]!;
     });
+    recordedCallLosses -= this.callLosses.length - lossCount;
     this.callLosses.length = lossCount;
     return result;
   }
@@ -368,6 +371,7 @@ export abstract class Layer {
    */
   addLoss(loss: Tensor): void {
     this.callLosses.push(loss);
+    recordedCallLosses++;
   }
 
   /**
@@ -378,11 +382,10 @@ export abstract class Layer {
    */
   get losses(): Tensor[] {
     const layers = this.allLayers();
-    const trainable = new Set(this.trainableWeights);
-    const weightPenalties = layers.flatMap((l) =>
-      l.weightRecords.filter((r) => r.regularizer && trainable.has(r.variable)).map((r) => ENGINE.tidy(() => r.regularizer!.apply(r.variable))),
-    );
-    return [...layers.flatMap((l) => l.callLosses), ...weightPenalties];
+    const regularized = layers.flatMap((l) => l.weightRecords.filter((r) => r.regularizer));
+    const trainable = regularized.length > 0 ? new Set(this.trainableWeights) : undefined;
+    const weightPenalties = regularized.filter((r) => trainable!.has(r.variable)).map((r) => ENGINE.tidy(() => r.regularizer!.apply(r.variable)));
+    return [...(recordedCallLosses === 0 ? [] : layers.flatMap((l) => l.callLosses)), ...weightPenalties];
   }
 
   /** The sum of `losses` as a scalar tensor (0 when there are none). */
@@ -392,7 +395,7 @@ export abstract class Layer {
 
   /** The losses recorded by calls, of this layer and the layers below it (to carry them out of tidy scopes). */
   protected collectCallLosses(): Tensor[] {
-    return this.allLayers().flatMap((l) => l.callLosses);
+    return recordedCallLosses === 0 ? [] : this.allLayers().flatMap((l) => l.callLosses);
   }
 
   /**
@@ -400,9 +403,10 @@ export abstract class Layer {
    * (disposing them, unless a gradient computation under way still needs them).
    */
   protected enterCall<T>(fn: () => T): T {
-    if (callDepth === 0) {
+    if (callDepth === 0 && recordedCallLosses > 0) {
       for (const l of this.allLayers()) {
         for (const t of l.callLosses) if (!ENGINE.tapes.some((tape) => tape.savedIds.has(t.id))) t.dispose();
+        recordedCallLosses -= l.callLosses.length;
         l.callLosses = [];
       }
     }
@@ -457,7 +461,7 @@ export abstract class Layer {
 
   /** Checks inputs against `inputSpec` (subclasses may check more). */
   protected checkInputShapes(shapes: readonly SymbolicShape[]): void {
-    if (this.inputSpec) for (const s of shapes) checkInputSpec(this.describe(), this.inputSpec, s);
+    if (this.inputSpec) for (const s of shapes) checkInputSpec(() => this.describe(), this.inputSpec, s);
   }
 
   private applySymbolic(inputs: SymbolicTensor[], asList: boolean): SymbolicTensor[] {
@@ -482,7 +486,7 @@ export abstract class Layer {
         const out = this.call(asList ? inputs : inputs[0]!, { training: args.training ?? false, mask: args.mask });
         const outs = Array.isArray(out) ? out : [out];
         if (!outs.every((o) => o instanceof Tensor)) throw new ValueError(`${this.describe()}: call() must return a Tensor or an array of Tensors.`);
-        if (this.activityRegularizer) for (const o of outs) this.callLosses.push(this.activityRegularizer.apply(o));
+        if (this.activityRegularizer) for (const o of outs) this.addLoss(this.activityRegularizer.apply(o));
         return { outputs: outs, losses: this.collectCallLosses() };
       });
       return outputs;

@@ -96,8 +96,36 @@ export function sparseLabels(op: string, yTrue: Tensor, yPred: Tensor): Tensor {
   return labels;
 }
 
+/**
+ * Label tensors known to hold integers in [0, bound), by their bound: a training loop checks its label
+ * array once (`classIdBound`) and marks each batch it takes from it (`markClassIds`), so the loss need
+ * not read every batch back to check it again.
+ */
+const knownClassIds = new WeakMap<Tensor, number>();
+
+/**
+ * @internal One plus the largest label when every value of `labels` is a non-negative integer (0 for
+ * no labels); undefined otherwise (the loss then checks each batch and names the offending label).
+ */
+export function classIdBound(labels: Tensor): number | undefined {
+  const values = labels.dataSync();
+  let bound = 0;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (!(Number.isInteger(v) && v >= 0)) return undefined;
+    if (v >= bound) bound = v + 1;
+  }
+  return bound;
+}
+
+/** @internal Records that every value of `labels` is an integer in [0, bound) (see `classIdBound`). */
+export function markClassIds(labels: Tensor, bound: number): void {
+  knownClassIds.set(labels, bound);
+}
+
 /** The labels as int32 class ids after checking each one is an integer in [0, numClasses). */
-function classIds(labels: Tensor, numClasses: number): Tensor {
+function classIds(labels: Tensor, numClasses: number, knownBound: number | undefined): Tensor {
+  if (knownBound !== undefined && knownBound <= numClasses) return cast(labels, 'int32');
   const op = 'sparseCategoricalCrossentropy';
   const values = labels.dataSync();
   for (let i = 0; i < values.length; i++) {
@@ -127,7 +155,7 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args
   const labels = sparseLabels('sparseCategoricalCrossentropy', yTrue, yPred);
   const p = isFloat(yPred.dtype) ? yPred : cast(yPred, 'float32');
   const numClasses = p.shape[p.rank - 1]!;
-  const ids = classIds(labels, numClasses);
+  const ids = classIds(labels, numClasses, knownClassIds.get(yTrue));
   const logits = logitsOf(p, args.fromLogits ?? false);
   if (logits) return softmaxCrossEntropy(ids, logits);
   const targets = oneHot(ids, numClasses);

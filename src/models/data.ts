@@ -3,7 +3,8 @@ import { ValueError, fmtShape } from '../core/errors.js';
 import { generatorFor } from '../core/random.js';
 import { Tensor } from '../core/tensor.js';
 import { tidy } from '../core/memory.js';
-import { abs, gather, max, slice, tensor } from '../ops/index.js';
+import { abs, max, slice, tensor } from '../ops/index.js';
+import { gatherInRange } from '../ops/slicing.js';
 
 /** One tensor, or one per model input/output. */
 export type Tensors = Tensor | Tensor[];
@@ -67,9 +68,9 @@ export function sliceRows(x: Tensors, start: number, count: number): Tensors {
   return Array.isArray(x) ? x.map(cut) : cut(x);
 }
 
-/** The rows at `indices` of each tensor. */
+/** The rows at `indices` (int32, each in [0, rows), as `epochBatches` makes them) of each tensor. */
 export function takeRows(x: Tensors, indices: Tensor): Tensors {
-  const take = (t: Tensor): Tensor => gather(t, indices);
+  const take = (t: Tensor): Tensor => gatherInRange(t, indices, 0);
   return Array.isArray(x) ? x.map(take) : take(x);
 }
 

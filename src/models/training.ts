@@ -10,9 +10,10 @@ import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
 import { dispose, tidy } from '../core/memory.js';
 import { Tensor, type Variable } from '../core/tensor.js';
-import { getLoss, type Loss, type LossFn } from '../losses/index.js';
+import { SparseCategoricalCrossentropy, getLoss, type Loss, type LossFn } from '../losses/index.js';
+import { classIdBound, markClassIds } from '../losses/categorical-crossentropy.js';
 import { getMetric, type Metric, type MetricFn } from '../metrics/index.js';
-import { add, argmax, concat, gather, mul, tensor } from '../ops/index.js';
+import { add, argmax, concat, mul, tensor } from '../ops/index.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import {
   asList, assertFinite, epochBatches, indexTensor, positiveInt, sampleCount, sliceRows, takeRows, type Tensors,
@@ -26,8 +27,8 @@ export interface TrainableModel extends CallbackModel {
   readonly trainableWeights: Variable[];
   /** Names of the outputs, used to prefix metrics when there are several. */
   readonly outputNames: string[];
-  /** The regularization penalties, summed (computed when read, so read it inside the gradient function). */
-  regularizationLoss(): Tensor | undefined;
+  /** The regularization penalties and the losses the last call recorded (computed when read, so read it inside the gradient function). */
+  readonly losses: Tensor[];
   /** Builds the model for inputs like `x` if it has not learned its input shape yet. */
   buildFor(x: Tensors): void;
   /** Those who asked to see each step's gradients (see `CallbackModel.observeGradients`). */
@@ -134,6 +135,30 @@ class Tracker {
   }
 }
 
+/**
+ * The class-id labels of arrays given to fit or evaluate, checked once per fit (or evaluation): for each
+ * output trained with sparse categorical cross-entropy, one read of all its labels finds whether they are
+ * non-negative integers and the largest; each batch taken from them is then marked, and the loss does not
+ * read it back. (Labels that fail the check are left unmarked, so the loss still names the bad one in its batch.)
+ */
+class ClassIdLabels {
+  private readonly bounds: (number | undefined)[];
+
+  constructor(compiled: CompiledState, y: Tensors) {
+    const ys = asList(y);
+    this.bounds = compiled.losses.map((loss, i) => (loss instanceof SparseCategoricalCrossentropy && ys[i] ? classIdBound(ys[i]!) : undefined));
+  }
+
+  /** Marks the batch `y` (taken from the checked arrays, in output order) and returns it. */
+  mark(y: Tensors): Tensors {
+    asList(y).forEach((t, i) => {
+      const bound = this.bounds[i];
+      if (bound !== undefined) markClassIds(t, bound);
+    });
+    return y;
+  }
+}
+
 /** The total loss of a batch: each output's loss (weighted by sample) times its weight, plus regularization. */
 function totalLoss(model: TrainableModel, compiled: CompiledState, ys: Tensor[], preds: Tensor[], sampleWeight?: Tensor): Tensor {
   if (preds.length !== ys.length) {
@@ -143,15 +168,17 @@ function totalLoss(model: TrainableModel, compiled: CompiledState, ys: Tensor[],
     const value = loss.compute(ys[i]!, preds[i]!, sampleWeight);
     return compiled.lossWeights[i] === 1 ? value : mul(value, compiled.lossWeights[i]!);
   });
-  const reg = model.regularizationLoss();
-  return [...terms, ...(reg ? [reg] : [])].reduce((acc, t) => add(acc, t));
+  // The penalties are summed first and added once, as Layer.regularizationLoss does; without any, nothing is added.
+  const penalties = model.losses;
+  if (penalties.length > 0) terms.push(penalties.reduce((acc, t) => add(acc, t)));
+  return terms.reduce((acc, t) => add(acc, t));
 }
 
-/** Per-sample weights from `classWeight`: each sample gets its class's weight (1 for classes not listed). */
-function classSampleWeights(model: TrainableModel, classWeight: Record<number, number>, y: Tensor): Tensor {
+/** Per-sample weights from `classWeight` for the first `count` samples: each gets its class's weight (1 for classes not listed). */
+function classSampleWeights(model: TrainableModel, classWeight: Record<number, number>, y: Tensor, count: number): Tensor {
   return tidy(() => {
     const sparse = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
-    const ids = sparse ? y.dataSync() : argmax(y, -1).dataSync();
+    const ids = (sparse ? y.dataSync() : argmax(y, -1).dataSync()).subarray(0, count);
     const weights = Float32Array.from(ids, (c) => {
       const w = classWeight[Math.round(c)];
       if (w !== undefined && !(Number.isFinite(w) && w >= 0)) throw new ValueError(`${model.name}.fit: classWeight for class ${c} must be a non-negative number, got ${w}.`);
@@ -161,12 +188,27 @@ function classSampleWeights(model: TrainableModel, classWeight: Record<number, n
   });
 }
 
+/**
+ * The variables a fit trains, read at its first step (once the model is built). As in Keras, a change of
+ * `trainable` takes effect at the next fit (or trainOnBatch), not in the middle of one; and the weights
+ * need not be walked every step.
+ */
+class TrainedVariables {
+  private list: Variable[] | undefined;
+
+  of(model: TrainableModel): Variable[] {
+    return (this.list ??= [...new Set(model.trainableWeights)]);
+  }
+}
+
 /** One gradient step on a batch; updates the tracker and returns nothing but side effects. */
-function trainStep(model: TrainableModel, compiled: CompiledState, tracker: Tracker, x: Tensors, y: Tensors, sampleWeight?: Tensor): void {
+function trainStep(
+  model: TrainableModel, compiled: CompiledState, tracker: Tracker, trained: TrainedVariables, x: Tensors, y: Tensors, sampleWeight?: Tensor,
+): void {
   model.buildFor(x);
   tidy(() => {
     const ys = asList(y);
-    const variables = [...new Set(model.trainableWeights)];
+    const variables = trained.of(model);
     const { value, grads } = variableGrads(() => {
       const preds = asList(model.call(x, { training: true }));
       const loss = totalLoss(model, compiled, ys, preds, sampleWeight);
@@ -276,10 +318,13 @@ const YIELD_EVERY_MS = 100;
 /** Lets timers and I/O run (live dashboards, the browser's UI) during long synchronous stretches. */
 class Yielder {
   private last = performance.now();
-  async maybeYield(): Promise<void> {
-    if (performance.now() - this.last < YIELD_EVERY_MS) return;
-    await new Promise((resolve) => setTimeout(resolve, 0));
-    this.last = performance.now();
+
+  /** A promise to await when it is time to yield; undefined (nothing to await) the rest of the time. */
+  maybeYield(): Promise<void> | undefined {
+    if (performance.now() - this.last < YIELD_EVERY_MS) return undefined;
+    return new Promise<void>((resolve) => setTimeout(resolve, 0)).then(() => {
+      this.last = performance.now();
+    });
   }
 }
 
@@ -294,6 +339,7 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
   const verbose = args.verbose ?? 1;
   const validationFreq = positiveInt('fit', model.name, 'validationFreq', args.validationFreq ?? 1);
   const owned: Tensor[] = [];
+  const trained = new TrainedVariables();
   try {
     let trainEpoch: (epoch: number, tracker: Tracker, callbacks: CallbackList, yielder: Yielder) => Promise<number>;
     let validate: (() => Promise<Logs>) | undefined;
@@ -309,7 +355,7 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
           const b = unpackBatch(model, 'fit', batch);
           await callbacks.batchBegin(index);
           try {
-            trainStep(model, state, tracker, b.x, b.y, b.sampleWeight);
+            trainStep(model, state, tracker, trained, b.x, b.y, b.sampleWeight);
           } finally {
             dispose([b.x, b.y, b.sampleWeight ?? null]);
           }
@@ -327,42 +373,45 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
       let n = sampleCount('fit', model.name, x, y);
       assertFinite('fit', model.name, 'x', x);
       assertFinite('fit', model.name, 'y', y);
-      let trainX = x;
-      let trainY = y;
       let trainWeights = args.sampleWeight;
       if (args.validationSplit) {
         const split = args.validationSplit;
         if (!(split > 0 && split < 1)) throw new ValueError(`${model.name}.fit: validationSplit must be between 0 and 1 (exclusive), got ${split}.`);
         const nTrain = Math.floor(n * (1 - split));
         if (nTrain === 0 || nTrain === n) throw new ValueError(`${model.name}.fit: validationSplit ${split} of ${n} samples leaves ${nTrain} for training and ${n - nTrain} for validation; both need at least one.`);
-        trainX = sliceRows(x, 0, nTrain);
-        trainY = sliceRows(y, 0, nTrain);
-        const valX = sliceRows(x, nTrain, n - nTrain);
-        const valY = sliceRows(y, nTrain, n - nTrain);
-        owned.push(...asList(trainX), ...asList(trainY), ...asList(valX), ...asList(valY));
-        if (trainWeights) owned.push((trainWeights = sliceRows(trainWeights, 0, nTrain) as Tensor));
-        validate = () => evaluateArrays(model, state, valX, valY, args.validationBatchSize ?? batchSize, 'val_');
+        // The split is a range of rows, not a copy: training gathers its batches from rows [0, nTrain)
+        // and validation slices its batches from rows [nTrain, n), so the data is held once.
+        const end = n;
+        validate = () => evaluateArrays(model, state, x, y, args.validationBatchSize ?? batchSize, 'val_', undefined, nTrain, end);
         n = nTrain;
       }
       if (args.classWeight) {
-        const classWeights = classSampleWeights(model, args.classWeight, asList(trainY)[0]!);
+        const classWeights = classSampleWeights(model, args.classWeight, asList(y)[0]!, n);
         owned.push(classWeights);
-        trainWeights = trainWeights ? mul(trainWeights, classWeights) : classWeights;
+        const given = trainWeights;
+        trainWeights = given ? tidy(() => mul(sliceRows(given, 0, n) as Tensor, classWeights)) : classWeights;
         if (trainWeights !== classWeights) owned.push(trainWeights);
       }
       const count = n;
       const weights = trainWeights;
+      const labels = new ClassIdLabels(state, y);
       steps = Math.ceil(count / batchSize);
       trainEpoch = async (_epoch, tracker, callbacks, yielder) => {
         const batches = epochBatches(count, batchSize, args.shuffle ?? true);
         for (let b = 0; b < batches.length; b++) {
-          await callbacks.batchBegin(b);
+          // Most batch hooks and most steps have nothing to wait for: awaiting only real promises keeps
+          // the step synchronous.
+          const begun = callbacks.batchBegin(b);
+          if (begun) await begun;
           tidy(() => {
             const idx = indexTensor(batches[b]!);
-            trainStep(model, state, tracker, takeRows(trainX, idx), takeRows(trainY, idx), weights && gather(weights, idx));
+            const yb = labels.mark(takeRows(y, idx));
+            trainStep(model, state, tracker, trained, takeRows(x, idx), yb, weights && (takeRows(weights, idx) as Tensor));
           });
-          await callbacks.batchEnd(b, tracker.logs());
-          await yielder.maybeYield();
+          const ended = callbacks.batchEnd(b, tracker.logs());
+          if (ended) await ended;
+          const pause = yielder.maybeYield();
+          if (pause) await pause;
           if (model.stopTraining) break;
         }
         return batches.length;
@@ -409,15 +458,20 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
   }
 }
 
-async function evaluateArrays(model: TrainableModel, compiled: CompiledState, x: Tensors, y: Tensors, batchSize: number, prefix: string, sampleWeight?: Tensor): Promise<Logs> {
-  const n = sampleCount('evaluate', model.name, x, y);
+/** The loss and metrics over rows [from, to) of arrays (all rows by default), in batches. */
+async function evaluateArrays(
+  model: TrainableModel, compiled: CompiledState, x: Tensors, y: Tensors, batchSize: number, prefix: string, sampleWeight?: Tensor, from = 0, to?: number,
+): Promise<Logs> {
+  const end = to ?? sampleCount('evaluate', model.name, x, y);
   const tracker = new Tracker(model, compiled);
   tracker.reset();
   const yielder = new Yielder();
-  for (let start = 0; start < n; start += batchSize) {
-    const count = Math.min(batchSize, n - start);
-    tidy(() => testStep(model, compiled, tracker, sliceRows(x, start, count), sliceRows(y, start, count), sampleWeight && (sliceRows(sampleWeight, start, count) as Tensor)));
-    await yielder.maybeYield();
+  const labels = new ClassIdLabels(compiled, y);
+  for (let start = from; start < end; start += batchSize) {
+    const count = Math.min(batchSize, end - start);
+    tidy(() => testStep(model, compiled, tracker, sliceRows(x, start, count), labels.mark(sliceRows(y, start, count)), sampleWeight && (sliceRows(sampleWeight, start, count) as Tensor)));
+    const pause = yielder.maybeYield();
+    if (pause) await pause;
   }
   return tracker.logs(prefix);
 }
@@ -465,7 +519,8 @@ export function predict(model: TrainableModel, x: Tensors, batchSize = 32): Tens
   return tidy(() => {
     const parts: Tensor[][] = [];
     for (let start = 0; start < n; start += batchSize) {
-      parts.push(asList(model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false })));
+      // Each batch's slice of x is released with its own scope: predicting holds one batch of x, not a copy of all of it.
+      parts.push(asList(tidy(() => model.call(sliceRows(x, start, Math.min(batchSize, n - start)), { training: false }))));
     }
     if (parts.length === 0) return model.call(x, { training: false });
     const outputs = parts[0]!.map((_, i) => (parts.length === 1 ? parts[0]![i]! : concat(parts.map((p) => p[i]!), 0)));
@@ -479,7 +534,7 @@ export function trainOnBatch(model: TrainableModel, compiled: CompiledState | un
   sampleCount('trainOnBatch', model.name, x, y);
   const tracker = new Tracker(model, state);
   tracker.reset();
-  trainStep(model, state, tracker, x, y, sampleWeight);
+  trainStep(model, state, tracker, new TrainedVariables(), x, y, sampleWeight);
   return tracker.logs();
 }
 

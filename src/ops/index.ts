@@ -10,7 +10,7 @@ export * from './linalg.js';
 export * from './pool.js';
 export * from './reduction.js';
 export * from './shape.js';
-export * from './slicing.js';
+export { slice, concat, stack, split, unstack, pad, tile, gather, oneHot } from './slicing.js';
 export * from './sum-broadcast.js';
 export * from './unary.js';
 export * from './optimizer-update.js';

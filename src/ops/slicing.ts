@@ -167,10 +167,17 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
   const idx = toTensor('gather', 'indices', indices);
   const a = normalizeAxis('gather', axis, x.rank);
   checkIndices('gather', idx, x.shape[a]!, `axis ${a} of shape ${fmtShape(x.shape)}`, "Cast them with cast(indices, 'int32').");
-  const input = x;
-  return ENGINE.runOp('gather', [x, idx], (k) => k.gather(input, idx, a), {
-    saved: [idx],
-    backward: (dy, [i]) => [ENGINE.runOp('scatterAdd', [dy, i!], (k) => k.scatterAdd(dy, i!, a, input.shape)), null],
+  return gatherInRange(x, idx, a);
+}
+
+/**
+ * @internal `gather` along a normalized `axis` for int32 indices the caller made in range (a training
+ * loop's batch of sample numbers): the same op, without reading the indices back to check them.
+ */
+export function gatherInRange(x: Tensor, indices: Tensor, axis: number): Tensor {
+  return ENGINE.runOp('gather', [x, indices], (k) => k.gather(x, indices, axis), {
+    saved: [indices],
+    backward: (dy, [i]) => [ENGINE.runOp('scatterAdd', [dy, i!], (k) => k.scatterAdd(dy, i!, axis, x.shape)), null],
   });
 }
 

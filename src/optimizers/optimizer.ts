@@ -111,6 +111,8 @@ export abstract class Optimizer {
   private readonly slots = new Map<Variable, { prefix: string; values: Map<string, Variable> }>();
   /** State restored by `setWeights` for slots that do not exist yet, keyed `<variable>/<slot>`. */
   private readonly pending = new Map<string, Variable>();
+  /** The names of `slotSpecs()`, in order, once asked for. */
+  private slotNames: string[] | undefined;
 
   protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number) {
     const owner = this.constructor.name;
@@ -148,7 +150,8 @@ export abstract class Optimizer {
    * gradient and its slots (which `slotSpecs` must list in the rule's order).
    */
   protected fusedUpdate(rule: UpdateRule, grad: Tensor, value: Tensor, slots: Record<string, Tensor>): UpdateResult {
-    const names = this.slotSpecs().map((s) => s.name);
+    // The slots follow from the hyperparameters, fixed at construction: named once, not on every step.
+    const names = (this.slotNames ??= this.slotSpecs().map((s) => s.name));
     const [newValue, ...newSlots] = applyUpdate(rule, value, grad, names.map((n) => slots[n]!));
     return { value: newValue!, slots: Object.fromEntries(names.map((n, i) => [n, newSlots[i]!])) };
   }

@@ -126,6 +126,21 @@ test('plain objects of hooks become callbacks and async hooks are awaited', asyn
   assert.deepEqual(calls, ['begin', 'end']);
 });
 
+test('batch hooks run in order: synchronous ones give nothing to await, an async one is awaited before those after it', async () => {
+  const calls: string[] = [];
+  const model = new FakeModel();
+  const sync = new CallbackList([{ onBatchEnd: (b) => void calls.push(`a${b}`) }, { onBatchEnd: (b) => void calls.push(`b${b}`) }], model, { epochs: 1, verbose: 0 });
+  assert.equal(sync.batchEnd(0), undefined);
+  assert.deepEqual(calls, ['a0', 'b0']);
+  const slow = { onBatchBegin: async (b: number) => { await new Promise((r) => setTimeout(r, 2)); calls.push(`slow${b}`); } };
+  const mixed = new CallbackList([{ onBatchBegin: (b) => void calls.push(`first${b}`) }, slow, { onBatchBegin: (b) => void calls.push(`last${b}`) }], model, { epochs: 1, verbose: 0 });
+  const pending = mixed.batchBegin(1);
+  assert.ok(pending instanceof Promise);
+  assert.deepEqual(calls.slice(2), ['first1']);
+  await pending;
+  assert.deepEqual(calls.slice(2), ['first1', 'slow1', 'last1']);
+});
+
 test('CSVLogger writes a header and one row per epoch', async () => {
   const file = join(mkdtempSync(join(tmpdir(), 'strata-csv-')), 'log.csv');
   await runEpochs(new CSVLogger(file), new FakeModel(), [{ loss: 0.5, accuracy: 0.8 }, { loss: 0.25, accuracy: 0.9 }]);

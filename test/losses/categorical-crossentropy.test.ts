@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ShapeError, ValueError, oneHot, tensor, transpose } from '../../src/index.js';
 import { CategoricalCrossentropy, SparseCategoricalCrossentropy, categoricalCrossentropy, sparseCategoricalCrossentropy } from '../../src/losses/index.js';
+import { classIdBound, markClassIds } from '../../src/losses/categorical-crossentropy.js';
 import { assertClose } from '../helpers/grad-check.js';
 
 const logSoftmax = (row: number[]): number[] => {
@@ -97,6 +98,23 @@ test('sparseCategoricalCrossentropy: other shape mismatches say what was expecte
     () => sparseCategoricalCrossentropy(tensor([[0, 1, 0], [0, 0, 1]]), tensor(PROBS)),
     (e: Error) => e instanceof ShapeError && e.message.includes('The labels look one-hot; use categoricalCrossentropy'),
   );
+});
+
+test('class-id labels checked once: the bound of a label array, and marked batches within the classes skip the check, others keep it', () => {
+  assert.equal(classIdBound(tensor([0, 3, 2, 3])), 4);
+  assert.equal(classIdBound(tensor([2, 1], undefined, 'int32')), 3);
+  assert.equal(classIdBound(tensor([], [0])), 0);
+  assert.equal(classIdBound(tensor([1, 0.5])), undefined);
+  assert.equal(classIdBound(tensor([1, -1])), undefined);
+  assert.equal(classIdBound(tensor([NaN])), undefined);
+  const labels = tensor([1, 2]);
+  markClassIds(labels, 3);
+  // -log 0.95 and -log 0.1, as without the mark.
+  assertClose(sparseCategoricalCrossentropy(labels, tensor(PROBS)).dataSync(), [-Math.log(0.95), -Math.log(0.1)], 1e-6);
+  // A bound beyond the model's classes leaves the check to name the label.
+  const wide = tensor([1, 3]);
+  markClassIds(wide, 4);
+  assert.throws(() => sparseCategoricalCrossentropy(wide, tensor(PROBS)), /label 3 \(at flat position 1\) is out of range for 3 classes/);
 });
 
 test('sparseCategoricalCrossentropy: labels out of range or not integers name the value and the number of classes', () => {

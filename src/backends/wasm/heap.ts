@@ -20,7 +20,14 @@ const MIN_GROWTH = 16 << 20;
  */
 export function sizeClass(bytes: number): number {
   if (bytes <= ALIGN) return ALIGN;
-  const step = Math.max(ALIGN, 2 ** (Math.floor(Math.log2(bytes - 1)) - 2));
+  if (bytes <= 2 ** 31) {
+    // The same in 32-bit integer arithmetic, which every op's allocation goes through: floor(log2(bytes - 1))
+    // from the leading zeros, and the rounding up to a multiple of the (power of two) step as a mask.
+    const top = 31 - Math.clz32(bytes - 1);
+    const mask = top < 8 ? ALIGN - 1 : (1 << (top - 2)) - 1;
+    return ((bytes + mask) & ~mask) >>> 0;
+  }
+  const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
   return Math.ceil(bytes / step) * step;
 }
 

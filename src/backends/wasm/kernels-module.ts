@@ -27,6 +27,8 @@ export interface KernelExports {
   ): void;
   cast(kind: number, x: number, out: number, n: number): void;
   reduceF32(op: number, x: number, out: number, outer: number, r: number, inner: number): void;
+  argExtremeRowsF32(x: number, out: number, rows: number, cols: number, max: boolean): void;
+  gatherRuns(x: number, idx: number, out: number, outer: number, dim: number, count: number, run: number): void;
   transpose32(x: number, out: number, batch: number, rows: number, cols: number, inner: number): void;
   gemm(
     a: number, aRow: number, aCol: number, b: number, bRow: number, bCol: number, c: number,
@@ -34,6 +36,8 @@ export interface KernelExports {
   ): void;
   gemmScratchBytes(): number;
   softmaxF32(x: number, out: number, rows: number, cols: number): void;
+  softmaxCrossEntropyF32(logits: number, labels: number, out: number, rows: number, cols: number, sparse: boolean): void;
+  softmaxCrossEntropyGradF32(logits: number, labels: number, dy: number, out: number, rows: number, cols: number, sparse: boolean): void;
   im2colF32(x: number, col: number, ...geometry: WindowGeometry): void;
   col2imF32(col: number, x: number, ...geometry: WindowGeometry): void;
   poolF32(op: number, x: number, out: number, ...geometry: PoolGeometry): void;

@@ -30,6 +30,8 @@ export const REDUCE_CODES: Record<ReduceOp, number> = { sum: 0, prod: 1, max: 2,
 /** The casts with a kernel, keyed `from>to`. */
 export const CAST_CODES: Partial<Record<`${DType}>${DType}`, number>> = {
   'bool>float32': 0,
+  // A bool is a byte holding 0 or 1, so uint8 pixels convert by the same kernel.
+  'uint8>float32': 0,
   'int32>float32': 1,
   'float32>bool': 2,
 };

@@ -115,7 +115,8 @@ function colBytes(g: WindowGeometry): number {
  * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
  * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
  * as WebAssembly SIMD, large matMuls on several threads; float32 convolutions (groups 1) run as
- * im2col plus the same matrix product, pooling and its gradients as SIMD over channels; slices,
+ * im2col plus the same matrix product, pooling and its gradients as SIMD over channels; softmax
+ * cross-entropy and its gradient, and argmax/argmin over the last axis, run in WebAssembly; slices,
  * gathers and tiles copy whole runs; everything else runs the reference kernels on the same memory.
  * It is the default backend wherever it can run.
  *
@@ -283,7 +284,11 @@ export class WasmBackend implements Backend {
   }
 
   argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo {
-    return this.js.argReduce(x, axis, op);
+    const cols = x.shape[axis]!;
+    if (x.dtype !== 'float32' || axis !== x.shape.length - 1 || cols === 0) return this.js.argReduce(x, axis, op);
+    const out = this.out(x.shape.slice(0, -1), 'int32');
+    if (out.dataId.size > 0) this.kernels.argExtremeRowsF32(this.at(x), out.dataId.offset, out.dataId.size, cols, op === 'argmax');
+    return out;
   }
 
   matMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape): TensorInfo {
@@ -392,24 +397,11 @@ export class WasmBackend implements Backend {
   }
 
   gather(x: TensorInfo, indices: TensorInfo, axis: number): TensorInfo {
-    const inner = sizeOf(x.shape.slice(axis + 1));
-    // Picking rows (a batch of samples, embeddings) copies whole runs; short runs go element by element.
-    if (inner < 16) return this.js.gather(x, indices, axis);
     const out = this.out([...x.shape.slice(0, axis), ...indices.shape, ...x.shape.slice(axis + 1)], x.dtype);
     if (out.dataId.size === 0) return out;
-    const outer = sizeOf(x.shape.slice(0, axis));
-    const dim = x.shape[axis]!;
-    const idx = this.view(indices.dataId as WasmData);
-    const run = inner * bytesPerElement(x.dtype);
-    const bytes = new Uint8Array(this.memory.buffer);
-    let to = out.dataId.offset;
-    for (let o = 0; o < outer; o++) {
-      const block = this.at(x) + o * dim * run;
-      for (let k = 0; k < idx.length; k++, to += run) {
-        const from = block + idx[k]! * run;
-        bytes.copyWithin(to, from, from + run);
-      }
-    }
+    // Each index picks a run of the elements after `axis` (a row of a batch, an embedding), copied whole.
+    const run = sizeOf(x.shape.slice(axis + 1)) * bytesPerElement(x.dtype);
+    this.kernels.gatherRuns(this.at(x), this.at(indices), out.dataId.offset, sizeOf(x.shape.slice(0, axis)), x.shape[axis]!, sizeOf(indices.shape), run);
     return out;
   }
 
@@ -468,14 +460,28 @@ export class WasmBackend implements Backend {
     return out;
   }
 
-  // A row of ten classes costs little: the one-pass reference kernels serve, on this memory.
-
   softmaxCrossEntropy(logits: TensorInfo, labels: TensorInfo): TensorInfo {
-    return this.js.softmaxCrossEntropy(logits, labels);
+    const sparse = this.crossEntropyLabels(logits, labels);
+    if (sparse === undefined) return this.js.softmaxCrossEntropy(logits, labels);
+    const cols = logits.shape[logits.shape.length - 1]!;
+    const out = this.out(logits.shape.slice(0, -1), 'float32');
+    if (out.dataId.size > 0) this.kernels.softmaxCrossEntropyF32(this.at(logits), this.at(labels), out.dataId.offset, out.dataId.size, cols, sparse);
+    return out;
   }
 
   softmaxCrossEntropyGrad(logits: TensorInfo, labels: TensorInfo, dy: TensorInfo): TensorInfo {
-    return this.js.softmaxCrossEntropyGrad(logits, labels, dy);
+    const sparse = this.crossEntropyLabels(logits, labels);
+    if (sparse === undefined || dy.dtype !== 'float32') return this.js.softmaxCrossEntropyGrad(logits, labels, dy);
+    const cols = logits.shape[logits.shape.length - 1]!;
+    const out = this.out(logits.shape, 'float32');
+    if (out.dataId.size > 0) this.kernels.softmaxCrossEntropyGradF32(this.at(logits), this.at(labels), this.at(dy), out.dataId.offset, out.dataId.size / cols, cols, sparse);
+    return out;
+  }
+
+  /** Whether cross-entropy labels are class ids (true) or probabilities (false) the kernels take; undefined for other dtypes. */
+  private crossEntropyLabels(logits: TensorInfo, labels: TensorInfo): boolean | undefined {
+    if (logits.dtype !== 'float32' || logits.shape[logits.shape.length - 1] === 0) return undefined;
+    return labels.dtype === 'int32' ? true : labels.dtype === 'float32' ? false : undefined;
   }
 
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {

@@ -5,14 +5,14 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { gunzipSync } from 'node:zlib';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import type { Tensor } from '../../core/tensor.js';
 import { TerminalDisplay } from '../../callbacks/node/terminal-display.js';
 import type { ProgressDisplay } from '../../callbacks/progbar-logger.js';
 import { readFileBytes } from '../../io/node/atomic-file.js';
 import { tensor } from '../../ops/index.js';
-import { parseIdx, type IdxArray } from '../idx.js';
+import type { IdxArray } from '../idx.js';
+import { readIdxFile } from './idx-file.js';
 import { downloadFile, type ExpectedFile } from './download.js';
 import { readNpz } from './npz.js';
 
@@ -93,19 +93,6 @@ function checked(array: IdxArray, rank: number, source: string): IdxArray {
 function splitTensors(images: IdxArray, labels: IdxArray, what: string): [Tensor, Tensor] {
   if (images.shape[0] !== labels.shape[0]) throw new ValueError(`${what}: ${images.shape[0]} images but ${labels.shape[0]} labels.`);
   return [tensor(images.data, images.shape, 'uint8'), tensor(labels.data, labels.shape, 'uint8')];
-}
-
-/** Reads an IDX file, decompressing it if it is gzip data. */
-function readIdxFile(path: string): IdxArray {
-  let bytes = readFileBytes(path);
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) {
-    try {
-      bytes = gunzipSync(bytes);
-    } catch (e) {
-      throw new ValueError(`${path}: cannot decompress this gzip file (${(e as Error).message}); it is truncated or corrupt. Delete it and load again.`);
-    }
-  }
-  return parseIdx(bytes, path);
 }
 
 const idxLayout: Layout = {

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
 import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
+import { sizeClass } from '../../../src/backends/wasm/heap.js';
 import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
 import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../../src/core/backend.js';
 import { allocArray, type DType } from '../../../src/core/dtype.js';
@@ -37,7 +38,7 @@ function values(spec: Input, seed: number): ReturnType<typeof allocArray> {
   const next = rng(seed);
   for (let i = 0; i < out.length; i++) {
     const v = spec.special?.[i] ?? low + (high - low) * next();
-    out[i] = dtype === 'int32' || dtype === 'bool' ? Math.floor(v) : v;
+    out[i] = dtype === 'int32' || dtype === 'uint8' || dtype === 'bool' ? Math.floor(v) : v;
   }
   return out;
 }
@@ -191,6 +192,12 @@ describe('wasm reduce', () => {
     for (const op of ['argmax', 'argmin'] as const) {
       compare(`${op} rows`, [{ shape: [6, 11] }], (b, [x]) => b.argReduce(x!, 1, op));
       compare(`${op} columns`, [{ shape: [6, 11] }], (b, [x]) => b.argReduce(x!, 0, op));
+      // The last axis of a 3-D tensor; ties (the first wins), NaN first in a row and inside it, infinities.
+      compare(`${op} last axis`, [{ shape: [2, 3, 7], range: [-2, 2] }], (b, [x]) => b.argReduce(x!, 2, op));
+      const special = [1, 3, 3, 0, NaN, 5, 2, -Infinity, Infinity, 2, 2, 2, 2, NaN, -1, 0, -0, 4, -4, 4];
+      compare(`${op} ties and NaN`, [{ shape: [5, 4], special }], (b, [x]) => b.argReduce(x!, 1, op));
+      compare(`${op} one column`, [{ shape: [4, 1] }], (b, [x]) => b.argReduce(x!, 1, op));
+      compare(`${op} float64 rows`, [{ shape: [3, 5], dtype: 'float64' }], (b, [x]) => b.argReduce(x!, 1, op));
     }
   });
 });
@@ -242,20 +249,21 @@ describe('wasm transpose', () => {
 });
 
 describe('wasm cast', () => {
-  const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
+  const dtypes: DType[] = ['float32', 'float64', 'int32', 'uint8', 'bool'];
   for (const from of dtypes) {
     for (const to of dtypes) {
       test(`${from} to ${to}`, () => {
-        for (const shape of [[0], [1], [9], [4, 7]]) {
-          const special = from === 'float32' || from === 'float64' ? [NaN, -0, 0.5, -1.5, 1e10] : undefined;
-          compare(`cast [${shape}]`, [{ shape, dtype: from, range: [-5, 5], special }], (b, [x]) => b.cast(x!, to));
+        for (const shape of [[0], [1], [9], [4, 7], [3, 11]]) {
+          const special = from === 'float32' || from === 'float64' ? [NaN, -0, 0.5, -1.5, 1e10] : from === 'uint8' ? [0, 255, 128, 1] : undefined;
+          const range: [number, number] = from === 'uint8' ? [0, 256] : [-5, 5];
+          compare(`cast [${shape}]`, [{ shape, dtype: from, range, special }], (b, [x]) => b.cast(x!, to));
         }
       });
     }
   }
 });
 
-describe('wasm kernels run by the reference code on wasm memory', () => {
+describe('wasm slicing, gathering and softmax kernels, and the reference code they fall back to on wasm memory', () => {
   test('slice, concat, pad, tile', () => {
     compare('slice', [{ shape: [5, 6, 7] }], (b, [x]) => b.slice(x!, [1, 0, 2], [3, 6, 4]));
     // Contiguous runs: a batch of rows, rows of a 3-D block, a whole tensor, a corner with long rows, empty.
@@ -282,6 +290,12 @@ describe('wasm kernels run by the reference code on wasm memory', () => {
     compare('gather middle axis', [{ shape: [2, 5, 3, 8], dtype: 'int32' }, indices], (b, [x, i]) => b.gather(x!, i!, 1));
     compare('gather bool rows', [{ shape: [5, 16], dtype: 'bool' }, { shape: [7], dtype: 'int32', range: [0, 5] }], (b, [x, i]) => b.gather(x!, i!, 0));
     compare('gather no indices', [{ shape: [5, 40] }, { shape: [0], dtype: 'int32' }], (b, [x, i]) => b.gather(x!, i!, 0));
+    // A batch of labels (4-byte runs), uint8 image rows, float64 columns of the last axis, a scalar per index.
+    const batch: Input = { shape: [32], dtype: 'int32', range: [0, 50] };
+    compare('gather labels', [{ shape: [50] }, batch], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('gather uint8 rows', [{ shape: [50, 28, 28], dtype: 'uint8', range: [0, 256] }, batch], (b, [x, i]) => b.gather(x!, i!, 0));
+    compare('gather float64 last axis', [{ shape: [3, 4, 5], dtype: 'float64' }, indices], (b, [x, i]) => b.gather(x!, i!, 2));
+    compare('gather from a scalar axis', [{ shape: [5], dtype: 'bool' }, indices], (b, [x, i]) => b.gather(x!, i!, 0));
     compare('scatterAdd', [{ shape: [4, 2, 3] }, indices], (b, [u, i]) => b.scatterAdd(u!, i!, 0, [5, 3]));
     compare('oneHot', [{ shape: [6], dtype: 'int32', range: [-1, 5] }], (b, [i]) => b.oneHot(i!, 4, 1, 0));
   });
@@ -295,6 +309,18 @@ describe('wasm kernels run by the reference code on wasm memory', () => {
     compare('softmaxCrossEntropy ids', [logits, ids], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
     compare('softmaxCrossEntropy probabilities', [logits, { shape: [6, 10], range: [0, 1] }], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
     compare('softmaxCrossEntropyGrad', [logits, ids, { shape: [6] }], (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+    // A training batch (32 rows of 10 classes, every id valid) and probability labels, through both kernels,
+    // and rows of a 3-D tensor: float64 inside, as the reference, so the float32 results are the same.
+    const batch: Input = { shape: [32, 10], range: [-30, 30] };
+    const batchIds: Input = { shape: [32], dtype: 'int32', range: [0, 10] };
+    compare('softmaxCrossEntropy batch', [batch, batchIds], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
+    compare('softmaxCrossEntropyGrad batch', [batch, batchIds, { shape: [32] }], (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+    const probabilities: Input = { shape: [32, 10], range: [0, 0.2], special: [0, 1, 0, 0.5] };
+    compare('softmaxCrossEntropyGrad probabilities', [batch, probabilities, { shape: [32] }], (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+    compare('softmaxCrossEntropy 3-D', [{ shape: [2, 3, 7] }, { shape: [2, 3], dtype: 'int32', range: [-1, 8] }], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
+    compare('softmaxCrossEntropyGrad -Infinity rows', [{ shape: [2, 5], special: new Array(10).fill(-Infinity) }, { shape: [2], dtype: 'int32', range: [0, 5] }, { shape: [2] }],
+      (b, [z, t, dy]) => b.softmaxCrossEntropyGrad(z!, t!, dy!));
+    compare('softmaxCrossEntropy float64', [{ shape: [3, 4], dtype: 'float64' }, { shape: [3], dtype: 'int32', range: [0, 4] }], (b, [z, t]) => b.softmaxCrossEntropy(z!, t!));
   });
 });
 
@@ -412,6 +438,16 @@ describe('wasm applyUpdate', () => {
 });
 
 describe('wasm storage', () => {
+  test('size classes: multiples of 64 bytes, four per power of two, at most 25% above the request', () => {
+    assert.deepEqual([0, 1, 64, 65, 127, 128, 129, 255, 256, 257, 320, 321].map(sizeClass), [64, 64, 64, 128, 128, 128, 192, 256, 256, 320, 320, 384]);
+    // 32 × 784 float32 (a batch of images, 100,352 bytes, 2^16 ≤ n < 2^17) is rounded up to 7 steps of 2^14.
+    assert.equal(sizeClass(32 * 784 * 4), 114_688);
+    for (const bytes of [2 ** 20 - 1, 2 ** 20, 2 ** 20 + 1, 2 ** 31 - 1, 2 ** 31, 2 ** 31 + 1, 3 * 2 ** 30 + 7]) {
+      const size = sizeClass(bytes);
+      const step = 2 ** (Math.floor(Math.log2(bytes - 1)) - 2);
+      assert.ok(size >= bytes && size < bytes + step && size % step === 0, `${bytes} -> ${size}`);
+    }
+  });
   test('write and read round-trip every dtype', () => {
     for (const dtype of ['float32', 'float64', 'int32', 'bool'] as DType[]) {
       const v = values({ shape: [17], dtype, range: [-9, 9] }, 3);

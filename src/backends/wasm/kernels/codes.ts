@@ -50,6 +50,6 @@ export const MAX = 2;
 export const MIN = 3;
 
 // Casts with a kernel.
-export const BOOL_TO_F32 = 0;
+export const BOOL_TO_F32 = 0; // and uint8: both are unsigned bytes
 export const I32_TO_F32 = 1;
 export const F32_TO_BOOL = 2;

@@ -357,7 +357,7 @@ export function where32(
   }
 }
 
-/** Converts `n` elements: bool or int32 to float32, or float32 to bool (nonzero and NaN become true). */
+/** Converts `n` elements: bytes (bool or uint8) or int32 to float32, or float32 to bool (nonzero and NaN become true). */
 export function cast(kind: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
   if (kind == BOOL_TO_F32) {

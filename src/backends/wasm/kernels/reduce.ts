@@ -1,5 +1,5 @@
 // Float32 reductions of the middle axis of x viewed as [outer, r, inner]: sum and product accumulate in
-// float64 (as the reference does), max and min propagate NaN.
+// float64 (as the reference does), max and min propagate NaN; and the arg-extreme of each row.
 import { MAX, MIN, PROD, SUM } from './codes';
 
 @inline function initial(op: i32): f32 {
@@ -126,5 +126,25 @@ export function reduceF32(op: i32, x: usize, out: usize, outer: i32, r: i32, inn
     case PROD: reduceLoop<Prod>(x, out, outer, r, inner); break;
     case MAX: reduceLoop<Max>(x, out, outer, r, inner); break;
     default: reduceLoop<Min>(x, out, outer, r, inner);
+  }
+}
+
+/**
+ * The index of the largest (`max`) or smallest value of each of the `rows` rows of `cols` float32 values at
+ * `x`, as int32: the first one wins ties, and NaN never wins (a comparison with NaN is false), as in the reference.
+ */
+export function argExtremeRowsF32(x: usize, out: usize, rows: i32, cols: i32, max: bool): void {
+  for (let r = 0; r < rows; r++) {
+    const row = x + ((<usize>r * <usize>cols) << 2);
+    let best = load<f32>(row);
+    let bestIndex = 0;
+    for (let j = 1; j < cols; j++) {
+      const v = load<f32>(row + (<usize>j << 2));
+      if (max ? v > best : v < best) {
+        best = v;
+        bestIndex = j;
+      }
+    }
+    store<i32>(out + (<usize>r << 2), bestIndex);
   }
 }
