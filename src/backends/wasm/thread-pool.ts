@@ -225,7 +225,7 @@ export class ThreadPool {
    * slot), `n` their length, `hyper` the rest of its arguments.
    */
   update(kernel: UpdateKernel, pointers: readonly number[], n: number, hyper: readonly number[]): void {
-    this.split(n, ELEMENT_GRAIN, n * pointers.length >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+    this.split(n, ELEMENT_GRAIN, n >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
       this.call(kernel, [...pointers.map((at) => (at === 0 ? 0 : at + 4 * begin)), end - begin, ...hyper], w);
     });
   }

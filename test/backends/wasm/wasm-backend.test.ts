@@ -527,7 +527,7 @@ describe('wasm threads', () => {
       const pair = (b: Backend): TensorInfo => b.binary(tensor(b, [...sa], 6), tensor(b, [...sb], 7), op, outShape, 'float32');
       assertClose(threaded.read(pair(threaded).dataId), cpu.read(pair(cpu).dataId), 0, `threaded ${op} [${sa}] [${sb}]`);
     }
-    // Optimizer updates split by elements (100,003 parameters: not a multiple of the grain), bit for bit.
+    // Optimizer updates split by elements (300,007 parameters: not a multiple of the grain), bit for bit.
     const rules: UpdateRule[] = [
       { kind: 'adam', alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: true },
       { kind: 'sgd', learningRate: 0.01, momentum: 0.5, nesterov: true },
@@ -536,7 +536,7 @@ describe('wasm threads', () => {
     for (const rule of rules) {
       const slotCount = rule.kind === 'sgd' ? 1 : 3;
       const update = (b: Backend): TensorInfo[] => {
-        const [w, g, ...slots] = Array.from({ length: 2 + slotCount }, (_, i) => tensor(b, [100003], 11 + i));
+        const [w, g, ...slots] = Array.from({ length: 2 + slotCount }, (_, i) => tensor(b, [300007], 11 + i));
         // Slots positive: second moments and velocities are, in training.
         return b.applyUpdate(rule, w!, g!, slots.map((x) => b.unary(x, 'abs')));
       };
