@@ -2,7 +2,8 @@
  * matMul throughput (float32 GFLOP/s) of Strata's wasm backend on 1 and 2 threads, side by side with
  * TensorFlow.js 4.22's wasm and cpu backends in the same process, measured the way
  * shared/peers/tfjs_gemm.js measures the peers: per case one warm-up call, then 5 trials (3 when a
- * trial takes over 5 s) of enough calls to last at least 0.25 s, each call reading its result back.
+ * call takes over 0.25 s) of enough calls to last at least 0.25 s, each call reading its result back.
+ * The trials of Strata and TensorFlow.js's wasm backend alternate, so the machine's load moves them alike.
  *
  * Also measures the machine's 128-bit SIMD ceiling at the time of the run (twelve independent
  * multiply-add chains, compiled on the spot with AssemblyScript), since clock speed and load on a
@@ -34,21 +35,34 @@ interface Stats {
   trials: number;
 }
 
-function measure(run: () => void, flops: number): Stats {
-  run();
-  let t = performance.now();
-  run();
-  const once = (performance.now() - t) / 1000;
-  const calls = Math.max(1, Math.floor(0.25 / Math.max(once, 1e-7)));
-  const trials = once * calls < 5 ? 5 : 3;
-  const rates: number[] = [];
-  for (let i = 0; i < trials; i++) {
-    t = performance.now();
-    for (let r = 0; r < calls; r++) run();
-    rates.push((flops * calls) / ((performance.now() - t) / 1000) / 1e9);
+/**
+ * Measures the contenders' trials in turns (one trial of each, then the next round), so that a burst of
+ * load from the machine's other tenants slows them alike instead of whichever ran during it.
+ */
+async function measureInTurns(contenders: Prepared[], flops: number): Promise<Stats[]> {
+  const plans: { calls: number; rates: number[] }[] = [];
+  for (const c of contenders) {
+    await c.activate();
+    c.run();
+    const t = performance.now();
+    c.run();
+    const once = (performance.now() - t) / 1000;
+    plans.push({ calls: Math.max(1, Math.floor(0.25 / Math.max(once, 1e-7))), rates: [] });
   }
-  rates.sort((x, y) => x - y);
-  return { median: rates[(trials - 1) / 2]!, min: rates[0]!, max: rates[trials - 1]!, callsPerTrial: calls, trials };
+  const trials = contenders.some((_, i) => plans[i]!.calls === 1) ? 3 : 5;
+  for (let i = 0; i < trials; i++) {
+    for (const [j, c] of contenders.entries()) {
+      const plan = plans[j]!;
+      await c.activate();
+      const t = performance.now();
+      for (let r = 0; r < plan.calls; r++) c.run();
+      plan.rates.push((flops * plan.calls) / ((performance.now() - t) / 1000) / 1e9);
+    }
+  }
+  return plans.map(({ calls, rates }) => {
+    rates.sort((x, y) => x - y);
+    return { median: rates[(trials - 1) / 2]!, min: rates[0]!, max: rates[trials - 1]!, callsPerTrial: calls, trials };
+  });
 }
 
 /** Twelve independent chains of f32x4 multiply-then-add: as many as fit V8's 16 SIMD registers. */
@@ -86,10 +100,17 @@ async function simdCeiling(): Promise<number> {
   return rates.sort((x, y) => x - y)[2]!;
 }
 
+/** One contender's operands for one size: `activate` makes its backend and thread count current before each trial. */
+interface Prepared {
+  activate: () => Promise<void>;
+  run: () => void;
+  dispose: () => void;
+}
+
 interface Contender {
   name: string;
-  /** Makes the backend current; returns a function that runs one product of the given size. */
-  prepare(m: number, k: number, n: number): Promise<{ run: () => void; dispose: () => void }>;
+  /** Makes the operands of a product of the given size. */
+  prepare(m: number, k: number, n: number): Promise<Prepared>;
 }
 
 function strataContender(threads: number): Contender {
@@ -97,10 +118,10 @@ function strataContender(threads: number): Contender {
     name: `strata wasm ${threads}t`,
     async prepare(m, k, n) {
       strata.setBackend('wasm');
-      await strata.setThreadsCount(threads);
       const a = strata.randomNormal([m, k], 0, 1, { seed: 1 });
       const b = strata.randomNormal([k, n], 0, 1, { seed: 2 });
       return {
+        activate: () => strata.setThreadsCount(threads),
         run: () => {
           const c = strata.matMul(a, b);
           c.dataSync();
@@ -121,6 +142,8 @@ function tfContender(backend: string): Contender {
       const a = tf.randomNormal([m, k], 0, 1, 'float32', 1);
       const b = tf.randomNormal([k, n], 0, 1, 'float32', 2);
       return {
+        // One TensorFlow.js backend is measured at a time: its operands live on it.
+        activate: async () => undefined,
         run: () => {
           const c = tf.matMul(a, b);
           c.dataSync();
@@ -136,14 +159,20 @@ async function main(): Promise<void> {
   const contenders = [strataContender(1), strataContender(2), ...peers.map(tfContender)];
   const results: Record<string, Record<string, Stats>> = {};
   const ceilingBefore = await simdCeiling();
+  // Strata on 1 and 2 threads and TensorFlow.js's wasm backend in turns; its cpu backend (50× slower) after them.
+  const groups = [contenders.filter((c) => c.name !== 'tfjs cpu'), contenders.filter((c) => c.name === 'tfjs cpu')];
   for (const [m, k, n] of cases) {
     const key = `${m}x${k}x${n}`;
     results[key] = {};
-    for (const c of contenders) {
-      const { run, dispose } = await c.prepare(m, k, n);
-      results[key]![c.name] = measure(run, 2 * m * k * n);
-      dispose();
-      process.stderr.write(`${key} ${c.name}: ${results[key]![c.name]!.median.toFixed(2)} GFLOP/s\n`);
+    for (const group of groups.filter((g) => g.length > 0)) {
+      const prepared: Prepared[] = [];
+      for (const c of group) prepared.push(await c.prepare(m, k, n));
+      const stats = await measureInTurns(prepared, 2 * m * k * n);
+      group.forEach((c, i) => {
+        results[key]![c.name] = stats[i]!;
+        process.stderr.write(`${key} ${c.name}: ${stats[i]!.median.toFixed(2)} GFLOP/s\n`);
+      });
+      for (const p of prepared) p.dispose();
     }
   }
   const ceiling = [ceilingBefore, await simdCeiling()];
