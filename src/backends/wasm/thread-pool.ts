@@ -1,7 +1,8 @@
 /**
  * Worker threads that run the WebAssembly kernels on the backend's shared memory. Each worker owns
- * a 64-byte control slot in that memory; jobs are posted and collected with Atomics.notify/wait.
- * This file is runtime-neutral: spawning a worker is the job of a `WorkerSpawner` (see node/).
+ * a 256-byte control slot in that memory; a job names a kernel and its arguments there, and is posted
+ * and collected with Atomics.notify/wait. This file is runtime-neutral: starting a worker is the job
+ * of a `WorkerSpawner` (see node/ and browser/).
  */
 import type { Heap } from './heap.js';
 import type { KernelExports } from './kernels-module.js';
