@@ -1,7 +1,8 @@
 /**
- * The WebAssembly backend: tensors live in one WebAssembly.Memory (shared with worker threads where the
- * runtime allows) and the float32 kernels that training spends its time in run as SIMD code there. Every other case (float64, int32, rare layouts)
- * runs the reference kernels directly on the same memory, so nothing is ever copied in or out.
+ * The WebAssembly backend: tensors live in one WebAssembly.Memory (shared with worker threads where
+ * the runtime allows) and the float32 kernels that training spends its time in run as SIMD code
+ * there. Every other case (float64, int32, rare layouts) runs the reference kernels on the same
+ * memory, in place where it is shared (on unshared memory they read and write copies).
  */
 import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
 import { bytesPerElement, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
