@@ -335,7 +335,10 @@ export class WasmBackend implements Backend {
    * `pointers` are its tensors as [byte offset, bytes per image].
    */
   private byImage(kernel: WindowKernel, lead: number[], pointers: [number, number][], geometry: PoolGeometry | WindowGeometry): void {
-    const work = pointers.reduce((sum, [, perImage]) => sum + perImage / 4, 0) * geometry[0];
+    let work = pointers.reduce((sum, [, perImage]) => sum + perImage / 4, 0) * geometry[0];
+    // im2col and col2im copy one run per window row: for shallow inputs (a first layer on grey images,
+    // 3 floats a run) the runs, not the values, set the time (~10 ns each, as 64 values of a simple op).
+    if (kernel === 'im2colF32' || kernel === 'col2imF32') work += 64 * geometry[0] * geometry[4] * geometry[5] * geometry[6];
     this.shareIf(work >= MIN_PARALLEL_ELEMENTS);
     this.pool.byImage(kernel, lead, pointers, geometry, work);
   }
