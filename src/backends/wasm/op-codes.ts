@@ -10,12 +10,12 @@ export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
 
 /**
  * Cost per element of each unary kernel relative to a simple SIMD op, which decides when a call is
- * big enough to split across threads (measured: ~0.15 ns, 2.5 ns for the SIMD exp and sigmoid,
- * 7 ns for sign, 25–50 ns for the scalar float64 functions).
+ * big enough to split across threads (measured: ~0.15 ns, 2.5 ns for the SIMD exp and sigmoid, 4 ns
+ * for the SIMD tanh, 7 ns for sign, 25–50 ns for the scalar float64 functions).
  */
 export const UNARY_COST: Record<UnaryOp, number> = {
   neg: 1, abs: 1, sqrt: 2, square: 1, reciprocal: 2, relu: 1, floor: 1, ceil: 1, round: 1,
-  exp: 16, sigmoid: 16, sign: 48, expm1: 160, log: 160, log1p: 160, tanh: 256, sin: 256, cos: 256, erf: 512,
+  exp: 16, sigmoid: 16, tanh: 24, sign: 48, expm1: 160, log: 160, log1p: 160, sin: 256, cos: 256, erf: 512,
 };
 
 /** Binary ops: arithmetic 0–8, comparisons 16–23. */

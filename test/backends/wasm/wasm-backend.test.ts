@@ -79,6 +79,20 @@ describe('wasm unary', () => {
       compare(`${op} float64`, [{ shape: [9], dtype: 'float64', special: edges }], (b, [x]) => b.unary(x!, op));
     });
   }
+  test('the SIMD tanh is within 4 ulp of the reference from 1e-30 to 20 in magnitude, exact at 0, -0 and ±Infinity', () => {
+    // Log-spaced magnitudes, and a fine linear sweep where its two formulas meet (|x| = 0.5).
+    const logSpaced = Array.from({ length: 3000 }, (_, i) => 10 ** (-30 + (i * 31.3) / 3000));
+    const magnitudes = [...logSpaced, ...Array.from({ length: 4001 }, (_, i) => i / 2000), 0];
+    const x = Float32Array.from([...magnitudes, ...magnitudes.map((m) => -m), Infinity, -Infinity]);
+    const id = wasm.write(x, [x.length], 'float32');
+    const got = wasm.read(wasm.unary({ dataId: id, shape: [x.length], dtype: 'float32' }, 'tanh').dataId);
+    x.forEach((v, i) => {
+      const want = Math.fround(Math.tanh(v));
+      const ulp = Math.max(2 ** -149, 2 ** (Math.floor(Math.log2(Math.abs(want) || 2 ** -149)) - 23));
+      assert.ok(Math.abs(got[i]! - want) <= 4 * ulp, `tanh(${v}) = ${got[i]}, reference ${want}`);
+      if (v === 0) assert.ok(Object.is(got[i], v), `tanh(${Object.is(v, -0) ? '-0' : '0'}) keeps its sign`);
+    });
+  });
   test('int32 goes through the reference kernels', () => {
     for (const op of ['neg', 'abs', 'square', 'sign'] as const) {
       compare(`${op} int32`, [{ shape: [11], dtype: 'int32', range: [-50, 50] }], (b, [x]) => b.unary(x!, op));

@@ -11,7 +11,7 @@ import {
 
 @inline function unaryHasVector(op: i32): bool {
   return op == NEG || op == ABS || op == SQRT || op == SQUARE || op == RECIPROCAL || op == RELU ||
-    op == FLOOR || op == CEIL || op == ROUND || op == EXP || op == SIGMOID;
+    op == FLOOR || op == CEIL || op == ROUND || op == EXP || op == SIGMOID || op == TANH;
 }
 
 /**
@@ -44,6 +44,32 @@ import {
   return v128.bitselect(x, y, f32x4.ne(x, x));
 }
 
+/**
+ * tanh(x) in float32, within a few ulp: 1 - 2 / (e^2|x| + 1) with the sign of x, and for |x| < 0.5
+ * (where that form would cancel) m / (m + 2) with m = e^2|x| - 1 from its Taylor series. Infinities
+ * give ±1, NaN stays NaN, -0 stays -0.
+ */
+@inline function tanhVector(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const twice = f32x4.add(ax, ax);
+  const large = f32x4.sub(f32x4.splat(1), f32x4.div(f32x4.splat(2), f32x4.add(expVector(twice), f32x4.splat(1))));
+  // e^r - 1 = r (1 + r/2 + r²/6 + … + r⁸/9!) for r = 2|x| < 1, without the cancellation of e^r - 1.
+  let q = f32x4.splat(1.0 / 362880);
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1.0 / 40320));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1.0 / 5040));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1.0 / 720));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1.0 / 120));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1.0 / 24));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1.0 / 6));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(0.5));
+  q = f32x4.add(f32x4.mul(q, twice), f32x4.splat(1));
+  const m = f32x4.mul(twice, q);
+  const small = f32x4.div(m, f32x4.add(m, f32x4.splat(2)));
+  const t = v128.bitselect(small, large, f32x4.lt(ax, f32x4.splat(0.5)));
+  // |tanh| with x's sign bit (NaN keeps its payload through either branch).
+  return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
+}
+
 @inline function unaryVector(op: i32, x: v128): v128 {
   if (op == NEG) return f32x4.neg(x);
   if (op == ABS) return f32x4.abs(x);
@@ -57,6 +83,7 @@ import {
   if (op == EXP) return expVector(x);
   // 1 / (1 + e^-x): e^-x overflows to Infinity for very negative x, giving 0 as it should.
   if (op == SIGMOID) return f32x4.div(f32x4.splat(1), f32x4.add(f32x4.splat(1), expVector(f32x4.neg(x))));
+  if (op == TANH) return tanhVector(x);
   return f32x4.nearest(x);
 }
 
