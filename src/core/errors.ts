@@ -17,6 +17,9 @@ export class DTypeError extends StrataError {}
 /** An argument has a wrong value: a negative size, a NaN seed, an axis out of range, an unknown name. */
 export class ValueError extends StrataError {}
 
+/** An options object has a key the call does not know (a typo, or an option of another library); the message lists the known ones. */
+export class UnknownOptionError extends ValueError {}
+
 /** A tensor was used after `dispose()` (directly, or because the `tidy` scope that made it ended). */
 export class DisposedError extends StrataError {}
 
