@@ -32,6 +32,7 @@ export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { setSeed } from './core/random.js';
 export { checkOptions, optionKeys } from './core/options.js';
+export { getLimits, setLimits, resetLimits, type Limits } from './core/limits.js';
 export { dispose, keep, memory, tidy } from './core/memory.js';
 export { getBackend, registerBackend, setBackend } from './core/backend-registry.js';
 export type { ConfigDict, ConfigValue, Serialized } from './core/serialization.js';

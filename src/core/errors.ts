@@ -20,6 +20,9 @@ export class ValueError extends StrataError {}
 /** An options object has a key the call does not know (a typo, or an option of another library); the message lists the known ones. */
 export class UnknownOptionError extends ValueError {}
 
+/** A file declares a size beyond a cap of `core/limits` (corrupt, hostile, or genuinely huge); the message names the cap and how to raise it. */
+export class LimitError extends ValueError {}
+
 /** A tensor was used after `dispose()` (directly, or because the `tidy` scope that made it ended). */
 export class DisposedError extends StrataError {}
 
