@@ -26,8 +26,9 @@ export type UnaryOp =
   | 'sin' | 'cos' | 'floor' | 'ceil' | 'round';
 
 /**
- * Elementwise arithmetic on two broadcast tensors. `reluGrad(dy, x)` is `dy · (x > 0 ? 1 : 0)`: relu's
- * backward pass in one kernel instead of a comparison, a cast and a product.
+ * Elementwise arithmetic on two broadcast tensors. `reluGrad(dy, x)` is `dy · step(x)` with step 1 where
+ * x > 0, 0 where x <= 0 and NaN where x is NaN: relu's backward pass in one kernel instead of a
+ * comparison, a cast and a product. `maximum` and `minimum` return NaN where either operand is NaN.
  */
 export type ArithmeticOp = 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'maximum' | 'minimum' | 'mod' | 'floorDiv' | 'reluGrad';
 
@@ -76,9 +77,15 @@ export interface Kernels {
   binary(a: TensorInfo, b: TensorInfo, op: BinaryOp, outShape: Shape, outDtype: DType): TensorInfo;
   /** `out = cond ? a : b` with broadcasting of all three to `outShape`. */
   where(cond: TensorInfo, a: TensorInfo, b: TensorInfo, outShape: Shape): TensorInfo;
-  /** Reduces over `axes` (sorted, distinct); the result drops those axes. Empty axes give -Infinity/Infinity for max/min, 0 for sum, 1 for prod. */
+  /**
+   * Reduces over `axes` (sorted, distinct); the result drops those axes. Empty axes give -Infinity/Infinity
+   * for max/min, 0 for sum, 1 for prod. Max and min of values holding a NaN are NaN.
+   */
   reduce(x: TensorInfo, axes: readonly number[], op: ReduceOp): TensorInfo;
-  /** Index (int32) of the first maximum or minimum along `axis`; the result drops that axis. */
+  /**
+   * Index (int32) of the first maximum or minimum along `axis`; the result drops that axis. NaN counts
+   * as the extreme (as max and min return it): a row holding NaN gives the index of its first NaN.
+   */
   argReduce(x: TensorInfo, axis: number, op: 'argmax' | 'argmin'): TensorInfo;
   /**
    * Batched matrix product of `a` [...batchA, m, k] (or [..., k, m] when `transposeA`) and `b` [...batchB, k, n]
@@ -103,7 +110,10 @@ export interface Kernels {
   cast(x: TensorInfo, dtype: DType): TensorInfo;
   /** `out[..., j] = indices[...] === j ? onValue : offValue` (float32); indices out of range give an all-off row. */
   oneHot(indices: TensorInfo, depth: number, onValue: number, offValue: number): TensorInfo;
-  /** `exp(x) / sum(exp(x))` along the last axis, shifted by each row's maximum so that large values do not overflow. */
+  /**
+   * `exp(x) / sum(exp(x))` along the last axis, shifted by each row's maximum so that large values do not
+   * overflow (by 0 where the maximum is infinite or NaN).
+   */
   softmax(x: TensorInfo): TensorInfo;
   /**
    * Cross-entropy of softmax(logits) along the last axis against `labels`, one value per row:
@@ -141,10 +151,14 @@ export interface Kernels {
   /**
    * Pools each channel of `x` [n, h, w, c] over `poolSize` windows, giving [n, oh, ow, c]: the
    * maximum, or the average over the window's elements inside the input (padding is not counted,
-   * as in TensorFlow). Padding never wins a maximum.
+   * as in TensorFlow). Padding never wins a maximum; a window holding a NaN has the maximum NaN.
    */
   pool2d(x: TensorInfo, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
-  /** The gradient of max pooling: each `dy` element goes to the first maximum of its window in `x`. */
+  /**
+   * The gradient of max pooling: each `dy` element goes to the first maximum of its window in `x`. In a
+   * window holding a NaN the first NaN is the maximum, and it receives NaN (the slope at a NaN input),
+   * not `dy`.
+   */
   maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
   /** The gradient of average pooling: each `dy` element is shared equally by its window's elements inside the input (of shape `xShape`). */
   avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;

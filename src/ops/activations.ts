@@ -6,7 +6,7 @@ import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, div, maximum, minimum, mul, neg, sub } from './arithmetic.js';
+import { add, clip, div, maximum, minimum, mul, neg, sub } from './arithmetic.js';
 import { greater, where } from './compare.js';
 import { cast, toTensor } from './convert.js';
 import { stableShift } from './reduction.js';
@@ -65,7 +65,9 @@ export function logSoftmax(x: Tensor, axis = -1): Tensor {
 /** `x` where x > 0, `alpha * x` elsewhere (Keras's default alpha is 0.2 in Keras 3 and TensorFlow.js). */
 export function leakyRelu(x: Tensor, alpha = 0.2): Tensor {
   const t = float('leakyRelu', x);
-  return where(greater(t, 0), t, mul(t, alpha));
+  // NOTE: min(x, 0) equals x where this branch is taken; it is there for NaN, which takes this branch and
+  // whose gradient would otherwise be a finite-looking alpha · dy: minimum gives it NaN.
+  return where(greater(t, 0), t, mul(minimum(t, 0), alpha));
 }
 
 /** `x` where x > 0, `alpha * (e^x - 1)` elsewhere. */
@@ -106,9 +108,11 @@ export function softplus(x: Tensor): Tensor {
   return where(greater(t, 0), add(t, log1p(exp(neg(positive)))), log1p(exp(minimum(t, 0))));
 }
 
-/** x / (1 + |x|). */
+/** x / (1 + |x|); ±1 at ±Infinity. */
 export function softsign(x: Tensor): Tensor {
-  const t = float('softsign', x);
+  // NOTE: at ±Infinity the quotient is Infinity / Infinity = NaN. Beyond ±1e30 it rounds to ±1 in float32 and
+  // float64 alike, so clipping there changes nothing else, and gives ±1 with gradient 0 at the infinities.
+  const t = clip(float('softsign', x), -1e30, 1e30);
   return div(t, add(abs(t), 1));
 }
 

@@ -11,7 +11,7 @@ import { ValueError } from '../core/errors.js';
 import { broadcastShapes } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { cast, toTensorPair, type TensorLike } from './convert.js';
-import { greater, greaterEqual, less, lessEqual, where } from './compare.js';
+import { greater, greaterEqual, isNaN, less, lessEqual, where } from './compare.js';
 import { reduceTo } from './sum-broadcast.js';
 
 /** The ops whose result can leave [0, 255] for uint8 operands. */
@@ -54,8 +54,8 @@ export function sub(a: TensorLike, b: TensorLike): Tensor {
 }
 
 /**
- * Relu's backward pass: `dy` where `x > 0` and 0 elsewhere (`dy · step(x)`), broadcasting, in one kernel.
- * Its own gradient (for second derivatives) is `reluGrad(g, x)` for `dy` and 0 for `x`.
+ * Relu's backward pass: `dy` where `x > 0`, 0 where `x <= 0` and NaN where `x` is NaN (`dy · step(x)`),
+ * broadcasting, in one kernel. Its own gradient (for second derivatives) is `reluGrad(g, x)` for `dy` and 0 for `x`.
  */
 export function reluGrad(dy: TensorLike, x: TensorLike): Tensor {
   return binary('reluGrad', dy, x, (g, _, xs) => reluGrad(g, xs), (g) => mul(g, 0));
@@ -100,14 +100,40 @@ export function pow(a: TensorLike, b: TensorLike): Tensor {
   );
 }
 
-/** Elementwise larger of `a` and `b`; the gradient goes to `a` where a >= b, else to `b`. */
-export function maximum(a: TensorLike, b: TensorLike): Tensor {
-  return binary('maximum', a, b, (dy, x, y) => where(greaterEqual(x, y), dy, 0), (dy, x, y) => where(less(x, y), dy, 0));
+/**
+ * `g`, with NaN wherever `x` is NaN: the gradient of a max-based op at a NaN input, whose slope is undefined
+ * there. NOTE: TensorFlow sends the gradient of maximum(NaN, b) to `b` (its mask `a >= b` is false); such a
+ * finite number is the derivative of nothing, and would hide the NaN from whoever inspects gradients.
+ */
+function withNaNsOf(x: Tensor, g: Tensor): Tensor {
+  return where(isNaN(x), x, g);
 }
 
-/** Elementwise smaller of `a` and `b`; the gradient goes to `a` where a <= b, else to `b`. */
+/**
+ * Elementwise larger of `a` and `b`, NaN where either is NaN. The gradient goes to `a` where a >= b,
+ * else to `b`; an operand that is NaN gets NaN.
+ *
+ * @example
+ * maximum(tensor([1, NaN, 3]), 2).arraySync(); // [2, NaN, 3]
+ */
+export function maximum(a: TensorLike, b: TensorLike): Tensor {
+  return binary(
+    'maximum', a, b,
+    (dy, x, y) => withNaNsOf(x, where(greaterEqual(x, y), dy, 0)),
+    (dy, x, y) => withNaNsOf(y, where(less(x, y), dy, 0)),
+  );
+}
+
+/**
+ * Elementwise smaller of `a` and `b`, NaN where either is NaN. The gradient goes to `a` where a <= b,
+ * else to `b`; an operand that is NaN gets NaN.
+ */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
-  return binary('minimum', a, b, (dy, x, y) => where(lessEqual(x, y), dy, 0), (dy, x, y) => where(greater(x, y), dy, 0));
+  return binary(
+    'minimum', a, b,
+    (dy, x, y) => withNaNsOf(x, where(lessEqual(x, y), dy, 0)),
+    (dy, x, y) => withNaNsOf(y, where(greater(x, y), dy, 0)),
+  );
 }
 
 /** Remainder of floor division, with the sign of `b` (Python's `%`). */
@@ -132,7 +158,8 @@ function logOf(x: Tensor): Tensor {
 }
 
 /**
- * Limits values to [min, max]; the gradient is 1 inside the range and 0 outside.
+ * Limits values to [min, max]; the gradient is 1 inside the range and 0 outside. NaN stays NaN, and
+ * its gradient is NaN.
  *
  * @example
  * clip(tensor([-2, 0.5, 3]), 0, 1).arraySync(); // [0, 0.5, 1]

@@ -29,6 +29,13 @@ export const lessEqual = (a: TensorLike, b: TensorLike): Tensor => compare('less
 export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => compare('logicalAnd', a, b);
 /** Logical or of two tensors (nonzero is true). */
 export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => compare('logicalOr', a, b);
+/**
+ * True where `x` is NaN (the one value not equal to itself).
+ *
+ * @example
+ * isNaN(tensor([1, NaN, Infinity])).arraySync(); // [false, true, false]
+ */
+export const isNaN = (x: TensorLike): Tensor => compare('notEqual', x, x);
 /** Logical not (nonzero becomes false). */
 export const logicalNot = (x: Tensor): Tensor => compare('equal', x, 0);
 

@@ -5,12 +5,12 @@ import { ENGINE } from '../core/engine.js';
 import { ShapeError, fmtShape } from '../core/errors.js';
 import { normalizeAxes, normalizeAxis, reducedShape, sizeOf } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { add, div, mul, sub } from './arithmetic.js';
-import { equal, where } from './compare.js';
+import { add, div, maximum, mul, sub } from './arithmetic.js';
+import { equal, isNaN, less, where } from './compare.js';
 import { cast, toTensor } from './convert.js';
 import { reshape, stopGradient } from './shape.js';
 import { broadcastTo, sum } from './sum-broadcast.js';
-import { exp, log, square } from './unary.js';
+import { abs, exp, log, square } from './unary.js';
 
 /**
  * Mean over `axis` (all axes by default). Integers are averaged in float32.
@@ -26,7 +26,11 @@ export function mean(x: Tensor, axis?: number | number[], keepDims = false): Ten
   return div(sum(x, axes, keepDims), count);
 }
 
-/** max or min: the gradient is shared equally among the elements that attain the extreme. */
+/**
+ * max or min: the gradient is shared equally among the elements that attain the extreme. Where the
+ * extreme is NaN (the values hold a NaN), each NaN gets NaN, the other values nothing: the slope at a NaN
+ * is undefined, and an equal share of a finite dy would look like a derivative.
+ */
 function extreme(op: 'max' | 'min', x: Tensor, axis: number | number[] | undefined, keepDims: boolean): Tensor {
   x = toTensor(op, 'x', x);
   const axes = normalizeAxes(op, axis, x.rank);
@@ -39,8 +43,10 @@ function extreme(op: 'max' | 'min', x: Tensor, axis: number | number[] | undefin
         saveOutput: true,
         backward: (dy, [sx, sy]) => {
           const isExtreme = cast(equal(sx!, reshape(sy!, keptShape)), dy.dtype);
-          const ties = sum(isExtreme, axes, true);
-          return [mul(broadcastTo(reshape(dy, keptShape), sx!.shape), div(isExtreme, ties))];
+          // A NaN extreme equals nothing, so its row has no ties: dividing by at least 1 keeps the other shares 0.
+          const ties = maximum(sum(isExtreme, axes, true), 1);
+          const share = where(isNaN(sx!), sx!, div(isExtreme, ties));
+          return [mul(broadcastTo(reshape(dy, keptShape), sx!.shape), share)];
         },
       });
   return keepDims ? reshape(out, keptShape) : out;
@@ -88,12 +94,14 @@ export function variance(x: Tensor, axis?: number | number[], keepDims = false):
 
 /**
  * The per-row constant to subtract before exponentiating: the maximum (as a constant for
- * gradients, since the functions using it do not depend on the shift), or 0 for an all -Infinity row.
+ * gradients, since the functions using it do not depend on the shift), or 0 where the maximum is not finite.
  */
 export function stableShift(x: Tensor, axes: number | number[]): Tensor {
   const m = stopGradient(max(x, axes, true));
-  // NOTE: where every value is -Infinity the max is too, and x - max would be NaN; shift by 0 there.
-  return where(equal(m, -Infinity), 0, m);
+  // NOTE: an infinite maximum would make x - max NaN (Infinity - Infinity), so such rows shift by 0: a row of
+  // -Infinity keeps its exps at 0, a row holding Infinity gets a logSumExp of Infinity (as in TensorFlow), and
+  // a row holding NaN stays NaN.
+  return where(less(abs(m), Infinity), m, 0);
 }
 
 /**

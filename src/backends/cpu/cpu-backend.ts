@@ -186,9 +186,10 @@ export class CpuBackend implements Backend {
       const base = o[0]!;
       let bestIndex = 0;
       let best = xs[base]!;
-      for (let j = 1; j < inner.length; j++) {
+      // The first NaN wins and stops the search: max and min of the row are NaN, and this is its index.
+      for (let j = 1; j < inner.length && !Number.isNaN(best); j++) {
         const v = xs[base + inner[j]!]!;
-        if (better(v, best)) {
+        if (better(v, best) || Number.isNaN(v)) {
           best = v;
           bestIndex = j;
         }
@@ -382,7 +383,9 @@ export class CpuBackend implements Backend {
     for (let start = 0; start < xs.length; start += classes) {
       let max = -Infinity;
       for (let j = start; j < start + classes; j++) max = Math.max(max, xs[j]!);
-      const shift = max === -Infinity ? 0 : max;
+      // NOTE: an infinite maximum would give Infinity - Infinity = NaN; shifting by 0 keeps a row of -Infinity
+      // at 0 and gives a row holding Infinity NaN there and 0 elsewhere (as exp(logSoftmax) does).
+      const shift = Number.isFinite(max) ? max : 0;
       let sum = 0;
       for (let j = start; j < start + classes; j++) sum += Math.exp(xs[j]! - shift);
       for (let j = start; j < start + classes; j++) out[j] = Math.exp(xs[j]! - shift) / sum;
@@ -427,8 +430,9 @@ export class CpuBackend implements Backend {
     for (let r = 0, at = 0; r < rows; r++, at += classes) {
       let max = -Infinity;
       for (let j = at; j < at + classes; j++) max = Math.max(max, zs[j]!);
-      // NOTE: a row of -Infinity has max -Infinity; shifting by 0 then keeps the sum 0 instead of NaN.
-      const shift = max === -Infinity ? 0 : max;
+      // NOTE: a row of -Infinity has max -Infinity; shifting by 0 then keeps the sum 0 instead of NaN, and a
+      // row holding Infinity gets a logSumExp of Infinity instead of NaN.
+      const shift = Number.isFinite(max) ? max : 0;
       let sum = 0;
       for (let j = at; j < at + classes; j++) sum += Math.exp(zs[j]! - shift);
       if (sparse) {

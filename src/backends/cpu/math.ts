@@ -47,7 +47,8 @@ export const unaryFns: Record<UnaryOp, (x: number) => number> = {
   expm1: Math.expm1,
   log: Math.log,
   log1p: Math.log1p,
-  relu: (x) => (x > 0 ? x : 0),
+  // NOTE: `x < 0 ? 0 : x`, not `x > 0 ? x : 0`: NaN stays NaN (as in TensorFlow and IEEE max), -0 stays -0.
+  relu: (x) => (x < 0 ? 0 : x),
   sigmoid,
   tanh: Math.tanh,
   erf,
@@ -73,7 +74,8 @@ export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   minimum: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
   mod: (a, b) => a - Math.floor(a / b) * b,
   floorDiv: (a, b) => Math.floor(a / b),
-  reluGrad: (dy, x) => dy * (x > 0 ? 1 : 0),
+  // The slope is NaN at a NaN input: the gradient then shows the NaN instead of a finite-looking 0 or dy.
+  reluGrad: (dy, x) => dy * (x > 0 ? 1 : x <= 0 ? 0 : NaN),
   equal: (a, b) => +(a === b),
   notEqual: (a, b) => +(a !== b),
   greater: (a, b) => +(a > b),

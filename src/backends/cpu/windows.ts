@@ -180,7 +180,8 @@ export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair,
     forEachTap(w, (outPixel, inPixel) => {
       for (let k = 0; k < c; k++) {
         const v = x[inPixel * c + k]!;
-        if (v > acc[outPixel * c + k]!) acc[outPixel * c + k] = v;
+        // NaN wins, and nothing beats it afterwards (v > NaN is false): a window holding NaN has the maximum NaN.
+        if (v > acc[outPixel * c + k]! || Number.isNaN(v)) acc[outPixel * c + k] = v;
       }
     });
   } else {
@@ -202,15 +203,18 @@ export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, pool
   forEachTap(w, (outPixel, inPixel) => {
     for (let k = 0; k < c; k++) {
       const v = x[inPixel * c + k]!;
-      // Strictly greater: on ties the first maximum in the window keeps the gradient.
-      if (v > best[outPixel * c + k]!) {
+      const b = best[outPixel * c + k]!;
+      // Strictly greater: on ties the first maximum in the window keeps the gradient. The first NaN
+      // wins as the forward pass's maximum, and keeps it (nothing compares greater than NaN).
+      if (v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
         best[outPixel * c + k] = v;
         winner[outPixel * c + k] = inPixel * c + k;
       }
     }
   });
   const acc = new Float64Array(x.length);
-  for (let i = 0; i < dy.length; i++) if (winner[i]! >= 0) acc[winner[i]!]! += dy[i]!;
+  // NOTE: a NaN winner receives NaN, not dy: the slope at a NaN input is NaN, and a finite dy there would hide it.
+  for (let i = 0; i < dy.length; i++) if (winner[i]! >= 0) acc[winner[i]!]! += Number.isNaN(best[i]!) ? NaN : dy[i]!;
   return acc;
 }
 

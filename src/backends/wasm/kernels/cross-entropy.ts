@@ -6,8 +6,9 @@
 @inline function logSumExp(row: usize, cols: i32): f64 {
   let max = -Infinity;
   for (let j = 0; j < cols; j++) max = Math.max(max, <f64>load<f32>(row + (<usize>j << 2)));
-  // NOTE: a row of -Infinity has max -Infinity; shifting by 0 keeps the sum 0 instead of NaN (as the reference).
-  const shift = max == -Infinity ? 0 : max;
+  // NOTE: an infinite maximum shifts by 0 (as the reference): a row of -Infinity keeps the sum 0 instead of NaN,
+  // a row holding Infinity gets a logSumExp of Infinity.
+  const shift = isFinite<f64>(max) ? max : 0;
   let sum = 0.0;
   for (let j = 0; j < cols; j++) sum += Math.exp(<f64>load<f32>(row + (<usize>j << 2)) - shift);
   return shift + Math.log(sum);

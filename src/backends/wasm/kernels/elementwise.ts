@@ -76,8 +76,8 @@ import {
   if (op == SQRT) return f32x4.sqrt(x);
   if (op == SQUARE) return f32x4.mul(x, x);
   if (op == RECIPROCAL) return f32x4.div(f32x4.splat(1), x);
-  // pmax(0, x) is `0 < x ? x : 0`: NaN and -0 give 0, as the reference's `x > 0 ? x : 0` does.
-  if (op == RELU) return f32x4.pmax(f32x4.splat(0), x);
+  // pmax(x, 0) is `x < 0 ? 0 : x` in one instruction: NaN stays NaN and -0 stays -0, as in the reference.
+  if (op == RELU) return f32x4.pmax(x, f32x4.splat(0));
   if (op == FLOOR) return f32x4.floor(x);
   if (op == CEIL) return f32x4.ceil(x);
   if (op == EXP) return expVector(x);
@@ -107,7 +107,7 @@ function sigmoid(x: f64): f64 {
   if (op == EXPM1) return <f32>Math.expm1(d);
   if (op == LOG) return <f32>Math.log(d);
   if (op == LOG1P) return <f32>Math.log1p(d);
-  if (op == RELU) return x > 0 ? x : 0;
+  if (op == RELU) return x < 0 ? 0 : x;
   if (op == SIGMOID) return <f32>sigmoid(d);
   if (op == TANH) return <f32>Math.tanh(d);
   if (op == SIN) return <f32>Math.sin(d);
@@ -168,8 +168,12 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   if (op == DIV) return f32x4.div(a, b);
   // The reference keeps `a` where a >= b or a is NaN (so -0 vs 0 and NaN come out the same).
   if (op == MAXIMUM) return v128.bitselect(a, b, v128.or(f32x4.ge(a, b), f32x4.ne(a, a)));
-  // a · 1 or a · 0 (not a select: an infinite or NaN a times 0 gives NaN, as in the reference).
-  if (op == RELU_GRAD) return f32x4.mul(a, v128.and(f32x4.gt(b, f32x4.splat(0)), f32x4.splat(1)));
+  // a · 1, a · 0 or a · NaN (not a select: an infinite or NaN a times 0 gives NaN, as in the reference).
+  // The step is 1.0's bits where b > 0, and b's own bits where b is NaN.
+  if (op == RELU_GRAD) {
+    const step = v128.or(v128.and(f32x4.gt(b, f32x4.splat(0)), f32x4.splat(1)), v128.and(f32x4.ne(b, b), b));
+    return f32x4.mul(a, step);
+  }
   return v128.bitselect(a, b, v128.or(f32x4.le(a, b), f32x4.ne(a, a)));
 }
 
@@ -180,7 +184,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   if (op == DIV) return a / b;
   if (op == MAXIMUM) return a >= b || a != a ? a : b;
   if (op == MINIMUM) return a <= b || a != a ? a : b;
-  if (op == RELU_GRAD) return a * (b > 0 ? <f32>1 : <f32>0);
+  if (op == RELU_GRAD) return a * (b > 0 ? <f32>1 : b <= 0 ? <f32>0 : b);
   const x = <f64>a;
   const y = <f64>b;
   if (op == POW) return <f32>Math.pow(x, y);

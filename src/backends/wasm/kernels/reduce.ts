@@ -131,16 +131,17 @@ export function reduceF32(op: i32, x: usize, out: usize, outer: i32, r: i32, inn
 
 /**
  * The index of the largest (`max`) or smallest value of each of the `rows` rows of `cols` float32 values at
- * `x`, as int32: the first one wins ties, and NaN never wins (a comparison with NaN is false), as in the reference.
+ * `x`, as int32: the first one wins ties, and the first NaN wins outright (max and min of its row are NaN),
+ * as in the reference.
  */
 export function argExtremeRowsF32(x: usize, out: usize, rows: i32, cols: i32, max: bool): void {
   for (let r = 0; r < rows; r++) {
     const row = x + ((<usize>r * <usize>cols) << 2);
     let best = load<f32>(row);
     let bestIndex = 0;
-    for (let j = 1; j < cols; j++) {
+    for (let j = 1; j < cols && best == best; j++) {
       const v = load<f32>(row + (<usize>j << 2));
-      if (max ? v > best : v < best) {
+      if ((max ? v > best : v < best) || v != v) {
         best = v;
         bestIndex = j;
       }

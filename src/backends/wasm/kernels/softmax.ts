@@ -13,8 +13,9 @@ export function softmaxF32(x: usize, out: usize, rows: i32, cols: i32): void {
     const dst = out + ((<usize>r * <usize>cols) << 2);
     let max = -Infinity as f32;
     for (let j = 0; j < cols; j++) max = Mathf.max(max, load<f32>(row + (<usize>j << 2)));
-    // NOTE: a row of -Infinity has max -Infinity; shifting by 0 keeps its exps at 0 (the sum 0 then gives NaN, as in the reference).
-    const shift = max == -Infinity ? <f32>0 : max;
+    // NOTE: an infinite maximum shifts by 0, as in the reference: a row of -Infinity keeps its exps at 0 (the sum 0
+    // then gives NaN), a row holding Infinity gives NaN there and 0 elsewhere.
+    const shift = isFinite<f32>(max) ? max : <f32>0;
     const vshift = f32x4.splat(shift);
     let vsum = f32x4.splat(0);
     let j = 0;

@@ -142,14 +142,22 @@ export function poolF32(
         for (; k + 4 <= c; k += 4) {
           const lane = <usize>k << 2;
           let acc = op == MAX_POOL ? f32x4.splat(-Infinity) : f32x4.splat(0);
+          // Lanes whose window holds a NaN: their maximum is NaN, as in the reference.
+          let nan = i32x4.splat(0);
           for (let iy = y0; iy < y1; iy++) {
             for (let ix = x0; ix < x1; ix++) {
               const v = v128.load(image + <usize>(iy * inW + ix) * run + lane);
-              // Strictly greater, as the reference: NaN never wins.
-              acc = op == MAX_POOL ? v128.bitselect(v, acc, f32x4.gt(v, acc)) : f32x4.add(acc, v);
+              if (op == MAX_POOL) {
+                // NOTE: pmax(acc, v) is `acc < v ? v : acc`, one instruction (max's NaN rule costs several),
+                // and keeps the first of equal values; the NaNs it skips are collected apart, one `or` a tap.
+                acc = f32x4.pmax(acc, v);
+                nan = v128.or(nan, f32x4.ne(v, v));
+              } else {
+                acc = f32x4.add(acc, v);
+              }
             }
           }
-          v128.store(to + lane, op == MAX_POOL ? acc : f32x4.div(acc, f32x4.splat(count)));
+          v128.store(to + lane, op == MAX_POOL ? v128.bitselect(f32x4.splat(NaN), acc, nan) : f32x4.div(acc, f32x4.splat(count)));
         }
         for (; k < c; k++) {
           const lane = <usize>k << 2;
@@ -158,7 +166,7 @@ export function poolF32(
             for (let ix = x0; ix < x1; ix++) {
               const v = load<f32>(image + <usize>(iy * inW + ix) * run + lane);
               if (op == MAX_POOL) {
-                if (v > acc) acc = v;
+                if (v > acc || v != v) acc = v;
               } else {
                 acc += v;
               }
@@ -172,12 +180,15 @@ export function poolF32(
   }
 }
 
-// Adds the float at src to the one `at` bytes past grad, unless nothing won (at < 0).
-@inline function addWinner(grad: usize, at: i32, src: usize): void {
-  if (at >= 0) store<f32>(grad + <usize>at, load<f32>(grad + <usize>at) + load<f32>(src));
+// Adds `value` to the float `at` bytes past grad, unless nothing won (at < 0).
+@inline function addWinner(grad: usize, at: i32, value: f32): void {
+  if (at >= 0) store<f32>(grad + <usize>at, load<f32>(grad + <usize>at) + value);
 }
 
-/** `dx` (zeroed first) = each `dy` element added at the first maximum of its window in `x` (strictly greater wins). */
+/**
+ * `dx` (zeroed first) = each `dy` element added at the first maximum of its window in `x` (strictly greater
+ * wins). The first NaN of a window wins outright and receives NaN instead of `dy`, as in the reference.
+ */
 export function maxPoolGradF32(
   dyp: usize, x: usize, dx: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
   kh: i32, kw: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32,
@@ -205,16 +216,17 @@ export function maxPoolGradF32(
             for (let ix = x0; ix < x1; ix++) {
               const at = <i32>(<usize>(iy * inW + ix) * run + lane);
               const v = v128.load(image + <usize>at);
-              const wins = f32x4.gt(v, best);
+              // v wins where it is greater or NaN, unless a NaN already won: best == best and not v <= best.
+              const wins = v128.andnot(f32x4.eq(best, best), f32x4.le(v, best));
               best = v128.bitselect(v, best, wins);
               where = v128.bitselect(i32x4.add(i32x4.splat(at), i32x4(0, 4, 8, 12)), where, wins);
             }
           }
-          const src = from + lane;
-          addWinner(grad, i32x4.extract_lane(where, 0), src);
-          addWinner(grad, i32x4.extract_lane(where, 1), src + 4);
-          addWinner(grad, i32x4.extract_lane(where, 2), src + 8);
-          addWinner(grad, i32x4.extract_lane(where, 3), src + 12);
+          const value = v128.bitselect(best, v128.load(from + lane), f32x4.ne(best, best));
+          addWinner(grad, i32x4.extract_lane(where, 0), f32x4.extract_lane(value, 0));
+          addWinner(grad, i32x4.extract_lane(where, 1), f32x4.extract_lane(value, 1));
+          addWinner(grad, i32x4.extract_lane(where, 2), f32x4.extract_lane(value, 2));
+          addWinner(grad, i32x4.extract_lane(where, 3), f32x4.extract_lane(value, 3));
         }
         for (; k < c; k++) {
           const lane = <usize>k << 2;
@@ -224,13 +236,13 @@ export function maxPoolGradF32(
             for (let ix = x0; ix < x1; ix++) {
               const at = <i32>(<usize>(iy * inW + ix) * run + lane);
               const v = load<f32>(image + <usize>at);
-              if (v > best) {
+              if (v > best || (v != v && best == best)) {
                 best = v;
                 where = at;
               }
             }
           }
-          addWinner(grad, where, from + lane);
+          addWinner(grad, where, best != best ? best : load<f32>(from + lane));
         }
         from += run;
       }
