@@ -204,9 +204,10 @@ export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, pool
     for (let k = 0; k < c; k++) {
       const v = x[inPixel * c + k]!;
       const b = best[outPixel * c + k]!;
-      // Strictly greater: on ties the first maximum in the window keeps the gradient. The first NaN
-      // wins as the forward pass's maximum, and keeps it (nothing compares greater than NaN).
-      if (v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
+      // The first tap wins to begin with (a window of -Infinity still has a maximum). Strictly greater: on
+      // ties the first maximum keeps the gradient. The first NaN wins as the forward pass's maximum, and
+      // keeps it (nothing compares greater than NaN).
+      if (winner[outPixel * c + k]! < 0 || v > b || (Number.isNaN(v) && !Number.isNaN(b))) {
         best[outPixel * c + k] = v;
         winner[outPixel * c + k] = inPixel * c + k;
       }

@@ -212,6 +212,13 @@ export function maxPoolGradF32(
           let best = f32x4.splat(-Infinity);
           // Byte offset of each lane's winner from the image start; -1 where nothing won.
           let where = i32x4.splat(-1);
+          if (y0 < y1 && x0 < x1) {
+            // The first tap wins to begin with (a window of -Infinity still has a maximum to take dy);
+            // the loop below visits it again, and it cannot beat itself.
+            const at = <i32>(<usize>(y0 * inW + x0) * run + lane);
+            best = v128.load(image + <usize>at);
+            where = i32x4.add(i32x4.splat(at), i32x4(0, 4, 8, 12));
+          }
           for (let iy = y0; iy < y1; iy++) {
             for (let ix = x0; ix < x1; ix++) {
               const at = <i32>(<usize>(iy * inW + ix) * run + lane);
@@ -236,7 +243,7 @@ export function maxPoolGradF32(
             for (let ix = x0; ix < x1; ix++) {
               const at = <i32>(<usize>(iy * inW + ix) * run + lane);
               const v = load<f32>(image + <usize>at);
-              if (v > best || (v != v && best == best)) {
+              if (where < 0 || v > best || (v != v && best == best)) {
                 best = v;
                 where = at;
               }
