@@ -136,6 +136,13 @@ describe('maximum, minimum, clip and reluGrad: NaN and ±Infinity', () => {
     assertValues(values(s.maximum(s.tensor([1, 2, 3, 4, 5]), nan)), [nan, nan, nan, nan, nan], 'maximum with a NaN scalar');
   }));
 
+  test('isNaN is true at NaN only, and false everywhere in an integer tensor', () => s.tidy(() => {
+    const flags = s.isNaN(s.tensor([1, nan, inf, -inf, -0, nan]));
+    assert.equal(flags.dtype, 'bool');
+    assert.deepEqual(values(flags), [0, 1, 0, 0, 0, 1]);
+    assert.deepEqual(values(s.isNaN(s.tensor(new Int32Array([0, -1, 7])))), [0, 0, 0]);
+  }));
+
   test('clip keeps NaN, clamps ±Infinity, and its gradient is NaN at NaN, 0 outside and 1 inside', () => s.tidy(() => {
     const x = s.tensor([nan, -inf, inf, -0, 0.5, 2]);
     assertValues(values(s.clip(x, 0, 1)), [nan, 0, 1, -0, 0.5, 1], 'clip');
