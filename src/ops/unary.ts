@@ -59,7 +59,13 @@ export const floor = (x: Tensor): Tensor => unary('floor', x, null, 'exact');
 export const ceil = (x: Tensor): Tensor => unary('ceil', x, null, 'exact');
 /** Nearest integer, halves to even; no gradient. */
 export const round = (x: Tensor): Tensor => unary('round', x, null, 'exact');
-/** Rectified linear unit max(x, 0); its derivative is 1 where x > 0 and 0 elsewhere (0 at 0, as in TensorFlow). */
+/**
+ * Rectified linear unit max(x, 0); NaN stays NaN. Its derivative is 1 where x > 0 and 0 where x <= 0 (0 at 0,
+ * as in TensorFlow), and NaN at NaN (TensorFlow gives 0 there, which would hide the NaN from the gradient).
+ *
+ * @example
+ * relu(tensor([NaN, -1, 2, Infinity, -Infinity])).dataSync(); // [NaN, 0, 2, Infinity, 0]
+ */
 export const relu = (x: Tensor): Tensor => unary('relu', x, (dy, t) => reluGrad(dy, t), 'exact');
 /** Logistic sigmoid 1/(1+e^-x); d/dx = y(1-y). */
 export const sigmoid = (x: Tensor): Tensor => unary('sigmoid', x, (dy, _, y) => mul(dy, mul(y, add(neg(y), 1))));
