@@ -202,6 +202,6 @@ export async function fuzzDecoder(spec: FuzzSpec): Promise<FuzzReport> {
     if (ms > caseMs) throw new Error(`${spec.name}: a mutated file (${bytes.length} bytes, ${outcome}) took ${ms.toFixed(0)} ms, more than the bound ${caseMs} ms`);
     if (added > caseBytes) throw new Error(`${spec.name}: a mutated file (${bytes.length} bytes, ${outcome}) added ${(added / 2 ** 20).toFixed(1)} MiB of memory, more than the bound ${(caseBytes / 2 ** 20).toFixed(0)} MiB`);
   });
-  await fc.assert(property, { numRuns: positiveEnv('FUZZ_RUNS') ?? spec.runs ?? 300, seed: positiveEnv('FUZZ_SEED') ?? spec.seed ?? 12 });
+  await fc.assert(property, { numRuns: positiveEnv('FUZZ_RUNS') ?? spec.runs ?? 300, seed: positiveEnv('FUZZ_SEED') ?? spec.seed ?? 12, includeErrorInReport: true });
   return report;
 }
