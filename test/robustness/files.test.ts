@@ -120,15 +120,19 @@ test('npz entries are checked against their declared sizes and the caps before i
   const good = zipBytes({ 'x.npy': npy });
   assert.deepEqual([...s.datasets.readNpz(good, 'g.npz').get('x')!.data], [1, 2, 3, 4]);
   throwsWith(() => s.datasets.readNpz(good, 'g.npz', { limits: { maxDecompressedBytes: 10 } }), s.LimitError, /g\.npz: 'x\.npy' declares a decompressed size of: \d+ bytes, more than the cap maxDecompressedBytes = 10 bytes/);
-  // The central directory's size field (offset 24 of the entry) set to 2 GB: impossible for the compressed bytes.
+  // The size in the central directory (offset 24 of its entry) set to 2 GB: it must agree with the local header's (offset 22)...
   const lying = Buffer.from(good);
   const central = lying.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
   lying.writeUInt32LE(2_000_000_000, central + 24);
+  throwsWith(() => s.datasets.readNpz(lying, 'l.npz'), s.ValueError, /l\.npz: not a valid \.npz \(zip\) file: the sizes of 'x\.npy' in its local header \(\d+ compressed, 132 bytes\) disagree with the directory's \(\d+, 2000000000\)/);
+  // ... and, set in both, be possible for the compressed bytes.
+  lying.writeUInt32LE(2_000_000_000, 22);
   throwsWith(() => s.datasets.readNpz(lying, 'l.npz'), s.ValueError, /l\.npz: not a valid \.npz \(zip\) file: 'x\.npy' declares 2000000000 bytes once decompressed, more than its \d+ compressed bytes can hold/);
   // A deflate bomb declaring a small size stops at that size.
   const bomb = Buffer.from(zipBytes({ 'x.npy': Buffer.alloc(32 * MiB) }));
   const at = bomb.indexOf(Buffer.from([0x50, 0x4b, 0x01, 0x02]));
   bomb.writeUInt32LE(100, at + 24);
+  bomb.writeUInt32LE(100, 22);
   const added = memoryAdded(() => throwsWith(() => s.datasets.readNpz(bomb, 'b.npz'), s.ValueError, /b\.npz: .*'x\.npy' decompresses to more than the 100 bytes it declares/));
   assert.ok(added < 16 * MiB, `the bomb added ${added} bytes`);
   assert.equal(deflateRawSync(Buffer.alloc(32 * MiB)).length < MiB, true, 'the bomb is small on disk');

@@ -44,6 +44,11 @@ function unzip(bytes: Uint8Array, source: string, limits: Limits): Map<string, U
     const name = new TextDecoder().decode(bytes.subarray(at + 46, at + 46 + nameLength));
     at += 46 + nameLength + view.getUint16(at + 30, true) + view.getUint16(at + 32, true);
     if (local + 30 > bytes.length || view.getUint32(local, true) !== LOCAL_SIGNATURE) fail(`the data of '${name}' is missing`);
+    // Without a data descriptor (flag bit 3) the local header repeats the sizes: they must agree.
+    const described = (view.getUint16(local + 6, true) & 0x8) !== 0;
+    if (!described && (view.getUint32(local + 18, true) !== compressed || view.getUint32(local + 22, true) !== size)) {
+      fail(`the sizes of '${name}' in its local header (${view.getUint32(local + 18, true)} compressed, ${view.getUint32(local + 22, true)} bytes) disagree with the directory's (${compressed}, ${size})`);
+    }
     const start = local + 30 + view.getUint16(local + 26, true) + view.getUint16(local + 28, true);
     if (start + compressed > bytes.length) fail(`'${name}' needs ${compressed} bytes but the file ends first (it is truncated)`);
     if (compressed === 0xffffffff || size === 0xffffffff) fail(`'${name}' is a ZIP64 entry (over 4 GiB), which is not supported`);
