@@ -1,6 +1,6 @@
 /**
  * The mutation fuzzer shared by the decoder tests: mutates valid files (bit flips, truncations, size
- * fields set to hostile values, sections swapped, bytes inserted or deleted) and asserts that the
+ * fields set to hostile values, sections swapped, bytes inserted or deleted, numbers in text replaced) and asserts that the
  * decoder answers each with a typed error or a result, within a time and memory bound per case.
  */
 import assert from 'node:assert/strict';
@@ -68,10 +68,14 @@ export type Mutation =
   | { kind: 'field'; field: number; value: bigint }
   | { kind: 'swap'; a: number; b: number; length: number }
   | { kind: 'insert'; at: number; bytes: Uint8Array }
-  | { kind: 'delete'; at: number; length: number };
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'number'; index: number; text: string };
 
 /** Values that break size arithmetic: zero, one, sign and width boundaries, 2^31, 2^32 - 1, 2^53 ± 1. */
 const HOSTILE = [0n, 1n, 0x7fn, 0xffn, 0x7fffn, 0xffffn, 2n ** 31n - 1n, 2n ** 31n, 2n ** 32n - 1n, 2n ** 53n - 1n, 2n ** 53n + 1n, 2n ** 63n, 2n ** 64n - 1n];
+
+/** Hostile numbers for text formats (JSON descriptions): the same boundaries in decimal, and what a number field should never hold. */
+const HOSTILE_TEXT = ['0', '-1', '1.5', '2147483648', '4294967296', '9007199254740993', '1e308', '-0', 'NaN', 'null', '"8"', '[]'];
 
 /** The fast-check generator of mutations (`fields` size fields can be aimed at). */
 export function mutationArbitrary(fields: number): fc.Arbitrary<Mutation> {
@@ -85,6 +89,7 @@ export function mutationArbitrary(fields: number): fc.Arbitrary<Mutation> {
     fc.record({ kind: fc.constant('insert' as const), at, bytes: fc.uint8Array({ minLength: 1, maxLength: 64 }) }),
     fc.record({ kind: fc.constant('delete' as const), at, length: fc.integer({ min: 1, max: 256 }) }),
   ];
+  options.push(fc.record({ kind: fc.constant('number' as const), index: fc.nat(), text: fc.constantFrom(...HOSTILE_TEXT) }));
   if (fields > 0) options.push(fc.record({ kind: fc.constant('field' as const), field: fc.nat(fields - 1), value }));
   return fc.oneof(...options);
 }
@@ -101,8 +106,9 @@ function writeWord(out: Uint8Array, at: number, width: number, littleEndian: boo
 /** Applies one mutation, returning a new array (the input is left alone). */
 export function mutate(bytes: Uint8Array, m: Mutation, fields: readonly SizeField[] = []): Uint8Array {
   const n = bytes.length;
-  if (n === 0) return m.kind === 'insert' ? m.bytes.slice() : new Uint8Array(0);
-  const out = bytes.slice();
+  if (n === 0) return m.kind === 'insert' ? new Uint8Array(m.bytes) : new Uint8Array(0);
+  // A copy, never `bytes.slice()`: on a Node Buffer that is a view, and the seed itself would change.
+  const out = new Uint8Array(bytes);
   switch (m.kind) {
     case 'flip':
       out[m.at % n]! ^= 1 << m.bit;
@@ -121,7 +127,7 @@ export function mutate(bytes: Uint8Array, m: Mutation, fields: readonly SizeFiel
       const length = Math.min(m.length, Math.floor(n / 2));
       const a = m.a % (n - length + 1);
       const b = m.b % (n - length + 1);
-      const first = bytes.slice(a, a + length);
+      const first = bytes.subarray(a, a + length);
       out.copyWithin(a, b, b + length);
       out.set(first, b);
       return out;
@@ -134,6 +140,8 @@ export function mutate(bytes: Uint8Array, m: Mutation, fields: readonly SizeFiel
       grown.set(bytes.subarray(at), at + m.bytes.length);
       return grown;
     }
+    case 'number':
+      return replaceNumber(bytes, m.index, m.text);
     case 'delete': {
       const at = m.at % n;
       const shrunk = new Uint8Array(n - Math.min(m.length, n - at));
@@ -142,6 +150,25 @@ export function mutate(bytes: Uint8Array, m: Mutation, fields: readonly SizeFiel
       return shrunk;
     }
   }
+}
+
+/** Replaces the `index`-th run of ASCII digits (modulo their count) with `text`; unchanged when there is none. */
+function replaceNumber(bytes: Uint8Array, index: number, text: string): Uint8Array {
+  const runs: [number, number][] = [];
+  for (let i = 0; i < bytes.length; i++) {
+    if (bytes[i]! < 0x30 || bytes[i]! > 0x39) continue;
+    const start = i;
+    while (i < bytes.length && bytes[i]! >= 0x30 && bytes[i]! <= 0x39) i++;
+    runs.push([start, i]);
+  }
+  if (runs.length === 0) return new Uint8Array(bytes);
+  const [start, end] = runs[index % runs.length]!;
+  const replacement = new TextEncoder().encode(text);
+  const out = new Uint8Array(bytes.length - (end - start) + replacement.length);
+  out.set(bytes.subarray(0, start));
+  out.set(replacement, start);
+  out.set(bytes.subarray(end), start + replacement.length);
+  return out;
 }
 
 function positiveEnv(name: string): number | undefined {
@@ -175,12 +202,14 @@ export async function fuzzDecoder(spec: FuzzSpec): Promise<FuzzReport> {
   const caseBytes = spec.caseBytes ?? 64 * 1024 * 1024;
   const expected = spec.expected ?? ((e: unknown) => e instanceof StrataError);
   const report: FuzzReport = { cases: 0, refused: 0, accepted: 0, slowestMs: 0, largestBytes: 0 };
+  // Plain copies: a decoder or a mutation must never change the seeds of later cases.
+  const seeds = spec.seeds.map((b) => new Uint8Array(b));
   const input = fc.record({
     seed: fc.nat(spec.seeds.length - 1),
     mutations: fc.array(mutationArbitrary(fields.length), { minLength: 1, maxLength: 4 }),
   });
   const property = fc.asyncProperty(input, async ({ seed, mutations }) => {
-    const mutated = mutations.reduce((b, m) => mutate(b, m, fields), spec.seeds[seed]!);
+    const mutated = mutations.reduce<Uint8Array>((b, m) => mutate(b, m, fields), seeds[seed]!);
     const bytes = spec.repair ? spec.repair(mutated) : mutated;
     const rssBefore = peakRssBytes();
     const heldBefore = heldBytes();
