@@ -76,16 +76,29 @@ function existingMode(path: string): number | undefined {
   }
 }
 
-/** Removes `.<name>.<pid>.<time>.tmp` files beside `name` whose writer has died, or that are older than a day. */
+/**
+ * Removes `.<name>.<pid>.<time>.tmp` files beside `name` whose writer has died, or that are older
+ * than a day. Best effort: a directory that cannot be listed, or a file that cannot be removed,
+ * never makes the save itself fail (the save reports its own errors).
+ */
 function removeStaleTemps(dir: string, name: string): void {
   const prefix = `.${name}.`;
-  for (const entry of readdirSync(dir)) {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
     if (!entry.startsWith(prefix)) continue;
     const match = /^(\d+)\.(\d+)\.tmp$/.exec(entry.slice(prefix.length));
     if (!match) continue;
-    const pid = Number(match[1]);
-    const time = Number(match[2]);
-    if (!processAlive(pid) || Date.now() - time > STALE_TEMP_MS) rmSync(join(dir, entry), { force: true });
+    const stale = !processAlive(Number(match[1])) || Date.now() - Number(match[2]) > STALE_TEMP_MS;
+    try {
+      if (stale) rmSync(join(dir, entry), { force: true });
+    } catch {
+      // Not ours to remove (another user's, or a directory by that name): leave it.
+    }
   }
 }
 
