@@ -1,5 +1,6 @@
 /** Turning a PNG file into a 28×28 grayscale image like those of MNIST and Fashion-MNIST. */
 import { convertIndexedToRgb, decode, hasPngSignature, type DecodedPng } from 'fast-png';
+import { checkLimit, getLimits, type Limits } from '../core/limits.js';
 import { readFileBytes } from '../io/node/atomic-file.js';
 import { ValueError } from '../node/index.js';
 
@@ -16,39 +17,27 @@ export interface GrayImage {
   lightBorder: boolean;
 }
 
+/** For each output index along an axis of `n` source pixels: the source range it covers and each source pixel's share. */
+interface AxisWeights {
+  from: number;
+  to: number;
+  w: Float64Array;
+}
+
 /**
- * Averages `src` (w × h, one value per pixel) down or up to SIDE × SIDE: each output pixel is
- * the mean of the source area it covers (partly covered source pixels count by their share).
+ * Area weights for resizing an axis of length `n` to SIDE: each output pixel is the mean of the
+ * source area it covers (partly covered source pixels count by their share).
  */
-function resizeArea(src: Float32Array, w: number, h: number): Float32Array {
-  // Weights of source index i in output index o along one axis of length n.
-  const weights = (n: number): { from: number; to: number; w: Float64Array }[] =>
-    Array.from({ length: SIDE }, (_, o) => {
-      const start = (o * n) / SIDE;
-      const end = ((o + 1) * n) / SIDE;
-      const from = Math.floor(start);
-      const to = Math.min(n, Math.ceil(end));
-      const w = new Float64Array(to - from);
-      for (let i = from; i < to; i++) w[i - from] = (Math.min(end, i + 1) - Math.max(start, i)) / (end - start);
-      return { from, to, w };
-    });
-  const wx = weights(w);
-  const wy = weights(h);
-  const out = new Float32Array(SIDE * SIDE);
-  for (let oy = 0; oy < SIDE; oy++) {
-    const ry = wy[oy]!;
-    for (let ox = 0; ox < SIDE; ox++) {
-      const rx = wx[ox]!;
-      let acc = 0;
-      for (let y = ry.from; y < ry.to; y++) {
-        let row = 0;
-        for (let x = rx.from; x < rx.to; x++) row += src[y * w + x]! * rx.w[x - rx.from]!;
-        acc += row * ry.w[y - ry.from]!;
-      }
-      out[oy * SIDE + ox] = acc;
-    }
-  }
-  return out;
+function axisWeights(n: number): AxisWeights[] {
+  return Array.from({ length: SIDE }, (_, o) => {
+    const start = (o * n) / SIDE;
+    const end = ((o + 1) * n) / SIDE;
+    const from = Math.floor(start);
+    const to = Math.min(n, Math.ceil(end));
+    const w = new Float64Array(to - from);
+    for (let i = from; i < to; i++) w[i - from] = (Math.min(end, i + 1) - Math.max(start, i)) / (end - start);
+    return { from, to, w };
+  });
 }
 
 /** The pixels as samples in [0, max], `channels` per pixel (1 gray, 2 gray + alpha, 3 RGB, 4 RGBA). */
@@ -72,42 +61,103 @@ function samples(png: DecodedPng): { data: ArrayLike<number>; channels: number; 
   return { data: out, channels: png.channels, max };
 }
 
+/** Channels of each PNG colour type (gray, RGB, palette index, gray + alpha, RGBA). */
+const PNG_CHANNELS: Record<number, number> = { 0: 1, 2: 3, 3: 1, 4: 2, 6: 4 };
+/** Deflate writes at most about 1032 bytes for one byte of input: an image needing more cannot be in the file. */
+const MAX_RATIO = 1032;
+
+/**
+ * Checks what a PNG's header (IHDR) declares before anything is decoded: the signature, a known
+ * colour type and bit depth, the pixel count against `limits.maxImagePixels`, and that the
+ * compressed data in the file could hold that many pixels at all.
+ */
+function checkPngHeader(bytes: Uint8Array, source: string, limits: Limits): void {
+  const fail = (why: string): never => {
+    throw new ValueError(`cannot decode ${source} as a PNG image: ${why}.`);
+  };
+  if (!hasPngSignature(bytes)) throw new ValueError(`${source} is not a PNG image (it does not start with the PNG signature); convert it to PNG first.`);
+  if (bytes.length < 33) fail(`it has ${bytes.length} bytes, fewer than a PNG signature and header`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  if (view.getUint32(8) !== 13 || String.fromCharCode(...bytes.subarray(12, 16)) !== 'IHDR') fail('its first chunk is not a 13-byte IHDR header (the file is corrupt)');
+  const width = view.getUint32(16);
+  const height = view.getUint32(20);
+  const depth = bytes[24]!;
+  const channels = PNG_CHANNELS[bytes[25]!];
+  if (width === 0 || height === 0 || width > 0x7fffffff || height > 0x7fffffff) fail(`it declares ${width}×${height} pixels (each side must be 1 to 2^31 - 1)`);
+  if (channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) fail(`it declares colour type ${bytes[25]} with ${depth}-bit samples, which PNG does not define`);
+  checkLimit(limits, 'maxImagePixels', width * height, `${source} declares ${width}×${height} pixels, that is`);
+  // Each row is a filter byte and its packed samples.
+  const raw = height * (1 + Math.ceil((width * channels! * depth) / 8));
+  if (raw > bytes.length * MAX_RATIO + 1024) fail(`it declares ${width}×${height} pixels (${raw} bytes uncompressed), more than its ${bytes.length} bytes can hold (the file is truncated or corrupt)`);
+  checkLimit(limits, 'maxDecompressedBytes', raw, `${source} declares ${width}×${height} pixels, whose uncompressed data is`);
+}
+
+/**
+ * Decodes the bytes of a PNG image as the models expect their input (see `readPng`); `source`
+ * names the image in errors. What the header declares is checked against `limits` before decoding,
+ * and the image is reduced row by row, so memory beyond the decoder's own is one row, not a copy
+ * of the image.
+ *
+ * @example
+ * ```ts
+ * const { pixels } = decodeGrayImage(readFileSync('digit.png'), "'digit.png'", false); // 784 values in [0, 255]
+ * ```
+ */
+export function decodeGrayImage(bytes: Uint8Array, source: string, invert: boolean, limits: Limits = getLimits()): GrayImage {
+  checkPngHeader(bytes, source, limits);
+  let png: DecodedPng;
+  try {
+    png = decode(bytes);
+  } catch (e) {
+    throw new ValueError(`cannot decode ${source} as a PNG image: ${(e as Error).message}.`);
+  }
+  const { width, height } = png;
+  const { data, channels, max } = samples(png);
+  if (data.length < width * height * channels) throw new ValueError(`cannot decode ${source} as a PNG image: its data holds ${data.length} samples, fewer than its ${width}×${height} pixels need.`);
+  const color = channels >= 3;
+  const hasAlpha = channels === 2 || channels === 4;
+  const wx = axisWeights(width);
+  const wy = axisWeights(height);
+  const sums = new Float64Array(SIDE * SIDE);
+  const row = new Float32Array(width);
+  let border = 0;
+  let borderCount = 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const at = (y * width + x) * channels;
+      const value = color ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
+      const luminance = (255 * value) / max;
+      const alpha = hasAlpha ? data[at + channels - 1]! / max : 1;
+      if (x === 0 || y === 0 || x === width - 1 || y === height - 1) {
+        border += luminance * alpha;
+        borderCount++;
+      }
+      row[x] = alpha * (invert ? 255 - luminance : luminance);
+    }
+    // Add this row's share to every output row whose area covers it.
+    for (let oy = 0; oy < SIDE; oy++) {
+      const ry = wy[oy]!;
+      if (y < ry.from || y >= ry.to) continue;
+      const share = ry.w[y - ry.from]!;
+      for (let ox = 0; ox < SIDE; ox++) {
+        const rx = wx[ox]!;
+        let sum = 0;
+        for (let x = rx.from; x < rx.to; x++) sum += row[x]! * rx.w[x - rx.from]!;
+        sums[oy * SIDE + ox]! += sum * share;
+      }
+    }
+  }
+  return { pixels: Float32Array.from(sums), width, height, lightBorder: border / borderCount > 127 };
+}
+
 /**
  * Reads a PNG as the models expect their input: colour becomes gray by luminance (0.299 R +
  * 0.587 G + 0.114 B, as ITU-R BT.601 and most image libraries weigh it), transparent areas
  * become background (black, as in the data sets), and the image is resized to 28×28 by area
  * averaging (stretched if it is not square). With `invert`, dark-on-light drawings become
- * light-on-dark first, as in MNIST and Fashion-MNIST.
+ * light-on-dark first, as in MNIST and Fashion-MNIST. The file and the size its header declares
+ * are checked against `limits` (the caps of `setLimits` by default) before it is decoded.
  */
-export function readPng(path: string, invert: boolean): GrayImage {
-  const bytes = readFileBytes(path);
-  if (!hasPngSignature(bytes)) throw new ValueError(`'${path}' is not a PNG image (it does not start with the PNG signature); convert it to PNG first.`);
-  let png: DecodedPng;
-  try {
-    png = decode(bytes);
-  } catch (e) {
-    throw new ValueError(`cannot decode '${path}' as a PNG image: ${(e as Error).message}.`);
-  }
-  const { width, height } = png;
-  const { data, channels, max } = samples(png);
-  const color = channels >= 3;
-  const hasAlpha = channels === 2 || channels === 4;
-  const gray = new Float32Array(width * height);
-  let border = 0;
-  let borderCount = 0;
-  for (let i = 0; i < width * height; i++) {
-    const at = i * channels;
-    const value = color ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
-    const luminance = (255 * value) / max;
-    const alpha = hasAlpha ? data[at + channels - 1]! / max : 1;
-    const x = i % width;
-    const y = Math.floor(i / width);
-    if (x === 0 || y === 0 || x === width - 1 || y === height - 1) {
-      border += luminance * alpha;
-      borderCount++;
-    }
-    gray[i] = alpha * (invert ? 255 - luminance : luminance);
-  }
-  const pixels = width === SIDE && height === SIDE ? gray : resizeArea(gray, width, height);
-  return { pixels, width, height, lightBorder: border / borderCount > 127 };
+export function readPng(path: string, invert: boolean, limits: Limits = getLimits()): GrayImage {
+  return decodeGrayImage(readFileBytes(path, limits), `'${path}'`, invert, limits);
 }

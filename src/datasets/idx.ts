@@ -1,5 +1,9 @@
 /** Reading the IDX format of MNIST and Fashion-MNIST, with every size checked against the data's length. */
 import { ValueError } from '../core/errors.js';
+import { checkLimit, getLimits, resolveLimits, type Limits } from '../core/limits.js';
+import { checkOptions, optionKeys } from '../core/options.js';
+
+const LIMITS_OPTION = optionKeys<{ limits?: Partial<Limits> }>({ limits: true });
 
 /** The element types IDX files declare, by their type byte. */
 const IDX_TYPES: Record<number, { name: string; bytes: number }> = {
@@ -17,14 +21,26 @@ export interface IdxArray {
   data: Uint8Array;
 }
 
+/** The dimensions an IDX file of unsigned bytes declares, and where its data starts. */
+export interface IdxHeader {
+  shape: number[];
+  /** Bytes of the header (4 + 4 × rank): the data starts here. */
+  headerBytes: number;
+  /** Bytes of data the shape calls for. */
+  dataBytes: number;
+}
+
 /**
- * Decodes an (already decompressed) IDX file of unsigned bytes, the type MNIST-style data sets
- * use. `source` names the file in errors.
+ * Decodes the header of an IDX file of unsigned bytes from the file's first bytes (at least
+ * 4 + 4 × rank of them; 36 always suffice) and checks the size it declares against the cap
+ * `limits.maxTensorBytes`, so a caller can refuse a file before decompressing or allocating its data.
  *
  * @example
- * const { shape, data } = parseIdx(bytes, 'train-images-idx3-ubyte'); // shape [60000, 28, 28]
+ * ```ts
+ * parseIdxHeader(firstBytes, 'train-images-idx3-ubyte'); // { shape: [60000, 28, 28], headerBytes: 16, dataBytes: 47040000 }
+ * ```
  */
-export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
+export function parseIdxHeader(bytes: Uint8Array, source: string, limits: Limits = getLimits()): IdxHeader {
   const fail = (why: string): never => {
     throw new ValueError(`${source}: not a valid IDX file: ${why}.`);
   };
@@ -38,16 +54,28 @@ export function parseIdx(bytes: Uint8Array, source: string): IdxArray {
   const headerBytes = 4 + 4 * rank;
   if (bytes.length < headerBytes) fail(`it is truncated inside the header (${bytes.length} of ${headerBytes} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const shape: number[] = [];
-  let count = 1;
-  for (let i = 0; i < rank; i++) {
-    const d = view.getUint32(4 + 4 * i, false);
-    shape.push(d);
-    count *= d;
-  }
-  const expected = headerBytes + count * type!.bytes;
+  const shape = Array.from({ length: rank }, (_, i) => view.getUint32(4 + 4 * i, false));
+  const dataBytes = shape.reduce((a, b) => a * b, 1) * type!.bytes;
+  checkLimit(limits, 'maxTensorBytes', dataBytes, `${source}: its IDX header declares shape [${shape.join(',')}], that is`);
+  return { shape, headerBytes, dataBytes };
+}
+
+/**
+ * Decodes an (already decompressed) IDX file of unsigned bytes, the type MNIST-style data sets
+ * use, after checking that the shape its header declares fits the cap `maxTensorBytes` and the
+ * data actually present. `source` names the file in errors. The values are a view of `bytes`.
+ *
+ * @example
+ * const { shape, data } = parseIdx(bytes, 'train-images-idx3-ubyte'); // shape [60000, 28, 28]
+ */
+export function parseIdx(bytes: Uint8Array, source: string, options: { limits?: Partial<Limits> } = {}): IdxArray {
+  checkOptions('parseIdx', options, LIMITS_OPTION);
+  const { shape, headerBytes, dataBytes } = parseIdxHeader(bytes, source, resolveLimits(options.limits, 'parseIdx'));
+  const expected = headerBytes + dataBytes;
   if (bytes.length !== expected) {
-    fail(`its header declares shape [${shape.join(',')}] (${expected} bytes with the header) but it has ${bytes.length} bytes${bytes.length < expected ? ' — the file is truncated' : ''}`);
+    throw new ValueError(
+      `${source}: not a valid IDX file: its header declares shape [${shape.join(',')}] (${expected} bytes with the header) but it has ${bytes.length} bytes${bytes.length < expected ? ' — the file is truncated' : ''}.`,
+    );
   }
   return { shape, data: bytes.subarray(headerBytes) };
 }

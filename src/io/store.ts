@@ -1,10 +1,14 @@
 /** Where `save` and `load` put bytes: a file system in Node, something the application provides elsewhere. */
 import { NotFoundError } from '../core/errors.js';
+import type { Limits } from '../core/limits.js';
 
-/** Reads and writes whole files by path. Writes must be atomic: a failure leaves the old file intact. */
+/**
+ * Reads and writes whole files by path. Writes must be atomic: a failure leaves the old file intact.
+ * Reads should refuse a file over `limits.maxFileBytes` (the caps in force when omitted) before reading it.
+ */
 export interface ArtifactStore {
   write(path: string, bytes: Uint8Array): Promise<void>;
-  read(path: string): Promise<Uint8Array>;
+  read(path: string, limits?: Limits): Promise<Uint8Array>;
 }
 
 let current: ArtifactStore | undefined;

@@ -7,7 +7,7 @@ export const fileStore: ArtifactStore = {
   async write(path, bytes) {
     writeFileAtomic(path, bytes);
   },
-  async read(path) {
-    return readFileBytes(path);
+  async read(path, limits) {
+    return readFileBytes(path, limits);
   },
 };
