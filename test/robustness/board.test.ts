@@ -97,6 +97,24 @@ test('a live file: records appended while the board serves appear, and a record 
   assert.equal((await json(board.url, '/api/runs')).runs[0].error, undefined);
 });
 
+test('a file larger than a slice is read slice by slice, in the background between requests, to its last record', async (t) => {
+  const dir = tmp();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  mkdirSync(join(dir, 'big'));
+  // 400 images of 64 KiB: about 26 MiB, more than three slices of 8 MiB.
+  writeFileSync(join(dir, 'big', 'events.out.tfevents.1.host'), concat(Array.from({ length: 400 }, (_, i) => record(imageEvent('img', i, 65536)))));
+  const board = await s.runBoard({ logDir: dir, port: 0 });
+  t.after(() => board.close());
+  let last = -1;
+  for (let poll = 0; poll < 200 && last < 399; poll++) {
+    const images = await json(board.url, '/api/images?run=big');
+    last = images.img.at(-1).step;
+    if (last < 399) await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  assert.equal(last, 399);
+  assert.equal((await json(board.url, '/api/runs')).runs[0].error, undefined);
+});
+
 test('offsets past 2^32 (a sparse file of 4 GiB and more): records are read there and errors name the right byte', (t) => {
   const dir = tmp();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
