@@ -5,5 +5,7 @@ export { setEventSinkFactory, type EventSink, type EventSinkFactory } from './ev
 export { encodeRecord, decodeRecords, maskedCrc32c, type DecodedRecords } from './records.js';
 export { histogram, DEFAULT_BUCKETS, type Pixels } from './summary-values.js';
 export { modelGraph } from './model-graph.js';
-export { RunData, histogramBuckets, type StoredImage } from './event-reader.js';
+export { RunData, histogramBuckets, resolveSampleSizes, type FeedResult, type SampleSizes, type StoredImage } from './event-reader.js';
+export { EventFileTail, EVENT_CHUNK_BYTES, type EventFileTailArgs, type ReadAt } from './event-tail.js';
+export { Reservoir } from './reservoir.js';
 export type * from './api-types.js';

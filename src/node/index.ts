@@ -21,7 +21,7 @@ export * from '../index.js';
 export { CSVLogger, type CSVLoggerArgs } from '../callbacks/node/csv-logger.js';
 export { TerminalDisplay } from '../callbacks/node/terminal-display.js';
 export { runBoard, type Board, type BoardArgs } from '../board/node/server.js';
-export { LogDirectory } from '../board/node/log-dir.js';
+export { LogDirectory, type LogDirectoryArgs } from '../board/node/log-dir.js';
 export { fileEventSink } from '../board/node/event-file.js';
 export { plotRun, type PlotArgs, type PlotResult } from '../board/node/plot.js';
 /** Data set helpers, with MNIST and Fashion-MNIST loaded from disk or downloaded once (Node only). */

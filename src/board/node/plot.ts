@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { basename, extname, resolve } from 'node:path';
 import { NotFoundError, ValueError } from '../../core/errors.js';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import type { ScalarPoint } from '../api-types.js';
 import { LogDirectory } from './log-dir.js';
 
@@ -23,6 +24,8 @@ export interface PlotArgs {
   /** A TrueType/OpenType font for the PNG's text (default: a common system font: DejaVu Sans, Liberation Sans, Arial, Helvetica). */
   font?: string;
 }
+
+const PLOT_KEYS = optionKeys<PlotArgs>({ run: true, metric: true, out: true, width: true, height: true, font: true });
 
 /** What was drawn: one series per run directory holding the metric. */
 export interface PlotResult {
@@ -52,7 +55,7 @@ function readSeries(run: string, metric: string): { tag: string; series: PlotRes
   dir.refresh();
   const runs = dir.list().sort((a, b) => order(a.name) - order(b.name) || a.name.localeCompare(b.name));
   for (const tag of [`epoch_${metric}`, metric]) {
-    const series = runs.filter((r) => r.scalars.has(tag)).map((r) => ({ name: r.name === '.' ? basename(resolve(run)) : r.name, points: r.scalars.get(tag)! }));
+    const series = runs.filter((r) => r.scalars.has(tag)).map((r) => ({ name: r.name === '.' ? basename(resolve(run)) : r.name, points: r.scalars.get(tag)!.items }));
     if (series.length) return { tag, series };
   }
   const known = [...new Set(runs.flatMap((r) => [...r.scalars.keys()]))].map((t) => t.replace(/^epoch_/, ''));
@@ -120,6 +123,7 @@ async function renderPng(svg: string, font: string | undefined): Promise<Uint8Ar
  * await plotRun({ run: 'logs/mlp', metric: 'loss', out: 'loss.png' });
  */
 export async function plotRun(args: PlotArgs): Promise<PlotResult> {
+  checkOptions('plotRun', args, PLOT_KEYS);
   const metric = args.metric ?? 'loss';
   const kind = extname(args.out).toLowerCase();
   if (kind !== '.png' && kind !== '.svg') throw new ValueError(`strata plot: the output must end in .png or .svg, got '${args.out}'.`);

@@ -9,8 +9,10 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { ValueError } from '../../core/errors.js';
+import type { Limits } from '../../core/limits.js';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import type { GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse } from '../api-types.js';
-import type { RunData } from '../event-reader.js';
+import type { RunData, SampleSizes } from '../event-reader.js';
 import { INDEX_HTML } from '../web/index-html.js';
 import { LogDirectory } from './log-dir.js';
 
@@ -22,7 +24,20 @@ export interface BoardArgs {
   host?: string;
   /** The port (default 6006, TensorBoard's; 0 picks a free one). */
   port?: number;
+  /** How many values of each tag a run keeps (default 1000 scalars, 500 histograms, 10 images; see `SampleSizes`). */
+  samples?: SampleSizes;
+  /** Caps for reading the event files (a record's length is checked against `maxTensorBytes`). */
+  limits?: Partial<Limits>;
 }
+
+const BOARD_KEYS = optionKeys<BoardArgs>({ logDir: true, host: true, port: true, samples: true, limits: true });
+
+/**
+ * Bytes of each event file read in one slice. A huge file is read slice by slice in the
+ * background, with requests answered between slices, so the board answers at once and fills in
+ * as it reads (about a second a slice for a file of scalars only, far less for images).
+ */
+const SLICE_BYTES = 8 << 20;
 
 /** A running board. */
 export interface Board {
@@ -66,6 +81,7 @@ function sendJson(res: ServerResponse, body: unknown): void {
 /** Handles the requests of one board. */
 class BoardHandler {
   private readonly scripts = new Map<string, Buffer>();
+  private catchingUp: NodeJS.Immediate | undefined;
 
   constructor(
     private readonly dir: LogDirectory,
@@ -97,10 +113,26 @@ class BoardHandler {
       return send(res, 200, 'text/javascript; charset=utf-8', this.file(name, join(WEB_DIR, name)));
     }
     if (path.startsWith('/api/')) {
-      this.dir.refresh();
+      this.refresh();
       return this.api(path.slice('/api/'.length), url.searchParams, res);
     }
     throw new HttpError(404, 'not found');
+  }
+
+  /** Reads a slice of what is new, and goes on reading in the background while more is left. */
+  refresh(): void {
+    if (this.dir.refresh(SLICE_BYTES) && !this.catchingUp) {
+      this.catchingUp = setImmediate(() => {
+        this.catchingUp = undefined;
+        this.refresh();
+      });
+    }
+  }
+
+  /** Stops reading in the background. */
+  stop(): void {
+    if (this.catchingUp) clearImmediate(this.catchingUp);
+    this.catchingUp = undefined;
   }
 
   private file(key: string, path: string): Buffer {
@@ -129,21 +161,21 @@ class BoardHandler {
       case 'runs':
         return sendJson(res, { logDir: this.logDir, runs: this.dir.list().map((r) => r.info()) } satisfies RunsResponse);
       case 'scalars':
-        return sendJson(res, Object.fromEntries(this.dir.list().map((r) => [r.name, Object.fromEntries(r.scalars)])) satisfies ScalarsResponse);
+        return sendJson(res, Object.fromEntries(this.dir.list().map((r) => [r.name, Object.fromEntries([...r.scalars].map(([tag, values]) => [tag, values.items]))])) satisfies ScalarsResponse);
       case 'histograms':
-        return sendJson(res, Object.fromEntries(this.run(params).histograms) satisfies HistogramsResponse);
+        return sendJson(res, Object.fromEntries([...this.run(params).histograms].map(([tag, values]) => [tag, values.items])) satisfies HistogramsResponse);
       case 'graph': {
         const graph = this.run(params).graph;
         if (!graph) throw new HttpError(404, 'this run has no graph');
         return sendJson(res, { nodes: graph } satisfies GraphResponse);
       }
       case 'images': {
-        const images = [...this.run(params).images].map(([tag, list]) => [tag, list.map(({ step, wallTime, width, height }) => ({ step, wallTime, width, height }))]);
+        const images = [...this.run(params).images].map(([tag, list]) => [tag, list.items.map(({ step, wallTime, width, height }) => ({ step, wallTime, width, height }))]);
         return sendJson(res, Object.fromEntries(images) satisfies ImagesResponse);
       }
       case 'image': {
         const list = this.run(params).images.get(params.get('tag') ?? '');
-        const image = list?.[Number(params.get('index'))];
+        const image = list?.items[Number(params.get('index'))];
         if (!image) throw new HttpError(404, 'no such image');
         return send(res, 200, 'image/png', image.bytes);
       }
@@ -156,24 +188,27 @@ class BoardHandler {
 /**
  * Serves the dashboard for `logDir` and resolves once it listens. It binds to 127.0.0.1 unless
  * told otherwise, serves only its own page and what it reads from the event files below `logDir`,
- * and re-reads the files on each request, so runs still training update live.
+ * and reads what was appended to the files on each request, so runs still training update live.
+ * Files are read in slices of a fixed size (a huge one in the background, between requests), and
+ * each run keeps a sample of each tag's values (`samples`), so memory does not grow with the files.
  *
  * @example
  * const board = await runBoard({ logDir: 'logs' });
  * console.log(`Strata Board at ${board.url}`);
  */
 export async function runBoard(args: BoardArgs): Promise<Board> {
+  checkOptions('runBoard', args, BOARD_KEYS);
   const host = args.host ?? '127.0.0.1';
   const port = args.port ?? 6006;
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new ValueError(`strata board: port must be an integer from 0 to 65535, got ${args.port}.`);
-  const dir = new LogDirectory(args.logDir);
-  dir.refresh();
+  const dir = new LogDirectory(args.logDir, { samples: args.samples, limits: args.limits });
   const handler = new BoardHandler(dir, args.logDir, LOOPBACK_NAMES.has(host));
   const server = createServer((req, res) => handler.handle(req, res));
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(listenError(e, host, port)));
     server.listen(port, host, () => resolve());
   });
+  handler.refresh();
   const address = server.address() as AddressInfo;
   const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   return {
@@ -181,8 +216,26 @@ export async function runBoard(args: BoardArgs): Promise<Board> {
     server,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        handler.stop();
         server.close((e) => (e ? reject(e) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+/** What a user can do about a failure to listen, as a typed error; other failures pass unchanged. */
+function listenError(e: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (e.code) {
+    case 'EADDRINUSE':
+      return new ValueError(`strata board: port ${port} is in use on ${host}; try --port 0 (any free port) or another port.`);
+    case 'EACCES':
+      return new ValueError(`strata board: no permission to listen on port ${port} of ${host} (ports below 1024 need privileges); try --port 0 or a port above 1023.`);
+    case 'EADDRNOTAVAIL':
+      return new ValueError(`strata board: ${host} is not an address of this machine; try --host 127.0.0.1 (this machine only) or 0.0.0.0 (every interface).`);
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ValueError(`strata board: the host name '${host}' could not be resolved; try --host 127.0.0.1.`);
+    default:
+      return e;
+  }
 }
