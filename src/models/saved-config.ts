@@ -4,7 +4,7 @@
  * the file and the field, never a TypeError from deep inside a constructor.
  */
 import { ValueError } from '../core/errors.js';
-import type { Serialized } from '../core/serialization.js';
+import { normalizeName, type Serialized } from '../core/serialization.js';
 import type { SerializedLoss } from '../losses/index.js';
 import type { SerializedMetric } from '../metrics/index.js';
 import type { SerializedOptimizer } from '../optimizers/index.js';
@@ -53,7 +53,7 @@ export function checkModelConfig(x: unknown, source: string, field = 'modelConfi
   const fail: Fail = failer(source);
   checkSerialized(fail, field, x);
   const config = x.config ?? {};
-  const kind = x.className.toLowerCase();
+  const kind = normalizeName(x.className);
   if (kind !== 'functional' && kind !== 'sequential') return;
   const layers = config['layers'];
   checkArray(fail, `${field}.config.layers`, layers);
