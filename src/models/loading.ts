@@ -4,9 +4,10 @@
  * declares is checked against its weight table and the caps before a layer allocates anything,
  * and a load that fails frees all it made.
  */
-import { StrataError, ValueError } from '../core/errors.js';
+import { ShapeError, StrataError, ValueError, fmtShape } from '../core/errors.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { decodeArtifacts, type NamedValues } from '../io/format.js';
 import { artifactStore } from '../io/store.js';
@@ -53,6 +54,23 @@ function rebuild(modelConfig: unknown, weights: FileWeights, source: string): Mo
   return built;
 }
 
+/**
+ * Checks each saved optimizer slot (`<optimizer>/<variable>[_k]/<slot>`) against the shape of
+ * the model's variable it belongs to, so a mismatch is reported now rather than at the first step.
+ */
+function checkOptimizerState(model: Model, state: readonly NamedValues[], source: string): void {
+  const shapes = new Map(model.weights.map((w) => [w.name, w.shape]));
+  state.forEach((entry, i) => {
+    const parts = entry.name.split('/');
+    const prefix = parts.slice(1, -1).join('/');
+    const owner = shapes.has(prefix) ? prefix : prefix.replace(/_\d+$/, '');
+    const shape = shapes.get(owner);
+    if (shape && !shapesEqual(shape, entry.shape)) {
+      throw new ShapeError(`${source}: optimizerWeights[${i}] '${entry.name}' has shape ${fmtShape(entry.shape)}, but the model's weight '${owner}' has shape ${fmtShape(shape)} (the file is corrupt or was edited).`);
+    }
+  });
+}
+
 /** Compiles `model` as saved and restores its optimizer's state. */
 function restoreTraining(model: Model, training: TrainingConfig, state: readonly NamedValues[], source: string): void {
   const rebuilt = <T>(field: string, make: () => T): T => {
@@ -62,6 +80,7 @@ function restoreTraining(model: Model, training: TrainingConfig, state: readonly
       throw prefixed(e, `${source}: ${field}`);
     }
   };
+  checkOptimizerState(model, state, source);
   const optimizer = rebuilt('trainingConfig.optimizer', () => deserializeOptimizer(training.optimizer));
   try {
     const loss = training.losses.map((l, i) => rebuilt(`trainingConfig.losses[${i}]`, () => deserializeLoss(l)));

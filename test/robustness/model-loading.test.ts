@@ -93,6 +93,16 @@ test('a layer that must run on a sample input to learn its output shape is bound
   );
 });
 
+test("saved optimizer state whose shape differs from its variable's is refused at load, not at the first step", async () => {
+  const path = hostile('slot', (_, a) => {
+    const slot = a.optimizerWeights.find((w) => w.name.endsWith('head/kernel/m'))!;
+    slot.shape = [2, 5];
+  });
+  const before = s.memory().numTensors;
+  await assert.rejects(s.loadModel(path), (e: unknown) => e instanceof s.ShapeError && e.message.startsWith(`${path}: optimizerWeights[`) && /'adam\/head\/kernel\/m' has shape \[2,5\], but the model's weight 'head\/kernel' has shape \[5,2\]/.test((e as Error).message));
+  assert.equal(s.memory().numTensors, before);
+});
+
 test('options of loadModel, decodeModel and loadWeights are checked', async () => {
   const path = hostile('options', () => {});
   await assert.rejects(s.loadModel(path, { limit: {} } as never), (e: unknown) => e instanceof s.UnknownOptionError && /loadModel: unknown option 'limit' \(did you mean 'limits'\?\)/.test((e as Error).message));
