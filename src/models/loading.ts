@@ -11,6 +11,7 @@ import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { decodeArtifacts, type NamedValues } from '../io/format.js';
 import { artifactStore } from '../io/store.js';
+import type { Layer } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/registry.js';
 import { withWeightSource } from '../layers/weight-source.js';
 import { deserializeLoss } from '../losses/index.js';
@@ -39,17 +40,15 @@ function prefixed(error: unknown, prefix: string): Error {
 /** Rebuilds the architecture, its weights taken from the file's table (no initializer runs). */
 function rebuild(modelConfig: unknown, weights: FileWeights, source: string): Model {
   checkModelConfig(modelConfig, source);
-  let built: unknown;
+  let built: Layer;
   try {
     built = withWeightSource(weights, () => deserializeLayer(modelConfig));
   } catch (e) {
     // A layer may wrap the file's mismatch in a message of its own; the mismatch is the cause.
     throw weights.failure ?? prefixed(e, `${source}: cannot rebuild the model's architecture (modelConfig)`);
   }
-  if (!(built instanceof Model)) {
-    if (built && typeof (built as { dispose?: unknown }).dispose === 'function') (built as { dispose(): void }).dispose();
-    throw new ValueError(`${source}: the saved architecture (modelConfig) is a single layer, not a model.`);
-  }
+  // (A layer's weights, if any, are freed with the others when the caller releases the source.)
+  if (!(built instanceof Model)) throw new ValueError(`${source}: the saved architecture (modelConfig) is a single layer, not a model.`);
   weights.checkAllUsed();
   return built;
 }

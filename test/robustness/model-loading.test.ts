@@ -12,7 +12,8 @@ import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
 import { decodeArtifacts, encodeArtifacts, type Artifacts } from '../../src/io/format.js';
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** A file's JSON description, edited freely by the tests. */
+type Json = Record<string, any>;
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-loading-'));
 
