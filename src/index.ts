@@ -56,8 +56,8 @@ export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, 
 export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';
-export { decodeModel, loadModel } from './models/loading.js';
-export { encodeModel, encodeWeights } from './models/saving.js';
+export { decodeModel, loadModel, type LoadModelArgs } from './models/loading.js';
+export { encodeModel, encodeWeights, type LoadWeightsArgs } from './models/saving.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
 
 // Watching training.

@@ -23,7 +23,7 @@ export class UnknownOptionError extends ValueError {}
 /** A file declares a size beyond a cap of `core/limits` (corrupt, hostile, or genuinely huge); the message names the cap and how to raise it. */
 export class LimitError extends ValueError {}
 
-/** A tensor was used after `dispose()` (directly, or because the `tidy` scope that made it ended). */
+/** A tensor, layer, model or optimizer was used after `dispose()` (for a tensor, also after the `tidy` scope that made it ended). */
 export class DisposedError extends StrataError {}
 
 /** Something was asked for that does not exist: an unregistered backend, a missing kernel. */

@@ -5,7 +5,7 @@
  */
 import { assertDType, isFloat, type DType } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
-import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, type Variable } from '../core/tensor.js';
@@ -19,6 +19,7 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
 import { toSnakeCase, uniqueName } from './names.js';
 import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
+import { activeWeightSource } from './weight-source.js';
 
 /** The input shape a layer is built for: one shape, or one per input for layers with several inputs. */
 export type ShapeOrShapes = SymbolicShape | readonly SymbolicShape[];
@@ -142,6 +143,8 @@ export abstract class Layer {
   private trainableFlag: boolean;
   /** Losses recorded by the calls since the last outermost call (activity penalties, `addLoss`). */
   private callLosses: Tensor[] = [];
+  /** Set by `dispose()`. */
+  private disposedFlag = false;
 
   constructor(args: LayerArgs = {}) {
     const cls = classNameOf(this);
@@ -201,8 +204,10 @@ export abstract class Layer {
     const batchUnknown = shapes.some((s) => s[0] === null);
     const lossCount = this.callLosses.length;
     let result: SymbolicShape | SymbolicShape[] = [];
+    const dummyShapes = shapes.map((s) => s.map((d) => d ?? 1));
+    for (const s of dummyShapes) activeWeightSource()?.checkAllocation(this.describe(), 'a sample input to compute the output shape', s, this.dtype);
     ENGINE.tidy(() => {
-      const dummies = shapes.map((s) => zeros(s.map((d) => d ?? 1), this.dtype));
+      const dummies = dummyShapes.map((s) => zeros(s, this.dtype));
       const out = this.call(isShapeList(inputShape) ? dummies : dummies[0]!, { training: false });
       const outShapes = (Array.isArray(out) ? out : [out]).map((o) => (batchUnknown && o.rank > 0 ? [null, ...o.shape.slice(1)] : [...o.shape]));
       result = Array.isArray(out) ? outShapes : outShapes[0]!;
@@ -253,15 +258,26 @@ export abstract class Layer {
     if (this.weightRecords.some((r) => r.variable.name === fullName)) {
       throw new ValueError(`${this.describe()} already has a weight named '${name}'; weight names must be unique within a layer.`);
     }
-    const initial = getInitializer(args.initializer ?? (isFloat(dtype) ? 'glorotUniform' : 'zeros')).apply(shape, dtype);
+    const regularizer = getRegularizer(args.regularizer);
+    const createdTrainable = args.trainable ?? true;
+    const trainable = createdTrainable && this.trainableFlag;
+    // While a saved model is rebuilt, the value comes from the file (checked against the declared
+    // shape before anything is allocated) and no initializer runs.
+    const source = activeWeightSource();
+    const v = source ? source.variable(this.describe(), fullName, shape, dtype, trainable) : this.initialWeight(name, fullName, shape, dtype, args.initializer, trainable);
+    this.weightRecords.push({ variable: v, regularizer, createdTrainable });
+    return v;
+  }
+
+  /** A new weight holding its initializer's values. */
+  private initialWeight(name: string, fullName: string, shape: readonly number[], dtype: DType, initializer: InitializerIdentifier | undefined, trainable: boolean): Variable {
+    const initial = getInitializer(initializer ?? (isFloat(dtype) ? 'glorotUniform' : 'zeros')).apply(shape, dtype);
     if (!shapesEqual(initial.shape, shape)) {
       initial.dispose();
       throw new ShapeError(`${this.describe()}: the initializer of weight '${name}' returned shape ${fmtShape(initial.shape)}, expected ${fmtShape(shape)}.`);
     }
-    const createdTrainable = args.trainable ?? true;
-    const v = variable(initial, { name: fullName, trainable: createdTrainable && this.trainableFlag });
+    const v = variable(initial, { name: fullName, trainable });
     initial.dispose();
-    this.weightRecords.push({ variable: v, regularizer: getRegularizer(args.regularizer), createdTrainable });
     return v;
   }
 
@@ -339,11 +355,13 @@ export abstract class Layer {
 
   /** The current values of the weights, in the order of `weights` (snapshots: later updates do not change them). */
   getWeights(): Tensor[] {
+    this.assertNotDisposed('getWeights');
     return this.weights.map((w) => clone(w));
   }
 
   /** Sets the weights from tensors in the order of `weights`, each of the same shape (cast to the weight's dtype). */
   setWeights(values: readonly Tensor[]): void {
+    this.assertNotDisposed('setWeights');
     const ws = this.weights;
     if (values.length !== ws.length) {
       const list = ws.map((w) => `${w.name} ${fmtShape(w.shape)}`).join(', ') || 'none';
@@ -358,9 +376,37 @@ export abstract class Layer {
     ENGINE.tidy(() => ws.forEach((w, i) => w.assign(cast(values[i]!, w.dtype))));
   }
 
-  /** Releases the weights' storage; the layer cannot be used afterwards. */
+  /**
+   * Frees every tensor the layer owns: its weights and those of the layers it contains (a
+   * recurrent layer's cell, a wrapped layer, a model's layers), and the losses its last call
+   * recorded. The layer, and each layer it contains, cannot be used afterwards: a call, `getWeights`
+   * or `setWeights` throws a DisposedError naming it. Calling it again does nothing. A layer shared
+   * with another model is freed too, so that model cannot run either (as in TensorFlow.js).
+   *
+   * @example
+   * const dense = new Dense({ units: 3 });
+   * dense.apply(ones([1, 2])).dispose();
+   * dense.dispose(); // its kernel and bias are freed
+   */
   dispose(): void {
-    for (const w of this.weights) w.dispose();
+    for (const layer of this.allLayers()) {
+      for (const r of layer.weightRecords) r.variable.dispose();
+      for (const t of layer.callLosses) t.dispose();
+      recordedCallLosses -= layer.callLosses.length;
+      layer.callLosses = [];
+      layer.disposedFlag = true;
+    }
+  }
+
+  /** True once `dispose()` has freed the layer (directly, or through a model or layer containing it). */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  /** @internal Throws a DisposedError naming the layer when it was disposed; `what` names the use refused. */
+  assertNotDisposed(what: string): void {
+    if (!this.disposedFlag) return;
+    throw new DisposedError(`${classNameOf(this)} '${this.name}': cannot ${what}: it was disposed (its weights are freed). Create it again, or load it again from its file.`);
   }
 
   // ---- losses ----
@@ -443,6 +489,7 @@ export abstract class Layer {
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: CallArgs = {}): SymbolicTensor[] | Tensor[] {
     const asList = Array.isArray(inputs);
     const list: unknown[] = asList ? inputs : [inputs];
+    this.assertNotDisposed('apply');
     if (list.length === 0) throw new ValueError(`${this.describe()} was called with an empty list of inputs.`);
     if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[], asList);
     if (list.every((x) => x instanceof Tensor)) return this.applyReal(list as Tensor[], asList, args);

@@ -13,7 +13,7 @@ import { deserializeLayer, registerLayer, serializeLayer } from '../layers/regis
 import { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from '../layers/symbolic-tensor.js';
 import type { GradientObserver, History, Logs } from '../callbacks/index.js';
 import type { Optimizer } from '../optimizers/index.js';
-import { loadWeights, saveModel, saveWeights } from './saving.js';
+import { loadWeights, saveModel, saveWeights, type LoadWeightsArgs } from './saving.js';
 import {
   compileModel, evaluate, fit, predict, testOnBatch, trainOnBatch, type BatchSource, type CompileArgs, type CompiledState, type EvaluateArgs, type FitArgs,
 } from './training.js';
@@ -250,6 +250,7 @@ export class Model extends Layer {
    * const probs = model.call(images, { training: false }) as Tensor;
    */
   override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
+    this.assertNotDisposed('run');
     const list = toList(inputs);
     // A Sequential model without an input shape builds its graph here, on its first call.
     if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((x) => x.shape));
@@ -397,6 +398,26 @@ export class Model extends Layer {
     });
   }
 
+  // ---- freeing ----
+
+  /**
+   * Frees every tensor the model owns: the weights of all its layers (see `Layer.dispose`) and the
+   * state of the optimizer `compile` gave it. Afterwards every use of the model (a call, `fit`,
+   * `evaluate`, `predict`, `save`, `getWeights`...) throws a DisposedError naming it; calling
+   * `dispose()` again does nothing. A layer shared with another model is freed too, and so is an
+   * optimizer instance passed to `compile`: the model owns both.
+   *
+   * @example
+   * const model = await loadModel('fashion.strata');
+   * const [loss] = await model.evaluate(xTest, yTest);
+   * model.dispose(); // memory().numTensors is back where it was before loadModel
+   */
+  override dispose(): void {
+    super.dispose();
+    this.compiled?.optimizer.dispose();
+    this.observers.clear();
+  }
+
   // ---- summary ----
 
   /** The layers `summary` lists. */
@@ -440,6 +461,7 @@ export class Model extends Layer {
    * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
    */
   compile(args: CompileArgs): void {
+    this.assertNotDisposed('compile');
     const previous = this.compiled;
     this.compiled = compileModel(this, args);
     if (previous && previous.optimizer !== this.compiled.optimizer) previous.optimizer.dispose();
@@ -479,6 +501,7 @@ export class Model extends Layer {
    * history.history.val_accuracy;
    */
   async fit(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
+    this.assertNotDisposed('fit');
     return fit(this, this.compiled, x, y, args);
   }
 
@@ -492,6 +515,7 @@ export class Model extends Layer {
   async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args?: EvaluateArgs & { returnDict?: false }): Promise<number[]>;
   async evaluate(x: Tensor | Tensor[] | BatchSource, y: Tensor | Tensor[] | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
   async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number[] | Logs> {
+    this.assertNotDisposed('evaluate');
     const logs = await evaluate(this, this.compiled, x, y, args);
     return args.returnDict ? logs : Object.values(logs);
   }
@@ -537,9 +561,12 @@ export class Model extends Layer {
     await saveWeights(this, path);
   }
 
-  /** Loads weights saved by `saveWeights` (or `save`) into this model, which must have the same architecture. */
-  async loadWeights(path: string): Promise<void> {
-    await loadWeights(this, path);
+  /**
+   * Loads weights saved by `saveWeights` (or `save`) into this model, which must have the same
+   * architecture; `args.limits` caps the sizes the file may declare.
+   */
+  async loadWeights(path: string, args: LoadWeightsArgs = {}): Promise<void> {
+    await loadWeights(this, path, args);
   }
 
   /**

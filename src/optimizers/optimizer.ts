@@ -4,7 +4,7 @@
  * concrete optimizer only says which slots it keeps and how one step updates them.
  */
 import { ENGINE } from '../core/engine.js';
-import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
@@ -113,6 +113,8 @@ export abstract class Optimizer {
   private readonly pending = new Map<string, Variable>();
   /** The names of `slotSpecs()`, in order, once asked for. */
   private slotNames: string[] | undefined;
+  /** Set by `dispose()`. */
+  private disposedFlag = false;
 
   protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number) {
     const owner = this.constructor.name;
@@ -198,6 +200,7 @@ export abstract class Optimizer {
    * optimizer's rule; then counts one iteration. Slots are created on a variable's first update.
    */
   applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor, Variable]>): void {
+    this.assertNotDisposed('applyGradients');
     if (gradsAndVars.length === 0) return;
     const owner = `${this.constructor.name}.applyGradients`;
     gradsAndVars.forEach(([g, v], i) => {
@@ -291,6 +294,7 @@ export abstract class Optimizer {
    * snapshots that belong to the caller.
    */
   getWeights(): NamedTensor[] {
+    this.assertNotDisposed('getWeights');
     const out: NamedTensor[] = [{ name: `${this.name}/iterations`, tensor: scalar(this.iterationCount, 'int32') }];
     const snapshot = (key: string, v: Variable): NamedTensor => ({ name: `${this.name}/${key}`, tensor: reshape(v, v.shape) });
     for (const { prefix, values } of this.slots.values()) {
@@ -306,6 +310,7 @@ export abstract class Optimizer {
    * resumes exactly where the saved optimizer stopped.
    */
   setWeights(weights: readonly NamedTensor[]): void {
+    this.assertNotDisposed('setWeights');
     const owner = `${this.constructor.name}.setWeights`;
     for (const { name, tensor } of weights) {
       const slash = name.indexOf('/');
@@ -341,13 +346,33 @@ export abstract class Optimizer {
     return undefined;
   }
 
-  /** Releases every slot variable and forgets the step count, as if the optimizer were new. */
+  /**
+   * Frees every tensor the optimizer owns (its slot variables and restored state). The optimizer
+   * cannot be used afterwards: `applyGradients`, `getWeights` and `setWeights` throw a
+   * DisposedError. Calling it again does nothing. A model disposes its optimizer in its own
+   * `dispose()`, and when `compile` replaces it.
+   *
+   * @example
+   * const opt = new Adam();
+   * opt.minimize(() => mean(square(w)), [w]);
+   * opt.dispose(); // frees the two moment slots of w
+   */
   dispose(): void {
     for (const { values } of this.slots.values()) for (const v of values.values()) v.dispose();
     for (const v of this.pending.values()) v.dispose();
     this.slots.clear();
     this.pending.clear();
-    this.iterationCount = 0;
+    this.disposedFlag = true;
+  }
+
+  /** True once `dispose()` has run. */
+  get isDisposed(): boolean {
+    return this.disposedFlag;
+  }
+
+  private assertNotDisposed(what: string): void {
+    if (!this.disposedFlag) return;
+    throw new DisposedError(`${this.constructor.name} '${this.name}': cannot ${what}: the optimizer was disposed (by dispose(), by its model's dispose(), or when compile() replaced it). Create a new one.`);
   }
 
   /** The hyperparameters that rebuild this optimizer (without its state) through `deserializeOptimizer`. */
