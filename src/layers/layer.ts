@@ -6,6 +6,7 @@
 import { assertDType, isFloat, type DType } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, type Variable } from '../core/tensor.js';
@@ -42,6 +43,24 @@ export interface LayerArgs {
   batchInputShape?: SymbolicShape;
   /** A penalty on the layer's output, added to the loss (none by default). */
   activityRegularizer?: RegularizerIdentifier | null;
+}
+
+const LAYER_KEYS = optionKeys<LayerArgs>({
+  name: true, trainable: true, dtype: true, inputShape: true, batchSize: true, batchInputShape: true, activityRegularizer: true,
+});
+
+/**
+ * The complete key list of a layer's arguments: those of `LayerArgs` and the layer's own, which
+ * the compiler checks against its arguments' interface. Assign it to the class's `argKeys`.
+ *
+ * @example
+ * interface ScaleArgs extends LayerArgs { factor: number }
+ * class Scale extends Layer {
+ *   static override readonly argKeys = layerArgKeys<ScaleArgs>({ factor: true });
+ * }
+ */
+export function layerArgKeys<T extends LayerArgs>(own: { [K in keyof Required<Omit<T, keyof LayerArgs>>]: true }): readonly string[] {
+  return [...LAYER_KEYS, ...Object.keys(own)];
 }
 
 /**
@@ -115,6 +134,13 @@ export function checkSymbolicShape(who: string, what: string, shape: SymbolicSha
 export abstract class Layer {
   /** The name the class is serialized and looked up under. */
   static readonly className: string = 'Layer';
+  /**
+   * Every key the constructor's arguments may have (see `layerArgKeys`): the constructor refuses
+   * any other with an `UnknownOptionError`, so a typo does not pass unnoticed. Subclasses inherit
+   * their parent's list (a subclass with arguments of its own declares its list); a class without
+   * one (a custom layer that declares none) is not checked.
+   */
+  static readonly argKeys: readonly string[] | undefined = undefined;
 
   /** Unique name, used in weight names (`dense/kernel`), errors and summaries. */
   readonly name: string;
@@ -149,6 +175,8 @@ export abstract class Layer {
       throw new ValueError(`${cls}: name must be a non-empty string without '/', got ${JSON.stringify(args.name)}.`);
     }
     this.name = args.name ?? uniqueName(toSnakeCase(cls));
+    const known = (new.target as unknown as typeof Layer).argKeys;
+    if (known) checkOptions(`${cls} '${this.name}'`, args, known);
     this.dtype = args.dtype ?? 'float32';
     assertDType(this.describe(), this.dtype);
     this.trainableFlag = args.trainable ?? true;

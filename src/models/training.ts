@@ -7,6 +7,7 @@ import {
   CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks, type CallbackModel, type GradientObserver, type Logs,
 } from '../callbacks/index.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { variableGrads } from '../core/gradients.js';
 import { dispose, tidy } from '../core/memory.js';
 import { Tensor, type Variable } from '../core/tensor.js';
@@ -52,6 +53,8 @@ export interface CompileArgs {
   lossWeights?: number[];
 }
 
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true, lossWeights: true });
+
 /** What `compile` resolved. */
 export interface CompiledState {
   optimizer: Optimizer;
@@ -66,6 +69,7 @@ export function compileModel(model: TrainableModel, args: CompileArgs): Compiled
   if (!args || args.loss === undefined) {
     throw new ValueError(`${model.name}.compile: a loss is required, e.g. compile({optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy']}).`);
   }
+  checkOptions(`${model.name}.compile`, args, COMPILE_KEYS);
   const numOutputs = model.outputNames.length;
   const lossSpecs = Array.isArray(args.loss) ? args.loss : new Array<LossSpec>(numOutputs).fill(args.loss);
   if (lossSpecs.length !== numOutputs) {
@@ -327,6 +331,11 @@ export interface FitArgs {
   validationFreq?: number;
 }
 
+const FIT_KEYS = optionKeys<FitArgs>({
+  epochs: true, batchSize: true, verbose: true, callbacks: true, validationSplit: true, validationData: true, shuffle: true,
+  classWeight: true, sampleWeight: true, initialEpoch: true, stepsPerEpoch: true, validationSteps: true, validationBatchSize: true, validationFreq: true,
+});
+
 const YIELD_EVERY_MS = 100;
 
 /** Lets timers and I/O run (live dashboards, the browser's UI) during long synchronous stretches. */
@@ -344,6 +353,7 @@ class Yielder {
 
 /** The training loop of `Model.fit`. */
 export async function fit(model: TrainableModel, compiled: CompiledState | undefined, x: Tensors | BatchSource, y: Tensors | undefined, args: FitArgs = {}): Promise<History> {
+  checkOptions(`${model.name}.fit`, args, FIT_KEYS);
   const state = requireCompiled(model, compiled, 'fit');
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
@@ -521,6 +531,18 @@ export interface EvaluateArgs {
   /** Batches to read from a batch source (default: all). */
   steps?: number;
 }
+
+/** The keys `Model.evaluate` takes: EvaluateArgs's and `returnDict`. */
+export const EVALUATE_KEYS = [...optionKeys<EvaluateArgs>({ batchSize: true, sampleWeight: true, steps: true }), 'returnDict'];
+
+/** Options of `predict`. */
+export interface PredictArgs {
+  /** Samples per batch (default 32). */
+  batchSize?: number;
+}
+
+/** The keys `Model.predict` takes. */
+export const PREDICT_KEYS = optionKeys<PredictArgs>({ batchSize: true });
 
 /** The evaluation loop of `Model.evaluate`: the loss and metrics over all the data, by Keras's keys. */
 export async function evaluate(model: TrainableModel, compiled: CompiledState | undefined, x: Tensors | BatchSource, y: Tensors | undefined, args: EvaluateArgs = {}): Promise<Logs> {
