@@ -1,4 +1,5 @@
 /** Initializers that fill a weight with one value: zeros, ones, constant. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
@@ -26,6 +27,7 @@ export class Constant extends Initializer {
 
   constructor(args: ConstantArgs = {}) {
     super();
+    checkOptions('Constant initializer', args, optionKeys<ConstantArgs>({ value: true }));
     this.value = args.value ?? 0;
     if (!Number.isFinite(this.value)) throw new ValueError(`Constant initializer: value must be a finite number, got ${args.value}.`);
   }

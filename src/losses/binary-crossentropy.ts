@@ -1,4 +1,5 @@
 /** Binary cross-entropy: independent yes/no labels against probabilities or logits. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, clip, log, mul, neg, softplus, sub } from '../ops/index.js';
@@ -63,6 +64,7 @@ export class BinaryCrossentropy extends Loss {
 
   constructor(args: BinaryCrossentropyArgs & LossArgs = {}) {
     super(args.name ?? 'binaryCrossentropy');
+    checkOptions('BinaryCrossentropy', args, optionKeys<BinaryCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true }));
     this.fromLogits = args.fromLogits ?? false;
     this.labelSmoothing = args.labelSmoothing ?? 0;
     checkSmoothing('BinaryCrossentropy', this.labelSmoothing);

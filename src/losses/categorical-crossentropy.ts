@@ -1,4 +1,5 @@
 /** Categorical cross-entropy, for one-hot (or probability) labels and for integer class ids (the sparse form). */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -179,6 +180,7 @@ export class CategoricalCrossentropy extends Loss {
 
   constructor(args: CategoricalCrossentropyArgs & LossArgs = {}) {
     super(args.name ?? 'categoricalCrossentropy');
+    checkOptions('CategoricalCrossentropy', args, optionKeys<CategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true, axis: true }));
     this.fromLogits = args.fromLogits ?? false;
     this.labelSmoothing = args.labelSmoothing ?? 0;
     this.axis = args.axis ?? -1;
@@ -207,6 +209,7 @@ export class SparseCategoricalCrossentropy extends Loss {
 
   constructor(args: SparseCategoricalCrossentropyArgs & LossArgs = {}) {
     super(args.name ?? 'sparseCategoricalCrossentropy');
+    checkOptions('SparseCategoricalCrossentropy', args, optionKeys<SparseCategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true }));
     this.fromLogits = args.fromLogits ?? false;
   }
 

@@ -3,6 +3,7 @@
  * scalar by `compute` the way Keras's default 'sum_over_batch_size' reduction does, and the
  * checks and rank alignment applied to labels and predictions.
  */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
@@ -89,6 +90,7 @@ export class LossFunctionWrapper extends Loss {
 
   constructor(fn: LossFn, args: LossArgs = {}) {
     super(args.name ?? (fn.name || 'loss'));
+    checkOptions('LossFunctionWrapper', args, optionKeys<LossArgs>({ name: true }));
     this.fn = fn;
   }
 

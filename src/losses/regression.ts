@@ -1,4 +1,5 @@
 /** Regression losses: mean squared error, mean absolute error and Huber. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { abs, lessEqual, mul, square, sub, where } from '../ops/index.js';
@@ -49,6 +50,7 @@ export class MeanSquaredError extends Loss {
 
   constructor(args: LossArgs = {}) {
     super(args.name ?? 'meanSquaredError');
+    checkOptions('MeanSquaredError', args, optionKeys<LossArgs>({ name: true }));
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -62,6 +64,7 @@ export class MeanAbsoluteError extends Loss {
 
   constructor(args: LossArgs = {}) {
     super(args.name ?? 'meanAbsoluteError');
+    checkOptions('MeanAbsoluteError', args, optionKeys<LossArgs>({ name: true }));
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -82,6 +85,7 @@ export class Huber extends Loss {
 
   constructor(args: HuberArgs & LossArgs = {}) {
     super(args.name ?? 'huber');
+    checkOptions('Huber', args, optionKeys<HuberArgs & LossArgs>({ name: true, delta: true }));
     this.delta = args.delta ?? 1;
     if (!(Number.isFinite(this.delta) && this.delta > 0)) throw new ValueError(`Huber: delta must be a positive number, got ${this.delta}.`);
   }

@@ -1,4 +1,5 @@
 /** Accuracy metrics: exact match, thresholded binary, categorical (argmax) and top-k, as per-sample functions and as stateful metrics. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { argmax, cast, equal, expandDims, greater, less, mul, oneHot, sum } from '../ops/index.js';
@@ -101,6 +102,7 @@ export class Accuracy extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(accuracy, { name: args.name ?? 'accuracy' });
+    checkOptions('Accuracy', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -116,6 +118,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
 
   constructor(args: BinaryAccuracyArgs & MetricArgs = {}) {
+    checkOptions('BinaryAccuracy', args, optionKeys<BinaryAccuracyArgs & MetricArgs>({ name: true, threshold: true }));
     const threshold = args.threshold ?? 0.5;
     super((t, p) => binaryAccuracy(t, p, { threshold }), { name: args.name ?? 'binaryAccuracy' });
     this.threshold = threshold;
@@ -132,6 +135,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(categoricalAccuracy, { name: args.name ?? 'categoricalAccuracy' });
+    checkOptions('CategoricalAccuracy', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -141,6 +145,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(sparseCategoricalAccuracy, { name: args.name ?? 'sparseCategoricalAccuracy' });
+    checkOptions('SparseCategoricalAccuracy', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -151,6 +156,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
+    checkOptions('TopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
     const k = checkK('TopKCategoricalAccuracy', args.k ?? 5);
     super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' });
     this.k = k;
@@ -168,6 +174,7 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
+    checkOptions('SparseTopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
     const k = checkK('SparseTopKCategoricalAccuracy', args.k ?? 5);
     super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' });
     this.k = k;

@@ -1,4 +1,5 @@
 /** Precision and recall: counts of true and false positives and negatives, accumulated over batches. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
@@ -83,6 +84,7 @@ export class Precision extends ConfusionMetric {
 
   constructor(args: ConfusionArgs = {}) {
     super(args.name ?? 'precision', args.threshold);
+    checkOptions('Precision', args, optionKeys<ConfusionArgs>({ name: true, threshold: true }));
   }
 
   result(): number {
@@ -99,6 +101,7 @@ export class Recall extends ConfusionMetric {
 
   constructor(args: ConfusionArgs = {}) {
     super(args.name ?? 'recall', args.threshold);
+    checkOptions('Recall', args, optionKeys<ConfusionArgs>({ name: true, threshold: true }));
   }
 
   result(): number {

@@ -1,4 +1,5 @@
 /** CSVLogger: append each epoch's figures to a CSV file (Node only). */
+import { checkOptions, optionKeys } from '../../core/options.js';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { Callback, type Logs } from '../callback.js';
 
@@ -26,6 +27,7 @@ export class CSVLogger extends Callback {
     args: CSVLoggerArgs = {},
   ) {
     super();
+    checkOptions('CSVLogger', args, optionKeys<CSVLoggerArgs>({ separator: true, append: true }));
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
   }

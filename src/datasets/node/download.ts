@@ -3,6 +3,7 @@
  * checked, then renamed into place, so an interrupted or corrupt download never leaves a file
  * under the final name. Progress is drawn like Keras's download bar.
  */
+import { checkOptions, optionKeys } from '../../core/options.js';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
@@ -118,6 +119,7 @@ function removeStalePartials(dest: string): void {
  * await downloadFile(`${base}train-labels-idx1-ubyte.gz`, '/tmp/t.gz', { size: 29515, sha256: 'a04f…' });
  */
 export async function downloadFile(url: string, dest: string, expected: ExpectedFile, args: DownloadArgs = {}): Promise<void> {
+  checkOptions('downloadFile', args, optionKeys<DownloadArgs>({ display: true, timeoutSeconds: true }));
   mkdirSync(dirname(dest), { recursive: true });
   removeStalePartials(dest);
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${Date.now()}.part`);
