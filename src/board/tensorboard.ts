@@ -3,10 +3,10 @@
  * per-layer gradient norms, the model's graph and pictures of filters and feature maps as
  * TensorFlow event files under `logDir/train` and `logDir/validation`, as Keras does.
  */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { Callback, type Logs } from '../callbacks/callback.js';
 import { ValueError } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor, Variable } from '../core/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';

@@ -1,6 +1,6 @@
 /** EarlyStopping: stop training when a monitored figure stops improving, optionally restoring the best weights. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { dispose } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { Callback, type Logs } from './callback.js';
 import { Monitor, missingMonitorWarning, type MonitorMode } from './monitor.js';

@@ -1,6 +1,6 @@
 /** Callbacks that change the optimizer's learning rate: ReduceLROnPlateau and LearningRateScheduler. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Callback, type CallbackModel, type Logs } from './callback.js';
 import { Monitor, missingMonitorWarning, type MonitorMode } from './monitor.js';
 

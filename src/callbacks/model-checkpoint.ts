@@ -1,6 +1,6 @@
 /** ModelCheckpoint: save the model (or its weights) after epochs, optionally only when a monitored figure improves. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Callback, type Logs } from './callback.js';
 import { Monitor, missingMonitorWarning, type MonitorMode } from './monitor.js';
 

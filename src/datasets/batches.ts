@@ -1,7 +1,7 @@
 /** batches: in-memory samples served as shuffled mini-batches, a data source that `fit` and `evaluate` accept. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError, fmtShape } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor } from '../core/random.js';
 import type { Tensor } from '../core/tensor.js';
 import { gather, tensor } from '../ops/index.js';

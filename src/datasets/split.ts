@@ -1,7 +1,7 @@
 /** trainTestSplit: a seeded, optionally stratified split of in-memory samples into a training and a test part. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError, fmtShape } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor, type RandomGenerator } from '../core/random.js';
 import { Tensor } from '../core/tensor.js';
 import { gather, tensor } from '../ops/index.js';

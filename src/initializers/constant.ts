@@ -1,7 +1,7 @@
 /** Initializers that fill a weight with one value: zeros, ones, constant. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';

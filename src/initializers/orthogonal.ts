@@ -1,7 +1,7 @@
 /** The orthogonal initializer: a random matrix with orthonormal rows or columns. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { isFloat, type DType } from '../core/dtype.js';
 import { DTypeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';

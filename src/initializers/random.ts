@@ -1,7 +1,7 @@
 /** Initializers that draw from a fixed distribution: random normal, random uniform, truncated normal; and the seeding they share. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor } from '../core/random.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';

@@ -2,9 +2,9 @@
  * Variance scaling: random weights whose variance is `scale / fan`, which keeps activations at a
  * steady size from layer to layer. Glorot (Xavier), He and LeCun initializers are its named cases.
  */
-import { checkOptions, optionKeys } from '../core/options.js';
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, normalizeName, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';

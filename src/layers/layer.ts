@@ -81,6 +81,8 @@ export interface CallArgs {
   mask?: Mask;
 }
 
+const CALL_KEYS = optionKeys<CallArgs>({ training: true, mask: true });
+
 /** Options of `addWeight`. */
 export interface AddWeightArgs {
   /** How the weight starts (default: glorotUniform for float weights, zeros otherwise). */
@@ -92,6 +94,8 @@ export interface AddWeightArgs {
   /** The weight's dtype (the layer's by default). */
   dtype?: DType;
 }
+
+const ADD_WEIGHT_KEYS = optionKeys<AddWeightArgs>({ initializer: true, regularizer: true, trainable: true, dtype: true });
 
 interface WeightRecord {
   variable: Variable;
@@ -276,6 +280,7 @@ export abstract class Layer {
    * this.kernel = this.addWeight('kernel', [inputDim, this.units], { initializer: 'glorotUniform' });
    */
   addWeight(name: string, shape: readonly number[], args: AddWeightArgs = {}): Variable {
+    checkOptions(`${this.describe()}.addWeight`, args, ADD_WEIGHT_KEYS);
     const dtype = args.dtype ?? this.dtype;
     const fullName = `${this.path}/${name}`;
     if (this.weightRecords.some((r) => r.variable.name === fullName)) {
@@ -469,6 +474,7 @@ export abstract class Layer {
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor[];
   applyMulti(inputs: Tensor | Tensor[], args?: CallArgs): Tensor[];
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: CallArgs = {}): SymbolicTensor[] | Tensor[] {
+    checkOptions(`${this.describe()}.apply`, args, CALL_KEYS);
     const asList = Array.isArray(inputs);
     const list: unknown[] = asList ? inputs : [inputs];
     if (list.length === 0) throw new ValueError(`${this.describe()} was called with an empty list of inputs.`);

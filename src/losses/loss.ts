@@ -3,10 +3,10 @@
  * scalar by `compute` the way Keras's default 'sum_over_batch_size' reduction does, and the
  * checks and rank alignment applied to labels and predictions.
  */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { cast, div, expandDims, mean, mul, scalar, squeeze, sum } from '../ops/index.js';

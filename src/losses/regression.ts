@@ -1,6 +1,6 @@
 /** Regression losses: mean squared error, mean absolute error and Huber. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { abs, lessEqual, mul, square, sub, where } from '../ops/index.js';
 import { Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
@@ -28,6 +28,8 @@ export interface HuberArgs {
   delta?: number;
 }
 
+const HUBER_KEYS = optionKeys<HuberArgs>({ delta: true });
+
 /**
  * Huber loss per sample: the mean over the last axis of `0.5 e²` where |e| <= delta and
  * `delta |e| - 0.5 delta²` elsewhere, with `e = yPred - yTrue`.
@@ -36,6 +38,7 @@ export interface HuberArgs {
  * huber(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]])).arraySync(); // [0.18, 0.13]
  */
 export function huber(yTrue: Tensor, yPred: Tensor, args: HuberArgs = {}): Tensor {
+  checkOptions('huber', args, HUBER_KEYS);
   const delta = args.delta ?? 1;
   if (!(Number.isFinite(delta) && delta > 0)) throw new ValueError(`huber: delta must be a positive number, got ${delta}.`);
   const [t, p] = prepare('huber', yTrue, yPred, 'broadcast');
@@ -91,7 +94,7 @@ export class Huber extends Loss {
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return huber(yTrue, yPred, this);
+    return huber(yTrue, yPred, { delta: this.delta });
   }
 
   override getConfig(): LossConfig {

@@ -1,7 +1,7 @@
 /** Precision and recall: counts of true and false positives and negatives, accumulated over batches. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
 import { cast, greater, mul, notEqual, reshape, squeeze, sub, sum } from '../ops/index.js';
 import { prepare } from '../losses/loss.js';

@@ -2,10 +2,10 @@
  * The metric base class and the running weighted mean most metrics are. Metrics keep their
  * totals as JavaScript numbers, so no tensor stays alive between batches.
  */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
 import { broadcastTo, cast, mean, mul, sum, tensor } from '../ops/index.js';
 import { alignRanks } from '../losses/loss.js';

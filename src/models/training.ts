@@ -7,9 +7,9 @@ import {
   CallbackList, History, ProgbarLogger, type Callback, type CallbackHooks, type CallbackModel, type GradientObserver, type Logs,
 } from '../callbacks/index.js';
 import { ValueError } from '../core/errors.js';
-import { checkOptions, optionKeys } from '../core/options.js';
 import { variableGrads } from '../core/gradients.js';
 import { dispose, tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import { SparseCategoricalCrossentropy, getLoss, type Loss, type LossFn } from '../losses/index.js';
 import { classIdBound, markClassIds } from '../losses/categorical-crossentropy.js';

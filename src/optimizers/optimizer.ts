@@ -7,8 +7,8 @@ import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
-import { checkOptions, optionKeys } from '../core/options.js';
 import { variableGrads } from '../core/gradients.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { applyUpdate, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 

@@ -1,6 +1,6 @@
 /** Learning-rate schedules: the learning rate as a function of the optimizer's step count, and their serialization. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 
 /** The hyperparameters of a schedule, as plain JSON values. */
 export interface ScheduleConfig {

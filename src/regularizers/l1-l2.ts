@@ -1,7 +1,7 @@
 /** The L1, L2 and combined L1+L2 weight penalties. */
-import { checkOptions, optionKeys } from '../core/options.js';
 import { ENGINE } from '../core/engine.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, mul } from '../ops/arithmetic.js';

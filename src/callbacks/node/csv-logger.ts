@@ -1,6 +1,6 @@
 /** CSVLogger: append each epoch's figures to a CSV file (Node only). */
-import { checkOptions, optionKeys } from '../../core/options.js';
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import { Callback, type Logs } from '../callback.js';
 
 /** Options of CSVLogger. */

@@ -3,7 +3,6 @@
  * checked, then renamed into place, so an interrupted or corrupt download never leaves a file
  * under the final name. Progress is drawn like Keras's download bar.
  */
-import { checkOptions, optionKeys } from '../../core/options.js';
 import { createHash } from 'node:crypto';
 import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { get as httpGet, type IncomingMessage } from 'node:http';
@@ -12,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ValueError } from '../../core/errors.js';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import { formatEta, formatPerStep, type ProgressDisplay } from '../../callbacks/progbar-logger.js';
 
 /** What a downloaded file must be. */

@@ -2,11 +2,11 @@
  * A labelled image data set on disk (MNIST-style): where its files are looked for, how they
  * are downloaded once into Strata's cache, and how they become uint8 tensors.
  */
-import { checkOptions, optionKeys } from '../../core/options.js';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NotFoundError, ValueError } from '../../core/errors.js';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import type { Tensor } from '../../core/tensor.js';
 import { TerminalDisplay } from '../../callbacks/node/terminal-display.js';
 import type { ProgressDisplay } from '../../callbacks/progbar-logger.js';

@@ -5,6 +5,7 @@
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/get-activation.js';
 import type { DType } from '../../core/dtype.js';
 import { ShapeError, ValueError } from '../../core/errors.js';
+import { optionKeys } from '../../core/options.js';
 import { RandomGenerator, generatorFor } from '../../core/random.js';
 import type { ConfigDict } from '../../core/serialization.js';
 import type { Tensor, Variable } from '../../core/tensor.js';
@@ -18,7 +19,6 @@ import { expandDims, reshape } from '../../ops/shape.js';
 import { unstack } from '../../ops/slicing.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../../regularizers/get-regularizer.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
-import { optionKeys } from '../../core/options.js';
 import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
 
