@@ -64,6 +64,15 @@ test('fit refuses a bad classWeight: a key that is no class id, a class out of r
   await assert.rejects(model.fit(x, oneHot, { classWeight: { 3: 1 }, verbose: 0 }), valueError(/classWeight has key '3'/, /from 0 to 2 \(the labels have 3 classes\)/));
   const history = await model.fit(x, oneHot, { classWeight: { 0: 1, 2: 4 }, verbose: 0 });
   assert.ok(Number.isFinite(history.history['loss']![0]));
+  // A source of batches brings its weights with each batch; fit's own weights need arrays.
+  // (fit releases each batch a source yields, so the source yields copies.)
+  const source = (weights?: s.Tensor): Iterable<s.Batch> => ({
+    *[Symbol.iterator]() {
+      yield weights ? [s.clone(x), s.clone(oneHot), weights] : [s.clone(x), s.clone(oneHot)];
+    },
+  });
+  await assert.rejects(model.fit(source(), undefined, { classWeight: { 0: 2 }, verbose: 0 }), valueError(/classWeight needs arrays/, /\[x, y, sampleWeight\]/));
+  await assert.rejects(model.fit(source(s.ones([7])), undefined, { verbose: 0 }), valueError(/\.fit: sampleWeight/, /expected length 8/));
 });
 
 test('grad(grad(f)) throws NotSupportedError instead of returning 0', () => {
@@ -128,6 +137,32 @@ test('a layer refuses an unknown argument, naming the layer, the nearest key and
   assert.deepEqual(gru.apply(s.zeros([2, 5, 3])).shape, [2, 5, 4]);
 });
 
+test('a custom layer declares its keys with layerArgKeys; one that declares none is not checked', () => {
+  interface ScaleArgs extends s.layers.LayerArgs { factor: number }
+  class Scale extends s.layers.Layer {
+    static override readonly argKeys = s.layers.layerArgKeys<ScaleArgs>({ factor: true });
+    readonly factor: number;
+    constructor(args: ScaleArgs) {
+      super(args);
+      this.factor = args.factor;
+    }
+    override call(inputs: s.Tensor | s.Tensor[]): s.Tensor {
+      return s.mul(this.singleInput(inputs), this.factor);
+    }
+  }
+  assert.deepEqual(new Scale({ factor: 2, name: 'scale_ok' }).apply(s.tensor([[1, 2]])).arraySync(), [[2, 4]]);
+  assert.throws(() => new Scale({ factor: 2, facter: 3 } as ScaleArgs), unknownOption(/^Scale '/, 'facter', 'factor', ['inputShape']));
+  class Plain extends s.layers.Layer {
+    constructor(args: s.layers.LayerArgs & { extra: number }) {
+      super(args);
+    }
+    override call(inputs: s.Tensor | s.Tensor[]): s.Tensor {
+      return this.singleInput(inputs);
+    }
+  }
+  assert.equal(new Plain({ extra: 1 }).built, false);
+});
+
 test('an optimizer refuses an unknown argument', () => {
   assert.throws(() => new s.Adam({ learningrate: 0.1 } as s.optimizers.AdamArgs), unknownOption(/^Adam: /, 'learningrate', 'learningRate', ['beta1', 'clipNorm', 'weightDecay']));
   assert.throws(() => s.optimizers.sgd({ momentun: 0.9 } as s.optimizers.SGDArgs), unknownOption(/^SGD: /, 'momentun', 'momentum', ['nesterov']));
@@ -138,6 +173,7 @@ test('a callback refuses an unknown argument', () => {
   assert.throws(() => new s.EarlyStopping({ patient: 3 } as s.EarlyStoppingArgs), unknownOption(/^EarlyStopping: /, 'patient', 'patience', ['monitor', 'restoreBestWeights']));
   assert.throws(() => new s.ReduceLROnPlateau({ min_lr: 0.001 } as s.ReduceLROnPlateauArgs), unknownOption(/^ReduceLROnPlateau: /, 'min_lr', 'minLr', ['cooldown']));
   assert.throws(() => new s.TensorBoard({ logdir: 'x' } as s.TensorBoardArgs), unknownOption(/^TensorBoard: /, 'logdir', 'logDir', ['histogramFreq']));
+  assert.throws(() => new s.LambdaCallback({ onEpochEnds: () => {} } as s.CallbackHooks), unknownOption(/^LambdaCallback: /, 'onEpochEnds', 'onEpochEnd', ['onBatchEnd']));
 });
 
 test('losses, metrics, initializers, regularizers and data helpers refuse unknown arguments', () => {
