@@ -64,7 +64,9 @@ export interface RNNLayerArgs extends RNNBaseArgs {
  */
 export class RNN extends Layer {
   static override readonly className: string = 'RNN';
-  static override readonly argKeys: readonly string[] = [...RNN_BASE_KEYS, 'cell'];
+  static override readonly argKeys: readonly string[] = layerArgKeys<RNNLayerArgs>({
+    returnSequences: true, returnState: true, goBackwards: true, zeroOutputForMask: true, cell: true,
+  });
   /** The cell run at each step. */
   readonly cell: RNNCell;
   /** Whether every step's output is returned. */
