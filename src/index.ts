@@ -51,8 +51,8 @@ export { Metric } from './metrics/index.js';
 // Layers, models, training, callbacks, saving.
 export * as layers from './layers/index.js';
 export { Input, SymbolicTensor, type SymbolicShape } from './layers/index.js';
-export { Model, Sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
-export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec } from './models/training.js';
+export { Model, Sequential, model, sequential, type ModelArgs, type SequentialArgs, type SummaryArgs } from './models/index.js';
+export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, MetricSpec, PredictArgs } from './models/training.js';
 export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';

@@ -4,6 +4,7 @@
  * out on a grid with coloured gaps, for image summaries.
  */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Pixels } from './summary-values.js';
 
 /** One tile: `height × width × channels` numbers (channels 1 or 3), row by row. */
@@ -22,6 +23,8 @@ export interface TileGridArgs {
   scale?: number;
 }
 
+const TILE_GRID_KEYS = optionKeys<TileGridArgs>({ columns: true, scale: true });
+
 const GAP = 2;
 /** A blue-grey no tile pixel has, so tiles stay apart whatever their edges (black, white or grey). */
 const GAP_COLOUR = [159, 179, 200];
@@ -32,6 +35,7 @@ const GAP_COLOUR = [159, 179, 200];
  * arbitrary scales.
  */
 export function tileGrid(tiles: readonly Tile[], args: TileGridArgs = {}): Pixels {
+  checkOptions('tileGrid', args, TILE_GRID_KEYS);
   if (tiles.length === 0) throw new ValueError('tileGrid: no tiles to draw.');
   const { height, width, channels } = tiles[0]!;
   if (tiles.some((t) => t.height !== height || t.width !== width || t.channels !== channels)) {

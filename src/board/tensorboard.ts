@@ -6,6 +6,7 @@
 import { Callback, type Logs } from '../callbacks/callback.js';
 import { ValueError } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor, Variable } from '../core/tensor.js';
 import type { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
@@ -119,6 +120,10 @@ export class TensorBoard extends Callback {
 
   constructor(args: TensorBoardArgs = {}) {
     super();
+    checkOptions('TensorBoard', args, optionKeys<TensorBoardArgs>({
+      logDir: true, histogramFreq: true, updateFreq: true, writeGraph: true, writeImages: true, writeGradientNorms: true, featureMaps: true, sinkFactory: true,
+    }));
+    checkOptions('TensorBoard (featureMaps)', args.featureMaps, optionKeys<FeatureMapArgs>({ sample: true, layers: true }));
     this.logDir = (args.logDir ?? 'logs').replace(/[/\\]+$/, '') || '.';
     this.histogramFreq = args.histogramFreq ?? 1;
     if (!Number.isInteger(this.histogramFreq) || this.histogramFreq < 0) throw new ValueError(`TensorBoard: histogramFreq must be a non-negative integer, got ${args.histogramFreq}.`);

@@ -1,4 +1,5 @@
 /** The Callback base class with Keras's hooks, the list that runs them, and callbacks made from plain functions. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor, Variable } from '../core/tensor.js';
 
 /** Figures a hook receives: loss and metrics by Keras's keys (`loss`, `accuracy`, `val_loss`, ...). */
@@ -93,8 +94,13 @@ export class Callback implements CallbackHooks {
   onTestEnd(_logs: Logs): void | Promise<void> {}
 }
 
+const HOOK_KEYS = optionKeys<CallbackHooks>({
+  onTrainBegin: true, onTrainEnd: true, onEpochBegin: true, onEpochEnd: true, onBatchBegin: true, onBatchEnd: true, onTestBegin: true, onTestEnd: true,
+});
+
 /**
- * A callback from plain functions (Keras's `LambdaCallback`).
+ * A callback from plain functions (Keras's `LambdaCallback`). A key that is not a hook (a typo
+ * such as `onEpochEnds`) is refused rather than never called.
  *
  * @example
  * new LambdaCallback({ onEpochEnd: (epoch, logs) => console.log(epoch, logs.val_loss) });
@@ -102,6 +108,7 @@ export class Callback implements CallbackHooks {
 export class LambdaCallback extends Callback {
   constructor(hooks: CallbackHooks) {
     super();
+    checkOptions('LambdaCallback', hooks, HOOK_KEYS);
     for (const [name, fn] of Object.entries(hooks)) {
       if (typeof fn === 'function') (this as unknown as Record<string, unknown>)[name] = fn;
     }

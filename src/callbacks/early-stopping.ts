@@ -1,5 +1,6 @@
 /** EarlyStopping: stop training when a monitored figure stops improving, optionally restoring the best weights. */
 import { dispose } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { Callback, type Logs } from './callback.js';
 import { Monitor, missingMonitorWarning, type MonitorMode } from './monitor.js';
@@ -49,6 +50,7 @@ export class EarlyStopping extends Callback {
 
   constructor(args: EarlyStoppingArgs = {}) {
     super();
+    checkOptions('EarlyStopping', args, optionKeys<EarlyStoppingArgs>({ monitor: true, minDelta: true, patience: true, verbose: true, mode: true, baseline: true, restoreBestWeights: true, startFromEpoch: true }));
     this.tracker = new Monitor('EarlyStopping', args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 0);
     this.patience = args.patience ?? 0;
     this.baseline = args.baseline;

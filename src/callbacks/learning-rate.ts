@@ -1,5 +1,6 @@
 /** Callbacks that change the optimizer's learning rate: ReduceLROnPlateau and LearningRateScheduler. */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Callback, type CallbackModel, type Logs } from './callback.js';
 import { Monitor, missingMonitorWarning, type MonitorMode } from './monitor.js';
 
@@ -53,6 +54,7 @@ export class ReduceLROnPlateau extends Callback {
 
   constructor(args: ReduceLROnPlateauArgs = {}) {
     super();
+    checkOptions('ReduceLROnPlateau', args, optionKeys<ReduceLROnPlateauArgs>({ monitor: true, factor: true, patience: true, verbose: true, mode: true, minDelta: true, cooldown: true, minLr: true }));
     this.factor = args.factor ?? 0.1;
     if (!(this.factor < 1) || this.factor <= 0) throw new ValueError(`ReduceLROnPlateau: factor must be in (0, 1), got ${this.factor}; it multiplies the learning rate.`);
     this.tracker = new Monitor('ReduceLROnPlateau', args.monitor ?? 'val_loss', args.mode ?? 'auto', args.minDelta ?? 1e-4);

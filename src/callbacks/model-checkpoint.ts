@@ -1,5 +1,6 @@
 /** ModelCheckpoint: save the model (or its weights) after epochs, optionally only when a monitored figure improves. */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Callback, type Logs } from './callback.js';
 import { Monitor, missingMonitorWarning, type MonitorMode } from './monitor.js';
 
@@ -69,6 +70,7 @@ export class ModelCheckpoint extends Callback {
 
   constructor(args: ModelCheckpointArgs) {
     super();
+    checkOptions('ModelCheckpoint', args, optionKeys<ModelCheckpointArgs>({ filepath: true, monitor: true, verbose: true, saveBestOnly: true, saveWeightsOnly: true, mode: true, saveFreq: true, initialValueThreshold: true }));
     if (typeof args?.filepath !== 'string' || args.filepath === '') throw new ValueError('ModelCheckpoint: filepath must be a non-empty string.');
     if (args.saveFreq !== undefined && args.saveFreq !== 'epoch' && !(Number.isInteger(args.saveFreq) && args.saveFreq > 0)) {
       throw new ValueError(`ModelCheckpoint: saveFreq must be 'epoch' or a positive integer number of batches, got ${String(args.saveFreq)}.`);

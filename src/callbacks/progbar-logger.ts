@@ -1,4 +1,5 @@
 /** ProgbarLogger: Keras-style progress of `fit` — a live bar on a terminal, one line per epoch elsewhere. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Callback, type Logs } from './callback.js';
 
 /**
@@ -85,6 +86,7 @@ export class ProgbarLogger extends Callback {
 
   constructor(args: ProgbarLoggerArgs = {}) {
     super();
+    checkOptions('ProgbarLogger', args, optionKeys<ProgbarLoggerArgs>({ verbose: true, display: true }));
     this.verbose = args.verbose ?? 1;
     this.display = args.display ?? defaultDisplay();
   }

@@ -26,6 +26,9 @@ export class LimitError extends ValueError {}
 /** A tensor, layer, model or optimizer was used after `dispose()` (for a tensor, also after the `tidy` scope that made it ended). */
 export class DisposedError extends StrataError {}
 
+/** Something Strata does not do yet was asked for (a gradient of a gradient, say); the message says what and what to do instead. */
+export class NotSupportedError extends StrataError {}
+
 /** Something was asked for that does not exist: an unregistered backend, a missing kernel. */
 export class NotFoundError extends StrataError {}
 

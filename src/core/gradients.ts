@@ -5,7 +5,7 @@
  */
 import { allocArray, isFloat } from './dtype.js';
 import { ENGINE, Tape } from './engine.js';
-import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
+import { DTypeError, NotSupportedError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
 import { Tensor, type Variable } from './tensor.js';
 
@@ -35,6 +35,16 @@ function checkSources(op: string, sources: readonly Tensor[]): void {
  * released before returning; the value and the gradients belong to the caller's scope.
  */
 function gradientsOf(op: string, f: () => Tensor, sources: readonly Tensor[], dy?: Tensor): { value: Tensor; grads: Tensor[] } {
+  // NOTE: backprop does not record the ops it runs, so a gradient taken inside a function being
+  // differentiated would look constant to the outer tape: grad(grad(f)) would give 0, not f''.
+  // Until gradient ops are recorded, any nesting is refused rather than answered wrongly.
+  if (ENGINE.tapes.length > 0) {
+    throw new NotSupportedError(
+      `${op}: called while another gradient is being computed (a gradient function inside the function given to grad, grads, ` +
+        'valueAndGrad(s), variableGrads or a training step); higher-order gradients are not supported yet. ' +
+        'Compute the gradients one after the other, outside each other, or use finite differences of a first gradient.',
+    );
+  }
   checkSources(op, sources);
   return ENGINE.tidy(() => {
     const tape = new Tape();

@@ -1,6 +1,7 @@
 /** batches: in-memory samples served as shuffled mini-batches, a data source that `fit` and `evaluate` accept. */
 import { ValueError, fmtShape } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor } from '../core/random.js';
 import type { Tensor } from '../core/tensor.js';
 import { gather, tensor } from '../ops/index.js';
@@ -32,6 +33,7 @@ export interface BatchesArgs {
  * await model.fit(train, undefined, { epochs: 5 });
  */
 export function batches(x: Tensor, y: Tensor, args: BatchesArgs = {}): Iterable<[Tensor, Tensor]> {
+  checkOptions('batches', args, optionKeys<BatchesArgs>({ batchSize: true, shuffle: true, seed: true, dropRemainder: true, map: true }));
   x.assertAlive('batches');
   y.assertAlive('batches');
   const n = x.shape[0];

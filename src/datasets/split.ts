@@ -1,6 +1,7 @@
 /** trainTestSplit: a seeded, optionally stratified split of in-memory samples into a training and a test part. */
 import { ValueError, fmtShape } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor, type RandomGenerator } from '../core/random.js';
 import { Tensor } from '../core/tensor.js';
 import { gather, tensor } from '../ops/index.js';
@@ -114,6 +115,7 @@ export function trainTestSplit(arrays: Tensor[], args: TrainTestSplitArgs = {}):
   if (!Array.isArray(arrays) || arrays.length === 0 || !arrays.every((a) => a instanceof Tensor)) {
     throw new ValueError('trainTestSplit: pass a non-empty array of tensors, e.g. trainTestSplit([x, y], { testSize: 0.2 }).');
   }
+  checkOptions('trainTestSplit', args, optionKeys<TrainTestSplitArgs>({ testSize: true, trainSize: true, seed: true, shuffle: true, stratify: true }));
   arrays.forEach((a) => a.assertAlive('trainTestSplit'));
   const n = arrays[0]!.shape[0];
   if (n === undefined) throw new ValueError('trainTestSplit: the arrays need a first (sample) axis; got a scalar.');

@@ -1,6 +1,7 @@
 /** The orthogonal initializer: a random matrix with orthonormal rows or columns. */
 import { isFloat, type DType } from '../core/dtype.js';
 import { DTypeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
@@ -47,6 +48,7 @@ export class Orthogonal extends RandomInitializer {
 
   constructor(args: OrthogonalArgs = {}) {
     super(args);
+    checkOptions('Orthogonal initializer', args, optionKeys<OrthogonalArgs>({ seed: true, gain: true }));
     this.gain = args.gain ?? 1;
     if (!Number.isFinite(this.gain)) throw new ValueError(`Orthogonal initializer: gain must be a finite number, got ${args.gain}.`);
   }

@@ -1,6 +1,7 @@
 /** Initializers that draw from a fixed distribution: random normal, random uniform, truncated normal; and the seeding they share. */
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor } from '../core/random.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
@@ -68,6 +69,7 @@ export class RandomNormal extends RandomInitializer {
 
   constructor(args: RandomNormalArgs = {}) {
     super(args);
+    checkOptions('RandomNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
     this.mean = args.mean ?? 0;
     this.stddev = checkStddev('RandomNormal', args.stddev ?? 0.05);
   }
@@ -94,6 +96,7 @@ export class TruncatedNormal extends RandomInitializer {
 
   constructor(args: RandomNormalArgs = {}) {
     super(args);
+    checkOptions('TruncatedNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
     this.mean = args.mean ?? 0;
     this.stddev = checkStddev('TruncatedNormal', args.stddev ?? 0.05);
   }
@@ -125,6 +128,7 @@ export class RandomUniform extends RandomInitializer {
 
   constructor(args: RandomUniformArgs = {}) {
     super(args);
+    checkOptions('RandomUniform initializer', args, optionKeys<RandomUniformArgs>({ seed: true, minval: true, maxval: true }));
     this.minval = args.minval ?? -0.05;
     this.maxval = args.maxval ?? 0.05;
     if (!(this.maxval > this.minval)) throw new ValueError(`RandomUniform initializer: maxval (${this.maxval}) must be greater than minval (${this.minval}).`);

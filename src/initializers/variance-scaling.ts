@@ -4,7 +4,8 @@
  */
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
-import { normalizeName, type ConfigDict } from '../core/serialization.js';
+import { checkOptions, optionKeys } from '../core/options.js';
+import { classNameOf, normalizeName, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../ops/creation.js';
@@ -57,6 +58,7 @@ export class VarianceScaling extends RandomInitializer {
 
   constructor(args: VarianceScalingArgs = {}) {
     super(args);
+    checkOptions('VarianceScaling initializer', args, optionKeys<VarianceScalingArgs>({ seed: true, scale: true, mode: true, distribution: true }));
     this.scale = args.scale ?? 1;
     if (!(this.scale > 0) || !Number.isFinite(this.scale)) throw new ValueError(`VarianceScaling initializer: scale must be a positive number, got ${args.scale}.`);
     this.mode = pick('mode', args.mode ?? 'fanIn', ['fanIn', 'fanOut', 'fanAvg'] as const);
@@ -86,6 +88,7 @@ export class VarianceScaling extends RandomInitializer {
 abstract class NamedScaling extends VarianceScaling {
   constructor(args: SeedArgs, scale: number, mode: FanMode, distribution: ScalingDistribution) {
     super({ seed: args.seed ?? null, scale, mode, distribution });
+    checkOptions(`${classNameOf(this)} initializer`, args, optionKeys<SeedArgs>({ seed: true }));
   }
 
   override getConfig(): ConfigDict {

@@ -2,7 +2,7 @@
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -20,6 +20,7 @@ export interface ActivationLayerArgs extends LayerArgs {
  */
 export class Activation extends Layer {
   static override readonly className: string = 'Activation';
+  static override readonly argKeys = layerArgKeys<ActivationLayerArgs>({ activation: true });
   /** The function applied. */
   readonly activation: ActivationFn;
 

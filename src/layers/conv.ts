@@ -12,7 +12,7 @@ import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from './channels.js';
 import { toDataFormat, type DataFormat } from './flatten.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -214,6 +214,7 @@ export interface ConvLayerArgs extends BaseConvLayerArgs {
 
 /** The ordinary convolution with `filters` output channels, over `rank` spatial axes (Conv1D and Conv2D). */
 abstract class Conv extends BaseConv {
+  static override readonly argKeys = layerArgKeys<ConvLayerArgs>({ kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true, filters: true, groups: true, kernelInitializer: true, kernelRegularizer: true });
   /** The number of output channels. */
   readonly filters: number;
   /** The number of channel groups. */
@@ -331,6 +332,7 @@ function positiveInt(who: string, name: string, value: number): number {
  */
 export class DepthwiseConv2D extends BaseConv {
   static override readonly className: string = 'DepthwiseConv2D';
+  static override readonly argKeys = layerArgKeys<DepthwiseConv2DLayerArgs>({ kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true, depthMultiplier: true, depthwiseInitializer: true, depthwiseRegularizer: true });
   /** Output channels per input channel. */
   readonly depthMultiplier: number;
   /** How the depthwise kernel starts. */
@@ -392,6 +394,9 @@ export interface SeparableConv2DLayerArgs extends DepthwiseConv2DLayerArgs {
  */
 export class SeparableConv2D extends DepthwiseConv2D {
   static override readonly className: string = 'SeparableConv2D';
+  static override readonly argKeys = layerArgKeys<SeparableConv2DLayerArgs>({
+    kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true, depthMultiplier: true, depthwiseInitializer: true, depthwiseRegularizer: true, filters: true, pointwiseInitializer: true, pointwiseRegularizer: true,
+  });
   /** The number of output channels. */
   readonly filters: number;
   /** How the pointwise kernel starts. */

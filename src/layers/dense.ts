@@ -9,7 +9,7 @@ import { add } from '../ops/arithmetic.js';
 import { matMul } from '../ops/linalg.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -42,6 +42,9 @@ export interface DenseLayerArgs extends LayerArgs {
  */
 export class Dense extends Layer {
   static override readonly className: string = 'Dense';
+  static override readonly argKeys = layerArgKeys<DenseLayerArgs>({
+    units: true, activation: true, useBias: true, kernelInitializer: true, biasInitializer: true, kernelRegularizer: true, biasRegularizer: true,
+  });
   /** The number of outputs. */
   readonly units: number;
   /** Applied to `x · kernel + bias`. */

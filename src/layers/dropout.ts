@@ -4,7 +4,7 @@ import { RandomGenerator, generatorFor } from '../core/random.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { dropout } from '../ops/dropout.js';
-import { Layer, checkSymbolicShape, type CallArgs, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, checkSymbolicShape, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -30,6 +30,7 @@ export interface DropoutLayerArgs extends LayerArgs {
  */
 export class Dropout extends Layer {
   static override readonly className: string = 'Dropout';
+  static override readonly argKeys = layerArgKeys<DropoutLayerArgs>({ rate: true, noiseShape: true, seed: true });
   /** The fraction of inputs dropped while training. */
   readonly rate: number;
   /** The mask's shape (null: the input's). */

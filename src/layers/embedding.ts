@@ -10,7 +10,7 @@ import { reshape } from '../ops/shape.js';
 import { gather } from '../ops/slicing.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
-import { Layer, type LayerArgs, type Mask } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs, type Mask } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -42,6 +42,7 @@ export interface EmbeddingLayerArgs extends LayerArgs {
  */
 export class Embedding extends Layer {
   static override readonly className: string = 'Embedding';
+  static override readonly argKeys = layerArgKeys<EmbeddingLayerArgs>({ inputDim: true, outputDim: true, embeddingsInitializer: true, embeddingsRegularizer: true, maskZero: true });
   /** The number of distinct ids. */
   readonly inputDim: number;
   /** The length of each vector. */

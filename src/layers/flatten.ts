@@ -3,7 +3,7 @@ import { ValueError } from '../core/errors.js';
 import { normalizeName, type ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { flatten, transpose } from '../ops/shape.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import { sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -35,6 +35,7 @@ export interface FlattenLayerArgs extends LayerArgs {
  */
 export class Flatten extends Layer {
   static override readonly className: string = 'Flatten';
+  static override readonly argKeys = layerArgKeys<FlattenLayerArgs>({ dataFormat: true });
   /** Where the channels are in the input. */
   readonly dataFormat: DataFormat;
 

@@ -10,7 +10,7 @@ import { broadcastTo } from '../ops/sum-broadcast.js';
 import { fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from './channels.js';
 import { checkWindowInputRank, toSizes } from './conv.js';
 import { toDataFormat, type DataFormat } from './flatten.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -34,6 +34,7 @@ export interface ZeroPadding2DLayerArgs extends LayerArgs {
  */
 export class ZeroPadding2D extends Layer {
   static override readonly className: string = 'ZeroPadding2D';
+  static override readonly argKeys = layerArgKeys<ZeroPadding2DLayerArgs>({ padding: true, dataFormat: true });
   /** [[top, bottom], [left, right]]. */
   readonly padding: [[number, number], [number, number]];
   /** Where the channels are. */
@@ -108,6 +109,7 @@ function bilinearWeights(inSize: number, scale: number): Float32Array {
  */
 export class UpSampling2D extends Layer {
   static override readonly className: string = 'UpSampling2D';
+  static override readonly argKeys = layerArgKeys<UpSampling2DLayerArgs>({ size: true, dataFormat: true, interpolation: true });
   /** The factors for rows and columns. */
   readonly size: number[];
   /** Where the channels are. */

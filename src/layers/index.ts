@@ -23,7 +23,7 @@ import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
 
-export { Layer, checkSymbolicShape, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
+export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
 export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
 export { clearSession, toSnakeCase } from './names.js';
@@ -47,7 +47,7 @@ export { UpSampling2D, ZeroPadding2D, type UpSampling2DLayerArgs, type ZeroPaddi
 export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './normalization.js';
 export { Embedding, type EmbeddingLayerArgs } from './embedding.js';
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs } from './merging.js';
-export { GatedCell, RNNCell, type CellRun, type GatedCellArgs, type RNNCellArgs } from './recurrent/rnn-cell.js';
+export { GatedCell, RNNCell, cellArgKeys, type CellRun, type GatedCellArgs, type RNNCellArgs } from './recurrent/rnn-cell.js';
 export { RNN, type RNNBaseArgs, type RNNLayerArgs } from './recurrent/rnn.js';
 export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerArgs } from './recurrent/simple-rnn.js';
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';

@@ -1,6 +1,7 @@
 /** InputLayer and `Input()`: the entry points of a model, which produce the first symbolic tensor. */
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { Layer, checkSymbolicShape } from './layer.js';
@@ -21,6 +22,8 @@ export interface InputLayerArgs {
   name?: string;
 }
 
+const INPUT_KEYS = optionKeys<InputLayerArgs>({ shape: true, batchSize: true, batchShape: true, dtype: true, name: true });
+
 /**
  * The layer behind `Input()`: it holds the model's input shape and passes data through unchanged.
  * Models list their input layers in `layers`; Sequential models hide theirs.
@@ -32,6 +35,8 @@ export class InputLayer extends Layer {
 
   constructor(args: InputLayerArgs) {
     super({ name: args.name, dtype: args.dtype });
+    // Its arguments are not a layer's (no inputShape, no trainable), so they are checked here rather than by Layer.
+    checkOptions(`InputLayer '${this.name}'`, args, INPUT_KEYS);
     if (args.batchShape === undefined && args.shape === undefined) {
       throw new ValueError(`${this.describe()}: give the shape of one sample, e.g. Input({ shape: [784] }) (or batchShape with the batch axis).`);
     }

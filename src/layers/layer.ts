@@ -6,6 +6,7 @@
 import { assertDType, isFloat, type DType } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, type Variable } from '../core/tensor.js';
@@ -45,6 +46,24 @@ export interface LayerArgs {
   activityRegularizer?: RegularizerIdentifier | null;
 }
 
+const LAYER_KEYS = optionKeys<LayerArgs>({
+  name: true, trainable: true, dtype: true, inputShape: true, batchSize: true, batchInputShape: true, activityRegularizer: true,
+});
+
+/**
+ * The complete key list of a layer's arguments: those of `LayerArgs` and the layer's own, which
+ * the compiler checks against its arguments' interface. Assign it to the class's `argKeys`.
+ *
+ * @example
+ * interface ScaleArgs extends LayerArgs { factor: number }
+ * class Scale extends Layer {
+ *   static override readonly argKeys = layerArgKeys<ScaleArgs>({ factor: true });
+ * }
+ */
+export function layerArgKeys<T extends LayerArgs>(own: { [K in keyof Required<Omit<T, keyof LayerArgs>>]: true }): readonly string[] {
+  return [...LAYER_KEYS, ...Object.keys(own)];
+}
+
 /**
  * Which steps of a sequence are real: a `bool` tensor [batch, steps], false at padding. One per
  * input for layers with several inputs (null for an input without a mask).
@@ -63,6 +82,8 @@ export interface CallArgs {
   mask?: Mask;
 }
 
+const CALL_KEYS = optionKeys<CallArgs>({ training: true, mask: true });
+
 /** Options of `addWeight`. */
 export interface AddWeightArgs {
   /** How the weight starts (default: glorotUniform for float weights, zeros otherwise). */
@@ -74,6 +95,8 @@ export interface AddWeightArgs {
   /** The weight's dtype (the layer's by default). */
   dtype?: DType;
 }
+
+const ADD_WEIGHT_KEYS = optionKeys<AddWeightArgs>({ initializer: true, regularizer: true, trainable: true, dtype: true });
 
 interface WeightRecord {
   variable: Variable;
@@ -116,6 +139,13 @@ export function checkSymbolicShape(who: string, what: string, shape: SymbolicSha
 export abstract class Layer {
   /** The name the class is serialized and looked up under. */
   static readonly className: string = 'Layer';
+  /**
+   * Every key the constructor's arguments may have (see `layerArgKeys`): the constructor refuses
+   * any other with an `UnknownOptionError`, so a typo does not pass unnoticed. Subclasses inherit
+   * their parent's list (a subclass with arguments of its own declares its list); a class without
+   * one (a custom layer that declares none) is not checked.
+   */
+  static readonly argKeys: readonly string[] | undefined = undefined;
 
   /** Unique name, used in weight names (`dense/kernel`), errors and summaries. */
   readonly name: string;
@@ -152,6 +182,8 @@ export abstract class Layer {
       throw new ValueError(`${cls}: name must be a non-empty string without '/', got ${JSON.stringify(args.name)}.`);
     }
     this.name = args.name ?? uniqueName(toSnakeCase(cls));
+    const known = (new.target as unknown as typeof Layer).argKeys;
+    if (known) checkOptions(`${cls} '${this.name}'`, args, known);
     this.dtype = args.dtype ?? 'float32';
     assertDType(this.describe(), this.dtype);
     this.trainableFlag = args.trainable ?? true;
@@ -253,6 +285,7 @@ export abstract class Layer {
    * this.kernel = this.addWeight('kernel', [inputDim, this.units], { initializer: 'glorotUniform' });
    */
   addWeight(name: string, shape: readonly number[], args: AddWeightArgs = {}): Variable {
+    checkOptions(`${this.describe()}.addWeight`, args, ADD_WEIGHT_KEYS);
     const dtype = args.dtype ?? this.dtype;
     const fullName = `${this.path}/${name}`;
     if (this.weightRecords.some((r) => r.variable.name === fullName)) {
@@ -487,6 +520,7 @@ export abstract class Layer {
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor[];
   applyMulti(inputs: Tensor | Tensor[], args?: CallArgs): Tensor[];
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: CallArgs = {}): SymbolicTensor[] | Tensor[] {
+    checkOptions(`${this.describe()}.apply`, args, CALL_KEYS);
     const asList = Array.isArray(inputs);
     const list: unknown[] = asList ? inputs : [inputs];
     this.assertNotDisposed('apply');

@@ -6,7 +6,7 @@ import { add, div, maximum, minimum, mul, sub } from '../ops/arithmetic.js';
 import { logicalAnd } from '../ops/compare.js';
 import { ones } from '../ops/creation.js';
 import { concat } from '../ops/slicing.js';
-import { Layer, type LayerArgs, type Mask } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs, type Mask } from './layer.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -18,6 +18,7 @@ function maskList(mask: Mask, count: number): (Tensor | null)[] {
 
 /** The base of the merging layers: checks that it gets a list of inputs, and combines their masks (a step is real where it is real in every input). */
 abstract class Merge extends Layer {
+  static override readonly argKeys = layerArgKeys<LayerArgs>({});
   constructor(args: LayerArgs = {}) {
     super(args);
     this.supportsMasking = true;
@@ -179,6 +180,7 @@ export interface ConcatenateLayerArgs extends LayerArgs {
  */
 export class Concatenate extends Merge {
   static override readonly className: string = 'Concatenate';
+  static override readonly argKeys = layerArgKeys<ConcatenateLayerArgs>({ axis: true });
   /** The axis joined along (as given; negative counts from the end). */
   readonly axis: number;
 

@@ -13,7 +13,7 @@ import { broadcastTo, sum } from '../ops/sum-broadcast.js';
 import { sqrt, square } from '../ops/unary.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
-import { Layer, type CallArgs, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -126,6 +126,9 @@ export interface BatchNormalizationLayerArgs extends NormalizationArgs {
  */
 export class BatchNormalization extends Normalization {
   static override readonly className: string = 'BatchNormalization';
+  static override readonly argKeys = layerArgKeys<BatchNormalizationLayerArgs>({
+    epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true, betaRegularizer: true, gammaRegularizer: true, axis: true, momentum: true, movingMeanInitializer: true, movingVarianceInitializer: true,
+  });
   /** The features axis (as given; negative counts from the end). */
   readonly axis: number;
   /** The weight of the old value in each moving-statistics update. */
@@ -219,6 +222,7 @@ export interface LayerNormalizationLayerArgs extends NormalizationArgs {
  */
 export class LayerNormalization extends Normalization {
   static override readonly className: string = 'LayerNormalization';
+  static override readonly argKeys = layerArgKeys<LayerNormalizationLayerArgs>({ epsilon: true, center: true, scale: true, betaInitializer: true, gammaInitializer: true, betaRegularizer: true, gammaRegularizer: true, axis: true });
   /** The normalized axes (as given). */
   readonly axis: number[];
 

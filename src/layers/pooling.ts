@@ -11,7 +11,7 @@ import { sum } from '../ops/sum-broadcast.js';
 import { fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from './channels.js';
 import { checkWindowInputRank, toSizes, toWindowPadding, windowOutput, type WindowPadding } from './conv.js';
 import { toDataFormat, type DataFormat } from './flatten.js';
-import { Layer, type CallArgs, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -29,6 +29,7 @@ export interface PoolingLayerArgs extends LayerArgs {
 
 /** Max or average pooling over `rank` spatial axes: the concrete layers fix the two. */
 abstract class Pooling extends Layer {
+  static override readonly argKeys = layerArgKeys<PoolingLayerArgs>({ poolSize: true, strides: true, padding: true, dataFormat: true });
   /** The window's size along each spatial axis. */
   readonly poolSize: number[];
   /** Steps between windows along each spatial axis. */
@@ -154,6 +155,7 @@ export interface GlobalPoolingLayerArgs extends LayerArgs {
 
 /** Max or mean over every position of each channel: the concrete layers fix the rank and the reduction. */
 abstract class GlobalPooling extends Layer {
+  static override readonly argKeys = layerArgKeys<GlobalPoolingLayerArgs>({ dataFormat: true, keepdims: true });
   /** Where the channels are. */
   readonly dataFormat: DataFormat;
   /** Whether the pooled axes are kept with size 1. */

@@ -3,7 +3,7 @@ import type { ConfigDict } from '../core/serialization.js';
 import { ValueError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, cast, mul } from '../ops/index.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -24,6 +24,7 @@ export interface RescalingLayerArgs extends LayerArgs {
  */
 export class Rescaling extends Layer {
   static override readonly className: string = 'Rescaling';
+  static override readonly argKeys = layerArgKeys<RescalingLayerArgs>({ scale: true, offset: true });
   /** The factor every value is multiplied by. */
   readonly scale: number;
   /** What is added after scaling. */

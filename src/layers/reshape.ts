@@ -3,7 +3,7 @@ import { ShapeError, ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { reshape } from '../ops/shape.js';
-import { Layer, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -22,6 +22,7 @@ export interface ReshapeLayerArgs extends LayerArgs {
  */
 export class Reshape extends Layer {
   static override readonly className: string = 'Reshape';
+  static override readonly argKeys = layerArgKeys<ReshapeLayerArgs>({ targetShape: true });
   /** The shape of one output sample (-1 where inferred). */
   readonly targetShape: readonly number[];
 

@@ -6,7 +6,7 @@ import { add, div, mul } from '../ops/arithmetic.js';
 import { tensor } from '../ops/creation.js';
 import { reshape } from '../ops/shape.js';
 import { concat, gather } from '../ops/slicing.js';
-import { Layer, type CallArgs, type LayerArgs, type Mask } from './layer.js';
+import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type Mask } from './layer.js';
 import { RNN } from './recurrent/rnn.js';
 import { deserializeLayer, registerLayer, serializeLayer } from './registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
@@ -47,6 +47,7 @@ function reverseSteps(x: Tensor): Tensor {
  */
 export class Bidirectional extends Layer {
   static override readonly className: string = 'Bidirectional';
+  static override readonly argKeys = layerArgKeys<BidirectionalLayerArgs>({ layer: true, mergeMode: true, backwardLayer: true });
   /** The layer run forwards (named `forward_<name>`). */
   readonly forwardLayer: RNN;
   /** The layer run backwards (named `backward_<name>`). */
@@ -169,6 +170,7 @@ export interface TimeDistributedLayerArgs extends LayerArgs {
  */
 export class TimeDistributed extends Layer {
   static override readonly className: string = 'TimeDistributed';
+  static override readonly argKeys = layerArgKeys<TimeDistributedLayerArgs>({ layer: true });
   /** The layer applied at every step. */
   readonly layer: Layer;
 

@@ -1,5 +1,6 @@
 /** Binary cross-entropy: independent yes/no labels against probabilities or logits. */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, clip, log, mul, neg, softplus, sub } from '../ops/index.js';
 import { EPSILON, Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
@@ -11,6 +12,8 @@ export interface BinaryCrossentropyArgs {
   /** In [0, 1]: labels are squeezed toward 0.5, `y (1 - s) + 0.5 s` (default 0). */
   labelSmoothing?: number;
 }
+
+const BINARY_CROSSENTROPY_KEYS = optionKeys<BinaryCrossentropyArgs>({ fromLogits: true, labelSmoothing: true });
 
 function checkSmoothing(owner: string, s: number): void {
   if (!(s >= 0 && s <= 1)) throw new ValueError(`${owner}: labelSmoothing must be in [0, 1], got ${s}.`);
@@ -36,6 +39,7 @@ function binaryHint(yTrue: Tensor, yPred: Tensor): string {
  * binaryCrossentropy(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]])).arraySync(); // [0.916, 0.714]
  */
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, args: BinaryCrossentropyArgs = {}): Tensor {
+  checkOptions('binaryCrossentropy', args, BINARY_CROSSENTROPY_KEYS);
   const smoothing = args.labelSmoothing ?? 0;
   checkSmoothing('binaryCrossentropy', smoothing);
   let [t, p] = prepare('binaryCrossentropy', yTrue, yPred, 'equal', binaryHint(yTrue, yPred));
@@ -63,13 +67,14 @@ export class BinaryCrossentropy extends Loss {
 
   constructor(args: BinaryCrossentropyArgs & LossArgs = {}) {
     super(args.name ?? 'binaryCrossentropy');
+    checkOptions('BinaryCrossentropy', args, optionKeys<BinaryCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true }));
     this.fromLogits = args.fromLogits ?? false;
     this.labelSmoothing = args.labelSmoothing ?? 0;
     checkSmoothing('BinaryCrossentropy', this.labelSmoothing);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return binaryCrossentropy(yTrue, yPred, this);
+    return binaryCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing });
   }
 
   override getConfig(): LossConfig {

@@ -4,6 +4,7 @@ import { normalizeAxis } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, softmaxCrossEntropy, softmaxLogits, squeeze, sum } from '../ops/index.js';
 import { isFloat } from '../core/dtype.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { EPSILON, Loss, checkTensors, prepare, type LossArgs, type LossConfig } from './loss.js';
 
 /** Options of `categoricalCrossentropy`. */
@@ -16,11 +17,15 @@ export interface CategoricalCrossentropyArgs {
   axis?: number;
 }
 
+const CATEGORICAL_CROSSENTROPY_KEYS = optionKeys<CategoricalCrossentropyArgs>({ fromLogits: true, labelSmoothing: true, axis: true });
+
 /** Options of `sparseCategoricalCrossentropy`. */
 export interface SparseCategoricalCrossentropyArgs {
   /** Whether yPred holds logits rather than probabilities (default false). */
   fromLogits?: boolean;
 }
+
+const SPARSE_CATEGORICAL_CROSSENTROPY_KEYS = optionKeys<SparseCategoricalCrossentropyArgs>({ fromLogits: true });
 
 /** Log-probabilities along `axis`: logSoftmax of logits, or the log of renormalised probabilities clipped to [1e-7, 1 - 1e-7]. */
 function logProbabilities(yPred: Tensor, fromLogits: boolean, axis: number): Tensor {
@@ -54,6 +59,7 @@ function categoricalHint(yTrue: Tensor, yPred: Tensor): string {
  * categoricalCrossentropy(tensor([[0, 1, 0], [0, 0, 1]]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])).arraySync(); // [0.0513, 2.303]
  */
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: CategoricalCrossentropyArgs = {}): Tensor {
+  checkOptions('categoricalCrossentropy', args, CATEGORICAL_CROSSENTROPY_KEYS);
   const smoothing = args.labelSmoothing ?? 0;
   if (!(smoothing >= 0 && smoothing <= 1)) throw new ValueError(`categoricalCrossentropy: labelSmoothing must be in [0, 1], got ${smoothing}.`);
   checkTensors('categoricalCrossentropy', yTrue, yPred);
@@ -152,6 +158,7 @@ function classIds(labels: Tensor, numClasses: number, knownBound: number | undef
  * sparseCategoricalCrossentropy(tensor([1, 2]), tensor([[0.05, 0.95, 0], [0.1, 0.8, 0.1]])).arraySync(); // [0.0513, 2.303]
  */
 export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: SparseCategoricalCrossentropyArgs = {}): Tensor {
+  checkOptions('sparseCategoricalCrossentropy', args, SPARSE_CATEGORICAL_CROSSENTROPY_KEYS);
   const labels = sparseLabels('sparseCategoricalCrossentropy', yTrue, yPred);
   const p = isFloat(yPred.dtype) ? yPred : cast(yPred, 'float32');
   const numClasses = p.shape[p.rank - 1]!;
@@ -179,6 +186,7 @@ export class CategoricalCrossentropy extends Loss {
 
   constructor(args: CategoricalCrossentropyArgs & LossArgs = {}) {
     super(args.name ?? 'categoricalCrossentropy');
+    checkOptions('CategoricalCrossentropy', args, optionKeys<CategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true, axis: true }));
     this.fromLogits = args.fromLogits ?? false;
     this.labelSmoothing = args.labelSmoothing ?? 0;
     this.axis = args.axis ?? -1;
@@ -186,7 +194,7 @@ export class CategoricalCrossentropy extends Loss {
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return categoricalCrossentropy(yTrue, yPred, this);
+    return categoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis });
   }
 
   override getConfig(): LossConfig {
@@ -207,11 +215,12 @@ export class SparseCategoricalCrossentropy extends Loss {
 
   constructor(args: SparseCategoricalCrossentropyArgs & LossArgs = {}) {
     super(args.name ?? 'sparseCategoricalCrossentropy');
+    checkOptions('SparseCategoricalCrossentropy', args, optionKeys<SparseCategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true }));
     this.fromLogits = args.fromLogits ?? false;
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return sparseCategoricalCrossentropy(yTrue, yPred, this);
+    return sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits });
   }
 
   override getConfig(): LossConfig {

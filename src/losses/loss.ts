@@ -6,6 +6,7 @@
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Shape } from '../core/shape.js';
 import { Tensor } from '../core/tensor.js';
 import { cast, div, expandDims, mean, mul, scalar, squeeze, sum } from '../ops/index.js';
@@ -89,6 +90,7 @@ export class LossFunctionWrapper extends Loss {
 
   constructor(fn: LossFn, args: LossArgs = {}) {
     super(args.name ?? (fn.name || 'loss'));
+    checkOptions('LossFunctionWrapper', args, optionKeys<LossArgs>({ name: true }));
     this.fn = fn;
   }
 

@@ -1,5 +1,6 @@
 /** Regression losses: mean squared error, mean absolute error and Huber. */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { abs, lessEqual, mul, square, sub, where } from '../ops/index.js';
 import { Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
@@ -27,6 +28,8 @@ export interface HuberArgs {
   delta?: number;
 }
 
+const HUBER_KEYS = optionKeys<HuberArgs>({ delta: true });
+
 /**
  * Huber loss per sample: the mean over the last axis of `0.5 e²` where |e| <= delta and
  * `delta |e| - 0.5 delta²` elsewhere, with `e = yPred - yTrue`.
@@ -35,6 +38,7 @@ export interface HuberArgs {
  * huber(tensor([[0, 1], [0, 0]]), tensor([[0.6, 0.4], [0.4, 0.6]])).arraySync(); // [0.18, 0.13]
  */
 export function huber(yTrue: Tensor, yPred: Tensor, args: HuberArgs = {}): Tensor {
+  checkOptions('huber', args, HUBER_KEYS);
   const delta = args.delta ?? 1;
   if (!(Number.isFinite(delta) && delta > 0)) throw new ValueError(`huber: delta must be a positive number, got ${delta}.`);
   const [t, p] = prepare('huber', yTrue, yPred, 'broadcast');
@@ -49,6 +53,7 @@ export class MeanSquaredError extends Loss {
 
   constructor(args: LossArgs = {}) {
     super(args.name ?? 'meanSquaredError');
+    checkOptions('MeanSquaredError', args, optionKeys<LossArgs>({ name: true }));
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -62,6 +67,7 @@ export class MeanAbsoluteError extends Loss {
 
   constructor(args: LossArgs = {}) {
     super(args.name ?? 'meanAbsoluteError');
+    checkOptions('MeanAbsoluteError', args, optionKeys<LossArgs>({ name: true }));
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
@@ -82,12 +88,13 @@ export class Huber extends Loss {
 
   constructor(args: HuberArgs & LossArgs = {}) {
     super(args.name ?? 'huber');
+    checkOptions('Huber', args, optionKeys<HuberArgs & LossArgs>({ name: true, delta: true }));
     this.delta = args.delta ?? 1;
     if (!(Number.isFinite(this.delta) && this.delta > 0)) throw new ValueError(`Huber: delta must be a positive number, got ${this.delta}.`);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return huber(yTrue, yPred, this);
+    return huber(yTrue, yPred, { delta: this.delta });
   }
 
   override getConfig(): LossConfig {

@@ -1,5 +1,6 @@
 /** Accuracy metrics: exact match, thresholded binary, categorical (argmax) and top-k, as per-sample functions and as stateful metrics. */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { argmax, cast, equal, expandDims, greater, less, mul, oneHot, sum } from '../ops/index.js';
 import { perSample, prepare } from '../losses/loss.js';
@@ -25,6 +26,8 @@ export interface BinaryAccuracyArgs {
   threshold?: number;
 }
 
+const BINARY_ACCURACY_KEYS = optionKeys<BinaryAccuracyArgs>({ threshold: true });
+
 /**
  * 1 where `yPred > threshold` matches the 0/1 label, else 0; averaged over the last axis per sample.
  *
@@ -32,6 +35,7 @@ export interface BinaryAccuracyArgs {
  * binaryAccuracy(tensor([[1], [0]]), tensor([[0.7], [0.6]])).arraySync(); // [1, 0]
  */
 export function binaryAccuracy(yTrue: Tensor, yPred: Tensor, args: BinaryAccuracyArgs = {}): Tensor {
+  checkOptions('binaryAccuracy', args, BINARY_ACCURACY_KEYS);
   const [t, p] = prepare('binaryAccuracy', yTrue, yPred, 'equal');
   return perSample(asFloat(equal(t, cast(greater(p, args.threshold ?? 0.5), t.dtype))));
 }
@@ -64,6 +68,8 @@ export interface TopKArgs {
   k?: number;
 }
 
+const TOP_K_KEYS = optionKeys<TopKArgs>({ k: true });
+
 function checkK(op: string, k: number): number {
   if (!(Number.isInteger(k) && k > 0)) throw new ValueError(`${op}: k must be a positive integer, got ${k}.`);
   return k;
@@ -84,12 +90,14 @@ function inTopK(labels: Tensor, yPred: Tensor, k: number): Tensor {
  * sparseTopKCategoricalAccuracy(tensor([0, 1]), tensor([[0.5, 0.3, 0.2], [0.5, 0.2, 0.3]]), { k: 2 }).arraySync(); // [1, 0]
  */
 export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, args: TopKArgs = {}): Tensor {
+  checkOptions('sparseTopKCategoricalAccuracy', args, TOP_K_KEYS);
   const k = checkK('sparseTopKCategoricalAccuracy', args.k ?? 5);
   return inTopK(sparseLabels('sparseTopKCategoricalAccuracy', yTrue, yPred), yPred, k);
 }
 
 /** 1 where the one-hot label's class is among the k highest-scored classes, else 0: one value per sample. */
 export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, args: TopKArgs = {}): Tensor {
+  checkOptions('topKCategoricalAccuracy', args, TOP_K_KEYS);
   const k = checkK('topKCategoricalAccuracy', args.k ?? 5);
   const [t, p] = prepare('topKCategoricalAccuracy', yTrue, yPred, 'equal', 'Labels must be one-hot; for class ids use sparseTopKCategoricalAccuracy.');
   return inTopK(argmax(t, -1), p, k);
@@ -101,6 +109,7 @@ export class Accuracy extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(accuracy, { name: args.name ?? 'accuracy' });
+    checkOptions('Accuracy', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -116,6 +125,7 @@ export class BinaryAccuracy extends MeanMetricWrapper {
   readonly threshold: number;
 
   constructor(args: BinaryAccuracyArgs & MetricArgs = {}) {
+    checkOptions('BinaryAccuracy', args, optionKeys<BinaryAccuracyArgs & MetricArgs>({ name: true, threshold: true }));
     const threshold = args.threshold ?? 0.5;
     super((t, p) => binaryAccuracy(t, p, { threshold }), { name: args.name ?? 'binaryAccuracy' });
     this.threshold = threshold;
@@ -132,6 +142,7 @@ export class CategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(categoricalAccuracy, { name: args.name ?? 'categoricalAccuracy' });
+    checkOptions('CategoricalAccuracy', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -141,6 +152,7 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(sparseCategoricalAccuracy, { name: args.name ?? 'sparseCategoricalAccuracy' });
+    checkOptions('SparseCategoricalAccuracy', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -151,6 +163,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
+    checkOptions('TopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
     const k = checkK('TopKCategoricalAccuracy', args.k ?? 5);
     super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' });
     this.k = k;
@@ -168,6 +181,7 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
+    checkOptions('SparseTopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
     const k = checkK('SparseTopKCategoricalAccuracy', args.k ?? 5);
     super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' });
     this.k = k;

@@ -1,6 +1,7 @@
 /** Precision and recall: counts of true and false positives and negatives, accumulated over batches. */
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
 import { cast, greater, mul, notEqual, reshape, squeeze, sub, sum } from '../ops/index.js';
 import { prepare } from '../losses/loss.js';
@@ -83,6 +84,7 @@ export class Precision extends ConfusionMetric {
 
   constructor(args: ConfusionArgs = {}) {
     super(args.name ?? 'precision', args.threshold);
+    checkOptions('Precision', args, optionKeys<ConfusionArgs>({ name: true, threshold: true }));
   }
 
   result(): number {
@@ -99,6 +101,7 @@ export class Recall extends ConfusionMetric {
 
   constructor(args: ConfusionArgs = {}) {
     super(args.name ?? 'recall', args.threshold);
+    checkOptions('Recall', args, optionKeys<ConfusionArgs>({ name: true, threshold: true }));
   }
 
   result(): number {

@@ -1,4 +1,5 @@
 /** Cross-entropy metrics: the cross-entropy losses averaged over every sample seen, e.g. to watch one loss while training another. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { binaryCrossentropy, type BinaryCrossentropyArgs } from '../losses/binary-crossentropy.js';
 import {
   categoricalCrossentropy, sparseCategoricalCrossentropy, type CategoricalCrossentropyArgs, type SparseCategoricalCrossentropyArgs,
@@ -14,6 +15,7 @@ export class BinaryCrossentropy extends MeanMetricWrapper {
   readonly labelSmoothing: number;
 
   constructor(args: BinaryCrossentropyArgs & MetricArgs = {}) {
+    checkOptions('BinaryCrossentropy metric', args, optionKeys<BinaryCrossentropyArgs & MetricArgs>({ name: true, fromLogits: true, labelSmoothing: true }));
     const options = { fromLogits: args.fromLogits ?? false, labelSmoothing: args.labelSmoothing ?? 0 };
     super((t, p) => binaryCrossentropy(t, p, options), { name: args.name ?? 'binaryCrossentropy' });
     this.fromLogits = options.fromLogits;
@@ -36,6 +38,7 @@ export class CategoricalCrossentropy extends MeanMetricWrapper {
   readonly axis: number;
 
   constructor(args: CategoricalCrossentropyArgs & MetricArgs = {}) {
+    checkOptions('CategoricalCrossentropy metric', args, optionKeys<CategoricalCrossentropyArgs & MetricArgs>({ name: true, fromLogits: true, labelSmoothing: true, axis: true }));
     const options = { fromLogits: args.fromLogits ?? false, labelSmoothing: args.labelSmoothing ?? 0, axis: args.axis ?? -1 };
     super((t, p) => categoricalCrossentropy(t, p, options), { name: args.name ?? 'categoricalCrossentropy' });
     this.fromLogits = options.fromLogits;
@@ -55,6 +58,7 @@ export class SparseCategoricalCrossentropy extends MeanMetricWrapper {
   readonly fromLogits: boolean;
 
   constructor(args: SparseCategoricalCrossentropyArgs & MetricArgs = {}) {
+    checkOptions('SparseCategoricalCrossentropy metric', args, optionKeys<SparseCategoricalCrossentropyArgs & MetricArgs>({ name: true, fromLogits: true }));
     const options = { fromLogits: args.fromLogits ?? false };
     super((t, p) => sparseCategoricalCrossentropy(t, p, options), { name: args.name ?? 'sparseCategoricalCrossentropy' });
     this.fromLogits = options.fromLogits;

@@ -5,6 +5,7 @@
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
 import { broadcastTo, cast, mean, mul, sum, tensor } from '../ops/index.js';
 import { alignRanks } from '../losses/loss.js';
@@ -109,6 +110,7 @@ export class Mean extends Metric {
 
   constructor(args: MeanArgs = {}) {
     super(args.name ?? 'mean');
+    checkOptions('Mean', args, optionKeys<MeanArgs>({ name: true }));
   }
 
   /** Adds `values` (a number, or a tensor of per-sample values) with optional per-sample weights. */
@@ -153,6 +155,7 @@ export class MeanMetricWrapper extends Metric {
 
   constructor(fn: MetricFn, args: MetricArgs = {}) {
     super(args.name ?? (fn.name || 'metric'));
+    checkOptions('MeanMetricWrapper', args, optionKeys<MetricArgs>({ name: true }));
     this.fn = fn;
     this.mean = new Mean({ name: this.name });
   }

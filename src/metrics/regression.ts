@@ -1,4 +1,5 @@
 /** Regression metrics: mean squared and mean absolute error, averaged over every sample seen. */
+import { checkOptions, optionKeys } from '../core/options.js';
 import { meanAbsoluteError, meanSquaredError } from '../losses/regression.js';
 import { MeanMetricWrapper, type MetricArgs } from './metric.js';
 
@@ -8,6 +9,7 @@ export class MeanSquaredError extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(meanSquaredError, { name: args.name ?? 'meanSquaredError' });
+    checkOptions('MeanSquaredError metric', args, optionKeys<MetricArgs>({ name: true }));
   }
 }
 
@@ -17,5 +19,6 @@ export class MeanAbsoluteError extends MeanMetricWrapper {
 
   constructor(args: MetricArgs = {}) {
     super(meanAbsoluteError, { name: args.name ?? 'meanAbsoluteError' });
+    checkOptions('MeanAbsoluteError metric', args, optionKeys<MetricArgs>({ name: true }));
   }
 }

@@ -62,6 +62,57 @@ export function assertFinite(method: string, model: string, what: string, x: Ten
   });
 }
 
+/**
+ * Checks the per-sample loss weights given with `n` samples, once per call (the batches are
+ * gathered from them unchecked): a live tensor [n] (or [n, 1], or [n, steps] for per-step weights
+ * as in Keras), every value finite and non-negative.
+ */
+export function checkSampleWeight(method: string, model: string, sampleWeight: unknown, n: number): void {
+  const where = `${model}.${method}: sampleWeight`;
+  if (!(sampleWeight instanceof Tensor)) {
+    throw new ValueError(`${where} must be a Tensor of one weight per sample ([${n}]), got ${sampleWeight === null ? 'null' : typeof sampleWeight}. Wrap arrays with tensor().`);
+  }
+  sampleWeight.assertAlive(`${model}.${method}`);
+  const shape = sampleWeight.shape;
+  if (shape.length < 1 || shape.length > 2 || shape[0] !== n) {
+    throw new ValueError(
+      `${where} must hold one weight per sample: expected length ${n} (the samples in x), got shape ${fmtShape(shape)}. ` +
+        `Give a tensor of shape [${n}] (or [${n}, 1]), in the order of the samples.`,
+    );
+  }
+  const values = sampleWeight.dataSync();
+  for (let i = 0; i < values.length; i++) {
+    const w = values[i]!;
+    if (!(Number.isFinite(w) && w >= 0)) {
+      throw new ValueError(
+        `${where} must be finite and non-negative, got ${w} at sample ${Math.floor(i / (values.length / n))}. ` +
+          'A weight of 0 leaves a sample out; weights are relative, so scale them rather than using negative values.',
+      );
+    }
+  }
+}
+
+/**
+ * Checks `classWeight` once per fit: keys are class ids (integers from 0, below `numClasses`
+ * when the labels tell it), values finite and non-negative.
+ */
+export function checkClassWeight(method: string, model: string, classWeight: unknown, numClasses: number | undefined): void {
+  const where = `${model}.${method}: classWeight`;
+  if (classWeight === null || typeof classWeight !== 'object' || Array.isArray(classWeight) || classWeight instanceof Tensor) {
+    throw new ValueError(`${where} must be an object mapping class ids to weights, e.g. {0: 1, 1: 5}, got ${Array.isArray(classWeight) ? 'an array' : classWeight === null ? 'null' : typeof classWeight}.`);
+  }
+  const range = numClasses === undefined ? 'a non-negative integer' : `an integer from 0 to ${numClasses - 1} (the labels have ${numClasses} classes)`;
+  for (const [key, w] of Object.entries(classWeight)) {
+    const id = Number(key);
+    if (!Number.isInteger(id) || id < 0 || (numClasses !== undefined && id >= numClasses)) {
+      throw new ValueError(`${where} has key '${key}', but each key must be a class id: expected ${range}. Use the class ids the labels hold.`);
+    }
+    if (typeof w !== 'number' || !(Number.isFinite(w) && w >= 0)) {
+      throw new ValueError(`${where} for class ${key} must be a finite non-negative number, got ${String(w)}. A weight of 0 ignores the class; weights are relative.`);
+    }
+  }
+}
+
 /** The rows [start, start + count) of each tensor. */
 export function sliceRows(x: Tensors, start: number, count: number): Tensors {
   const cut = (t: Tensor): Tensor => slice(t, [start], [count]);

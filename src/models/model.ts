@@ -5,6 +5,7 @@
 import { bytesPerElement } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { NotFoundError, ShapeError, ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, type ConfigDict, type Serialized } from '../core/serialization.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import { InputLayer } from '../layers/input-layer.js';
@@ -15,9 +16,10 @@ import type { GradientObserver, History, Logs } from '../callbacks/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { loadWeights, saveModel, saveWeights, type LoadWeightsArgs } from './saving.js';
 import {
-  compileModel, evaluate, fit, predict, testOnBatch, trainOnBatch, type BatchSource, type CompileArgs, type CompiledState, type EvaluateArgs, type FitArgs,
+  EVALUATE_KEYS, PREDICT_KEYS, compileModel, evaluate, fit, predict, testOnBatch, trainOnBatch,
+  type BatchSource, type CompileArgs, type CompiledState, type EvaluateArgs, type FitArgs, type PredictArgs,
 } from './training.js';
-import { columnWidths, formatCount, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
+import { SUMMARY_KEYS, columnWidths, formatCount, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
 
 /** Arguments of `Model`. */
 export interface ModelArgs {
@@ -30,6 +32,8 @@ export interface ModelArgs {
   /** Whether the model's weights are trained (default true). */
   trainable?: boolean;
 }
+
+const MODEL_KEYS = optionKeys<ModelArgs>({ inputs: true, outputs: true, name: true, trainable: true });
 
 /** A model's layer graph: its inputs and outputs, the calls (nodes) in an order that runs, and the layers. */
 export interface ModelGraph {
@@ -164,6 +168,8 @@ export class Model extends Layer {
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
+    // A subclass's constructor may take arguments of its own and pass them on; those are its to check.
+    if (new.target === Model) checkOptions(`Model '${this.name}'`, args, MODEL_KEYS);
     if ((args.inputs === undefined) !== (args.outputs === undefined)) {
       throw new ValueError(`Model '${this.name}': give both inputs and outputs, or neither (in a subclass that implements call()).`);
     }
@@ -516,6 +522,7 @@ export class Model extends Layer {
   async evaluate(x: Tensor | Tensor[] | BatchSource, y: Tensor | Tensor[] | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
   async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number[] | Logs> {
     this.assertNotDisposed('evaluate');
+    checkOptions(`${this.name}.evaluate`, args, EVALUATE_KEYS);
     const logs = await evaluate(this, this.compiled, x, y, args);
     return args.returnDict ? logs : Object.values(logs);
   }
@@ -526,7 +533,8 @@ export class Model extends Layer {
    * @example
    * const probs = model.predict(xTest) as Tensor; // [n, 10]
    */
-  predict(x: Tensor | Tensor[], args: { batchSize?: number } = {}): Tensor | Tensor[] {
+  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
+    checkOptions(`${this.name}.predict`, args, PREDICT_KEYS);
     return predict(this, x, args.batchSize ?? 32);
   }
 
@@ -575,6 +583,7 @@ export class Model extends Layer {
    * and their size, in Keras 3's format.
    */
   summaryLines(args: Omit<SummaryArgs, 'printFn'> = {}): string[] {
+    checkOptions(`${this.name}.summary`, args, SUMMARY_KEYS);
     const sequentialLike = this.isSequentialLike();
     const headers = sequentialLike ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
     const align: ('left' | 'right')[] = sequentialLike ? ['left', 'left', 'right'] : ['left', 'left', 'right', 'left'];

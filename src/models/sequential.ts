@@ -1,5 +1,6 @@
 /** Sequential: a Model that is a plain stack of layers, each feeding the next. */
 import { ShapeError, ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, type ConfigDict, type Serialized } from '../core/serialization.js';
 import { InputLayer } from '../layers/input-layer.js';
 import { Layer, type ShapeOrShapes } from '../layers/layer.js';
@@ -17,6 +18,8 @@ export interface SequentialArgs {
   trainable?: boolean;
 }
 
+const SEQUENTIAL_KEYS = optionKeys<SequentialArgs>({ layers: true, name: true, trainable: true });
+
 /**
  * A stack of layers, each taking the previous one's output. The input shape comes from
  * `inputShape` on the first layer or from a leading `Input()`; without either the model is built
@@ -31,6 +34,9 @@ export interface SequentialArgs {
  *   ],
  * });
  * model.countParams(); // 79,510
+ *
+ * // The layers alone, as in Keras's Sequential([...]) and TF.js:
+ * const small = new Sequential([new Dense({ units: 10, inputShape: [4] })]);
  */
 export class Sequential extends Model {
   static override readonly className: string = 'Sequential';
@@ -41,9 +47,18 @@ export class Sequential extends Model {
   /** The input layer, once the input shape is known. */
   private entry: InputLayer | null = null;
 
-  constructor(args: SequentialArgs = {}) {
-    super({ name: args.name, trainable: args.trainable });
-    for (const layer of args.layers ?? []) this.add(layer);
+  /** Takes its arguments, or the layers alone (first to last). */
+  constructor(args: SequentialArgs | (Layer | SymbolicTensor)[] = {}) {
+    const given: SequentialArgs = Array.isArray(args) ? { layers: args } : args;
+    if (given === null || typeof given !== 'object') {
+      throw new ValueError(`Sequential: expected an array of layers or an options object {layers, name, trainable}, got ${given === null ? 'null' : typeof given}.`);
+    }
+    super({ name: given.name, trainable: given.trainable });
+    checkOptions(`Sequential '${this.name}'`, given, SEQUENTIAL_KEYS);
+    if (given.layers !== undefined && !Array.isArray(given.layers)) {
+      throw new ValueError(`Sequential '${this.name}': layers must be an array of layers, got ${typeof given.layers}.`);
+    }
+    for (const layer of given.layers ?? []) this.add(layer);
   }
 
   /** The layers in order, without the input layer (as in Keras). */

@@ -3,6 +3,7 @@
  * heavy-head box), Keras's column layout, and its number and memory formats.
  */
 import { ValueError } from '../core/errors.js';
+import { optionKeys } from '../core/options.js';
 import type { SymbolicShape } from '../layers/symbolic-tensor.js';
 
 /** Options of `model.summary()`. */
@@ -16,6 +17,9 @@ export interface SummaryArgs {
   /** Also lists how each layer's parameter count is made up, e.g. `(784 + 1) × 100 = 78,500`. */
   showParamCounts?: boolean;
 }
+
+/** The keys `summary` and `summaryLines` take. */
+export const SUMMARY_KEYS = optionKeys<SummaryArgs>({ lineLength: true, positions: true, printFn: true, showParamCounts: true });
 
 /** A table to draw: headers, per-column alignment and the rows' cells (which may hold several lines). */
 export interface TableSpec {

@@ -9,14 +9,15 @@ import {
 import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
 import { dispose, tidy } from '../core/memory.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import { SparseCategoricalCrossentropy, getLoss, type Loss, type LossFn } from '../losses/index.js';
 import { classIdBound, markClassIds } from '../losses/categorical-crossentropy.js';
 import { getMetric, type Metric, type MetricFn } from '../metrics/index.js';
-import { add, argmax, concat, mul, tensor } from '../ops/index.js';
+import { add, argmax, concat, expandDims, mul, tensor } from '../ops/index.js';
 import { getOptimizer, type Optimizer } from '../optimizers/index.js';
 import {
-  asList, assertFinite, epochBatches, indexTensor, positiveInt, sampleCount, sliceRows, takeRows, type Tensors,
+  asList, assertFinite, checkClassWeight, checkSampleWeight, epochBatches, indexTensor, positiveInt, sampleCount, sliceRows, takeRows, type Tensors,
 } from './data.js';
 
 /** What a model must offer the training loop. */
@@ -52,6 +53,8 @@ export interface CompileArgs {
   lossWeights?: number[];
 }
 
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true, lossWeights: true });
+
 /** What `compile` resolved. */
 export interface CompiledState {
   optimizer: Optimizer;
@@ -66,6 +69,7 @@ export function compileModel(model: TrainableModel, args: CompileArgs): Compiled
   if (!args || args.loss === undefined) {
     throw new ValueError(`${model.name}.compile: a loss is required, e.g. compile({optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy']}).`);
   }
+  checkOptions(`${model.name}.compile`, args, COMPILE_KEYS);
   const numOutputs = model.outputNames.length;
   const lossSpecs = Array.isArray(args.loss) ? args.loss : new Array<LossSpec>(numOutputs).fill(args.loss);
   if (lossSpecs.length !== numOutputs) {
@@ -174,16 +178,17 @@ function totalLoss(model: TrainableModel, compiled: CompiledState, ys: Tensor[],
   return terms.reduce((acc, t) => add(acc, t));
 }
 
-/** Per-sample weights from `classWeight` for the first `count` samples: each gets its class's weight (1 for classes not listed). */
+/**
+ * Per-sample weights from `classWeight` (checked here, once per fit) for the first `count` samples:
+ * each gets its class's weight (1 for classes not listed).
+ */
 function classSampleWeights(model: TrainableModel, classWeight: Record<number, number>, y: Tensor, count: number): Tensor {
+  const sparse = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+  // One-hot labels tell the number of classes; class-id labels do not (the largest id may be absent).
+  checkClassWeight('fit', model.name, classWeight, sparse ? undefined : y.shape[y.rank - 1]);
   return tidy(() => {
-    const sparse = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
     const ids = (sparse ? y.dataSync() : argmax(y, -1).dataSync()).subarray(0, count);
-    const weights = Float32Array.from(ids, (c) => {
-      const w = classWeight[Math.round(c)];
-      if (w !== undefined && !(Number.isFinite(w) && w >= 0)) throw new ValueError(`${model.name}.fit: classWeight for class ${c} must be a non-negative number, got ${w}.`);
-      return w ?? 1;
-    });
+    const weights = Float32Array.from(ids, (c) => classWeight[Math.round(c)] ?? 1);
     return tensor(weights, [weights.length]);
   });
 }
@@ -242,11 +247,24 @@ function isBatchSource(x: unknown): x is BatchSource {
   return !(x instanceof Tensor) && !Array.isArray(x) && x !== null && typeof x === 'object' && (Symbol.iterator in x || Symbol.asyncIterator in x);
 }
 
-function unpackBatch(model: TrainableModel, method: string, batch: Batch): { x: Tensors; y: Tensors; sampleWeight?: Tensor } {
+function readBatch(model: TrainableModel, method: string, batch: Batch): { x: Tensors; y: Tensors; sampleWeight?: Tensor } {
   if (Array.isArray(batch)) return { x: batch[0] as Tensors, y: batch[1] as Tensors, sampleWeight: batch[2] as Tensor | undefined };
   const b = batch as { xs?: Tensors; ys?: Tensors; sampleWeight?: Tensor };
   if (b && b.xs !== undefined && b.ys !== undefined) return { x: b.xs, y: b.ys, sampleWeight: b.sampleWeight };
   throw new ValueError(`${model.name}.${method}: each batch of the data source must be [x, y], [x, y, sampleWeight] or {xs, ys}, got ${typeof batch}.`);
+}
+
+/** A batch of a source, its weights checked: they arrive with each batch, so this is the one place to check them (one read of a batch's weights). */
+function unpackBatch(model: TrainableModel, method: string, batch: Batch): { x: Tensors; y: Tensors; sampleWeight?: Tensor } {
+  const b = readBatch(model, method, batch);
+  try {
+    if (b.sampleWeight !== undefined) checkSampleWeight(method, model.name, b.sampleWeight, sampleCount(method, model.name, b.x, b.y));
+  } catch (e) {
+    // The loop owns a source's batches: a refused one is released as a used one would be.
+    dispose([b.x, b.y, b.sampleWeight]);
+    throw e;
+  }
+  return b;
 }
 
 /** Reads batches from a source across epochs: a fresh pass per epoch, or `steps` batches continuing where the last epoch stopped. */
@@ -313,6 +331,11 @@ export interface FitArgs {
   validationFreq?: number;
 }
 
+const FIT_KEYS = optionKeys<FitArgs>({
+  epochs: true, batchSize: true, verbose: true, callbacks: true, validationSplit: true, validationData: true, shuffle: true,
+  classWeight: true, sampleWeight: true, initialEpoch: true, stepsPerEpoch: true, validationSteps: true, validationBatchSize: true, validationFreq: true,
+});
+
 const YIELD_EVERY_MS = 100;
 
 /** Lets timers and I/O run (live dashboards, the browser's UI) during long synchronous stretches. */
@@ -330,6 +353,7 @@ class Yielder {
 
 /** The training loop of `Model.fit`. */
 export async function fit(model: TrainableModel, compiled: CompiledState | undefined, x: Tensors | BatchSource, y: Tensors | undefined, args: FitArgs = {}): Promise<History> {
+  checkOptions(`${model.name}.fit`, args, FIT_KEYS);
   const state = requireCompiled(model, compiled, 'fit');
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
@@ -348,6 +372,11 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
     if (isBatchSource(x)) {
       if (y !== undefined) throw new ValueError(`${model.name}.fit: y must be omitted when x is a batch source (the source yields [x, y] pairs).`);
       if (args.validationSplit) throw new ValueError(`${model.name}.fit: validationSplit needs arrays; with a batch source pass validationData instead.`);
+      for (const key of ['sampleWeight', 'classWeight'] as const) {
+        if (args[key] !== undefined) {
+          throw new ValueError(`${model.name}.fit: ${key} needs arrays; with a batch source, yield [x, y, sampleWeight] batches instead (weights computed per batch).`);
+        }
+      }
       const reader = new BatchReader(x);
       steps = args.stepsPerEpoch;
       trainEpoch = (epoch, tracker, callbacks, yielder) =>
@@ -373,6 +402,7 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
       let n = sampleCount('fit', model.name, x, y);
       assertFinite('fit', model.name, 'x', x);
       assertFinite('fit', model.name, 'y', y);
+      if (args.sampleWeight !== undefined) checkSampleWeight('fit', model.name, args.sampleWeight, n);
       let trainWeights = args.sampleWeight;
       if (args.validationSplit) {
         const split = args.validationSplit;
@@ -389,7 +419,8 @@ export async function fit(model: TrainableModel, compiled: CompiledState | undef
         const classWeights = classSampleWeights(model, args.classWeight, asList(y)[0]!, n);
         owned.push(classWeights);
         const given = trainWeights;
-        trainWeights = given ? tidy(() => mul(sliceRows(given, 0, n) as Tensor, classWeights)) : classWeights;
+        // Per-sample weights of rank 2 ([n, 1] or [n, steps]) take the class weights as a column.
+        trainWeights = given ? tidy(() => mul(sliceRows(given, 0, n) as Tensor, given.rank === 2 ? expandDims(classWeights, -1) : classWeights)) : classWeights;
         if (trainWeights !== classWeights) owned.push(trainWeights);
       }
       const count = n;
@@ -501,13 +532,29 @@ export interface EvaluateArgs {
   steps?: number;
 }
 
+/** The keys `Model.evaluate` takes: EvaluateArgs's and `returnDict`. */
+export const EVALUATE_KEYS = [...optionKeys<EvaluateArgs>({ batchSize: true, sampleWeight: true, steps: true }), 'returnDict'];
+
+/** Options of `predict`. */
+export interface PredictArgs {
+  /** Samples per batch (default 32). */
+  batchSize?: number;
+}
+
+/** The keys `Model.predict` takes. */
+export const PREDICT_KEYS = optionKeys<PredictArgs>({ batchSize: true });
+
 /** The evaluation loop of `Model.evaluate`: the loss and metrics over all the data, by Keras's keys. */
 export async function evaluate(model: TrainableModel, compiled: CompiledState | undefined, x: Tensors | BatchSource, y: Tensors | undefined, args: EvaluateArgs = {}): Promise<Logs> {
   const state = requireCompiled(model, compiled, 'evaluate');
-  if (isBatchSource(x)) return evaluateSource(model, state, new BatchReader(x), args.steps, '');
+  if (isBatchSource(x)) {
+    if (args.sampleWeight !== undefined) throw new ValueError(`${model.name}.evaluate: sampleWeight needs arrays; with a batch source, yield [x, y, sampleWeight] batches instead.`);
+    return evaluateSource(model, state, new BatchReader(x), args.steps, '');
+  }
   if (y === undefined) throw new ValueError(`${model.name}.evaluate: y (the targets) is required when x is an array of samples.`);
-  sampleCount('evaluate', model.name, x, y);
+  const n = sampleCount('evaluate', model.name, x, y);
   assertFinite('evaluate', model.name, 'x', x);
+  if (args.sampleWeight !== undefined) checkSampleWeight('evaluate', model.name, args.sampleWeight, n);
   return evaluateArrays(model, state, x, y, positiveInt('evaluate', model.name, 'batchSize', args.batchSize ?? 32), '', args.sampleWeight);
 }
 
@@ -531,7 +578,8 @@ export function predict(model: TrainableModel, x: Tensors, batchSize = 32): Tens
 /** One gradient step on one batch (Keras's `train_on_batch`); the metrics cover this batch only. */
 export function trainOnBatch(model: TrainableModel, compiled: CompiledState | undefined, x: Tensors, y: Tensors, sampleWeight?: Tensor): Logs {
   const state = requireCompiled(model, compiled, 'trainOnBatch');
-  sampleCount('trainOnBatch', model.name, x, y);
+  const n = sampleCount('trainOnBatch', model.name, x, y);
+  if (sampleWeight !== undefined) checkSampleWeight('trainOnBatch', model.name, sampleWeight, n);
   const tracker = new Tracker(model, state);
   tracker.reset();
   trainStep(model, state, tracker, new TrainedVariables(), x, y, sampleWeight);
@@ -541,7 +589,8 @@ export function trainOnBatch(model: TrainableModel, compiled: CompiledState | un
 /** The loss and metrics of one batch in inference mode (Keras's `test_on_batch`). */
 export function testOnBatch(model: TrainableModel, compiled: CompiledState | undefined, x: Tensors, y: Tensors, sampleWeight?: Tensor): Logs {
   const state = requireCompiled(model, compiled, 'testOnBatch');
-  sampleCount('testOnBatch', model.name, x, y);
+  const n = sampleCount('testOnBatch', model.name, x, y);
+  if (sampleWeight !== undefined) checkSampleWeight('testOnBatch', model.name, sampleWeight, n);
   const tracker = new Tracker(model, state);
   tracker.reset();
   testStep(model, state, tracker, x, y, sampleWeight);

@@ -3,6 +3,7 @@ import type { Pair, Pads } from '../core/backend.js';
 import { isFloat, promoteTypes } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { cast, toTensor } from './convert.js';
 import { expandDims, reshape } from './shape.js';
@@ -19,6 +20,8 @@ export interface Conv2DArgs {
   /** Splits the channels into this many independent blocks (default 1). */
   groups?: number;
 }
+
+const CONV2D_KEYS = optionKeys<Conv2DArgs>({ strides: true, padding: true, dilations: true, groups: true });
 
 function rankError(op: string, x: Tensor, expected: string, rank: number): ShapeError {
   const hint = x.rank === rank - 1
@@ -46,6 +49,7 @@ function floatOperands(op: string, x: Tensor, filter: Tensor): [Tensor, Tensor] 
  * const edges = conv2d(images, filter, { padding: 'same' }); // [n, 28, 28, 1] * [3, 3, 1, 8] -> [n, 28, 28, 8]
  */
 export function conv2d(x: Tensor, filter: Tensor, args: Conv2DArgs = {}): Tensor {
+  checkOptions('conv2d', args, CONV2D_KEYS);
   const [input, f] = floatOperands('conv2d', x, filter);
   if (input.rank !== 4) throw rankError('conv2d', input, '[batch, height, width, channels]', 4);
   if (f.rank !== 4) throw new ShapeError(`conv2d: filter must be [filterHeight, filterWidth, inChannels / groups, outChannels] (rank 4), got shape ${fmtShape(f.shape)}.`);
@@ -97,6 +101,8 @@ export interface Conv1DArgs {
   groups?: number;
 }
 
+const CONV1D_KEYS = optionKeys<Conv1DArgs>({ stride: true, padding: true, dilation: true, groups: true });
+
 /**
  * 1-D convolution of `x` [batch, steps, inChannels] with `filter` [width, inChannels / groups,
  * outChannels], giving [batch, outSteps, outChannels]: conv2d over an image of height 1.
@@ -105,6 +111,7 @@ export interface Conv1DArgs {
  * conv1d(sequences, filter, { padding: 'causal' }); // [n, 100, 8] * [3, 8, 16] -> [n, 100, 16]
  */
 export function conv1d(x: Tensor, filter: Tensor, args: Conv1DArgs = {}): Tensor {
+  checkOptions('conv1d', args, CONV1D_KEYS);
   const input = toTensor('conv1d', 'x', x);
   const f = toTensor('conv1d', 'filter', filter);
   if (input.rank !== 3) throw rankError('conv1d', input, '[batch, steps, channels]', 3);

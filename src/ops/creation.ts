@@ -2,6 +2,7 @@
 import { ENGINE } from '../core/engine.js';
 import { allocArray, assertDType, dtypeOfArray, type DType, type TypedArray } from '../core/dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor, type RandomGenerator } from '../core/random.js';
 import { assertValidShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, Variable, type NestedArray } from '../core/tensor.js';
@@ -162,6 +163,8 @@ export interface RandomArgs {
   seed?: number;
 }
 
+const RANDOM_KEYS = optionKeys<RandomArgs>({ dtype: true, seed: true });
+
 /**
  * Samples from a normal distribution.
  *
@@ -170,11 +173,13 @@ export interface RandomArgs {
  * const w = randomNormal([784, 100], 0, 0.05);
  */
 export function randomNormal(shape: Shape, mean = 0, stddev = 1, args: RandomArgs = {}): Tensor {
+  checkOptions('randomNormal', args, RANDOM_KEYS);
   return randomTensor('randomNormal', shape, args.dtype ?? 'float32', args.seed, (g) => mean + stddev * g.normal());
 }
 
 /** Samples uniformly from [minval, maxval). */
 export function randomUniform(shape: Shape, minval = 0, maxval = 1, args: RandomArgs = {}): Tensor {
+  checkOptions('randomUniform', args, RANDOM_KEYS);
   if (!(maxval > minval)) throw new ValueError(`randomUniform: maxval (${maxval}) must be greater than minval (${minval}).`);
   return randomTensor('randomUniform', shape, args.dtype ?? 'float32', args.seed, (g) => minval + (maxval - minval) * g.uniform());
 }
@@ -184,6 +189,7 @@ export function randomUniform(shape: Shape, minval = 0, maxval = 1, args: Random
  * from the mean (as TensorFlow's `truncated_normal` does).
  */
 export function truncatedNormal(shape: Shape, mean = 0, stddev = 1, args: RandomArgs = {}): Tensor {
+  checkOptions('truncatedNormal', args, RANDOM_KEYS);
   return randomTensor('truncatedNormal', shape, args.dtype ?? 'float32', args.seed, (g) => {
     let z: number;
     do z = g.normal();
@@ -200,6 +206,8 @@ export interface VariableArgs {
   trainable?: boolean;
 }
 
+const VARIABLE_KEYS = optionKeys<VariableArgs>({ name: true, trainable: true });
+
 let variableCount = 0;
 
 /**
@@ -209,5 +217,6 @@ let variableCount = 0;
  * const w = variable(randomNormal([2, 1]), { name: 'w' });
  */
 export function variable(initial: Tensor, args: VariableArgs = {}): Variable {
+  checkOptions('variable', args, VARIABLE_KEYS);
   return ENGINE.makeVariable(initial, args.name ?? `variable_${variableCount++}`, args.trainable ?? true);
 }

@@ -1,6 +1,7 @@
 /** Dropout: zeroing random elements and scaling the rest, composed from primitives (so its gradient comes free). */
 import { isFloat } from '../core/dtype.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { mul } from './arithmetic.js';
 import { greaterEqual } from './compare.js';
@@ -18,6 +19,8 @@ export interface DropoutArgs {
   seed?: number;
 }
 
+const DROPOUT_KEYS = optionKeys<DropoutArgs>({ noiseShape: true, seed: true });
+
 /**
  * Inverted dropout: each element is set to 0 with probability `rate` and the others are divided
  * by `1 - rate`, so the expected value of every element is unchanged. `rate` must be in [0, 1).
@@ -27,6 +30,7 @@ export interface DropoutArgs {
  * dropout(ones([2, 4]), 0.5, { seed: 1 }).arraySync(); // each element 0 or 2
  */
 export function dropout(x: Tensor, rate: number, args: DropoutArgs = {}): Tensor {
+  checkOptions('dropout', args, DROPOUT_KEYS);
   let t = toTensor('dropout', 'x', x);
   if (!(rate >= 0 && rate < 1)) throw new ValueError(`dropout: rate must be in [0, 1), got ${rate}.`);
   if (!isFloat(t.dtype)) t = cast(t, 'float32');

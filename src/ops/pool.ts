@@ -3,6 +3,7 @@ import type { PoolOp } from '../core/backend.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { cast, toTensor } from './convert.js';
 import { toPair, windowPads, type PairLike, type Padding } from './windows.js';
@@ -15,7 +16,10 @@ export interface PoolArgs {
   padding?: Padding;
 }
 
+const POOL_KEYS = optionKeys<PoolArgs>({ strides: true, padding: true });
+
 function pool(op: PoolOp, name: string, x: Tensor, poolSize: PairLike, args: PoolArgs): Tensor {
+  checkOptions(name, args, POOL_KEYS);
   let input = toTensor(name, 'x', x);
   if (input.rank !== 4) {
     const hint = input.rank === 3 ? ` If the data have no channel axis, add one: reshape(x, [${[...input.shape, 1].join(', ')}]).` : '';

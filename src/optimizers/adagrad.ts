@@ -1,7 +1,7 @@
 /** Adagrad: per-element learning rates that shrink with the sum of past squared gradients. */
 import type { Tensor } from '../core/tensor.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
-import { Optimizer, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 import { ValueError } from '../core/errors.js';
 
 /** Options of `Adagrad`. */
@@ -20,6 +20,7 @@ export interface AdagradArgs extends OptimizerArgs {
  * const opt = new Adagrad({ learningRate: 0.1 });
  */
 export class Adagrad extends Optimizer {
+  static override readonly argKeys: readonly string[] = optimizerArgKeys<AdagradArgs>({ initialAccumulatorValue: true, epsilon: true });
   readonly className: string = 'Adagrad';
   /** The starting value of the accumulators. */
   readonly initialAccumulatorValue: number;

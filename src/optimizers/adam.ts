@@ -1,6 +1,6 @@
 /** Adam and AdamW: steps scaled by bias-corrected moving averages of the gradient and its square. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `Adam`. */
 export interface AdamArgs extends OptimizerArgs {
@@ -24,6 +24,7 @@ export interface AdamArgs extends OptimizerArgs {
  * const opt = new Adam({ learningRate: 0.001 });
  */
 export class Adam extends Optimizer {
+  static override readonly argKeys: readonly string[] = optimizerArgKeys<AdamArgs>({ beta1: true, beta2: true, epsilon: true, amsgrad: true });
   readonly className: string = 'Adam';
   /** The decay of the first-moment estimate. */
   readonly beta1: number;

@@ -8,6 +8,7 @@ import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { applyUpdate, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 
@@ -25,6 +26,19 @@ export interface OptimizerArgs {
   weightDecay?: number;
   /** Prefix of the optimizer's state names (default: the optimizer's kind, e.g. `adam`); must not contain '/'. */
   name?: string;
+}
+
+const OPTIMIZER_KEYS = optionKeys<OptimizerArgs>({ learningRate: true, clipNorm: true, clipValue: true, globalClipNorm: true, weightDecay: true, name: true });
+
+/**
+ * The complete key list of an optimizer's arguments: those every optimizer takes and its own
+ * (checked by the compiler against its arguments' interface). Assign it to the class's `argKeys`.
+ *
+ * @example
+ * static override readonly argKeys = optimizerArgKeys<SGDArgs>({ momentum: true, nesterov: true });
+ */
+export function optimizerArgKeys<T extends OptimizerArgs>(own: { [K in keyof Required<Omit<T, keyof OptimizerArgs>>]: true }): readonly string[] {
+  return [...OPTIMIZER_KEYS, ...Object.keys(own)];
 }
 
 /** An optimizer's hyperparameters as plain JSON values (what `getConfig` returns). */
@@ -92,6 +106,11 @@ export function argsOf<A extends OptimizerArgs>(args: number | A | undefined): A
  * opt.applyGradients([[grads[0], w], [grads[1], b]]);
  */
 export abstract class Optimizer {
+  /**
+   * Every key the constructor's arguments may have (see `optimizerArgKeys`); any other is refused
+   * with an `UnknownOptionError`. A class without a list (a custom optimizer that declares none) is not checked.
+   */
+  static readonly argKeys: readonly string[] | undefined = undefined;
   /** The name the optimizer's class is registered and serialized under (`'Adam'`). */
   abstract readonly className: string;
   /** Prefix of the names of this optimizer's state. */
@@ -118,6 +137,8 @@ export abstract class Optimizer {
 
   protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number) {
     const owner = this.constructor.name;
+    const known = (new.target as unknown as typeof Optimizer).argKeys;
+    if (known) checkOptions(owner, args, known);
     this.name = args.name ?? defaultName;
     if (this.name.length === 0 || this.name.includes('/')) throw new ValueError(`${owner}: name must be non-empty and contain no '/', got '${this.name}'.`);
     this.lr = defaultLearningRate;

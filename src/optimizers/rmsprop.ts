@@ -1,6 +1,6 @@
 /** RMSprop: gradients divided by a moving root mean square of recent gradients. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `RMSprop`. */
 export interface RMSpropArgs extends OptimizerArgs {
@@ -23,6 +23,7 @@ export interface RMSpropArgs extends OptimizerArgs {
  * const opt = new RMSprop({ learningRate: 0.001, centered: true });
  */
 export class RMSprop extends Optimizer {
+  static override readonly argKeys: readonly string[] = optimizerArgKeys<RMSpropArgs>({ rho: true, momentum: true, epsilon: true, centered: true });
   readonly className: string = 'RMSprop';
   /** The decay of the moving average of squared gradients. */
   readonly rho: number;

@@ -1,5 +1,6 @@
 /** Learning-rate schedules: the learning rate as a function of the optimizer's step count, and their serialization. */
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 
 /** The hyperparameters of a schedule, as plain JSON values. */
 export interface ScheduleConfig {
@@ -76,6 +77,7 @@ export class ExponentialDecay extends LearningRateSchedule {
 
   constructor(args: ExponentialDecayArgs) {
     super();
+    checkOptions('ExponentialDecay', args, optionKeys<ExponentialDecayArgs>({ initialLearningRate: true, decaySteps: true, decayRate: true, staircase: true }));
     requireFinite('ExponentialDecay', 'initialLearningRate', args.initialLearningRate);
     requirePositive('ExponentialDecay', 'decaySteps', args.decaySteps);
     requireFinite('ExponentialDecay', 'decayRate', args.decayRate);
@@ -119,6 +121,7 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
 
   constructor(args: PiecewiseConstantDecayArgs) {
     super();
+    checkOptions('PiecewiseConstantDecay', args, optionKeys<PiecewiseConstantDecayArgs>({ boundaries: true, values: true }));
     const { boundaries, values } = args;
     if (values.length !== boundaries.length + 1) {
       throw new ValueError(
@@ -181,6 +184,7 @@ export class CosineDecay extends LearningRateSchedule {
 
   constructor(args: CosineDecayArgs) {
     super();
+    checkOptions('CosineDecay', args, optionKeys<CosineDecayArgs>({ initialLearningRate: true, decaySteps: true, alpha: true, warmupTarget: true, warmupSteps: true }));
     requireFinite('CosineDecay', 'initialLearningRate', args.initialLearningRate);
     requirePositive('CosineDecay', 'decaySteps', args.decaySteps);
     this.initialLearningRate = args.initialLearningRate;

@@ -1,6 +1,6 @@
 /** Stochastic gradient descent, with optional (Nesterov) momentum. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `SGD`. */
 export interface SGDArgs extends OptimizerArgs {
@@ -18,6 +18,7 @@ export interface SGDArgs extends OptimizerArgs {
  * const opt = new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true });
  */
 export class SGD extends Optimizer {
+  static override readonly argKeys: readonly string[] = optimizerArgKeys<SGDArgs>({ momentum: true, nesterov: true });
   readonly className: string = 'SGD';
   /** The momentum factor (0: none). */
   readonly momentum: number;

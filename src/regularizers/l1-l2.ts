@@ -1,6 +1,7 @@
 /** The L1, L2 and combined L1+L2 weight penalties. */
 import { ENGINE } from '../core/engine.js';
 import { ValueError } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { add, mul } from '../ops/arithmetic.js';
@@ -42,6 +43,7 @@ export class L1 extends Regularizer {
 
   constructor(args: L1Args = {}) {
     super();
+    checkOptions('L1 regularizer', args, optionKeys<L1Args>({ l1: true }));
     this.l1 = checkFactor('L1', 'l1', args.l1 ?? 0.01);
   }
 
@@ -73,6 +75,7 @@ export class L2 extends Regularizer {
 
   constructor(args: L2Args = {}) {
     super();
+    checkOptions('L2 regularizer', args, optionKeys<L2Args>({ l2: true }));
     this.l2 = checkFactor('L2', 'l2', args.l2 ?? 0.01);
   }
 
@@ -109,6 +112,7 @@ export class L1L2 extends Regularizer {
 
   constructor(args: L1L2Args = {}) {
     super();
+    checkOptions('L1L2 regularizer', args, optionKeys<L1L2Args>({ l1: true, l2: true }));
     const neither = args.l1 === undefined && args.l2 === undefined;
     this.l1 = checkFactor('L1L2', 'l1', args.l1 ?? (neither ? 0.01 : 0));
     this.l2 = checkFactor('L1L2', 'l2', args.l2 ?? (neither ? 0.01 : 0));

@@ -1,5 +1,6 @@
 /** CSVLogger: append each epoch's figures to a CSV file (Node only). */
 import { appendFileSync, writeFileSync } from 'node:fs';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import { Callback, type Logs } from '../callback.js';
 
 /** Options of CSVLogger. */
@@ -26,6 +27,7 @@ export class CSVLogger extends Callback {
     args: CSVLoggerArgs = {},
   ) {
     super();
+    checkOptions('CSVLogger', args, optionKeys<CSVLoggerArgs>({ separator: true, append: true }));
     this.separator = args.separator ?? ',';
     this.append = args.append ?? false;
   }

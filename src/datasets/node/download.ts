@@ -11,6 +11,7 @@ import { basename, dirname, join } from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { ValueError } from '../../core/errors.js';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import { formatEta, formatPerStep, type ProgressDisplay } from '../../callbacks/progbar-logger.js';
 
 /** What a downloaded file must be. */
@@ -118,6 +119,7 @@ function removeStalePartials(dest: string): void {
  * await downloadFile(`${base}train-labels-idx1-ubyte.gz`, '/tmp/t.gz', { size: 29515, sha256: 'a04f…' });
  */
 export async function downloadFile(url: string, dest: string, expected: ExpectedFile, args: DownloadArgs = {}): Promise<void> {
+  checkOptions('downloadFile', args, optionKeys<DownloadArgs>({ display: true, timeoutSeconds: true }));
   mkdirSync(dirname(dest), { recursive: true });
   removeStalePartials(dest);
   const tmp = join(dirname(dest), `.${basename(dest)}.${process.pid}.${Date.now()}.part`);

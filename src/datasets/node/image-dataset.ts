@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { NotFoundError, ValueError } from '../../core/errors.js';
+import { checkOptions, optionKeys } from '../../core/options.js';
 import type { Tensor } from '../../core/tensor.js';
 import { TerminalDisplay } from '../../callbacks/node/terminal-display.js';
 import type { ProgressDisplay } from '../../callbacks/progbar-logger.js';
@@ -41,6 +42,9 @@ export interface LoadDataArgs {
   /** Show download progress (default true). */
   verbose?: boolean;
 }
+
+/** The keys `loadData`, `locate` and `cacheDir` take. */
+const LOAD_DATA_KEYS = optionKeys<LoadDataArgs>({ dataDir: true, cacheDir: true, systemDir: true, baseUrl: true, download: true, display: true, verbose: true });
 
 /** The training and test images and labels, as Keras's `load_data` returns them. */
 export type ImageSplits = [[Tensor, Tensor], [Tensor, Tensor]];
@@ -158,6 +162,7 @@ export class ImageDataset {
 
   /** The cache directory of this data set. */
   cacheDir(args: LoadDataArgs = {}): string {
+    checkOptions(`${this.spec.name}.cacheDir`, args, LOAD_DATA_KEYS);
     return join(resolve(args.cacheDir ?? defaultCacheDir()), 'datasets', this.spec.name);
   }
 
@@ -190,6 +195,7 @@ export class ImageDataset {
    * when no local copy exists. Throws a NotFoundError that says how to fix it when there is none.
    */
   async locate(args: LoadDataArgs = {}): Promise<string> {
+    checkOptions(`${this.spec.name}.loadData`, args, LOAD_DATA_KEYS);
     const { title } = this.spec;
     const named = this.named(args);
     if (named !== undefined) {

@@ -6,8 +6,8 @@ import { matMul } from '../../ops/linalg.js';
 import { reshape } from '../../ops/shape.js';
 import { slice, split } from '../../ops/slicing.js';
 import { registerLayer } from '../registry.js';
-import { RNN, flatCellConfig, type RNNBaseArgs } from './rnn.js';
-import { GatedCell, type GatedCellArgs } from './rnn-cell.js';
+import { RNN, cellArgsOf, flatCellConfig, recurrentArgKeys, type RNNBaseArgs } from './rnn.js';
+import { GatedCell, cellArgKeys, type GatedCellArgs } from './rnn-cell.js';
 
 /** Arguments of `GRUCell`. */
 export interface GRUCellArgs extends GatedCellArgs {
@@ -28,6 +28,7 @@ export interface GRUCellArgs extends GatedCellArgs {
  */
 export class GRUCell extends GatedCell {
   static override readonly className: string = 'GRUCell';
+  static override readonly argKeys: readonly string[] = cellArgKeys<GRUCellArgs>({ recurrentActivation: true, resetAfter: true });
   protected override readonly gates = 3;
   /** Whether the reset gate is applied after the recurrent product. */
   readonly resetAfter: boolean;
@@ -94,9 +95,10 @@ export interface GRULayerArgs extends RNNBaseArgs, GRUCellArgs {}
  */
 export class GRU extends RNN {
   static override readonly className: string = 'GRU';
+  static override readonly argKeys: readonly string[] = recurrentArgKeys(GRUCell.argKeys);
 
   constructor(args: GRULayerArgs) {
-    super({ ...args, cell: new GRUCell({ ...args, name: 'gru_cell' }) });
+    super(args, new GRUCell(cellArgsOf(args, GRUCell.argKeys, 'gru_cell')));
   }
 
   override getConfig(): ConfigDict {

@@ -7,8 +7,8 @@ import { ones } from '../../ops/creation.js';
 import { concat, slice, split } from '../../ops/slicing.js';
 import { registerLayer } from '../registry.js';
 import type { SymbolicShape } from '../symbolic-tensor.js';
-import { RNN, flatCellConfig, type RNNBaseArgs } from './rnn.js';
-import { GatedCell, type GatedCellArgs } from './rnn-cell.js';
+import { RNN, cellArgsOf, flatCellConfig, recurrentArgKeys, type RNNBaseArgs } from './rnn.js';
+import { GatedCell, cellArgKeys, type GatedCellArgs } from './rnn-cell.js';
 
 /** Arguments of `LSTMCell`. */
 export interface LSTMCellArgs extends GatedCellArgs {
@@ -27,6 +27,7 @@ export interface LSTMCellArgs extends GatedCellArgs {
  */
 export class LSTMCell extends GatedCell {
   static override readonly className: string = 'LSTMCell';
+  static override readonly argKeys: readonly string[] = cellArgKeys<LSTMCellArgs>({ recurrentActivation: true, unitForgetBias: true });
   protected override readonly gates = 4;
   /** Whether the forget gate's bias starts at 1. */
   readonly unitForgetBias: boolean;
@@ -77,9 +78,10 @@ export interface LSTMLayerArgs extends RNNBaseArgs, LSTMCellArgs {}
  */
 export class LSTM extends RNN {
   static override readonly className: string = 'LSTM';
+  static override readonly argKeys: readonly string[] = recurrentArgKeys(LSTMCell.argKeys);
 
   constructor(args: LSTMLayerArgs) {
-    super({ ...args, cell: new LSTMCell({ ...args, name: 'lstm_cell' }) });
+    super(args, new LSTMCell(cellArgsOf(args, LSTMCell.argKeys, 'lstm_cell')));
   }
 
   override getConfig(): ConfigDict {

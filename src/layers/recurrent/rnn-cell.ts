@@ -5,6 +5,7 @@
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../../activations/get-activation.js';
 import type { DType } from '../../core/dtype.js';
 import { ShapeError, ValueError } from '../../core/errors.js';
+import { optionKeys } from '../../core/options.js';
 import { RandomGenerator, generatorFor } from '../../core/random.js';
 import type { ConfigDict } from '../../core/serialization.js';
 import type { Tensor, Variable } from '../../core/tensor.js';
@@ -49,6 +50,23 @@ export interface RNNCellArgs extends Pick<LayerArgs, 'name' | 'dtype' | 'trainab
   seed?: number | null;
 }
 
+const CELL_KEYS = [
+  ...optionKeys<RNNCellArgs>({
+    name: true, dtype: true, trainable: true, units: true, activation: true, useBias: true, kernelInitializer: true, recurrentInitializer: true,
+    biasInitializer: true, kernelRegularizer: true, recurrentRegularizer: true, biasRegularizer: true, dropout: true, recurrentDropout: true, seed: true,
+  }),
+  // Every layer's config carries it (Layer.getConfig), so saved cells have it, as null; the constructor refuses any other value.
+  'activityRegularizer',
+];
+
+/**
+ * The complete key list of a cell's arguments: those every cell takes and the cell's own (checked
+ * by the compiler against its arguments' interface).
+ */
+export function cellArgKeys<T extends RNNCellArgs>(own: { [K in keyof Required<Omit<T, keyof RNNCellArgs>>]: true }): readonly string[] {
+  return [...CELL_KEYS, ...Object.keys(own)];
+}
+
 /** One sequence's worth of work for a cell: the inputs of each step, and the step itself. */
 export interface CellRun {
   /** What each step receives, in time order: the step's input already multiplied by the kernel. */
@@ -69,6 +87,7 @@ function checkRate(who: string, name: string, rate: number): number {
  * Subclasses say how many gates they have and what one step does.
  */
 export abstract class RNNCell extends Layer {
+  static override readonly argKeys: readonly string[] = cellArgKeys<RNNCellArgs>({});
   /** The size of the output and of each state. */
   readonly units: number;
   /** Applied to the candidate state. */
@@ -106,7 +125,10 @@ export abstract class RNNCell extends Layer {
   protected abstract readonly gates: number;
 
   constructor(args: RNNCellArgs) {
-    super({ name: args.name, dtype: args.dtype, trainable: args.trainable });
+    super(args);
+    if (this.activityRegularizer) {
+      throw new ValueError(`${this.describe()}: a cell takes no activityRegularizer (its steps are not layer calls); give it to the recurrent layer instead.`);
+    }
     if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`${this.describe()}: units must be a positive integer, got ${args.units}.`);
     this.units = args.units;
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
@@ -232,6 +254,7 @@ export interface GatedCellArgs extends RNNCellArgs {
 
 /** A cell with gates: adds the gates' activation. */
 export abstract class GatedCell extends RNNCell {
+  static override readonly argKeys: readonly string[] = cellArgKeys<GatedCellArgs>({ recurrentActivation: true });
   /** Applied to the gates. */
   readonly recurrentActivation: ActivationFn;
 

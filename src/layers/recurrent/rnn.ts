@@ -9,7 +9,7 @@ import type { Tensor } from '../../core/tensor.js';
 import { where } from '../../ops/compare.js';
 import { zeros } from '../../ops/creation.js';
 import { split, stack } from '../../ops/slicing.js';
-import { Layer, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from '../layer.js';
+import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from '../layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
 import { RNNCell } from './rnn-cell.js';
@@ -27,6 +27,22 @@ export interface RNNBaseArgs extends LayerArgs {
    * output (default false; Bidirectional sets it).
    */
   zeroOutputForMask?: boolean;
+}
+
+const RNN_BASE_KEYS = layerArgKeys<RNNBaseArgs>({ returnSequences: true, returnState: true, goBackwards: true, zeroOutputForMask: true });
+
+/** The key list of a recurrent layer made from a cell it owns (SimpleRNN, LSTM, GRU): the recurrent layer's keys and the cell's. */
+export function recurrentArgKeys(cellKeys: readonly string[]): readonly string[] {
+  return [...new Set([...RNN_BASE_KEYS, ...cellKeys])];
+}
+
+/**
+ * The arguments of the cell a recurrent layer makes from its own flat arguments: those the cell
+ * takes (`keys`), but not the layer's activity regularizer, under the cell's `name`.
+ */
+export function cellArgsOf<T>(args: object, keys: readonly string[], name: string): T {
+  const picked = Object.entries(args).filter(([k]) => keys.includes(k) && k !== 'activityRegularizer');
+  return { ...Object.fromEntries(picked), name } as T;
 }
 
 /** Arguments of `RNN`. */
@@ -48,6 +64,9 @@ export interface RNNLayerArgs extends RNNBaseArgs {
  */
 export class RNN extends Layer {
   static override readonly className: string = 'RNN';
+  static override readonly argKeys: readonly string[] = layerArgKeys<RNNLayerArgs>({
+    returnSequences: true, returnState: true, goBackwards: true, zeroOutputForMask: true, cell: true,
+  });
   /** The cell run at each step. */
   readonly cell: RNNCell;
   /** Whether every step's output is returned. */
@@ -59,11 +78,15 @@ export class RNN extends Layer {
   /** Whether masked steps output zeros in the sequence output. */
   zeroOutputForMask: boolean;
 
-  constructor(args: RNNLayerArgs) {
+  constructor(args: RNNLayerArgs);
+  /** For the layers that make their cell from their own flat arguments (SimpleRNN, LSTM, GRU). */
+  constructor(args: RNNBaseArgs, ownCell: RNNCell);
+  constructor(args: RNNBaseArgs & { cell?: RNNCell | Serialized }, ownCell?: RNNCell) {
     super(args);
     this.supportsMasking = true;
-    const cell = isSerialized(args.cell) ? deserializeLayer(args.cell) : args.cell;
-    if (!(cell instanceof RNNCell)) throw new ValueError(`${this.describe()}: cell must be a recurrent cell (SimpleRNNCell, LSTMCell, GRUCell), got ${JSON.stringify(args.cell)}.`);
+    const given = ownCell ?? args.cell;
+    const cell = isSerialized(given) ? deserializeLayer(given) : given;
+    if (!(cell instanceof RNNCell)) throw new ValueError(`${this.describe()}: cell must be a recurrent cell (SimpleRNNCell, LSTMCell, GRUCell), got ${JSON.stringify(given)}.`);
     this.cell = this.adopt(cell);
     this.returnSequences = args.returnSequences ?? false;
     this.returnState = args.returnState ?? false;

@@ -3,7 +3,7 @@ import type { ConfigDict } from '../../core/serialization.js';
 import type { Tensor } from '../../core/tensor.js';
 import { add } from '../../ops/arithmetic.js';
 import { registerLayer } from '../registry.js';
-import { RNN, flatCellConfig, type RNNBaseArgs } from './rnn.js';
+import { RNN, cellArgsOf, flatCellConfig, recurrentArgKeys, type RNNBaseArgs } from './rnn.js';
 import { RNNCell, type RNNCellArgs } from './rnn-cell.js';
 
 /** Arguments of `SimpleRNNCell`. */
@@ -39,9 +39,10 @@ export interface SimpleRNNLayerArgs extends RNNBaseArgs, SimpleRNNCellArgs {}
  */
 export class SimpleRNN extends RNN {
   static override readonly className: string = 'SimpleRNN';
+  static override readonly argKeys: readonly string[] = recurrentArgKeys(SimpleRNNCell.argKeys);
 
   constructor(args: SimpleRNNLayerArgs) {
-    super({ ...args, cell: new SimpleRNNCell({ ...args, name: 'simple_rnn_cell' }) });
+    super(args, new SimpleRNNCell(cellArgsOf(args, SimpleRNNCell.argKeys, 'simple_rnn_cell')));
   }
 
   override getConfig(): ConfigDict {
