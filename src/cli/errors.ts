@@ -65,17 +65,24 @@ export function exitStatus(e: unknown): number {
 }
 
 /**
- * Makes standard output and error end the process cleanly when they fail: when the reader went
- * away (EPIPE, as after `strata ... | head`) the process exits quietly with status 0, as Unix tools
- * stopped by SIGPIPE do; any other failure (a full disk under `> file`) is reported in one line
- * on standard error, with status 1.
+ * Ends the process for a failure of standard output or error: when the reader went away (EPIPE,
+ * as after `strata ... | head`) quietly with status 0, as Unix tools stopped by SIGPIPE do; any
+ * other failure of standard output (a full disk under `> file`) in one line on standard error,
+ * with status 1. Nothing can be reported once standard error fails.
+ */
+export function exitOnOutputError(stream: NodeJS.WriteStream, e: Error): never {
+  if ((e as SystemError).code === 'EPIPE') process.exit(0);
+  if (stream === process.stdout) {
+    process.stderr.write(`strata: error: ${isSystemError(e) ? describeSystemError(e, 'write the output') : `cannot write the output: ${e.message}`}\n`);
+  }
+  process.exit(1);
+}
+
+/**
+ * Routes failures of standard output and error to `exitOnOutputError`. The event comes late when
+ * the stream is a pipe (after the next turn of the event loop, which a long computation may not
+ * give), so `Output` also checks the stream after each line.
  */
 export function guardOutputStreams(): void {
-  process.stdout.on('error', (e: Error) => {
-    if ((e as SystemError).code === 'EPIPE') process.exit(0);
-    process.stderr.write(`strata: error: ${isSystemError(e) ? describeSystemError(e, 'write the output') : `cannot write the output: ${e.message}`}\n`);
-    process.exit(1);
-  });
-  // Nothing can be reported once standard error fails.
-  process.stderr.on('error', (e: Error) => process.exit((e as SystemError).code === 'EPIPE' ? 0 : 1));
+  for (const stream of [process.stdout, process.stderr]) stream.on('error', (e: Error) => exitOnOutputError(stream, e));
 }
