@@ -126,6 +126,9 @@ export async function train(options: TrainOptions): Promise<void> {
   let history: History;
   let validation: Logs;
   let test: Logs;
+  // Also when the command exits early (its output's reader went away); a killed run keeps it.
+  const removeCheckpoint = (): void => rmSync(checkpoint, { force: true });
+  process.once('exit', removeCheckpoint);
   try {
     history = await model.fit(trainData, undefined, {
       epochs, stepsPerEpoch: Math.ceil(options.trainSize / batchSize), validationData: inOrder(xValBytes, yVal), verbose: 0, callbacks,
@@ -139,7 +142,8 @@ export async function train(options: TrainOptions): Promise<void> {
     test = await best.evaluate(inOrder(xTestBytes, yTest), undefined, { returnDict: true });
     await best.save(modelPath);
   } finally {
-    rmSync(checkpoint, { force: true });
+    process.off('exit', removeCheckpoint);
+    removeCheckpoint();
     dispose([xTrainBytes, yTrain, xValBytes, yVal, xTestBytes, yTest]);
   }
   const valLoss = history.history['val_loss']!;
