@@ -6,7 +6,8 @@
 import { CpuBackend } from './backends/cpu/cpu-backend.js';
 import { browserWorkerSupport, browserWorkersAvailable } from './backends/wasm/browser/spawn-worker.js';
 import { setWorkerSupport, WasmBackend, wasmBackendAvailable } from './backends/wasm/wasm-backend.js';
-import { registerBackend, setBackend } from './core/backend-registry.js';
+import { registerBackend } from './core/backend-registry.js';
+import { ENGINE } from './core/engine.js';
 
 registerBackend('cpu', () => new CpuBackend(), 1);
 // The WebAssembly backend is the default wherever the runtime can run it; cpu stays as the fallback.
@@ -15,9 +16,10 @@ if (wasmBackendAvailable()) registerBackend('wasm', () => new WasmBackend(), 2);
 if (browserWorkersAvailable()) setWorkerSupport(browserWorkerSupport);
 
 // STRATA_BACKEND (read where a `process` exists, so browsers are unaffected) overrides the default,
-// which lets a test suite run on each backend in turn.
+// which lets a test suite run on each backend in turn. It is checked at the first op, not here:
+// importing never throws, and setBackend (the CLI's --backend) wins over it.
 const requestedBackend = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.['STRATA_BACKEND'];
-if (requestedBackend) setBackend(requestedBackend);
+if (requestedBackend) ENGINE.requestBackend(requestedBackend, 'STRATA_BACKEND');
 
 // The engine: tensors, ops, gradients, memory, backends.
 export * from './ops/index.js';

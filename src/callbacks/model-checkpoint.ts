@@ -9,6 +9,7 @@ export interface ModelCheckpointArgs {
   /**
    * Where to save. May hold placeholders filled at save time: `{epoch}` (counting from 1),
    * any logged figure (`{val_loss}`), with Python-style formats: `{epoch:02d}`, `{val_loss:.4f}`.
+   * `{{` and `}}` stand for literal braces, as in Python (`literalFilepath` escapes a whole path).
    */
   filepath: string;
   /** The figure that decides the best epoch (default `val_loss`). */
@@ -29,13 +30,16 @@ export interface ModelCheckpointArgs {
 
 /**
  * Fills `{name}` and `{name:format}` placeholders from `values`; formats follow Python's
- * `02d` (zero-padded integer), `.4f` (fixed decimals) and `.3e` (exponent).
+ * `02d` (zero-padded integer), `.4f` (fixed decimals) and `.3e` (exponent). `{{` and `}}` are
+ * literal braces.
  *
  * @example
  * formatFilepath('ckpt-{epoch:02d}-{val_loss:.2f}.strata', { epoch: 3, val_loss: 0.41234 }); // 'ckpt-03-0.41.strata'
+ * formatFilepath('{{run}}-{epoch}.strata', { epoch: 3 }); // '{run}-3.strata'
  */
 export function formatFilepath(template: string, values: Logs): string {
-  return template.replace(/\{(\w+)(?::([^}]*))?\}/g, (_, key: string, format: string | undefined) => {
+  return template.replace(/\{\{|\}\}|\{(\w+)(?::([^}]*))?\}/g, (whole: string, key: string | undefined, format: string | undefined) => {
+    if (key === undefined) return whole[0]!;
     const value = values[key];
     if (value === undefined) {
       throw new ValueError(`ModelCheckpoint: the filepath '${template}' names {${key}}, which is not among the logged figures (${Object.keys(values).join(', ')}).`);
@@ -47,6 +51,17 @@ export function formatFilepath(template: string, values: Logs): string {
     if (width) text = text.padStart(Number(width), zero ? '0' : ' ');
     return text;
   });
+}
+
+/**
+ * `path` with its braces doubled, so that `formatFilepath` gives it back unchanged: for a path
+ * chosen by a user that must not be read as a template.
+ *
+ * @example
+ * new ModelCheckpoint({ filepath: literalFilepath('runs/{draft}/best.strata') }); // saves to runs/{draft}/best.strata
+ */
+export function literalFilepath(path: string): string {
+  return path.replace(/[{}]/g, '$&$&');
 }
 
 /**
@@ -119,7 +134,8 @@ export class ModelCheckpoint extends Callback {
         console.warn(missingMonitorWarning('ModelCheckpoint', this.tracker.monitor, logs));
         return;
       }
-      if (!this.tracker.isImprovement(current)) {
+      // A NaN or infinite figure is never the best: it must not replace a good checkpoint.
+      if (!Number.isFinite(current) || !this.tracker.isImprovement(current)) {
         if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.tracker.monitor} did not improve from ${this.tracker.best.toFixed(5)}`);
         return;
       }

@@ -1,7 +1,8 @@
 /** `strata evaluate MODEL`: a saved model's loss and accuracy on the test images. */
-import { loadModel, type Model } from '../node/index.js';
+import { ValueError, loadModel, type Model, type Tensor } from '../node/index.js';
 import { useBackend } from './backend.js';
 import { firstRows, loadDataset, modelInput, type DataOptions } from './data.js';
+import { nonFiniteOutputError, nonFiniteRows } from './non-finite.js';
 import { Output } from './output.js';
 
 /** The options of `strata evaluate`, as parsed. */
@@ -30,6 +31,13 @@ export async function evaluateCommand(path: string, options: EvaluateOptions): P
   const x = modelInput(model, firstRows(images, options.testSize));
   const y = firstRows(labels, options.testSize);
   const logs = await model.evaluate(x, y, { batchSize: options.batchSize, returnDict: true });
+  if (!Object.values(logs).every(Number.isFinite)) {
+    const output = model.predict(x, { batchSize: options.batchSize }) as Tensor;
+    const rows = nonFiniteRows(output);
+    output.dispose();
+    if (rows.length > 0) throw nonFiniteOutputError(model, path, rows, y.shape[0]!, 'test images');
+    throw new ValueError(`the test loss of '${path}' is ${logs['loss']} although the model's outputs are finite; check that the labels fit the model's ${model.outputs[0]!.shape.at(-1)} outputs.`);
+  }
   for (const [key, value] of Object.entries(logs)) out.log(`Test ${key}: ${value.toFixed(4)}`);
   out.log(`(${y.shape[0]!.toLocaleString('en-US')} test images of ${dataset.spec.title})`);
   out.result({ command: 'evaluate', model: path, dataset: options.dataset, dataDir: dir, samples: y.shape[0], ...logs });

@@ -1,5 +1,6 @@
 /** Where the command's output goes: text and progress on standard output, or, with --json, one JSON document there and everything else on standard error. */
 import { TerminalDisplay, type ProgressDisplay } from '../node/index.js';
+import { exitOnOutputError } from './errors.js';
 
 /** The command's two channels. */
 export class Output {
@@ -10,9 +11,11 @@ export class Output {
     return this.json ? process.stderr : process.stdout;
   }
 
-  /** Prints a line for people (standard error under --json). */
+  /** Prints a line for people (standard error under --json); stops the command once the stream has failed (see exitOnOutputError). */
   log(line = ''): void {
-    this.textStream.write(`${line}\n`);
+    const stream = this.textStream;
+    stream.write(`${line}\n`);
+    if (stream.errored) exitOnOutputError(stream, stream.errored);
   }
 
   /** A progress display on the text stream: a live bar on a terminal, whole lines otherwise. */

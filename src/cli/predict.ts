@@ -3,6 +3,7 @@ import { ValueError, loadModel, slice, softmax, tensor, tidy, type Tensor } from
 import { useBackend } from './backend.js';
 import { DATASETS, loadDataset, modelInput, type DataOptions } from './data.js';
 import { SIDE, readPng } from './image.js';
+import { nonFiniteOutputError, nonFiniteRows } from './non-finite.js';
 import { Output } from './output.js';
 import { UsageError } from './usage-error.js';
 
@@ -49,6 +50,7 @@ export async function predictCommand(path: string, image: string | undefined, op
     input = { dataset: options.dataset, index, label, labelName: classNames[label] ?? String(label) };
   }
   const output = tidy(() => model.predict(modelInput(model, pixels)) as Tensor);
+  if (nonFiniteRows(output).length > 0) throw nonFiniteOutputError(model, path, [0], 1, image === undefined ? 'test images' : 'images');
   const raw = output.dataSync() as Float32Array;
   const probabilities = isDistribution(raw) ? raw : (tidy(() => softmax(output)).dataSync() as Float32Array);
   const names = Array.from(probabilities, (_, i) => (probabilities.length === classNames.length ? classNames[i]! : `class ${i}`));

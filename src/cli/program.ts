@@ -5,15 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { StrataError } from '../node/index.js';
 import { boardCommand, plotCommand } from './board.js';
 import { DATASETS } from './data.js';
+import { errorLine, exitStatus } from './errors.js';
 import { evaluateCommand } from './evaluate.js';
 import { predictCommand } from './predict.js';
 import { DEFAULT_PRESET, PRESETS } from './presets.js';
 import { summaryCommand } from './summary.js';
 import { train } from './train.js';
-import { UsageError } from './usage-error.js';
 
 const OPTIMIZERS = ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad'];
 
@@ -43,8 +42,19 @@ Environment:
   STRATA_CACHE_DIR        where downloads are kept (default ~/.cache/strata)
   STRATA_DATASETS_URL     the mirror to download from (default Keras's)
   STRATA_SYSTEM_DATA_DIR  where system packages put data sets (default /usr/share/datasets)
-  STRATA_BACKEND          the backend when --backend is not given
-  STRATA_THREADS          threads of the wasm backend (default: one per core)`;
+  STRATA_BACKEND          the backend when --backend is not given (cpu or wasm)
+  STRATA_THREADS          threads of the wasm backend: 1 to the number of cores (default: one per core)
+
+Exit status: 0 on success, 1 when the data, a file or the training is at fault (one line on
+standard error), 2 when the command line is. When the reader of the output goes away
+(strata ... | head), strata stops quietly with status 0.`;
+
+const SAVING = `
+Saving: while training runs, the best epoch so far (lowest val_loss) is kept in
+<dataset>-<model>.strata.partial; it becomes <dataset>-<model>.strata when training ends. If the
+loss becomes NaN or infinite (training diverged), training stops, nothing is saved, an earlier
+model at that path is left as it was, and the exit status is 1.
+`;
 
 /** Adds the options of every command that reads a data set. */
 function dataOptions(command: Command): Command {
@@ -75,13 +85,13 @@ export function buildProgram(): Command {
       .addOption(new Option('--optimizer <name>', "the optimizer (default: the model's)").choices(OPTIMIZERS))
       .option('--learning-rate <lr>', "the optimizer's learning rate (default: Keras's, 0.001)", positiveNumber)
       .option('--seed <n>', 'seed of the split, the initial weights, dropout and shuffling', integer(0), 42)
-      .option('--output <dir>', 'where the best model is saved, as <dataset>-<model>.strata', 'models')
+      .option('--output <dir>', 'where the best model is saved, as <dataset>-<model>.strata (created if needed; the name is taken as written, braces are not placeholders)', 'models')
       .option('--train-size <n>', 'training images, drawn from the training set', integer(1), 48000)
       .option('--val-size <n>', 'validation images, drawn from the rest of the training set (same class ratios)', integer(1), 12000)
       .option('--test-size <n>', 'test images used, the first ones of the test set (default: all 10,000)', integer(1))
       .option('--logdir <dir>', 'also log the run for Strata Board (TensorBoard event files), to see with strata board'),
   )
-    .addHelpText('after', `\nModels:\n${Object.entries(PRESETS).map(([name, p]) => `  ${name.padEnd(8)} ${p.description}`).join('\n')}\n\nExamples:\n  strata train\n  strata train --model relu --epochs 5 --json > run.json\n  strata train --logdir runs/dropout && strata board --logdir runs\n  strata train --train-size 6000 --val-size 1000 --epochs 2\n${ENVIRONMENT}`)
+    .addHelpText('after', `\nModels:\n${Object.entries(PRESETS).map(([name, p]) => `  ${name.padEnd(8)} ${p.description}`).join('\n')}\n${SAVING}\nExamples:\n  strata train\n  strata train --model relu --epochs 5 --json > run.json\n  strata train --logdir runs/dropout && strata board --logdir runs\n  strata train --train-size 6000 --val-size 1000 --epochs 2\n${ENVIRONMENT}`)
     .action((options) => train(options));
 
   dataOptions(
@@ -135,7 +145,7 @@ export function buildProgram(): Command {
 
 /**
  * Runs the command line `argv` (without `node` and the script) and returns the exit status;
- * errors are reported on standard error in one line.
+ * errors a user can cause are reported on standard error in one line, others (bugs) are thrown.
  */
 export async function run(argv: string[]): Promise<number> {
   try {
@@ -144,10 +154,9 @@ export async function run(argv: string[]): Promise<number> {
   } catch (e) {
     // commander has already printed its message (or the help or version).
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof StrataError) {
-      process.stderr.write(`strata: error: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return e instanceof UsageError ? 2 : 1;
-    }
-    throw e;
+    const line = errorLine(e);
+    if (line === undefined) throw e;
+    process.stderr.write(`${line}\n`);
+    return exitStatus(e);
   }
 }

@@ -1,12 +1,13 @@
 /** `strata train`: the Fashion-MNIST lesson end to end — split, scale, build, train with a best-model checkpoint, evaluate, report. */
-import { existsSync, mkdirSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
-  EarlyStopping, ModelCheckpoint, ProgbarLogger, TensorBoard, ValueError, datasets, dispose, getBackend, getThreadsCount, loadModel, optimizers, setSeed,
-  type Callback, type CallbackHooks, type Logs, type Tensor,
+  EarlyStopping, ModelCheckpoint, ProgbarLogger, TensorBoard, TerminateOnNaN, ValueError, datasets, dispose, getBackend, getThreadsCount, literalFilepath, loadModel,
+  optimizers, setSeed, type Callback, type CallbackHooks, type History, type Logs, type Tensor,
 } from '../node/index.js';
 import { firstRows, loadDataset, modelInput, type DataOptions } from './data.js';
 import { useBackend } from './backend.js';
+import { describeSystemError, isSystemError } from './errors.js';
 import { Output } from './output.js';
 import { PRESETS } from './presets.js';
 
@@ -40,6 +41,36 @@ function epochTimer(seconds: number[]): CallbackHooks {
 
 const fmt = (n: number): string => n.toLocaleString('en-US');
 
+/** Creates the --output directory (with its parents) and checks that it can be written to, before any work is done. */
+function createOutputDir(dir: string): void {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    if (!isSystemError(e)) throw e;
+    const reason = e.code === 'EEXIST' || e.code === 'ENOTDIR' ? 'it, or a directory above it, is a file.' : describeSystemError(e);
+    throw new ValueError(`--output '${dir}' cannot be used as the directory of the model: ${reason}`);
+  }
+}
+
+/**
+ * Why training diverged, or undefined when it did not: the loss became NaN or infinite (the run
+ * was stopped there), or no epoch reached a finite val_loss.
+ */
+function divergence(guard: TerminateOnNaN, history: History, settings: string, modelPath: string): string | undefined {
+  const valLoss = history.history['val_loss'] ?? [];
+  const finite = valLoss.filter(Number.isFinite);
+  if (guard.stoppedAt === undefined && finite.length > 0) return undefined;
+  const at = guard.stoppedAt;
+  const what = at
+    ? `the loss became ${at.loss} at epoch ${at.epoch + 1}, batch ${at.batch + 1}`
+    : `no epoch reached a finite val_loss (${valLoss.join(', ')})`;
+  const bestEpoch = finite.length > 0 ? valLoss.indexOf(Math.min(...finite)) + 1 : 0;
+  const before = bestEpoch > 0 ? ` Epoch ${bestEpoch} had the best val_loss (${valLoss[bestEpoch - 1]!.toFixed(4)}); --epochs ${bestEpoch} stops there.` : '';
+  const kept = existsSync(modelPath) ? `; ${modelPath} is unchanged` : '';
+  return `training diverged: ${what} (${settings}). Nothing was saved${kept}.${before} Try a lower --learning-rate, another --optimizer, or check the data for NaN or extreme values.`;
+}
+
 /** Runs `strata train`. */
 export async function train(options: TrainOptions): Promise<void> {
   const out = new Output(options.json);
@@ -48,6 +79,8 @@ export async function train(options: TrainOptions): Promise<void> {
   setSeed(options.seed);
   const epochs = options.epochs ?? preset.epochs;
   const optimizerName = options.optimizer ?? preset.optimizer;
+  createOutputDir(options.output);
+  const modelPath = resolve(join(options.output, `${options.dataset}-${options.model}.strata`));
 
   const { dataset, dir, splits } = await loadDataset(options, out);
   const [[x, y], [testImages, testLabels]] = splits;
@@ -74,29 +107,47 @@ export async function train(options: TrainOptions): Promise<void> {
   model.compile({ optimizer, loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   model.summary({ printFn: (line) => out.log(line) });
 
-  mkdirSync(options.output, { recursive: true });
-  const modelPath = resolve(join(options.output, `${options.dataset}-${options.model}.strata`));
+  // The best epoch so far is kept beside the model's path and becomes the model only when training
+  // ends well: a run that diverges or fails leaves an earlier model at that path as it was. The
+  // path is the user's, braces included: no {epoch} placeholders.
+  const checkpoint = `${modelPath}.partial`;
+  const guard = new TerminateOnNaN({ verbose: 0 });
   const epochSeconds: number[] = [];
   const verbose = options.json ? 0 : 1;
   const callbacks: (Callback | CallbackHooks)[] = [
     new ProgbarLogger({ verbose: 1, display: out.display() }),
     epochTimer(epochSeconds),
-    new ModelCheckpoint({ filepath: modelPath, monitor: 'val_loss', saveBestOnly: true, verbose }),
+    guard,
+    new ModelCheckpoint({ filepath: literalFilepath(checkpoint), monitor: 'val_loss', saveBestOnly: true, verbose }),
     ...(preset.patience === undefined ? [] : [new EarlyStopping({ monitor: 'val_loss', patience: preset.patience, restoreBestWeights: true, verbose })]),
     ...(options.logdir === undefined ? [] : [new TensorBoard({ logDir: options.logdir })]),
   ];
-  const history = await model.fit(trainData, undefined, {
-    epochs, stepsPerEpoch: Math.ceil(options.trainSize / batchSize), validationData: inOrder(xValBytes, yVal), verbose: 0, callbacks,
-  });
-
-  // The checkpoint holds the epoch with the lowest val_loss; report what it holds.
-  if (!existsSync(modelPath)) await model.save(modelPath);
-  const best = await loadModel(modelPath);
-  const validation = await best.evaluate(inOrder(xValBytes, yVal), undefined, { returnDict: true });
-  const test = await best.evaluate(inOrder(xTestBytes, yTest), undefined, { returnDict: true });
-  const valLoss = history.history['val_loss'] ?? [];
-  const bestEpoch = valLoss.indexOf(Math.min(...valLoss)) + 1;
-  dispose([xTrainBytes, yTrain, xValBytes, yVal, xTestBytes, yTest]);
+  const learningRate = options.learningRate ?? model.optimizer!.currentLearningRate();
+  let history: History;
+  let validation: Logs;
+  let test: Logs;
+  // Also when the command exits early (its output's reader went away); a killed run keeps it.
+  const removeCheckpoint = (): void => rmSync(checkpoint, { force: true });
+  process.once('exit', removeCheckpoint);
+  try {
+    history = await model.fit(trainData, undefined, {
+      epochs, stepsPerEpoch: Math.ceil(options.trainSize / batchSize), validationData: inOrder(xValBytes, yVal), verbose: 0, callbacks,
+    });
+    const diverged = divergence(guard, history, `--optimizer ${optimizerName}, --learning-rate ${learningRate}`, modelPath);
+    if (diverged) throw new ValueError(diverged);
+    // The checkpoint holds the epoch with the lowest val_loss (a finite one exists, or training
+    // diverged); report what it holds and save it as the model.
+    const best = await loadModel(checkpoint);
+    validation = await best.evaluate(inOrder(xValBytes, yVal), undefined, { returnDict: true });
+    test = await best.evaluate(inOrder(xTestBytes, yTest), undefined, { returnDict: true });
+    await best.save(modelPath);
+  } finally {
+    process.off('exit', removeCheckpoint);
+    removeCheckpoint();
+    dispose([xTrainBytes, yTrain, xValBytes, yVal, xTestBytes, yTest]);
+  }
+  const valLoss = history.history['val_loss']!;
+  const bestEpoch = valLoss.indexOf(Math.min(...valLoss.filter(Number.isFinite))) + 1;
 
   out.log();
   out.log(`Best epoch: ${bestEpoch} of ${valLoss.length} (val_loss ${validation['loss']!.toFixed(4)})`);

@@ -67,6 +67,8 @@ class Engine {
   private readonly factories = new Map<string, { factory: BackendFactory; priority: number }>();
   private readonly instances = new Map<string, Backend>();
   private current: Backend | undefined;
+  /** The backend asked for from outside the program (an environment variable), tried at first use. */
+  private requested: { name: string; source: string } | undefined;
   private readonly records = new Map<DataId, DataRecord>();
   private nextId = 0;
   private liveTensors = 0;
@@ -86,6 +88,13 @@ class Engine {
   }
 
   get backend(): Backend {
+    if (!this.current && this.requested) {
+      const { name, source } = this.requested;
+      if (!this.factories.has(name)) {
+        throw new NotFoundError(`${source}='${name}' names no backend; known backends: ${[...this.factories.keys()].join(', ')}. Set it to one of them or unset it.`);
+      }
+      this.setBackend(name);
+    }
     if (!this.current) {
       const best = [...this.factories.entries()].sort((a, b) => b[1].priority - a[1].priority)[0];
       if (!best) throw new NotFoundError('No backend is registered. Import Strata from its package entry point, which registers them.');
@@ -105,6 +114,15 @@ class Engine {
       this.instances.set(name, instance);
     }
     this.current = instance;
+  }
+
+  /**
+   * Makes `name` the backend of the first op unless `setBackend` chooses one before; `source` (the
+   * environment variable it came from) names it in the error when no backend has that name. Deferred
+   * so that importing never throws and an explicit choice wins.
+   */
+  requestBackend(name: string, source: string): void {
+    this.requested = { name, source };
   }
 
   backendNames(): string[] {

@@ -4,15 +4,16 @@
  * that run's real values. Screenshots go to test-output/board/.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import * as s from '../../src/node/index.js';
 import { TinyConv2D } from '../helpers/tiny-conv.js';
+import { CHROMIUM as CHROMIUM_NEED, missing } from '../helpers/system-packages.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_NEED.paths[0]!;
 const OUT = join(process.env.TEST_OUTPUT_DIR ?? 'test-output', 'board');
 /** How the page prints numbers (5 significant digits) of float32 values as logged. */
 const shown = (v: number): string => String(Number(Math.fround(v).toPrecision(5)));
@@ -36,7 +37,7 @@ async function chartSeries(page: Page, key: string): Promise<{ name: string; dat
   }, key);
 }
 
-test('strata board shows the run\'s scalars, distributions, graph and images in chromium, live, without console errors', { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`, timeout: 60_000 }, async (t) => {
+test('strata board shows the run\'s scalars, distributions, graph and images in chromium, live, without console errors', { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
   const logDir = mkdtempSync(join(tmpdir(), 'strata-dashboard-'));
   const { history, model } = await trainRun(join(logDir, 'exp'));

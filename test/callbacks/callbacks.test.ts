@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import * as s from '../../src/index.js';
 import {
   Callback, CallbackList, EarlyStopping, History, LambdaCallback, LearningRateScheduler, ModelCheckpoint, ProgbarLogger,
-  ReduceLROnPlateau, TerminateOnNaN, formatEta, formatFilepath, formatLogs, formatPerStep, type CallbackModel, type Logs, type ProgressDisplay,
+  ReduceLROnPlateau, TerminateOnNaN, formatEta, formatFilepath, formatLogs, formatPerStep, literalFilepath, type CallbackModel, type Logs, type ProgressDisplay,
 } from '../../src/callbacks/index.js';
 import { CSVLogger } from '../../src/callbacks/node/csv-logger.js';
 
@@ -80,6 +80,20 @@ test('ModelCheckpoint fills placeholders and with saveBestOnly saves only improv
   assert.deepEqual(model2.saved, ['e1.strata', 'e2.strata']);
 });
 
+test('ModelCheckpoint never takes a NaN or infinite figure for the best, and braces can be literal', async () => {
+  const model = new FakeModel();
+  const ckpt = new ModelCheckpoint({ filepath: 'best-{epoch}.strata', saveBestOnly: true });
+  await runEpochs(ckpt, model, [NaN, Infinity, 0.9, NaN, 0.8].map((v) => ({ val_loss: v })));
+  assert.deepEqual(model.saved, ['best-3.strata', 'best-5.strata']);
+  const max = new ModelCheckpoint({ filepath: 'm.strata', monitor: 'val_accuracy', saveBestOnly: true });
+  const model2 = new FakeModel();
+  await runEpochs(max, model2, [Infinity, 0.5].map((v) => ({ val_accuracy: v })));
+  assert.deepEqual(model2.saved, ['m.strata'], 'Infinity is not an improvement in max mode either');
+  assert.equal(formatFilepath('{{run}}/{epoch}-}}.strata', { epoch: 2 }), '{run}/2-}.strata');
+  assert.equal(literalFilepath('runs/{epoch}/a}b'), 'runs/{{epoch}}/a}}b');
+  assert.equal(formatFilepath(literalFilepath('runs/{epoch}/{x:02d}.strata'), { epoch: 1 }), 'runs/{epoch}/{x:02d}.strata');
+});
+
 test('ReduceLROnPlateau multiplies the rate by factor after patience, with cooldown and minLr', async () => {
   const model = new FakeModel();
   const reduce = new ReduceLROnPlateau({ factor: 0.5, patience: 1, cooldown: 2, minLr: 0.02 });
@@ -115,6 +129,25 @@ test('TerminateOnNaN stops on a NaN or infinite loss', async () => {
   assert.equal(model.stopTraining, false);
   await list.batchEnd(1, { loss: Infinity });
   assert.equal(model.stopTraining, true);
+});
+
+test('TerminateOnNaN records the epoch and batch where the loss stopped being finite', async () => {
+  const model = new FakeModel();
+  const guard = new TerminateOnNaN({ verbose: 0 });
+  const list = new CallbackList([guard], model, { epochs: 3, verbose: 0 });
+  await list.trainBegin();
+  await list.epochBegin(0);
+  await list.batchEnd(0, { loss: 0.5 });
+  assert.equal(guard.stoppedAt, undefined);
+  await list.epochBegin(1);
+  await list.batchEnd(0, { loss: 0.4 });
+  await list.batchEnd(1, { loss: NaN });
+  await list.batchEnd(2, { loss: Infinity });
+  assert.deepEqual(guard.stoppedAt, { epoch: 1, batch: 1, loss: NaN });
+  assert.equal(model.stopTraining, true);
+  await list.trainBegin();
+  assert.equal(guard.stoppedAt, undefined, 'each fit starts clean');
+  assert.throws(() => new TerminateOnNaN({ verbos: 0 } as never), (e) => e instanceof s.UnknownOptionError && /TerminateOnNaN: unknown option 'verbos' \(did you mean 'verbose'\?\)/.test(e.message));
 });
 
 test('plain objects of hooks become callbacks and async hooks are awaited', async () => {

@@ -8,50 +8,18 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { before, describe, test } from 'node:test';
 import { encode } from 'fast-png';
 import * as s from '../../src/node/index.js';
 import { loadFashionMnist } from '../helpers/fashion-mnist.js';
 import { startServer } from '../helpers/dataset-files.js';
+import { CLI, assertFails as fails, runCli, type CliResult } from '../helpers/run-cli.js';
+import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
-const CLI = fileURLToPath(new URL('../../src/cli/main.js', import.meta.url));
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'strata-cli-'));
-const HAS_DATA = existsSync('/usr/share/datasets/fashion-mnist');
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/**
- * Runs `strata ...args`. The cache is a fresh directory and the download mirror a closed local
- * port, so that no run can touch the user's cache or the network.
- */
-function strata(args: string[], env: Record<string, string> = {}): Promise<Result> {
-  // STRATA_BACKEND stays, so that the suite's run on each backend runs the command on it too.
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('STRATA_') || k === 'STRATA_BACKEND'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], {
-      env: { ...clean, STRATA_CACHE_DIR: tmp(), STRATA_DATASETS_URL: 'http://127.0.0.1:9/', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d));
-    child.stderr.on('data', (d: Buffer) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
-/** Asserts a failure with `code` and exactly one line on standard error matching `pattern`. */
-function fails(r: Result, code: number, pattern: RegExp): void {
-  assert.equal(r.code, code, `exit status (stderr: ${r.stderr})`);
-  assert.equal(r.stderr.trimEnd().split('\n').length, 1, `one line: ${r.stderr}`);
-  assert.match(r.stderr, pattern);
-}
+/** Runs `strata ...args` (see runCli), with `env` added. */
+const strata = (args: string[], env: Record<string, string> = {}): Promise<CliResult> => runCli(args, { env });
 
 test('--help describes every command, exit status 0', async () => {
   const main = await strata(['--help']);
@@ -118,7 +86,7 @@ test('a missing data set exits with status 1 and gives the exact fixes', async (
   fails(await strata(['train', '--data-dir', tmp()]), 1, /Fashion-MNIST is not in .* expected train-images-idx3-ubyte\.gz/);
 });
 
-describe('a model trained on a slice of the Debian package\'s Fashion-MNIST', { skip: !HAS_DATA && 'dataset-fashion-mnist is not installed' }, () => {
+describe('a model trained on a slice of the Debian package\'s Fashion-MNIST', { skip: missing(FASHION_MNIST) }, () => {
   const out = tmp();
   const model = join(out, 'fashion-mnist-relu.strata');
   let report: Record<string, any>;

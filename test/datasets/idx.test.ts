@@ -4,12 +4,13 @@ import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { ValueError, parseIdx } from '../../src/index.js';
 import { FASHION_MNIST_DIR } from '../helpers/fashion-mnist.js';
+import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
 function header(dims: number[]): number[] {
   return [0, 0, 0x08, dims.length, ...dims.flatMap((d) => [(d >>> 24) & 255, (d >>> 16) & 255, (d >>> 8) & 255, d & 255])];
 }
 
-test('parses the real Fashion-MNIST files', () => {
+test('parses the real Fashion-MNIST files', { skip: missing(FASHION_MNIST) }, () => {
   const images = parseIdx(gunzipSync(readFileSync(`${FASHION_MNIST_DIR}/t10k-images-idx3-ubyte.gz`)), 't10k-images');
   assert.deepEqual(images.shape, [10000, 28, 28]);
   assert.equal(images.data.length, 10000 * 784);

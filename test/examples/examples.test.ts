@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { FASHION_MNIST, WORD_LISTS, missing } from '../helpers/system-packages.js';
 
 function runExample(name: string, args: string[] = []): string {
   const path = fileURLToPath(new URL(`../../examples/${name}.js`, import.meta.url));
@@ -33,7 +34,7 @@ test('examples/keras-basics: summary, training to high accuracy, save and load',
   assert.match(out, /class of \(0\.5, 0\.5\): [012]\n/);
 });
 
-test('examples/lesson-cnn: the 333,526-parameter CNN trains, validates and tests (on a few images here)', async () => {
+test('examples/lesson-cnn: the 333,526-parameter CNN trains, validates and tests (on a few images here)', { skip: missing(FASHION_MNIST) }, async () => {
   const out = runExample('lesson-cnn', ['--images', '100', '--epochs', '1', '--test', '50']);
   assert.match(out, /Total params: 333,526 \(1\.27 MB\)/);
   assert.match(out, /Training on 80 images, validating on the last 20\./);
@@ -43,7 +44,7 @@ test('examples/lesson-cnn: the 333,526-parameter CNN trains, validates and tests
   assert.equal(buildLessonCnn().countParams(), 333_526);
 });
 
-test('examples/word-language: both models are trained and scored on held-out words (on a few words here)', () => {
+test('examples/word-language: both models are trained and scored on held-out words (on a few words here)', { skip: missing(WORD_LISTS) }, () => {
   const out = runExample('word-language', ['--train', '30', '--test', '10', '--epochs', '1', '--units', '8']);
   assert.match(out, /^150 training words and 50 held-out words, 5 languages, \d+ characters: abc/);
   assert.match(out, /Embedding → LSTM\(8\) → Dense: [01]\.\d{4} on held-out words/);

@@ -2,9 +2,10 @@
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import { parseIdx } from '../../src/index.js';
+import { FASHION_MNIST } from './system-packages.js';
 
-/** Where the Debian package `dataset-fashion-mnist` puts the files. */
-export const FASHION_MNIST_DIR = process.env.FMNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
+/** Where the Debian package `dataset-fashion-mnist` puts the files (FMNIST_DIR points elsewhere); tests reading them skip with `missing(FASHION_MNIST)`. */
+export const FASHION_MNIST_DIR = FASHION_MNIST.paths[0]!;
 
 /** Images as float32 pixels scaled to [0, 1] ([n, 28, 28] flattened) and labels as int32, for rows [start, start + count). */
 export function loadFashionMnist(split: 'train' | 't10k', start: number, count: number): { images: Float32Array; labels: Int32Array } {

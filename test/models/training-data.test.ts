@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
 import { FASHION_MNIST_DIR } from '../helpers/fashion-mnist.js';
+import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
 const { Dense, Rescaling } = s.layers;
 
@@ -22,7 +23,7 @@ function scaledMlp(): s.Sequential {
   return model;
 }
 
-test('fit on uint8 images (gathered as bytes, scaled by Rescaling) equals fit on the same pixels as float32, validation included', async () => {
+test('fit on uint8 images (gathered as bytes, scaled by Rescaling) equals fit on the same pixels as float32, validation included', { skip: missing(FASHION_MNIST) }, async () => {
   const { x, y } = pixels(320);
   const { x: xv, y: yv } = { x: s.slice(x, [256], [64]), y: s.slice(y, [256], [64]) };
   const xf = s.cast(x, 'float32');
@@ -41,7 +42,7 @@ test('fit on uint8 images (gathered as bytes, scaled by Rescaling) equals fit on
   assert.ok(bytes.history.loss![2]! < bytes.history.loss![0]!);
 });
 
-test('validationSplit trains and validates on ranges of rows of x: the same history as explicit slices, and no copy of x', async () => {
+test('validationSplit trains and validates on ranges of rows of x: the same history as explicit slices, and no copy of x', { skip: missing(FASHION_MNIST) }, async () => {
   const { x, y } = pixels(400);
   const model = scaledMlp();
   const held: number[] = [];
@@ -90,7 +91,7 @@ class MemoryProbe extends s.layers.Layer {
   }
 }
 
-test('predict holds one batch of x at a time: the bytes live during the last batch are those of the first, plus the outputs so far', () => {
+test('predict holds one batch of x at a time: the bytes live during the last batch are those of the first, plus the outputs so far', { skip: missing(FASHION_MNIST) }, () => {
   const { x } = pixels(1000);
   const probe = new MemoryProbe({});
   const model = new s.Sequential({ layers: [new Rescaling({ scale: 1 / 255, inputShape: [784] }), probe, new Dense({ units: 10 })] });
@@ -102,7 +103,7 @@ test('predict holds one batch of x at a time: the bytes live during the last bat
   assert.equal(batches[9]! - batches[0]!, 9 * 100 * 10 * 4);
 });
 
-test('labels are checked once per fit; a bad label is still reported in its batch, by value and position', async () => {
+test('labels are checked once per fit; a bad label is still reported in its batch, by value and position', { skip: missing(FASHION_MNIST) }, async () => {
   const { x, y } = pixels(96);
   const bad = s.where(s.equal(s.range(0, 96), 70), 10, s.cast(y, 'float32'));
   const model = scaledMlp();

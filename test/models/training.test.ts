@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
 import { loadFashionMnist } from '../helpers/fashion-mnist.js';
+import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
 const { Dense, Dropout, Flatten } = s.layers;
 
@@ -27,7 +28,7 @@ function mlp(dropout = 0): s.Sequential {
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'strata-model-'));
 
-test('an MLP trained on 3,000 Fashion-MNIST images reaches 78% accuracy on 1,000 held-out test images', async () => {
+test('an MLP trained on 3,000 Fashion-MNIST images reaches 78% accuracy on 1,000 held-out test images', { skip: missing(FASHION_MNIST) }, async () => {
   s.setSeed(1);
   const train = fashion('train', 0, 3000);
   const testSet = fashion('t10k', 0, 1000);
@@ -48,7 +49,7 @@ test('an MLP trained on 3,000 Fashion-MNIST images reaches 78% accuracy on 1,000
   assert.ok(Math.abs(agree - accuracy!) < 1e-6, 'predict agrees with evaluate');
 });
 
-test('memory after epoch 1 equals memory after epoch 10, with no dispose in user code', async () => {
+test('memory after epoch 1 equals memory after epoch 10, with no dispose in user code', { skip: missing(FASHION_MNIST) }, async () => {
   s.setSeed(2);
   const { x, y } = fashion('train', 0, 256);
   const model = mlp(0.3);
@@ -62,7 +63,7 @@ test('memory after epoch 1 equals memory after epoch 10, with no dispose in user
   assert.deepEqual(s.memory(), afterFit);
 });
 
-test('EarlyStopping stops training and restores the best weights', async () => {
+test('EarlyStopping stops training and restores the best weights', { skip: missing(FASHION_MNIST) }, async () => {
   s.setSeed(3);
   const { x, y } = fashion('train', 0, 600);
   const model = mlp();
@@ -80,7 +81,7 @@ test('EarlyStopping stops training and restores the best weights', async () => {
   restored.forEach((w, i) => assert.deepEqual(w.dataSync(), weightsAt[best]![i]!.dataSync()));
 });
 
-test('ModelCheckpoint with saveBestOnly keeps the best epoch; save/load gives identical predictions and resumed training continues', async () => {
+test('ModelCheckpoint with saveBestOnly keeps the best epoch; save/load gives identical predictions and resumed training continues', { skip: missing(FASHION_MNIST) }, async () => {
   s.setSeed(4);
   const dir = tmp();
   const { x, y } = fashion('train', 0, 600);
@@ -136,7 +137,7 @@ test('a crash mid-save leaves the previous file; truncated and foreign files giv
   assert.equal(existsSync(join(dir, 'no-such-dir')), false);
 });
 
-test('fit streams batches from an iterable, with stepsPerEpoch and validation from an iterable', async () => {
+test('fit streams batches from an iterable, with stepsPerEpoch and validation from an iterable', { skip: missing(FASHION_MNIST) }, async () => {
   s.setSeed(5);
   const { images, labels } = loadFashionMnist('train', 0, 640);
   function* batches(): Generator<[s.Tensor, s.Tensor]> {
@@ -159,7 +160,7 @@ test('fit streams batches from an iterable, with stepsPerEpoch and validation fr
   await assert.rejects(model.fit(batches(), undefined, { epochs: 2, verbose: 0 }), /the data source yielded no batch in epoch 2\. A generator can be read only once/);
 });
 
-test('verbose 2 prints one line per epoch, Keras style', async () => {
+test('verbose 2 prints one line per epoch, Keras style', { skip: missing(FASHION_MNIST) }, async () => {
   const { x, y } = fashion('train', 0, 64);
   const model = mlp();
   model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
@@ -176,7 +177,7 @@ test('verbose 2 prints one line per epoch, Keras style', async () => {
   assert.match(lines[1]!, /^4\/4 - \d+s - \d+(us|ms)\/step - accuracy: \d\.\d{4} - loss: \d\.\d{4}$/);
 });
 
-test('errors name the shapes and suggest the fix', async () => {
+test('errors name the shapes and suggest the fix', { skip: missing(FASHION_MNIST) }, async () => {
   const { x, y } = fashion('train', 0, 64);
   const noFlatten = new s.Sequential({ layers: [new Dense({ units: 10, activation: 'softmax', inputShape: [28, 28] })] });
   await assert.rejects(noFlatten.fit(x, y, { verbose: 0 }), /fit: the model must be compiled first; call model\.compile\(/);

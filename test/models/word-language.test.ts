@@ -3,10 +3,11 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
 import { LANGUAGES, loadWordLanguages } from '../../examples/word-language-data.js';
+import { WORD_LISTS, missing } from '../helpers/system-packages.js';
 
 const { Embedding, GRU, Dense } = s.layers;
 
-test('Embedding → GRU → Dense tells the language of held-out words better than a bag-of-characters Dense baseline (measured: 75.2% vs 65.2%)', async () => {
+test('Embedding → GRU → Dense tells the language of held-out words better than a bag-of-characters Dense baseline (measured: 75.2% vs 65.2%)', { skip: missing(WORD_LISTS) }, async () => {
   const data = loadWordLanguages({ trainPerLanguage: 300, testPerLanguage: 100 });
   assert.deepEqual(LANGUAGES.map(([name]) => name), ['english', 'french', 'german', 'italian', 'spanish']);
   assert.ok(data.alphabet.includes('é') && data.alphabet.includes('ß'), 'accents are kept');

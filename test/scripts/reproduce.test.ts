@@ -4,9 +4,9 @@
  * well below what the slice reaches, and the table it prints.
  */
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { test } from 'node:test';
 import { ROWS, runRow, table, type ReproduceResult } from '../../scripts/reproduce.js';
+import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
 /**
  * Floors for the slice, about four points below what it reaches with seed 42 on the reference
@@ -15,7 +15,7 @@ import { ROWS, runRow, table, type ReproduceResult } from '../../scripts/reprodu
  */
 const FLOORS: Record<string, number> = { softmax: 0.75, relu: 0.8, dropout: 0.78 };
 
-test('the lesson\'s models reach their floors on a slice, and the table reports them', { skip: !existsSync('/usr/share/datasets/fashion-mnist') && 'dataset-fashion-mnist is not installed' }, async () => {
+test('the lesson\'s models reach their floors on a slice, and the table reports them', { skip: missing(FASHION_MNIST) }, async () => {
   const results: ReproduceResult[] = [];
   for (const row of ROWS) {
     const result = await runRow(row, { trainSize: 6000, valSize: 1000, testSize: 1000, epochs: 2, seed: 42 });

@@ -149,7 +149,9 @@ export class WasmBackend implements Backend {
     this.kernels = instantiateKernels(module, this.memory);
     this.heap = new Heap(this.memory, this.kernels.heapBase());
     this.pool = new ThreadPool(module, this.memory, this.heap, this.kernels, () => this.gemmScratch());
-    this.threadsWanted = args.threads;
+    // The default is read now, so that a bad STRATA_THREADS is reported when the backend is made,
+    // not in the middle of the first kernel big enough to share.
+    this.threadsWanted = args.threads ?? workerSupport?.defaultThreadCount();
   }
 
   /** Threads that run kernels, the calling one included (workers start with the first product big enough to share). */

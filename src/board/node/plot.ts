@@ -2,9 +2,9 @@
  * `strata plot`: the classic train/validation curves of one metric of a run, drawn by Apache
  * ECharts's server-side renderer as SVG, or as PNG through resvg (Node only).
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename, extname, resolve } from 'node:path';
+import { basename, dirname, extname, resolve } from 'node:path';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
 import type { ScalarPoint } from '../api-types.js';
@@ -16,7 +16,7 @@ export interface PlotArgs {
   run: string;
   /** The figure to draw, as logged: `loss`, `accuracy`, ... (read from the tag `epoch_<metric>`, or the tag itself). Default `loss`. */
   metric?: string;
-  /** The file to write: `.png` or `.svg`. */
+  /** The file to write: `.png` or `.svg`, in a directory that exists (it is not created, as `cp` or `>` would not). */
   out: string;
   /** Size in pixels (default 800 × 480). */
   width?: number;
@@ -116,6 +116,14 @@ async function renderPng(svg: string, font: string | undefined): Promise<Uint8Ar
   return png;
 }
 
+/** Fails before any drawing when `out` cannot be written for want of its directory. */
+function checkOutputDirectory(out: string): void {
+  const dir = dirname(resolve(out));
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new NotFoundError(`strata plot: cannot write '${out}': the directory '${dir}' does not exist; create it first (mkdir -p) or write elsewhere.`);
+  if (!stat.isDirectory()) throw new ValueError(`strata plot: cannot write '${out}': '${dir}' is not a directory.`);
+}
+
 /**
  * Draws the train and validation curves of one metric of a run to a PNG or SVG file.
  *
@@ -127,6 +135,7 @@ export async function plotRun(args: PlotArgs): Promise<PlotResult> {
   const metric = args.metric ?? 'loss';
   const kind = extname(args.out).toLowerCase();
   if (kind !== '.png' && kind !== '.svg') throw new ValueError(`strata plot: the output must end in .png or .svg, got '${args.out}'.`);
+  checkOutputDirectory(args.out);
   const width = args.width ?? 800;
   const height = args.height ?? 480;
   const found = readSeries(args.run, metric);

@@ -11,8 +11,9 @@ import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM as CHROMIUM_NEED, missing } from '../../helpers/system-packages.js';
 
-const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM = CHROMIUM_NEED.paths[0]!;
 /** dist/, where the compiled modules (and the generated kernels module) are. */
 const DIST = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -68,7 +69,7 @@ function serve(isolated: boolean): Promise<Server> {
 
 for (const isolated of [true, false]) {
   const what = isolated ? 'a cross-origin isolated page: 2 threads (Web Workers) on shared memory' : 'an ordinary page: 1 thread on unshared memory';
-  test(`wasm backend in chromium, ${what}, equal to the reference`, { skip: !existsSync(CHROMIUM) && `${CHROMIUM} is not installed (.ci/run installs Debian's chromium)`, timeout: 60_000 }, async (t) => {
+  test(`wasm backend in chromium, ${what}, equal to the reference`, { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
     const server = await serve(isolated);
     t.after(() => server.close());
     const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import * as s from '../../../src/node/index.js';
 import { startServer, syntheticNpz, type TestServer } from '../../helpers/dataset-files.js';
+import { FASHION_MNIST, missing } from '../../helpers/system-packages.js';
 
 const { downloadFile, ImageDataset } = s.datasets;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'strata-download-'));
@@ -24,7 +25,7 @@ const DAMAGED = Buffer.from(PAYLOAD);
 DAMAGED[1234] ^= 0xff;
 const NPZ = Buffer.from(syntheticNpz(5, 2));
 
-const DEBIAN = '/usr/share/datasets/fashion-mnist';
+const DEBIAN = FASHION_MNIST.paths[0]!;
 /**
  * The original Fashion-MNIST files, rebuilt from Debian's: the package keeps each file's
  * compressed data and drops the name and date from its gzip header. Putting back the header the
@@ -151,7 +152,7 @@ test('a failed download says so, with the ways to get the data set without it', 
   assert.deepEqual(readdirSync(join(args.cacheDir, 'datasets', 'fashion-mnist')), []);
 });
 
-test('Fashion-MNIST downloads end to end and matches the recorded sizes and SHA-256 of the originals', { skip: !existsSync(DEBIAN) && 'dataset-fashion-mnist is not installed' }, async () => {
+test('Fashion-MNIST downloads end to end and matches the recorded sizes and SHA-256 of the originals', { skip: missing(FASHION_MNIST) }, async () => {
   const cacheDir = tmp();
   const [[x, y], [xt, yt]] = await s.datasets.fashionMnist.loadData({ cacheDir, systemDir: tmp(), baseUrl: `${server.url}fashion`, verbose: false });
   assert.deepEqual([x.shape, y.shape, xt.shape, yt.shape], [[60000, 28, 28], [60000], [10000, 28, 28], [10000]]);

@@ -1,15 +1,16 @@
 /** readIdxFile: gzipped and plain IDX files, the data decompressed into one buffer, and concatenated gzip members. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import * as s from '../../../src/node/index.js';
 import { idxBytes, pixelOf, syntheticSplit } from '../../helpers/dataset-files.js';
+import { FASHION_MNIST, missing } from '../../helpers/system-packages.js';
 
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'strata-idx-'));
-const DEBIAN = '/usr/share/datasets/fashion-mnist';
+const DEBIAN = FASHION_MNIST.paths[0]!;
 
 test('a gzipped and a plain IDX file give the same shape and bytes', () => {
   const dir = tmp();
@@ -25,7 +26,7 @@ test('a gzipped and a plain IDX file give the same shape and bytes', () => {
   }
 });
 
-test('the decompressed Fashion-MNIST test images are held in one buffer of their size', { skip: !existsSync(DEBIAN) && 'dataset-fashion-mnist is not installed' }, () => {
+test('the decompressed Fashion-MNIST test images are held in one buffer of their size', { skip: missing(FASHION_MNIST) }, () => {
   const { shape, data } = s.datasets.readIdxFile(`${DEBIAN}/t10k-images-idx3-ubyte.gz`);
   assert.deepEqual(shape, [10000, 28, 28]);
   // 16 header bytes, the pixels and the one spare byte: no chunk list joined into a second copy.

@@ -1,12 +1,13 @@
 /** Loading MNIST-style data sets: the Debian package, a named directory, the cache and their order, .npz archives, and the errors for missing or damaged files. */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { test } from 'node:test';
 import * as s from '../../../src/node/index.js';
 import { pixelOf, syntheticNpz, writeIdxSet } from '../../helpers/dataset-files.js';
+import { FASHION_MNIST, missing } from '../../helpers/system-packages.js';
 
 const { fashionMnist, mnist, ImageDataset } = s.datasets;
 const tmp = (): string => mkdtempSync(join(tmpdir(), 'strata-data-'));
@@ -14,7 +15,7 @@ const DEBIAN = '/usr/share/datasets/fashion-mnist';
 /** Options that keep a test away from the user's cache, the system directory and the network. */
 const isolated = (): s.datasets.LoadDataArgs => ({ cacheDir: tmp(), systemDir: tmp(), download: false });
 
-test('Fashion-MNIST loads from the Debian package: uint8 images [n, 28, 28] and labels, with class names', { skip: !existsSync(DEBIAN) && 'dataset-fashion-mnist is not installed' }, async () => {
+test('Fashion-MNIST loads from the Debian package: uint8 images [n, 28, 28] and labels, with class names', { skip: missing(FASHION_MNIST) }, async () => {
   const [[xTrain, yTrain], [xTest, yTest]] = await fashionMnist.loadData({ cacheDir: tmp(), download: false });
   assert.deepEqual([xTrain.shape, yTrain.shape, xTest.shape, yTest.shape], [[60000, 28, 28], [60000], [10000, 28, 28], [10000]]);
   assert.deepEqual([xTrain.dtype, yTrain.dtype, xTest.dtype, yTest.dtype], ['uint8', 'uint8', 'uint8', 'uint8']);
