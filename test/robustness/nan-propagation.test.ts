@@ -282,6 +282,27 @@ describe('pooling: NaN and ±Infinity', () => {
   }));
 });
 
+describe('products: 0 · NaN and 0 · Infinity are NaN', () => {
+  // The reference kernels skip zeros (most inputs after relu are 0); they may do so only when the
+  // other factor holds no NaN or Infinity.
+  test('matMul with a zero against NaN and Infinity', () => {
+    assertValues(values(s.matMul(s.tensor([[0, 1]]), s.tensor([[nan], [1]]))), [nan], 'matMul([[0,1]], [[NaN],[1]])');
+    assertValues(values(s.matMul(s.tensor([[0, 1]]), s.tensor([[inf], [1]]))), [nan], 'matMul([[0,1]], [[Infinity],[1]])');
+    assertValues(values(s.matMul(s.tensor([[0, 1]]), s.tensor([[5], [1]]))), [1], 'matMul([[0,1]], [[5],[1]])');
+  });
+
+  test('conv2d and its gradients with zeros against NaN', () => {
+    const x = s.tensor([0, 0, 0, 1], [1, 2, 2, 1]);
+    const f = s.tensor([nan, 1, 1, 1], [2, 2, 1, 1]);
+    assertValues(values(s.conv2d(x, f)), [nan], 'conv2d, input 0 under a NaN tap');
+    const [dx, df] = s.grads((a: s.Tensor, b: s.Tensor) => s.sum(s.mul(s.conv2d(a, b), 0)))([x, s.tensor([1, 1, 1, 1], [2, 2, 1, 1])]);
+    assertValues(values(dx!), [0, 0, 0, 0], 'conv2d input gradient, dy 0, finite filter');
+    assertValues(values(df!), [0, 0, 0, 0], 'conv2d filter gradient, dy 0, finite input');
+    const [dxNan] = s.grads((a: s.Tensor, b: s.Tensor) => s.sum(s.mul(s.conv2d(a, b), 0)))([x, f]);
+    assertValues(values(dxNan!), [nan, 0, 0, 0], 'conv2d input gradient, dy 0 against a NaN tap');
+  });
+});
+
 describe('wasm kernels against the reference on NaN-laden data', () => {
   // Both backends are made here, so this runs whatever STRATA_BACKEND says.
   const cpu = new CpuBackend();

@@ -219,6 +219,8 @@ export class CpuBackend implements Backend {
       broadcastStrides(b.shape.slice(0, -2), batchShape).map((s) => s * k * n),
     ];
     const row = new Float64Array(n);
+    // Skipping a zero of a is exact only while b holds no NaN or infinity (0 · NaN is NaN).
+    const skipZeros = windows.allFinite(bv);
     forEachStrided(batchShape, batchOffsets, (batch, o) => {
       const aBase = o[0]!;
       const bBase = o[1]!;
@@ -227,7 +229,7 @@ export class CpuBackend implements Backend {
         row.fill(0);
         for (let p = 0; p < k; p++) {
           const aip = av[aBase + i * aRow + p * aCol]!;
-          if (aip === 0) continue;
+          if (aip === 0 && skipZeros) continue;
           const bp = bBase + p * bRow;
           for (let j = 0; j < n; j++) row[j]! += aip * bv[bp + j * bCol]!;
         }

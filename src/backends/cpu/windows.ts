@@ -94,12 +94,13 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
   const shape = [d.w.batch, d.w.outH, d.w.outW, d.cout];
   const acc = new Float64Array(shape[0]! * shape[1]! * shape[2]! * shape[3]!);
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  const skipZeros = allFinite(f);
   forEachConvTap(d, (x0, y0, tap, g) => {
     const f0 = tap * ni * cout + g * no;
     for (let ci = 0; ci < ni; ci++) {
       const xv = x[x0 + ci]!;
       // Inputs after relu are often exactly 0: skipping them halves the work of a typical CNN.
-      if (xv === 0) continue;
+      if (xv === 0 && skipZeros) continue;
       const fr = f0 + ci * cout;
       for (let o = 0; o < no; o++) acc[y0 + o]! += xv * f[fr + o]!;
     }
@@ -119,7 +120,14 @@ function swapChannels(f: ArrayLike<number>, d: ConvDims, taps: number): Float64A
 }
 
 // NOTE: the gradient kernels loop over output channels outside so that they can skip zeros of dy:
-// behind relu and max pooling most of dy is exactly 0 (three in four after 2×2 pooling).
+// behind relu and max pooling most of dy is exactly 0 (three in four after 2×2 pooling). A zero is
+// skipped only while the other factor holds no NaN or infinity, since 0 · NaN and 0 · ∞ are NaN.
+
+/** True when every value is finite: then a zero factor contributes exactly 0 and may be skipped. */
+export function allFinite(values: ArrayLike<number>): boolean {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return false;
+  return true;
+}
 
 /** Gradient of the convolution with respect to its input; see `Kernels.conv2dBackpropInput`. */
 export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
@@ -127,11 +135,12 @@ export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape
   const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
   const swapped = swapChannels(f, d, d.w.kh * d.w.kw);
+  const skipZeros = allFinite(f);
   forEachConvTap(d, (x0, y0, tap, g) => {
     const base = (tap * cout + g * no) * ni;
     for (let o = 0; o < no; o++) {
       const dv = dy[y0 + o]!;
-      if (dv === 0) continue;
+      if (dv === 0 && skipZeros) continue;
       const fr = base + o * ni;
       for (let ci = 0; ci < ni; ci++) acc[x0 + ci]! += dv * swapped[fr + ci]!;
     }
@@ -146,11 +155,12 @@ export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArra
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
   // Accumulated as [taps, cout, cinPerGroup], then put back in the filter's layout.
   const swapped = new Float64Array(taps * cout * ni);
+  const skipZeros = allFinite(x);
   forEachConvTap(d, (x0, y0, tap, g) => {
     const base = (tap * cout + g * no) * ni;
     for (let o = 0; o < no; o++) {
       const dv = dy[y0 + o]!;
-      if (dv === 0) continue;
+      if (dv === 0 && skipZeros) continue;
       const fr = base + o * ni;
       for (let ci = 0; ci < ni; ci++) swapped[fr + ci]! += dv * x[x0 + ci]!;
     }
