@@ -134,8 +134,7 @@ export class ModelCheckpoint extends Callback {
         console.warn(missingMonitorWarning('ModelCheckpoint', this.tracker.monitor, logs));
         return;
       }
-      // A NaN or infinite figure is never the best: it must not replace a good checkpoint.
-      if (!Number.isFinite(current) || !this.tracker.isImprovement(current)) {
+      if (!this.tracker.isImprovement(current)) {
         if (this.verbose > 0) console.log(`Epoch ${epoch + 1}: ${this.tracker.monitor} did not improve from ${this.tracker.best.toFixed(5)}`);
         return;
       }

@@ -33,8 +33,13 @@ export class Monitor {
     return typeof v === 'number' ? v : undefined;
   }
 
-  /** True when `value` beats `reference` (the best by default) by more than minDelta. */
+  /**
+   * True when `value` beats `reference` (the best by default) by more than minDelta. A NaN or
+   * infinite value is never an improvement: a diverging run must not become the best epoch that
+   * EarlyStopping restores or ModelCheckpoint saves over a good file.
+   */
   isImprovement(value: number, reference = this.best): boolean {
+    if (!Number.isFinite(value)) return false;
     return this.mode === 'min' ? value + this.minDelta < reference : value - this.minDelta > reference;
   }
 }

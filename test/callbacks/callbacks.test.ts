@@ -56,6 +56,16 @@ test('EarlyStopping stops after `patience` epochs without improvement and restor
   assert.equal(s.memory().numTensors, before, 'no snapshot is left behind');
 });
 
+test('EarlyStopping never restores a NaN or infinite epoch as the best', async () => {
+  const model = new FakeModel();
+  const stop = new EarlyStopping({ monitor: 'val_loss', patience: 2, restoreBestWeights: true });
+  const ran = await runEpochs(stop, model, [0.9, -Infinity, NaN, 0.95].map((v) => ({ val_loss: v })));
+  assert.equal(ran, 3);
+  assert.equal(stop.bestEpoch, 0);
+  assert.equal(stop.best, 0.9);
+  assert.deepEqual(model.weight.arraySync(), [0], 'the weights of epoch 0, not of the -Infinity epoch');
+});
+
 test('EarlyStopping in max mode for accuracy, with minDelta and baseline', async () => {
   const model = new FakeModel();
   const stop = new EarlyStopping({ monitor: 'val_accuracy', patience: 1, minDelta: 0.01 });
