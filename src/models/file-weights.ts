@@ -17,13 +17,6 @@ export function byteSize(shape: readonly number[], dtype: DType): number {
   return shape.reduce((n, d) => (Number.isSafeInteger(d) && d >= 0 ? n * d : Infinity), bytesPerElement(dtype));
 }
 
-/** Checks every tensor of a file's tables against the cap `maxTensorBytes`. */
-export function checkTableLimits(tables: Record<string, readonly NamedValues[]>, limits: Limits, source: string): void {
-  for (const [table, entries] of Object.entries(tables)) {
-    entries.forEach((e, i) => checkLimit(limits, 'maxTensorBytes', byteSize(e.shape, e.dtype), `${source}: ${table}[${i}] '${e.name}' (${e.dtype} ${fmtShape(e.shape)}) declares`));
-  }
-}
-
 /**
  * The weights of a file, handed to layers as they are built (see `withWeightSource`). Every
  * variable it makes is recorded, so that a load that fails part-way frees them all.

@@ -18,7 +18,7 @@ import { deserializeLoss } from '../losses/index.js';
 import { deserializeMetric } from '../metrics/index.js';
 import { tensor } from '../ops/index.js';
 import { deserializeOptimizer } from '../optimizers/index.js';
-import { FileWeights, checkTableLimits } from './file-weights.js';
+import { FileWeights } from './file-weights.js';
 import { Model } from './model.js';
 import { checkModelConfig, checkTrainingConfig, type TrainingConfig } from './saved-config.js';
 
@@ -108,10 +108,9 @@ function restoreTraining(model: Model, training: TrainingConfig, state: readonly
 export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModelArgs = {}): Model {
   checkOptions('decodeModel', args, LOAD_MODEL_KEYS);
   const limits = resolveLimits(args.limits, 'decodeModel');
-  const artifacts = decodeArtifacts(bytes, source);
+  const artifacts = decodeArtifacts(bytes, source, limits);
   const { kind, modelConfig, trainingConfig } = artifacts.header;
   if (kind !== 'model') throw new ValueError(`${source}: this is a weights-only file; create the model in code and call model.loadWeights('${source}').`);
-  checkTableLimits({ weights: artifacts.weights, optimizerWeights: artifacts.optimizerWeights }, limits, source);
   if (trainingConfig !== undefined) checkTrainingConfig(trainingConfig, source);
   const weights = new FileWeights(artifacts.weights, limits, source);
   let model: Model | undefined;
@@ -141,6 +140,6 @@ export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModel
  */
 export async function loadModel(path: string, args: LoadModelArgs = {}): Promise<Model> {
   checkOptions('loadModel', args, LOAD_MODEL_KEYS);
-  resolveLimits(args.limits, 'loadModel');
-  return decodeModel(await artifactStore().read(path), path, args);
+  const limits = resolveLimits(args.limits, 'loadModel');
+  return decodeModel(await artifactStore().read(path, limits), path, args);
 }

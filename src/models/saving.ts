@@ -15,7 +15,6 @@ import { serializeLoss } from '../losses/index.js';
 import { serializeMetric } from '../metrics/index.js';
 import { tensor } from '../ops/index.js';
 import { serializeOptimizer } from '../optimizers/index.js';
-import { checkTableLimits } from './file-weights.js';
 import type { Model } from './model.js';
 import type { TrainingConfig } from './saved-config.js';
 import type { CompiledState } from './training.js';
@@ -101,8 +100,7 @@ export function assignWeights(model: Model, weights: NamedValues[], source: stri
 export function decodeWeightsInto(model: Model, bytes: Uint8Array, source = 'weights', args: LoadWeightsArgs = {}): void {
   checkOptions('loadWeights', args, LOAD_WEIGHTS_KEYS);
   const limits = resolveLimits(args.limits, 'loadWeights');
-  const { weights } = decodeArtifacts(bytes, source);
-  checkTableLimits({ weights }, limits, source);
+  const { weights } = decodeArtifacts(bytes, source, limits);
   assignWeights(model, weights, source);
 }
 
@@ -119,5 +117,5 @@ export async function saveWeights(model: Model, path: string): Promise<void> {
 /** Reads weights from `path` into `model`. */
 export async function loadWeights(model: Model, path: string, args: LoadWeightsArgs = {}): Promise<void> {
   checkOptions('loadWeights', args, LOAD_WEIGHTS_KEYS);
-  decodeWeightsInto(model, await artifactStore().read(path), path, args);
+  decodeWeightsInto(model, await artifactStore().read(path, resolveLimits(args.limits, 'loadWeights')), path, args);
 }

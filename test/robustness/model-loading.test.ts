@@ -68,7 +68,7 @@ test('weights larger than maxTensorBytes are refused before the model is built; 
   const path = hostile('plain', () => {});
   await assert.rejects(
     s.loadModel(path, { limits: { maxTensorBytes: 64 } }),
-    (e: unknown) => e instanceof s.LimitError && /weights\[0\] '.*kernel' \(float32 \[4,5\]\) declares: 80 bytes, more than the cap maxTensorBytes = 64 bytes/.test((e as Error).message),
+    (e: unknown) => e instanceof s.LimitError && /weights\[0\] \('.*kernel'\) \(shape \[4,5\], float32\) declares: 80 bytes, more than the cap maxTensorBytes = 64 bytes/.test((e as Error).message),
   );
   const model = await s.loadModel(path, { limits: { maxTensorBytes: 1024 } });
   model.dispose();
