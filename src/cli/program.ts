@@ -21,11 +21,13 @@ function version(): string {
   return pkg.version;
 }
 
-/** An option parser for whole numbers >= `min`. */
-function integer(min: number): (value: string) => number {
+/** An option parser for whole numbers from `min` to `max`. */
+function integer(min: number, max = Number.MAX_SAFE_INTEGER): (value: string) => number {
   return (value) => {
     const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || n < min) throw new InvalidArgumentError(`expected a whole number >= ${min}.`);
+    if (!/^\d+$/.test(value.trim()) || n < min || n > max) {
+      throw new InvalidArgumentError(max === Number.MAX_SAFE_INTEGER ? `expected a whole number >= ${min}.` : `expected a whole number from ${min} to ${max}.`);
+    }
     return n;
   };
 }
@@ -121,7 +123,7 @@ export function buildProgram(): Command {
     .command('board')
     .description('Serve Strata Board, the dashboard of the runs logged under a directory (strata train --logdir, or the TensorBoard callback).')
     .requiredOption('--logdir <dir>', 'the directory holding the runs')
-    .option('--port <n>', 'the port (0 picks a free one)', integer(0), 6006)
+    .option('--port <n>', 'the port (0 picks a free one)', integer(0, 65535), 6006)
     .option('--host <address>', 'the address to listen on (127.0.0.1: this machine only)', '127.0.0.1')
     .action((options) => boardCommand(options));
 

@@ -128,6 +128,19 @@ test('a model file with a bad trainingConfig is one line with status 1', async (
   assertFails(await runCli(['summary', path]), 1, /^strata: error: .*unknown optimizer 'NoSuchOptimizer'/);
   assertFails(await runCli(['evaluate', path, '--data-dir', data]), 1, /unknown optimizer 'NoSuchOptimizer'/);
   assert.deepEqual(snapshot(path), before);
+  // A trainingConfig that is not an object, or lacks its optimizer, is named as such.
+  const { optimizer: _optimizer, ...withoutOptimizer } = decodeArtifacts(readFileSync(healthy), healthy).header.trainingConfig as Record<string, unknown>;
+  for (const [name, trainingConfig] of [['number', 42], ['no-optimizer', withoutOptimizer]] as const) {
+    const bad = decodeArtifacts(readFileSync(healthy), healthy);
+    bad.header.trainingConfig = trainingConfig;
+    const file = join(tmp(), `${name}.strata`);
+    writeFileSync(file, encodeArtifacts(bad));
+    assertFails(await runCli(['summary', file]), 1, /^strata: error: .*trainingConfig/);
+  }
+});
+
+test('board --port outside 0–65535 is a usage error (status 2)', async () => {
+  assertFails(await runCli(['board', tmp(), '--port', '70000']), 2, /--port.*from 0 to 65535/);
 });
 
 test('plot --out into a missing directory says so in one line with status 1 and creates nothing', async () => {
