@@ -51,3 +51,19 @@ test('examples/word-language: both models are trained and scored on held-out wor
   assert.match(out, /Bag of characters → Dense\(64\) → Dense: [01]\.\d{4} on held-out words/);
   assert.match(out, /Some held-out words: \p{L}+: (english|french|german|italian|spanish)/u);
 });
+
+test('examples/reliability: each fault gives its typed error, caps can be raised, dispose frees the model', () => {
+  const lines = runExample('reliability').trim().split('\n');
+  assert.match(lines[0]!, /^UnknownOptionError: sequential\.compile: unknown option 'metrcs' \(did you mean 'metrics'\?\)\. Known options: optimizer, loss, metrics, lossWeights\.$/);
+  assert.equal(lines[1], 'relu([NaN, -1, 2]) = [ NaN, 0, 2 ]');
+  assert.match(lines[2]!, /^ValueError: .*damaged\.strata: cannot load: .* fails its checksum/);
+  assert.match(lines[3]!, /^LimitError: .*model\.strata: weights\[0\] \('dense\/kernel'\) .*more than the cap maxTensorBytes = 100 bytes/);
+  assert.deepEqual(lines.slice(4, 9), [
+    'loaded with a raised cap: 131 parameters',
+    'a LimitError is a ValueError too: true',
+    'mode after re-saving: 600',
+    'tensors held by the loaded model: 12',
+    'after dispose(): 0',
+  ]);
+  assert.match(lines[9]!, /^DisposedError: Sequential 'sequential': cannot run: it was disposed/);
+});
