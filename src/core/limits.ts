@@ -73,10 +73,19 @@ export function resolveLimits(overrides: Partial<Limits> | undefined, where: str
 export function checkLimit(limits: Limits, key: keyof Limits, declared: number, what: string): void {
   if (declared <= limits[key]) return;
   const unit = key === 'maxImagePixels' ? 'pixels' : 'bytes';
-  throw new LimitError(
-    `${what}: ${formatCount(declared)} ${unit}, more than the cap ${key} = ${formatCount(limits[key])} ${unit}. ` +
-      `If the file is genuine, raise the cap with the option { limits: { ${key}: ... } } or setLimits({ ${key}: ... }).`,
-  );
+  throw new LimitError(`${what}: ${formatCount(declared)} ${unit}, more than the cap ${key} = ${formatCount(limits[key])} ${unit}. ${raiseCapHint(key)}`);
+}
+
+/**
+ * The sentence every `LimitError` ends with: how to raise the cap `key`, for one call or for the process.
+ *
+ * @example
+ * ```ts
+ * raiseCapHint('maxFileBytes'); // 'If the file is genuine, raise the cap with the option { limits: { maxFileBytes: ... } } ...'
+ * ```
+ */
+export function raiseCapHint(key: keyof Limits): string {
+  return `If the file is genuine, raise the cap with the option { limits: { ${key}: ... } } or setLimits({ ${key}: ... }).`;
 }
 
 function formatCount(n: number): string {

@@ -1,7 +1,7 @@
 /** Decompressing gzip data with the output bounded before any of it is produced, so a small file cannot expand to gigabytes. */
 import { constants, gunzipSync } from 'node:zlib';
 import { LimitError, ValueError } from '../../core/errors.js';
-import { checkLimit, getLimits, type Limits } from '../../core/limits.js';
+import { checkLimit, getLimits, raiseCapHint, type Limits } from '../../core/limits.js';
 
 /**
  * Deflate writes at most about 1032 bytes of output for one byte of input; a size claimed beyond
@@ -68,7 +68,7 @@ export function gunzipBounded(bytes: Uint8Array, source: string, limits: Limits 
     if (expected !== undefined) throw new ValueError(`${source}: cannot decompress this gzip file: it decompresses to more than the ${expected} bytes its header declares (the file is corrupt).`);
     throw new LimitError(
       `${source}: the gzip data decompresses to more than ${maxOutputLength.toLocaleString('en-US')} bytes (the cap maxDecompressedBytes = ${limits.maxDecompressedBytes.toLocaleString('en-US')}, ` +
-        `or what ${bytes.length} compressed bytes can hold). If the file is genuine, raise the cap with the option { limits: { maxDecompressedBytes: ... } } or setLimits({ maxDecompressedBytes: ... }).`,
+        `or what ${bytes.length} compressed bytes can hold). ${raiseCapHint('maxDecompressedBytes')}`,
     );
   }
   if (expected !== undefined && out.length !== expected) {
