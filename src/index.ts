@@ -58,8 +58,11 @@ export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, 
 export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';
-export { decodeModel, loadModel, type LoadModelArgs } from './models/loading.js';
-export { encodeModel, encodeWeights, type LoadWeightsArgs } from './models/saving.js';
+export { decodeModel, loadModel, modelFromArtifacts, type LoadModelArgs } from './models/loading.js';
+export { encodeModel, encodeWeights, modelToArtifacts, weightsToArtifacts, type LoadWeightsArgs } from './models/saving.js';
+export type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, OutputFile, SerializedObject, TrainingConfig } from './io/artifacts.js';
+export { detectModelFormat, modelFormatForPath, modelFormatNamed, modelFormats } from './io/formats.js';
+export { readModelInput, type ModelSource } from './io/sources.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
 
 // Watching training.

@@ -20,7 +20,8 @@ import { bytesPerElement, type DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
 import { checkLimit, getLimits, type Limits } from '../core/limits.js';
 
-const MAGIC = [0x53, 0x54, 0x52, 0x41, 0x54, 0x41, 0x0d, 0x0a]; // "STRATA\r\n"
+/** The first 8 bytes of every Strata file: "STRATA\r\n" (the CR LF catches text-mode corruption). */
+export const MAGIC: readonly number[] = [0x53, 0x54, 0x52, 0x41, 0x54, 0x41, 0x0d, 0x0a]; // "STRATA\r\n"
 /** The format version this build writes; it reads this one and version 1. */
 export const FORMAT_VERSION = 2;
 /** Bytes before the description, by version. */

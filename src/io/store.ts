@@ -9,6 +9,8 @@ import type { Limits } from '../core/limits.js';
 export interface ArtifactStore {
   write(path: string, bytes: Uint8Array): Promise<void>;
   read(path: string, limits?: Limits): Promise<Uint8Array>;
+  /** Creates the directory `path` and its parents if missing (for formats that write several files, as TF.js's). */
+  makeDirectory?(path: string): Promise<void>;
 }
 
 let current: ArtifactStore | undefined;

@@ -9,18 +9,21 @@ import { resolveLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { decodeArtifacts, type NamedValues } from '../io/format.js';
-import { artifactStore } from '../io/store.js';
+import type { ModelArtifacts, TrainingConfig } from '../io/artifacts.js';
+import type { NamedValues } from '../io/format.js';
+import { DETECT_BYTES, detectModelFormat } from '../io/formats.js';
+import { readModelInput, type ModelSource } from '../io/sources.js';
+import { decodeStrataArtifacts } from '../io/strata-format.js';
 import type { Layer } from '../layers/layer.js';
 import { deserializeLayer } from '../layers/registry.js';
 import { withWeightSource } from '../layers/weight-source.js';
-import { deserializeLoss } from '../losses/index.js';
-import { deserializeMetric } from '../metrics/index.js';
+import { deserializeLoss, type SerializedLoss } from '../losses/index.js';
+import { deserializeMetric, type SerializedMetric } from '../metrics/index.js';
 import { tensor } from '../ops/index.js';
-import { deserializeOptimizer } from '../optimizers/index.js';
+import { deserializeOptimizer, type SerializedOptimizer } from '../optimizers/index.js';
 import { FileWeights } from './file-weights.js';
 import { Model } from './model.js';
-import { checkModelConfig, checkTrainingConfig, type TrainingConfig } from './saved-config.js';
+import { checkModelConfig, checkTrainingConfig } from './saved-config.js';
 
 /** Options of `loadModel` and `decodeModel`. */
 export interface LoadModelArgs {
@@ -80,10 +83,10 @@ function restoreTraining(model: Model, training: TrainingConfig, state: readonly
     }
   };
   checkOptimizerState(model, state, source);
-  const optimizer = rebuilt('trainingConfig.optimizer', () => deserializeOptimizer(training.optimizer));
+  const optimizer = rebuilt('trainingConfig.optimizer', () => deserializeOptimizer(training.optimizer as SerializedOptimizer));
   try {
-    const loss = training.losses.map((l, i) => rebuilt(`trainingConfig.losses[${i}]`, () => deserializeLoss(l)));
-    const metrics = training.metrics.map((ms, i) => ms.map((m, j) => rebuilt(`trainingConfig.metrics[${i}][${j}]`, () => deserializeMetric(m))));
+    const loss = training.losses.map((l, i) => rebuilt(`trainingConfig.losses[${i}]`, () => deserializeLoss(l as SerializedLoss)));
+    const metrics = training.metrics.map((ms, i) => ms.map((m, j) => rebuilt(`trainingConfig.metrics[${i}][${j}]`, () => deserializeMetric(m as SerializedMetric))));
     rebuilt('trainingConfig', () => model.compile({ optimizer, loss, metrics, lossWeights: training.lossWeights }));
   } catch (e) {
     if (model.optimizer !== optimizer) optimizer.dispose();
@@ -99,18 +102,20 @@ function restoreTraining(model: Model, training: TrainingConfig, state: readonly
 }
 
 /**
- * Rebuilds a model from the bytes of a saved model file; `source` names it in errors. Sizes are
- * checked before anything is allocated (see `loadModel`), and a failure frees everything made.
+ * Builds the model that `artifacts` describe (from any format): architecture, weights taken from
+ * the artifacts (checked by name, shape, dtype and cap before each is allocated; no initializer
+ * runs), and the compile settings with the optimizer's state when present. `source` names the
+ * file in errors; a failure frees everything made.
  *
  * @example
- * const model = decodeModel(bytes, 'upload.strata', { limits: { maxTensorBytes: 256 * 1024 ** 2 } });
+ * const copy = modelFromArtifacts(modelToArtifacts(model), 'copy');
  */
-export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModelArgs = {}): Model {
-  checkOptions('decodeModel', args, LOAD_MODEL_KEYS);
-  const limits = resolveLimits(args.limits, 'decodeModel');
-  const artifacts = decodeArtifacts(bytes, source, limits);
-  const { kind, modelConfig, trainingConfig } = artifacts.header;
+export function modelFromArtifacts(artifacts: ModelArtifacts, source = 'model', args: LoadModelArgs = {}): Model {
+  checkOptions('modelFromArtifacts', args, LOAD_MODEL_KEYS);
+  const limits = resolveLimits(args.limits, 'modelFromArtifacts');
+  const { kind, modelConfig, trainingConfig } = artifacts;
   if (kind !== 'model') throw new ValueError(`${source}: this is a weights-only file; create the model in code and call model.loadWeights('${source}').`);
+  for (const w of artifacts.dropped ?? []) console.warn(`${source}: ${w}`);
   if (trainingConfig !== undefined) checkTrainingConfig(trainingConfig, source);
   const weights = new FileWeights(artifacts.weights, limits, source);
   let model: Model | undefined;
@@ -126,20 +131,42 @@ export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModel
 }
 
 /**
- * Loads a model saved with `model.save(path)`: architecture, weights, and compile settings with
- * the optimizer's state, so `predict` gives identical outputs and `fit` continues where it stopped.
+ * Rebuilds a model from the bytes of a `.strata` file; `source` names it in errors. Sizes are
+ * checked before anything is allocated (see `loadModel`), and a failure frees everything made.
+ * (`loadModel` also takes bytes, in every format.)
  *
- * No initializer runs: each weight a layer declares is checked against the file's weight table
- * (name, shape, dtype) and the cap `maxTensorBytes` before it is allocated, and made from the
- * file's values. A file whose architecture does not match its weights, or whose configs are
- * malformed, gives a typed error naming the file, the layer or field, and what differs.
+ * @example
+ * const model = decodeModel(bytes, 'upload.strata', { limits: { maxTensorBytes: 256 * 1024 ** 2 } });
+ */
+export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModelArgs = {}): Model {
+  checkOptions('decodeModel', args, LOAD_MODEL_KEYS);
+  const limits = resolveLimits(args.limits, 'decodeModel');
+  return modelFromArtifacts(decodeStrataArtifacts(bytes, source, limits), source, args);
+}
+
+/**
+ * Loads a saved model, whatever wrote it: Strata's `.strata`, Keras's `.keras` (Keras 3 and
+ * 2.13–2.15) and legacy `.h5`, or a TensorFlow.js layers-model (`model.json` and its weight
+ * files). The format is told by the file's bytes, not its name. The result has the architecture,
+ * the weights, and — where the file holds them — the compile settings with the optimizer's
+ * state, so `predict` gives the same outputs and `fit` continues where the writer stopped.
+ *
+ * `source` is a path in Node (a folder means its `model.json`), an `http(s)` URL, a `File` or
+ * `Blob` (or the list of a TF.js model's files), or the bytes of a one-file model.
+ *
+ * No initializer runs and nothing in a file is ever run as code: each weight a layer declares is
+ * checked against the file (name, shape, dtype) and the cap `maxTensorBytes` before it is
+ * allocated. A malformed file gives a typed error naming the file, the layer or field, and what differs.
  *
  * @example
  * const model = await loadModel('fashion.strata');
+ * const fromKeras = await loadModel('best-cnn-model.keras');
  * const big = await loadModel('huge.strata', { limits: { maxTensorBytes: 8 * 1024 ** 3 } });
  */
-export async function loadModel(path: string, args: LoadModelArgs = {}): Promise<Model> {
+export async function loadModel(source: ModelSource, args: LoadModelArgs = {}): Promise<Model> {
   checkOptions('loadModel', args, LOAD_MODEL_KEYS);
   const limits = resolveLimits(args.limits, 'loadModel');
-  return decodeModel(await artifactStore().read(path, limits), path, args);
+  const input = await readModelInput(source, limits);
+  const format = detectModelFormat(input.bytes.subarray(0, DETECT_BYTES), input.source);
+  return modelFromArtifacts(await format.read!(input, limits), input.source, args);
 }

@@ -5,17 +5,8 @@
  */
 import { ValueError } from '../core/errors.js';
 import { normalizeName, type Serialized } from '../core/serialization.js';
-import type { SerializedLoss } from '../losses/index.js';
-import type { SerializedMetric } from '../metrics/index.js';
-import type { SerializedOptimizer } from '../optimizers/index.js';
+import type { TrainingConfig } from '../io/artifacts.js';
 
-/** The compile settings as saved. */
-export interface TrainingConfig {
-  optimizer: SerializedOptimizer;
-  losses: SerializedLoss[];
-  lossWeights: number[];
-  metrics: SerializedMetric[][];
-}
 
 type Fail = (field: string, expected: string, got: unknown) => never;
 

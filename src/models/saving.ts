@@ -8,15 +8,20 @@ import { resolveLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { decodeArtifacts, encodeArtifacts, type NamedValues } from '../io/format.js';
+import type { ArtifactWeight, ModelArtifacts, ModelFormat } from '../io/artifacts.js';
+import type { NamedValues } from '../io/format.js';
+import { DETECT_BYTES, detectModelFormat, modelFormatForPath } from '../io/formats.js';
+import { readModelInput } from '../io/sources.js';
 import { artifactStore } from '../io/store.js';
+import { decodeStrataArtifacts, encodeStrataArtifacts } from '../io/strata-format.js';
+import type { Layer } from '../layers/layer.js';
 import { serializeLayer } from '../layers/registry.js';
 import { serializeLoss } from '../losses/index.js';
 import { serializeMetric } from '../metrics/index.js';
 import { tensor } from '../ops/index.js';
 import { serializeOptimizer } from '../optimizers/index.js';
 import type { Model } from './model.js';
-import type { TrainingConfig } from './saved-config.js';
+import type { TrainingConfig } from '../io/artifacts.js';
 import type { CompiledState } from './training.js';
 
 const GENERATED_BY = 'strata 0.1.0';
@@ -28,10 +33,6 @@ export interface LoadWeightsArgs {
 }
 
 const LOAD_WEIGHTS_KEYS = optionKeys<LoadWeightsArgs>({ limits: true });
-
-function named(t: Tensor, name: string): NamedValues {
-  return { name, shape: [...t.shape], dtype: t.dtype, values: t.dataSync() };
-}
 
 function trainingConfigOf(compiled: CompiledState): TrainingConfig | undefined {
   try {
@@ -47,29 +48,71 @@ function trainingConfigOf(compiled: CompiledState): TrainingConfig | undefined {
   }
 }
 
-/** The bytes of a saved model: architecture, weights, and (when compiled) the compile settings and optimizer state. */
-export function encodeModel(model: Model): Uint8Array {
+/** `t`'s values under `name`, copied out. */
+function artifactWeight(t: Tensor, name: string, layer?: string): ArtifactWeight {
+  return { name, shape: [...t.shape], dtype: t.dtype, values: t.dataSync(), ...(layer === undefined ? {} : { layer }) };
+}
+
+/** The layer of `model` (at any depth of nesting) that owns each of its weights, by weight. */
+function weightOwners(model: Model): Map<Tensor, string> {
+  const owners = new Map<Tensor, string>();
+  // A model's layers own its weights; anything else owns its own. (A structural test: this file
+  // must not import Model's class, which imports this file.)
+  const visit = (layer: Layer): void => {
+    const inner = (layer as { layers?: unknown }).layers;
+    if (Array.isArray(inner)) for (const l of inner as Layer[]) visit(l);
+    else for (const w of layer.weights) if (!owners.has(w)) owners.set(w, layer.name);
+  };
+  visit(model);
+  return owners;
+}
+
+/**
+ * The neutral artifacts of `model`: its architecture, its weights (each with the layer that owns
+ * it), and, when it is compiled, its compile settings and optimizer state. Every format writes from these.
+ *
+ * @example
+ * const artifacts = modelToArtifacts(model);
+ * artifacts.weights.map((w) => w.name); // ['dense/kernel', 'dense/bias', ...]
+ */
+export function modelToArtifacts(model: Model): ModelArtifacts {
   model.assertNotDisposed('save');
   const compiled = model.compiledState;
   const trainingConfig = compiled && trainingConfigOf(compiled);
-  const weights = model.weights.map((w) => named(w, w.name));
+  const owners = weightOwners(model);
+  const weights = model.weights.map((w) => artifactWeight(w, w.name, owners.get(w)));
   // getWeights returns snapshots that belong to the caller: copied out, then freed.
   const state = trainingConfig && compiled ? compiled.optimizer.getWeights() : [];
   try {
-    return encodeArtifacts({
-      header: { kind: 'model', generatedBy: GENERATED_BY, modelConfig: serializeLayer(model), trainingConfig },
+    return {
+      kind: 'model',
+      generatedBy: GENERATED_BY,
+      modelConfig: serializeLayer(model),
+      trainingConfig,
       weights,
-      optimizerWeights: state.map((w) => named(w.tensor, w.name)),
-    });
+      optimizerWeights: state.map((w) => artifactWeight(w.tensor, w.name)),
+    };
   } finally {
     for (const w of state) w.tensor.dispose();
   }
 }
 
-/** The bytes of a weights-only file. */
-export function encodeWeights(model: Model): Uint8Array {
+/** The artifacts of `model`'s weights alone (with its architecture, which formats that name weights by position need). */
+export function weightsToArtifacts(model: Model): ModelArtifacts {
   model.assertNotDisposed('save its weights');
-  return encodeArtifacts({ header: { kind: 'weights', generatedBy: GENERATED_BY }, weights: model.weights.map((w) => named(w, w.name)), optimizerWeights: [] });
+  const owners = weightOwners(model);
+  return { kind: 'weights', generatedBy: GENERATED_BY, modelConfig: serializeLayer(model), weights: model.weights.map((w) => artifactWeight(w, w.name, owners.get(w))), optimizerWeights: [] };
+}
+
+/** The bytes of a saved model in Strata's format: architecture, weights, and (when compiled) the compile settings and optimizer state. */
+export function encodeModel(model: Model): Uint8Array {
+  return encodeStrataArtifacts(modelToArtifacts(model));
+}
+
+/** The bytes of a weights-only file in Strata's format. */
+export function encodeWeights(model: Model): Uint8Array {
+  const { modelConfig: _architecture, ...weightsOnly } = weightsToArtifacts(model);
+  return encodeStrataArtifacts(weightsOnly);
 }
 
 /** Sets `model`'s weights from a file's weight table, checking count, shapes and dtypes before allocating. */
@@ -96,26 +139,49 @@ export function assignWeights(model: Model, weights: NamedValues[], source: stri
   }
 }
 
-/** Sets a model's weights from the bytes of a weights file (or of a whole-model file). */
+/** Sets a model's weights from the bytes of a Strata weights file (or of a whole-model file). */
 export function decodeWeightsInto(model: Model, bytes: Uint8Array, source = 'weights', args: LoadWeightsArgs = {}): void {
   checkOptions('loadWeights', args, LOAD_WEIGHTS_KEYS);
   const limits = resolveLimits(args.limits, 'loadWeights');
-  const { weights } = decodeArtifacts(bytes, source, limits);
-  assignWeights(model, weights, source);
+  assignWeights(model, decodeStrataArtifacts(bytes, source, limits).weights, source);
 }
 
-/** Writes `model` to `path` atomically (see `Model.save`). */
+/** Writes the files `format` makes of `artifacts` to `path`, each atomically, the main file last. */
+async function writeArtifacts(artifacts: ModelArtifacts, path: string, format: ModelFormat): Promise<void> {
+  if (!format.write) throw new ValueError(`cannot save to '${path}': Strata reads ${format.description} files but does not write them.`);
+  const files = await format.write(artifacts, path);
+  const store = artifactStore();
+  if (files.length > 1 && store.makeDirectory) {
+    for (const dir of new Set(files.map((f) => parentOf(f.path)).filter((d) => d !== ''))) await store.makeDirectory(dir);
+  }
+  for (const file of files) await store.write(file.path, file.bytes);
+}
+
+/** The directory part of a '/'-separated path ('' when there is none). */
+function parentOf(path: string): string {
+  const cut = path.lastIndexOf('/');
+  return cut <= 0 ? '' : path.slice(0, cut);
+}
+
+/** Writes `model` to `path` atomically, in the format its name names (see `Model.save`). */
 export async function saveModel(model: Model, path: string): Promise<void> {
-  await artifactStore().write(path, encodeModel(model));
+  const format = modelFormatForPath(path);
+  await writeArtifacts(modelToArtifacts(model), path, format);
 }
 
-/** Writes `model`'s weights to `path` atomically. */
+/** Writes `model`'s weights to `path` atomically, in the format its name names (`.weights.h5` for Keras's, else Strata's). */
 export async function saveWeights(model: Model, path: string): Promise<void> {
-  await artifactStore().write(path, encodeWeights(model));
+  const format = modelFormatForPath(path);
+  await writeArtifacts(format.name === 'strata' ? { ...weightsToArtifacts(model), modelConfig: undefined } : weightsToArtifacts(model), path, format);
 }
 
-/** Reads weights from `path` into `model`. */
+/** Reads weights from `path` (a Strata file, or any format that holds weights) into `model`. */
 export async function loadWeights(model: Model, path: string, args: LoadWeightsArgs = {}): Promise<void> {
   checkOptions('loadWeights', args, LOAD_WEIGHTS_KEYS);
-  decodeWeightsInto(model, await artifactStore().read(path, resolveLimits(args.limits, 'loadWeights')), path, args);
+  model.assertNotDisposed('load weights');
+  const limits = resolveLimits(args.limits, 'loadWeights');
+  const input = await readModelInput(path, limits);
+  const format = detectModelFormat(input.bytes.subarray(0, DETECT_BYTES), path);
+  const artifacts = await format.read!({ ...input, targetConfig: serializeLayer(model) }, limits);
+  assignWeights(model, artifacts.weights, path);
 }

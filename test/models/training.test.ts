@@ -130,7 +130,7 @@ test('a crash mid-save leaves the previous file; truncated and foreign files giv
   writeFileSync(join(dir, 'cut.strata'), good.subarray(0, good.length - 100));
   await assert.rejects(s.loadModel(join(dir, 'cut.strata')), (e: unknown) => e instanceof s.ValueError && /cut\.strata: cannot load: .*needs bytes .* \(the file is truncated or corrupt\)/.test(e.message));
   writeFileSync(join(dir, 'text.strata'), 'hello, this is not a model at all');
-  await assert.rejects(s.loadModel(join(dir, 'text.strata')), /text\.strata: cannot load: it is not a Strata model or weights file/);
+  await assert.rejects(s.loadModel(join(dir, 'text.strata')), /text\.strata: not a model file Strata can read \(it starts with bytes 68 65 6c 6c 6f.*Strata reads: Strata model file/);
   await assert.rejects(s.loadModel(join(dir, 'missing.strata')), /cannot load '.*missing\.strata': no such file/);
   await assert.rejects(model.save(join(dir, 'no-such-dir', 'm.strata')), /cannot save to/);
   assert.deepEqual(readFileSync(path), good);

@@ -126,7 +126,7 @@ function syncDirectory(dir: string): void {
 }
 
 /** A file-system error in words, with the error code for searching and a hint where one helps. */
-function describeFsError(e: unknown, path: string): string {
+export function describeFsError(e: unknown, path: string): string {
   const code = (e as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOSPC':
