@@ -32,8 +32,11 @@ export interface TrainingConfig {
 /** A weight in the artifacts: its values under Strata's name, and the layer that owns it. */
 export interface ArtifactWeight extends NamedValues {
   /**
-   * The name of the layer that holds the weight (`'lstm'` for `'lstm/lstm_cell/kernel'`), when
-   * known: set for artifacts made from a model, and needed by formats that group weights by layer.
+   * The name of the (top-level or nested) layer that holds the weight (`'lstm'` for
+   * `'lstm/lstm_cell/kernel'`), when known. Artifacts made from a model set it, for formats that
+   * group weights by layer. A reader that knows a weight's layer and position but not its Strata
+   * name (Keras 3 stores `layers/<group>/vars/<i>`) sets `layer` and any `name`: loading then
+   * gives the layer's weights to the weights it declares, in order.
    */
   layer?: string;
 }

@@ -8,7 +8,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js'
 import { checkLimit, type Limits } from '../core/limits.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Variable } from '../core/tensor.js';
-import type { NamedValues } from '../io/format.js';
+import type { ArtifactWeight } from '../io/artifacts.js';
 import type { WeightSource } from '../layers/weight-source.js';
 import { tensor, variable } from '../ops/index.js';
 
@@ -28,7 +28,7 @@ export class FileWeights implements WeightSource {
   failure: Error | undefined;
 
   constructor(
-    private readonly entries: readonly NamedValues[],
+    private readonly entries: readonly ArtifactWeight[],
     private readonly limits: Limits,
     private readonly source: string,
   ) {
@@ -36,7 +36,7 @@ export class FileWeights implements WeightSource {
   }
 
   variable(layer: string, fullName: string, shape: readonly number[], dtype: DType, trainable: boolean): Variable {
-    const index = this.entries.findIndex((e, i) => !this.used[i] && e.name === fullName);
+    const index = this.find(fullName);
     if (index < 0) {
       const known = this.entries.map((e) => `'${e.name}' ${fmtShape(e.shape)}`).join(', ') || 'none';
       this.fail(new ValueError(`${this.source}: ${layer} declares weight '${fullName}' ${fmtShape(shape)}, but the file holds no weight of that name (its weights: ${known}); its architecture and weights do not match (the file is corrupt or was edited).`));
@@ -57,6 +57,17 @@ export class FileWeights implements WeightSource {
     } finally {
       values.dispose();
     }
+  }
+
+  /**
+   * The unused entry for the weight `fullName`: the one of that name, else — for formats that
+   * store a layer's weights by position (Keras 3's `layers/dense/vars/0`) — the first unused
+   * entry of the layer that owns it (`fullName` starts with the entry's `layer` and '/').
+   */
+  private find(fullName: string): number {
+    const named = this.entries.findIndex((e, i) => !this.used[i] && e.name === fullName);
+    if (named >= 0) return named;
+    return this.entries.findIndex((e, i) => !this.used[i] && e.layer !== undefined && fullName.startsWith(`${e.layer}/`));
   }
 
   checkAllocation(layer: string, what: string, shape: readonly number[], dtype: DType): void {
