@@ -58,7 +58,7 @@ export type { Batch, BatchSource, CompileArgs, EvaluateArgs, FitArgs, LossSpec, 
 export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';
-export { decodeModel, loadModel, modelFromArtifacts, type LoadModelArgs } from './models/loading.js';
+export { decodeModel, loadModel, modelFromArtifacts, readModelArtifacts, type LoadModelArgs, type ReadArtifacts } from './models/loading.js';
 export { encodeModel, encodeWeights, modelToArtifacts, weightsToArtifacts, type LoadWeightsArgs } from './models/saving.js';
 export type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, OutputFile, SerializedObject, TrainingConfig } from './io/artifacts.js';
 export { detectModelFormat, modelFormatForPath, modelFormatNamed, modelFormats } from './io/formats.js';

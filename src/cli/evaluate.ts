@@ -1,5 +1,5 @@
 /** `strata evaluate MODEL`: a saved model's loss and accuracy on the test images. */
-import { ValueError, loadModel, type Model, type Tensor } from '../node/index.js';
+import { ValueError, datasets, loadModel, losses, type Model, type Tensor } from '../node/index.js';
 import { useBackend } from './backend.js';
 import { firstRows, loadDataset, modelInput, type DataOptions } from './data.js';
 import { nonFiniteOutputError, nonFiniteRows } from './non-finite.js';
@@ -18,6 +18,18 @@ export function ensureCompiled(model: Model): void {
   if (!model.compiledState) model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 }
 
+/**
+ * The test labels (class ids) as the model's loss reads them: one-hot rows for a categorical
+ * crossentropy (as Keras models trained on one-hot labels are compiled), class ids otherwise.
+ */
+function labelsFor(model: Model, labels: Tensor): Tensor {
+  const loss = model.compiledState?.losses[0];
+  if (!loss || losses.canonicalLossName(loss) !== 'categoricalCrossentropy') return labels;
+  const classes = model.outputs[0]!.shape.at(-1);
+  if (typeof classes !== 'number') return labels;
+  return datasets.toCategorical(labels, classes);
+}
+
 /** Runs `strata evaluate`. */
 export async function evaluateCommand(path: string, options: EvaluateOptions): Promise<void> {
   const out = new Output(options.json);
@@ -29,7 +41,7 @@ export async function evaluateCommand(path: string, options: EvaluateOptions): P
   trainImages.dispose();
   trainLabels.dispose();
   const x = modelInput(model, firstRows(images, options.testSize));
-  const y = firstRows(labels, options.testSize);
+  const y = labelsFor(model, firstRows(labels, options.testSize));
   const logs = await model.evaluate(x, y, { batchSize: options.batchSize, returnDict: true });
   if (!Object.values(logs).every(Number.isFinite)) {
     const output = model.predict(x, { batchSize: options.batchSize }) as Tensor;

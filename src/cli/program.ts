@@ -5,7 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { modelFormats } from '../node/index.js';
 import { boardCommand, plotCommand } from './board.js';
+import { convertCommand } from './convert.js';
 import { DATASETS } from './data.js';
 import { errorLine, exitStatus } from './errors.js';
 import { evaluateCommand } from './evaluate.js';
@@ -13,6 +15,9 @@ import { predictCommand } from './predict.js';
 import { DEFAULT_PRESET, PRESETS } from './presets.js';
 import { summaryCommand } from './summary.js';
 import { train } from './train.js';
+
+/** How the commands that read a model describe it. */
+const MODEL_ARGUMENT = 'a saved model: .strata (strata train, model.save), Keras .keras or .h5, or a TF.js model.json';
 
 const OPTIMIZERS = ['sgd', 'rmsprop', 'adam', 'adamw', 'adagrad'];
 
@@ -100,7 +105,7 @@ export function buildProgram(): Command {
     program
       .command('evaluate')
       .description("A saved model's loss and accuracy on the test images.")
-      .argument('<model>', 'a model file saved by strata train or model.save()')
+      .argument('<model>', MODEL_ARGUMENT)
       .option('--batch-size <n>', 'samples per batch', integer(1), 32)
       .option('--test-size <n>', 'test images used, the first ones (default: all)', integer(1)),
   )
@@ -111,7 +116,7 @@ export function buildProgram(): Command {
     program
       .command('predict')
       .description('The class a saved model sees in a test image (--index) or a PNG file, with the probability of each class.')
-      .argument('<model>', 'a model file saved by strata train or model.save()')
+      .argument('<model>', MODEL_ARGUMENT)
       .argument('[image]', 'a PNG image: made gray by luminance, transparent areas as background, resized to 28×28')
       .option('--index <n>', 'the test image to classify (default 0)', integer(0))
       .option('--invert', 'invert the PNG first (for dark drawings on a light background)', false),
@@ -139,8 +144,17 @@ export function buildProgram(): Command {
   program
     .command('summary')
     .description('The layers, output shapes and parameter counts of a saved model.')
-    .argument('<model>', 'a model file saved by strata train or model.save()')
+    .argument('<model>', MODEL_ARGUMENT)
     .action((path: string) => summaryCommand(path));
+
+  program
+    .command('convert')
+    .description('Convert a saved model between formats: the input\'s format is read from its bytes, the output\'s from its name.')
+    .argument('<in>', 'a model: .strata, Keras .keras or .h5, or a TF.js model.json (or its folder)')
+    .argument('<out>', 'where to write it: .keras (Keras 3), .h5 (legacy Keras), model.json or a folder ending in / (TF.js), .onnx (inference graph), else .strata')
+    .option('--json', 'print one JSON document on standard output; everything else goes to standard error', false)
+    .addHelpText('after', `\nFormats:\n${modelFormats().map((f) => `  ${f.name.padEnd(7)} ${f.description}${f.read ? (f.write ? '' : ' (read only)') : ' (write only)'}`).join('\n')}\n\nExamples:\n  strata convert best-cnn-model.keras cnn.strata\n  strata convert models/fashion-mnist-cnn.strata web/model/\n  strata convert models/fashion-mnist-cnn.strata cnn.onnx\n`)
+    .action((input: string, output: string, options) => convertCommand(input, output, options));
 
   return program;
 }

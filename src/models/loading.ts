@@ -9,7 +9,7 @@ import { resolveLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import type { ModelArtifacts, TrainingConfig } from '../io/artifacts.js';
+import type { ModelArtifacts, ModelFormat, TrainingConfig } from '../io/artifacts.js';
 import type { NamedValues } from '../io/format.js';
 import { DETECT_BYTES, detectModelFormat } from '../io/formats.js';
 import { readModelInput, type ModelSource } from '../io/sources.js';
@@ -165,8 +165,33 @@ export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModel
  */
 export async function loadModel(source: ModelSource, args: LoadModelArgs = {}): Promise<Model> {
   checkOptions('loadModel', args, LOAD_MODEL_KEYS);
-  const limits = resolveLimits(args.limits, 'loadModel');
+  const { artifacts, source: name } = await readModelArtifacts(source, args);
+  return modelFromArtifacts(artifacts, name, args);
+}
+
+/** A model file read into artifacts, and what it was. */
+export interface ReadArtifacts {
+  /** What the file holds, in Strata's terms. */
+  artifacts: ModelArtifacts;
+  /** The format its bytes are in. */
+  format: ModelFormat;
+  /** The file's name as read (a folder's `model.json`, say), for messages. */
+  source: string;
+}
+
+/**
+ * Reads a model file of any format into artifacts without building the model (`loadModel` builds
+ * it): for tools that look at or convert files. Sizes are checked as `loadModel` checks them.
+ *
+ * @example
+ * const { format, artifacts } = await readModelArtifacts('model.keras');
+ * format.name;                          // 'keras'
+ * artifacts.weights.map((w) => w.name); // ['dense/kernel', ...]
+ */
+export async function readModelArtifacts(source: ModelSource, args: LoadModelArgs = {}): Promise<ReadArtifacts> {
+  checkOptions('readModelArtifacts', args, LOAD_MODEL_KEYS);
+  const limits = resolveLimits(args.limits, 'readModelArtifacts');
   const input = await readModelInput(source, limits);
   const format = detectModelFormat(input.bytes.subarray(0, DETECT_BYTES), input.source);
-  return modelFromArtifacts(await format.read!(input, limits), input.source, args);
+  return { artifacts: await format.read!(input, limits), format, source: input.source };
 }
