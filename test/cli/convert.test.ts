@@ -46,7 +46,7 @@ test('convert: .strata → .keras → TF.js folder → .strata keeps the layers,
   const back = await runCli(['convert', join(dir, 'web'), join(dir, 'back.strata')]);
   assert.equal(back.code, 0, back.stderr);
   const [a, b] = [await s.loadModel(source), await s.loadModel(join(dir, 'back.strata'))];
-  const x = s.randomUniform([2, 28, 28, 1], 0, 1, 'float32', 3);
+  const x = s.randomUniform([2, 28, 28, 1], 0, 1, { seed: 3 });
   assert.deepEqual((b.predict(x) as s.Tensor).arraySync(), (a.predict(x) as s.Tensor).arraySync());
   const onnx = await runCli(['convert', source, join(dir, 'cnn.onnx')]);
   assert.equal(onnx.code, 0, onnx.stderr);

@@ -3,7 +3,7 @@
  * (shared/fixtures/interop), with the facts an independent reader recorded about each
  * (expected.json). Tests read them there, never from a copy, and skip when they are absent.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
