@@ -67,3 +67,17 @@ test('examples/reliability: each fault gives its typed error, caps can be raised
   ]);
   assert.match(lines[9]!, /^DisposedError: Sequential 'sequential': cannot run: it was disposed/);
 });
+
+test('examples/interop: .keras, TF.js and ONNX files written; the first two load back with the same predictions and training goes on identically', () => {
+  const out = runExample('interop');
+  assert.match(out, /^cnn\.keras: \d+ bytes\nweb\/: group1-shard1of1\.bin, model\.json\ncnn\.onnx: \d+ bytes\n/);
+  assert.match(out, /cnn\.keras is read as 'keras' \(.*\), written by strata/);
+  for (const name of ['cnn.keras', 'web']) {
+    const [, diff, compiled] = new RegExp(`${name.replace('.', '\\.')}: largest difference from Strata's predictions (\\S+), compiled: (true|false)`).exec(out)!;
+    assert.ok(Number(diff) <= 1e-6, `${name}: ${diff}`);
+    assert.equal(compiled, 'true');
+  }
+  const [, lossA, lossB, stepDiff] = /next training step: loss (\S+) here, (\S+) after the round trip; predictions after it differ by (\S+)/.exec(out)!;
+  assert.equal(lossA, lossB);
+  assert.ok(Number(stepDiff) <= 1e-6, out);
+});
