@@ -10,7 +10,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
-import { artifactsToOnnx } from '../../src/io/onnx/export.js';
 
 const L = s.layers;
 const dir = mkdtempSync(join(tmpdir(), 'strata-onnx-'));
@@ -170,6 +169,7 @@ test('SimpleRNN, LSTM and GRU: sequences, states, backwards, both GRU forms, har
     ...apply(new L.GRU({ units: 3, returnSequences: true, returnState: true }), x),
     ...apply(new L.GRU({ units: 4, resetAfter: false, goBackwards: true }), x),
     ...apply(new L.GRU({ units: 2, useBias: false }), x),
+    ...apply(new L.GRU({ units: 2, activation: 'hard_sigmoid', resetAfter: false }), x),
     ...apply(new L.RNN({ cell: new L.LSTMCell({ units: 3 }), returnSequences: true }), x),
   ];
   const model = new s.Model({ inputs: x, outputs });
@@ -198,7 +198,7 @@ test('a LeakyReLU layer (as Keras files bring it) uses its own slope', async () 
   const artifacts = s.modelToArtifacts(model);
   const config = artifacts.modelConfig!.config as { layers: unknown[] };
   config.layers.push({ className: 'LeakyReLU', config: { name: 'leaky', negativeSlope: 0.1 } });
-  const session = await ort.InferenceSession.create(await artifactsToOnnx(artifacts, 'leaky.onnx'));
+  const session = await ort.InferenceSession.create(await s.artifactsToOnnx(artifacts, 'leaky.onnx'));
   const x = s.tensor([[1, -2, 3], [-4, 5, -6]]);
   const got = (await session.run({ [session.inputNames[0]!]: new ort.Tensor('float32', x.dataSync() as Float32Array, [2, 3]) }))['leaky']!.data as Float32Array;
   const dense = model.predict(x) as s.Tensor;
@@ -206,13 +206,40 @@ test('a LeakyReLU layer (as Keras files bring it) uses its own slope', async () 
   want.forEach((v, i) => assert.ok(Math.abs(v - got[i]!) <= 1e-5, `${v} vs ${got[i]}`));
 });
 
+/** A layer of the user's own: registered, so it saves, but ONNX export has no converter for it. */
+class Doubler extends L.Layer {
+  static override readonly className = 'Doubler';
+  override call(inputs: s.Tensor | s.Tensor[]): s.Tensor {
+    return s.mul(Array.isArray(inputs) ? inputs[0]! : inputs, 2);
+  }
+}
+L.registerLayer(Doubler);
+
+test('Bidirectional (every merge mode, sequences and states) and TimeDistributed (Dense, Conv2D)', async () => {
+  const x = s.Input({ shape: [4, 3] });
+  const outputs = [
+    ...new L.Bidirectional({ layer: new L.LSTM({ units: 2, returnSequences: true }) }).applyMulti(x),
+    ...new L.Bidirectional({ layer: new L.GRU({ units: 3, returnState: true }), mergeMode: 'sum' }).applyMulti(x),
+    ...new L.Bidirectional({ layer: new L.SimpleRNN({ units: 2, returnSequences: true }), mergeMode: 'ave' }).applyMulti(x),
+    ...new L.Bidirectional({ layer: new L.GRU({ units: 2 }), mergeMode: 'mul' }).applyMulti(x),
+    ...new L.Bidirectional({ layer: new L.LSTM({ units: 2, returnSequences: true }), mergeMode: null }).applyMulti(x),
+    new L.TimeDistributed({ layer: new L.Dense({ units: 5, activation: 'relu' }) }).apply(x) as s.SymbolicTensor,
+  ];
+  const model = new s.Model({ inputs: x, outputs });
+  randomize(model, 10);
+  await agrees('bidirectional', model, [s.randomNormal([2, 4, 3])]);
+  const frames = sequential([3, 5, 5, 2], [new L.TimeDistributed({ layer: new L.Conv2D({ filters: 3, kernelSize: 3 }) }), new L.TimeDistributed({ layer: new L.Flatten() })]);
+  await agrees('time-distributed', frames, [s.randomNormal([2, 3, 5, 5, 2])]);
+});
+
 test('layers ONNX cannot express give a NotSupportedError naming the layer and what to do', async () => {
   const refuses = async (model: s.Model, pattern: RegExp): Promise<void> => {
     await assert.rejects(model.save(join(dir, 'refused.onnx')), (e: unknown) => e instanceof s.NotSupportedError && pattern.test(e.message));
   };
   const tail = /Save the model as '\.keras' \(Keras 3\) or '\.strata' instead/;
-  await refuses(sequential([4, 3], [new L.Bidirectional({ layer: new L.LSTM({ units: 2 }), name: 'bi' })]), /^cannot export layer 'bi' \(Bidirectional\) to ONNX: ONNX export has no converter for Bidirectional/);
-  await refuses(sequential([4, 3], [new L.Bidirectional({ layer: new L.LSTM({ units: 2 }) })]), tail);
+  const doubled = sequential([3], [new Doubler({ name: 'twice' })]);
+  await refuses(doubled, /^cannot export layer 'twice' \(Doubler\) to ONNX: ONNX export has no converter for Doubler \(it converts Dense, Activation, /);
+  await refuses(doubled, tail);
   await refuses(
     sequential([6], [new L.Embedding({ inputDim: 10, outputDim: 3, maskZero: true }), new L.Dense({ units: 3 }), new L.GRU({ units: 2, name: 'masked_gru' })]),
     /^cannot export layer 'masked_gru' \(GRU\) to ONNX: its input carries a mask \(from an Embedding with maskZero\)/,

@@ -36,6 +36,16 @@ export class LayerWeights {
     );
   }
 
+  /**
+   * The weights of `inner`, a layer inside this one (a wrapper's): those under its name
+   * (`bidirectional/forward_lstm/...`), or else part `part` of `parts` equal parts, in order.
+   */
+  inner(inner: LayerEntry, part = 0, parts = 1): LayerWeights {
+    const named = this.own.filter((w) => w.name.includes(`/${inner.name}/`) || w.name.startsWith(`${inner.name}/`));
+    const size = this.own.length / parts;
+    return new LayerWeights(inner, named.length > 0 ? named : this.own.slice(part * size, (part + 1) * size));
+  }
+
   /** A weight's values as float32 (a float64 model is exported in float32). */
   static float32(w: ArtifactWeight): Float32Array {
     return w.values instanceof Float32Array ? w.values : Float32Array.from(w.values as unknown as ArrayLike<number>);
@@ -49,6 +59,8 @@ export interface LayerCall {
   inputs: OnnxValue[];
   weights: LayerWeights;
   graph: OnnxGraph;
+  /** Converts a call of a layer held inside this one (a wrapper's layer), with the weights given. */
+  convertInner(layer: LayerEntry, inputs: OnnxValue[], weights: LayerWeights): OnnxValue[];
 }
 
 /** Turns one call of a layer into ONNX nodes; returns the layer's outputs in order. */

@@ -57,10 +57,15 @@ class Exporter {
   /** One call of a layer (a nested model is inlined). */
   private call(entry: LayerEntry, inputs: OnnxValue[]): OnnxValue[] {
     if (MODEL_CLASSES.has(entry.className)) return this.model(entry, inputs);
+    return this.convert(entry, inputs, new LayerWeights(entry, this.weightsByLayer.get(entry.name) ?? []));
+  }
+
+  /** Converts one call of a (non-model) layer with `weights`. */
+  private convert(entry: LayerEntry, inputs: OnnxValue[], weights: LayerWeights): OnnxValue[] {
     const found = CONVERTERS[entry.className];
     if (!found) throw notExportable(entry, `ONNX export has no converter for ${entry.className} (it converts ${Object.keys(CONVERTERS).join(', ')})`);
-    const weights = new LayerWeights(entry, this.weightsByLayer.get(entry.name) ?? []);
-    const outputs = found.convert({ layer: entry, inputs, weights, graph: this.graph });
+    const convertInner = (layer: LayerEntry, xs: OnnxValue[], w: LayerWeights): OnnxValue[] => this.convert(layer, xs, w);
+    const outputs = found.convert({ layer: entry, inputs, weights, graph: this.graph, convertInner });
     return found.passesMask ? outputs : outputs.map((o) => ({ ...o, masked: false }));
   }
 

@@ -8,6 +8,7 @@ import { concatenate, elementwise } from './merging.js';
 import { batchNormalization, layerNormalization } from './normalization.js';
 import { globalPooling, pooling } from './pooling.js';
 import { recurrent } from './recurrent.js';
+import { bidirectional, timeDistributed } from './wrappers.js';
 
 /** Each exportable layer class, its converter, and whether a mask on its input reaches its output. */
 export const CONVERTERS: Record<string, { convert: Converter; passesMask?: boolean }> = {
@@ -46,4 +47,6 @@ export const CONVERTERS: Record<string, { convert: Converter; passesMask?: boole
   LSTM: { convert: recurrent },
   GRU: { convert: recurrent },
   RNN: { convert: recurrent },
+  Bidirectional: { convert: bidirectional },
+  TimeDistributed: { convert: timeDistributed, passesMask: true },
 };
