@@ -53,7 +53,7 @@ async function agrees(name: string, model: s.Model, inputs: s.Tensor[]): Promise
   });
 }
 
-const sequential = (inputShape: number[], layers: s.layers.Layer[]): s.Model => {
+const sequential = (inputShape: (number | null)[], layers: s.layers.Layer[]): s.Model => {
   const model = new s.Sequential({ layers: [new L.InputLayer({ shape: inputShape }), ...layers] });
   randomize(model, 3);
   return model;
@@ -175,6 +175,18 @@ test('SimpleRNN, LSTM and GRU: sequences, states, backwards, both GRU forms, har
   const model = new s.Model({ inputs: x, outputs });
   randomize(model, 6);
   await agrees('recurrent', model, [s.randomNormal([2, 5, 3])]);
+});
+
+test('images and sequences of sizes unknown until run time (same padding without fixed pads), and recurrent initial states as inputs', async () => {
+  const images = sequential([null, null, 2], [new L.Conv2D({ filters: 3, kernelSize: 3, padding: 'same', strides: 2 }), new L.MaxPooling2D({ padding: 'same' }), new L.GlobalMaxPooling2D()]);
+  await agrees('unknown-sizes', images, [s.randomNormal([2, 7, 6, 2])]);
+  const x = s.Input({ shape: [null, 3] });
+  const [h0, c0] = [s.Input({ shape: [2] }), s.Input({ shape: [2] })];
+  const conv = new L.Conv1D({ filters: 3, kernelSize: 2, padding: 'same' }).apply(x) as s.SymbolicTensor;
+  const y = new L.LSTM({ units: 2, returnSequences: true }).apply([conv, h0!, c0!]) as s.SymbolicTensor;
+  const model = new s.Model({ inputs: [x, h0!, c0!], outputs: y });
+  randomize(model, 11);
+  await agrees('initial-states', model, [s.randomNormal([2, 5, 3]), s.randomNormal([2, 2]), s.randomNormal([2, 2])]);
 });
 
 test('a functional model with two inputs, two outputs, a shared layer, every merge and a nested Sequential', async () => {

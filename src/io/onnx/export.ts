@@ -17,6 +17,8 @@ import { ONNX_DTYPES, encodeOnnxModel, type OnnxDType } from './schema.js';
 export const ONNX_OPSET = 17;
 /** The IR version that goes with opset 17. */
 const IR_VERSION = 8;
+/** Protobuf's limit on one message, which ONNX files beyond it work around with external data files (not written here). */
+const MAX_PROTO_BYTES = 2 ** 31 - 1;
 
 /** `[layerName, nodeIndex, tensorIndex]`, as functional configs refer to a tensor. */
 type TensorRef = [string, number, number];
@@ -153,6 +155,10 @@ export async function artifactsToOnnx(artifacts: ModelArtifacts, source: string)
   const outputs = exporter.model(entry);
   exporter.declareOutputs(config, outputs);
   const { graph } = exporter;
+  const bytes = graph.initializers.reduce((n, t) => n + t.rawData.length, 0);
+  if (bytes >= MAX_PROTO_BYTES) {
+    throw new NotSupportedError(`${source}: cannot export to ONNX: the weights take ${bytes} bytes, and one ONNX file (a protobuf message) holds less than 2 GiB; save the model as '.keras' or '.strata' instead.`);
+  }
   return encodeOnnxModel({
     irVersion: IR_VERSION,
     opsetImport: [{ domain: '', version: ONNX_OPSET }],
