@@ -52,6 +52,11 @@ export class LayerWeights {
   }
 }
 
+/** A weight stored in the graph as it is (once, however many calls use it). */
+export function weightConstant(graph: OnnxGraph, w: ArtifactWeight): string {
+  return graph.constant(w.name, () => ({ dtype: 'float32', dims: w.shape, values: LayerWeights.float32(w) }));
+}
+
 /** One call of a layer, as a converter sees it. */
 export interface LayerCall {
   layer: LayerEntry;

@@ -4,7 +4,7 @@
  * rearranged to ONNX's [out, in, ...window], and the output transposed back.
  */
 import { activate } from '../activations.js';
-import { LayerWeights, asFloat, channelsFirst, derived, notExportable, permute, single, sizes, viaChannelsFirst, type Converter, type LayerCall, type LayerEntry } from '../converter.js';
+import { LayerWeights, asFloat, channelsFirst, derived, notExportable, permute, single, sizes, viaChannelsFirst, weightConstant, type Converter, type LayerCall, type LayerEntry } from '../converter.js';
 import type { Attribute, OnnxGraph } from '../graph.js';
 import type { ArtifactWeight } from '../../artifacts.js';
 
@@ -30,11 +30,6 @@ export function transposeValues(values: Float32Array, shape: readonly number[], 
 /** A Keras kernel stored in the graph with its axes permuted by `perm`, then given the dims `dims` (default: the permuted shape). */
 export function kernelConstant(graph: OnnxGraph, w: ArtifactWeight, perm: readonly number[], dims?: readonly number[]): string {
   return graph.constant(`${w.name}:onnx`, () => ({ dtype: 'float32', dims: dims ?? permute(w.shape, perm), values: transposeValues(LayerWeights.float32(w), w.shape, perm) }));
-}
-
-/** A weight stored as it is. */
-export function weightConstant(graph: OnnxGraph, w: ArtifactWeight): string {
-  return graph.constant(w.name, () => ({ dtype: 'float32', dims: w.shape, values: LayerWeights.float32(w) }));
 }
 
 /** The output size of windows over `size` positions, as Strata computes it (null when the input size is unknown). */

@@ -1,6 +1,6 @@
 /** Converters for the core layers: Dense, Embedding, Rescaling, Flatten, Reshape, and Dropout (nothing at inference). */
 import { activate } from '../activations.js';
-import { LayerWeights, asFloat, derived, moveAxis, permute, single, type Converter } from '../converter.js';
+import { asFloat, channelsFirst, derived, moveAxis, permute, single, weightConstant, type Converter } from '../converter.js';
 
 /** Dense: x · kernel + bias over the last axis (MatMul broadcasts over any leading axes), then the activation. */
 export const dense: Converter = (call) => {
@@ -8,9 +8,8 @@ export const dense: Converter = (call) => {
   const x = asFloat(graph, layer.name, single(call));
   const useBias = layer.config['useBias'] !== false;
   const [kernel, bias] = call.weights.take(useBias ? ['kernel', 'bias'] : ['kernel']);
-  const constant = (w: typeof kernel) => graph.constant(w!.name, () => ({ dtype: 'float32', dims: w!.shape, values: LayerWeights.float32(w!) }));
-  let y = graph.op1(layer.name, 'MatMul', [x.name, constant(kernel)]);
-  if (bias) y = graph.op1(layer.name, 'Add', [y, constant(bias)]);
+  let y = graph.op1(layer.name, 'MatMul', [x.name, weightConstant(graph, kernel!)]);
+  if (bias) y = graph.op1(layer.name, 'Add', [y, weightConstant(graph, bias)]);
   return [derived(x, activate(graph, layer, y, layer.config['activation']), [...x.shape.slice(0, -1), kernel!.shape[1]!])];
 };
 
@@ -20,8 +19,7 @@ export const embedding: Converter = (call) => {
   const x = single(call);
   const [table] = call.weights.take(['embeddings']);
   const ids = x.dtype === 'int32' || x.dtype === 'int64' ? x.name : graph.op1(layer.name, 'Cast', [x.name], { to: { int: 7 } });
-  const rows = graph.constant(table!.name, () => ({ dtype: 'float32', dims: table!.shape, values: LayerWeights.float32(table!) }));
-  const y = graph.op1(layer.name, 'Gather', [rows, ids], { axis: { int: 0 } });
+  const y = graph.op1(layer.name, 'Gather', [weightConstant(graph, table!), ids], { axis: { int: 0 } });
   return [{ name: y, dtype: 'float32', shape: [...x.shape, table!.shape[1]!], masked: layer.config['maskZero'] === true }];
 };
 
@@ -39,8 +37,7 @@ export const flatten: Converter = (call) => {
   const { graph, layer } = call;
   let x = single(call);
   const rank = x.shape.length;
-  const cf = layer.config['dataFormat'] === 'channelsFirst' || layer.config['dataFormat'] === 'channels_first';
-  if (cf && rank > 2) {
+  if (channelsFirst(layer) && rank > 2) {
     const perm = moveAxis(rank, 1, rank - 1);
     x = derived(x, graph.op1(layer.name, 'Transpose', [x.name], { perm: { ints: perm } }), permute(x.shape, perm));
   }
