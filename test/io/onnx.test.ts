@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -26,10 +26,14 @@ function randomize(model: s.Model, seed: number): void {
   }
 }
 
-/** Feeds `inputs` to `model` in Strata and to its ONNX export in onnxruntime; asserts every output agrees within 1e-4. */
-async function agrees(name: string, model: s.Model, inputs: s.Tensor[]): Promise<void> {
+/**
+ * Feeds `inputs` to `model` in Strata and to its ONNX export (saved by `model.save`, or made from
+ * `artifacts` when given) in onnxruntime; asserts every output agrees within 1e-4.
+ */
+async function agrees(name: string, model: s.Model, inputs: s.Tensor[], artifacts?: s.ModelArtifacts): Promise<void> {
   const path = join(dir, `${name}.onnx`);
-  await model.save(path);
+  if (artifacts) writeFileSync(path, await s.artifactsToOnnx(artifacts, path));
+  else await model.save(path);
   written.push(path);
   const session = await ort.InferenceSession.create(readFileSync(path));
   const feeds: Record<string, InstanceType<typeof ort.Tensor>> = {};
@@ -203,6 +207,24 @@ test('a functional model with two inputs, two outputs, a shared layer, every mer
   await agrees('functional', model, [s.randomNormal([3, 4]), s.randomNormal([3, 4])]);
   const session = await ort.InferenceSession.create(readFileSync(written.at(-1)!));
   assert.deepEqual([session.inputNames, session.outputNames], [['left', 'right'], ['head', 'pair']]);
+});
+
+test('weights known only by their layer and position (as Keras 3 files store them) are taken in the order the layer declares them', async () => {
+  const model = sequential([6, 3], [
+    new L.Conv1D({ filters: 4, kernelSize: 2 }),
+    new L.BatchNormalization({ center: false }),
+    new L.LSTM({ units: 3, returnSequences: true }),
+    new L.Bidirectional({ layer: new L.GRU({ units: 2 }) }),
+    new L.Dense({ units: 2 }),
+  ]);
+  const artifacts = s.modelToArtifacts(model);
+  const counts = new Map<string, number>();
+  const positional = artifacts.weights.map((w) => {
+    const i = counts.get(w.layer!) ?? 0;
+    counts.set(w.layer!, i + 1);
+    return { ...w, name: `${w.layer}/vars/${i}` };
+  });
+  await agrees('positional-weights', model, [s.randomNormal([2, 6, 3])], { ...artifacts, weights: positional });
 });
 
 test('a LeakyReLU layer (as Keras files bring it) uses its own slope', async () => {
