@@ -41,9 +41,13 @@ function bytesOf(values: ArrayBufferView): Uint8Array {
 
 /** The graph under construction. */
 export class OnnxGraph {
+  /** The operations, in an order where each reads only values made before it (ONNX requires it). */
   readonly nodes: NodeRecord[] = [];
+  /** The constant tensors: weights and the small shape and axis vectors ops take as inputs. */
   readonly initializers: TensorRecord[] = [];
+  /** The graph's inputs, as declared. */
   readonly inputs: ValueInfo[] = [];
+  /** The graph's outputs, as declared. */
   readonly outputs: ValueInfo[] = [];
   private readonly used = new Set<string>();
   private readonly constants = new Map<string, string>();
