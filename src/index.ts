@@ -62,6 +62,7 @@ export { decodeModel, loadModel, modelFromArtifacts, readModelArtifacts, type Lo
 export { encodeModel, encodeWeights, modelToArtifacts, weightsToArtifacts, type LoadWeightsArgs } from './models/saving.js';
 export type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, OutputFile, SerializedObject, TrainingConfig } from './io/artifacts.js';
 export { detectModelFormat, modelFormatForPath, modelFormatNamed, modelFormats } from './io/formats.js';
+export { ONNX_OPSET, artifactsToOnnx } from './io/onnx/export.js';
 export { readModelInput, type ModelSource } from './io/sources.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
 

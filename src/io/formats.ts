@@ -5,10 +5,11 @@
  */
 import { ValueError } from '../core/errors.js';
 import type { ModelFormat } from './artifacts.js';
+import { onnxFormat } from './onnx/onnx-format.js';
 import { strataFormat } from './strata-format.js';
 
 /** Every known format, in the order they are tried. */
-const FORMATS: ModelFormat[] = [strataFormat];
+const FORMATS: ModelFormat[] = [strataFormat, onnxFormat];
 
 /** The known formats (for `strata convert --help` and error messages). */
 export function modelFormats(): readonly ModelFormat[] {
