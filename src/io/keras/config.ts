@@ -12,7 +12,7 @@ import { describeLayer, kerasLayerParts, layerConfigFromKeras, layerConfigToKera
 import { dtypeToKeras, type KerasFlavour, type ReadContext } from './objects.js';
 
 export type { KerasFlavour } from './objects.js';
-export { trainingConfigFromKeras, trainingConfigToKeras } from './training-config.js';
+export { trainingConfigFromKeras, trainingConfigToKeras, type KerasTrainingOptions } from './training-config.js';
 
 /** Options of `modelConfigFromKeras`. */
 export interface KerasReadOptions {
