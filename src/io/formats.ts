@@ -6,9 +6,10 @@
 import { ValueError } from '../core/errors.js';
 import type { ModelFormat } from './artifacts.js';
 import { strataFormat } from './strata-format.js';
+import { tfjsFormat } from './tfjs/tfjs-format.js';
 
 /** Every known format, in the order they are tried. */
-const FORMATS: ModelFormat[] = [strataFormat];
+const FORMATS: ModelFormat[] = [strataFormat, tfjsFormat];
 
 /** The known formats (for `strata convert --help` and error messages). */
 export function modelFormats(): readonly ModelFormat[] {
