@@ -352,3 +352,39 @@ test('a compiled model keeps its compile settings through model.json: TF.js comp
   back.dispose();
   m.dispose();
 });
+
+test("Adam's state goes both ways: TF.js's (includeOptimizer) into Strata's optimizer, and Strata's into TF.js's, so training continues", async () => {
+  const xs = values(8 * 3, 7, -1, 1);
+  const ys = Float32Array.from({ length: 8 * 2 }, (_, i) => (i % 3 === 0 ? 1 : 0));
+  const t = tf.sequential({ layers: [tf.layers.dense({ name: 'dense_a', inputShape: [3], units: 2, activation: 'tanh' })] });
+  t.compile({ optimizer: tf.train.adam(0.01), loss: 'meanSquaredError' });
+  await t.fit(tf.tensor(xs, [8, 3]), tf.tensor(ys, [8, 2]), { epochs: 3, batchSize: 4, verbose: 0 });
+  let saved: tf.io.ModelArtifacts | undefined;
+  await t.save({ save: async (a) => ((saved = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } }) }, { includeOptimizer: true });
+  const folder = join(dir, 'adam-from-tfjs');
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(join(folder, 'weights.bin'), Buffer.from(saved!.weightData as ArrayBuffer));
+  writeFileSync(join(folder, 'model.json'), JSON.stringify({ format: saved!.format, modelTopology: saved!.modelTopology, trainingConfig: saved!.trainingConfig, weightsManifest: [{ paths: ['weights.bin'], weights: saved!.weightSpecs }] }));
+  const tfState = await t.optimizer.getWeights();
+  const m = await loadModel(join(folder, 'model.json'));
+  const state = m.optimizer!.getWeights();
+  assert.deepEqual(state.map((w) => w.name).sort(), ['adam/dense_a/bias/m', 'adam/dense_a/bias/v', 'adam/dense_a/kernel/m', 'adam/dense_a/kernel/v', 'adam/iterations']);
+  const tfByName = new Map(tfState.map((w) => [w.name, w.tensor.dataSync()]));
+  assert.deepEqual([...state.find((s) => s.name === 'adam/iterations')!.tensor.dataSync()], [6]);
+  for (const w of state.filter((s) => !s.name.endsWith('/iterations'))) assert.deepEqual(w.tensor.dataSync(), tfByName.get(w.name.slice('adam/'.length)), w.name);
+  for (const w of state) w.tensor.dispose();
+  // One more step on each side from the same state: the same weights after it.
+  await m.fit(tensor(xs.subarray(0, 12), [4, 3]), tensor(ys.subarray(0, 8), [4, 2]), { epochs: 1, batchSize: 4, verbose: 0 });
+  await t.fit(tf.tensor(xs.subarray(0, 12), [4, 3]), tf.tensor(ys.subarray(0, 8), [4, 2]), { epochs: 1, batchSize: 4, verbose: 0 });
+  const next = await t.optimizer.getWeights();
+  assert.ok(maxDiff(m.weights[0]!.dataSync(), t.getWeights()[0]!.dataSync()) <= 1e-6, 'kernel after the next step');
+
+  await m.save(join(dir, 'adam-to-tfjs') + '/');
+  const back = await tfjsLoad(join(dir, 'adam-to-tfjs'));
+  const backState = await back.optimizer.getWeights();
+  assert.deepEqual(backState.map((w) => w.name), next.map((w) => w.name));
+  backState.forEach((w, i) => assert.ok(maxDiff(w.tensor.dataSync(), next[i]!.tensor.dataSync()) <= 1e-6, w.name));
+  m.dispose();
+  t.dispose();
+  back.dispose();
+});

@@ -15,6 +15,8 @@ import type { Limits } from '../../core/limits.js';
 import type { Serialized } from '../../core/serialization.js';
 import type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, OutputFile } from '../artifacts.js';
 import { modelConfigFromKeras, modelConfigToKeras, trainingConfigFromKeras, trainingConfigToKeras } from '../keras/config.js';
+import type { NamedValues } from '../format.js';
+import { optimizerStateFromTfjs, optimizerStateToTfjs } from './optimizer-state.js';
 import { encodeManifestWeights, parseWeightsManifest, readManifestWeights, type ManifestValues } from './weights-manifest.js';
 
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
@@ -61,21 +63,21 @@ function topLayers(config: Serialized | undefined): Map<string, string> {
  * in the model's layer order: a manifest may list layers in any order (the 2018 converter put
  * `dense_3` before `lstm_2`), and `loadWeights` assigns by position.
  */
-function toStrataWeights(values: readonly ManifestValues[], config: Serialized | undefined): ArtifactWeight[] {
-  const layers = topLayers(config);
+function toStrataWeights(values: readonly NamedValues[], layers: Map<string, string>): ArtifactWeight[] {
   const order = [...layers.keys()];
-  const named = values.map(({ group: _group, ...w }) => {
-    const parts = w.name.replace(/:\d+$/, '').split('/');
-    const layer = parts[0]!;
-    const cell = CELLS[layers.get(layer) ?? ''];
-    const name = cell !== undefined && parts.length === 2 ? `${layer}/${cell}/${parts[1]}` : parts.join('/');
-    return { ...w, name, layer };
-  });
+  const named = values.map((w) => ({ ...w, name: strataName(w.name, layers), layer: w.name.split('/')[0]! }));
   const rank = (w: ArtifactWeight): number => {
     const i = order.indexOf(w.layer!);
     return i < 0 ? order.length : i;
   };
   return named.map((w, i) => ({ w, i })).sort((a, b) => rank(a.w) - rank(b.w) || a.i - b.i).map(({ w }) => w);
+}
+
+/** Strata's name for the TF.js weight `name` of a model whose top layers are `layers` (name → class). */
+function strataName(name: string, layers: Map<string, string>): string {
+  const parts = name.replace(/:\d+$/, '').split('/');
+  const cell = CELLS[layers.get(parts[0]!) ?? ''];
+  return cell !== undefined && parts.length === 2 ? `${parts[0]}/${cell}/${parts[1]}` : parts.join('/');
 }
 
 async function readTfjs(input: ModelInput, limits: Limits): Promise<ModelArtifacts> {
@@ -98,16 +100,23 @@ async function readTfjs(input: ModelInput, limits: Limits): Promise<ModelArtifac
   }
   const groups = parseWeightsManifest(json.weightsManifest ?? [], source, limits);
   const values = await readManifestWeights(groups, (path) => input.readSibling(path), source);
-  const optimizerState = values.filter((w) => w.group === 'optimizer');
-  if (optimizerState.length > 0) dropped.push(`the optimizer's state (${optimizerState.length} weights in TF.js's naming) is not kept: training continues with fresh optimizer moments.`);
-  const weights = toStrataWeights(values.filter((w) => w.group !== 'optimizer'), modelConfig ?? input.targetConfig);
+  const layers = topLayers(modelConfig ?? input.targetConfig);
+  const strip = ({ group: _group, ...w }: ManifestValues): NamedValues => w;
+  const state = values.filter((w) => w.group === 'optimizer').map(strip);
+  let optimizerWeights: NamedValues[] = [];
+  if (state.length > 0) {
+    const restored = optimizerStateFromTfjs(state, trainingConfig?.optimizer, (variable) => strataName(variable, layers));
+    if ('weights' in restored) optimizerWeights = restored.weights;
+    else dropped.push(restored.dropped);
+  }
+  const weights = toStrataWeights(values.filter((w) => w.group !== 'optimizer').map(strip), layers);
   return {
     kind: modelConfig ? 'model' : 'weights',
     generatedBy: typeof json.generatedBy === 'string' ? json.generatedBy : typeof topology?.keras_version === 'string' ? `keras ${topology.keras_version}` : undefined,
     modelConfig,
     trainingConfig,
     weights,
-    optimizerWeights: [],
+    optimizerWeights,
     ...(dropped.length > 0 ? { dropped } : {}),
   };
 }
@@ -124,7 +133,8 @@ function layoutOf(target: string): { main: string; shard: (i: number, n: number)
 
 async function writeTfjs(artifacts: ModelArtifacts, target: string): Promise<OutputFile[]> {
   const { main, dir, shard } = layoutOf(target);
-  const { manifest, shards } = encodeManifestWeights(artifacts.weights, shard);
+  const state = artifacts.trainingConfig ? optimizerStateToTfjs(artifacts.optimizerWeights, artifacts.trainingConfig.optimizer) : [];
+  const { manifest, shards } = encodeManifestWeights([...artifacts.weights, ...state], shard);
   const generatedBy = artifacts.generatedBy ?? 'strata';
   const json: Record<string, unknown> = { format: 'layers-model', generatedBy, convertedBy: null };
   if (artifacts.modelConfig) json.modelTopology = { ...modelConfigToKeras(artifacts.modelConfig, 'keras2'), keras_version: generatedBy, backend: 'strata' };

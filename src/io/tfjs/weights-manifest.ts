@@ -173,13 +173,13 @@ export async function readManifestWeights(groups: readonly ManifestGroup[], read
   return out;
 }
 
-/** The `weightsManifest` and shard files that hold `weights` as one group, split every `SHARD_BYTES` like TF.js's converter; `shardName(i, n)` names shard i of n (from 1). */
-export function encodeManifestWeights(weights: readonly NamedValues[], shardName: (i: number, n: number) => string): { manifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string }> }>; shards: Uint8Array[] } {
+/** The `weightsManifest` and shard files that hold `weights` (each with its group tag, if any) as one group, split every `SHARD_BYTES` like TF.js's converter; `shardName(i, n)` names shard i of n (from 1). */
+export function encodeManifestWeights(weights: readonly ManifestValues[], shardName: (i: number, n: number) => string): { manifest: Array<{ paths: string[]; weights: Array<{ name: string; shape: number[]; dtype: string; group?: string }> }>; shards: Uint8Array[] } {
   const specs = weights.map((w) => {
     if (w.dtype !== 'float32' && w.dtype !== 'int32' && w.dtype !== 'bool') {
       throw new NotSupportedError(`TF.js has no ${w.dtype} weights: '${w.name}' cannot be saved as a TF.js layers-model (it stores float32, int32 and bool).`);
     }
-    return { name: w.name, shape: [...w.shape], dtype: w.dtype };
+    return { name: w.name, shape: [...w.shape], dtype: w.dtype, ...(w.group === undefined ? {} : { group: w.group }) };
   });
   const total = weights.reduce((n, w) => n + w.values.byteLength, 0);
   const all = new Uint8Array(total);
