@@ -253,7 +253,9 @@ test('models saved by TF.js (its model.save artifacts as tfjs-node writes them) 
       tf.layers.dense({ units: 2, activation: 'tanh' }),
     ],
   });
-  for (const [name, t, shape] of [['from-tfjs-cnn', cnn, [9, 9, 1]], ['from-tfjs-rnn', rnn, [6, 2]]] as const) {
+  // TF.js's default recurrent activation is its hard_sigmoid, clip(0.2·x + 0.5, 0, 1), not Keras 3's.
+  const hard = tf.sequential({ layers: [tf.layers.lstm({ inputShape: [6, 2], units: 3 }), tf.layers.dense({ units: 2, activation: 'hardSigmoid' })] });
+  for (const [name, t, shape] of [['from-tfjs-cnn', cnn, [9, 9, 1]], ['from-tfjs-rnn', rnn, [6, 2]], ['from-tfjs-hard-sigmoid', hard, [6, 2]]] as const) {
     await tfjsSave(t, join(dir, name));
     const m = await loadModel(join(dir, name, 'model.json'));
     assertSame(bothPredict(m, t, [[...shape]]), 1e-5);
