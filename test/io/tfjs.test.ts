@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { Input, LimitError, NotFoundError, NotSupportedError, ShapeError, ValueError, layers, loadModel, optimizers, model as functional, sequential, tensor, type Model, type Tensor } from '../../src/node/index.js';
+import { Input, LimitError, NotFoundError, NotSupportedError, ShapeError, ValueError, layers, loadModel, modelFormatNamed, modelToArtifacts, optimizers, model as functional, sequential, tensor, type Model, type Tensor } from '../../src/node/index.js';
 import { classNameOf } from '../../src/core/serialization.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
@@ -174,6 +174,11 @@ test('a Sequential CNN saved as model.json predicts in TF.js 4.22 as in Strata',
   const json = JSON.parse(readFileSync(join(dir, 'cnn', 'model.json'), 'utf8'));
   assert.deepEqual([json.format, json.convertedBy, Object.keys(json.modelTopology)], ['layers-model', null, ['class_name', 'config', 'keras_version', 'backend']]);
   assert.match(json.generatedBy, /^strata /);
+  // A model made elsewhere keeps its maker, and Strata is named as the converter (as TF.js's converter does).
+  const converted = await modelFormatNamed('tfjs').write!({ ...modelToArtifacts(m), generatedBy: 'keras 3.15.1' }, 'x/model.json');
+  assert.deepEqual(converted.map((f) => f.path), ['x/group1-shard1of1.bin', 'x/model.json']);
+  const convertedJson = JSON.parse(new TextDecoder().decode(converted[1]!.bytes));
+  assert.deepEqual([convertedJson.generatedBy, convertedJson.convertedBy], ['keras 3.15.1', 'strata']);
   const t = await tfjsLoad(join(dir, 'cnn'));
   assertSame(bothPredict(m, t, [[10, 10, 2]]), 1e-5);
   const back = await loadModel(join(dir, 'cnn', 'model.json'));

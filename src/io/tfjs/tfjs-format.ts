@@ -135,9 +135,11 @@ async function writeTfjs(artifacts: ModelArtifacts, target: string): Promise<Out
   const { main, dir, shard } = layoutOf(target);
   const state = artifacts.trainingConfig ? optimizerStateToTfjs(artifacts.optimizerWeights, artifacts.trainingConfig.optimizer) : [];
   const { manifest, shards } = encodeManifestWeights([...artifacts.weights, ...state], shard);
+  // As TF.js's converter does, a model made elsewhere keeps its maker in generatedBy and names the converter.
   const generatedBy = artifacts.generatedBy ?? 'strata';
-  const json: Record<string, unknown> = { format: 'layers-model', generatedBy, convertedBy: null };
-  if (artifacts.modelConfig) json.modelTopology = { ...modelConfigToKeras(artifacts.modelConfig, 'keras2'), keras_version: generatedBy, backend: 'strata' };
+  const ours = generatedBy.startsWith('strata');
+  const json: Record<string, unknown> = { format: 'layers-model', generatedBy, convertedBy: ours ? null : 'strata' };
+  if (artifacts.modelConfig) json.modelTopology = { ...modelConfigToKeras(artifacts.modelConfig, 'keras2'), keras_version: ours ? generatedBy : 'strata', backend: 'strata' };
   if (artifacts.trainingConfig) json.trainingConfig = trainingConfigToKeras(artifacts.trainingConfig, 'keras2');
   json.weightsManifest = manifest;
   const files = shards.map((bytes, i) => ({ path: dir + manifest[0]!.paths[i]!, bytes }));
