@@ -202,6 +202,8 @@ test('a functional model with two inputs, a shared layer and merges saved to a f
   randomize(m);
   await m.save(join(dir, 'two-in') + '/');
   assert.deepEqual(readdirSync(join(dir, 'two-in')).sort(), ['group1-shard1of1.bin', 'model.json']);
+  // Without the slash the name has no extension, which means Strata's own format, whatever is on disk.
+  await assert.rejects(m.save(join(dir, 'two-in')), (e: unknown) => e instanceof ValueError && /two-in': it is a directory/.test(e.message));
   const t = await tfjsLoad(join(dir, 'two-in'));
   assertSame(bothPredict(m, t, [[4], [3]]), 1e-5);
   m.dispose();
