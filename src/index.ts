@@ -63,6 +63,10 @@ export { encodeModel, encodeWeights, modelToArtifacts, weightsToArtifacts, type 
 export type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, OutputFile, SerializedObject, TrainingConfig } from './io/artifacts.js';
 export { detectModelFormat, modelFormatForPath, modelFormatNamed, modelFormats } from './io/formats.js';
 export { ONNX_OPSET, artifactsToOnnx } from './io/onnx/export.js';
+export {
+  modelConfigFromKeras, modelConfigToKeras, trainingConfigFromKeras, trainingConfigToKeras,
+  type KerasFlavour, type KerasReadOptions, type KerasTrainingOptions,
+} from './io/keras/config.js';
 export { readModelInput, type ModelSource } from './io/sources.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
 

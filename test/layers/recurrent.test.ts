@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Input, Model, Sequential, ShapeError, ValueError, layers, memory, tensor, tidy, zeros, type Tensor } from '../../src/index.js';
+import { Input, Model, Sequential, ShapeError, ValueError, decodeModel, encodeModel, layers, memory, tensor, tidy, zeros, type Tensor } from '../../src/index.js';
 import { assertClose, checkGrad, checkWeightGrads } from '../helpers/grad-check.js';
 import { runLayerTest } from '../helpers/layer-test.js';
 
@@ -239,3 +239,14 @@ test('recurrent layers round-trip through their configs, inside a model', () => 
   const rebuilt = layers.deserializeLayer(JSON.parse(JSON.stringify(layers.serializeLayer(rnn)))) as layers.RNN;
   assert.ok(rebuilt.cell instanceof SimpleRNNCell);
 }));
+
+test('an LSTM rebuilt from a saved model keeps its forget-gate bias (unitForgetBias only sets a fresh bias to 1)', () => {
+  const model = new Sequential({ layers: [new layers.InputLayer({ batchShape: [null, 3, 2] }), new LSTM({ units: 2 })] });
+  const bias = model.weights[2]!;
+  assert.deepEqual([...bias.dataSync()], [0, 0, 1, 1, 0, 0, 0, 0]);
+  bias.assign(tensor([0.1, 0.2, 0.3, -0.4, 0.5, 0.6, 0.7, 0.8], [8]));
+  const back = decodeModel(encodeModel(model));
+  assert.deepEqual([...back.weights[2]!.dataSync()], [...bias.dataSync()]);
+  back.dispose();
+  model.dispose();
+});
