@@ -16,7 +16,8 @@ def zoo():
     shared = L.Dense(6, activation='tanh', name='shared'); sa = shared(a); sb = shared(b)
     merged = L.Concatenate()([L.Add()([sa, sb]), L.Subtract()([sa, sb]), L.Multiply()([sa, sb]), L.Average()([sa, sb]), L.Maximum()([sa, sb]), L.Minimum()([sa, sb])])
     inner = keras.Sequential([keras.Input((36,)), L.Dense(2, activation='sigmoid')], name='inner')
-    out.append(keras.Model([a, b], [inner(merged), sa], name='two_heads'))
+    i = keras.Input((6,)); twice = keras.Model(i, L.Dense(3)(i), name='twice')
+    out.append(keras.Model([a, b], [inner(merged), sa, twice(sa), twice(sb)], name='heads'))
     return out
 
 req = json.load(sys.stdin)
