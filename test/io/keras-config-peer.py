@@ -5,7 +5,7 @@ from keras import layers as L
 
 def zoo():
     out = []
-    out.append(keras.Sequential([keras.Input((12,)), L.Dense(8, activation='relu', kernel_regularizer='l2'), L.LeakyReLU(negative_slope=0.1), L.Dropout(0.2), L.BatchNormalization(), L.Dense(3, activation='hard_sigmoid')], name='dense_stack'))
+    out.append(keras.Sequential([keras.Input((12,)), L.Dense(8, activation='relu', kernel_regularizer='l2'), L.LeakyReLU(negative_slope=0.1), L.ReLU(max_value=6, negative_slope=0.1, threshold=0.5), L.ELU(0.5), L.Softmax(), L.Dropout(0.2), L.BatchNormalization(), L.Dense(3, activation='hard_sigmoid')], name='dense_stack'))
     out.append(keras.Sequential([keras.Input((16, 16, 3)), L.Rescaling(1 / 255), L.ZeroPadding2D(((1, 2), (0, 1))), L.Conv2D(4, 3, strides=2, padding='same', activation='elu'),
         L.DepthwiseConv2D(3, depth_multiplier=2, padding='same'), L.SeparableConv2D(5, (2, 3), activation='gelu'), L.UpSampling2D((2, 1)), L.MaxPooling2D(), L.AveragePooling2D((2, 1), strides=1, padding='same'),
         L.GlobalMaxPooling2D(keepdims=True), L.Flatten(), L.Activation('softmax')], name='convs'))

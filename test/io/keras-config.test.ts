@@ -157,7 +157,7 @@ test('fixtures: the functional models keep their graph (Keras 2 list nodes, Kera
 
 // ---- round trips ----
 
-/** Models of every layer kind; `forTfjs` leaves out what TF.js 4.22 lacks (activity penalties, an untruncated normal initializer, Subtract). */
+/** Models of every layer kind; `forTfjs` leaves out what TF.js 4.22 lacks (activity penalties, an untruncated normal initializer, Subtract, ELU's alpha). */
 function zoo(forTfjs = false): [string, () => Layer][] {
   const seq = (ls: Layer[]): Layer => new Sequential({ layers: ls });
   return [
@@ -166,6 +166,8 @@ function zoo(forTfjs = false): [string, () => Layer][] {
       layers.dense({ units: 8, activation: 'relu', kernelRegularizer: 'l2', biasRegularizer: { className: 'L1L2', config: { l1: 0.01, l2: 0.02 } }, activityRegularizer: forTfjs ? null : 'l1' }),
       layers.dense({ units: 4, activation: 'silu', useBias: false, kernelInitializer: { className: 'VarianceScaling', config: { scale: 2, mode: 'fanOut', distribution: forTfjs ? 'truncatedNormal' : 'untruncatedNormal', seed: 3 } } }),
       layers.leakyReLU({ negativeSlope: 0.1 }),
+      layers.reLU({ maxValue: 6, negativeSlope: 0.1, threshold: 0.5 }),
+      layers.elu({ alpha: forTfjs ? 1 : 0.5 }),
       layers.dropout({ rate: 0.25, seed: 4 }),
       layers.dense({ units: 2, activation: 'softmax', kernelInitializer: 'heNormal', biasInitializer: { className: 'Constant', config: { value: 0.5 } }, trainable: false }),
     ])],
@@ -182,6 +184,7 @@ function zoo(forTfjs = false): [string, () => Layer][] {
       layers.averagePooling2d({ poolSize: [2, 1], strides: 1, padding: 'same' }),
       layers.globalMaxPooling2d({ keepdims: true }),
       layers.flatten(),
+      layers.softmax({ axis: -1 }),
       layers.activation({ activation: 'hard_sigmoid' }),
     ])],
     ['sequences', () => seq([

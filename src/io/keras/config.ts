@@ -51,8 +51,10 @@ function looksLikeKeras3(x: unknown, depth = 0): boolean {
  * const model = deserializeLayer(modelConfigFromKeras(config, 'model.keras'));
  */
 export function modelConfigFromKeras(kerasConfig: unknown, source: string, options: KerasReadOptions = {}): Serialized {
-  const legacy = options.kerasVersion !== undefined ? !/^3\./.test(options.kerasVersion) : !looksLikeKeras3(kerasConfig);
-  return layerFromKeras({ source, legacy }, kerasConfig, 'model');
+  // A TF.js modelTopology may wrap the model in model_config (with training_config beside it).
+  const model = isDict(kerasConfig) && !('class_name' in kerasConfig) && isDict(kerasConfig['model_config']) ? kerasConfig['model_config'] : kerasConfig;
+  const legacy = options.kerasVersion !== undefined ? !/^3\./.test(options.kerasVersion) : !looksLikeKeras3(model);
+  return layerFromKeras({ source, legacy }, model, 'model');
 }
 
 function layerFromKeras(ctx: ReadContext, value: unknown, field: string): Serialized {
@@ -226,7 +228,7 @@ export function modelConfigToKeras(strata: Serialized, flavour: KerasFlavour): R
 
 /** Keras 3's layers live in `keras.layers`; other classes (registered in Strata) are written as custom objects. */
 const KERAS_LAYERS = new Set([
-  'Activation', 'Add', 'Average', 'AveragePooling1D', 'AveragePooling2D', 'BatchNormalization', 'Bidirectional', 'Concatenate', 'Conv1D', 'Conv2D',
+  'Activation', 'Add', 'Average', 'ELU', 'ReLU', 'Softmax', 'AveragePooling1D', 'AveragePooling2D', 'BatchNormalization', 'Bidirectional', 'Concatenate', 'Conv1D', 'Conv2D',
   'Dense', 'DepthwiseConv2D', 'Dropout', 'Embedding', 'Flatten', 'GRU', 'GRUCell', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
   'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LSTMCell', 'LayerNormalization', 'LeakyReLU', 'MaxPooling1D', 'MaxPooling2D',
   'Maximum', 'Minimum', 'Multiply', 'RNN', 'Rescaling', 'Reshape', 'SeparableConv2D', 'SimpleRNN', 'SimpleRNNCell', 'Subtract', 'TimeDistributed',
