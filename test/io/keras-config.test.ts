@@ -412,3 +412,16 @@ test('TF.js 4.22 builds every keras2 topology Strata writes (its layers, its par
     model.dispose();
   }
 });
+
+test('compile settings by output name: losses drop the whole config, metrics only themselves', () => {
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: { out: ['mae'] } }, 'm.keras'), {
+    trainingConfig: { optimizer: { className: 'Adam', config: {} }, losses: [{ className: 'MeanSquaredError', config: { name: 'meanSquaredError' } }], lossWeights: [1], metrics: [[]] },
+    dropped: ["m.keras: the metric lists are given by output name, which Strata's models do not keep; the metrics are left out."],
+  });
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: { a: 'mse', b: 'mae' } }, 'm.keras', { outputs: 2 }).dropped, [
+    "m.keras: the losses are given by output name, which Strata's models do not keep; the compile settings are not kept (compile the model again before training).",
+  ]);
+  // One loss and one metric list for a model with two outputs apply to both, as in Keras.
+  const both = trainingConfigFromKeras({ optimizer: 'sgd', loss: 'mae', metrics: ['mse'] }, 'm.keras', { outputs: 2 }).trainingConfig!;
+  assert.deepEqual([both.losses.length, both.lossWeights, both.metrics.map((ms) => ms.map((m) => m.config['name']))], [2, [1, 1], [['mse'], ['mse']]]);
+});
