@@ -130,6 +130,10 @@ test('fixtures: the LSTM with Keras 2.1 hard_sigmoid gates gets clip(0.2x + 0.5)
   assert.deepEqual([first.className, first.config['recurrentActivation'], first.config['unitForgetBias']], ['LSTM', 'legacy_hard_sigmoid', true]);
   assert.deepEqual((config.config['layers'] as unknown as Serialized[])[0]!.config, { name: 'lstm_2_input', batchShape: [null, 40, 57], dtype: 'float32' });
   assert.deepEqual(Array.from(getActivation('legacy_hard_sigmoid')(tensor([-3, -1, 0, 1, 3])).dataSync()), [0, 0.30000001192092896, 0.5, 0.699999988079071, 1]);
+  // Keras 3 has no name for it: saving as .keras is refused naming the layer; Keras 2's form writes hard_sigmoid again.
+  assert.throws(() => modelConfigToKeras(config, 'keras3'), (e: Error) => e instanceof NotSupportedError && /^layer 'lstm_2' \(LSTM\): the activation 'legacy_hard_sigmoid' .* has no Keras 3 name/.test(e.message));
+  const k2 = modelConfigToKeras(config, 'keras2') as { config: { layers: { config: Record<string, unknown> }[] } };
+  assert.equal(k2.config.layers[1]!.config['recurrent_activation'], 'hard_sigmoid');
   // Without the version, the config's own form tells: no Keras 3 marks, so Keras 2's meaning.
   assert.equal(((modelConfigFromKeras(lstm.model, 'model.json').config['layers'] as unknown as Serialized[])[1]!).config['recurrentActivation'], 'legacy_hard_sigmoid');
   const gru = await readKerasJson('keras3-gru-embedding-spam');

@@ -77,9 +77,10 @@ function inputLayerFromKeras(ctx: ReadContext, config: Dict, field: string): Ser
   const shape = config['shape'];
   const batchShape = config['batch_shape'] ?? config['batch_input_shape'] ?? (Array.isArray(shape) ? [config['batch_size'] ?? null, ...shape] : undefined);
   if (!Array.isArray(batchShape)) throw malformed(ctx.source, `${field}.config.batch_shape`, 'an array of dimensions', batchShape);
-  const { shape: _shape, input_tensor: tensor, ...rest } = config;
+  const tensor = config['input_tensor'];
   if (tensor !== undefined && tensor !== null) throw new NotSupportedError(`${ctx.source}: ${describeLayer(config['name'], 'InputLayer')} wraps an existing tensor, which Strata cannot rebuild.`);
-  const out = layerConfigFromKeras(ctx, 'InputLayer', rest, `${field}.config`, () => {
+  // Read for its checks (sparse, ragged, optional) and its name and dtype; the shape is read above.
+  const out = layerConfigFromKeras(ctx, 'InputLayer', config, `${field}.config`, () => {
     throw malformed(ctx.source, `${field}.config`, 'an input layer without nested layers', config);
   });
   return { className: 'InputLayer', config: { name: out['name'] ?? 'input_layer', batchShape: batchShape as ConfigValue, dtype: out['dtype'] ?? 'float32' } };
