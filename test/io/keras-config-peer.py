@@ -5,7 +5,7 @@ from keras import layers as L
 
 def zoo():
     out = []
-    out.append(keras.Sequential([keras.Input((12,)), L.Dense(8, activation='relu', kernel_regularizer='l2'), L.LeakyReLU(negative_slope=0.1), L.Dropout(0.2), L.BatchNormalization(), L.Dense(3, activation='hard_sigmoid')], name='dense_stack'))
+    out.append(keras.Sequential([keras.Input((12,)), L.Dense(8, activation='relu', kernel_regularizer='l2'), L.LeakyReLU(negative_slope=0.1), L.ReLU(max_value=6, negative_slope=0.1, threshold=0.5), L.ELU(0.5), L.Softmax(), L.Dropout(0.2), L.BatchNormalization(), L.Dense(3, activation='hard_sigmoid')], name='dense_stack'))
     out.append(keras.Sequential([keras.Input((16, 16, 3)), L.Rescaling(1 / 255), L.ZeroPadding2D(((1, 2), (0, 1))), L.Conv2D(4, 3, strides=2, padding='same', activation='elu'),
         L.DepthwiseConv2D(3, depth_multiplier=2, padding='same'), L.SeparableConv2D(5, (2, 3), activation='gelu'), L.UpSampling2D((2, 1)), L.MaxPooling2D(), L.AveragePooling2D((2, 1), strides=1, padding='same'),
         L.GlobalMaxPooling2D(keepdims=True), L.Flatten(), L.Activation('softmax')], name='convs'))
@@ -16,7 +16,8 @@ def zoo():
     shared = L.Dense(6, activation='tanh', name='shared'); sa = shared(a); sb = shared(b)
     merged = L.Concatenate()([L.Add()([sa, sb]), L.Subtract()([sa, sb]), L.Multiply()([sa, sb]), L.Average()([sa, sb]), L.Maximum()([sa, sb]), L.Minimum()([sa, sb])])
     inner = keras.Sequential([keras.Input((36,)), L.Dense(2, activation='sigmoid')], name='inner')
-    out.append(keras.Model([a, b], [inner(merged), sa], name='two_heads'))
+    i = keras.Input((6,)); twice = keras.Model(i, L.Dense(3)(i), name='twice')
+    out.append(keras.Model([a, b], [inner(merged), sa, twice(sa), twice(sb)], name='heads'))
     return out
 
 req = json.load(sys.stdin)

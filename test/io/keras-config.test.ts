@@ -130,6 +130,10 @@ test('fixtures: the LSTM with Keras 2.1 hard_sigmoid gates gets clip(0.2x + 0.5)
   assert.deepEqual([first.className, first.config['recurrentActivation'], first.config['unitForgetBias']], ['LSTM', 'legacy_hard_sigmoid', true]);
   assert.deepEqual((config.config['layers'] as unknown as Serialized[])[0]!.config, { name: 'lstm_2_input', batchShape: [null, 40, 57], dtype: 'float32' });
   assert.deepEqual(Array.from(getActivation('legacy_hard_sigmoid')(tensor([-3, -1, 0, 1, 3])).dataSync()), [0, 0.30000001192092896, 0.5, 0.699999988079071, 1]);
+  // Keras 3 has no name for it: saving as .keras is refused naming the layer; Keras 2's form writes hard_sigmoid again.
+  assert.throws(() => modelConfigToKeras(config, 'keras3'), (e: Error) => e instanceof NotSupportedError && /^layer 'lstm_2' \(LSTM\): the activation 'legacy_hard_sigmoid' .* has no Keras 3 name/.test(e.message));
+  const k2 = modelConfigToKeras(config, 'keras2') as { config: { layers: { config: Record<string, unknown> }[] } };
+  assert.equal(k2.config.layers[1]!.config['recurrent_activation'], 'hard_sigmoid');
   // Without the version, the config's own form tells: no Keras 3 marks, so Keras 2's meaning.
   assert.equal(((modelConfigFromKeras(lstm.model, 'model.json').config['layers'] as unknown as Serialized[])[1]!).config['recurrentActivation'], 'legacy_hard_sigmoid');
   const gru = await readKerasJson('keras3-gru-embedding-spam');
@@ -157,14 +161,17 @@ test('fixtures: the functional models keep their graph (Keras 2 list nodes, Kera
 
 // ---- round trips ----
 
-function zoo(): [string, () => Layer][] {
+/** Models of every layer kind; `forTfjs` leaves out what TF.js 4.22 lacks (activity penalties, an untruncated normal initializer, Subtract, ELU's alpha). */
+function zoo(forTfjs = false): [string, () => Layer][] {
   const seq = (ls: Layer[]): Layer => new Sequential({ layers: ls });
   return [
     ['dense stack', () => seq([
       layers.inputLayer({ shape: [12] }),
-      layers.dense({ units: 8, activation: 'relu', kernelRegularizer: 'l2', biasRegularizer: { className: 'L1L2', config: { l1: 0.01, l2: 0.02 } }, activityRegularizer: 'l1' }),
-      layers.dense({ units: 4, activation: 'silu', useBias: false, kernelInitializer: { className: 'VarianceScaling', config: { scale: 2, mode: 'fanOut', distribution: 'untruncatedNormal', seed: 3 } } }),
+      layers.dense({ units: 8, activation: 'relu', kernelRegularizer: 'l2', biasRegularizer: { className: 'L1L2', config: { l1: 0.01, l2: 0.02 } }, activityRegularizer: forTfjs ? null : 'l1' }),
+      layers.dense({ units: 4, activation: 'silu', useBias: false, kernelInitializer: { className: 'VarianceScaling', config: { scale: 2, mode: 'fanOut', distribution: forTfjs ? 'truncatedNormal' : 'untruncatedNormal', seed: 3 } } }),
       layers.leakyReLU({ negativeSlope: 0.1 }),
+      layers.reLU({ maxValue: 6, negativeSlope: 0.1, threshold: 0.5 }),
+      layers.elu({ alpha: forTfjs ? 1 : 0.5 }),
       layers.dropout({ rate: 0.25, seed: 4 }),
       layers.dense({ units: 2, activation: 'softmax', kernelInitializer: 'heNormal', biasInitializer: { className: 'Constant', config: { value: 0.5 } }, trainable: false }),
     ])],
@@ -181,6 +188,7 @@ function zoo(): [string, () => Layer][] {
       layers.averagePooling2d({ poolSize: [2, 1], strides: 1, padding: 'same' }),
       layers.globalMaxPooling2d({ keepdims: true }),
       layers.flatten(),
+      layers.softmax({ axis: -1 }),
       layers.activation({ activation: 'hard_sigmoid' }),
     ])],
     ['sequences', () => seq([
@@ -199,22 +207,21 @@ function zoo(): [string, () => Layer][] {
       layers.reshape({ targetShape: [1, 2] }),
       layers.globalMaxPooling1d(),
     ])],
-    ['functional: shared layers, merges, nested models, two inputs and two outputs', () => {
+    ['functional: shared layers, merges, nested models, two inputs and three outputs', () => {
       const a = Input({ shape: [6], name: 'a' });
       const b = Input({ shape: [6], name: 'b' });
       const shared = layers.dense({ units: 6, activation: 'tanh', name: 'shared' });
       const sa = shared.apply(a) as never;
       const sb = shared.apply(b) as never;
-      const merged = [
-        layers.add().apply([sa, sb]), layers.subtract().apply([sa, sb]), layers.multiply().apply([sa, sb]),
-        layers.average().apply([sa, sb]), layers.maximum().apply([sa, sb]), layers.minimum().apply([sa, sb]),
-      ] as never[];
+      const merges = [layers.add(), ...(forTfjs ? [] : [layers.subtract()]), layers.multiply(), layers.average(), layers.maximum(), layers.minimum()];
+      const merged = merges.map((m) => m.apply([sa, sb])) as never[];
       const joined = layers.concatenate({ axis: -1 }).apply(merged) as never;
-      const innerIn = Input({ shape: [36] });
+      const innerIn = Input({ shape: [6 * merges.length] });
       const inner = new Model({ inputs: innerIn, outputs: layers.dense({ units: 3 }).apply(innerIn) as never, name: 'inner' });
       const stack = new Sequential({ layers: [layers.inputLayer({ shape: [3] }), layers.dense({ units: 2, activation: 'sigmoid' })], name: 'stack' });
-      const out1 = stack.apply(inner.apply(joined) as never) as never;
-      return new Model({ inputs: [a, b], outputs: [out1, sa], name: 'two_heads' });
+      const innerOut = inner.apply(joined) as never;
+      const out1 = stack.apply(innerOut) as never;
+      return new Model({ inputs: [a, b], outputs: [out1, sa, innerOut], name: 'three_heads' });
     }],
     ['functional: one input, one bare output', () => {
       const x = Input({ shape: [4] });
@@ -389,4 +396,36 @@ test('the real Keras 3: its configs build in Strata with its parameter counts, a
     assert.deepEqual(out.loaded[i], { params: model.countParams(), layers: (model as Model).layers.filter((l) => !(model instanceof Sequential && l.constructor.name === 'InputLayer')).map((l) => l.name) }, what);
     model.dispose();
   });
+});
+
+test('TF.js 4.22 builds every keras2 topology Strata writes (its layers, its parameter count) and compiles from the keras2 training config', async () => {
+  const tf = await import('@tensorflow/tfjs');
+  for (const [what, make] of zoo(true)) {
+    if (what === 'convolutions') continue; // Keras 3's hard_sigmoid: refused for keras2 (tested above)
+    const model = make();
+    const topology = JSON.parse(JSON.stringify(modelConfigToKeras(serializeLayer(model), 'keras2')));
+    const single = (model as Model).outputs.length === 1;
+    const trainingConfig = single
+      ? trainingConfigToKeras({ optimizer: { className: 'Adam', config: { name: 'adam', learningRate: 0.01, beta1: 0.8, beta2: 0.99, epsilon: 1e-7, amsgrad: false } }, losses: [{ className: 'MeanSquaredError', config: { name: 'meanSquaredError' } }], lossWeights: [1], metrics: [[{ className: 'MeanAbsoluteError', config: { name: 'mae' } }]] }, 'keras2')
+      : undefined;
+    const loaded = await tf.loadLayersModel({ load: async () => ({ modelTopology: topology, ...(trainingConfig ? { trainingConfig: trainingConfig as never } : {}) }) });
+    assert.equal(loaded.countParams(), model.countParams(), what);
+    assert.deepEqual(loaded.layers.map((l) => l.name).filter((n) => !n.startsWith('input')), (model as Model).layers.map((l) => l.name).filter((n) => !n.startsWith('input')), what);
+    if (trainingConfig) assert.deepEqual([loaded.optimizer.getClassName(), loaded.loss, (loaded.optimizer.getConfig() as { beta1: number }).beta1], ['Adam', 'meanSquaredError', 0.8], what);
+    loaded.dispose();
+    model.dispose();
+  }
+});
+
+test('compile settings by output name: losses drop the whole config, metrics only themselves', () => {
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: { out: ['mae'] } }, 'm.keras'), {
+    trainingConfig: { optimizer: { className: 'Adam', config: {} }, losses: [{ className: 'MeanSquaredError', config: { name: 'meanSquaredError' } }], lossWeights: [1], metrics: [[]] },
+    dropped: ["m.keras: the metric lists are given by output name, which Strata's models do not keep; the metrics are left out."],
+  });
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: { a: 'mse', b: 'mae' } }, 'm.keras', { outputs: 2 }).dropped, [
+    "m.keras: the losses are given by output name, which Strata's models do not keep; the compile settings are not kept (compile the model again before training).",
+  ]);
+  // One loss and one metric list for a model with two outputs apply to both, as in Keras.
+  const both = trainingConfigFromKeras({ optimizer: 'sgd', loss: 'mae', metrics: ['mse'] }, 'm.keras', { outputs: 2 }).trainingConfig!;
+  assert.deepEqual([both.losses.length, both.lossWeights, both.metrics.map((ms) => ms.map((m) => m.config['name']))], [2, [1, 1], [['mse'], ['mse']]]);
 });

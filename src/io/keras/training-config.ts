@@ -288,8 +288,17 @@ export function trainingConfigFromKeras(x: unknown, source: string, options: Ker
     const given = x['metrics'] ?? [];
     // A flat list applies to every output; a list of lists gives each output its own.
     const nested = Array.isArray(given) && given.length > 0 && given.every((m) => Array.isArray(m));
-    const lists = nested ? perOutput(given, outputs, 'metric lists', (l) => l as unknown[]) : Array.from({ length: outputs }, () => (Array.isArray(given) ? given : [given]));
-    const metrics = lists.map((list, i) => {
+    let lists: unknown[][] = [];
+    try {
+      // A list of lists gives each output its own; anything else applies to every output.
+      lists = nested || (isDict(given) && !('class_name' in given))
+        ? perOutput(given, outputs, 'metric lists', (l) => l as unknown[])
+        : Array.from({ length: outputs }, () => (Array.isArray(given) ? given : [given]));
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      dropped.push(`${source}: ${e.message}; the metrics are left out.`);
+    }
+    const metrics = Array.from({ length: outputs }, (_, i) => lists[i] ?? []).map((list, i) => {
       const kept: SerializedObject[] = [];
       for (const m of list) {
         try {
