@@ -33,6 +33,12 @@ export function slotRuns(optimizer: SerializedObject): string[][] | undefined {
   }
 }
 
+/** The value a slot starts from before the first step (Adagrad's accumulator starts at its initial value, the others at 0). */
+function initialValue(optimizer: SerializedObject, slot: string): number {
+  const start = optimizer.config['initialAccumulatorValue'];
+  return slot === 'accumulator' && typeof start === 'number' ? start : 0;
+}
+
 /** A model variable an optimizer may update: its Strata name and shape. */
 interface TrainableVariable {
   name: string;
@@ -108,7 +114,7 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
  * Keras 3's `optimizer/vars` list from Strata's state: the iteration count, the learning rate
  * (when it is a number), then the slots of the trainable weights (`weights`, in the model's
  * order, with their layer's trainability) in Keras's order; a slot Strata has not made yet (no
- * step taken) is written as zeros, as Keras would make it.
+ * step taken) is written with the value it starts from, as Keras would make it.
  */
 export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: SerializedObject, weights: readonly (TrainableVariable & { trainable: boolean })[]): NamedValues[] | undefined {
   const runs = slotRuns(optimizer);
@@ -121,7 +127,7 @@ export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: 
   for (const { slot, variable } of layoutOf(runs, weights.filter((w) => w.trainable))) {
     const saved = byKey.get(`${variable.name}/${slot}`);
     const size = variable.shape.reduce((n, d) => n * d, 1);
-    out.push({ name: `${variable.name}/${slot}`, shape: [...variable.shape], dtype: 'float32', values: saved?.values ?? new Float32Array(size) });
+    out.push({ name: `${variable.name}/${slot}`, shape: [...variable.shape], dtype: 'float32', values: saved?.values ?? new Float32Array(size).fill(initialValue(optimizer, slot)) });
   }
   return out;
 }
