@@ -176,3 +176,21 @@ test('Strata → .keras → Strata: identical weights, predictions, compile sett
     for (const t of [...first.x, first.y, ...second.x, second.y]) t.dispose();
   }
 });
+
+test('an HDF5 file whose global heap would make HDF5 loop forever is refused before HDF5 sees it', async () => {
+  const bytes = await writeHdf5('heap.h5', (h5) => {
+    h5.group('layers/dense/vars');
+    h5.attribute('layers/dense/vars', 'name', 'dense');
+  });
+  const at = Buffer.from(bytes).indexOf('GCOL');
+  assert.ok(at > 0, 'the string attribute lives in a global heap collection');
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  // Walk to the free-space object (index 0) and give it size 0.
+  let p = at + 16;
+  while (view.getUint16(p, true) !== 0) p += 16 + Math.ceil(Number(view.getBigUint64(p + 8, true)) / 8) * 8;
+  view.setBigUint64(p + 8, 0n, true);
+  await assert.rejects(
+    readHdf5(bytes, 'heap.h5', getLimits(), (h5) => h5.attribute('layers/dense/vars', 'name')),
+    (e: Error) => e instanceof ValueError && e.message === `heap.h5: cannot read the HDF5 file: the global heap collection at byte ${at} holds an object at byte ${p} whose size (0) is 0 modulo 2^32, on which HDF5 would loop forever; the file is corrupt.`,
+  );
+});
