@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
-import { LimitError, NotSupportedError, ValueError, detectModelFormat, getLimits, Input, layers, loadModel, model, modelFormatForPath, randomNormal, sequential, tensor, weightsToArtifacts, type Model, type SymbolicTensor, type Tensor } from '../../src/node/index.js';
+import { LimitError, NotSupportedError, ValueError, detectModelFormat, getLimits, Input, RMSprop, layers, loadModel, model, modelFormatForPath, randomNormal, sequential, tensor, weightsToArtifacts, type Model, type SymbolicTensor, type Tensor } from '../../src/node/index.js';
 import { readHdf5, writeHdf5 } from '../../src/io/keras/hdf5.js';
 import { kerasHdf5Format } from '../../src/io/keras/hdf5-format.js';
 import { kerasZipFormat } from '../../src/io/keras/keras-zip-format.js';
@@ -140,6 +140,45 @@ function mixedModel() {
   const out = layers.dense({ units: 2, activation: 'softmax' }).apply(hidden) as SymbolicTensor;
   return model({ inputs: [image, tokens], outputs: out });
 }
+
+/** A Sequential model of wrappers: a bidirectional LSTM, a time-distributed Dense, and an RMSprop with momentum to carry two runs of slots. */
+function wrapperModel() {
+  return sequential({
+    layers: [
+      layers.input({ shape: [6, 3] }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
+      layers.timeDistributed({ layer: layers.dense({ units: 2 }) }),
+      layers.flatten(),
+      layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
+}
+
+function sequenceBatch(seed: number): { x: Tensor; y: Tensor } {
+  return { x: randomNormal([4, 6, 3], 0, 1, { seed }), y: tensor(Float32Array.from({ length: 8 }, (_, i) => (i % 2 === seed % 2 ? 1 : 0)), [4, 2]) };
+}
+
+test('Strata → .keras → Strata with wrappers (Bidirectional, TimeDistributed) and RMSprop: identical weights, optimizer state and next step', async () => {
+  const original = wrapperModel();
+  original.compile({ optimizer: new RMSprop({ momentum: 0.5, centered: true }), loss: 'categoricalCrossentropy' });
+  const [first, second] = [sequenceBatch(3), sequenceBatch(4)];
+  let loaded: Model | undefined;
+  try {
+    original.trainOnBatch(first.x, first.y);
+    const path = join(dir, 'wrappers.keras');
+    await original.save(path);
+    loaded = await loadModel(path);
+    assert.equal(loaded.optimizer?.className, 'RMSprop');
+    assert.equal(loaded.optimizer!.iterations, 1);
+    original.trainOnBatch(second.x, second.y);
+    loaded.trainOnBatch(second.x, second.y);
+    original.weights.forEach((w, i) => assert.deepEqual(loaded!.weights[i]!.dataSync(), w.dataSync(), `after the next step: ${w.name}`));
+  } finally {
+    original.dispose();
+    loaded?.dispose();
+    for (const t of [first.x, first.y, second.x, second.y]) t.dispose();
+  }
+});
 
 function batch(seed: number): { x: Tensor[]; y: Tensor } {
   const image = randomNormal([4, 8, 8, 1], 0, 1, { seed });

@@ -233,13 +233,14 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
 /**
  * The names Strata gives a layer's variables, in the order the layer declares them, for the
  * classes whose variables Keras's optimizer state refers to by position; undefined for others.
- * (`trainable` says which of them an optimizer updates.)
+ * (`trainable` says which of them an optimizer updates.) `path` is the layer's own path: its name,
+ * or a wrapper's path and the wrapped layer's name.
  */
-export function strataVariables(layer: ConfigLayer): { name: string; trainable: boolean }[] | undefined {
+export function strataVariables(layer: ConfigLayer, path = layer.name): { name: string; trainable: boolean }[] | undefined {
   const c = layer.config;
   const flag = (key: string): boolean => c[key] !== false;
   const own = (...list: (string | false)[]): { name: string; trainable: boolean }[] =>
-    list.filter((n): n is string => n !== false).map((n) => ({ name: `${layer.name}/${n}`, trainable: !n.startsWith('moving_') }));
+    list.filter((n): n is string => n !== false).map((n) => ({ name: `${path}/${n}`, trainable: !n.startsWith('moving_') }));
   switch (layer.className) {
     case 'Dense':
     case 'Conv1D':
@@ -261,7 +262,29 @@ export function strataVariables(layer: ConfigLayer): { name: string; trainable: 
       const cell = `${kerasSnakeCase(layer.className)}_cell`;
       return own(`${cell}/kernel`, `${cell}/recurrent_kernel`, flag('useBias') && `${cell}/bias`);
     }
+    case 'TimeDistributed': {
+      const inner = wrapped(c['layer']);
+      return inner && strataVariables(inner, `${path}/${inner.name}`);
+    }
+    case 'Bidirectional': {
+      const inner = wrapped(c['layer']);
+      const given = c['backwardLayer'] === undefined || c['backwardLayer'] === null ? undefined : wrapped(c['backwardLayer']);
+      if (!inner) return undefined;
+      // Strata names its copies forward_<name> and backward_<name>; a given backward layer keeps its name.
+      const named = (prefix: string): string => prefix + (inner.name.startsWith(prefix) ? inner.name.slice(prefix.length) : inner.name);
+      const forward = strataVariables(inner, `${path}/${named('forward_')}`);
+      const backward = given ? strataVariables(given, `${path}/${given.name}`) : strataVariables(inner, `${path}/${named('backward_')}`);
+      return forward && backward && [...forward, ...backward];
+    }
     default:
       return undefined;
   }
+}
+
+/** The layer a wrapper's config holds (`{className, config}`), or undefined. */
+function wrapped(x: unknown): ConfigLayer | undefined {
+  const e = record(x);
+  const config = record(e['config']);
+  const className = e['className'] ?? e['class_name'];
+  return typeof className === 'string' && typeof config['name'] === 'string' ? { name: config['name'], className, config } : undefined;
 }
