@@ -101,8 +101,8 @@ export interface Hdf5Writer {
   group(path: string): void;
   /** Writes dataset `path` (its parent groups are made as needed). */
   dataset(path: string, value: Hdf5Value): void;
-  /** Sets a string attribute on the group or dataset `path`. */
-  attribute(path: string, name: string, value: string): void;
+  /** Sets a string attribute (or a list of strings) on the group or dataset `path`. */
+  attribute(path: string, name: string, value: string | string[]): void;
 }
 
 /**
