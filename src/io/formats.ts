@@ -5,12 +5,14 @@
  */
 import { ValueError } from '../core/errors.js';
 import type { ModelFormat } from './artifacts.js';
+import { kerasHdf5Format } from './keras/hdf5-format.js';
+import { kerasZipFormat } from './keras/keras-zip-format.js';
 import { onnxFormat } from './onnx/onnx-format.js';
 import { strataFormat } from './strata-format.js';
 import { tfjsFormat } from './tfjs/tfjs-format.js';
 
 /** Every known format, in the order they are tried. */
-const FORMATS: ModelFormat[] = [strataFormat, tfjsFormat, onnxFormat];
+const FORMATS: ModelFormat[] = [strataFormat, kerasZipFormat, kerasHdf5Format, tfjsFormat, onnxFormat];
 
 /** The known formats (for `strata convert --help` and error messages). */
 export function modelFormats(): readonly ModelFormat[] {

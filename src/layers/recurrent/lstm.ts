@@ -45,8 +45,8 @@ export class LSTMCell extends GatedCell {
 
   override build(inputShape: SymbolicShape | readonly SymbolicShape[]): void {
     super.build(inputShape);
-    // Only a fresh bias starts at 1: a bias loaded from a file (addWeight's weight source) keeps its trained values.
-    if (this.bias && this.unitForgetBias && !activeWeightSource()) {
+    // Only a new bias starts with the forget gate at 1: a bias loaded from a file keeps its values.
+    if (this.bias && this.unitForgetBias && activeWeightSource() === null) {
       const u = this.units;
       const bias = this.bias;
       tidy(() => bias.assign(concat([slice(bias, [0], [u]), ones([u], bias.dtype), slice(bias, [2 * u], [2 * u])])));
