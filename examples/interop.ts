@@ -38,7 +38,7 @@ console.log(`cnn.onnx: ${statSync(join(dir, 'cnn.onnx')).size} bytes`);
 
 // Loading tells the format from the bytes.
 const { format, artifacts } = await readModelArtifacts(join(dir, 'cnn.keras'));
-console.log(`cnn.keras is read as '${format.name}' (${format.description}), written by ${artifacts.generatedBy}`);
+console.log(`cnn.keras is read as '${format.name}' (${format.description}); its metadata names ${artifacts.generatedBy}, whose layout it follows`);
 
 const probe = randomUniform([4, 8, 8, 1], 0, 1, { seed: 2 });
 const expected = model.predict(probe) as Tensor;

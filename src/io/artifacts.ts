@@ -58,7 +58,7 @@ export interface ModelArtifacts {
    * `<optimizer>/<variable>/<slot>`, as `Optimizer.getWeights` gives them); empty when not saved.
    */
   optimizerWeights: NamedValues[];
-  /** Things the file held that Strata does not keep (a metric it lacks, say), each one sentence for a warning. */
+  /** Things the file held that Strata does not keep (a metric it lacks, say): one sentence each, without the file's name, which the warning adds. */
   dropped?: string[];
 }
 

@@ -21,7 +21,7 @@ import { describeReport, fuzzDecoder } from '../helpers/fuzz.js';
  * naming the file (models/loading.ts), so here any error from the build counts as a refusal.
  */
 function translate(parsed: { model?: unknown; compile?: unknown } | null): void {
-  trainingConfigFromKeras(parsed?.compile, 'fuzz.json', { outputs: 2 });
+  trainingConfigFromKeras(parsed?.compile, { outputs: 2 });
   const config = modelConfigFromKeras(parsed?.model, 'fuzz.json');
   let model;
   try {

@@ -107,7 +107,7 @@ test('every interop fixture: the Keras config builds the model expected.json des
       const shapes = (ws: { shape: readonly number[] }[]): string[] => ws.map((w) => JSON.stringify(w.shape)).sort();
       assert.deepEqual(shapes(model.weights), shapes(expected.weights), `${key}: weight shapes`);
       const compile = expected.extra.compile;
-      const { trainingConfig, dropped } = trainingConfigFromKeras(json.compile, key, { outputs: model.outputs.length });
+      const { trainingConfig, dropped } = trainingConfigFromKeras(json.compile, { outputs: model.outputs.length });
       if (compile === undefined || typeof compile.loss === 'string' && compile.loss === 'mean_absolute_percentage_error') {
         assert.equal(trainingConfig, undefined, `${key}: compile settings`);
         if (compile !== undefined) assert.match(dropped[0]!, /the loss 'mean_absolute_percentage_error' is not one Strata has .*compile the model again/);
@@ -328,7 +328,7 @@ const strataTraining = (): TrainingConfig => ({
 test('compile settings: Strata → keras3 / keras2 → Strata is identical; names where a name says it all', () => {
   for (const flavour of ['keras3', 'keras2'] as KerasFlavour[]) {
     const keras = JSON.parse(JSON.stringify(trainingConfigToKeras(strataTraining(), flavour)));
-    assert.deepEqual(trainingConfigFromKeras(keras, 'm', { outputs: 2 }), { trainingConfig: strataTraining(), dropped: [] }, flavour);
+    assert.deepEqual(trainingConfigFromKeras(keras, { outputs: 2 }), { trainingConfig: strataTraining(), dropped: [] }, flavour);
     assert.deepEqual((keras['metrics'] as unknown[][])[1], ['mae']);
     assert.equal((keras['metrics'] as unknown[][])[0]![0], 'accuracy');
     assert.equal((keras['loss'] as unknown[])[1], 'mean_squared_error');
@@ -347,27 +347,27 @@ test('compile settings from Keras: accuracy by loss, legacy names, class forms, 
     loss: { module: 'keras.losses', class_name: 'BinaryCrossentropy', config: { name: 'binary_crossentropy', reduction: 'sum_over_batch_size', from_logits: true, label_smoothing: 0.1, axis: -1 }, registered_name: null },
     loss_weights: null, metrics: ['acc', 'auc', { module: 'keras.metrics', class_name: 'Precision', config: { name: 'precision', dtype: 'float32', thresholds: 0.3, top_k: null, class_id: null } }], weighted_metrics: null, run_eagerly: false, steps_per_execution: 1, jit_compile: true,
   };
-  assert.deepEqual(trainingConfigFromKeras(keras3, 'm.keras'), {
+  assert.deepEqual(trainingConfigFromKeras(keras3), {
     trainingConfig: {
       optimizer: { className: 'SGD', config: { name: 'sgd', learningRate: 0.01, momentum: 0.9, nesterov: true } },
       losses: [{ className: 'BinaryCrossentropy', config: { name: 'binaryCrossentropy', fromLogits: true, labelSmoothing: 0.1 } }],
       lossWeights: [1],
       metrics: [[{ className: 'BinaryAccuracy', config: { name: 'acc', threshold: 0.5 } }, { className: 'Precision', config: { name: 'precision', threshold: 0.3 } }]],
     },
-    dropped: ["m.keras: the metric 'auc' is not one Strata has; the metric is left out."],
+    dropped: ["the metric 'auc' is not one Strata has; the metric is left out."],
   });
   const keras2 = { optimizer_config: { class_name: 'RMSprop', config: { lr: 0.01, rho: 0.9, epsilon: 1e-7, decay: 0.5 } }, loss: 'categorical_crossentropy', metrics: ['accuracy'], loss_weights: null, sample_weight_mode: null };
-  assert.deepEqual(trainingConfigFromKeras(keras2, 'm.h5'), {
+  assert.deepEqual(trainingConfigFromKeras(keras2), {
     trainingConfig: { optimizer: { className: 'RMSprop', config: { learningRate: 0.01, rho: 0.9, epsilon: 1e-7 } }, losses: [{ className: 'CategoricalCrossentropy', config: { name: 'categoricalCrossentropy', fromLogits: false, labelSmoothing: 0, axis: -1 } }], lossWeights: [1], metrics: [[{ className: 'CategoricalAccuracy', config: { name: 'accuracy' } }]] },
-    dropped: ['m.h5: the optimizer option decay = 0.5 of RMSprop is not kept (Strata\'s RMSprop has no such option).'],
+    dropped: ['the optimizer option decay = 0.5 of RMSprop is not kept (Strata\'s RMSprop has no such option).'],
   });
-  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'nadam', loss: 'mse' }, 'm.keras'), {
-    dropped: ['m.keras: the optimizer nadam is not one Strata has (SGD, Adam, AdamW, RMSprop, Adagrad); the compile settings are not kept (compile the model again before training).'],
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'nadam', loss: 'mse' }), {
+    dropped: ['the optimizer nadam is not one Strata has (SGD, Adam, AdamW, RMSprop, Adagrad); the compile settings are not kept (compile the model again before training).'],
   });
-  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy'] }, 'm.keras').dropped, [
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy'] }).dropped, [
     "m.keras: the metric 'accuracy' with the loss MeanSquaredError: Keras picks that accuracy from the data's shapes; pass metrics to compile() again; the metric is left out.",
   ]);
-  assert.deepEqual(trainingConfigFromKeras({}, 'm.keras'), { dropped: [] });
+  assert.deepEqual(trainingConfigFromKeras({}), { dropped: [] });
 });
 
 // ---- against the real Keras ----
@@ -418,14 +418,14 @@ test('TF.js 4.22 builds every keras2 topology Strata writes (its layers, its par
 });
 
 test('compile settings by output name: losses drop the whole config, metrics only themselves', () => {
-  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: { out: ['mae'] } }, 'm.keras'), {
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: { out: ['mae'] } }), {
     trainingConfig: { optimizer: { className: 'Adam', config: {} }, losses: [{ className: 'MeanSquaredError', config: { name: 'meanSquaredError' } }], lossWeights: [1], metrics: [[]] },
-    dropped: ["m.keras: the metric lists are given by output name, which Strata's models do not keep; the metrics are left out."],
+    dropped: ["the metric lists are given by output name, which Strata's models do not keep; the metrics are left out."],
   });
-  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: { a: 'mse', b: 'mae' } }, 'm.keras', { outputs: 2 }).dropped, [
+  assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: { a: 'mse', b: 'mae' } }, { outputs: 2 }).dropped, [
     "m.keras: the losses are given by output name, which Strata's models do not keep; the compile settings are not kept (compile the model again before training).",
   ]);
   // One loss and one metric list for a model with two outputs apply to both, as in Keras.
-  const both = trainingConfigFromKeras({ optimizer: 'sgd', loss: 'mae', metrics: ['mse'] }, 'm.keras', { outputs: 2 }).trainingConfig!;
+  const both = trainingConfigFromKeras({ optimizer: 'sgd', loss: 'mae', metrics: ['mse'] }, { outputs: 2 }).trainingConfig!;
   assert.deepEqual([both.losses.length, both.lossWeights, both.metrics.map((ms) => ms.map((m) => m.config['name']))], [2, [1, 1], [['mse'], ['mse']]]);
 });

@@ -52,7 +52,7 @@ export function kerasModelArtifacts(parts: KerasParts): ModelArtifacts {
   const dropped: string[] = [];
   let trainingConfig: TrainingConfig | undefined;
   if (parts.kerasTraining !== undefined && parts.kerasTraining !== null) {
-    const training = trainingConfigFromKeras(parts.kerasTraining, source, { outputs: outputCount(modelConfig) });
+    const training = trainingConfigFromKeras(parts.kerasTraining, { outputs: outputCount(modelConfig) });
     trainingConfig = training.trainingConfig;
     dropped.push(...training.dropped);
   }

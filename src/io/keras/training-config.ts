@@ -68,7 +68,7 @@ function scheduleFromKeras(x: Dict): SerializedObject {
   return { className, config };
 }
 
-function optimizerFromKeras(x: unknown, source: string, dropped: string[]): SerializedObject {
+function optimizerFromKeras(x: unknown, dropped: string[]): SerializedObject {
   const obj = typeof x === 'string' ? { class_name: x, config: {} } : x;
   if (!isDict(obj) || typeof obj['class_name'] !== 'string') throw new Unsupported(`the optimizer ${shown(x)} is not a {class_name, config} object`);
   // Keras 2.11+ writes its new optimizers as 'Custom>Adam'.
@@ -82,7 +82,7 @@ function optimizerFromKeras(x: unknown, source: string, dropped: string[]): Seri
     if (ignored !== undefined && (ignored === 'any' || ignored.includes(value))) continue;
     const strataKey = KERAS_OPTIMIZER_KEYS[key] ?? toCamel(key);
     if (!allowed.has(strataKey)) {
-      dropped.push(`${source}: the optimizer option ${key} = ${shown(value)} of ${kerasName} is not kept (Strata's ${className} has no such option).`);
+      dropped.push(`the optimizer option ${key} = ${shown(value)} of ${kerasName} is not kept (Strata's ${className} has no such option).`);
       continue;
     }
     config[strataKey] = strataKey === 'learningRate' && isDict(value) ? scheduleFromKeras(value) : value;
@@ -267,17 +267,17 @@ function perOutput<T>(x: unknown, outputs: number, what: string, one: (v: unknow
  * thing not kept is one sentence in `dropped`, for a warning.
  *
  * @example
- * const { trainingConfig, dropped } = trainingConfigFromKeras(config.compile_config, 'model.keras');
+ * const { trainingConfig, dropped } = trainingConfigFromKeras(config.compile_config);
  */
-export function trainingConfigFromKeras(x: unknown, source: string, options: KerasTrainingOptions = {}): { trainingConfig?: TrainingConfig; dropped: string[] } {
+export function trainingConfigFromKeras(x: unknown, options: KerasTrainingOptions = {}): { trainingConfig?: TrainingConfig; dropped: string[] } {
   const dropped: string[] = [];
   if (!isDict(x) || Object.keys(x).length === 0) return { dropped };
   const outputs = options.outputs ?? 1;
   try {
     if ((x['weighted_metrics'] ?? null) !== null && !(Array.isArray(x['weighted_metrics']) && x['weighted_metrics'].length === 0)) {
-      dropped.push(`${source}: the weighted metrics ${shown(x['weighted_metrics'])} are not kept (Strata's compile has no weighted metrics).`);
+      dropped.push(`the weighted metrics ${shown(x['weighted_metrics'])} are not kept (Strata's compile has no weighted metrics).`);
     }
-    const optimizer = optimizerFromKeras(x['optimizer'] ?? x['optimizer_config'], source, dropped);
+    const optimizer = optimizerFromKeras(x['optimizer'] ?? x['optimizer_config'], dropped);
     if (x['loss'] === null || x['loss'] === undefined) throw new Unsupported('the model was compiled without a loss');
     const losses = perOutput(x['loss'], outputs, 'losses', (l) => lossFromKeras(l));
     const weights = x['loss_weights'];
@@ -296,7 +296,7 @@ export function trainingConfigFromKeras(x: unknown, source: string, options: Ker
         : Array.from({ length: outputs }, () => (Array.isArray(given) ? given : [given]));
     } catch (e) {
       if (!(e instanceof Unsupported)) throw e;
-      dropped.push(`${source}: ${e.message}; the metrics are left out.`);
+      dropped.push(`${e.message}; the metrics are left out.`);
     }
     const metrics = Array.from({ length: outputs }, (_, i) => lists[i] ?? []).map((list, i) => {
       const kept: SerializedObject[] = [];
@@ -305,7 +305,7 @@ export function trainingConfigFromKeras(x: unknown, source: string, options: Ker
           kept.push(metricFromKeras(m, losses[i]));
         } catch (e) {
           if (!(e instanceof Unsupported)) throw e;
-          dropped.push(`${source}: ${e.message}; the metric is left out.`);
+          dropped.push(`${e.message}; the metric is left out.`);
         }
       }
       return kept;
@@ -313,7 +313,7 @@ export function trainingConfigFromKeras(x: unknown, source: string, options: Ker
     return { trainingConfig: { optimizer, losses, lossWeights, metrics }, dropped };
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
-    dropped.push(`${source}: ${e.message}; the compile settings are not kept (compile the model again before training).`);
+    dropped.push(`${e.message}; the compile settings are not kept (compile the model again before training).`);
     return { dropped };
   }
 }

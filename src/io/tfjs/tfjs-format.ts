@@ -94,7 +94,7 @@ async function readTfjs(input: ModelInput, limits: Limits): Promise<ModelArtifac
   let trainingConfig;
   if (modelConfig && training !== undefined && training !== null) {
     const outputs = (modelConfig.config as { outputLayers?: unknown } | undefined)?.outputLayers;
-    const translated = trainingConfigFromKeras(training, source, { outputs: Array.isArray(outputs) ? outputs.length : 1 });
+    const translated = trainingConfigFromKeras(training, { outputs: Array.isArray(outputs) ? outputs.length : 1 });
     trainingConfig = translated.trainingConfig;
     dropped.push(...translated.dropped);
   }
