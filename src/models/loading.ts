@@ -165,7 +165,7 @@ export function decodeModel(bytes: Uint8Array, source = 'model', args: LoadModel
  */
 export async function loadModel(source: ModelSource, args: LoadModelArgs = {}): Promise<Model> {
   checkOptions('loadModel', args, LOAD_MODEL_KEYS);
-  const { artifacts, source: name } = await readModelArtifacts(source, args);
+  const { artifacts, source: name } = await readArtifacts(source, resolveLimits(args.limits, 'loadModel'));
   return modelFromArtifacts(artifacts, name, args);
 }
 
@@ -190,7 +190,10 @@ export interface ReadArtifacts {
  */
 export async function readModelArtifacts(source: ModelSource, args: LoadModelArgs = {}): Promise<ReadArtifacts> {
   checkOptions('readModelArtifacts', args, LOAD_MODEL_KEYS);
-  const limits = resolveLimits(args.limits, 'readModelArtifacts');
+  return readArtifacts(source, resolveLimits(args.limits, 'readModelArtifacts'));
+}
+
+async function readArtifacts(source: ModelSource, limits: Limits): Promise<ReadArtifacts> {
   const input = await readModelInput(source, limits);
   const format = detectModelFormat(input.bytes.subarray(0, DETECT_BYTES), input.source);
   return { artifacts: await format.read!(input, limits), format, source: input.source };

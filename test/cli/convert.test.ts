@@ -41,7 +41,7 @@ test('convert: .strata → .keras → TF.js folder → .strata keeps the layers,
   assert.deepEqual([doc.from.format, doc.to.format, doc.layers, doc.params, doc.compiled], ['strata', 'keras', 4, 4 * 9 + 4 + 676 * 10 + 10, true]);
   const tfjs = await runCli(['convert', join(dir, 'cnn.keras'), join(dir, 'web') + '/']);
   assert.equal(tfjs.code, 0, tfjs.stderr);
-  assert.match(tfjs.stdout, /^Converted .*cnn\.keras \(.*\) to .*web\/ \(.*TF\.js.*\): 4 layers, 6,810 parameters/);
+  assert.match(tfjs.stdout, /^Converted .*cnn\.keras \(.*\) to .*web\/ \(TensorFlow\.js layers-model.*\): 4 layers, 6,810 parameters/);
   assert.ok(existsSync(join(dir, 'web', 'model.json')));
   const back = await runCli(['convert', join(dir, 'web'), join(dir, 'back.strata')]);
   assert.equal(back.code, 0, back.stderr);

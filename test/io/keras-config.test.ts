@@ -115,7 +115,7 @@ test('every interop fixture: the Keras config builds the model expected.json des
       }
       assert.equal(trainingConfig?.optimizer.className, compile.optimizer.replace('Custom>', ''), `${key}: optimizer`);
       // R² is a Keras metric Strata does not have: left out with one warning line.
-      const droppedMetrics = key === 'keras3-lstm-stacked-stock' ? [`${key}: the metric 'r2_score' is not one Strata has; the metric is left out.`] : [];
+      const droppedMetrics = key === 'keras3-lstm-stacked-stock' ? [`the metric 'r2_score' is not one Strata has; the metric is left out.`] : [];
       assert.deepEqual(dropped, droppedMetrics, `${key}: dropped`);
     } finally {
       model.dispose();
@@ -365,7 +365,7 @@ test('compile settings from Keras: accuracy by loss, legacy names, class forms, 
     dropped: ['the optimizer nadam is not one Strata has (SGD, Adam, AdamW, RMSprop, Adagrad); the compile settings are not kept (compile the model again before training).'],
   });
   assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: 'mse', metrics: ['accuracy'] }).dropped, [
-    "m.keras: the metric 'accuracy' with the loss MeanSquaredError: Keras picks that accuracy from the data's shapes; pass metrics to compile() again; the metric is left out.",
+    "the metric 'accuracy' with the loss MeanSquaredError: Keras picks that accuracy from the data's shapes; pass metrics to compile() again; the metric is left out.",
   ]);
   assert.deepEqual(trainingConfigFromKeras({}), { dropped: [] });
 });
@@ -423,7 +423,7 @@ test('compile settings by output name: losses drop the whole config, metrics onl
     dropped: ["the metric lists are given by output name, which Strata's models do not keep; the metrics are left out."],
   });
   assert.deepEqual(trainingConfigFromKeras({ optimizer: 'adam', loss: { a: 'mse', b: 'mae' } }, { outputs: 2 }).dropped, [
-    "m.keras: the losses are given by output name, which Strata's models do not keep; the compile settings are not kept (compile the model again before training).",
+    "the losses are given by output name, which Strata's models do not keep; the compile settings are not kept (compile the model again before training).",
   ]);
   // One loss and one metric list for a model with two outputs apply to both, as in Keras.
   const both = trainingConfigFromKeras({ optimizer: 'sgd', loss: 'mae', metrics: ['mse'] }, { outputs: 2 }).trainingConfig!;
