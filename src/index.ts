@@ -62,6 +62,10 @@ export { decodeModel, loadModel, modelFromArtifacts, type LoadModelArgs } from '
 export { encodeModel, encodeWeights, modelToArtifacts, weightsToArtifacts, type LoadWeightsArgs } from './models/saving.js';
 export type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, OutputFile, SerializedObject, TrainingConfig } from './io/artifacts.js';
 export { detectModelFormat, modelFormatForPath, modelFormatNamed, modelFormats } from './io/formats.js';
+export {
+  modelConfigFromKeras, modelConfigToKeras, trainingConfigFromKeras, trainingConfigToKeras,
+  type KerasFlavour, type KerasReadOptions, type KerasTrainingOptions,
+} from './io/keras/config.js';
 export { readModelInput, type ModelSource } from './io/sources.js';
 export { setArtifactStore, type ArtifactStore } from './io/store.js';
 

@@ -26,7 +26,9 @@ const builtIn: [string, ActivationFn][] = [
   ['selu', selu],
   ['gelu', (x) => gelu(x)],
   ['sigmoid', sigmoid],
-  ['hard_sigmoid', hardSigmoid],
+  ['hard_sigmoid', (x) => hardSigmoid(x)],
+  // Keras 2's and TensorFlow.js's hard_sigmoid: files they wrote name it 'hard_sigmoid' and mean this one.
+  ['legacy_hard_sigmoid', (x) => hardSigmoid(x, 5)],
   ['tanh', tanh],
   ['softmax', (x) => softmax(x)],
   ['log_softmax', (x) => logSoftmax(x)],

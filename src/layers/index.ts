@@ -8,6 +8,7 @@ import { Flatten, type FlattenLayerArgs } from './flatten.js';
 import { Rescaling, type RescalingLayerArgs } from './rescaling.js';
 import { UpSampling2D, ZeroPadding2D, type UpSampling2DLayerArgs, type ZeroPadding2DLayerArgs } from './image-resizing.js';
 import { Input, InputLayer, type InputLayerArgs } from './input-layer.js';
+import { LeakyReLU, type LeakyReLULayerArgs } from './leaky-relu.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs } from './merging.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './normalization.js';
 import {
@@ -34,6 +35,7 @@ export { Flatten, toDataFormat, type DataFormat, type FlattenLayerArgs } from '.
 export { Rescaling, type RescalingLayerArgs } from './rescaling.js';
 export { Dropout, type DropoutLayerArgs } from './dropout.js';
 export { Activation, type ActivationLayerArgs } from './activation.js';
+export { LeakyReLU, type LeakyReLULayerArgs } from './leaky-relu.js';
 export { Reshape, type ReshapeLayerArgs } from './reshape.js';
 export {
   BaseConv, Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D,
@@ -69,6 +71,13 @@ export const rescaling = (args: RescalingLayerArgs): Rescaling => new Rescaling(
 export const dropout = (args: DropoutLayerArgs): Dropout => new Dropout(args);
 /** A layer applying an activation function (see `Activation`). */
 export const activation = (args: ActivationLayerArgs): Activation => new Activation(args);
+/**
+ * A leaky rectifier layer (see `LeakyReLU`).
+ *
+ * @example
+ * layers.leakyReLU({ negativeSlope: 0.1 });
+ */
+export const leakyReLU = (args: LeakyReLULayerArgs = {}): LeakyReLU => new LeakyReLU(args);
 /** A layer reshaping each sample (see `Reshape`). */
 export const reshape = (args: ReshapeLayerArgs): Reshape => new Reshape(args);
 /** An input layer (see `InputLayer`); `input()` gives its symbolic tensor directly. */

@@ -44,5 +44,12 @@ export function deserializeLayer(serialized: Serialized): Layer {
   if (typeof serialized !== 'object' || serialized === null || typeof serialized.className !== 'string') {
     throw new ValueError(`deserializeLayer: expected a {className, config} object, got ${JSON.stringify(serialized)}.`);
   }
-  return registry.get(serialized.className, 'deserializeLayer').fromConfig(serialized.config ?? {});
+  const cls = registry.find(serialized.className);
+  if (cls === undefined) {
+    throw new ValueError(
+      `deserializeLayer: unknown layer class '${serialized.className}'. Write it as a TypeScript Layer subclass and call registerLayer(${serialized.className}) ` +
+        `before loading (Strata never runs code from a file). Known: ${registry.names().join(', ')}.`,
+    );
+  }
+  return cls.fromConfig(serialized.config ?? {});
 }

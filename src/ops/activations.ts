@@ -127,10 +127,13 @@ export function relu6(x: Tensor): Tensor {
   return minimum(relu(x), 6);
 }
 
-/** The piecewise-linear sigmoid of Keras 3: clip(x/6 + 0.5, 0, 1). */
-export function hardSigmoid(x: Tensor): Tensor {
+/**
+ * The piecewise-linear sigmoid clip(x/divisor + 0.5, 0, 1): Keras 3's with the default divisor 6
+ * (relu6(x + 3) / 6); Keras 2 and TensorFlow.js use divisor 5 (clip(0.2 · x + 0.5, 0, 1)).
+ */
+export function hardSigmoid(x: Tensor, divisor = 6): Tensor {
   const t = float('hardSigmoid', x);
-  return minimum(maximum(add(div(t, 6), 0.5), 0), 1);
+  return minimum(maximum(add(div(t, divisor), 0.5), 0), 1);
 }
 
 /** x · tanh(softplus(x)). */
