@@ -5,10 +5,12 @@
  */
 import { ValueError } from '../core/errors.js';
 import type { ModelFormat } from './artifacts.js';
+import { kerasHdf5Format } from './keras/hdf5-format.js';
+import { kerasZipFormat } from './keras/keras-zip-format.js';
 import { strataFormat } from './strata-format.js';
 
 /** Every known format, in the order they are tried. */
-const FORMATS: ModelFormat[] = [strataFormat];
+const FORMATS: ModelFormat[] = [strataFormat, kerasZipFormat, kerasHdf5Format];
 
 /** The known formats (for `strata convert --help` and error messages). */
 export function modelFormats(): readonly ModelFormat[] {

@@ -7,6 +7,7 @@ import { ones } from '../../ops/creation.js';
 import { concat, slice, split } from '../../ops/slicing.js';
 import { registerLayer } from '../registry.js';
 import type { SymbolicShape } from '../symbolic-tensor.js';
+import { activeWeightSource } from '../weight-source.js';
 import { RNN, cellArgsOf, flatCellConfig, recurrentArgKeys, type RNNBaseArgs } from './rnn.js';
 import { GatedCell, cellArgKeys, type GatedCellArgs } from './rnn-cell.js';
 
@@ -44,7 +45,8 @@ export class LSTMCell extends GatedCell {
 
   override build(inputShape: SymbolicShape | readonly SymbolicShape[]): void {
     super.build(inputShape);
-    if (this.bias && this.unitForgetBias) {
+    // Only a new bias starts with the forget gate at 1: a bias loaded from a file keeps its values.
+    if (this.bias && this.unitForgetBias && activeWeightSource() === null) {
       const u = this.units;
       const bias = this.bias;
       tidy(() => bias.assign(concat([slice(bias, [0], [u]), ones([u], bias.dtype), slice(bias, [2 * u], [2 * u])])));

@@ -1,0 +1,129 @@
+/**
+ * Keras's containers against model files written by Keras 2.2 to 3.15 and taken from public
+ * projects (shared/fixtures/interop, with the facts an independent reader recorded in
+ * expected.json): every weight is found where Keras put it, with its shape and statistics. Skips
+ * when the fixtures are absent.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { test } from 'node:test';
+import { unzipSync } from 'fflate';
+import { getLimits, loadModel, ones, type Tensor } from '../../src/node/index.js';
+import { readHdf5 } from '../../src/io/keras/hdf5.js';
+import { readLayerWeights } from '../../src/io/keras/keras-artifacts.js';
+import { configLayers, keras3LayerDatasets, legacyLayerDatasets } from '../../src/io/keras/weight-layout.js';
+
+const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
+const skip = !existsSync(join(FIXTURES, 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
+
+/** What expected.json records of one fixture. */
+export interface KerasFixture {
+  folder: string;
+  format: string;
+  files: { file: string }[];
+  model_params: number;
+  layers: { class: string; name: string }[];
+  weights: { path: string; shape: number[] }[];
+  stats: Record<string, number | string | number[]>;
+  extra: { optimizer_weights?: { count: number }; compile?: { optimizer: string } };
+}
+
+/** The Keras fixtures (all but the TF.js ones), by folder. */
+export function kerasFixtures(): [string, KerasFixture][] {
+  const all = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).fixtures as Record<string, KerasFixture>;
+  return Object.entries(all).filter(([, f]) => f.format === 'keras-zip' || f.format === 'hdf5-legacy');
+}
+
+/** The fixture's main file. */
+export function fixturePath(f: KerasFixture): string {
+  return join(FIXTURES, f.folder, f.files[0]!.file);
+}
+
+/** Mean and (population) standard deviation, in float64. */
+export function meanStd(values: ArrayLike<number>): [number, number] {
+  let sum = 0;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
+  const mean = sum / values.length;
+  let sq = 0;
+  for (let i = 0; i < values.length; i++) sq += (values[i]! - mean) ** 2;
+  return [mean, Math.sqrt(sq / values.length)];
+}
+
+test('the 14 Keras fixtures: every weight found at the path, in the order and with the shape expected.json records', { skip }, async () => {
+  const fixtures = kerasFixtures();
+  assert.equal(fixtures.length, 14);
+  for (const [name, f] of fixtures) {
+    const bytes = new Uint8Array(readFileSync(fixturePath(f)));
+    const zip = f.format === 'keras-zip';
+    const members = zip ? unzipSync(bytes) : undefined;
+    const h5Bytes = members ? members['model.weights.h5']! : bytes;
+    const weights = await readHdf5(h5Bytes, name, getLimits(), (h5) => {
+      if (!members) return readLayerWeights(h5, legacyLayerDatasets(h5, 'model_weights'));
+      const config = JSON.parse(new TextDecoder().decode(members['config.json']));
+      return readLayerWeights(h5, keras3LayerDatasets(h5, configLayers(config, name)));
+    });
+    assert.deepEqual(
+      weights.map((w) => [w.name, w.shape]),
+      f.weights.map((w) => [w.path, w.shape]),
+      name,
+    );
+    const params = weights.reduce((n, w) => n + w.shape.reduce((p, d) => p * d, 1), 0);
+    assert.equal(params, f.model_params, name);
+    for (const which of ['first_kernel', 'last_kernel', 'first_embedding']) {
+      const path = f.stats[`${which}_path`];
+      if (path === undefined) continue;
+      const w = weights.find((x) => x.name === path)!;
+      const [mean, std] = meanStd(w.values as Float32Array);
+      assert.ok(Math.abs(mean - (f.stats[`${which}_mean`] as number)) < 1e-6, `${name} ${which} mean ${mean}`);
+      assert.ok(Math.abs(std - (f.stats[`${which}_std`] as number)) < 1e-6, `${name} ${which} std ${std}`);
+    }
+  }
+});
+
+/** Fixtures whose compile settings Strata cannot keep, and why (loading warns and leaves the model uncompiled). */
+const NOT_COMPILED: Record<string, string> = { 'keras2.3tf-h5-lstm-stock': "its loss, 'mean_absolute_percentage_error', is not one Strata has" };
+
+/** An input of `shape` (unknown sizes made concrete) for a model's input: 1s, valid for any Embedding. */
+function inputFor(shape: readonly (number | null)[]): Tensor {
+  const concrete = shape.map((d, i) => (d === null ? (i === 0 ? 2 : 7) : d));
+  return ones(concrete);
+}
+
+test('each of the 14 Keras fixtures loads: parameter count, layer sequence, weight shapes, kernel statistics, finite predictions, compile config and optimizer state', { skip, timeout: 120_000 }, async () => {
+  for (const [name, f] of kerasFixtures()) {
+    const model = await loadModel(fixturePath(f));
+    try {
+      const shapes = model.weights.map((w) => [...w.shape]);
+      assert.deepEqual(shapes, f.weights.map((w) => w.shape), name);
+      assert.equal(model.countParams(), f.model_params, name);
+      const classes = (list: readonly string[]): string[] => list.filter((c) => c !== 'InputLayer');
+      assert.deepEqual(classes(model.layers.map((l) => l.constructor.name)), classes(f.layers.map((l) => l.class)), name);
+      for (const which of ['first_kernel', 'last_kernel', 'first_embedding']) {
+        const path = f.stats[`${which}_path`];
+        if (path === undefined) continue;
+        const index = f.weights.findIndex((w) => w.path === path);
+        const [mean, std] = meanStd(model.weights[index]!.dataSync() as Float32Array);
+        assert.ok(Math.abs(mean - (f.stats[`${which}_mean`] as number)) < 1e-6, `${name} ${which} mean ${mean}`);
+        assert.ok(Math.abs(std - (f.stats[`${which}_std`] as number)) < 1e-6, `${name} ${which} std ${std}`);
+      }
+      const inputs = model.inputs.map((s) => inputFor(s.shape));
+      const outputs = [model.predict(inputs.length === 1 ? inputs[0]! : inputs)].flat();
+      for (const out of outputs) assert.ok((out.dataSync() as Float32Array).every(Number.isFinite), `${name}: predictions are finite`);
+      for (const t of [...inputs, ...outputs]) t.dispose();
+      if (f.extra.compile && !(name in NOT_COMPILED)) {
+        assert.equal(model.optimizer?.className, 'Adam', `${name}: optimizer`);
+        const state = model.optimizer!.getWeights();
+        // Every Keras fixture saved its Adam state: the step count and m and v of each weight but the
+        // moving statistics (a model frozen after training, as keras2.13-zip's, keeps them too).
+        const trainable = model.weights.filter((w) => !/moving_(mean|variance)$/.test(w.name)).length;
+        assert.ok(model.optimizer!.iterations > 0, `${name}: iterations ${model.optimizer!.iterations}`);
+        assert.equal(state.length, 1 + 2 * trainable, `${name}: optimizer slots`);
+        for (const s of state) s.tensor.dispose();
+      } else assert.equal(model.optimizer, undefined, name);
+    } finally {
+      model.dispose();
+    }
+  }
+});
