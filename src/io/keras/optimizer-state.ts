@@ -113,8 +113,10 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
 /**
  * Keras 3's `optimizer/vars` list from Strata's state: the iteration count, the learning rate
  * (when it is a number), then the slots of the trainable weights (`weights`, in the model's
- * order, with their layer's trainability) in Keras's order; a slot Strata has not made yet (no
- * step taken) is written with the value it starts from, as Keras would make it.
+ * order, with their layer's trainability) in Keras's order. An optimizer with no slots yet (no
+ * step taken) stops after the learning rate, as Keras writes one it has not built, so that a
+ * Keras file read and written again keeps its layout; a slot missing among others is written with
+ * the value it starts from, as Keras would make it.
  */
 export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: SerializedObject, weights: readonly (TrainableVariable & { trainable: boolean })[]): NamedValues[] | undefined {
   const runs = slotRuns(optimizer);
@@ -124,6 +126,7 @@ export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: 
   const out: NamedValues[] = [{ name: 'iteration', shape: [], dtype: 'int32', values: new Int32Array([count ? Number(count.values instanceof Int32Array ? count.values[0] : (count.values as Float32Array)[0]) : 0]) }];
   const rate = optimizer.config['learningRate'];
   if (typeof rate === 'number') out.push({ name: 'learning_rate', shape: [], dtype: 'float32', values: new Float32Array([rate]) });
+  if (state.length <= 1) return out;
   for (const { slot, variable } of layoutOf(runs, weights.filter((w) => w.trainable))) {
     const saved = byKey.get(`${variable.name}/${slot}`);
     const size = variable.shape.reduce((n, d) => n * d, 1);
