@@ -4,7 +4,7 @@ Usage: KERAS_BACKEND=jax python generate.py OUT_DIR
 
 Writes into OUT_DIR, for each case, NAME.keras and Keras 3's legacy NAME.h5 (the same weights),
 and manifest.json: per model its files, fixed inputs and Keras's predictions; per training case a
-`.keras` saved after one `train_on_batch` (so it holds the optimizer's state), the batch, and every
+`.keras` and a legacy `.h5` saved after one `train_on_batch` (so they hold the optimizer's state), the batch, and every
 layer's weights after Keras's next step on that batch. Weights are drawn from a seeded generator
 (biases, BatchNormalization's statistics and gammas included) so that no value is a default that
 would hide a misplaced weight. Nothing here is committed: the tests run it into a temp directory.
@@ -322,10 +322,11 @@ def write_training(out_dir):
         model.compile(optimizer=make_optimizer(), loss="mse")
         x, y = floats(5), floats(2)
         model.train_on_batch(x, y)
-        file = f"trained_{opt_name}.keras"
-        model.save(os.path.join(out_dir, file))
+        files = {"keras": f"trained_{opt_name}.keras", "h5": f"trained_{opt_name}.h5"}
+        for file in files.values():
+            model.save(os.path.join(out_dir, file))
         model.train_on_batch(x, y)
-        cases.append({"name": opt_name, "file": file, "x": tensor_json(x), "y": tensor_json(y), "next": layer_weights(model)})
+        cases.append({"name": opt_name, "files": files, "x": tensor_json(x), "y": tensor_json(y), "next": layer_weights(model)})
     return cases
 
 

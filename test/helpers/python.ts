@@ -25,12 +25,14 @@ export const DEBIAN_PYTHON = '/usr/bin/python3';
 export type PythonPeer = { python: string; skip: false } | { python: undefined; skip: string };
 
 /**
- * The environment of every peer: Keras on JAX, on the CPU, without a bytecode cache written into
- * scripts/, and with XLA's compiles kept short and cached across runs (a peer compiles hundreds of
- * tiny graphs; with these, both backends' runs of a test file take seconds, not a minute each).
+ * The environment of every peer: Keras on JAX, on the CPU, with a Keras home of its own (a user's
+ * keras.json could set floatx or channels_first), without a bytecode cache written into scripts/,
+ * and with XLA's compiles kept short and cached across runs (a peer compiles hundreds of tiny
+ * graphs; with these, a test file's run takes seconds of Python, not a minute).
  */
 export const PEER_ENV: Readonly<Record<string, string>> = {
   KERAS_BACKEND: 'jax',
+  KERAS_HOME: join(tmpdir(), 'strata-keras-home'),
   JAX_PLATFORMS: 'cpu',
   XLA_FLAGS: '--xla_backend_optimization_level=0 --xla_llvm_disable_expensive_passes=true',
   JAX_COMPILATION_CACHE_DIR: join(tmpdir(), 'strata-jax-cache'),

@@ -30,7 +30,7 @@ type LayerWeights = Record<string, TensorJson[]>;
 interface Manifest {
   keras_version: string;
   models: { name: string; files: { keras: string; h5: string }; layers: string[]; inputs: TensorJson[]; outputs: TensorJson[] }[];
-  training: { name: string; file: string; x: TensorJson; y: TensorJson; next: LayerWeights }[];
+  training: { name: string; files: { keras: string; h5: string }; x: TensorJson; y: TensorJson; next: LayerWeights }[];
 }
 
 /** What scripts/keras/check.py answers for one file. */
@@ -117,22 +117,24 @@ test('Strata loads every model Keras 3 writes, .keras and legacy .h5, and predic
   }
 });
 
-test("Strata takes the step Keras takes next from a Keras-trained .keras's optimizer state (Adam; SGD with momentum)", { skip: keras.skip }, async (t) => {
+test("Strata takes the step Keras takes next from a Keras-trained .keras or legacy .h5 and its optimizer state (Adam; SGD with momentum)", { skip: keras.skip }, async (t) => {
   const manifest = await kerasModels();
   assert.deepEqual(manifest.training.map((c) => c.name), ['adam', 'sgd_momentum']);
   for (const c of manifest.training) {
-    await t.test(c.file, async () => {
-      const model = await s.loadModel(kerasFile(c.file));
-      try {
-        assert.equal(model.optimizer?.iterations, 1, "the optimizer's iterations, as Keras saved them");
-        const [x, y] = [fromJson(c.x), fromJson(c.y)];
-        model.trainOnBatch(x, y);
-        s.dispose([x, y]);
-        assertLayerWeights(model, c.next, 1e-5, c.file);
-      } finally {
-        model.dispose();
-      }
-    });
+    for (const file of [c.files.keras, c.files.h5]) {
+      await t.test(file, async () => {
+        const model = await s.loadModel(kerasFile(file));
+        try {
+          assert.equal(model.optimizer?.iterations, 1, "the optimizer's iterations, as Keras saved them");
+          const [x, y] = [fromJson(c.x), fromJson(c.y)];
+          model.trainOnBatch(x, y);
+          s.dispose([x, y]);
+          assertLayerWeights(model, c.next, 1e-5, file);
+        } finally {
+          model.dispose();
+        }
+      });
+    }
   }
 });
 
@@ -199,7 +201,7 @@ test("Keras's .keras → Strata → .keras: Debian's h5py sees the groups, shape
   const manifest = await kerasModels();
   const cases = [
     ...manifest.models.map((m) => ({ file: m.files.keras, inputs: m.inputs })),
-    ...manifest.training.map((c) => ({ file: c.file, inputs: [c.x] })),
+    ...manifest.training.map((c) => ({ file: c.files.keras, inputs: [c.x] })),
   ];
   const rewritten = (file: string): string => join(scratch, `rewritten-${file}`);
   const firsts = new Map<string, { weights: TensorJson[]; outputs: TensorJson[] }>();
