@@ -8,7 +8,7 @@ import { Flatten, type FlattenLayerArgs } from './flatten.js';
 import { Rescaling, type RescalingLayerArgs } from './rescaling.js';
 import { UpSampling2D, ZeroPadding2D, type UpSampling2DLayerArgs, type ZeroPadding2DLayerArgs } from './image-resizing.js';
 import { Input, InputLayer, type InputLayerArgs } from './input-layer.js';
-import { LeakyReLU, type LeakyReLULayerArgs } from './leaky-relu.js';
+import { ELU, LeakyReLU, ReLU, Softmax, type ELULayerArgs, type LeakyReLULayerArgs, type ReLULayerArgs, type SoftmaxLayerArgs } from './activation-layers.js';
 import { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs } from './merging.js';
 import { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArgs, type LayerNormalizationLayerArgs } from './normalization.js';
 import {
@@ -35,7 +35,7 @@ export { Flatten, toDataFormat, type DataFormat, type FlattenLayerArgs } from '.
 export { Rescaling, type RescalingLayerArgs } from './rescaling.js';
 export { Dropout, type DropoutLayerArgs } from './dropout.js';
 export { Activation, type ActivationLayerArgs } from './activation.js';
-export { LeakyReLU, type LeakyReLULayerArgs } from './leaky-relu.js';
+export { ELU, LeakyReLU, ReLU, Softmax, type ELULayerArgs, type LeakyReLULayerArgs, type ReLULayerArgs, type SoftmaxLayerArgs } from './activation-layers.js';
 export { Reshape, type ReshapeLayerArgs } from './reshape.js';
 export {
   BaseConv, Conv1D, Conv2D, DepthwiseConv2D, SeparableConv2D,
@@ -78,6 +78,12 @@ export const activation = (args: ActivationLayerArgs): Activation => new Activat
  * layers.leakyReLU({ negativeSlope: 0.1 });
  */
 export const leakyReLU = (args: LeakyReLULayerArgs = {}): LeakyReLU => new LeakyReLU(args);
+/** A rectifier layer with an optional ceiling, threshold and slope (see `ReLU`). */
+export const reLU = (args: ReLULayerArgs = {}): ReLU => new ReLU(args);
+/** A softmax layer over one axis (see `Softmax`). */
+export const softmax = (args: SoftmaxLayerArgs = {}): Softmax => new Softmax(args);
+/** An exponential linear unit layer (see `ELU`). */
+export const elu = (args: ELULayerArgs = {}): ELU => new ELU(args);
 /** A layer reshaping each sample (see `Reshape`). */
 export const reshape = (args: ReshapeLayerArgs): Reshape => new Reshape(args);
 /** An input layer (see `InputLayer`); `input()` gives its symbolic tensor directly. */

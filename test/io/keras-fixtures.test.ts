@@ -5,12 +5,13 @@
  * when the fixtures are absent.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
-import { getLimits, loadModel, ones, type Tensor } from '../../src/node/index.js';
+import { getLimits, loadModel, ones, zeros, type Tensor } from '../../src/node/index.js';
 import { readHdf5 } from '../../src/io/keras/hdf5.js';
 import { readLayerWeights } from '../../src/io/keras/keras-artifacts.js';
 import { configLayers, keras3LayerDatasets, legacyLayerDatasets } from '../../src/io/keras/weight-layout.js';
@@ -125,5 +126,24 @@ test('each of the 14 Keras fixtures loads: parameter count, layer sequence, weig
     } finally {
       model.dispose();
     }
+  }
+});
+
+test("a Keras 3 weights file (the model.weights.h5 of keras3-cnn-batchnorm-mnist) loads with loadWeights into the model, placed by class and counter", { skip }, async () => {
+  const f = kerasFixtures().find(([name]) => name === 'keras3-cnn-batchnorm-mnist')![1];
+  const path = join(mkdtempSync(join(tmpdir(), 'strata-keras-')), 'mnist.weights.h5');
+  writeFileSync(path, unzipSync(new Uint8Array(readFileSync(fixturePath(f))))['model.weights.h5']!);
+  const reference = await loadModel(fixturePath(f));
+  const model = await loadModel(fixturePath(f));
+  try {
+    const cleared = model.weights.map((w) => zeros(w.shape));
+    model.setWeights(cleared);
+    for (const t of cleared) t.dispose();
+    assert.equal(model.weights[0]!.dataSync()[0], 0);
+    await model.loadWeights(path);
+    reference.weights.forEach((w, i) => assert.deepEqual(model.weights[i]!.dataSync(), w.dataSync(), w.name));
+  } finally {
+    reference.dispose();
+    model.dispose();
   }
 });

@@ -1,7 +1,8 @@
 /**
  * Keras's containers on files written here: `.weights.h5` saved and loaded back (by Strata's
- * `saveWeights`/`loadWeights`), Keras 3's group names, detection by content, the caps checked
- * before anything is read, and typed errors for files that are not what they claim.
+ * `saveWeights`/`loadWeights`), whole models through `.keras` and legacy `.h5`, Keras 3's group
+ * names, detection by content, the caps checked before anything is read, and typed errors for
+ * files that are not what they claim.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { zipSync } from 'fflate';
-import { LimitError, NotSupportedError, ValueError, detectModelFormat, getLimits, Input, layers, loadModel, model, modelFormatForPath, randomNormal, sequential, tensor, weightsToArtifacts, type Model, type SymbolicTensor, type Tensor } from '../../src/node/index.js';
+import { LimitError, ValueError, detectModelFormat, getLimits, Input, RMSprop, layers, loadModel, model, modelFormatForPath, randomNormal, sequential, tensor, weightsToArtifacts, type Model, type SymbolicTensor, type Tensor } from '../../src/node/index.js';
 import { readHdf5, writeHdf5 } from '../../src/io/keras/hdf5.js';
 import { kerasHdf5Format } from '../../src/io/keras/hdf5-format.js';
 import { kerasZipFormat } from '../../src/io/keras/keras-zip-format.js';
@@ -118,7 +119,6 @@ test('broken files give typed errors naming the file and what HDF5 or the zip re
     const zipPath = join(dir, 'cut.keras');
     writeFileSync(zipPath, zipSync({ 'metadata.json': new Uint8Array(10), 'config.json': new Uint8Array(10) }).subarray(0, 60));
     await assert.rejects(loadModel(zipPath), (e: Error) => e instanceof ValueError && e.message.startsWith(`${zipPath}: cannot read the .keras archive (a zip file):`));
-    await assert.rejects(kerasHdf5Format.write!({ ...weightsToArtifacts(model), kind: 'model' }, 'm.h5'), (e: Error) => e instanceof NotSupportedError && /m\.h5: Strata does not write legacy whole-model HDF5 files; save the model as '\.keras'/.test(e.message));
   } finally {
     model.dispose();
   }
@@ -141,31 +141,34 @@ function mixedModel() {
   return model({ inputs: [image, tokens], outputs: out });
 }
 
-function batch(seed: number): { x: Tensor[]; y: Tensor } {
-  const image = randomNormal([4, 8, 8, 1], 0, 1, { seed });
-  const tokens = tensor(Float32Array.from({ length: 24 }, (_, i) => (i * 7 + seed) % 10), [4, 6]);
-  const y = tensor(Float32Array.from({ length: 8 }, (_, i) => (i % 2 === seed % 2 ? 1 : 0)), [4, 2]);
-  return { x: [image, tokens], y };
+/** A Sequential model of wrappers: a bidirectional LSTM, a time-distributed Dense, and an RMSprop with momentum to carry two runs of slots. */
+function wrapperModel() {
+  return sequential({
+    layers: [
+      layers.input({ shape: [6, 3] }),
+      layers.bidirectional({ layer: layers.lstm({ units: 4, returnSequences: true }) }),
+      layers.timeDistributed({ layer: layers.dense({ units: 2 }) }),
+      layers.flatten(),
+      layers.dense({ units: 2, activation: 'softmax' }),
+    ],
+  });
 }
 
-test('Strata → .keras → Strata: identical weights, predictions, compile settings, optimizer state and next training step', async () => {
-  const original = mixedModel();
-  original.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
-  const first = batch(1);
-  const second = batch(2);
+function sequenceBatch(seed: number): { x: Tensor; y: Tensor } {
+  return { x: randomNormal([4, 6, 3], 0, 1, { seed }), y: tensor(Float32Array.from({ length: 8 }, (_, i) => (i % 2 === seed % 2 ? 1 : 0)), [4, 2]) };
+}
+
+test('Strata → .keras → Strata with wrappers (Bidirectional, TimeDistributed) and RMSprop: identical weights, optimizer state and next step', async () => {
+  const original = wrapperModel();
+  original.compile({ optimizer: new RMSprop({ momentum: 0.5, centered: true }), loss: 'categoricalCrossentropy' });
+  const [first, second] = [sequenceBatch(3), sequenceBatch(4)];
   let loaded: Model | undefined;
   try {
     original.trainOnBatch(first.x, first.y);
-    const path = join(dir, 'mixed.keras');
-    assert.equal(modelFormatForPath(path).name, 'keras');
+    const path = join(dir, 'wrappers.keras');
     await original.save(path);
     loaded = await loadModel(path);
-    original.weights.forEach((w, i) => assert.deepEqual(loaded!.weights[i]!.dataSync(), w.dataSync(), w.name));
-    const [p, q] = [original.predict(second.x) as Tensor, loaded.predict(second.x) as Tensor];
-    assert.deepEqual(q.dataSync(), p.dataSync());
-    p.dispose();
-    q.dispose();
-    assert.equal(loaded.optimizer?.className, 'Adam');
+    assert.equal(loaded.optimizer?.className, 'RMSprop');
     assert.equal(loaded.optimizer!.iterations, 1);
     original.trainOnBatch(second.x, second.y);
     loaded.trainOnBatch(second.x, second.y);
@@ -173,6 +176,62 @@ test('Strata → .keras → Strata: identical weights, predictions, compile sett
   } finally {
     original.dispose();
     loaded?.dispose();
-    for (const t of [...first.x, first.y, ...second.x, second.y]) t.dispose();
+    for (const t of [first.x, first.y, second.x, second.y]) t.dispose();
   }
+});
+
+function batch(seed: number): { x: Tensor[]; y: Tensor } {
+  const image = randomNormal([4, 8, 8, 1], 0, 1, { seed });
+  const tokens = tensor(Float32Array.from({ length: 24 }, (_, i) => (i * 7 + seed) % 10), [4, 6]);
+  const y = tensor(Float32Array.from({ length: 8 }, (_, i) => (i % 2 === seed % 2 ? 1 : 0)), [4, 2]);
+  return { x: [image, tokens], y };
+}
+
+for (const extension of ['keras', 'h5']) {
+  test(`Strata → .${extension} → Strata: identical weights, predictions, compile settings, optimizer state and next training step`, async () => {
+    const original = mixedModel();
+    original.compile({ optimizer: 'adam', loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+    const first = batch(1);
+    const second = batch(2);
+    let loaded: Model | undefined;
+    try {
+      original.trainOnBatch(first.x, first.y);
+      const path = join(dir, `mixed.${extension}`);
+      assert.equal(modelFormatForPath(path).name, extension === 'h5' ? 'hdf5' : 'keras');
+      await original.save(path);
+      loaded = await loadModel(path);
+      original.weights.forEach((w, i) => assert.deepEqual(loaded!.weights[i]!.dataSync(), w.dataSync(), w.name));
+      const [p, q] = [original.predict(second.x) as Tensor, loaded.predict(second.x) as Tensor];
+      assert.deepEqual(q.dataSync(), p.dataSync());
+      p.dispose();
+      q.dispose();
+      assert.equal(loaded.optimizer?.className, 'Adam');
+      assert.equal(loaded.optimizer!.iterations, 1);
+      original.trainOnBatch(second.x, second.y);
+      loaded.trainOnBatch(second.x, second.y);
+      original.weights.forEach((w, i) => assert.deepEqual(loaded!.weights[i]!.dataSync(), w.dataSync(), `after the next step: ${w.name}`));
+    } finally {
+      original.dispose();
+      loaded?.dispose();
+      for (const t of [...first.x, first.y, ...second.x, second.y]) t.dispose();
+    }
+  });
+}
+
+test('an HDF5 file whose global heap would make HDF5 loop forever is refused before HDF5 sees it', async () => {
+  const bytes = await writeHdf5('heap.h5', (h5) => {
+    h5.group('layers/dense/vars');
+    h5.attribute('layers/dense/vars', 'name', 'dense');
+  });
+  const at = Buffer.from(bytes).indexOf('GCOL');
+  assert.ok(at > 0, 'the string attribute lives in a global heap collection');
+  const view = new DataView(bytes.buffer, bytes.byteOffset);
+  // Walk to the free-space object (index 0) and give it size 0.
+  let p = at + 16;
+  while (view.getUint16(p, true) !== 0) p += 16 + Math.ceil(Number(view.getBigUint64(p + 8, true)) / 8) * 8;
+  view.setBigUint64(p + 8, 0n, true);
+  await assert.rejects(
+    readHdf5(bytes, 'heap.h5', getLimits(), (h5) => h5.attribute('layers/dense/vars', 'name')),
+    (e: Error) => e instanceof ValueError && e.message === `heap.h5: cannot read the HDF5 file: the global heap collection at byte ${at} holds an object at byte ${p} whose size (0) is 0 modulo 2^32, on which HDF5 would loop forever; the file is corrupt.`,
+  );
 });

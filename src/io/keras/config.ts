@@ -51,8 +51,10 @@ function looksLikeKeras3(x: unknown, depth = 0): boolean {
  * const model = deserializeLayer(modelConfigFromKeras(config, 'model.keras'));
  */
 export function modelConfigFromKeras(kerasConfig: unknown, source: string, options: KerasReadOptions = {}): Serialized {
-  const legacy = options.kerasVersion !== undefined ? !/^3\./.test(options.kerasVersion) : !looksLikeKeras3(kerasConfig);
-  return layerFromKeras({ source, legacy }, kerasConfig, 'model');
+  // A TF.js modelTopology may wrap the model in model_config (with training_config beside it).
+  const model = isDict(kerasConfig) && !('class_name' in kerasConfig) && isDict(kerasConfig['model_config']) ? kerasConfig['model_config'] : kerasConfig;
+  const legacy = options.kerasVersion !== undefined ? !/^3\./.test(options.kerasVersion) : !looksLikeKeras3(model);
+  return layerFromKeras({ source, legacy }, model, 'model');
 }
 
 function layerFromKeras(ctx: ReadContext, value: unknown, field: string): Serialized {
@@ -75,9 +77,10 @@ function inputLayerFromKeras(ctx: ReadContext, config: Dict, field: string): Ser
   const shape = config['shape'];
   const batchShape = config['batch_shape'] ?? config['batch_input_shape'] ?? (Array.isArray(shape) ? [config['batch_size'] ?? null, ...shape] : undefined);
   if (!Array.isArray(batchShape)) throw malformed(ctx.source, `${field}.config.batch_shape`, 'an array of dimensions', batchShape);
-  const { shape: _shape, input_tensor: tensor, ...rest } = config;
+  const tensor = config['input_tensor'];
   if (tensor !== undefined && tensor !== null) throw new NotSupportedError(`${ctx.source}: ${describeLayer(config['name'], 'InputLayer')} wraps an existing tensor, which Strata cannot rebuild.`);
-  const out = layerConfigFromKeras(ctx, 'InputLayer', rest, `${field}.config`, () => {
+  // Read for its checks (sparse, ragged, optional) and its name and dtype; the shape is read above.
+  const out = layerConfigFromKeras(ctx, 'InputLayer', config, `${field}.config`, () => {
     throw malformed(ctx.source, `${field}.config`, 'an input layer without nested layers', config);
   });
   return { className: 'InputLayer', config: { name: out['name'] ?? 'input_layer', batchShape: batchShape as ConfigValue, dtype: out['dtype'] ?? 'float32' } };
@@ -150,21 +153,51 @@ function refsFromKeras(ctx: ReadContext, field: string, x: unknown): { refs: Ref
   return { refs: list.map((r, i) => refFromKeras(ctx, `${field}[${i}]`, r)), single: false };
 }
 
+/**
+ * Whether references to a nested model count its calls from 1: Keras 2 and TF.js give a model
+ * built on an Input a call of its own (node 0, its inner graph), so the outer model's first call
+ * of it is node 1 everywhere; Keras 3 does so only in `input_layers`/`output_layers`, and for
+ * Functional models only. Strata counts the calls in the outer model from 0.
+ */
+function startsAtOne(layer: Serialized, legacy: boolean, modelRefs: boolean): boolean {
+  if (layer.className === 'Functional') return legacy || modelRefs;
+  if (layer.className !== 'Sequential' || !legacy) return false;
+  return (layer.config['layers'] as unknown as Serialized[])[0]?.className === 'InputLayer';
+}
+
 function functionalFromKeras(ctx: ReadContext, config: Dict, field: string): Serialized {
   const entries = listAt(ctx.source, `${field}.config.layers`, config['layers']);
+  const translated = entries.map((entry, i) => layerFromKeras(ctx, entry, `${field}.config.layers[${i}]`));
+  const names = entries.map((e, i) => (isDict(e) && typeof e['name'] === 'string' ? e['name'] : translated[i]!.config['name']));
+  const offset = (modelRefs: boolean): Map<unknown, number> =>
+    new Map(translated.map((l, i) => [names[i], startsAtOne(l, ctx.legacy, modelRefs) ? 1 : 0]));
+  const shift = (refs: Ref[], by: Map<unknown, number>, field: string): Ref[] =>
+    refs.map(([name, node, tensor]) => {
+      const n = node - (by.get(name) ?? 0);
+      if (n < 0) throw malformed(ctx.source, field, `a call of the nested model '${name}' (Keras counts them from 1)`, [name, node, tensor]);
+      return [name, n, tensor];
+    });
+  const inNodes = offset(false);
+  const inModelRefs = offset(true);
   const layers = entries.map((entry, i): ConfigDict => {
     const at = `${field}.config.layers[${i}]`;
-    const e = dictAt(ctx.source, at, entry);
-    const layer = layerFromKeras(ctx, e, at);
-    const name = e['name'] ?? layer.config['name'];
+    const e = entry as Dict;
+    const layer = translated[i]!;
+    const name = names[i];
     if (typeof name !== 'string') throw malformed(ctx.source, `${at}.name`, 'a string', name);
     const where = describeLayer(name, layer.className);
     const nodes = layer.className === 'InputLayer' ? [] : listAt(ctx.source, `${at}.inbound_nodes`, e['inbound_nodes'] ?? []);
-    const inboundNodes = nodes.map((n, j) => nodeFromKeras(ctx, n, `${at}.inbound_nodes[${j}]`, where));
+    const inboundNodes = nodes.map((n, j) => {
+      const at2 = `${at}.inbound_nodes[${j}]`;
+      const node = nodeFromKeras(ctx, n, at2, where);
+      return { inputs: shift(node.inputs, inNodes, at2), asList: node.asList };
+    });
     return { className: layer.className, name, config: layer.config, inboundNodes: inboundNodes as unknown as ConfigValue };
   });
   const inputs = refsFromKeras(ctx, `${field}.config.input_layers`, config['input_layers']);
   const outputs = refsFromKeras(ctx, `${field}.config.output_layers`, config['output_layers']);
+  inputs.refs = shift(inputs.refs, inModelRefs, `${field}.config.input_layers`);
+  outputs.refs = shift(outputs.refs, inModelRefs, `${field}.config.output_layers`);
   return {
     className: 'Functional',
     config: {
@@ -196,7 +229,7 @@ export function modelConfigToKeras(strata: Serialized, flavour: KerasFlavour): R
 
 /** Keras 3's layers live in `keras.layers`; other classes (registered in Strata) are written as custom objects. */
 const KERAS_LAYERS = new Set([
-  'Activation', 'Add', 'Average', 'AveragePooling1D', 'AveragePooling2D', 'BatchNormalization', 'Bidirectional', 'Concatenate', 'Conv1D', 'Conv2D',
+  'Activation', 'Add', 'Average', 'ELU', 'ReLU', 'Softmax', 'AveragePooling1D', 'AveragePooling2D', 'BatchNormalization', 'Bidirectional', 'Concatenate', 'Conv1D', 'Conv2D',
   'Dense', 'DepthwiseConv2D', 'Dropout', 'Embedding', 'Flatten', 'GRU', 'GRUCell', 'GlobalAveragePooling1D', 'GlobalAveragePooling2D',
   'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LSTMCell', 'LayerNormalization', 'LeakyReLU', 'MaxPooling1D', 'MaxPooling2D',
   'Maximum', 'Minimum', 'Multiply', 'RNN', 'Rescaling', 'Reshape', 'SeparableConv2D', 'SimpleRNN', 'SimpleRNNCell', 'Subtract', 'TimeDistributed',
@@ -237,13 +270,20 @@ function sequentialToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
 
 function functionalToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
   type Entry = Serialized & { name: string; inboundNodes: { inputs: Ref[]; asList: boolean }[] };
-  const layers = (c['layers'] as unknown as Entry[]).map((e) => ({
+  const entries = c['layers'] as unknown as Entry[];
+  const legacy = flavour === 'keras2';
+  const offset = (modelRefs: boolean): Map<string, number> => new Map(entries.map((e) => [e.name, startsAtOne(e, legacy, modelRefs) ? 1 : 0]));
+  const inNodes = offset(false);
+  const inModelRefs = offset(true);
+  // Keras 3 reads list-form nodes without its offset for Functional models, as Strata counts them.
+  const shift = (refs: Ref[], by: Map<string, number>): Ref[] => refs.map(([name, n, t]) => [name, n + (by.get(name) ?? 0), t]);
+  const layers = entries.map((e) => ({
     ...layerToKeras({ className: e.className, config: e.config }, flavour),
     name: e.name,
-    inbound_nodes: e.inboundNodes.map((node) => node.inputs.map(([name, n, t]) => [name, n, t, {}])),
+    inbound_nodes: e.inboundNodes.map((node) => shift(node.inputs, legacy ? inNodes : new Map()).map((r) => [...r, {}])),
   }));
-  const inputs = c['inputLayers'] as unknown as Ref[];
-  const outputs = c['outputLayers'] as unknown as Ref[];
+  const inputs = shift(c['inputLayers'] as unknown as Ref[], inModelRefs);
+  const outputs = shift(c['outputLayers'] as unknown as Ref[], inModelRefs);
   const config: Dict = {
     name: c['name'],
     trainable: c['trainable'],

@@ -6,14 +6,17 @@
  * - Keras 3's weights file (`.weights.h5`, `model.save_weights`): groups `layers/<group>/vars`,
  *   named by class, which only the model's architecture can place (`loadWeights` gives it);
  * - Keras 2's weights file (`save_weights('x.h5')`): root attribute `layer_names`.
- * Writes Keras 3's weights file (for `saveWeights('x.weights.h5')`); whole models are saved as `.keras`.
+ * Writes Keras 3's weights file (for `saveWeights('x.weights.h5')`) and legacy whole models
+ * (`save('x.h5')`, in Keras 2's layout, which Keras 3 also loads).
  */
-import { NotSupportedError, ValueError } from '../../core/errors.js';
+import { ValueError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
-import type { ModelArtifacts, ModelFormat, ModelInput, NamedValues, OutputFile } from '../artifacts.js';
-import { isHdf5, readHdf5, type Hdf5Reader } from './hdf5.js';
+import type { ArtifactWeight, ModelArtifacts, ModelFormat, ModelInput, NamedValues, OutputFile } from '../artifacts.js';
+import { modelConfigToKeras, trainingConfigToKeras } from './config.js';
+import { isHdf5, readHdf5, writeHdf5, type Hdf5Reader } from './hdf5.js';
 import { keras3WeightsFile, kerasModelArtifacts, readLayerWeights } from './keras-artifacts.js';
-import { configLayers, keras3LayerDatasets, legacyLayerDatasets } from './weight-layout.js';
+import { optimizerStateToKeras } from './optimizer-state.js';
+import { configLayers, keras3LayerDatasets, legacyLayerDatasets, type ConfigLayer } from './weight-layout.js';
 
 /** A root attribute that holds JSON (`model_config`, `training_config`), parsed; undefined when absent. */
 function jsonAttribute(h5: Hdf5Reader, name: string): unknown {
@@ -75,17 +78,65 @@ async function readKerasHdf5(input: ModelInput, limits: Limits): Promise<ModelAr
 }
 
 async function writeKerasHdf5(artifacts: ModelArtifacts, target: string): Promise<OutputFile[]> {
-  if (!/\.weights\.h5$/i.test(target) && artifacts.kind === 'model') {
-    throw new NotSupportedError(`${target}: Strata does not write legacy whole-model HDF5 files; save the model as '.keras' (Keras 3 loads it), or its weights alone as '.weights.h5'.`);
-  }
-  return [{ path: target, bytes: await keras3WeightsFile(artifacts, target, false) }];
+  if (/\.weights\.h5$/i.test(target) || artifacts.kind === 'weights') return [{ path: target, bytes: await keras3WeightsFile(artifacts, target, false) }];
+  return [{ path: target, bytes: await legacyModelFile(artifacts, target) }];
+}
+
+/** The Keras release whose legacy HDF5 layout this writes (Keras 2's, which Keras 3 still reads). */
+const LEGACY_KERAS_VERSION = '2.15.0';
+
+/**
+ * The bytes of a legacy whole-model HDF5 file: the architecture and compile settings as Keras 2
+ * JSON in the root attributes, each layer's weights under `model_weights/<layer>/<weight>:0` in
+ * the order its `weight_names` lists, and the optimizer's state under `optimizer_weights`.
+ */
+async function legacyModelFile(artifacts: ModelArtifacts, target: string): Promise<Uint8Array> {
+  const { modelConfig, trainingConfig } = artifacts;
+  if (!modelConfig) throw new ValueError(`${target}: a whole-model HDF5 file needs the model's architecture.`);
+  const modelJson = JSON.stringify(modelConfigToKeras(modelConfig, 'keras2'));
+  const trainingJson = trainingConfig && JSON.stringify(trainingConfigToKeras(trainingConfig, 'keras2'));
+  const sequential = (modelConfig as { className?: unknown }).className === 'Sequential';
+  const layers = configLayers(modelConfig, target).filter((l) => !(sequential && l.className === 'InputLayer'));
+  const owned = (layer: ConfigLayer): Set<string> => new Set([layer.name, ...(layer.layers ?? []).flatMap((l) => [...owned(l)])]);
+  const optimizer = trainingConfig && legacyOptimizerVars(artifacts);
+  return writeHdf5(target, (h5) => {
+    h5.attribute('/', 'keras_version', LEGACY_KERAS_VERSION);
+    h5.attribute('/', 'backend', 'tensorflow');
+    h5.attribute('/', 'model_config', modelJson);
+    if (trainingJson) h5.attribute('/', 'training_config', trainingJson);
+    h5.group('model_weights');
+    h5.attribute('model_weights', 'keras_version', LEGACY_KERAS_VERSION);
+    h5.attribute('model_weights', 'backend', 'tensorflow');
+    h5.attribute('model_weights', 'layer_names', layers.map((l) => l.name));
+    for (const layer of layers) {
+      const names = owned(layer);
+      const weights = artifacts.weights.filter((w) => w.layer !== undefined && names.has(w.layer));
+      h5.group(`model_weights/${layer.name}`);
+      h5.attribute(`model_weights/${layer.name}`, 'weight_names', weights.map((w) => `${w.name}:0`));
+      for (const w of weights) h5.dataset(`model_weights/${layer.name}/${w.name}:0`, w);
+    }
+    if (optimizer && optimizer.length > 0) {
+      h5.group('optimizer_weights');
+      h5.attribute('optimizer_weights', 'weight_names', optimizer.map((v) => `${v.name}:0`));
+      for (const v of optimizer) h5.dataset(`optimizer_weights/${v.name}:0`, v);
+    }
+  });
+}
+
+/** The optimizer's variables in Keras's order, named as Keras 2 names them (`iteration`, `Adam/m/dense/kernel`). */
+function legacyOptimizerVars(artifacts: ModelArtifacts): NamedValues[] | undefined {
+  const optimizer = artifacts.trainingConfig!.optimizer;
+  const trainable = (w: ArtifactWeight): boolean => !/(^|\/)moving_(mean|variance)$/.test(w.name);
+  const vars = optimizerStateToKeras(artifacts.optimizerWeights, optimizer, artifacts.weights.map((w) => ({ name: w.name, shape: w.shape, trainable: trainable(w) })));
+  return vars?.map((v) => (v.name === 'iteration' || v.name === 'learning_rate' ? v : { ...v, name: `${optimizer.className}/${v.name.split('/').slice(-1)[0]}/${v.name.split('/').slice(0, -1).join('/')}` }));
 }
 
 /**
- * Keras's HDF5 files: legacy whole models read; weights files read and written (Keras 3's layout).
+ * Keras's HDF5 files: legacy whole models and weights files, read and written.
  *
  * @example
  * const model = await loadModel('model.h5');       // Keras 2.x, tf.keras or Keras 3 legacy HDF5
+ * await model.save('copy.h5');                     // Keras 2's layout: keras.saving.load_model('copy.h5')
  * await model.saveWeights('model.weights.h5');     // Keras 3: model.load_weights('model.weights.h5')
  */
 export const kerasHdf5Format: ModelFormat = {

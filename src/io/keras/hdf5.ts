@@ -101,8 +101,8 @@ export interface Hdf5Writer {
   group(path: string): void;
   /** Writes dataset `path` (its parent groups are made as needed). */
   dataset(path: string, value: Hdf5Value): void;
-  /** Sets a string attribute on the group or dataset `path`. */
-  attribute(path: string, name: string, value: string): void;
+  /** Sets a string attribute (or a list of strings) on the group or dataset `path`. */
+  attribute(path: string, name: string, value: string | string[]): void;
 }
 
 /**
@@ -122,6 +122,7 @@ export async function readHdf5<T>(bytes: Uint8Array, source: string, limits: Lim
     const said = takeDiagnostic(diagnostics) ?? (cause instanceof Error ? cause.message : String(cause));
     throw new ValueError(`${source}: cannot read the HDF5 file: ${what}: ${said}. The file is truncated or corrupt, or not an HDF5 file.`);
   };
+  checkGlobalHeaps(bytes, source);
   diagnostics.length = 0;
   fs.writeFile(path, bytes);
   let file: InstanceType<H5Module['File']> | undefined;
@@ -141,6 +142,38 @@ export async function readHdf5<T>(bytes: Uint8Array, source: string, limits: Lim
     }
     fs.unlink(path);
     diagnostics.length = 0;
+  }
+}
+
+/** "GCOL": the signature of a global heap collection, where HDF5 keeps variable-length strings. */
+const GCOL = [0x47, 0x43, 0x4f, 0x4c];
+/** The smallest collection HDF5 writes. */
+const MIN_COLLECTION = 4096;
+
+/**
+ * Refuses a file whose global heap collections HDF5 would parse forever. HDF5 steps from object
+ * to object by each object's size; the free-space object (index 0) advances by its own size, so
+ * a corrupt size of 0, or one that wraps around, keeps it in place and the library never returns (a loop inside WebAssembly
+ * that nothing can interrupt). The walk here is HDF5's, with those cases caught.
+ */
+function checkGlobalHeaps(bytes: Uint8Array, source: string): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  for (let at = bytes.indexOf(GCOL[0]!); at >= 0 && at + 16 <= bytes.length; at = bytes.indexOf(GCOL[0]!, at + 1)) {
+    if (!GCOL.every((b, i) => bytes[at + i] === b) || bytes[at + 4] !== 1) continue;
+    const size = Number(view.getBigUint64(at + 8, true));
+    if (size < MIN_COLLECTION || at + size > bytes.length) continue;
+    const end = at + size;
+    for (let p = at + 16; p + 16 <= end; ) {
+      const index = view.getUint16(p, true);
+      const objectSize = view.getBigUint64(p + 8, true);
+      const step = index > 0 ? 16n + ((objectSize + 7n) / 8n) * 8n : objectSize;
+      // HDF5 compiled to 32-bit WebAssembly steps by the size modulo 2^32: a size of 0 (or of a
+      // multiple of 2^32) stands still, one past the collection's end may wrap back into it.
+      if (step % 2n ** 32n === 0n || step > BigInt(end - p)) {
+        throw new ValueError(`${source}: cannot read the HDF5 file: the global heap collection at byte ${at} holds an object at byte ${p} whose size (${objectSize}) ${step % 2n ** 32n === 0n ? 'is 0 modulo 2^32' : 'runs past the collection'}, on which HDF5 would loop forever; the file is corrupt.`);
+      }
+      p += Number(step);
+    }
   }
 }
 

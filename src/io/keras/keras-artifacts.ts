@@ -73,6 +73,9 @@ function outputCount(modelConfig: Serialized): number {
   return Array.isArray(outputs) && outputs.length > 0 && Array.isArray(outputs[0]) ? outputs.length : 1;
 }
 
+/** The model's name from a serialized config. */
+const modelName = (config: Serialized): string => String((config as { config?: { name?: unknown } }).config?.name ?? 'model');
+
 /** The model's class from a serialized config ('Sequential', 'Functional'). */
 const classOf = (config: Serialized | undefined): string => String((config as { className?: unknown } | undefined)?.className ?? '');
 
@@ -99,12 +102,15 @@ export async function keras3WeightsFile(artifacts: ModelArtifacts, target: strin
   return writeHdf5(target, (h5) => {
     for (const plan of plans) {
       h5.group(plan.group);
-      for (const g of plan.emptyGroups) h5.group(g);
-      h5.attribute(`${plan.group}/vars`, 'name', plan.layer);
+      for (const g of plan.varsGroups) {
+        h5.group(g.path);
+        h5.attribute(g.path, 'name', g.name);
+      }
       const own = byLayer.get(plan.layer) ?? [];
       own.forEach((w, i) => h5.dataset(plan.datasetOf(i, own.length), w));
     }
     h5.group('vars');
+    h5.attribute('vars', 'name', modelName(modelConfig));
     if (optimizer) {
       h5.group('optimizer/vars');
       h5.attribute('optimizer/vars', 'name', optimizer.name);

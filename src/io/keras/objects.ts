@@ -104,13 +104,26 @@ export function initializerToKeras(value: unknown, flavour: KerasFlavour): unkno
   return serializedToKeras(value, flavour, 'keras.initializers');
 }
 
-/** A regularizer from a Keras config (null for none). */
+/**
+ * A regularizer from a Keras config (null for none). Keras 2's `l2(0.01)` was saved as
+ * L1L2 {l1: 0, l2: 0.01}; such a pair with one zero is read as the one penalty it is.
+ */
 export function regularizerFromKeras(ctx: ReadContext, field: string, value: unknown): ConfigValue {
-  return value === null ? null : serializedFromKeras(ctx, field, value);
+  if (value === null) return null;
+  const r = serializedFromKeras(ctx, field, value);
+  if (isDict(r) && r['className'] === 'L1L2' && isDict(r['config'])) {
+    const { l1, l2 } = r['config'];
+    if (l1 === 0 && typeof l2 === 'number' && l2 !== 0) return { className: 'L2', config: { l2 } };
+    if (l2 === 0 && typeof l1 === 'number' && l1 !== 0) return { className: 'L1', config: { l1 } };
+  }
+  return r;
 }
 
-/** A Strata regularizer in Keras's form (null for none). */
+/** A Strata regularizer in Keras's form (null for none); Keras 2's form uses L1L2 for L1 and L2 alike, the one class TF.js reads. */
 export function regularizerToKeras(value: unknown, flavour: KerasFlavour): unknown {
+  if (flavour === 'keras2' && isDict(value) && (value['className'] === 'L1' || value['className'] === 'L2') && isDict(value['config'])) {
+    return { class_name: 'L1L2', config: { l1: value['config']['l1'] ?? 0, l2: value['config']['l2'] ?? 0 } };
+  }
   return serializedToKeras(value, flavour, 'keras.regularizers');
 }
 

@@ -68,7 +68,7 @@ function scheduleFromKeras(x: Dict): SerializedObject {
   return { className, config };
 }
 
-function optimizerFromKeras(x: unknown, dropped: string[]): SerializedObject {
+function optimizerFromKeras(x: unknown, source: string, dropped: string[]): SerializedObject {
   const obj = typeof x === 'string' ? { class_name: x, config: {} } : x;
   if (!isDict(obj) || typeof obj['class_name'] !== 'string') throw new Unsupported(`the optimizer ${shown(x)} is not a {class_name, config} object`);
   // Keras 2.11+ writes its new optimizers as 'Custom>Adam'.
@@ -82,7 +82,7 @@ function optimizerFromKeras(x: unknown, dropped: string[]): SerializedObject {
     if (ignored !== undefined && (ignored === 'any' || ignored.includes(value))) continue;
     const strataKey = KERAS_OPTIMIZER_KEYS[key] ?? toCamel(key);
     if (!allowed.has(strataKey)) {
-      dropped.push(`the optimizer option ${key} = ${shown(value)} of ${kerasName} is not kept (Strata's ${className} has no such option).`);
+      dropped.push(`${source}: the optimizer option ${key} = ${shown(value)} of ${kerasName} is not kept (Strata's ${className} has no such option).`);
       continue;
     }
     config[strataKey] = strataKey === 'learningRate' && isDict(value) ? scheduleFromKeras(value) : value;
@@ -277,7 +277,7 @@ export function trainingConfigFromKeras(x: unknown, source: string, options: Ker
     if ((x['weighted_metrics'] ?? null) !== null && !(Array.isArray(x['weighted_metrics']) && x['weighted_metrics'].length === 0)) {
       dropped.push(`${source}: the weighted metrics ${shown(x['weighted_metrics'])} are not kept (Strata's compile has no weighted metrics).`);
     }
-    const optimizer = optimizerFromKeras(x['optimizer'] ?? x['optimizer_config'], dropped);
+    const optimizer = optimizerFromKeras(x['optimizer'] ?? x['optimizer_config'], source, dropped);
     if (x['loss'] === null || x['loss'] === undefined) throw new Unsupported('the model was compiled without a loss');
     const losses = perOutput(x['loss'], outputs, 'losses', (l) => lossFromKeras(l));
     const weights = x['loss_weights'];
@@ -288,8 +288,17 @@ export function trainingConfigFromKeras(x: unknown, source: string, options: Ker
     const given = x['metrics'] ?? [];
     // A flat list applies to every output; a list of lists gives each output its own.
     const nested = Array.isArray(given) && given.length > 0 && given.every((m) => Array.isArray(m));
-    const lists = nested ? perOutput(given, outputs, 'metric lists', (l) => l as unknown[]) : Array.from({ length: outputs }, () => (Array.isArray(given) ? given : [given]));
-    const metrics = lists.map((list, i) => {
+    let lists: unknown[][] = [];
+    try {
+      // A list of lists gives each output its own; anything else applies to every output.
+      lists = nested || (isDict(given) && !('class_name' in given))
+        ? perOutput(given, outputs, 'metric lists', (l) => l as unknown[])
+        : Array.from({ length: outputs }, () => (Array.isArray(given) ? given : [given]));
+    } catch (e) {
+      if (!(e instanceof Unsupported)) throw e;
+      dropped.push(`${source}: ${e.message}; the metrics are left out.`);
+    }
+    const metrics = Array.from({ length: outputs }, (_, i) => lists[i] ?? []).map((list, i) => {
       const kept: SerializedObject[] = [];
       for (const m of list) {
         try {

@@ -175,8 +175,8 @@ export interface GroupPlan {
   layer: string;
   /** The layer's group (`layers/dense_1`). */
   group: string;
-  /** The groups that hold no weights of their own but that Keras writes (`layers/lstm/vars`). */
-  emptyGroups: string[];
+  /** The `vars` groups Keras writes for the layer and its parts, each with the `name` attribute Keras gives it (`layers/lstm/cell/vars`: `lstm_cell`). */
+  varsGroups: { path: string; name: string }[];
   /** The dataset of the layer's i-th weight (`layers/lstm/cell/vars/1`). */
   datasetOf(index: number, count: number): string;
 }
@@ -199,47 +199,55 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
     counters.set(snake, n + 1);
     const group = `${prefix}/${n === 0 ? snake : `${snake}_${n}`}`;
     if (layer.layers) {
-      plans.push({ layer: layer.name, group, emptyGroups: [`${group}/vars`], datasetOf: () => `${group}/vars/0` });
+      plans.push({ layer: layer.name, group, varsGroups: [{ path: `${group}/vars`, name: layer.name }], datasetOf: () => `${group}/vars/0` });
       plans.push(...keras3GroupPlans(layer.layers, layer.className === 'Sequential', group));
     } else plans.push(planOf(layer, group));
   }
   return plans;
 }
 
+/** Where a layer (or a wrapper's inner layer) named `name` of class `className` keeps its variables under `at`, and the `vars` groups Keras writes there. */
+function partOf(at: string, name: string, className: string): { vars: string; groups: { path: string; name: string }[] } {
+  if (!RECURRENT.has(className)) return { vars: `${at}/vars`, groups: [{ path: `${at}/vars`, name }] };
+  const cell = `${kerasSnakeCase(className)}_cell`;
+  return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
+}
+
 function planOf(layer: ConfigLayer, group: string): GroupPlan {
-  const inner = record(layer.config['layer']);
-  const innerClass = String(inner['className'] ?? inner['class_name'] ?? '');
-  const under = (sub: string, cls: string): string => (RECURRENT.has(cls) ? `${sub}/cell` : sub);
-  if (RECURRENT.has(layer.className)) {
-    return { layer: layer.name, group, emptyGroups: [`${group}/vars`], datasetOf: (i) => `${group}/cell/vars/${i}` };
-  }
-  if (layer.className === 'Bidirectional') {
-    const forward = under(`${group}/forward_layer`, innerClass);
-    const backward = under(`${group}/backward_layer`, innerClass);
+  const own = { path: `${group}/vars`, name: layer.name };
+  const inner = wrapped(layer.config['layer']);
+  if (layer.className === 'Bidirectional' && inner) {
+    // Strata names its copies forward_<name> and backward_<name>; a given backward layer keeps its name.
+    const named = (p: string): string => p + (inner.name.startsWith(p) ? inner.name.slice(p.length) : inner.name);
+    const given = wrapped(layer.config['backwardLayer']);
+    const forward = partOf(`${group}/forward_layer`, named('forward_'), inner.className);
+    const backward = partOf(`${group}/backward_layer`, given ? given.name : named('backward_'), given ? given.className : inner.className);
     return {
       layer: layer.name,
       group,
-      emptyGroups: [`${group}/vars`, `${group}/forward_layer/vars`, `${group}/backward_layer/vars`],
-      datasetOf: (i, count) => (i < count / 2 ? `${forward}/vars/${i}` : `${backward}/vars/${i - count / 2}`),
+      varsGroups: [own, ...forward.groups, ...backward.groups],
+      datasetOf: (i, count) => (i < count / 2 ? `${forward.vars}/${i}` : `${backward.vars}/${i - count / 2}`),
     };
   }
-  if (layer.className === 'TimeDistributed') {
-    const at = under(`${group}/layer`, innerClass);
-    return { layer: layer.name, group, emptyGroups: [`${group}/vars`, `${group}/layer/vars`], datasetOf: (i) => `${at}/vars/${i}` };
+  if (layer.className === 'TimeDistributed' && inner) {
+    const part = partOf(`${group}/layer`, inner.name, inner.className);
+    return { layer: layer.name, group, varsGroups: [own, ...part.groups], datasetOf: (i) => `${part.vars}/${i}` };
   }
-  return { layer: layer.name, group, emptyGroups: [`${group}/vars`], datasetOf: (i) => `${group}/vars/${i}` };
+  const part = partOf(group, layer.name, layer.className);
+  return { layer: layer.name, group, varsGroups: part.groups, datasetOf: (i) => `${part.vars}/${i}` };
 }
 
 /**
  * The names Strata gives a layer's variables, in the order the layer declares them, for the
  * classes whose variables Keras's optimizer state refers to by position; undefined for others.
- * (`trainable` says which of them an optimizer updates.)
+ * (`trainable` says which of them an optimizer updates.) `path` is the layer's own path: its name,
+ * or a wrapper's path and the wrapped layer's name.
  */
-export function strataVariables(layer: ConfigLayer): { name: string; trainable: boolean }[] | undefined {
+export function strataVariables(layer: ConfigLayer, path = layer.name): { name: string; trainable: boolean }[] | undefined {
   const c = layer.config;
   const flag = (key: string): boolean => c[key] !== false;
   const own = (...list: (string | false)[]): { name: string; trainable: boolean }[] =>
-    list.filter((n): n is string => n !== false).map((n) => ({ name: `${layer.name}/${n}`, trainable: !n.startsWith('moving_') }));
+    list.filter((n): n is string => n !== false).map((n) => ({ name: `${path}/${n}`, trainable: !n.startsWith('moving_') }));
   switch (layer.className) {
     case 'Dense':
     case 'Conv1D':
@@ -261,7 +269,29 @@ export function strataVariables(layer: ConfigLayer): { name: string; trainable: 
       const cell = `${kerasSnakeCase(layer.className)}_cell`;
       return own(`${cell}/kernel`, `${cell}/recurrent_kernel`, flag('useBias') && `${cell}/bias`);
     }
+    case 'TimeDistributed': {
+      const inner = wrapped(c['layer']);
+      return inner && strataVariables(inner, `${path}/${inner.name}`);
+    }
+    case 'Bidirectional': {
+      const inner = wrapped(c['layer']);
+      const given = wrapped(c['backwardLayer']);
+      if (!inner) return undefined;
+      // Strata names its copies forward_<name> and backward_<name>; a given backward layer keeps its name.
+      const named = (prefix: string): string => prefix + (inner.name.startsWith(prefix) ? inner.name.slice(prefix.length) : inner.name);
+      const forward = strataVariables(inner, `${path}/${named('forward_')}`);
+      const backward = given ? strataVariables(given, `${path}/${given.name}`) : strataVariables(inner, `${path}/${named('backward_')}`);
+      return forward && backward && [...forward, ...backward];
+    }
     default:
       return undefined;
   }
+}
+
+/** The layer a wrapper's config holds (`{className, config}`), or undefined. */
+function wrapped(x: unknown): ConfigLayer | undefined {
+  const e = record(x);
+  const config = record(e['config']);
+  const className = e['className'] ?? e['class_name'];
+  return typeof className === 'string' && typeof config['name'] === 'string' ? { name: config['name'], className, config } : undefined;
 }
