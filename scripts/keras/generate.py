@@ -61,6 +61,7 @@ def case_conv2d():
         layers.Conv2D(3, 3, padding="same", activation="relu"),
         layers.Conv2D(4, (2, 3), strides=2),
         layers.Conv2D(2, 2, dilation_rate=2, padding="same", use_bias=False),
+        layers.Conv2D(4, 1, groups=2),
         layers.Flatten(),
         layers.Dense(2),
     ), [floats(7, 6, 2)]
@@ -90,7 +91,8 @@ def case_pooling2d():
     a = layers.AveragePooling2D(3, strides=1, padding="same")(a)
     b = layers.AveragePooling2D((2, 3))(x)
     b = layers.MaxPooling2D(2, strides=1, padding="same")(b)
-    ys = [layers.GlobalMaxPooling2D()(a), layers.GlobalAveragePooling2D()(b), layers.Flatten()(a)]
+    ys = [layers.GlobalMaxPooling2D()(a), layers.GlobalAveragePooling2D()(b), layers.Flatten()(a),
+          layers.Flatten()(layers.GlobalAveragePooling2D(keepdims=True)(x))]
     return keras.Model(x, layers.Concatenate()(ys)), [floats(6, 6, 2)]
 
 
@@ -232,6 +234,29 @@ def case_padding_upsampling():
 
 def case_leaky_relu():
     return sequential((5,), layers.Dense(4), layers.LeakyReLU(negative_slope=0.2), layers.Dense(3), layers.LeakyReLU()), [floats(5)]
+
+
+def case_activation_layers():
+    return sequential(
+        (6,),
+        layers.Dense(5, kernel_regularizer="l2"),
+        layers.ReLU(max_value=0.8, negative_slope=0.1, threshold=0.1),
+        layers.Dense(4),
+        layers.ELU(alpha=0.5),
+        layers.Dense(4),
+        layers.ReLU(),
+        layers.Reshape((2, 2)),
+        layers.Softmax(axis=1),
+    ), [floats(6)]
+
+
+def case_rnn_cells():
+    return sequential(
+        (5, 3),
+        layers.RNN(layers.LSTMCell(4), return_sequences=True),
+        layers.RNN(layers.GRUCell(3), return_sequences=True, go_backwards=True),
+        layers.RNN(layers.SimpleRNNCell(2)),
+    ), [floats(5, 3)]
 
 
 def case_functional_shared():

@@ -121,6 +121,27 @@ export const ZOO: ZooModel[] = [
     inputs: () => [s.mul(s.randomUniform([3, 4, 4, 3]), 255)],
   },
   {
+    name: 'activation_layers',
+    build: () => seq([6], [
+      layers.dense({ units: 5 }),
+      layers.reLU({ maxValue: 0.8, negativeSlope: 0.1, threshold: 0.1 }),
+      layers.dense({ units: 4 }),
+      layers.elu({ alpha: 0.5 }),
+      layers.reshape({ targetShape: [2, 2] }),
+      layers.softmax({ axis: 1 }),
+    ]),
+    inputs: () => [normal(3, 6)],
+  },
+  {
+    name: 'rnn_cells',
+    build: () => seq([5, 3], [
+      layers.rnn({ cell: new layers.LSTMCell({ units: 4 }), returnSequences: true }),
+      layers.rnn({ cell: new layers.GRUCell({ units: 3 }), returnSequences: true, goBackwards: true }),
+      layers.rnn({ cell: new layers.SimpleRNNCell({ units: 2 }) }),
+    ]),
+    inputs: () => [normal(3, 5, 3)],
+  },
+  {
     name: 'activations',
     build: () => {
       const x = s.Input({ shape: [4] });
