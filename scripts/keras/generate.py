@@ -228,6 +228,7 @@ def case_padding_upsampling():
         layers.UpSampling2D((2, 1)),
         layers.ZeroPadding2D(1),
         layers.UpSampling2D(2),
+        layers.UpSampling2D((1, 2), interpolation="bilinear"),
         layers.Conv2D(1, 3),
     ), [floats(3, 4, 2)]
 

@@ -74,6 +74,9 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
   if (iterations!.shape.length !== 0 || iterations!.dtype !== 'int32') return leftOut(`its first variable should be the iteration count, a scalar integer, but has shape [${iterations!.shape.join(',')}] (${iterations!.dtype})`);
   // Keras 3 keeps the learning rate (a scalar) after the count; no slot is a scalar.
   const slots = rest.filter((e) => e.shape.length > 0);
+  const name = typeof optimizer.config['name'] === 'string' ? optimizer.config['name'] : optimizer.className.toLowerCase();
+  // An optimizer Keras had not built yet (a compiled model that never trained) saves no slots: nothing is lost.
+  if (slots.length === 0) return { state: [{ ...iterations!, name: `${name}/iterations` }] };
   const runs = slotRuns(optimizer);
   if (!runs) return leftOut(`Strata does not know the slot order of ${optimizer.className}`);
   const all: (TrainableVariable & { layerTrainable: boolean })[] = [];
@@ -98,7 +101,6 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
       // Keras 2.2's Adam adds a placeholder vhat of shape [1] per weight when amsgrad is off.
       if (slots.length < plan.length || !extra.every((e) => sameShape(e.shape, [1]))) continue;
       if (!plan.every((p, i) => sameShape(p.variable.shape, slots[i]!.shape) && slots[i]!.dtype === 'float32')) continue;
-      const name = typeof optimizer.config['name'] === 'string' ? optimizer.config['name'] : optimizer.className.toLowerCase();
       return {
         state: [
           { ...iterations!, name: `${name}/iterations` },
