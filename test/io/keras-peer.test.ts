@@ -85,20 +85,12 @@ function predictJson(model: s.Model, inputs: s.Tensor[]): TensorJson[] {
   return json;
 }
 
-/**
- * Files Strata does not read yet, reported as todo (with the reason) rather than failing the run;
- * each entry goes when the reader learns the case, and the test then holds it.
- */
-const KNOWN_GAPS: Record<string, string> = {
-  'nested_sequential.h5': "the legacy .h5 reader does not place a nested model's weights (model_weights/block/block/dense/kernel)",
-};
-
 test('Strata loads every model Keras 3 writes, .keras and legacy .h5, and predicts as Keras does (≤1e-5)', { skip: keras.skip }, async (t) => {
   const manifest = await kerasModels();
   assert.ok(manifest.models.length >= 25, `models written: ${manifest.models.length}`);
   for (const m of manifest.models) {
     for (const file of [m.files.keras, m.files.h5]) {
-      await t.test(`${file} (${m.layers.join(', ')})`, { todo: KNOWN_GAPS[file] ?? false }, async (st) => {
+      await t.test(`${file} (${m.layers.join(', ')})`, async (st) => {
         const warn = st.mock.method(console, 'warn', () => {});
         const model = await s.loadModel(kerasFile(file));
         assert.deepEqual(warn.mock.calls.map((c) => c.arguments[0]), [], 'nothing of the file is left out (its compile settings and optimizer included)');

@@ -155,7 +155,8 @@ function names(value: unknown): string[] {
  * datasets in the order of its `weight_names` (`dense/kernel:0`, Keras 3's
  * `sequential/dense/kernel`), Windows backslashes included as written.
  */
-export function legacyLayerDatasets(h5: Hdf5Reader, container: string): LayerDatasets[] {
+export function legacyLayerDatasets(h5: Hdf5Reader, container: string, layers: readonly ConfigLayer[] = []): LayerDatasets[] {
+  const nested = new Map(layers.filter((l) => l.layers).map((l) => [l.name, l.layers!]));
   const layerNames = names(h5.attribute(container, 'layer_names'));
   const order = layerNames.length > 0 ? layerNames : h5.members(container).filter((m) => h5.isGroup(`${container}/${m}`));
   const out: LayerDatasets[] = [];
@@ -165,9 +166,29 @@ export function legacyLayerDatasets(h5: Hdf5Reader, container: string): LayerDat
     const paths = listed.map((w) => `${group}/${w}`);
     const missing = paths.find((p) => !h5.isDataset(p));
     if (missing) throw new ValueError(`${h5.source}: layer '${layer}' lists the weight '${missing.slice(group.length + 1)}' in its weight_names, but the file has no such dataset; the file is corrupt.`);
-    if (paths.length > 0) out.push({ layer, paths });
+    const inner = nested.get(layer);
+    if (inner && paths.length > 0) out.push(...innerLayerDatasets(h5.source, layer, group, listed, inner));
+    else if (paths.length > 0) out.push({ layer, paths });
   }
   return out;
+}
+
+/**
+ * A nested model's datasets, which a legacy file keeps together under the model's group, split
+ * among its own layers: each weight name holds its layer's name as a segment (Keras 3:
+ * `block/dense/kernel`, Keras 2: `dense/kernel:0`).
+ */
+function innerLayerDatasets(source: string, model: string, group: string, listed: readonly string[], layers: readonly ConfigLayer[]): LayerDatasets[] {
+  const flat = (list: readonly ConfigLayer[]): string[] => list.flatMap((l) => (l.layers ? flat(l.layers) : [l.name]));
+  const known = new Set(flat(layers));
+  const byLayer = new Map<string, string[]>();
+  for (const weight of listed) {
+    const segments = weight.split(/[\\/]/);
+    const owner = segments.slice(segments[0] === model ? 1 : 0, -1).find((s) => known.has(s));
+    if (owner === undefined) throw new ValueError(`${source}: the nested model '${model}' lists the weight '${weight}', which names none of its layers (${[...known].join(', ')}); the file is corrupt.`);
+    byLayer.set(owner, [...(byLayer.get(owner) ?? []), `${group}/${weight}`]);
+  }
+  return [...byLayer].map(([layer, paths]) => ({ layer, paths }));
 }
 
 /** Where one layer's weights go in a Keras 3 file: its group, and the dataset path of each weight. */
