@@ -3,8 +3,10 @@
 Usage: /usr/bin/python3 h5_tree.py FILE... > tree.json
 
 Meant for Debian's python3-h5py, which knows nothing of Keras or Strata: it tells what any HDF5
-reader sees in a file. The answer maps each file to {"groups": [path, ...], "datasets": {path:
-{"shape", "dtype", "values"}}}, paths sorted; for a `.keras` zip it is its `model.weights.h5`.
+reader sees in a file. The answer maps each file to {"groups": [path, ...], "attributes": {path:
+{name: value}}, "datasets": {path: {"shape", "dtype", "values"}}}, paths sorted (attributes of
+the groups and datasets that have some, strings as text); for a `.keras` zip it is its
+`model.weights.h5`.
 """
 import io
 import json
@@ -22,10 +24,22 @@ def open_hdf5(path):
     return h5py.File(path, "r")
 
 
+def text(value):
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    if isinstance(value, np.ndarray):
+        return [text(v) for v in value.tolist()]
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
 def tree(path):
-    groups, datasets = [], {}
+    groups, attributes, datasets = [], {}, {}
 
     def visit(name, obj):
+        if len(obj.attrs) > 0:
+            attributes[name] = {key: text(obj.attrs[key]) for key in sorted(obj.attrs.keys())}
         if isinstance(obj, h5py.Dataset):
             values = np.asarray(obj[()])
             datasets[name] = {
@@ -38,7 +52,7 @@ def tree(path):
 
     with open_hdf5(path) as f:
         f.visititems(visit)
-    return {"groups": sorted(groups), "datasets": dict(sorted(datasets.items()))}
+    return {"groups": sorted(groups), "attributes": dict(sorted(attributes.items())), "datasets": dict(sorted(datasets.items()))}
 
 
 def main():

@@ -39,6 +39,7 @@ type KerasAnswer = { outputs: TensorJson[] } | { weights: LayerWeights } | { err
 /** What scripts/keras/h5_tree.py lists for one file. */
 interface H5Tree {
   groups: string[];
+  attributes: Record<string, Record<string, unknown>>;
   datasets: Record<string, TensorJson>;
 }
 
@@ -190,7 +191,7 @@ test("every .keras Strata writes loads in Keras 3 and predicts as Strata does (�
   assert.deepEqual(failures, [], failures.join('\n'));
 });
 
-test("Keras's .keras → Strata → .keras: Debian's h5py sees the groups, shapes and values Keras wrote; → Strata again: the same weights and predictions", { skip: keras.skip || h5py.skip }, async (t) => {
+test("Keras's .keras → Strata → .keras: Debian's h5py sees the groups, attributes, shapes and values Keras wrote; → Strata again: the same weights and predictions", { skip: keras.skip || h5py.skip }, async (t) => {
   const manifest = await kerasModels();
   const cases = [
     ...manifest.models.map((m) => ({ file: m.files.keras, inputs: m.inputs })),
@@ -212,6 +213,7 @@ test("Keras's .keras → Strata → .keras: Debian's h5py sees the groups, shape
     await t.test(c.file, async () => {
       const [theirs, ours] = [trees[kerasFile(c.file)]!, trees[rewritten(c.file)]!];
       assert.deepEqual(ours.groups, theirs.groups, 'groups');
+      assert.deepEqual(ours.attributes, theirs.attributes, 'attributes');
       assert.deepEqual(Object.keys(ours.datasets), Object.keys(theirs.datasets), 'datasets');
       for (const [path, d] of Object.entries(theirs.datasets)) {
         assert.deepEqual({ ...ours.datasets[path], path }, { ...d, path }, `${path}: shape, dtype and values`);

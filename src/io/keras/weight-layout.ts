@@ -227,10 +227,14 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
   return plans;
 }
 
-/** Where a layer (or a wrapper's inner layer) named `name` of class `className` keeps its variables under `at`, and the `vars` groups Keras writes there. */
-function partOf(at: string, name: string, className: string): { vars: string; groups: { path: string; name: string }[] } {
+/**
+ * Where a layer (or a wrapper's inner layer) named `name` of class `className` keeps its variables
+ * under `at`, and the `vars` groups Keras writes there; a recurrent layer's cell group carries the
+ * cell's own name (`config.cell`, an RNN's), else the one Keras gives its built-in cells.
+ */
+function partOf(at: string, name: string, className: string, config: Record<string, unknown> = {}): { vars: string; groups: { path: string; name: string }[] } {
   if (!RECURRENT.has(className)) return { vars: `${at}/vars`, groups: [{ path: `${at}/vars`, name }] };
-  const cell = `${kerasSnakeCase(className)}_cell`;
+  const cell = wrapped(config['cell'])?.name ?? `${kerasSnakeCase(className)}_cell`;
   return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
 }
 
@@ -241,8 +245,8 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
     // Strata names its copies forward_<name> and backward_<name>; a given backward layer keeps its name.
     const named = (p: string): string => p + (inner.name.startsWith(p) ? inner.name.slice(p.length) : inner.name);
     const given = wrapped(layer.config['backwardLayer']);
-    const forward = partOf(`${group}/forward_layer`, named('forward_'), inner.className);
-    const backward = partOf(`${group}/backward_layer`, given ? given.name : named('backward_'), given ? given.className : inner.className);
+    const forward = partOf(`${group}/forward_layer`, named('forward_'), inner.className, inner.config);
+    const backward = partOf(`${group}/backward_layer`, given ? given.name : named('backward_'), (given ?? inner).className, (given ?? inner).config);
     return {
       layer: layer.name,
       group,
@@ -251,10 +255,10 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
     };
   }
   if (layer.className === 'TimeDistributed' && inner) {
-    const part = partOf(`${group}/layer`, inner.name, inner.className);
+    const part = partOf(`${group}/layer`, inner.name, inner.className, inner.config);
     return { layer: layer.name, group, varsGroups: [own, ...part.groups], datasetOf: (i) => `${part.vars}/${i}` };
   }
-  const part = partOf(group, layer.name, layer.className);
+  const part = partOf(group, layer.name, layer.className, layer.config);
   return { layer: layer.name, group, varsGroups: part.groups, datasetOf: (i) => `${part.vars}/${i}` };
 }
 
