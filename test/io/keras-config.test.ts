@@ -21,6 +21,7 @@ import { Model } from '../../src/models/model.js';
 import { Sequential } from '../../src/models/sequential.js';
 import { getActivation } from '../../src/activations/get-activation.js';
 import type { Serialized } from '../../src/core/serialization.js';
+import { PEER_ENV, kerasPython } from '../helpers/python.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
 const skip = !existsSync(join(FIXTURES, 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
@@ -372,16 +373,15 @@ test('compile settings from Keras: accuracy by loss, legacy names, class forms, 
 
 // ---- against the real Keras ----
 
-const PYTHON = process.env['STRATA_PYTHON'] ?? '/work/V/bin/python';
-const noPython = !existsSync(PYTHON) && `no Python with Keras 3 at ${PYTHON} (set STRATA_PYTHON)`;
+const keras = kerasPython();
 
-test('the real Keras 3: its configs build in Strata with its parameter counts, and it builds every keras3 config Strata writes', { skip: noPython }, () => {
+test('the real Keras 3: its configs build in Strata with its parameter counts, and it builds every keras3 config Strata writes', { skip: keras.skip }, () => {
   const models = zoo().map(([what, make]) => [what, make()] as const);
   const script = fileURLToPath(new URL('../../../test/io/keras-config-peer.py', import.meta.url));
-  const run = spawnSync(PYTHON, [script], {
+  const run = spawnSync(keras.python!, [script], {
     input: JSON.stringify({ check: models.map(([, m]) => modelConfigToKeras(serializeLayer(m), 'keras3')) }),
     encoding: 'utf8',
-    env: { ...process.env, KERAS_BACKEND: 'jax' },
+    env: { ...process.env, ...PEER_ENV },
     maxBuffer: 64 << 20,
   });
   assert.equal(run.status, 0, run.stderr);

@@ -52,7 +52,7 @@ function readLegacyModel(h5: Hdf5Reader): ModelArtifacts {
     ...(typeof version === 'string' ? { kerasVersion: version } : {}),
     kerasConfig,
     kerasTraining: jsonAttribute(h5, 'training_config'),
-    weights: readLayerWeights(h5, legacyLayerDatasets(h5, container)),
+    weights: readLayerWeights(h5, legacyLayerDatasets(h5, container, configLayers(kerasConfig, h5.source))),
     optimizerEntries: legacyOptimizerEntries(h5),
   });
 }

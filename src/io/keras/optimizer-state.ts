@@ -74,6 +74,9 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
   if (iterations!.shape.length !== 0 || iterations!.dtype !== 'int32') return leftOut(`its first variable should be the iteration count, a scalar integer, but has shape [${iterations!.shape.join(',')}] (${iterations!.dtype})`);
   // Keras 3 keeps the learning rate (a scalar) after the count; no slot is a scalar.
   const slots = rest.filter((e) => e.shape.length > 0);
+  const name = typeof optimizer.config['name'] === 'string' ? optimizer.config['name'] : optimizer.className.toLowerCase();
+  // An optimizer Keras had not built yet (a compiled model that never trained) saves no slots: nothing is lost.
+  if (slots.length === 0) return { state: [{ ...iterations!, name: `${name}/iterations` }] };
   const runs = slotRuns(optimizer);
   if (!runs) return leftOut(`Strata does not know the slot order of ${optimizer.className}`);
   const all: (TrainableVariable & { layerTrainable: boolean })[] = [];
@@ -98,7 +101,6 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
       // Keras 2.2's Adam adds a placeholder vhat of shape [1] per weight when amsgrad is off.
       if (slots.length < plan.length || !extra.every((e) => sameShape(e.shape, [1]))) continue;
       if (!plan.every((p, i) => sameShape(p.variable.shape, slots[i]!.shape) && slots[i]!.dtype === 'float32')) continue;
-      const name = typeof optimizer.config['name'] === 'string' ? optimizer.config['name'] : optimizer.className.toLowerCase();
       return {
         state: [
           { ...iterations!, name: `${name}/iterations` },
@@ -113,8 +115,10 @@ export function optimizerStateFromKeras(entries: readonly NamedValues[], optimiz
 /**
  * Keras 3's `optimizer/vars` list from Strata's state: the iteration count, the learning rate
  * (when it is a number), then the slots of the trainable weights (`weights`, in the model's
- * order, with their layer's trainability) in Keras's order; a slot Strata has not made yet (no
- * step taken) is written with the value it starts from, as Keras would make it.
+ * order, with their layer's trainability) in Keras's order. An optimizer with no slots yet (no
+ * step taken) stops after the learning rate, as Keras writes one it has not built, so that a
+ * Keras file read and written again keeps its layout; a slot missing among others is written with
+ * the value it starts from, as Keras would make it.
  */
 export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: SerializedObject, weights: readonly (TrainableVariable & { trainable: boolean })[]): NamedValues[] | undefined {
   const runs = slotRuns(optimizer);
@@ -124,6 +128,7 @@ export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: 
   const out: NamedValues[] = [{ name: 'iteration', shape: [], dtype: 'int32', values: new Int32Array([count ? Number(count.values instanceof Int32Array ? count.values[0] : (count.values as Float32Array)[0]) : 0]) }];
   const rate = optimizer.config['learningRate'];
   if (typeof rate === 'number') out.push({ name: 'learning_rate', shape: [], dtype: 'float32', values: new Float32Array([rate]) });
+  if (state.length <= 1) return out;
   for (const { slot, variable } of layoutOf(runs, weights.filter((w) => w.trainable))) {
     const saved = byKey.get(`${variable.name}/${slot}`);
     const size = variable.shape.reduce((n, d) => n * d, 1);

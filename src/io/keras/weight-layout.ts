@@ -155,7 +155,8 @@ function names(value: unknown): string[] {
  * datasets in the order of its `weight_names` (`dense/kernel:0`, Keras 3's
  * `sequential/dense/kernel`), Windows backslashes included as written.
  */
-export function legacyLayerDatasets(h5: Hdf5Reader, container: string): LayerDatasets[] {
+export function legacyLayerDatasets(h5: Hdf5Reader, container: string, layers: readonly ConfigLayer[] = []): LayerDatasets[] {
+  const nested = new Map(layers.filter((l) => l.layers).map((l) => [l.name, l.layers!]));
   const layerNames = names(h5.attribute(container, 'layer_names'));
   const order = layerNames.length > 0 ? layerNames : h5.members(container).filter((m) => h5.isGroup(`${container}/${m}`));
   const out: LayerDatasets[] = [];
@@ -165,9 +166,29 @@ export function legacyLayerDatasets(h5: Hdf5Reader, container: string): LayerDat
     const paths = listed.map((w) => `${group}/${w}`);
     const missing = paths.find((p) => !h5.isDataset(p));
     if (missing) throw new ValueError(`${h5.source}: layer '${layer}' lists the weight '${missing.slice(group.length + 1)}' in its weight_names, but the file has no such dataset; the file is corrupt.`);
-    if (paths.length > 0) out.push({ layer, paths });
+    const inner = nested.get(layer);
+    if (inner && paths.length > 0) out.push(...innerLayerDatasets(h5.source, layer, group, listed, inner));
+    else if (paths.length > 0) out.push({ layer, paths });
   }
   return out;
+}
+
+/**
+ * A nested model's datasets, which a legacy file keeps together under the model's group, split
+ * among its own layers: each weight name holds its layer's name as a segment (Keras 3:
+ * `block/dense/kernel`, Keras 2: `dense/kernel:0`).
+ */
+function innerLayerDatasets(source: string, model: string, group: string, listed: readonly string[], layers: readonly ConfigLayer[]): LayerDatasets[] {
+  const flat = (list: readonly ConfigLayer[]): string[] => list.flatMap((l) => (l.layers ? flat(l.layers) : [l.name]));
+  const known = new Set(flat(layers));
+  const byLayer = new Map<string, string[]>();
+  for (const weight of listed) {
+    const segments = weight.split(/[\\/]/);
+    const owner = segments.slice(segments[0] === model ? 1 : 0, -1).find((s) => known.has(s));
+    if (owner === undefined) throw new ValueError(`${source}: the nested model '${model}' lists the weight '${weight}', which names none of its layers (${[...known].join(', ')}); the file is corrupt.`);
+    byLayer.set(owner, [...(byLayer.get(owner) ?? []), `${group}/${weight}`]);
+  }
+  return [...byLayer].map(([layer, paths]) => ({ layer, paths }));
 }
 
 /** Where one layer's weights go in a Keras 3 file: its group, and the dataset path of each weight. */
@@ -206,10 +227,14 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
   return plans;
 }
 
-/** Where a layer (or a wrapper's inner layer) named `name` of class `className` keeps its variables under `at`, and the `vars` groups Keras writes there. */
-function partOf(at: string, name: string, className: string): { vars: string; groups: { path: string; name: string }[] } {
+/**
+ * Where a layer (or a wrapper's inner layer) named `name` of class `className` keeps its variables
+ * under `at`, and the `vars` groups Keras writes there; a recurrent layer's cell group carries the
+ * cell's own name (`config.cell`, an RNN's), else the one Keras gives its built-in cells.
+ */
+function partOf(at: string, name: string, className: string, config: Record<string, unknown> = {}): { vars: string; groups: { path: string; name: string }[] } {
   if (!RECURRENT.has(className)) return { vars: `${at}/vars`, groups: [{ path: `${at}/vars`, name }] };
-  const cell = `${kerasSnakeCase(className)}_cell`;
+  const cell = wrapped(config['cell'])?.name ?? `${kerasSnakeCase(className)}_cell`;
   return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
 }
 
@@ -220,8 +245,8 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
     // Strata names its copies forward_<name> and backward_<name>; a given backward layer keeps its name.
     const named = (p: string): string => p + (inner.name.startsWith(p) ? inner.name.slice(p.length) : inner.name);
     const given = wrapped(layer.config['backwardLayer']);
-    const forward = partOf(`${group}/forward_layer`, named('forward_'), inner.className);
-    const backward = partOf(`${group}/backward_layer`, given ? given.name : named('backward_'), given ? given.className : inner.className);
+    const forward = partOf(`${group}/forward_layer`, named('forward_'), inner.className, inner.config);
+    const backward = partOf(`${group}/backward_layer`, given ? given.name : named('backward_'), (given ?? inner).className, (given ?? inner).config);
     return {
       layer: layer.name,
       group,
@@ -230,10 +255,10 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
     };
   }
   if (layer.className === 'TimeDistributed' && inner) {
-    const part = partOf(`${group}/layer`, inner.name, inner.className);
+    const part = partOf(`${group}/layer`, inner.name, inner.className, inner.config);
     return { layer: layer.name, group, varsGroups: [own, ...part.groups], datasetOf: (i) => `${part.vars}/${i}` };
   }
-  const part = partOf(group, layer.name, layer.className);
+  const part = partOf(group, layer.name, layer.className, layer.config);
   return { layer: layer.name, group, varsGroups: part.groups, datasetOf: (i) => `${part.vars}/${i}` };
 }
 

@@ -1,0 +1,174 @@
+/**
+ * Small models built in Strata with every layer it shares with Keras, for the trips to other
+ * engines: each with inputs, and for some a compile (optimizer, loss) and targets to train on.
+ */
+import * as s from '../../src/node/index.js';
+
+const { layers } = s;
+
+/** A model built in Strata for the trip to Keras; `fit`, when given, compiles and trains it one step first. */
+export interface ZooModel {
+  name: string;
+  build: () => s.Model;
+  inputs: () => s.Tensor[];
+  fit?: { optimizer: () => s.Optimizer; loss: string | string[]; y: () => s.Tensor[] };
+}
+
+/** A tensor of standard normal values. */
+export const normal = (...shape: number[]): s.Tensor => s.randomNormal(shape);
+/** Token ids below `vocab`, every fifth one 0 (the mask). */
+const ints = (shape: number[], vocab: number): s.Tensor => {
+  const values = Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 5 === 0 ? 0 : 1 + ((i * 7) % (vocab - 1))));
+  return s.tensor(values, shape, 'int32');
+};
+/** A Sequential model of `stack` on an input of `inputShape`. */
+export const seq = (inputShape: number[], stack: s.layers.Layer[], dtype: s.DType = 'float32'): s.Model =>
+  s.sequential([layers.inputLayer({ shape: inputShape, dtype }), ...stack]);
+
+/** The models; `fit` ones train one step before they are saved. */
+export const ZOO: ZooModel[] = [
+  {
+    name: 'mlp_batch_norm',
+    build: () => seq([5], [layers.dense({ units: 4, activation: 'tanh' }), layers.batchNormalization(), layers.dense({ units: 2 })]),
+    inputs: () => [normal(4, 5)],
+    fit: { optimizer: () => new s.Adam({ learningRate: 0.01 }), loss: 'mse', y: () => [normal(4, 2)] },
+  },
+  {
+    name: 'cnn',
+    build: () => seq([6, 6, 2], [
+      layers.conv2d({ filters: 3, kernelSize: 3, padding: 'same', activation: 'relu' }),
+      layers.maxPooling2d({ poolSize: 2 }),
+      layers.depthwiseConv2d({ kernelSize: 2, depthMultiplier: 2 }),
+      layers.separableConv2d({ filters: 2, kernelSize: 1 }),
+      layers.globalAveragePooling2d(),
+      layers.dense({ units: 2 }),
+    ]),
+    inputs: () => [normal(4, 6, 6, 2)],
+    fit: { optimizer: () => new s.SGD({ learningRate: 0.05, momentum: 0.9 }), loss: 'mse', y: () => [normal(4, 2)] },
+  },
+  {
+    name: 'text_rnn',
+    build: () => seq([7], [
+      layers.embedding({ inputDim: 12, outputDim: 4, maskZero: true }),
+      layers.lstm({ units: 5, returnSequences: true }),
+      layers.gru({ units: 3 }),
+      layers.dense({ units: 2, activation: 'softmax' }),
+    ], 'int32'),
+    inputs: () => [ints([4, 7], 12)],
+    fit: { optimizer: () => new s.Adam({ learningRate: 0.02 }), loss: 'categorical_crossentropy', y: () => [s.tensor([[1, 0], [0, 1], [0, 1], [1, 0]])] },
+  },
+  {
+    name: 'two_towers',
+    build: () => {
+      const a = s.Input({ shape: [6], name: 'query' });
+      const b = s.Input({ shape: [6], name: 'doc' });
+      const shared = layers.dense({ units: 4, activation: 'relu', name: 'encoder' });
+      const [ea, eb] = [shared.apply(a) as s.SymbolicTensor, shared.apply(b) as s.SymbolicTensor];
+      const score = layers.dense({ units: 1, activation: 'sigmoid', name: 'score' }).apply(layers.concatenate().apply([ea, eb]));
+      const diff = layers.dense({ units: 2, name: 'diff_head' }).apply(layers.subtract().apply([ea, eb]));
+      return s.model({ inputs: [a, b], outputs: [score as s.SymbolicTensor, diff as s.SymbolicTensor] });
+    },
+    inputs: () => [normal(4, 6), normal(4, 6)],
+    fit: { optimizer: () => new s.Adam({ learningRate: 0.01 }), loss: ['binary_crossentropy', 'mse'], y: () => [s.tensor([[1], [0], [1], [1]]), normal(4, 2)] },
+  },
+  {
+    name: 'conv1d_pooling',
+    build: () => seq([9, 3], [
+      layers.conv1d({ filters: 4, kernelSize: 3, padding: 'causal', activation: 'elu' }),
+      layers.leakyReLU({ negativeSlope: 0.2 }),
+      layers.maxPooling1d({ poolSize: 2 }),
+      layers.conv1d({ filters: 3, kernelSize: 2, dilationRate: 2, padding: 'same' }),
+      layers.averagePooling1d({ poolSize: 2, strides: 1 }),
+      layers.globalMaxPooling1d(),
+    ]),
+    inputs: () => [normal(3, 9, 3)],
+  },
+  {
+    name: 'recurrent_wrappers',
+    build: () => seq([5, 3], [
+      layers.bidirectional({ layer: layers.lstm({ units: 3, returnSequences: true }) }),
+      layers.timeDistributed({ layer: layers.dense({ units: 2 }) }),
+      layers.simpleRNN({ units: 4, returnSequences: true, goBackwards: true }),
+      layers.bidirectional({ layer: layers.gru({ units: 2, resetAfter: false }), mergeMode: 'sum' }),
+    ]),
+    inputs: () => [normal(3, 5, 3)],
+  },
+  {
+    name: 'lstm_state',
+    build: () => {
+      const x = s.Input({ shape: [5, 3] });
+      const [out, h, c] = layers.lstm({ units: 4, returnState: true }).applyMulti(x) as s.SymbolicTensor[];
+      const back = layers.gru({ units: 2, goBackwards: true }).apply(x) as s.SymbolicTensor;
+      return s.model({ inputs: x, outputs: [out!, h!, c!, back] });
+    },
+    inputs: () => [normal(3, 5, 3)],
+  },
+  {
+    name: 'image_ops',
+    build: () => seq([4, 4, 3], [
+      layers.rescaling({ scale: 1 / 255, offset: -0.5 }),
+      layers.zeroPadding2d({ padding: [[1, 0], [2, 1]] }),
+      layers.upSampling2d({ size: [2, 1] }),
+      layers.averagePooling2d({ poolSize: 2, strides: 1, padding: 'same' }),
+      layers.globalMaxPooling2d({ keepdims: true }),
+      layers.layerNormalization(),
+      layers.flatten(),
+      layers.dense({ units: 6 }),
+      layers.reshape({ targetShape: [2, 3] }),
+      layers.activation({ activation: 'softmax' }),
+      layers.dropout({ rate: 0.3 }),
+    ]),
+    inputs: () => [s.mul(s.randomUniform([3, 4, 4, 3]), 255)],
+  },
+  {
+    name: 'activation_layers',
+    build: () => seq([6], [
+      layers.dense({ units: 5 }),
+      layers.reLU({ maxValue: 0.8, negativeSlope: 0.1, threshold: 0.1 }),
+      layers.dense({ units: 4 }),
+      layers.elu({ alpha: 0.5 }),
+      layers.reshape({ targetShape: [2, 2] }),
+      layers.softmax({ axis: 1 }),
+    ]),
+    inputs: () => [normal(3, 6)],
+  },
+  {
+    name: 'rnn_cells',
+    build: () => seq([5, 3], [
+      layers.rnn({ cell: new layers.LSTMCell({ units: 4 }), returnSequences: true }),
+      layers.rnn({ cell: new layers.GRUCell({ units: 3 }), returnSequences: true, goBackwards: true }),
+      layers.rnn({ cell: new layers.SimpleRNNCell({ units: 2 }) }),
+    ]),
+    inputs: () => [normal(3, 5, 3)],
+  },
+  {
+    name: 'activations',
+    build: () => {
+      const x = s.Input({ shape: [4] });
+      const names = ['linear', 'relu', 'leaky_relu', 'elu', 'selu', 'gelu', 'sigmoid', 'hard_sigmoid', 'tanh', 'softmax', 'log_softmax', 'softplus', 'softsign', 'silu', 'swish', 'mish', 'exponential'];
+      const ys = names.map((activation) => layers.dense({ units: 3, activation, name: `act_${activation}` }).apply(x) as s.SymbolicTensor);
+      return s.model({ inputs: x, outputs: layers.concatenate().apply(ys) as s.SymbolicTensor });
+    },
+    inputs: () => [normal(3, 4)],
+  },
+  {
+    name: 'nested',
+    build: () => {
+      const inner = s.sequential({ layers: [layers.inputLayer({ shape: [4] }), layers.dense({ units: 3, activation: 'relu' }), layers.dense({ units: 3 })], name: 'block' });
+      const x = s.Input({ shape: [4] });
+      return s.model({ inputs: x, outputs: layers.dense({ units: 2 }).apply(inner.apply(x)) as s.SymbolicTensor });
+    },
+    inputs: () => [normal(3, 4)],
+  },
+  {
+    name: 'merges',
+    build: () => {
+      const a = s.Input({ shape: [4] });
+      const b = s.Input({ shape: [4] });
+      const merged = [layers.add(), layers.subtract(), layers.multiply(), layers.average(), layers.maximum(), layers.minimum()]
+        .map((l) => l.apply([a, b]) as s.SymbolicTensor);
+      return s.model({ inputs: [a, b], outputs: layers.concatenate({ axis: -1 }).apply(merged) as s.SymbolicTensor });
+    },
+    inputs: () => [normal(3, 4), normal(3, 4)],
+  },
+];
