@@ -5,11 +5,12 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
+import { onnxPython } from '../helpers/python.js';
 
 const L = s.layers;
 const dir = mkdtempSync(join(tmpdir(), 'strata-onnx-'));
@@ -303,25 +304,12 @@ test('weights alone, or a model without a declared input shape, cannot be export
   await assert.rejects(unbuilt.save(join(dir, 'u.onnx')), (e: unknown) => e instanceof s.ValueError && /Sequential 'sequential\w*' declares no input shape/.test((e as Error).message));
 });
 
-/** A Python with the `onnx` package: $STRATA_PYTHON, the venv at /work/V, or Debian's python3-onnx; null when none has it. */
-function pythonWithOnnx(): string | null {
-  const candidates = [process.env['STRATA_PYTHON'], '/work/V/bin/python', '/usr/bin/python3'].filter((p): p is string => !!p && existsSync(p));
-  return candidates.find((p) => {
-    try {
-      execFileSync(p, ['-c', 'import onnx'], { stdio: 'ignore' });
-      return true;
-    } catch {
-      return false;
-    }
-  }) ?? null;
-}
+const onnxPeer = onnxPython();
 
-const python = pythonWithOnnx();
-
-test('ONNX\'s checker (full_check: types and shapes inferred) accepts every exported file', { skip: !python && 'no Python with the onnx package (set STRATA_PYTHON, or pip install onnx / apt install python3-onnx)' }, () => {
+test('ONNX\'s checker (full_check: types and shapes inferred) accepts every exported file', { skip: onnxPeer.skip }, () => {
   assert.ok(written.length >= 12, `only ${written.length} files were written`);
   const script = 'import sys, onnx\nfor p in sys.argv[1:]:\n    onnx.checker.check_model(p, full_check=True)\n    m = onnx.load(p)\n    print(p, m.opset_import[0].version)\n';
-  const out = execFileSync(python!, ['-c', script, ...written], { encoding: 'utf8' });
+  const out = execFileSync(onnxPeer.python!, ['-c', script, ...written], { encoding: 'utf8' });
   assert.deepEqual(out.trim().split('\n').map((l) => l.split(' ')[1]), written.map(() => '17'));
 });
 
