@@ -64,7 +64,7 @@ test('an unreadable model file exits with status 1 and names the file', async ()
   const dir = tmp();
   fails(await strata(['summary', join(dir, 'missing.strata')]), 1, new RegExp(`^strata: error: cannot load '${dir}/missing\\.strata': no such file`));
   writeFileSync(join(dir, 'junk.strata'), 'not a model');
-  fails(await strata(['evaluate', join(dir, 'junk.strata')]), 1, /junk\.strata: cannot load: the file has 11 bytes, fewer than the 16-byte header of a Strata file/);
+  fails(await strata(['evaluate', join(dir, 'junk.strata')]), 1, /junk\.strata: not a model file Strata can read \(it starts with bytes 6e 6f 74 20 61 20 6d 6f\)\. Strata reads: Strata model file/);
 });
 
 test('a missing data set exits with status 1 and gives the exact fixes', async () => {
