@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
@@ -22,9 +22,10 @@ import { Sequential } from '../../src/models/sequential.js';
 import { getActivation } from '../../src/activations/get-activation.js';
 import type { Serialized } from '../../src/core/serialization.js';
 import { PEER_ENV, kerasPython } from '../helpers/python.js';
+import { INTEROP, interopMissing } from '../helpers/interop-fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
-const skip = !existsSync(join(FIXTURES, 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
+const FIXTURES = INTEROP;
+const skip = interopMissing();
 
 interface ExpectedLayer {
   class: string;

@@ -5,51 +5,28 @@
  * when the fixtures are absent.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { unzipSync } from 'fflate';
 import { getLimits, loadModel, ones, zeros, type Tensor } from '../../src/node/index.js';
 import { readHdf5 } from '../../src/io/keras/hdf5.js';
 import { readLayerWeights } from '../../src/io/keras/keras-artifacts.js';
 import { configLayers, keras3LayerDatasets, legacyLayerDatasets } from '../../src/io/keras/weight-layout.js';
+import { INTEROP, interopFixtures, interopMissing, meanStd, type InteropFixture } from '../helpers/interop-fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
-const skip = !existsSync(join(FIXTURES, 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
-
-/** What expected.json records of one fixture. */
-export interface KerasFixture {
-  folder: string;
-  format: string;
-  files: { file: string }[];
-  model_params: number;
-  layers: { class: string; name: string }[];
-  weights: { path: string; shape: number[] }[];
-  stats: Record<string, number | string | number[]>;
-  extra: { optimizer_weights?: { count: number }; compile?: { optimizer: string } };
-}
+const FIXTURES = INTEROP;
+const skip = interopMissing();
 
 /** The Keras fixtures (all but the TF.js ones), by folder. */
-export function kerasFixtures(): [string, KerasFixture][] {
-  const all = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).fixtures as Record<string, KerasFixture>;
-  return Object.entries(all).filter(([, f]) => f.format === 'keras-zip' || f.format === 'hdf5-legacy');
+function kerasFixtures(): [string, InteropFixture][] {
+  return Object.entries(interopFixtures()).filter(([, f]) => f.format === 'keras-zip' || f.format === 'hdf5-legacy');
 }
 
 /** The fixture's main file. */
-export function fixturePath(f: KerasFixture): string {
+function fixturePath(f: InteropFixture): string {
   return join(FIXTURES, f.folder, f.files[0]!.file);
-}
-
-/** Mean and (population) standard deviation, in float64. */
-export function meanStd(values: ArrayLike<number>): [number, number] {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i]!;
-  const mean = sum / values.length;
-  let sq = 0;
-  for (let i = 0; i < values.length; i++) sq += (values[i]! - mean) ** 2;
-  return [mean, Math.sqrt(sq / values.length)];
 }
 
 test('the 14 Keras fixtures: every weight found at the path, in the order and with the shape expected.json records', { skip }, async () => {

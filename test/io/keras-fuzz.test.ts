@@ -5,16 +5,16 @@
  * seed; FUZZ_RUNS raises it. The model files come from the shared fixtures (skipped when absent);
  * the weights file is written here.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import { getLimits, layers, loadModel, modelFromArtifacts, sequential, weightsToArtifacts } from '../../src/node/index.js';
 import { kerasHdf5Format } from '../../src/io/keras/hdf5-format.js';
 import { describeReport, fuzzDecoder, type FuzzSpec } from '../helpers/fuzz.js';
+import { INTEROP, interopMissing } from '../helpers/interop-fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
-const skip = !existsSync(join(FIXTURES, 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
+const FIXTURES = INTEROP;
+const skip = interopMissing();
 const TIMEOUT = { timeout: 120_000 };
 
 async function fuzz(t: TestContext, spec: FuzzSpec): Promise<void> {

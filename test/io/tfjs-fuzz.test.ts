@@ -4,19 +4,19 @@
  * or a model, within the fuzzer's time and memory bound. Short runs with a fixed seed here;
  * `npm run fuzz` runs more (FUZZ_RUNS, FUZZ_SEED).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import { layers, loadModel, sequential } from '../../src/node/index.js';
 import { describeReport, fuzzDecoder } from '../helpers/fuzz.js';
+import { INTEROP, interopMissing } from '../helpers/interop-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-tfjs-fuzz-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
 const TIMEOUT = { timeout: 120_000 };
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
-const skip = !existsSync(join(FIXTURES, 'tfjs-layers-dense-abalone', 'model.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
+const FIXTURES = INTEROP;
+const skip = interopMissing();
 
 const source = sequential({
   layers: [new layers.InputLayer({ batchShape: [null, 4, 3] }), new layers.LSTM({ units: 2, returnSequences: true }), new layers.Flatten({}), new layers.Dense({ units: 2, activation: 'softmax' })],

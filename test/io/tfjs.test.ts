@@ -5,17 +5,17 @@
  * predicts the same; hostile manifests give typed errors.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import { Input, LimitError, NotFoundError, NotSupportedError, ShapeError, ValueError, layers, loadModel, modelFormatNamed, modelToArtifacts, optimizers, model as functional, sequential, tensor, type Model, type Tensor } from '../../src/node/index.js';
 import { classNameOf } from '../../src/core/serialization.js';
+import { INTEROP, interopFixtures, interopMissing, meanStd } from '../helpers/interop-fixtures.js';
 
-const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/interop/', import.meta.url));
-const skip = !existsSync(join(FIXTURES, 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
+const FIXTURES = INTEROP;
+const skip = interopMissing();
 const TFJS_FIXTURES = ['tfjs-layers-dense-abalone', 'tfjs-keras2.5-cnn-mnist', 'tfjs-keras2.2-cnn-doodle', 'tfjs-legacy-keras2.1-lstm-textgen'];
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-tfjs-'));
@@ -95,25 +95,9 @@ function assertSame(r: { strata: Float32Array[]; tfjs: Float32Array[] }, toleran
   });
 }
 
-function meanStd(v: ArrayLike<number>): [number, number] {
-  let sum = 0;
-  for (let i = 0; i < v.length; i++) sum += v[i]!;
-  const mean = sum / v.length;
-  let sq = 0;
-  for (let i = 0; i < v.length; i++) sq += (v[i]! - mean) ** 2;
-  return [mean, Math.sqrt(sq / v.length)];
-}
-
-interface ExpectedFixture {
-  model_params: number;
-  layers: Array<{ class: string; name: string }>;
-  weights: Array<{ path: string; shape: number[] }>;
-  stats: Record<string, number | string | number[]>;
-}
-
 for (const name of TFJS_FIXTURES) {
   test(`the TF.js fixture ${name} loads with its recorded parameters, layers, weight shapes and kernel statistics, and predicts finite outputs`, { skip }, async () => {
-    const expected = (JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).fixtures as Record<string, ExpectedFixture>)[name]!;
+    const expected = interopFixtures()[name]!;
     const m = await loadModel(join(FIXTURES, name, 'model.json'));
     try {
       assert.equal(m.countParams(), expected.model_params);
