@@ -15,6 +15,7 @@
  *
  * Version 1 (still read) has no checksums: the description starts at byte 16.
  */
+import { sizeOf } from '../core/shape.js';
 import CRC32C from 'crc-32/crc32c.js';
 import { bytesPerElement, type DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
@@ -157,7 +158,7 @@ export function decodeArtifacts(bytes: Uint8Array, source: string, limits: Limit
       if (typeof e !== 'object' || e === null || typeof e.name !== 'string') fail(`${where} has no name`);
       if (!DTYPES.includes(e.dtype)) fail(`${where} has unknown dtype ${JSON.stringify(e.dtype)} (expected one of ${DTYPES.join(', ')})`);
       if (!Array.isArray(e.shape) || e.shape.length > 16 || e.shape.some((d) => !Number.isSafeInteger(d) || d < 0)) fail(`${where} has an invalid shape ${JSON.stringify(e.shape)}`);
-      const length = e.shape.reduce((p, q) => p * q, 1) * bytesPerElement(e.dtype);
+      const length = sizeOf(e.shape) * bytesPerElement(e.dtype);
       const range = `needs bytes ${e.offset}–${e.offset + length} of the data section, which has ${dataBytes} bytes`;
       const what = `${where} (shape [${e.shape.join(',')}], ${e.dtype})`;
       if (!Number.isSafeInteger(e.offset) || e.offset < 0 || e.offset % 8 !== 0) fail(`${what} has an invalid offset ${JSON.stringify(e.offset)} (expected a non-negative multiple of 8)`);

@@ -6,6 +6,7 @@
  * declared size is checked against the caps before its values are read, and every failure of the
  * library becomes a `ValueError` naming the file and what HDF5 said.
  */
+import { sizeOf } from '../../core/shape.js';
 import type { DType } from '../../core/dtype.js';
 import { NotSupportedError, StrataError, ValueError, fmtShape } from '../../core/errors.js';
 import { checkLimit, type Limits } from '../../core/limits.js';
@@ -228,7 +229,7 @@ function reader(h5: H5Module, file: H5Group, source: string, limits: Limits, fai
         return fail(`reading the header of '${path}'`, e);
       }
       const dtype = strataDtype(meta, path, source);
-      const count = meta.shape.reduce((n, d) => n * d, 1);
+      const count = sizeOf(meta.shape);
       checkLimit(limits, 'maxTensorBytes', count * meta.size, `${source}: the dataset '${path}' (shape ${fmtShape(meta.shape)}) declares`);
       let raw: unknown;
       try {

@@ -11,6 +11,7 @@
  * the model's weights; when none does, the state is left out with a warning and the optimizer
  * starts afresh, which is what Keras itself would do with a state it cannot place.
  */
+import { sizeOf } from '../../core/shape.js';
 import type { NamedValues, SerializedObject } from '../artifacts.js';
 import { strataVariables, type ConfigLayer } from './weight-layout.js';
 
@@ -131,7 +132,7 @@ export function optimizerStateToKeras(state: readonly NamedValues[], optimizer: 
   if (state.length <= 1) return out;
   for (const { slot, variable } of layoutOf(runs, weights.filter((w) => w.trainable))) {
     const saved = byKey.get(`${variable.name}/${slot}`);
-    const size = variable.shape.reduce((n, d) => n * d, 1);
+    const size = sizeOf(variable.shape);
     out.push({ name: `${variable.name}/${slot}`, shape: [...variable.shape], dtype: 'float32', values: saved?.values ?? new Float32Array(size).fill(initialValue(optimizer, slot)) });
   }
   return out;

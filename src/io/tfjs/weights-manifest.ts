@@ -5,6 +5,7 @@
  * float16) and is then dequantized on reading. Every size the manifest declares is checked before
  * a byte is read or allocated, and the shards must hold exactly the bytes the manifest declares.
  */
+import { sizeOf } from '../../core/shape.js';
 import { bytesPerElement, type DType } from '../../core/dtype.js';
 import { NotSupportedError, ValueError } from '../../core/errors.js';
 import { checkLimit, type Limits } from '../../core/limits.js';
@@ -50,11 +51,10 @@ const STORED_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, ui
 const isRecord = (x: unknown): x is Record<string, unknown> => typeof x === 'object' && x !== null && !Array.isArray(x);
 
 /** Elements of `shape` (Infinity when a dimension is not a size). */
-const elementsOf = (shape: readonly number[]): number => shape.reduce((n, d) => n * d, 1);
 
 /** Bytes a weight takes in its shard. */
 export function storedBytes(w: ManifestWeight): number {
-  return elementsOf(w.shape) * STORED_BYTES[w.quantization?.dtype ?? w.dtype]!;
+  return sizeOf(w.shape) * STORED_BYTES[w.quantization?.dtype ?? w.dtype]!;
 }
 
 function checkQuantization(q: unknown, where: string): Quantization {
@@ -85,7 +85,7 @@ function checkWeight(w: unknown, where: string, limits: Limits): ManifestWeight 
   const weight: ManifestWeight = { name: w.name, shape: shape as number[], dtype };
   if (w.quantization !== undefined && w.quantization !== null) weight.quantization = checkQuantization(w.quantization, at);
   if (typeof w.group === 'string') weight.group = w.group;
-  checkLimit(limits, 'maxTensorBytes', elementsOf(weight.shape) * bytesPerElement(dtype), `${at} declares shape [${weight.shape.join(', ')}]`);
+  checkLimit(limits, 'maxTensorBytes', sizeOf(weight.shape) * bytesPerElement(dtype), `${at} declares shape [${weight.shape.join(', ')}]`);
   return weight;
 }
 
@@ -124,7 +124,7 @@ function halfToFloat(h: number): number {
 
 /** The values of `w`, stored at `offset` of `bytes`, decoded to its dtype. */
 function decodeWeight(w: ManifestWeight, bytes: Uint8Array, offset: number): NamedValues['values'] {
-  const n = elementsOf(w.shape);
+  const n = sizeOf(w.shape);
   const view = new DataView(bytes.buffer, bytes.byteOffset + offset, storedBytes(w));
   const out = w.dtype === 'int32' ? new Int32Array(n) : w.dtype === 'bool' ? new Uint8Array(n) : new Float32Array(n);
   const q = w.quantization;

@@ -3,6 +3,7 @@
  * Conv on the input transposed to channels first, with Keras's kernels [...window, in, out]
  * rearranged to ONNX's [out, in, ...window], and the output transposed back.
  */
+import { stridesOf } from '../../../core/shape.js';
 import { activate } from '../activations.js';
 import { LayerWeights, asFloat, channelsFirst, derived, notExportable, permute, single, sizes, viaChannelsFirst, weightConstant, type Converter, type LayerCall, type LayerEntry } from '../converter.js';
 import type { Attribute, OnnxGraph } from '../graph.js';
@@ -11,7 +12,7 @@ import type { ArtifactWeight } from '../../artifacts.js';
 /** The values of a row-major tensor of `shape` with its axes permuted by `perm`. */
 export function transposeValues(values: Float32Array, shape: readonly number[], perm: readonly number[]): Float32Array {
   const outShape = permute(shape, perm);
-  const strides = shape.map((_, i) => shape.slice(i + 1).reduce((a, b) => a * b, 1));
+  const strides = stridesOf(shape);
   const outStrides = perm.map((p) => strides[p]!);
   const out = new Float32Array(values.length);
   const index = new Array<number>(shape.length).fill(0);

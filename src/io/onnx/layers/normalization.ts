@@ -1,4 +1,5 @@
 /** Converters for BatchNormalization (its moving statistics, as at inference) and LayerNormalization (ONNX's op, opset 17). */
+import { sizeOf } from '../../../core/shape.js';
 import { LayerWeights, asFloat, derived, notExportable, single, weightConstant, type Converter } from '../converter.js';
 
 /**
@@ -49,7 +50,7 @@ export const layerNormalization: Converter = (call) => {
   const taken = call.weights.take([...(scale ? ['gamma'] : []), ...(center ? ['beta'] : [])]);
   const normalized = taken[0]?.shape ?? x.shape.slice(axes[0]);
   if (normalized.some((d) => d === null)) throw notExportable(layer, `the sizes of its axes are unknown in its input shape [${x.shape.join(', ')}]`);
-  const ones = () => graph.constant(`${layer.name}/onnx_ones`, () => ({ dtype: 'float32', dims: normalized as number[], values: new Float32Array((normalized as number[]).reduce((p, q) => p * q, 1)).fill(1) }));
+  const ones = () => graph.constant(`${layer.name}/onnx_ones`, () => ({ dtype: 'float32', dims: normalized as number[], values: new Float32Array(sizeOf(normalized as number[])).fill(1) }));
   const inputs = [x.name, scale ? weightConstant(graph, taken[0]!) : ones(), ...(center ? [weightConstant(graph, taken.at(-1)!)] : [])];
   const y = graph.op1(layer.name, 'LayerNormalization', inputs, { axis: { int: axes[0]! }, epsilon: { float: Number(c['epsilon'] ?? 1e-3) } });
   return [derived(x, y, x.shape)];
