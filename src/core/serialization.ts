@@ -36,6 +36,22 @@ export function normalizeName(name: string): string {
 }
 
 /**
+ * The snake_case form of a class name, as Keras names layers and weight groups: `Dense` →
+ * `dense`, `InputLayer` → `input_layer`, `Conv2D` → `conv2d`, `GRUCell` → `gru_cell`,
+ * `LeakyReLU` → `leaky_re_lu`.
+ *
+ * @example
+ * toSnakeCase('GlobalAveragePooling1D'); // 'global_average_pooling1d'
+ */
+export function toSnakeCase(name: string): string {
+  return name
+    .replace(/\W+/g, '')
+    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
+    .replace(/([a-z])([A-Z])/g, '$1_$2')
+    .toLowerCase();
+}
+
+/**
  * Named entries of one kind (initializers, activations, layer classes). Lookups are forgiving about
  * spelling (see `normalizeName`), and an unknown name raises a ValueError that lists the known ones.
  */

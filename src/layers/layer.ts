@@ -7,7 +7,7 @@ import { assertDType, isFloat, type DType } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import { classNameOf, type ConfigDict } from '../core/serialization.js';
+import { classNameOf, toSnakeCase, type ConfigDict } from '../core/serialization.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
@@ -18,7 +18,7 @@ import { clone } from '../ops/shape.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
-import { toSnakeCase, uniqueName } from './names.js';
+import { uniqueName } from './names.js';
 import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
 import { activeWeightSource } from './weight-source.js';
 

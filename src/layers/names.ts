@@ -2,18 +2,6 @@
 
 const counts = new Map<string, number>();
 
-/**
- * The snake_case form of a class name: `Dense` → `dense`, `InputLayer` → `input_layer`,
- * `Conv2D` → `conv2d`, `GRUCell` → `gru_cell`.
- */
-export function toSnakeCase(name: string): string {
-  return name
-    .replace(/\W+/g, '')
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
-
 /** A fresh name based on `base`: `base` the first time, then `base_1`, `base_2`, ... */
 export function uniqueName(base: string): string {
   const n = counts.get(base) ?? 0;

@@ -14,7 +14,7 @@ import { LimitError, ValueError, detectModelFormat, getLimits, Input, RMSprop, l
 import { readHdf5, writeHdf5 } from '../../src/io/keras/hdf5.js';
 import { kerasHdf5Format } from '../../src/io/keras/hdf5-format.js';
 import { kerasZipFormat } from '../../src/io/keras/keras-zip-format.js';
-import { kerasSnakeCase } from '../../src/io/keras/weight-layout.js';
+import { toSnakeCase } from '../../src/core/serialization.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'strata-keras-'));
 
@@ -33,7 +33,7 @@ function recurrentModel() {
 
 test("Keras's snake case of class names, as it names weight groups", () => {
   assert.deepEqual(
-    ['Dense', 'Conv2D', 'LeakyReLU', 'BatchNormalization', 'GlobalAveragePooling1D', 'SimpleRNN', 'LSTM', 'InputLayer', 'DepthwiseConv2D'].map(kerasSnakeCase),
+    ['Dense', 'Conv2D', 'LeakyReLU', 'BatchNormalization', 'GlobalAveragePooling1D', 'SimpleRNN', 'LSTM', 'InputLayer', 'DepthwiseConv2D'].map(toSnakeCase),
     ['dense', 'conv2d', 'leaky_re_lu', 'batch_normalization', 'global_average_pooling1d', 'simple_rnn', 'lstm', 'input_layer', 'depthwise_conv2d'],
   );
 });

@@ -12,22 +12,9 @@
  * the k-th group of its class in counter order. Legacy whole-model HDF5 files keep
  * `model_weights/<layer name>` with the dataset paths listed, in order, in its `weight_names`.
  */
+import { toSnakeCase } from '../../core/serialization.js';
 import { ValueError } from '../../core/errors.js';
 import type { Hdf5Reader } from './hdf5.js';
-
-/**
- * A class name in snake case as Keras forms group names: `LeakyReLU` → `leaky_re_lu`,
- * `Conv2D` → `conv2d`, `BatchNormalization` → `batch_normalization`.
- *
- * @example
- * kerasSnakeCase('GlobalAveragePooling1D'); // 'global_average_pooling1d'
- */
-export function kerasSnakeCase(className: string): string {
-  return className
-    .replace(/(.)([A-Z][a-z]+)/g, '$1_$2')
-    .replace(/([a-z])([A-Z])/g, '$1_$2')
-    .toLowerCase();
-}
 
 /** One layer of a model config, in either Keras's spelling (`class_name`) or Strata's (`className`). */
 export interface ConfigLayer {
@@ -124,7 +111,7 @@ export function keras3LayerDatasets(h5: Hdf5Reader, layers: readonly ConfigLayer
   const taken = new Map<string, number>();
   const out: LayerDatasets[] = [];
   for (const layer of layers) {
-    const snake = kerasSnakeCase(layer.className);
+    const snake = toSnakeCase(layer.className);
     const candidates = [...groups.keys()]
       .map((g) => ({ g, n: counterOf(g, snake) }))
       .filter((c): c is { g: string; n: number } => c.n !== undefined)
@@ -215,7 +202,7 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
   const prefix = within(container, 'layers');
   for (const layer of layers) {
     if (sequential && layer.className === 'InputLayer') continue;
-    const snake = kerasSnakeCase(layer.className);
+    const snake = toSnakeCase(layer.className);
     const n = counters.get(snake) ?? 0;
     counters.set(snake, n + 1);
     const group = `${prefix}/${n === 0 ? snake : `${snake}_${n}`}`;
@@ -234,7 +221,7 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
  */
 function partOf(at: string, name: string, className: string, config: Record<string, unknown> = {}): { vars: string; groups: { path: string; name: string }[] } {
   if (!RECURRENT.has(className)) return { vars: `${at}/vars`, groups: [{ path: `${at}/vars`, name }] };
-  const cell = wrapped(config['cell'])?.name ?? `${kerasSnakeCase(className)}_cell`;
+  const cell = wrapped(config['cell'])?.name ?? `${toSnakeCase(className)}_cell`;
   return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
 }
 
@@ -291,7 +278,7 @@ export function strataVariables(layer: ConfigLayer, path = layer.name): { name: 
     case 'LSTM':
     case 'GRU':
     case 'SimpleRNN': {
-      const cell = `${kerasSnakeCase(layer.className)}_cell`;
+      const cell = `${toSnakeCase(layer.className)}_cell`;
       return own(`${cell}/kernel`, `${cell}/recurrent_kernel`, flag('useBias') && `${cell}/bias`);
     }
     case 'TimeDistributed': {
