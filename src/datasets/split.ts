@@ -111,6 +111,10 @@ function splitIndices(n: number, nTrain: number, nTest: number, args: TrainTestS
  * // 48,000 training and 12,000 validation images, each class in the same proportion in both.
  * const [xTrain, xVal, yTrain, yVal] = trainTestSplit([x, y], { testSize: 12000, seed: 42, stratify: y });
  */
+export function trainTestSplit(arrays: [Tensor], args?: TrainTestSplitArgs): [Tensor, Tensor];
+export function trainTestSplit(arrays: [Tensor, Tensor], args?: TrainTestSplitArgs): [Tensor, Tensor, Tensor, Tensor];
+export function trainTestSplit(arrays: [Tensor, Tensor, Tensor], args?: TrainTestSplitArgs): [Tensor, Tensor, Tensor, Tensor, Tensor, Tensor];
+export function trainTestSplit(arrays: Tensor[], args?: TrainTestSplitArgs): Tensor[];
 export function trainTestSplit(arrays: Tensor[], args: TrainTestSplitArgs = {}): Tensor[] {
   if (!Array.isArray(arrays) || arrays.length === 0 || !arrays.every((a) => a instanceof Tensor)) {
     throw new ValueError('trainTestSplit: pass a non-empty array of tensors, e.g. trainTestSplit([x, y], { testSize: 0.2 }).');

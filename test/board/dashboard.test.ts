@@ -47,7 +47,7 @@ test('strata board shows the run\'s scalars, distributions, graph and images in 
   w.close();
   const brokenFile = join(logDir, 'broken', readdirSync(join(logDir, 'broken'))[0]!);
   const bytes = readFileSync(brokenFile);
-  bytes[bytes.length - 2] ^= 0xff;
+  bytes[bytes.length - 2]! ^= 0xff;
   writeFileSync(brokenFile, bytes);
 
   const board = await s.runBoard({ logDir, port: 0 });

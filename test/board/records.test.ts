@@ -39,7 +39,7 @@ test('decodeRecords reads whole records, leaves one still being written, and rep
   assert.equal(partial.consumed, 19 + 19);
   assert.equal(partial.error, undefined);
   const corrupt = file.slice();
-  corrupt[19 + 13] ^= 1;
+  corrupt[19 + 13]! ^= 1;
   const bad = decodeRecords(corrupt, 100);
   assert.equal(bad.records.length, 1);
   assert.match(bad.error!, /record at byte 119: the CRC of its 3 data bytes does not match/);

@@ -88,7 +88,7 @@ test('a corrupt event file marks its run with an error and leaves the other runs
   writeRun(join(dir, 'bad'), [9, 8]);
   const badFile = join(dir, 'bad', readdirSync(join(dir, 'bad'))[0]!);
   const bytes = readFileSync(badFile);
-  bytes[bytes.length - 3] ^= 0xff;
+  bytes[bytes.length - 3]! ^= 0xff;
   writeFileSync(badFile, bytes);
   mkdirSync(join(dir, 'junk'));
   writeFileSync(join(dir, 'junk', 'events.out.tfevents.123.host'), 'not a tfrecord file, just some text that is long enough');

@@ -94,7 +94,7 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
     const job = Atomics.load(ctl, JOB);
     if (job === seen) continue;
     seen = job;
-    const kind = ctl[KIND];
+    const kind = ctl[KIND]!;
     if (kind === EXIT) {
       // Acknowledged, so that the pool frees the slot only once nothing here reads it any more.
       Atomics.store(ctl, DONE, job);

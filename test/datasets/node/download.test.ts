@@ -22,7 +22,7 @@ const PAYLOAD = Buffer.from(Uint8Array.from({ length: 200_000 }, (_, i) => (i * 
 const EXPECTED = { size: PAYLOAD.length, sha256: sha256(PAYLOAD) };
 /** The payload with one byte flipped: right size, wrong checksum. */
 const DAMAGED = Buffer.from(PAYLOAD);
-DAMAGED[1234] ^= 0xff;
+DAMAGED[1234]! ^= 0xff;
 const NPZ = Buffer.from(syntheticNpz(5, 2));
 
 const DEBIAN = FASHION_MNIST.paths[0]!;
