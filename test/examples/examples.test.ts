@@ -81,3 +81,16 @@ test('examples/interop: .keras, TF.js and ONNX files written; the first two load
   assert.equal(lossA, lossB);
   assert.ok(Number(stepDiff) <= 1e-6, out);
 });
+
+test('examples/custom-gradients: higher derivatives, a Hessian-vector product, customGrad, defineOp and a gradient penalty', () => {
+  assert.equal(runExample('custom-gradients'), [
+    'second derivative of x³ at [1, 2]: [6, 12]',
+    'third derivative of x³ at [1, 2]: [6, 6]',
+    'Hessian-vector product: [3, 12, 27]',
+    'straight-through round: value [0, 2], gradient [1, 1]',
+    'defined op cube: value [1, 8], gradient [3, 12]',
+    "critic's input-gradient norm before: 1.4142",
+    "critic's input-gradient norm after 50 penalty steps: 1.0000",
+    '',
+  ].join('\n'));
+});
