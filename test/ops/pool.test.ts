@@ -31,15 +31,17 @@ test('pooling forward equals PyTorch: same padding with stride 2 on odd sizes, o
   assertClose(avgPool(seq([2, 4, 3, 1]), 3, { strides: 1 }).dataSync(), [0.213222, -0.202444, 0.197444, -0.217778], 1e-6, 'avg 3×3 stride 1');
 }));
 
+/** Pooling geometries the gradient checks cover: valid/same, strides 1 and 2, overlapping windows, odd sizes, batch 2, several channels. */
+const geometries: [string, number[], number | [number, number], Parameters<typeof maxPool>[2]][] = [
+  ['2×2', [2, 4, 6, 3], 2, {}],
+  ['same s2 odd', [2, 5, 5, 2], 2, { padding: 'same' }],
+  ['3×3 s1 overlapping', [1, 5, 4, 2], 3, { strides: 1 }],
+  ['3×2 same s1', [2, 3, 5, 1], [3, 2], { strides: 1, padding: 'same' }],
+  ['3×3 same s2', [1, 7, 6, 2], 3, { strides: 2, padding: 'same' }],
+];
+
 test('pooling gradients by finite differences: valid/same, strides 1 and 2, odd sizes, batch 2, several channels', () => {
-  const cases: [string, number[], number | [number, number], Parameters<typeof maxPool>[2]][] = [
-    ['2×2', [2, 4, 6, 3], 2, {}],
-    ['same s2 odd', [2, 5, 5, 2], 2, { padding: 'same' }],
-    ['3×3 s1 overlapping', [1, 5, 4, 2], 3, { strides: 1 }],
-    ['3×2 same s1', [2, 3, 5, 1], [3, 2], { strides: 1, padding: 'same' }],
-    ['3×3 same s2', [1, 7, 6, 2], 3, { strides: 2, padding: 'same' }],
-  ];
-  for (const [name, shape, size, args] of cases) {
+  for (const [name, shape, size, args] of geometries) {
     checkGrad(`maxPool ${name}`, (x) => maxPool(x, size, args), [{ shape }]);
     checkGrad(`avgPool ${name}`, (x) => avgPool(x, size, args), [{ shape }]);
   }
@@ -56,14 +58,7 @@ test('pooling errors: rank 3 input, window larger than the input', () => {
 });
 
 test('second derivatives of pooling match finite differences: valid/same, strides 1 and 2, overlapping windows', () => {
-  const cases: [string, number[], number | [number, number], Parameters<typeof maxPool>[2]][] = [
-    ['2×2', [2, 4, 6, 3], 2, {}],
-    ['same s2 odd', [1, 5, 5, 2], 2, { padding: 'same' }],
-    ['3×3 s1 overlapping', [1, 5, 4, 2], 3, { strides: 1 }],
-    ['3×2 same s1', [2, 3, 5, 1], [3, 2], { strides: 1, padding: 'same' }],
-    ['3×3 same s2', [1, 7, 6, 2], 3, { strides: 2, padding: 'same' }],
-  ];
-  for (const [name, shape, size, args] of cases) {
+  for (const [name, shape, size, args] of geometries) {
     checkSecondOrder(`maxPool ${name}`, (x) => maxPool(x, size, args), [{ shape }]);
     checkSecondOrder(`avgPool ${name}`, (x) => avgPool(x, size, args), [{ shape }]);
   }
