@@ -6,7 +6,7 @@
 // The ABI has one source, src/backends/wasm/abi.ts (run after tsc, so read from its compiled copy): the op
 // codes are written from it into kernels/codes.ts before compiling, and the compiled module's exports are
 // checked against its KERNEL_ARITY after (names and argument counts), failing the build where they differ.
-import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -101,7 +101,8 @@ if (!upToDate()) {
     `export const kernelsSingleThreadWasmBase64 = '${single}';`,
     '',
   ].join('\n'));
-  writeFileSync(moduleFile.replace(/\.js$/, '.d.ts'), 'export declare const kernelsWasmBase64: string;\nexport declare const kernelsSingleThreadWasmBase64: string;\n');
+  // Its types are the ones the sources compile against.
+  copyFileSync(join(root, 'src/backends/wasm/kernels-wasm.d.ts'), moduleFile.replace(/\.js$/, '.d.ts'));
 }
 checkExports(wasmFile);
 checkExports(singleThreadFile);

@@ -13,7 +13,7 @@ export const UNARY_CODES: Partial<Record<UnaryOp, number>> = {
   relu: 10, sigmoid: 11, tanh: 12, sin: 14, cos: 15, floor: 16, ceil: 17, round: 18,
 };
 
-/** Binary ops: arithmetic 0–8, comparisons 16–23. */
+/** Binary ops: arithmetic 0–9, comparisons 16–23. */
 export const BINARY_CODES: Record<BinaryOp, number> = {
   add: 0, sub: 1, mul: 2, div: 3, pow: 4, maximum: 5, minimum: 6, mod: 7, floorDiv: 8, reluGrad: 9,
   equal: 16, notEqual: 17, greater: 18, greaterEqual: 19, less: 20, lessEqual: 21, logicalAnd: 22, logicalOr: 23,
