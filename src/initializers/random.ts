@@ -6,6 +6,7 @@ import { generatorFor } from '../core/random.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositive, checkSeed } from '../core/validate.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../ops/creation.js';
 import { Initializer } from './initializer.js';
 
@@ -30,8 +31,7 @@ export abstract class RandomInitializer extends Initializer {
 
   constructor(args: SeedArgs = {}) {
     super();
-    const seed = args.seed ?? null;
-    if (seed !== null && !Number.isFinite(seed)) throw new ValueError(`${classNameOf(this)} initializer: seed must be a finite number, got ${seed}.`);
+    const seed = checkSeed(`${classNameOf(this)} initializer`, 'seed', args.seed);
     this.seed = seed;
     this.drawSeed = seed ?? generatorFor(undefined).nextUint32();
   }
@@ -47,11 +47,6 @@ export interface RandomNormalArgs extends SeedArgs {
   mean?: number;
   /** Standard deviation (default 0.05, as in Keras). */
   stddev?: number;
-}
-
-function checkStddev(who: string, stddev: number): number {
-  if (!(stddev > 0) || !Number.isFinite(stddev)) throw new ValueError(`${who} initializer: stddev must be a positive number, got ${stddev}.`);
-  return stddev;
 }
 
 /**
@@ -71,7 +66,7 @@ export class RandomNormal extends RandomInitializer {
     super(args);
     checkOptions('RandomNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
     this.mean = args.mean ?? 0;
-    this.stddev = checkStddev('RandomNormal', args.stddev ?? 0.05);
+    this.stddev = checkPositive('RandomNormal initializer', 'stddev', args.stddev ?? 0.05);
   }
 
   override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
@@ -98,7 +93,7 @@ export class TruncatedNormal extends RandomInitializer {
     super(args);
     checkOptions('TruncatedNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
     this.mean = args.mean ?? 0;
-    this.stddev = checkStddev('TruncatedNormal', args.stddev ?? 0.05);
+    this.stddev = checkPositive('TruncatedNormal initializer', 'stddev', args.stddev ?? 0.05);
   }
 
   override apply(shape: Shape, dtype: DType = 'float32'): Tensor {

@@ -1,7 +1,7 @@
 /** Binary cross-entropy: independent yes/no labels against probabilities or logits. */
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkInterval } from '../core/validate.js';
 import { add, clip, log, mul, neg, softplus, sub } from '../ops/index.js';
 import { EPSILON, Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
 
@@ -14,10 +14,6 @@ export interface BinaryCrossentropyArgs {
 }
 
 const BINARY_CROSSENTROPY_KEYS = optionKeys<BinaryCrossentropyArgs>({ fromLogits: true, labelSmoothing: true });
-
-function checkSmoothing(owner: string, s: number): void {
-  if (!(s >= 0 && s <= 1)) throw new ValueError(`${owner}: labelSmoothing must be in [0, 1], got ${s}.`);
-}
 
 function binaryHint(yTrue: Tensor, yPred: Tensor): string {
   const classes = yPred.shape[yPred.rank - 1] ?? 1;
@@ -41,7 +37,7 @@ function binaryHint(yTrue: Tensor, yPred: Tensor): string {
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, args: BinaryCrossentropyArgs = {}): Tensor {
   checkOptions('binaryCrossentropy', args, BINARY_CROSSENTROPY_KEYS);
   const smoothing = args.labelSmoothing ?? 0;
-  checkSmoothing('binaryCrossentropy', smoothing);
+  checkInterval('binaryCrossentropy', 'labelSmoothing', smoothing, 0, 1);
   let [t, p] = prepare('binaryCrossentropy', yTrue, yPred, 'equal', binaryHint(yTrue, yPred));
   if (smoothing > 0) t = add(mul(t, 1 - smoothing), 0.5 * smoothing);
   if (args.fromLogits) {
@@ -70,7 +66,7 @@ export class BinaryCrossentropy extends Loss {
     checkOptions('BinaryCrossentropy', args, optionKeys<BinaryCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true }));
     this.fromLogits = args.fromLogits ?? false;
     this.labelSmoothing = args.labelSmoothing ?? 0;
-    checkSmoothing('BinaryCrossentropy', this.labelSmoothing);
+    checkInterval('BinaryCrossentropy', 'labelSmoothing', this.labelSmoothing, 0, 1);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {

@@ -5,6 +5,7 @@ import type { Tensor } from '../core/tensor.js';
 import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, softmaxCrossEntropy, softmaxLogits, squeeze, sum } from '../ops/index.js';
 import { isFloat } from '../core/dtype.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { checkInterval } from '../core/validate.js';
 import { EPSILON, Loss, checkTensors, prepare, type LossArgs, type LossConfig } from './loss.js';
 
 /** Options of `categoricalCrossentropy`. */
@@ -60,8 +61,7 @@ function categoricalHint(yTrue: Tensor, yPred: Tensor): string {
  */
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: CategoricalCrossentropyArgs = {}): Tensor {
   checkOptions('categoricalCrossentropy', args, CATEGORICAL_CROSSENTROPY_KEYS);
-  const smoothing = args.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing <= 1)) throw new ValueError(`categoricalCrossentropy: labelSmoothing must be in [0, 1], got ${smoothing}.`);
+  const smoothing = checkInterval('categoricalCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1);
   checkTensors('categoricalCrossentropy', yTrue, yPred);
   let [t, p] = prepare('categoricalCrossentropy', yTrue, yPred, 'equal', yPred.rank > 0 ? categoricalHint(yTrue, yPred) : '');
   if (p.rank === 0) throw new ShapeError('categoricalCrossentropy: yPred must have a class axis, got a scalar.');
@@ -188,9 +188,8 @@ export class CategoricalCrossentropy extends Loss {
     super(args.name ?? 'categoricalCrossentropy');
     checkOptions('CategoricalCrossentropy', args, optionKeys<CategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true, axis: true }));
     this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = args.labelSmoothing ?? 0;
+    this.labelSmoothing = checkInterval('CategoricalCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1);
     this.axis = args.axis ?? -1;
-    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new ValueError(`CategoricalCrossentropy: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}.`);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {

@@ -1,7 +1,7 @@
 /** Regression losses: mean squared error, mean absolute error and Huber. */
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositive } from '../core/validate.js';
 import { abs, lessEqual, mul, square, sub, where } from '../ops/index.js';
 import { Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
 
@@ -39,8 +39,7 @@ const HUBER_KEYS = optionKeys<HuberArgs>({ delta: true });
  */
 export function huber(yTrue: Tensor, yPred: Tensor, args: HuberArgs = {}): Tensor {
   checkOptions('huber', args, HUBER_KEYS);
-  const delta = args.delta ?? 1;
-  if (!(Number.isFinite(delta) && delta > 0)) throw new ValueError(`huber: delta must be a positive number, got ${delta}.`);
+  const delta = checkPositive('huber', 'delta', args.delta ?? 1);
   const [t, p] = prepare('huber', yTrue, yPred, 'broadcast');
   const error = sub(p, t);
   const absError = abs(error);
@@ -89,8 +88,7 @@ export class Huber extends Loss {
   constructor(args: HuberArgs & LossArgs = {}) {
     super(args.name ?? 'huber');
     checkOptions('Huber', args, optionKeys<HuberArgs & LossArgs>({ name: true, delta: true }));
-    this.delta = args.delta ?? 1;
-    if (!(Number.isFinite(this.delta) && this.delta > 0)) throw new ValueError(`Huber: delta must be a positive number, got ${this.delta}.`);
+    this.delta = checkPositive('Huber', 'delta', args.delta ?? 1);
   }
 
   call(yTrue: Tensor, yPred: Tensor): Tensor {

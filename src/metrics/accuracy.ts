@@ -1,7 +1,7 @@
 /** Accuracy metrics: exact match, thresholded binary, categorical (argmax) and top-k, as per-sample functions and as stateful metrics. */
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { argmax, cast, equal, expandDims, greater, less, mul, oneHot, sum } from '../ops/index.js';
 import { perSample, prepare } from '../losses/loss.js';
 import { sparseLabels } from '../losses/categorical-crossentropy.js';
@@ -70,11 +70,6 @@ export interface TopKArgs {
 
 const TOP_K_KEYS = optionKeys<TopKArgs>({ k: true });
 
-function checkK(op: string, k: number): number {
-  if (!(Number.isInteger(k) && k > 0)) throw new ValueError(`${op}: k must be a positive integer, got ${k}.`);
-  return k;
-}
-
 function inTopK(labels: Tensor, yPred: Tensor, k: number): Tensor {
   const numClasses = yPred.shape[yPred.rank - 1]!;
   const targetScore = sum(mul(yPred, oneHot(cast(labels, 'int32'), numClasses)), -1);
@@ -91,14 +86,14 @@ function inTopK(labels: Tensor, yPred: Tensor, k: number): Tensor {
  */
 export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, args: TopKArgs = {}): Tensor {
   checkOptions('sparseTopKCategoricalAccuracy', args, TOP_K_KEYS);
-  const k = checkK('sparseTopKCategoricalAccuracy', args.k ?? 5);
+  const k = checkPositiveInt('sparseTopKCategoricalAccuracy', 'k', args.k ?? 5);
   return inTopK(sparseLabels('sparseTopKCategoricalAccuracy', yTrue, yPred), yPred, k);
 }
 
 /** 1 where the one-hot label's class is among the k highest-scored classes, else 0: one value per sample. */
 export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, args: TopKArgs = {}): Tensor {
   checkOptions('topKCategoricalAccuracy', args, TOP_K_KEYS);
-  const k = checkK('topKCategoricalAccuracy', args.k ?? 5);
+  const k = checkPositiveInt('topKCategoricalAccuracy', 'k', args.k ?? 5);
   const [t, p] = prepare('topKCategoricalAccuracy', yTrue, yPred, 'equal', 'Labels must be one-hot; for class ids use sparseTopKCategoricalAccuracy.');
   return inTopK(argmax(t, -1), p, k);
 }
@@ -164,7 +159,7 @@ export class TopKCategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: TopKArgs & MetricArgs = {}) {
     checkOptions('TopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
-    const k = checkK('TopKCategoricalAccuracy', args.k ?? 5);
+    const k = checkPositiveInt('TopKCategoricalAccuracy', 'k', args.k ?? 5);
     super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' });
     this.k = k;
   }
@@ -182,7 +177,7 @@ export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
 
   constructor(args: TopKArgs & MetricArgs = {}) {
     checkOptions('SparseTopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
-    const k = checkK('SparseTopKCategoricalAccuracy', args.k ?? 5);
+    const k = checkPositiveInt('SparseTopKCategoricalAccuracy', 'k', args.k ?? 5);
     super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' });
     this.k = k;
   }

@@ -2,7 +2,7 @@
 import type { Tensor } from '../core/tensor.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
 import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
-import { ValueError } from '../core/errors.js';
+import { checkNonNegative } from '../core/validate.js';
 
 /** Options of `Adagrad`. */
 export interface AdagradArgs extends OptimizerArgs {
@@ -29,11 +29,8 @@ export class Adagrad extends Optimizer {
 
   constructor(args: AdagradArgs = {}) {
     super(args, 'adagrad', 0.001);
-    this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
+    this.initialAccumulatorValue = checkNonNegative('Adagrad', 'initialAccumulatorValue', args.initialAccumulatorValue ?? 0.1);
     this.epsilon = args.epsilon ?? 1e-7;
-    if (!(this.initialAccumulatorValue >= 0 && Number.isFinite(this.initialAccumulatorValue))) {
-      throw new ValueError(`Adagrad: initialAccumulatorValue must be a non-negative number, got ${this.initialAccumulatorValue}.`);
-    }
   }
 
   protected slotSpecs(): SlotSpec[] {

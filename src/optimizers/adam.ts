@@ -1,6 +1,7 @@
 /** Adam and AdamW: steps scaled by bias-corrected moving averages of the gradient and its square. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkInterval } from '../core/validate.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `Adam`. */
 export interface AdamArgs extends OptimizerArgs {
@@ -41,8 +42,8 @@ export class Adam extends Optimizer {
     this.beta2 = args.beta2 ?? 0.999;
     this.epsilon = args.epsilon ?? 1e-7;
     this.amsgrad = args.amsgrad ?? false;
-    checkRange(this.constructor.name, 'beta1', this.beta1, 0, 1);
-    checkRange(this.constructor.name, 'beta2', this.beta2, 0, 1);
+    checkInterval(this.constructor.name, 'beta1', this.beta1, 0, 1);
+    checkInterval(this.constructor.name, 'beta2', this.beta2, 0, 1);
   }
 
   protected slotSpecs(): SlotSpec[] {

@@ -9,6 +9,7 @@ import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { checkNonNegative, checkNonNegativeInt, checkPositive } from '../core/validate.js';
 import { applyUpdate, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 
@@ -78,19 +79,6 @@ export interface UpdateResult {
   slots?: Record<string, Tensor>;
 }
 
-function checkPositive(owner: string, name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new ValueError(`${owner}: ${name} must be a positive number, got ${value}.`);
-  }
-}
-
-/** Throws unless `value` is a finite number in [min, max]. */
-export function checkRange(owner: string, name: string, value: number, min: number, max: number): void {
-  if (!(Number.isFinite(value) && value >= min && value <= max)) {
-    throw new ValueError(`${owner}: ${name} must be a number in [${min}, ${max}], got ${value}.`);
-  }
-}
-
 /** Lets the lowercase factories take a bare learning rate, as TensorFlow.js's do: `sgd(0.1)`. */
 export function argsOf<A extends OptimizerArgs>(args: number | A | undefined): A {
   return (typeof args === 'number' ? { learningRate: args } : (args ?? {})) as A;
@@ -143,16 +131,12 @@ export abstract class Optimizer {
     if (this.name.length === 0 || this.name.includes('/')) throw new ValueError(`${owner}: name must be non-empty and contain no '/', got '${this.name}'.`);
     this.lr = defaultLearningRate;
     this.learningRate = args.learningRate ?? defaultLearningRate;
-    checkPositive(owner, 'clipNorm', args.clipNorm);
-    checkPositive(owner, 'clipValue', args.clipValue);
-    checkPositive(owner, 'globalClipNorm', args.globalClipNorm);
+    for (const key of ['clipNorm', 'clipValue', 'globalClipNorm'] as const) if (args[key] !== undefined) checkPositive(owner, key, args[key]);
     const clipping = { clipNorm: args.clipNorm, clipValue: args.clipValue, globalClipNorm: args.globalClipNorm };
     if (Object.values(clipping).filter((v) => v !== undefined).length > 1) {
       throw new ValueError(`${owner}: only one of clipNorm, clipValue and globalClipNorm can be set, got ${JSON.stringify(clipping)}.`);
     }
-    if (args.weightDecay !== undefined && !(Number.isFinite(args.weightDecay) && args.weightDecay >= 0)) {
-      throw new ValueError(`${owner}: weightDecay must be a non-negative number, got ${args.weightDecay}.`);
-    }
+    if (args.weightDecay !== undefined) checkNonNegative(owner, 'weightDecay', args.weightDecay);
     this.clipNorm = args.clipNorm;
     this.clipValue = args.clipValue;
     this.globalClipNorm = args.globalClipNorm;
@@ -340,8 +324,7 @@ export abstract class Optimizer {
       tensor.assertAlive(owner);
       if (key === 'iterations') {
         const n = tensor.item();
-        if (!(Number.isInteger(n) && n >= 0)) throw new ValueError(`${owner}: iterations must be a non-negative integer, got ${n}.`);
-        this.iterationCount = n;
+        this.iterationCount = checkNonNegativeInt(owner, 'iterations', n);
         continue;
       }
       const live = this.findSlot(key);

@@ -1,6 +1,7 @@
 /** RMSprop: gradients divided by a moving root mean square of recent gradients. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkInterval } from '../core/validate.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `RMSprop`. */
 export interface RMSpropArgs extends OptimizerArgs {
@@ -40,8 +41,8 @@ export class RMSprop extends Optimizer {
     this.momentum = args.momentum ?? 0;
     this.epsilon = args.epsilon ?? 1e-7;
     this.centered = args.centered ?? false;
-    checkRange('RMSprop', 'rho', this.rho, 0, 1);
-    checkRange('RMSprop', 'momentum', this.momentum, 0, 1);
+    checkInterval('RMSprop', 'rho', this.rho, 0, 1);
+    checkInterval('RMSprop', 'momentum', this.momentum, 0, 1);
   }
 
   protected slotSpecs(): SlotSpec[] {

@@ -1,6 +1,7 @@
 /** Stochastic gradient descent, with optional (Nesterov) momentum. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkInterval } from '../core/validate.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `SGD`. */
 export interface SGDArgs extends OptimizerArgs {
@@ -29,7 +30,7 @@ export class SGD extends Optimizer {
     super(args, 'sgd', 0.01);
     this.momentum = args.momentum ?? 0;
     this.nesterov = args.nesterov ?? false;
-    checkRange('SGD', 'momentum', this.momentum, 0, 1);
+    checkInterval('SGD', 'momentum', this.momentum, 0, 1);
   }
 
   protected slotSpecs(): SlotSpec[] {

@@ -1,18 +1,14 @@
 /** The L1, L2 and combined L1+L2 weight penalties. */
 import { ENGINE } from '../core/engine.js';
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkNonNegative } from '../core/validate.js';
 import { add, mul } from '../ops/arithmetic.js';
 import { sum } from '../ops/sum-broadcast.js';
 import { abs, square } from '../ops/unary.js';
 import { Regularizer } from './regularizer.js';
 
-function checkFactor(who: string, name: string, value: number): number {
-  if (!Number.isFinite(value) || value < 0) throw new ValueError(`${who} regularizer: ${name} must be a non-negative number, got ${value}.`);
-  return value;
-}
 
 /** `l1 · Σ|x|`. */
 function l1Penalty(x: Tensor, l1: number): Tensor {
@@ -44,7 +40,7 @@ export class L1 extends Regularizer {
   constructor(args: L1Args = {}) {
     super();
     checkOptions('L1 regularizer', args, optionKeys<L1Args>({ l1: true }));
-    this.l1 = checkFactor('L1', 'l1', args.l1 ?? 0.01);
+    this.l1 = checkNonNegative('L1 regularizer', 'l1', args.l1 ?? 0.01);
   }
 
   override apply(x: Tensor): Tensor {
@@ -76,7 +72,7 @@ export class L2 extends Regularizer {
   constructor(args: L2Args = {}) {
     super();
     checkOptions('L2 regularizer', args, optionKeys<L2Args>({ l2: true }));
-    this.l2 = checkFactor('L2', 'l2', args.l2 ?? 0.01);
+    this.l2 = checkNonNegative('L2 regularizer', 'l2', args.l2 ?? 0.01);
   }
 
   override apply(x: Tensor): Tensor {
@@ -114,8 +110,8 @@ export class L1L2 extends Regularizer {
     super();
     checkOptions('L1L2 regularizer', args, optionKeys<L1L2Args>({ l1: true, l2: true }));
     const neither = args.l1 === undefined && args.l2 === undefined;
-    this.l1 = checkFactor('L1L2', 'l1', args.l1 ?? (neither ? 0.01 : 0));
-    this.l2 = checkFactor('L1L2', 'l2', args.l2 ?? (neither ? 0.01 : 0));
+    this.l1 = checkNonNegative('L1L2 regularizer', 'l1', args.l1 ?? (neither ? 0.01 : 0));
+    this.l2 = checkNonNegative('L1L2 regularizer', 'l2', args.l2 ?? (neither ? 0.01 : 0));
   }
 
   override apply(x: Tensor): Tensor {

@@ -99,7 +99,7 @@ test('Reshape and Flatten compute Keras shapes, unknown dimensions included', ()
 test('argument checks name the layer', () => {
   assert.throws(() => new Dense({ units: 0 }), (e: Error) => e instanceof ValueError && /Layer 'dense_\d+' \(Dense\): units must be a positive integer, got 0/.test(e.message));
   assert.throws(() => new Dropout({ rate: 1.5 }), /\(Dropout\): rate must be in \[0, 1\), got 1.5/);
-  assert.throws(() => new Flatten({ dataFormat: 'nchw' as 'channelsLast' }), /dataFormat must be 'channelsLast' or 'channelsFirst', got 'nchw'/);
+  assert.throws(() => new Flatten({ dataFormat: 'nchw' as 'channelsLast' }), /dataFormat must be 'channelsLast' or 'channelsFirst', got "nchw"/);
   assert.throws(() => new Dense({ units: 2, activation: 'rellu' }), /unknown activation 'rellu'/);
 });
 
