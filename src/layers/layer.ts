@@ -8,6 +8,7 @@ import { ENGINE } from '../core/engine.js';
 import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, toSnakeCase, type ConfigDict } from '../core/serialization.js';
+import { SESSION } from '../core/session.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import { getInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
@@ -18,7 +19,6 @@ import { clone } from '../ops/shape.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
-import { uniqueName } from './names.js';
 import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
 import { activeWeightSource } from './weight-source.js';
 
@@ -105,11 +105,6 @@ interface WeightRecord {
   createdTrainable: boolean;
 }
 
-/** How deep in nested layer calls the program is; the outermost call starts a fresh set of losses. */
-let callDepth = 0;
-/** Tensors held in every layer's `callLosses`: while there are none, calls skip walking the layers for them. */
-let recordedCallLosses = 0;
-
 /** Checks a shape argument: each dimension a positive integer, or null where unknown. */
 export function checkSymbolicShape(who: string, what: string, shape: SymbolicShape): void {
   if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0))) {
@@ -181,7 +176,7 @@ export abstract class Layer {
     if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
       throw new ValueError(`${cls}: name must be a non-empty string without '/', got ${JSON.stringify(args.name)}.`);
     }
-    this.name = args.name ?? uniqueName(toSnakeCase(cls));
+    this.name = args.name ?? SESSION.uniqueName(toSnakeCase(cls));
     const known = (new.target as unknown as typeof Layer).argKeys;
     if (known) checkOptions(`${cls} '${this.name}'`, args, known);
     this.dtype = args.dtype ?? 'float32';
@@ -244,7 +239,7 @@ export abstract class Layer {
       const outShapes = (Array.isArray(out) ? out : [out]).map((o) => (batchUnknown && o.rank > 0 ? [null, ...o.shape.slice(1)] : [...o.shape]));
       result = Array.isArray(out) ? outShapes : outShapes[0]!;
     });
-    recordedCallLosses -= this.callLosses.length - lossCount;
+    SESSION.recordedCallLosses -= this.callLosses.length - lossCount;
     this.callLosses.length = lossCount;
     return result;
   }
@@ -425,7 +420,7 @@ export abstract class Layer {
     for (const layer of this.allLayers()) {
       for (const r of layer.weightRecords) r.variable.dispose();
       for (const t of layer.callLosses) t.dispose();
-      recordedCallLosses -= layer.callLosses.length;
+      SESSION.recordedCallLosses -= layer.callLosses.length;
       layer.callLosses = [];
       layer.disposedFlag = true;
     }
@@ -450,7 +445,7 @@ export abstract class Layer {
    */
   addLoss(loss: Tensor): void {
     this.callLosses.push(loss);
-    recordedCallLosses++;
+    SESSION.recordedCallLosses++;
   }
 
   /**
@@ -464,7 +459,7 @@ export abstract class Layer {
     const regularized = layers.flatMap((l) => l.weightRecords.filter((r) => r.regularizer));
     const trainable = regularized.length > 0 ? new Set(this.trainableWeights) : undefined;
     const weightPenalties = regularized.filter((r) => trainable!.has(r.variable)).map((r) => ENGINE.tidy(() => r.regularizer!.apply(r.variable)));
-    return [...(recordedCallLosses === 0 ? [] : layers.flatMap((l) => l.callLosses)), ...weightPenalties];
+    return [...(SESSION.recordedCallLosses === 0 ? [] : layers.flatMap((l) => l.callLosses)), ...weightPenalties];
   }
 
   /** The sum of `losses` as a scalar tensor (0 when there are none). */
@@ -474,7 +469,7 @@ export abstract class Layer {
 
   /** The losses recorded by calls, of this layer and the layers below it (to carry them out of tidy scopes). */
   protected collectCallLosses(): Tensor[] {
-    return recordedCallLosses === 0 ? [] : this.allLayers().flatMap((l) => l.callLosses);
+    return SESSION.recordedCallLosses === 0 ? [] : this.allLayers().flatMap((l) => l.callLosses);
   }
 
   /**
@@ -482,18 +477,18 @@ export abstract class Layer {
    * (disposing them, unless a gradient computation under way still needs them).
    */
   protected enterCall<T>(fn: () => T): T {
-    if (callDepth === 0 && recordedCallLosses > 0) {
+    if (SESSION.layerCallDepth === 0 && SESSION.recordedCallLosses > 0) {
       for (const l of this.allLayers()) {
         for (const t of l.callLosses) if (!ENGINE.tapes.some((tape) => tape.savedIds.has(t.id))) t.dispose();
-        recordedCallLosses -= l.callLosses.length;
+        SESSION.recordedCallLosses -= l.callLosses.length;
         l.callLosses = [];
       }
     }
-    callDepth++;
+    SESSION.layerCallDepth++;
     try {
       return fn();
     } finally {
-      callDepth--;
+      SESSION.layerCallDepth--;
     }
   }
 

@@ -4,6 +4,7 @@ import { allocArray, assertDType, dtypeOfArray, type DType, type TypedArray } fr
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor, type RandomGenerator } from '../core/random.js';
+import { SESSION } from '../core/session.js';
 import { assertValidShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, Variable, type NestedArray } from '../core/tensor.js';
 import { checkFinite, checkFloatDType } from '../core/validate.js';
@@ -209,8 +210,6 @@ export interface VariableArgs {
 
 const VARIABLE_KEYS = optionKeys<VariableArgs>({ name: true, trainable: true });
 
-let variableCount = 0;
-
 /**
  * A mutable, trainable tensor holding `initial`'s value. Variables are never disposed by `tidy`.
  *
@@ -219,5 +218,5 @@ let variableCount = 0;
  */
 export function variable(initial: Tensor, args: VariableArgs = {}): Variable {
   checkOptions('variable', args, VARIABLE_KEYS);
-  return ENGINE.makeVariable(initial, args.name ?? `variable_${variableCount++}`, args.trainable ?? true);
+  return ENGINE.makeVariable(initial, args.name ?? `variable_${SESSION.variableCount++}`, args.trainable ?? true);
 }
