@@ -42,6 +42,15 @@ export function optimizerArgKeys<T extends OptimizerArgs>(own: { [K in keyof Req
   return [...OPTIMIZER_KEYS, ...Object.keys(own)];
 }
 
+/**
+ * An optimizer's own hyperparameters (its arguments beyond `OptimizerArgs`), all present: the
+ * defaults its constructor passes, and its readonly fields.
+ *
+ * @example
+ * const defaults = { momentum: 0, nesterov: false } satisfies OwnHyperparameters<SGDArgs>;
+ */
+export type OwnHyperparameters<A extends OptimizerArgs> = Required<Omit<A, keyof OptimizerArgs>>;
+
 /** An optimizer's hyperparameters as plain JSON values (what `getConfig` returns). */
 export interface OptimizerConfig {
   [key: string]: number | string | boolean | SerializedSchedule;
@@ -122,8 +131,15 @@ export abstract class Optimizer {
   private slotNames: string[] | undefined;
   /** Set by `dispose()`. */
   private disposedFlag = false;
+  /** The subclass's own hyperparameters with their values, in the order its constructor named them. */
+  private readonly hyperparameters: Record<string, number | boolean> = {};
 
-  protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number) {
+  /**
+   * `hyperparameterDefaults` names the subclass's own hyperparameters with their defaults: each is
+   * read from `args` (or defaulted), set as a field of the optimizer (declare it in the subclass
+   * with `declare readonly`), and written back by `getConfig`.
+   */
+  protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number, hyperparameterDefaults: Record<string, number | boolean> = {}) {
     const owner = this.constructor.name;
     const known = (new.target as unknown as typeof Optimizer).argKeys;
     if (known) checkOptions(owner, args, known);
@@ -141,6 +157,10 @@ export abstract class Optimizer {
     this.clipValue = args.clipValue;
     this.globalClipNorm = args.globalClipNorm;
     this.weightDecay = args.weightDecay;
+    for (const [key, fallback] of Object.entries(hyperparameterDefaults)) {
+      this.hyperparameters[key] = (args as Record<string, number | boolean | undefined>)[key] ?? fallback;
+    }
+    Object.assign(this, this.hyperparameters);
   }
 
   /** The slots this optimizer keeps for every variable, given its hyperparameters. */
@@ -386,6 +406,7 @@ export abstract class Optimizer {
       name: this.name,
       learningRate: typeof this.lr === 'number' ? this.lr : serializeSchedule(this.lr),
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      ...this.hyperparameters,
     };
   }
 }
