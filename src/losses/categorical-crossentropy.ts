@@ -6,7 +6,7 @@ import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, softmaxCrossEn
 import { isFloat } from '../core/dtype.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { checkInterval } from '../core/validate.js';
-import { EPSILON, Loss, checkTensors, prepare, type LossArgs, type LossConfig } from './loss.js';
+import { EPSILON, FunctionLoss, checkTensors, prepare, type LossArgs } from './loss.js';
 
 /** Options of `categoricalCrossentropy`. */
 export interface CategoricalCrossentropyArgs {
@@ -169,37 +169,30 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args
   return neg(sum(mul(targets, logProbabilities(p, args.fromLogits ?? false, -1)), -1));
 }
 
+/** The options of `CategoricalCrossentropy` as its fields. */
+export interface CategoricalCrossentropy extends Readonly<Required<CategoricalCrossentropyArgs>> {}
+
 /**
  * Categorical cross-entropy as a `Loss`, for one-hot labels.
  *
  * @example
  * model.compile({ loss: new CategoricalCrossentropy({ labelSmoothing: 0.1 }), optimizer: 'adam' });
  */
-export class CategoricalCrossentropy extends Loss {
+export class CategoricalCrossentropy extends FunctionLoss<CategoricalCrossentropyArgs> {
   readonly className = 'CategoricalCrossentropy';
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
-  /** How far labels are smoothed, in [0, 1]. */
-  readonly labelSmoothing: number;
-  /** The class axis. */
-  readonly axis: number;
 
   constructor(args: CategoricalCrossentropyArgs & LossArgs = {}) {
-    super(args.name ?? 'categoricalCrossentropy');
     checkOptions('CategoricalCrossentropy', args, optionKeys<CategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true, axis: true }));
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = checkInterval('CategoricalCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1);
-    this.axis = args.axis ?? -1;
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return categoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis });
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+    super(categoricalCrossentropy, args.name ?? 'categoricalCrossentropy', {
+      fromLogits: args.fromLogits ?? false,
+      labelSmoothing: checkInterval('CategoricalCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1),
+      axis: args.axis ?? -1,
+    });
   }
 }
+
+/** The options of `SparseCategoricalCrossentropy` as its fields. */
+export interface SparseCategoricalCrossentropy extends Readonly<Required<SparseCategoricalCrossentropyArgs>> {}
 
 /**
  * Sparse categorical cross-entropy as a `Loss`, for integer class ids.
@@ -207,22 +200,11 @@ export class CategoricalCrossentropy extends Loss {
  * @example
  * model.compile({ loss: new SparseCategoricalCrossentropy({ fromLogits: true }), optimizer: 'adam' });
  */
-export class SparseCategoricalCrossentropy extends Loss {
+export class SparseCategoricalCrossentropy extends FunctionLoss<SparseCategoricalCrossentropyArgs> {
   readonly className = 'SparseCategoricalCrossentropy';
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
 
   constructor(args: SparseCategoricalCrossentropyArgs & LossArgs = {}) {
-    super(args.name ?? 'sparseCategoricalCrossentropy');
     checkOptions('SparseCategoricalCrossentropy', args, optionKeys<SparseCategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true }));
-    this.fromLogits = args.fromLogits ?? false;
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits });
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), fromLogits: this.fromLogits };
+    super(sparseCategoricalCrossentropy, args.name ?? 'sparseCategoricalCrossentropy', { fromLogits: args.fromLogits ?? false });
   }
 }

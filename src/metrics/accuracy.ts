@@ -5,7 +5,7 @@ import { checkPositiveInt } from '../core/validate.js';
 import { argmax, cast, equal, expandDims, greater, less, mul, oneHot, sum } from '../ops/index.js';
 import { perSample, prepare } from '../losses/loss.js';
 import { sparseLabels } from '../losses/categorical-crossentropy.js';
-import { MeanMetricWrapper, type MetricArgs, type MetricConfig } from './metric.js';
+import { MeanMetricWrapper, type MetricArgs } from './metric.js';
 
 const asFloat = (condition: Tensor): Tensor => cast(condition, 'float32');
 
@@ -108,6 +108,9 @@ export class Accuracy extends MeanMetricWrapper {
   }
 }
 
+/** The options of `BinaryAccuracy` as its fields. */
+export interface BinaryAccuracy extends Readonly<Required<BinaryAccuracyArgs>> {}
+
 /**
  * The fraction of 0/1 labels matched by `yPred > threshold`.
  *
@@ -116,18 +119,11 @@ export class Accuracy extends MeanMetricWrapper {
  */
 export class BinaryAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'BinaryAccuracy';
-  /** Predictions above it count as positive. */
-  readonly threshold: number;
 
   constructor(args: BinaryAccuracyArgs & MetricArgs = {}) {
     checkOptions('BinaryAccuracy', args, optionKeys<BinaryAccuracyArgs & MetricArgs>({ name: true, threshold: true }));
     const threshold = args.threshold ?? 0.5;
-    super((t, p) => binaryAccuracy(t, p, { threshold }), { name: args.name ?? 'binaryAccuracy' });
-    this.threshold = threshold;
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), threshold: this.threshold };
+    super((t, p) => binaryAccuracy(t, p, { threshold }), { name: args.name ?? 'binaryAccuracy' }, { threshold });
   }
 }
 
@@ -151,39 +147,31 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   }
 }
 
+/** The options of `TopKCategoricalAccuracy` as its fields. */
+export interface TopKCategoricalAccuracy extends Readonly<Required<TopKArgs>> {}
+
 /** The fraction of samples whose one-hot label's class is among the k top-scored (default k = 5). */
 export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'TopKCategoricalAccuracy';
-  /** How many top-scored classes count as a hit. */
-  readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
     checkOptions('TopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
     const k = checkPositiveInt('TopKCategoricalAccuracy', 'k', args.k ?? 5);
-    super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' });
-    this.k = k;
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), k: this.k };
+    super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' }, { k });
   }
 }
+
+/** The options of `SparseTopKCategoricalAccuracy` as its fields. */
+export interface SparseTopKCategoricalAccuracy extends Readonly<Required<TopKArgs>> {}
 
 /** The fraction of samples whose class-id label is among the k top-scored (default k = 5). */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'SparseTopKCategoricalAccuracy';
-  /** How many top-scored classes count as a hit. */
-  readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
     checkOptions('SparseTopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
     const k = checkPositiveInt('SparseTopKCategoricalAccuracy', 'k', args.k ?? 5);
-    super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' });
-    this.k = k;
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), k: this.k };
+    super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' }, { k });
   }
 }
 
