@@ -49,28 +49,25 @@ export interface RandomNormalArgs extends SeedArgs {
   stddev?: number;
 }
 
-/**
- * Draws from a normal distribution N(mean, stddev²).
- *
- * @example
- * new RandomNormal({ stddev: 0.01, seed: 1 }).apply([100, 10]);
- */
-export class RandomNormal extends RandomInitializer {
-  static override readonly className: string = 'RandomNormal';
-  /** Mean of the draws. */
+/** Normal draws N(mean, stddev²) made by `draw`: plain for RandomNormal, with the tails redrawn for TruncatedNormal. */
+abstract class NormalInitializer extends RandomInitializer {
+  /** Mean of the distribution. */
   readonly mean: number;
-  /** Standard deviation of the draws. */
+  /** Standard deviation of the distribution (before truncation, for TruncatedNormal). */
   readonly stddev: number;
+  private readonly draw: typeof randomNormal;
 
-  constructor(args: RandomNormalArgs = {}) {
+  protected constructor(args: RandomNormalArgs, draw: typeof randomNormal) {
     super(args);
-    checkOptions('RandomNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
+    const who = `${classNameOf(this)} initializer`;
+    checkOptions(who, args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
     this.mean = args.mean ?? 0;
-    this.stddev = checkPositive('RandomNormal initializer', 'stddev', args.stddev ?? 0.05);
+    this.stddev = checkPositive(who, 'stddev', args.stddev ?? 0.05);
+    this.draw = draw;
   }
 
   override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
-    return randomNormal(shape, this.mean, this.stddev, { dtype, seed: this.drawSeed });
+    return this.draw(shape, this.mean, this.stddev, { dtype, seed: this.drawSeed });
   }
 
   override getConfig(): ConfigDict {
@@ -79,29 +76,28 @@ export class RandomNormal extends RandomInitializer {
 }
 
 /**
+ * Draws from a normal distribution N(mean, stddev²).
+ *
+ * @example
+ * new RandomNormal({ stddev: 0.01, seed: 1 }).apply([100, 10]);
+ */
+export class RandomNormal extends NormalInitializer {
+  static override readonly className: string = 'RandomNormal';
+
+  constructor(args: RandomNormalArgs = {}) {
+    super(args, randomNormal);
+  }
+}
+
+/**
  * Draws from N(mean, stddev²), redrawing values more than two standard deviations from the mean.
  * (The standard deviation of the result is about 0.88 stddev.)
  */
-export class TruncatedNormal extends RandomInitializer {
+export class TruncatedNormal extends NormalInitializer {
   static override readonly className: string = 'TruncatedNormal';
-  /** Mean of the distribution. */
-  readonly mean: number;
-  /** Standard deviation before truncation. */
-  readonly stddev: number;
 
   constructor(args: RandomNormalArgs = {}) {
-    super(args);
-    checkOptions('TruncatedNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
-    this.mean = args.mean ?? 0;
-    this.stddev = checkPositive('TruncatedNormal initializer', 'stddev', args.stddev ?? 0.05);
-  }
-
-  override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
-    return truncatedNormal(shape, this.mean, this.stddev, { dtype, seed: this.drawSeed });
-  }
-
-  override getConfig(): ConfigDict {
-    return { mean: this.mean, stddev: this.stddev, ...super.getConfig() };
+    super(args, truncatedNormal);
   }
 }
 
