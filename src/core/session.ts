@@ -8,6 +8,11 @@
  * Everything global a session holds, each field documented with whether `clearSession` resets it.
  * Counters that give out ids which must stay unique while objects holding them live are never
  * reset: they only increase.
+ *
+ * @example
+ * ```ts
+ * SESSION.uniqueName('dense'); // 'dense', then 'dense_1', ...
+ * ```
  */
 export class SessionState {
   /** Reset: how many automatic names each base name has given (`dense`, `dense_1`, ...), for layers and models. */
@@ -35,7 +40,14 @@ export class SessionState {
   }
 }
 
-/** The one session of this program. */
+/**
+ * The one session of this program.
+ *
+ * @example
+ * ```ts
+ * const id = SESSION.symbolicTensorCount++;
+ * ```
+ */
 export const SESSION = new SessionState();
 
 /**

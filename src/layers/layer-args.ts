@@ -31,8 +31,7 @@ export interface LayerArgs {
   activityRegularizer?: RegularizerIdentifier | null;
 }
 
-/** The keys of `LayerArgs`. */
-export const LAYER_KEYS = optionKeys<LayerArgs>({
+const LAYER_KEYS = optionKeys<LayerArgs>({
   name: true, trainable: true, dtype: true, inputShape: true, batchSize: true, batchInputShape: true, activityRegularizer: true,
 });
 

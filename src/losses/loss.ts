@@ -82,7 +82,12 @@ function weighted(owner: string, losses: Tensor, sampleWeight: Tensor | number):
   return [l, w];
 }
 
-/** Options a loss's function takes: plain JSON values, so they serialize as the loss's config. */
+/**
+ * Options a loss's function takes: plain JSON values, so they serialize as the loss's config.
+ *
+ * @example
+ * const options: LossOptions<HuberArgs> = { delta: 1 };
+ */
 export type LossOptions<O> = { [K in keyof O]?: number | string | boolean };
 
 /**
