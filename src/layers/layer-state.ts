@@ -41,8 +41,13 @@ export abstract class LayerState {
   readonly name: string;
   /** The dtype of the layer's weights. */
   readonly dtype: DType;
-  /** The layer this one is part of (a recurrent layer's cell, a wrapper's layer); its path prefixes weight names. */
-  private parentLayer: LayerState | null = null;
+  /**
+   * The layer this one is part of (a recurrent layer's cell, a wrapper's layer); its path prefixes
+   * weight names. NOTE: an ECMAScript private field, so that `trackedLayers`' scan of the layer's
+   * own fields never finds the parent (which made a part count its parent's weights as its own and
+   * `part.trainable = false` recurse without end).
+   */
+  #parentLayer: LayerState | null = null;
 
   /** True once `build` has run. */
   built = false;
@@ -73,7 +78,7 @@ export abstract class LayerState {
    * `bidirectional/forward_lstm`. Weight names start with it.
    */
   get path(): string {
-    return this.parentLayer === null ? this.name : `${this.parentLayer.path}/${this.name}`;
+    return this.#parentLayer === null ? this.name : `${this.#parentLayer.path}/${this.name}`;
   }
 
   /**
@@ -82,7 +87,7 @@ export abstract class LayerState {
    * `trackedLayers`.
    */
   protected adopt<T extends LayerState>(child: T): T {
-    child.parentLayer = this;
+    child.#parentLayer = this;
     return child;
   }
 
