@@ -1,8 +1,12 @@
 /** Every example in examples/ runs and prints what the docs say it prints. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { decode as decodePng } from 'fast-png';
 import { FASHION_MNIST, WORD_LISTS, missing } from '../helpers/system-packages.js';
 
 function runExample(name: string, args: string[] = []): string {
@@ -80,4 +84,26 @@ test('examples/interop: .keras, TF.js and ONNX files written; the first two load
   const [, lossA, lossB, stepDiff] = /next training step: loss (\S+) here, (\S+) after the round trip; predictions after it differ by (\S+)/.exec(out)!;
   assert.equal(lossA, lossB);
   assert.ok(Number(stepDiff) <= 1e-6, out);
+});
+
+test('examples/gan: the custom loop trains both networks (on a slice here), the discriminator beats chance, the fakes move toward the real images, both losses are plotted', { skip: missing(FASHION_MNIST) }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-gan-'));
+  const out = runExample('gan', ['--images', '960', '--epochs', '3', '--batch', '32', '--out', dir]);
+  const realMean = Number(/^30 batches of 32 images per epoch; the real images' mean pixel is (\d\.\d{4})\.$/m.exec(out)![1]);
+  const before = Number(/^Before training, the generated images' mean pixel is (\d\.\d{4})\.$/m.exec(out)![1]);
+  const epochs = [...out.matchAll(/^30\/30 - \d+s - \d+(?:us|ms)\/step - d_accuracy: (\S+) - d_loss: (\S+) - fake_mean: (\S+) - g_loss: (\S+)$/gm)]
+    .map((m) => ({ dAccuracy: Number(m[1]), dLoss: Number(m[2]), fakeMean: Number(m[3]), gLoss: Number(m[4]) }));
+  assert.equal(epochs.length, 3, out);
+  assert.match(out, /^Epoch 3\/3$/m);
+  for (const e of epochs) assert.ok(Number.isFinite(e.dLoss) && e.dLoss > 0 && Number.isFinite(e.gLoss) && e.gLoss > 0, out);
+  assert.ok(epochs.some((e) => e.dAccuracy > 0.6), `the discriminator never beat chance: ${out}`);
+  // A sigmoid generator starts near 0.5 per pixel; Fashion-MNIST's mean pixel is near 0.29: the gap closes by a third at least.
+  const after = epochs.at(-1)!.fakeMean;
+  assert.ok(Math.abs(after - realMean) < (Math.abs(before - realMean) * 2) / 3, `mean pixel: real ${realMean}, fakes ${before} before and ${after} after`);
+  assert.match(out, new RegExp(`After 3 epochs, the generated images' mean pixel is ${after.toFixed(4)} \\(real: ${realMean.toFixed(4)}\\)\\.`));
+  assert.match(out, /Wrote .*losses\.png: discriminator and generator loss by epoch\./);
+  const plot = decodePng(readFileSync(join(dir, 'losses.png')));
+  assert.deepEqual([plot.width, plot.height], [800, 480]);
+  const samples = decodePng(readFileSync(join(dir, 'samples.png')));
+  assert.deepEqual([samples.width, samples.height, samples.channels], [224, 224, 1]);
 });
