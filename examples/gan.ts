@@ -13,6 +13,7 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
 import { encode as encodePng } from 'fast-png';
 import {
   Adam, add, CallbackList, History, LambdaCallback, ProgbarLogger, Sequential, createFileWriter, datasets, layers, losses, mean, metrics,
@@ -125,18 +126,22 @@ function tile(images: Tensor, rows: number, columns: number): Tensor {
   return tidy(() => reshape(transpose(reshape(images, [rows, columns, 28, 28]), [0, 2, 1, 3]), [rows * 28, columns * 28, 1]));
 }
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+/** The command line's options (Node's parseArgs), numbers where numbers are meant. */
+function options(): { images: number; epochs: number; batchSize: number; seed: number; out: string } {
+  const { values } = parseArgs({
+    options: {
+      images: { type: 'string', default: '60000' },
+      epochs: { type: 'string', default: '20' },
+      batch: { type: 'string', default: '64' },
+      seed: { type: 'string', default: '42' },
+      out: { type: 'string', default: 'gan-out' },
+    },
+  });
+  return { images: Number(values.images), epochs: Number(values.epochs), batchSize: Number(values.batch), seed: Number(values.seed), out: values.out };
 }
 
 async function main(): Promise<void> {
-  const images = option('images', 60000);
-  const epochs = option('epochs', 20);
-  const batchSize = option('batch', 64);
-  const seed = option('seed', 42);
-  const outIndex = process.argv.indexOf('--out');
-  const out = outIndex > 0 ? process.argv[outIndex + 1]! : 'gan-out';
+  const { images, epochs, batchSize, seed, out } = options();
   setSeed(seed);
 
   const [[allImages, allLabels]] = await datasets.fashionMnist.loadData();
