@@ -3,7 +3,7 @@ import { ValueError, fmtShape } from '../core/errors.js';
 import { generatorFor } from '../core/random.js';
 import { Tensor } from '../core/tensor.js';
 import { tidy } from '../core/memory.js';
-import { abs, max, slice, tensor } from '../ops/index.js';
+import { abs, argmax, max, slice, tensor } from '../ops/index.js';
 import { gatherInRange } from '../ops/slicing.js';
 
 /** One tensor, or one per model input/output. */
@@ -150,4 +150,19 @@ export function indexTensor(indices: Int32Array): Tensor {
 export function positiveInt(method: string, model: string, name: string, value: number): number {
   if (!Number.isInteger(value) || value <= 0) throw new ValueError(`${model}.${method}: ${name} must be a positive integer, got ${value}.`);
   return value;
+}
+
+/**
+ * Per-sample weights from `classWeight` (checked here, once per fit) for the first `count` samples
+ * of the labels `y`: each gets its class's weight (1 for classes not listed).
+ */
+export function classSampleWeights(model: string, classWeight: Record<number, number>, y: Tensor, count: number): Tensor {
+  const sparse = y.rank === 1 || (y.rank === 2 && y.shape[1] === 1);
+  // One-hot labels tell the number of classes; class-id labels do not (the largest id may be absent).
+  checkClassWeight('fit', model, classWeight, sparse ? undefined : y.shape[y.rank - 1]);
+  return tidy(() => {
+    const ids = (sparse ? y.dataSync() : argmax(y, -1).dataSync()).subarray(0, count);
+    const weights = Float32Array.from(ids, (c) => classWeight[Math.round(c)] ?? 1);
+    return tensor(weights, [weights.length]);
+  });
 }

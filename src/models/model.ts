@@ -1,25 +1,24 @@
 /**
- * The functional Model: a graph of layers recorded by calling them on symbolic tensors, from
- * `Input()`s to outputs; run on real tensors, listed, serialized as JSON and summarised.
+ * The Model: a functional graph of layers (recorded by calling them on symbolic tensors, from
+ * `Input()`s to outputs; see functional.ts) or a subclass that implements `call`; run on real
+ * tensors, listed, serialized, summarised and saved. Training comes from `Trainer` (trainer.ts).
  */
 import { bytesPerElement } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
-import { NotFoundError, ShapeError, ValueError } from '../core/errors.js';
+import { NotFoundError, NotSupportedError, ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import { classNameOf, type ConfigDict, type Serialized } from '../core/serialization.js';
+import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import { Tensor, type Variable } from '../core/tensor.js';
-import { InputLayer } from '../layers/input-layer.js';
+import type { InputLayer } from '../layers/input-layer.js';
 import { Layer, type CallArgs, type ShapeOrShapes } from '../layers/layer.js';
-import { deserializeLayer, registerLayer, serializeLayer } from '../layers/registry.js';
-import { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from '../layers/symbolic-tensor.js';
-import type { GradientObserver, History, Logs } from '../callbacks/index.js';
-import type { Optimizer } from '../optimizers/index.js';
-import { loadWeights, saveModel, saveWeights, type LoadWeightsArgs } from './saving.js';
+import { registerLayer } from '../layers/registry.js';
+import { isShapeList, type SymbolicShape, type SymbolicTensor } from '../layers/symbolic-tensor.js';
 import {
-  EVALUATE_KEYS, PREDICT_KEYS, compileModel, evaluate, fit, predict, testOnBatch, trainOnBatch,
-  type BatchSource, type CompileArgs, type CompiledState, type EvaluateArgs, type FitArgs, type PredictArgs,
-} from './training.js';
+  buildGraph, checkInputCount, checkInputShapes, graphConfig, graphFromConfig, graphOutputShapes, isSequentialLike, runGraph, type ModelGraph,
+} from './functional.js';
+import { loadWeights, saveModel, saveWeights, type LoadWeightsArgs } from './saving.js';
 import { SUMMARY_KEYS, columnWidths, formatCount, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
+import { Trainer } from './trainer.js';
 
 /** Arguments of `Model`. */
 export interface ModelArgs {
@@ -35,113 +34,14 @@ export interface ModelArgs {
 
 const MODEL_KEYS = optionKeys<ModelArgs>({ inputs: true, outputs: true, name: true, trainable: true });
 
-/** A model's layer graph: its inputs and outputs, the calls (nodes) in an order that runs, and the layers. */
-export interface ModelGraph {
-  inputs: SymbolicTensor[];
-  outputs: SymbolicTensor[];
-  /** Every node, producers before consumers. */
-  nodes: Node[];
-  /** Every layer, those nearest the inputs first. */
-  layers: Layer[];
-  /** For each layer, its nodes that belong to this graph, in the order the layer was called. */
-  nodesOf: Map<Layer, Node[]>;
-  /** The longest path from each node to an output. */
-  depth: Map<Node, number>;
+/** What a subclassed model needs to be built again as it was (Keras's build config): the shape(s) of its inputs, batch axis first. */
+export interface BuildConfig {
+  inputShape: SymbolicShape | SymbolicShape[];
 }
 
 function toList<T>(x: T | T[]): T[] {
   return Array.isArray(x) ? x : [x];
 }
-
-/**
- * Collects the graph between `inputs` and `outputs`: a depth-first walk back from the outputs
- * finds every node, each node's depth is its longest distance to an output, and nodes and layers
- * are ordered by decreasing depth, ties in the order the walk found them (as Keras orders them).
- */
-function buildGraph(who: string, inputs: SymbolicTensor[], outputs: SymbolicTensor[]): ModelGraph {
-  for (const [what, list] of [['inputs', inputs], ['outputs', outputs]] as const) {
-    if (list.length === 0) throw new ValueError(`${who}: ${what} must not be empty.`);
-    list.forEach((t, i) => {
-      if (!(t instanceof SymbolicTensor)) {
-        throw new ValueError(`${who}: ${what}[${i}] is not a SymbolicTensor. Models are made from the results of Input() and of layers applied to them.`);
-      }
-    });
-  }
-  inputs.forEach((t, i) => {
-    if (!(t.sourceLayer instanceof InputLayer)) {
-      throw new ValueError(`${who}: inputs[${i}] ('${t.name}') was made by layer '${t.sourceLayer.name}'; model inputs must come from Input().`);
-    }
-    if (inputs.indexOf(t) !== i) throw new ValueError(`${who}: the input '${t.name}' is listed twice.`);
-  });
-
-  const inputSet = new Set(inputs);
-  const found: Node[] = [];
-  const done = new Set<Node>();
-  const discovery = new Map<Layer, number>();
-  const visit = (node: Node, neededBy: string): void => {
-    if (done.has(node)) return;
-    if (!discovery.has(node.layer)) discovery.set(node.layer, discovery.size);
-    if (node.layer instanceof InputLayer && !inputSet.has(node.outputs[0]!)) {
-      throw new ValueError(
-        `${who}: the graph is disconnected: ${neededBy} depends on the input '${node.layer.name}' ${fmtSymbolicShape(node.outputs[0]!.shape)}, ` +
-          'which is not among the model\'s inputs. Add it to inputs.',
-      );
-    }
-    for (const t of node.inputs) visit(t.node, `layer '${node.layer.name}'`);
-    done.add(node);
-    found.push(node);
-  };
-  for (const t of outputs) visit(t.node, `output '${t.name}'`);
-  for (const t of inputs) visit(t.node, `input '${t.name}'`);
-
-  const depth = new Map<Node, number>();
-  for (let i = found.length - 1; i >= 0; i--) {
-    const node = found[i]!;
-    const d = depth.get(node) ?? 0;
-    depth.set(node, d);
-    for (const t of node.inputs) depth.set(t.node, Math.max(depth.get(t.node) ?? 0, d + 1));
-  }
-  const nodes = [...found].sort((a, b) => depth.get(b)! - depth.get(a)!);
-  const layerDepth = new Map<Layer, number>();
-  for (const n of nodes) layerDepth.set(n.layer, Math.max(layerDepth.get(n.layer) ?? 0, depth.get(n)!));
-  const layers = [...layerDepth.keys()].sort((a, b) => layerDepth.get(b)! - layerDepth.get(a)! || discovery.get(a)! - discovery.get(b)!);
-
-  const names = new Map<string, number>();
-  for (const l of layers) names.set(l.name, (names.get(l.name) ?? 0) + 1);
-  const duplicates = [...names].filter(([, n]) => n > 1).map(([name]) => name);
-  if (duplicates.length) throw new ValueError(`${who}: layer names must be unique within a model, but ${duplicates.map((d) => `'${d}'`).join(', ')} appear more than once.`);
-
-  const inGraph = new Set(nodes);
-  const nodesOf = new Map(layers.map((l) => [l, l.inboundNodes.filter((n) => inGraph.has(n))]));
-  return { inputs, outputs, nodes, layers, nodesOf, depth };
-}
-
-/** True when `got` fits `expected` (null matches any size). */
-function shapeFits(expected: SymbolicShape, got: SymbolicShape): boolean {
-  return expected.length === got.length && expected.every((d, i) => d === null || got[i] === null || d === got[i]);
-}
-
-/** A hint for data whose shape does not fit a model input: a missing channel axis, a missing flatten, a missing batch axis. */
-function inputHint(expected: SymbolicShape, got: SymbolicShape): string {
-  const fits = (exp: SymbolicShape, g: SymbolicShape): boolean => exp.every((d, i) => d === null || g[i] === null || d === g[i]);
-  const batch = got[0] ?? -1;
-  if (expected.length === got.length + 1 && expected[expected.length - 1] === 1 && fits(expected.slice(0, -1), got)) {
-    return ` The model expects a channel axis: reshape(x, [${[...got.map((d) => d ?? -1), 1].join(', ')}]) or expandDims(x, -1).`;
-  }
-  const perSample = sizePerSample(expected);
-  if (expected.length === 2 && got.length > 2 && perSample !== null && perSample === sizePerSample(got)) {
-    return ` Flatten each sample first: reshape(x, [${batch}, ${perSample}]), or start the model with a Flatten layer.`;
-  }
-  if (expected.length === got.length + 1 && fits(expected.slice(1), got)) {
-    return ' The first axis is the batch: for a single sample, add it with expandDims(x, 0).';
-  }
-  if (perSample !== null && got.length > 0 && perSample === sizePerSample(got)) {
-    return ` Each sample has the right number of values: reshape(x, [${batch}, ${expected.slice(1).join(', ')}]) gives the expected layout.`;
-  }
-  return '';
-}
-
-type TensorRef = [string, number, number];
 
 /**
  * A model defined by its inputs and outputs: calling layers on symbolic tensors from `Input()`
@@ -156,15 +56,13 @@ type TensorRef = [string, number, number];
  * const model = new Model({ inputs: x, outputs: y });
  * model.apply(zeros([32, 784])).shape; // [32, 10]
  */
-export class Model extends Layer {
+export class Model extends Trainer {
   static override readonly className: string = 'Functional';
-  /** Set by a callback to ask a training loop to stop after the current batch. */
-  stopTraining = false;
   /** The layer graph; null for a Sequential model not built yet, or a subclass that implements `call` itself. */
   protected graph: ModelGraph | null = null;
   private outputsAsList = false;
-  private compiled: CompiledState | undefined;
-  private readonly observers = new Set<GradientObserver>();
+  /** The input shape(s) a subclassed model was built for (see `getBuildConfig`). */
+  private builtFor: SymbolicShape | SymbolicShape[] | undefined;
 
   constructor(args: ModelArgs = {}) {
     super({ name: args.name, trainable: args.trainable });
@@ -261,76 +159,50 @@ export class Model extends Layer {
     // A Sequential model without an input shape builds its graph here, on its first call.
     if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((x) => x.shape));
     const graph = this.requireGraph('layer graph');
-    this.checkModelInputs(graph, list);
-    const training = args.training ?? false;
-    const inputMasks = toList(args.mask ?? null);
-    const outputs = this.enterCall(() =>
-      ENGINE.tidy(() => {
-        const values = new Map<number, Tensor>();
-        // Masks travel beside the values: each layer gets its inputs' masks and says what its outputs' are.
-        const masks = new Map<number, Tensor | null>();
-        graph.inputs.forEach((t, i) => {
-          values.set(t.id, list[i]!);
-          masks.set(t.id, inputMasks[i] ?? null);
-        });
-        for (const node of graph.nodes) {
-          if (node.layer instanceof InputLayer) continue;
-          const xs = node.inputs.map((t) => values.get(t.id)!);
-          const ms = node.inputs.map((t) => masks.get(t.id) ?? null);
-          const mask = ms.some((m) => m !== null) ? (node.inputsAsList ? ms : ms[0]!) : null;
-          const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { training, mask: mask ?? undefined });
-          ys.forEach((y, i) => values.set(node.outputs[i]!.id, y));
-          const outMasks = node.layer.computeMask(node.inputsAsList ? xs : xs[0]!, mask);
-          node.outputs.forEach((t, i) => masks.set(t.id, Array.isArray(outMasks) ? (outMasks[i] ?? null) : outMasks));
-        }
-        return { outputs: graph.outputs.map((t) => values.get(t.id)!), losses: this.collectCallLosses() };
-      }).outputs,
-    );
-    return this.outputsAsList || outputs.length > 1 ? outputs : outputs[0]!;
-  }
-
-  private checkModelInputs(graph: ModelGraph, list: readonly Tensor[]): void {
-    if (list.length !== graph.inputs.length) {
-      const expected = graph.inputs.map((t) => `'${t.sourceLayer.name}' ${fmtSymbolicShape(t.shape)}`).join(', ');
-      throw new ValueError(
-        `Model '${this.name}' expects ${graph.inputs.length} input${graph.inputs.length > 1 ? 's' : ''} (${expected}), got ${list.length}. ` +
-          'Pass one tensor per input, in the order of model.inputs.',
-      );
-    }
+    checkInputCount(`Model '${this.name}'`, graph, list.length);
     list.forEach((x, i) => {
       if (!(x instanceof Tensor)) throw new ValueError(`Model '${this.name}': input ${i} is not a Tensor; wrap arrays with tensor().`);
     });
     this.checkInputShapes(list.map((x) => x.shape));
+    const masks = toList(args.mask ?? null);
+    const outputs = this.enterCall(() => ENGINE.tidy(() => ({ outputs: runGraph(graph, list, masks, args.training ?? false), losses: this.collectCallLosses() })).outputs);
+    return this.outputsAsList || outputs.length > 1 ? outputs : outputs[0]!;
   }
 
   /** Checks data (or symbolic inputs, when the model is used as a layer) against the model's input shapes, naming the layer fed. */
   protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
-    const graph = this.graph;
-    if (!graph) return;
-    graph.inputs.forEach((t, i) => {
-      const got = shapes[i];
-      if (!got || shapeFits(t.shape, got)) return;
-      const consumer = graph.nodes.find((n) => n.inputs.includes(t))?.layer;
-      const feeds = consumer ? `, which feeds layer '${consumer.name}' (${classNameOf(consumer)}),` : '';
-      throw new ShapeError(
-        `Model '${this.name}': input '${t.sourceLayer.name}'${feeds} expects shape ${fmtSymbolicShape(t.shape)}, got ${fmtSymbolicShape(got)}.${inputHint(t.shape, got)}`,
-      );
-    });
+    if (this.graph) checkInputShapes(`Model '${this.name}'`, this.graph, shapes);
+  }
+
+  /**
+   * Builds a subclassed model for inputs of `inputShape`: `call` runs once on zeros, so that every
+   * layer it uses makes its weights (as Keras builds a subclass). The shape is kept for saving
+   * (`getBuildConfig`). A functional model is built when it is made; this does nothing for it.
+   */
+  override build(inputShape: ShapeOrShapes): void {
+    if (this.graph) return;
+    const unbatched = (s: SymbolicShape): SymbolicShape => [null, ...s.slice(1)];
+    this.builtFor = isShapeList(inputShape) ? inputShape.map(unbatched) : unbatched(inputShape as SymbolicShape);
+    // Layer's computeOutputShape runs `call` on zeros in a scope of its own (and frees the losses it records).
+    super.computeOutputShape(inputShape);
+  }
+
+  /**
+   * What building a subclassed model needs (Keras's `get_build_config`): the input shape(s) it was
+   * built for; undefined for a functional model or one not built yet.
+   */
+  getBuildConfig(): BuildConfig | undefined {
+    return this.graph || this.builtFor === undefined ? undefined : { inputShape: this.builtFor };
+  }
+
+  /** Builds the model as `getBuildConfig` described it (Keras's `build_from_config`), as loading does. */
+  buildFromConfig(config: BuildConfig): void {
+    this.ensureBuilt(config.inputShape);
   }
 
   override computeOutputShape(inputShape: ShapeOrShapes): SymbolicShape | SymbolicShape[] {
     if (!this.graph) return super.computeOutputShape(inputShape);
-    const shapes = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
-    const known = new Map<number, SymbolicShape>();
-    this.graph.inputs.forEach((t, i) => known.set(t.id, shapes[i] ?? t.shape));
-    for (const node of this.graph.nodes) {
-      if (node.layer instanceof InputLayer) continue;
-      const ins = node.inputs.map((t) => known.get(t.id)!);
-      const out = node.layer.computeOutputShape(node.inputsAsList ? ins : ins[0]!);
-      const outs = isShapeList(out) ? out : [out as SymbolicShape];
-      outs.forEach((s, i) => known.set(node.outputs[i]!.id, s));
-    }
-    const result = this.graph.outputs.map((t) => known.get(t.id)!);
+    const result = graphOutputShapes(this.graph, inputShape);
     return this.outputsAsList || result.length > 1 ? result : result[0]!;
   }
 
@@ -338,90 +210,34 @@ export class Model extends Layer {
 
   /**
    * The architecture as plain JSON: each layer's class and config, and which outputs feed which
-   * layer call. Weights are not included (`getWeights` gives them, in a fixed order).
+   * layer call. Weights are not included (`getWeights` gives them, in a fixed order). A subclassed
+   * model overrides it to return the arguments of its constructor (`fromConfig` passes them back).
    */
   override getConfig(): ConfigDict {
-    const graph = this.requireGraph('config');
-    const ref = (t: SymbolicTensor): TensorRef => [t.sourceLayer.name, graph.nodesOf.get(t.sourceLayer)!.indexOf(t.node), t.tensorIndex];
-    const layers = graph.layers.map((l): ConfigDict => {
-      const { className, config } = serializeLayer(l);
-      const calls = l instanceof InputLayer ? [] : graph.nodesOf.get(l)!;
-      return { className, name: l.name, config, inboundNodes: calls.map((n) => ({ inputs: n.inputs.map(ref), asList: n.inputsAsList })) };
-    });
-    return {
-      name: this.name,
-      trainable: this.trainable,
-      layers,
-      inputLayers: graph.inputs.map(ref),
-      outputLayers: graph.outputs.map(ref),
-      outputsAsList: this.outputsAsList,
-    };
+    if (!this.graph && classNameOf(this) !== 'Functional') {
+      throw new NotSupportedError(
+        `Model '${this.name}' (${classNameOf(this)}) is a subclass without a getConfig(): override getConfig() to return the arguments its constructor takes ` +
+          '({...super.getConfig(), units: this.units}), and register the class with registerLayer, so that it can be saved and loaded.',
+      );
+    }
+    return { name: this.name, trainable: this.trainable, ...graphConfig(this.requireGraph('config')), outputsAsList: this.outputsAsList };
   }
 
   /**
-   * A model from a config `getConfig` returned: the layers are made through the layer registry
-   * (no code is evaluated) and called again in the recorded order.
+   * A model from a config `getConfig` returned. For Model itself, the layers are made through the
+   * layer registry (no code is evaluated) and called again in the recorded order; a subclass gets
+   * the config as its constructor's arguments (override it to do otherwise).
    */
   static override fromConfig<T extends Layer>(this: new (args: never) => T, config: ConfigDict): T {
-    const entries = config['layers'] as { className: string; name: string; config: ConfigDict; inboundNodes: { inputs: TensorRef[]; asList: boolean }[] }[];
-    const made = new Map<string, { layer: Layer; nodes: Node[] }>();
-    for (const e of entries) {
-      const layer = deserializeLayer({ className: e.className, config: e.config } as Serialized);
-      made.set(e.name, { layer, nodes: layer instanceof InputLayer ? [layer.inboundNodes[0]!] : [] });
-    }
-    const resolve = ([name, nodeIndex, tensorIndex]: TensorRef): SymbolicTensor | undefined => made.get(name)?.nodes[nodeIndex]?.outputs[tensorIndex];
-    const pending = entries.map((e) => ({ name: e.name, calls: [...e.inboundNodes] }));
-    let progress = true;
-    while (progress) {
-      progress = false;
-      for (const p of pending) {
-        while (p.calls.length) {
-          const inputs = p.calls[0]!.inputs.map(resolve);
-          if (inputs.some((t) => t === undefined)) break;
-          const entry = made.get(p.name)!;
-          const ts = inputs as SymbolicTensor[];
-          entry.layer.applyMulti(p.calls[0]!.asList ? ts : ts[0]!);
-          entry.nodes.push(entry.layer.inboundNodes[entry.layer.inboundNodes.length - 1]!);
-          p.calls.shift();
-          progress = true;
-        }
-      }
-    }
-    const stuck = pending.filter((p) => p.calls.length).map((p) => `'${p.name}'`);
-    if (stuck.length) throw new ValueError(`Model.fromConfig: the calls of layer(s) ${stuck.join(', ')} refer to outputs that no layer in the config produces.`);
-    const refs = (key: string): SymbolicTensor[] =>
-      (config[key] as TensorRef[]).map((r) => {
-        const t = resolve(r);
-        if (!t) throw new ValueError(`Model.fromConfig: ${key} refers to '${r[0]}' call ${r[1]} output ${r[2]}, which does not exist.`);
-        return t;
-      });
-    const outputs = refs('outputLayers');
-    return new (this as unknown as new (args: ModelArgs) => T)({
+    const make = this as unknown as new (args: ModelArgs | ConfigDict) => T;
+    if (this !== (Model as unknown)) return new make(config);
+    const { inputs, outputs } = graphFromConfig(config);
+    return new make({
       name: config['name'] as string,
       trainable: config['trainable'] as boolean,
-      inputs: refs('inputLayers'),
+      inputs,
       outputs: config['outputsAsList'] ? outputs : outputs[0]!,
     });
-  }
-
-  // ---- freeing ----
-
-  /**
-   * Frees every tensor the model owns: the weights of all its layers (see `Layer.dispose`) and the
-   * state of the optimizer `compile` gave it. Afterwards every use of the model (a call, `fit`,
-   * `evaluate`, `predict`, `save`, `getWeights`...) throws a DisposedError naming it; calling
-   * `dispose()` again does nothing. A layer shared with another model is freed too, and so is an
-   * optimizer instance passed to `compile`: the model owns both.
-   *
-   * @example
-   * const model = await loadModel('fashion.strata');
-   * const [loss] = await model.evaluate(xTest, yTest);
-   * model.dispose(); // memory().numTensors is back where it was before loadModel
-   */
-  override dispose(): void {
-    super.dispose();
-    this.compiled?.optimizer.dispose();
-    this.observers.clear();
   }
 
   // ---- summary ----
@@ -431,126 +247,9 @@ export class Model extends Layer {
     return this.layers;
   }
 
-  /**
-   * Keras's rule: a functional model is shown as a plain stack (without the `Connected to`
-   * column) when each depth of the graph holds one call with at most one input and no layer is
-   * called twice.
-   */
+  /** Whether `summary` shows the model as a plain stack (see functional.ts's `isSequentialLike`). */
   protected isSequentialLike(): boolean {
-    const graph = this.graph;
-    if (!graph) return true;
-    const perDepth = new Map<number, Node[]>();
-    for (const n of graph.nodes) {
-      const d = graph.depth.get(n)!;
-      perDepth.set(d, [...(perDepth.get(d) ?? []), n]);
-    }
-    for (const list of perDepth.values()) if (list.length > 1 || list.some((n) => n.inputs.length > 1)) return false;
-    return [...graph.nodesOf.values()].every((ns) => ns.length <= 1);
-  }
-
-  // ---- training (the loops live in training.ts) ----
-
-  /** The optimizer chosen by `compile` (undefined before). */
-  get optimizer(): Optimizer | undefined {
-    return this.compiled?.optimizer;
-  }
-
-  /** @internal What `compile` resolved, for the training loop and for saving. */
-  get compiledState(): CompiledState | undefined {
-    return this.compiled;
-  }
-
-  /**
-   * Configures training: the optimizer (default `'rmsprop'`, as Keras), the loss and the metrics.
-   *
-   * @example
-   * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
-   */
-  compile(args: CompileArgs): void {
-    this.assertNotDisposed('compile');
-    const previous = this.compiled;
-    this.compiled = compileModel(this, args);
-    if (previous && previous.optimizer !== this.compiled.optimizer) previous.optimizer.dispose();
-  }
-
-  /**
-   * Calls `observer` with each training step's gradients (aligned with the variables) until the
-   * returned function is called; what callbacks such as TensorBoard use to log gradient norms.
-   *
-   * @example
-   * const stop = model.observeGradients((grads, vars) => console.log(vars[0].name, grads[0].shape));
-   * await model.fit(x, y);
-   * stop();
-   */
-  observeGradients(observer: GradientObserver): () => void {
-    this.observers.add(observer);
-    return () => void this.observers.delete(observer);
-  }
-
-  /** @internal The observers registered through `observeGradients`, for the training loop. */
-  get gradientObservers(): ReadonlySet<GradientObserver> {
-    return this.observers;
-  }
-
-  /** @internal Builds a model that learns its input shape from data (a Sequential without inputShape). */
-  buildFor(x: Tensor | Tensor[]): void {
-    const list = toList(x);
-    if (!this.built && list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
-  }
-
-  /**
-   * Trains the model for `epochs` passes over `x` and `y` (or over a source of `[x, y]` batches);
-   * returns the History of the loss and metrics per epoch (Keras's keys: `loss`, `val_accuracy`, ...).
-   *
-   * @example
-   * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
-   * history.history.val_accuracy;
-   */
-  async fit(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: FitArgs = {}): Promise<History> {
-    this.assertNotDisposed('fit');
-    return fit(this, this.compiled, x, y, args);
-  }
-
-  /**
-   * The loss and metrics on `x`, `y`: `[loss, metric1, ...]` in compile order, or a record by
-   * Keras's keys with `returnDict`.
-   *
-   * @example
-   * const [loss, accuracy] = await model.evaluate(xTest, yTest);
-   */
-  async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args?: EvaluateArgs & { returnDict?: false }): Promise<number[]>;
-  async evaluate(x: Tensor | Tensor[] | BatchSource, y: Tensor | Tensor[] | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
-  async evaluate(x: Tensor | Tensor[] | BatchSource, y?: Tensor | Tensor[], args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number[] | Logs> {
-    this.assertNotDisposed('evaluate');
-    checkOptions(`${this.name}.evaluate`, args, EVALUATE_KEYS);
-    const logs = await evaluate(this, this.compiled, x, y, args);
-    return args.returnDict ? logs : Object.values(logs);
-  }
-
-  /**
-   * The model's outputs for every sample of `x`, computed in batches in inference mode.
-   *
-   * @example
-   * const probs = model.predict(xTest) as Tensor; // [n, 10]
-   */
-  predict(x: Tensor | Tensor[], args: PredictArgs = {}): Tensor | Tensor[] {
-    checkOptions(`${this.name}.predict`, args, PREDICT_KEYS);
-    return predict(this, x, args.batchSize ?? 32);
-  }
-
-  /** The outputs for one batch, in inference mode. */
-  predictOnBatch(x: Tensor | Tensor[]): Tensor | Tensor[] {
-    return this.call(x, { training: false });
-  }
-
-  /** One gradient step on one batch; returns that batch's loss and metrics by Keras's keys. */
-  trainOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): Logs {
-    return trainOnBatch(this, this.compiled, x, y, sampleWeight);
-  }
-
-  /** The loss and metrics of one batch in inference mode. */
-  testOnBatch(x: Tensor | Tensor[], y: Tensor | Tensor[], sampleWeight?: Tensor): Logs {
-    return testOnBatch(this, this.compiled, x, y, sampleWeight);
+    return !this.graph || isSequentialLike(this.graph);
   }
 
   /**

@@ -22,7 +22,7 @@ import { tensor } from '../ops/index.js';
 import { serializeOptimizer } from '../optimizers/index.js';
 import type { Model } from './model.js';
 import type { TrainingConfig } from '../io/artifacts.js';
-import type { CompiledState } from './training.js';
+import type { CompiledState } from './compile.js';
 
 const GENERATED_BY = 'strata 0.1.0';
 

@@ -4,7 +4,6 @@ import {
   Input, Model, SGD, Sequential, ShapeError, Tensor, ValueError, Variable, add, layers, memory, ones, randomUniform, regularizers, sum, tensor, tidy,
   variableGrads, zeros,
 } from '../../src/index.js';
-import { compileModel, trainOnBatch, type TrainableModel } from '../../src/models/training.js';
 import { assertClose } from '../helpers/grad-check.js';
 
 const { Dense, Dropout, Layer, clearSession } = layers;
@@ -194,7 +193,7 @@ test('graph errors: disconnected inputs, repeated names, inputs not from Input()
   assert.throws(() => model.getLayer(7), /Model 'pair' has 3 layers; index 7 is out of range/);
 });
 
-test('the model fits the training loop: TrainableModel, outputNames, and one SGD step by hand', () => tidy(() => {
+test('the model fits the training loop: outputNames, and one SGD step by hand', () => tidy(() => {
   clearSession();
   const x = Input({ shape: [2] });
   const y1 = new Dense({ units: 1, name: 'price' }).apply(x);
@@ -202,11 +201,10 @@ test('the model fits the training loop: TrainableModel, outputNames, and one SGD
   assert.deepEqual(new Model({ inputs: x, outputs: [y1, y2] }).outputNames, ['price', 'kind']);
 
   const model = new Sequential({ layers: [new Dense({ units: 1, inputShape: [2], kernelInitializer: 'ones' })] });
-  const trainable: TrainableModel = model;
-  assert.deepEqual(trainable.outputNames, ['dense']);
-  const compiled = compileModel(model, { optimizer: new SGD({ learningRate: 0.1 }), loss: 'mse' });
+  assert.deepEqual(model.outputNames, ['dense']);
+  model.compile({ optimizer: new SGD({ learningRate: 0.1 }), loss: 'mse' });
   // pred = 1 + 2 = 3, loss (3 - 0)² = 9; dK = 2·3·x = [6, 12], db = 6; step 0.1
-  const logs = trainOnBatch(model, compiled, tensor([[1, 2]]), tensor([[0]]));
+  const logs = model.trainOnBatch(tensor([[1, 2]]), tensor([[0]]));
   assertClose([logs['loss']!], [9]);
   assertClose(model.getWeights()[0]!.dataSync(), [0.4, -0.2]);
   assertClose(model.getWeights()[1]!.dataSync(), [-0.6]);
