@@ -1,6 +1,6 @@
 /**
  * The engine: the registry of backends, the reference counts behind every tensor's storage,
- * `tidy` scopes, and the gradient tapes that record ops while `grad` runs.
+ * `tidy` scopes, and the gradient tapes that record ops while `grad` runs (only `record` opens one).
  */
 import type { Backend, DataId, TensorInfo } from './backend.js';
 import { allocArray, bytesPerElement, type DType, type TypedArray } from './dtype.js';
@@ -76,8 +76,8 @@ class Engine {
   /** Each open tidy scope's tensors; tensors made outside any scope are the caller's to dispose. */
   private readonly scopes: Set<Tensor>[] = [];
   private readonly keptIds = new Set<number>();
-  /** Tapes of the gradient computations under way, innermost last. */
-  readonly tapes: Tape[] = [];
+  /** Tapes of the gradient computations under way, innermost last; `record` alone adds and removes them. */
+  private readonly tapes: Tape[] = [];
   /** Scalar constants made from plain numbers, per backend; they live as long as the engine. */
   private readonly constants = new Map<Backend, Map<string, Tensor>>();
   private readonly constantIds = new Set<number>();
@@ -275,7 +275,7 @@ class Engine {
     const taping = this.tapes.length > 0;
     for (const t of scope) {
       if (t.disposed) continue;
-      if (keepSet?.has(t) || (taping && this.tapes.some((tape) => tape.savedIds.has(t.id)))) parent?.add(t);
+      if (keepSet?.has(t) || (taping && this.isSavedForBackward(t))) parent?.add(t);
       else if (this.keptIds.has(t.id)) this.keptIds.delete(t.id);
       else this.dispose(t);
     }
@@ -284,8 +284,32 @@ class Engine {
   // ---- ops and the tape ----
 
   /**
+   * Runs `fn` with `tape` recording every op computed from the tensors it watches (as the tapes
+   * already open go on recording), then closes it, also when `fn` throws.
+   */
+  record<T>(tape: Tape, fn: () => T): T {
+    this.tapes.push(tape);
+    try {
+      return fn();
+    } finally {
+      this.tapes.splice(this.tapes.indexOf(tape), 1);
+    }
+  }
+
+  /** Whether a tape is open, so that ops would be recorded. */
+  get isRecording(): boolean {
+    return this.tapes.length > 0;
+  }
+
+  /** Whether an open tape saved `t` for its backward pass: disposing it would break that gradient. */
+  isSavedForBackward(t: Tensor): boolean {
+    return this.tapes.some((tape) => tape.savedIds.has(t.id));
+  }
+
+  /**
    * Runs one primitive: validates nothing (ops do), calls the kernel, wraps its output, and
-   * records the op on every active tape that watches one of its inputs.
+   * records the op on every open tape that watches one of its inputs. An op given no gradient is a
+   * constant to every tape: only ops whose derivative is 0 wherever it exists (comparisons, argmax) omit it.
    */
   runOp(name: string, inputs: readonly Tensor[], kernel: (b: Backend) => TensorInfo, gradient?: GradientSpec): Tensor {
     for (const x of inputs) x.assertAlive(name);

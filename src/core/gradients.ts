@@ -1,11 +1,12 @@
 /**
  * Reverse-mode automatic differentiation: record the ops a function runs on a tape, then walk
  * the tape backwards. The functional API (`grad`, `valueAndGrad`, ...) and `variableGrads`, which
- * layers and optimizers use, all come down to `gradientsOf` below.
+ * layers and optimizers use, all come down to `gradientsOf` below. They nest to any depth:
+ * `grad(grad(f))`, Hessian-vector products, a gradient penalty inside `variableGrads`.
  */
 import { allocArray, isFloat } from './dtype.js';
 import { ENGINE, Tape } from './engine.js';
-import { DTypeError, NotSupportedError, ShapeError, ValueError, fmtShape } from './errors.js';
+import { DTypeError, ShapeError, ValueError, fmtShape } from './errors.js';
 import { shapesEqual } from './shape.js';
 import { Tensor, type Variable } from './tensor.js';
 
@@ -15,8 +16,9 @@ function filled(like: Tensor, value: number): Tensor {
   return ENGINE.fromValues(values, like.shape, like.dtype);
 }
 
+/** The sum of two gradients of one shape; recorded (d(a + b) = da + db) so that gradients can be differentiated again. */
 function addGrads(a: Tensor, b: Tensor): Tensor {
-  return ENGINE.runOp('add', [a, b], (backend) => backend.binary(a, b, 'add', a.shape, a.dtype));
+  return ENGINE.runOp('add', [a, b], (backend) => backend.binary(a, b, 'add', a.shape, a.dtype), { backward: (dy) => [dy, dy] });
 }
 
 function checkSources(op: string, sources: readonly Tensor[]): void {
@@ -32,30 +34,15 @@ function checkSources(op: string, sources: readonly Tensor[]): void {
 /**
  * Runs `f` while recording, then returns its value and the gradients of `sum(value * dy)` with
  * respect to `sources` (zeros for sources the value does not depend on). Every intermediate is
- * released before returning; the value and the gradients belong to the caller's scope.
+ * released before returning, except those an enclosing gradient computation saved (they live until
+ * its scope ends); the value and the gradients belong to the caller's scope.
  */
 function gradientsOf(op: string, f: () => Tensor, sources: readonly Tensor[], dy?: Tensor): { value: Tensor; grads: Tensor[] } {
-  // NOTE: backprop does not record the ops it runs, so a gradient taken inside a function being
-  // differentiated would look constant to the outer tape: grad(grad(f)) would give 0, not f''.
-  // Until gradient ops are recorded, any nesting is refused rather than answered wrongly.
-  if (ENGINE.tapes.length > 0) {
-    throw new NotSupportedError(
-      `${op}: called while another gradient is being computed (a gradient function inside the function given to grad, grads, ` +
-        'valueAndGrad(s), variableGrads or a training step); higher-order gradients are not supported yet. ' +
-        'Compute the gradients one after the other, outside each other, or use finite differences of a first gradient.',
-    );
-  }
   checkSources(op, sources);
   return ENGINE.tidy(() => {
     const tape = new Tape();
     for (const s of sources) tape.watched.add(s.id);
-    ENGINE.tapes.push(tape);
-    let value: Tensor;
-    try {
-      value = f();
-    } finally {
-      ENGINE.tapes.splice(ENGINE.tapes.indexOf(tape), 1);
-    }
+    const value = ENGINE.record(tape, f);
     if (!(value instanceof Tensor)) throw new ValueError(`${op}: the function must return a Tensor, but it returned ${typeof value}.`);
     if (dy === undefined && value.size !== 1) {
       throw new ShapeError(`${op}: the function must return a scalar (one element) when no output gradient dy is given, but it returned shape ${fmtShape(value.shape)}. Reduce it, e.g. with mean() or sum().`);
@@ -68,31 +55,36 @@ function gradientsOf(op: string, f: () => Tensor, sources: readonly Tensor[], dy
   });
 }
 
+/**
+ * Walks `tape` backwards from `y`. The tape is closed by now, so the backward ops do not record on
+ * it; they do record on the tapes still open (those of enclosing gradient computations), which is
+ * what makes grad(grad(f)) work: to an outer tape, a gradient is one more function of its sources.
+ * With no outer tape (training), nothing is recorded and backprop costs what it always did.
+ */
 function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
   const grads = new Map<number, Tensor>([[y.id, dy]]);
-  // Gradient ops are not recorded: higher-order derivatives are not supported.
-  const suspended = ENGINE.tapes.splice(0);
-  try {
-    for (let i = tape.nodes.length - 1; i >= 0; i--) {
-      const node = tape.nodes[i]!;
-      const g = grads.get(node.output.id);
-      if (!g) continue;
-      const needs = node.inputs.map((x) => tape.watched.has(x.id) && isFloat(x.dtype));
-      const inputGrads = node.backward(g, node.saved, needs);
-      node.inputs.forEach((x, j) => {
-        const gx = inputGrads[j];
-        if (!gx || !needs[j]) return;
-        if (!shapesEqual(gx.shape, x.shape)) {
-          throw new ShapeError(`internal: the gradient of ${node.name} for input ${j} has shape ${fmtShape(gx.shape)}, expected ${fmtShape(x.shape)}`);
-        }
-        const prev = grads.get(x.id);
-        grads.set(x.id, prev ? addGrads(prev, gx) : gx);
-      });
-    }
-  } finally {
-    ENGINE.tapes.push(...suspended);
+  for (let i = tape.nodes.length - 1; i >= 0; i--) {
+    const node = tape.nodes[i]!;
+    const g = grads.get(node.output.id);
+    if (!g) continue;
+    const needs = node.inputs.map((x) => tape.watched.has(x.id) && isFloat(x.dtype));
+    const inputGrads = node.backward(g, node.saved, needs);
+    node.inputs.forEach((x, j) => {
+      const gx = inputGrads[j];
+      if (!gx || !needs[j]) return;
+      if (!shapesEqual(gx.shape, x.shape)) {
+        throw new ShapeError(`internal: the gradient of ${node.name} for input ${j} has shape ${fmtShape(gx.shape)}, expected ${fmtShape(x.shape)}`);
+      }
+      const prev = grads.get(x.id);
+      grads.set(x.id, prev ? addGrads(prev, gx) : gx);
+    });
   }
   return grads;
+}
+
+/** Disposes a gradient function's value unless an enclosing gradient computation saved it for its own backward pass. */
+function release(value: Tensor): void {
+  if (!ENGINE.isSavedForBackward(value)) value.dispose();
 }
 
 /**
@@ -101,11 +93,13 @@ function backprop(tape: Tape, y: Tensor, dy: Tensor): Map<number, Tensor> {
  * @example
  * const df = grad((x) => sum(square(x)));
  * df(tensor([1, 2, 3])).arraySync(); // [2, 4, 6]
+ * // Gradients are differentiable: the second derivative of x³ at 2 is 6 · 2.
+ * grad(grad((x) => pow(x, 3)))(tensor(2)).item(); // 12
  */
 export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tensor {
   return (x, dy) => {
     const { value, grads } = gradientsOf('grad', () => f(x), [x], dy);
-    value.dispose();
+    release(value);
     return grads[0]!;
   };
 }
@@ -119,7 +113,7 @@ export function grad(f: (x: Tensor) => Tensor): (x: Tensor, dy?: Tensor) => Tens
 export function grads(f: (...xs: Tensor[]) => Tensor): (xs: Tensor[], dy?: Tensor) => Tensor[] {
   return (xs, dy) => {
     const { value, grads: gs } = gradientsOf('grads', () => f(...xs), xs, dy);
-    value.dispose();
+    release(value);
     return gs;
   };
 }

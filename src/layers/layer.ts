@@ -484,7 +484,7 @@ export abstract class Layer {
   protected enterCall<T>(fn: () => T): T {
     if (callDepth === 0 && recordedCallLosses > 0) {
       for (const l of this.allLayers()) {
-        for (const t of l.callLosses) if (!ENGINE.tapes.some((tape) => tape.savedIds.has(t.id))) t.dispose();
+        for (const t of l.callLosses) if (!ENGINE.isSavedForBackward(t)) t.dispose();
         recordedCallLosses -= l.callLosses.length;
         l.callLosses = [];
       }

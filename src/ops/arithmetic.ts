@@ -153,8 +153,9 @@ export function neg(x: Tensor): Tensor {
   return ENGINE.runOp('neg', [input], (k) => k.unary(input, 'neg'), { backward: (dy) => [neg(dy)] });
 }
 
+/** The log primitive (unary.ts builds on this file, so it cannot be imported here); d/dx = 1/x. */
 function logOf(x: Tensor): Tensor {
-  return ENGINE.runOp('log', [x], (k) => k.unary(x, 'log'));
+  return ENGINE.runOp('log', [x], (k) => k.unary(x, 'log'), { saved: [x], backward: (dy, [sx]) => [div(dy, sx!)] });
 }
 
 /**

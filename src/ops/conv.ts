@@ -1,9 +1,13 @@
-/** Convolutions over channels-last data: conv2d (with groups and dilation) and its gradients, and conv1d and depthwiseConv2d built on it. */
+/**
+ * Convolutions over channels-last data: conv2d (with groups and dilation) and its gradients (themselves
+ * differentiable, in terms of conv2d and each other), and conv1d and depthwiseConv2d built on it.
+ */
 import type { Pair, Pads } from '../core/backend.js';
 import { isFloat, promoteTypes } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { cast, toTensor } from './convert.js';
 import { expandDims, reshape } from './shape.js';
@@ -68,21 +72,56 @@ export function conv2d(x: Tensor, filter: Tensor, args: Conv2DArgs = {}): Tensor
   const strides = toPair('conv2d', 'strides', args.strides ?? 1);
   const dilations = toPair('conv2d', 'dilations', args.dilations ?? 1);
   const { pads } = windowPads('conv2d', [h, w], [kh, kw], strides, dilations, args.padding ?? 'valid', 'kernel');
-  return convOp(input, f, strides, pads, dilations, groups);
+  return convOp(input, f, { strides, pads, dilations, groups });
+}
+
+/** Where a convolution's windows sit: the same for conv2d and both of its backward kernels. */
+interface ConvGeometry {
+  strides: Pair;
+  pads: Pads;
+  dilations: Pair;
+  groups: number;
 }
 
 /** The conv2d primitive on checked operands, with its gradient. */
-function convOp(x: Tensor, f: Tensor, strides: Pair, pads: Pads, dilations: Pair, groups: number): Tensor {
-  return ENGINE.runOp('conv2d', [x, f], (k) => k.conv2d(x, f, strides, pads, dilations, groups), {
+function convOp(x: Tensor, f: Tensor, g: ConvGeometry): Tensor {
+  return ENGINE.runOp('conv2d', [x, f], (k) => k.conv2d(x, f, g.strides, g.pads, g.dilations, g.groups), {
     saved: [x, f],
-    backward: (dy, [sx, sf], needs) => {
+    backward: (dy, [sx, sf], needs) => [
       // y[o] = Σ_taps x[tap] f[tap, o]: each input element gets dy times the filter weights it met,
       // and each filter weight gets dy times the input elements it met. A first layer's input (the
       // data) needs no gradient: skipping it saves a full-size product per step.
-      const dx = needs[0] ? ENGINE.runOp('conv2dBackpropInput', [dy, sf!], (k) => k.conv2dBackpropInput(dy, sf!, sx!.shape, strides, pads, dilations, groups)) : null;
-      const df = needs[1] ? ENGINE.runOp('conv2dBackpropFilter', [sx!, dy], (k) => k.conv2dBackpropFilter(sx!, dy, sf!.shape, strides, pads, dilations, groups)) : null;
-      return [dx, df];
-    },
+      needs[0] ? backpropInput(dy, sf!, sx!.shape, g) : null,
+      needs[1] ? backpropFilter(sx!, dy, sf!.shape, g) : null,
+    ],
+  });
+}
+
+/**
+ * conv2d's gradient with respect to x, Cᵀ_f dy. It is bilinear and <ddx, Cᵀ_f dy> = <conv2d(ddx, f), dy>,
+ * so its own gradients are conv2d(ddx, f) for dy and backpropFilter(ddx, dy) for f.
+ */
+function backpropInput(dy: Tensor, f: Tensor, xShape: Shape, g: ConvGeometry): Tensor {
+  return ENGINE.runOp('conv2dBackpropInput', [dy, f], (k) => k.conv2dBackpropInput(dy, f, xShape, g.strides, g.pads, g.dilations, g.groups), {
+    saved: [dy, f],
+    backward: (ddx, [sdy, sf], needs) => [
+      needs[0] ? convOp(ddx, sf!, g) : null,
+      needs[1] ? backpropFilter(ddx, sdy!, sf!.shape, g) : null,
+    ],
+  });
+}
+
+/**
+ * conv2d's gradient with respect to the filter, Cᵀ_x dy. It is bilinear and <ddf, Cᵀ_x dy> = <conv2d(x, ddf), dy>,
+ * so its own gradients are backpropInput(dy, ddf) for x and conv2d(x, ddf) for dy.
+ */
+function backpropFilter(x: Tensor, dy: Tensor, filterShape: Shape, g: ConvGeometry): Tensor {
+  return ENGINE.runOp('conv2dBackpropFilter', [x, dy], (k) => k.conv2dBackpropFilter(x, dy, filterShape, g.strides, g.pads, g.dilations, g.groups), {
+    saved: [x, dy],
+    backward: (ddf, [sx, sdy], needs) => [
+      needs[0] ? backpropInput(sdy!, ddf, sx!.shape, g) : null,
+      needs[1] ? convOp(sx!, ddf, g) : null,
+    ],
   });
 }
 

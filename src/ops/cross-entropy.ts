@@ -7,10 +7,12 @@ import { ENGINE } from '../core/engine.js';
 import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { logSoftmax } from './activations.js';
-import { mul, neg } from './arithmetic.js';
+import { logSoftmax, softmax } from './activations.js';
+import { mul, neg, sub } from './arithmetic.js';
 import { cast, toTensor } from './convert.js';
 import { expandDims } from './shape.js';
+import { oneHot } from './slicing.js';
+import { sum } from './sum-broadcast.js';
 
 /**
  * Cross-entropy of `softmax(logits)` along the last axis against `labels`, one value per sample
@@ -41,7 +43,30 @@ export function softmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
     backward: (dy, [st, sz], needs) => [
       // d/dt = -logSoftmax(z): labels given as probabilities can be learned too.
       needs[0] && dense ? neg(mul(logSoftmax(sz!), expandDims(dy, -1))) : null,
-      needs[1] ? ENGINE.runOp(`${op}Grad`, [sz!, st!, dy], (k) => k.softmaxCrossEntropyGrad(sz!, st!, dy)) : null,
+      needs[1] ? crossEntropyGrad(sz!, st!, dy, dense) : null,
     ],
+  });
+}
+
+/**
+ * The gradient with respect to the logits, G = (s · T - p) · dy in one pass, where s = softmax(z), p the label
+ * probabilities (one-hot rows for class ids) and T = Σ p along the classes. Its own gradients, from g:
+ * for z, softmax's Jacobian s ⊙ (v - Σ v s) applied to v = g · T · dy; for p, dy · (Σ g s - g); for dy, Σ g · (s T - p).
+ */
+function crossEntropyGrad(z: Tensor, t: Tensor, dy: Tensor, dense: boolean): Tensor {
+  return ENGINE.runOp('softmaxCrossEntropyGrad', [z, t, dy], (k) => k.softmaxCrossEntropyGrad(z, t, dy), {
+    saved: [z, t, dy],
+    backward: (g, [sz, st, sdy], needs) => {
+      const s = softmax(sz!);
+      const p = dense ? st! : cast(oneHot(st!, sz!.shape[sz!.rank - 1]!), sz!.dtype);
+      const total = sum(p, -1, true);
+      const d = expandDims(sdy!, -1);
+      const v = mul(g, mul(total, d));
+      return [
+        needs[0] ? mul(s, sub(v, sum(mul(v, s), -1, true))) : null,
+        needs[1] ? mul(d, sub(sum(mul(g, s), -1, true), g)) : null,
+        needs[2] ? sum(mul(g, sub(mul(s, total), p)), -1) : null,
+      ];
+    },
   });
 }

@@ -1,11 +1,15 @@
-/** Max and average pooling over channels-last images, with their gradients. */
-import type { PoolOp } from '../core/backend.js';
+/** Max and average pooling over channels-last images, with their gradients (themselves differentiable). */
+import type { Pads, Pair, PoolOp } from '../core/backend.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
-import { ShapeError, fmtShape } from '../core/errors.js';
+import { NotSupportedError, ShapeError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { div, mul } from './arithmetic.js';
 import { cast, toTensor } from './convert.js';
+import { onesLike } from './creation.js';
+import { stopGradient } from './shape.js';
 import { toPair, windowPads, type PairLike, type Padding } from './windows.js';
 
 /** Options of `maxPool` and `avgPool`. */
@@ -29,15 +33,55 @@ function pool(op: PoolOp, name: string, x: Tensor, poolSize: PairLike, args: Poo
   const size = toPair(name, 'poolSize', poolSize);
   const strides = toPair(name, 'strides', args.strides ?? size);
   const { pads } = windowPads(name, [input.shape[1]!, input.shape[2]!], size, strides, [1, 1], args.padding ?? 'valid', 'pool window');
-  const xs = input;
-  return ENGINE.runOp(name, [xs], (k) => k.pool2d(xs, op, size, strides, pads), {
-    saved: op === 'max' ? [xs] : [],
-    backward: (dy, [sx]) => [
-      op === 'max'
-        ? ENGINE.runOp('maxPool2dGrad', [dy, sx!], (k) => k.maxPool2dGrad(dy, sx!, size, strides, pads))
-        : ENGINE.runOp('avgPool2dGrad', [dy], (k) => k.avgPool2dGrad(dy, xs.shape, size, strides, pads)),
-    ],
+  return poolOp(op, input, { size, strides, pads });
+}
+
+/** Where pooling windows sit: the same for the pooling primitive and its backward kernels. */
+interface PoolGeometry {
+  size: Pair;
+  strides: Pair;
+  pads: Pads;
+}
+
+/** The pooling primitive on a checked operand, with its gradient. */
+function poolOp(op: PoolOp, x: Tensor, g: PoolGeometry): Tensor {
+  return ENGINE.runOp(op === 'max' ? 'maxPool' : 'avgPool', [x], (k) => k.pool2d(x, op, g.size, g.strides, g.pads), {
+    saved: op === 'max' ? [x] : [],
+    backward: (dy, [sx]) => [op === 'max' ? maxPoolGrad(dy, sx!, g) : avgPoolGrad(dy, x.shape, g)],
   });
+}
+
+/** avgPool's gradient: linear in dy and avgPool's adjoint, so its own gradient is avgPool. */
+function avgPoolGrad(dy: Tensor, xShape: Shape, g: PoolGeometry): Tensor {
+  return ENGINE.runOp('avgPool2dGrad', [dy], (k) => k.avgPool2dGrad(dy, xShape, g.size, g.strides, g.pads), {
+    backward: (ddx) => [poolOp('avg', ddx, g)],
+  });
+}
+
+/**
+ * maxPool's gradient, Jᵀ dy: each window's dy goes to its (first) maximum. It is linear in dy, so its gradient
+ * for dy is J ddx, each window's ddx at that maximum; for x it is 0 (the maxima move only in jumps).
+ */
+function maxPoolGrad(dy: Tensor, x: Tensor, g: PoolGeometry): Tensor {
+  return ENGINE.runOp('maxPool2dGrad', [dy, x], (k) => k.maxPool2dGrad(dy, x, g.size, g.strides, g.pads), {
+    saved: [x],
+    backward: (ddx, [sx], needs) => [needs[0] ? pickAtMaxima(ddx, sx!, g) : null, null],
+  });
+}
+
+/**
+ * J v for maxPool at x: each window's v at its maximum. When windows do not overlap, each maximum is marked
+ * once in `chosen` = Jᵀ 1, and the window's mean of v · chosen divided by its mean of chosen is v there.
+ */
+function pickAtMaxima(v: Tensor, x: Tensor, g: PoolGeometry): Tensor {
+  if (g.strides[0] < g.size[0] || g.strides[1] < g.size[1]) {
+    throw new NotSupportedError(
+      `maxPool2dGrad: the second derivative of maxPool with overlapping windows (poolSize ${fmtShape(g.size)}, strides ${fmtShape(g.strides)}) is not implemented. ` +
+        'Use strides at least the pool size, or avgPool, where higher-order gradients are needed.',
+    );
+  }
+  const chosen = stopGradient(maxPoolGrad(onesLike(poolOp('max', x, g)), x, g));
+  return div(poolOp('avg', mul(v, chosen), g), poolOp('avg', chosen, g));
 }
 
 /**

@@ -2,7 +2,7 @@
 import { ENGINE } from '../core/engine.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { promoteTypes } from '../core/dtype.js';
-import { normalizeAxis, shapesEqual } from '../core/shape.js';
+import { normalizeAxis, shapesEqual, type Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { cast, toTensor } from './convert.js';
 import { expandDims, reshape } from './shape.js';
@@ -177,7 +177,15 @@ export function gather(x: Tensor, indices: Tensor, axis = 0): Tensor {
 export function gatherInRange(x: Tensor, indices: Tensor, axis: number): Tensor {
   return ENGINE.runOp('gather', [x, indices], (k) => k.gather(x, indices, axis), {
     saved: [indices],
-    backward: (dy, [i]) => [ENGINE.runOp('scatterAdd', [dy, i!], (k) => k.scatterAdd(dy, i!, axis, x.shape)), null],
+    backward: (dy, [i]) => [scatterAdd(dy, i!, axis, x.shape), null],
+  });
+}
+
+/** gather's gradient: `updates` summed into zeros of `shape` at `indices`. It is gather's adjoint, so its own gradient is gather. */
+function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: Shape): Tensor {
+  return ENGINE.runOp('scatterAdd', [updates, indices], (k) => k.scatterAdd(updates, indices, axis, shape), {
+    saved: [indices],
+    backward: (ddx, [i]) => [gatherInRange(ddx, i!, axis), null],
   });
 }
 

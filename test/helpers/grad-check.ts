@@ -1,6 +1,6 @@
 /** Checks an op's gradient against central finite differences computed in float64. */
 import assert from 'node:assert/strict';
-import { cast, grads, layers, memory, mul, randomUniform, sum, tensor, tidy, variableGrads, type Tensor } from '../../src/index.js';
+import { add, cast, grads, layers, memory, mul, randomUniform, sum, tensor, tidy, variableGrads, type Tensor } from '../../src/index.js';
 
 /** How to draw one input: its shape and the interval its values come from. */
 export interface InputSpec {
@@ -82,6 +82,44 @@ export function checkGrad(name: string, f: (...xs: Tensor[]) => Tensor, specs: I
     });
   });
   assert.equal(memory().numTensors, before, `${name}: the gradient check leaked tensors`);
+}
+
+/**
+ * Asserts that the second derivatives of `f` at random inputs are right: the Hessian-vector product of
+ * loss = sum(w · (f + f²)) (random weights w; f² so that a linear op's backward pass is differentiated too)
+ * along a random direction v, taken as grads(<grads(loss), v>), matches central finite differences of the
+ * float64 first gradient along v, (∇loss(x + hv) - ∇loss(x - hv)) / 2h. Checked within `tol64` in float64
+ * and `tol32` in float32, as `checkGrad` does; also asserts no tensor leaks.
+ */
+export function checkSecondOrder(name: string, f: (...xs: Tensor[]) => Tensor, specs: InputSpec[], options: GradCheckOptions = {}): void {
+  const seed = options.seed ?? 7;
+  const before = memory().numTensors;
+  tidy(() => {
+    const inputs64 = specs.map((s, i) => drawInput(s, seed + i));
+    const xs64 = inputs64.map((v, i) => tensor(v, specs[i]!.shape, 'float64'));
+    const weights = randomUniform(f(...xs64).shape, -1, 1, { dtype: 'float64', seed: seed + 100 });
+    const directions = specs.map((s, i) => randomUniform(s.shape, -1, 1, { dtype: 'float64', seed: seed + 200 + i }));
+    const loss = (...xs: Tensor[]): Tensor => {
+      const y = f(...xs);
+      return sum(mul(add(y, mul(y, y)), cast(weights, y.dtype)));
+    };
+    const alongV = (...xs: Tensor[]): Tensor =>
+      grads(loss)(xs).map((g, i) => sum(mul(g, cast(directions[i]!, g.dtype)))).reduce((a, b) => add(a, b));
+    const h = 1e-6;
+    const shifted = (sign: number): Tensor[] => tidy(() => grads(loss)(xs64.map((x, i) => add(x, mul(directions[i]!, sign * h)))));
+    const [plus, minus] = [shifted(1), shifted(-1)];
+    const numeric = plus.map((p, i) => Float64Array.from(p.dataSync(), (v, j) => (v - minus[i]!.dataSync()[j]!) / (2 * h)));
+    const analytic64 = grads(alongV)(xs64);
+    const analytic32 = grads(alongV)(xs64.map((x) => cast(x, 'float32')));
+    numeric.forEach((num, i) => {
+      assert.deepEqual(analytic32[i]!.shape, specs[i]!.shape, `${name}: Hessian-vector product ${i} has the input's shape`);
+      const e64 = relativeError(analytic64[i]!.dataSync(), num);
+      const e32 = relativeError(analytic32[i]!.dataSync(), num);
+      assert.ok(e64 < (options.tol64 ?? 1e-6), `${name}: float64 Hessian-vector product for input ${i} has relative error ${e64}`);
+      assert.ok(e32 < (options.tol32 ?? 1e-3), `${name}: float32 Hessian-vector product for input ${i} has relative error ${e32}`);
+    });
+  });
+  assert.equal(memory().numTensors, before, `${name}: the second-order check leaked tensors`);
 }
 
 /** Asserts two arrays of numbers are equal within `tol` (absolute), naming the first mismatch. */

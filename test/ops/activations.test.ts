@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { assertClose, checkGrad } from '../helpers/grad-check.js';
+import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 const fns: [string, (x: s.Tensor) => s.Tensor, number[]][] = [
   ['leakyRelu', (x) => s.leakyRelu(x, 0.1), [0]],
@@ -68,4 +68,13 @@ test('softplus stays finite for logits of ±1000', () => {
 test('softplus: the derivative is sigmoid(x), also at exactly 0 and at ±1000', () => {
   const g = s.grad((x) => s.sum(s.softplus(x)))(s.tensor([0, -1000, 1000, 2, -2]));
   assertClose(g.dataSync(), [0.5, 0, 1, 1 / (1 + Math.exp(-2)), 1 / (1 + Math.exp(2))], 1e-6);
+});
+
+test('second derivatives of activations, softmax and logSoftmax match finite differences of the gradient', () => {
+  for (const [name, f, avoid] of fns) checkSecondOrder(name, f, [{ shape: [3, 4], range: [-4, 8], avoid }]);
+  checkSecondOrder('relu', s.relu, [{ shape: [3, 4], avoid: [0] }]);
+  for (const axis of [-1, 0]) {
+    checkSecondOrder('softmax', (x) => s.softmax(x, axis), [{ shape: [3, 5] }]);
+    checkSecondOrder('logSoftmax', (x) => s.logSoftmax(x, axis), [{ shape: [4, 3] }]);
+  }
 });

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as s from '../../src/index.js';
 import { add, div, maximum, minimum, mod, mul, pow, reluGrad, sub } from '../../src/index.js';
-import { checkGrad } from '../helpers/grad-check.js';
+import { checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 const pairs: [number[], number[]][] = [
   [[3, 4], [3, 4]],
@@ -39,3 +39,21 @@ test('reluGrad passes dy where x > 0, 0 elsewhere (x = 0 included), and NaN for 
   assert.deepEqual(Array.from(reluGrad(s.tensor([Infinity, Infinity]), s.tensor([-1, 1])).dataSync()), [NaN, Infinity]);
 });
 test('neg gradient', () => checkGrad('neg', (x) => s.neg(x), [{ shape: [3, 2] }]));
+
+test('second derivatives of the binary ops, where, clip and neg match finite differences of the gradient', () => {
+  for (const [sa, sb] of [[[2, 3], [2, 3]], [[2, 1, 3], [4, 1]]] as [number[], number[]][]) {
+    checkSecondOrder('add', add, [{ shape: sa }, { shape: sb }]);
+    checkSecondOrder('sub', sub, [{ shape: sa }, { shape: sb }]);
+    checkSecondOrder('mul', mul, [{ shape: sa }, { shape: sb }]);
+    checkSecondOrder('div', div, [{ shape: sa }, { shape: sb, range: [0.5, 2] }]);
+    checkSecondOrder('pow', pow, [{ shape: sa, range: [0.5, 2] }, { shape: sb }]);
+    checkSecondOrder('maximum', maximum, [{ shape: sa }, { shape: sb }]);
+    checkSecondOrder('minimum', minimum, [{ shape: sa }, { shape: sb }]);
+    checkSecondOrder('reluGrad', reluGrad, [{ shape: sa }, { shape: sb, avoid: [0] }]);
+    checkSecondOrder('mod', mod, [{ shape: sa, range: [0.1, 5], avoid: [1, 2, 3, 4] }, { shape: sb, range: [0.95, 1.05] }]);
+  }
+  const cond = s.greater(s.tensor([[1, -1, 2], [-2, 3, -3]]), 0);
+  checkSecondOrder('where', (a, b) => s.where(cond, s.mul(a!, a!), b!), [{ shape: [2, 3] }, { shape: [3] }]);
+  checkSecondOrder('clip', (x) => s.clip(s.mul(x, x), -0.5, 0.7), [{ shape: [4, 5], avoid: [-0.7, 0, 0.7] }]);
+  checkSecondOrder('neg', (x) => s.neg(x), [{ shape: [3, 2] }]);
+});

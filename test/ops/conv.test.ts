@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { ShapeError, ValueError, conv1d, conv2d, depthwiseConv2d, memory, tensor, tidy, type Tensor } from '../../src/index.js';
-import { assertClose, checkGrad } from '../helpers/grad-check.js';
+import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 /** The inputs of test/fixtures/conv_pool_fixtures.py: value i is sin(a·i + b) rounded to 3 decimals. */
 function seq(shape: number[], a: number, b: number): Tensor {
@@ -102,4 +102,19 @@ test('conv2d errors: missing channel axis, channel mismatch, window larger than 
       (e: unknown) => e instanceof ValueError && /strides must be a positive integer or a pair of them, got 0/.test(e.message));
   });
   assert.equal(memory().numTensors, before);
+});
+
+test('second derivatives of conv2d (strides, padding, dilation, groups), conv1d and depthwiseConv2d match finite differences', () => {
+  const cases: [string, number[], number[], Parameters<typeof conv2d>[2]][] = [
+    ['valid s1', [2, 4, 4, 2], [3, 3, 2, 2], {}],
+    ['same s2 odd', [1, 5, 5, 2], [3, 2, 2, 2], { padding: 'same', strides: 2 }],
+    ['same d2', [1, 5, 5, 2], [2, 2, 2, 2], { padding: 'same', dilations: 2 }],
+    ['groups 2', [1, 4, 4, 4], [2, 2, 2, 4], { padding: 'same', groups: 2 }],
+    ['explicit padding', [1, 3, 4, 2], [2, 2, 2, 1], { padding: [[1, 0], [2, 1]] }],
+  ];
+  for (const [name, xShape, fShape, args] of cases) {
+    checkSecondOrder(`conv2d ${name}`, (x, f) => conv2d(x, f, args), [{ shape: xShape }, { shape: fShape }]);
+  }
+  checkSecondOrder('conv1d causal', (x, f) => conv1d(x, f, { padding: 'causal', dilation: 2 }), [{ shape: [2, 7, 3] }, { shape: [3, 3, 2] }]);
+  checkSecondOrder('depthwiseConv2d', (x, f) => depthwiseConv2d(x, f, { padding: 'same', strides: 2 }), [{ shape: [1, 5, 5, 3] }, { shape: [3, 3, 3, 2] }]);
 });

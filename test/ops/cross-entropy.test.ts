@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { assertClose, checkGrad } from '../helpers/grad-check.js';
+import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 const ids = () => s.tensor([2, 0, 1], [3], 'int32');
 const logits = () => s.tensor([[1, 2, 3], [0.5, -1, 0], [1000, 1001, 999]]);
@@ -65,4 +65,10 @@ test('cross-entropy losses of a softmax output use its logits: exact where clipp
   // The same probabilities given as plain numbers are clipped, as Keras clips them.
   const plain = s.tensor(s.softmax(z).dataSync(), [2, 2]);
   assertClose(s.losses.sparseCategoricalCrossentropy(y, plain).dataSync(), [-Math.log(1e-7), want[1]!], 1e-5);
+});
+
+test('second derivatives of softmaxCrossEntropy (its fused gradient differentiated) match finite differences', () => {
+  const y = s.tensor([3, 0, 4, 1], [4], 'int32');
+  checkSecondOrder('softmaxCrossEntropy (ids)', (z) => s.softmaxCrossEntropy(y, z), [{ shape: [4, 5], range: [-3, 3] }]);
+  checkSecondOrder('softmaxCrossEntropy (probabilities)', (t, z) => s.softmaxCrossEntropy(t, z), [{ shape: [2, 3, 4], range: [0, 1] }, { shape: [2, 3, 4] }]);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { assertClose, checkGrad } from '../helpers/grad-check.js';
+import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 const cases: [number[], number[], boolean, boolean][] = [
   [[3, 4], [4, 5], false, false],
@@ -42,4 +42,8 @@ test('matMul inner-dimension error names both shapes and suggests Flatten', () =
   assert.throws(() => s.matMul(s.zeros([2, 3]), s.zeros([2, 3]), false, false), /a's last dimension \(3\) must equal b's first \(2\)\.$/);
   assert.throws(() => s.matMul(s.zeros([3]), s.zeros([3, 2])), /matMul: both operands need at least 2 dimensions, but a is \[3\]/);
   assert.throws(() => s.matMul(s.zeros([2, 2, 3]), s.zeros([3, 3, 1])), /matMul: shapes \[2\] and \[3\] cannot be broadcast together/);
+});
+
+test('second derivatives of matMul (transposed, batched, broadcast) match finite differences of the gradient', () => {
+  for (const [sa, sb, ta, tb] of cases.slice(0, 7)) checkSecondOrder('matMul', (a, b) => s.matMul(a!, b!, ta, tb), [{ shape: sa }, { shape: sb }]);
 });

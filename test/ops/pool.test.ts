@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ShapeError, avgPool, grad, maxPool, sum, tensor, tidy, type Tensor } from '../../src/index.js';
-import { assertClose, checkGrad } from '../helpers/grad-check.js';
+import { NotSupportedError, ShapeError, avgPool, grad, maxPool, square, sum, tensor, tidy, type Tensor } from '../../src/index.js';
+import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 /** The inputs of test/fixtures/conv_pool_fixtures.py: value i is sin(0.53·i + 0.2) rounded to 3 decimals. */
 function seq(shape: number[]): Tensor {
@@ -53,4 +53,19 @@ test('max pooling sends the gradient to the first maximum of a window on ties', 
 test('pooling errors: rank 3 input, window larger than the input', () => {
   assert.throws(() => maxPool(tensor(new Float32Array(8), [2, 2, 2]), 2), (e: unknown) => e instanceof ShapeError && /maxPool: x must be \[batch, height, width, channels\]/.test(e.message) && /reshape\(x, \[2, 2, 2, 1\]\)/.test(e.message));
   assert.throws(() => avgPool(tensor(new Float32Array(4), [1, 2, 2, 1]), 3), /avgPool: the 3×3 pool window is larger than the 2×2 input with padding 'valid'/);
+});
+
+test('second derivatives of pooling match finite differences; overlapping max windows say they are not supported', () => {
+  checkSecondOrder('maxPool 2×2', (x) => maxPool(x, 2), [{ shape: [2, 4, 6, 3] }]);
+  checkSecondOrder('maxPool same s2 odd', (x) => maxPool(x, 2, { padding: 'same' }), [{ shape: [1, 5, 5, 2] }]);
+  checkSecondOrder('maxPool 3×2 valid', (x) => maxPool(x, [3, 2]), [{ shape: [1, 7, 5, 2] }]);
+  checkSecondOrder('avgPool 3×3 same s1', (x) => avgPool(x, 3, { strides: 1, padding: 'same' }), [{ shape: [1, 5, 4, 2] }]);
+  checkSecondOrder('avgPool 2×2', (x) => avgPool(x, 2), [{ shape: [2, 4, 6, 3] }]);
+  const x = tensor([1, 3, 2, 5, 4, 0, 7, 6, 8], [1, 3, 3, 1]);
+  assert.throws(
+    () => grad((t) => sum(grad((u) => sum(square(maxPool(u, 2, { strides: 1 }))))(t)))(x),
+    (e: unknown) => e instanceof NotSupportedError && /maxPool2dGrad: the second derivative of maxPool with overlapping windows \(poolSize \[2,2\], strides \[1,1\]\)/.test(e.message),
+  );
+  // Only the gradient itself is asked for: nothing is refused, and it is exact.
+  assert.deepEqual(grad((u) => sum(maxPool(u, 2, { strides: 1 })))(x).dataSync(), Float32Array.from([0, 0, 0, 1, 1, 0, 1, 0, 1]));
 });

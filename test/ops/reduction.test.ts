@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { assertClose, checkGrad } from '../helpers/grad-check.js';
+import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 const axesCases: [number[], number | number[] | undefined][] = [
   [[3, 4], undefined],
@@ -72,4 +72,15 @@ test('sum and mean of int32 and bool', () => {
 test('axis errors name the op, the axis and the rank', () => {
   assert.throws(() => s.sum(s.zeros([2, 3]), 2), (e: unknown) => e instanceof s.ValueError && /sum: axis 2 is out of range for a tensor of rank 2; expected an integer in \[-2, 1\]/.test(e.message));
   assert.throws(() => s.sum(s.zeros([2, 3]), [1, -1]), /names the same axis twice/);
+});
+
+test('second derivatives of the reductions match finite differences of the gradient', () => {
+  for (const [shape, axis] of axesCases.slice(0, 4)) {
+    checkSecondOrder('sum', (x) => s.sum(x, axis, true), [{ shape }]);
+    checkSecondOrder('mean', (x) => s.mean(x, axis), [{ shape }]);
+    checkSecondOrder('max', (x) => s.max(x, axis), [{ shape }]);
+    checkSecondOrder('min', (x) => s.min(x, axis, true), [{ shape }]);
+    checkSecondOrder('variance', (x) => s.variance(x, axis), [{ shape }]);
+    checkSecondOrder('logSumExp', (x) => s.logSumExp(x, axis), [{ shape }]);
+  }
 });

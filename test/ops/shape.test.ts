@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { checkGrad } from '../helpers/grad-check.js';
+import { checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 test('reshape gradient and -1 inference', () => {
   checkGrad('reshape', (x) => s.reshape(x, [3, -1]), [{ shape: [2, 3, 2] }]);
@@ -59,4 +59,13 @@ test('clone copies the storage and passes the gradient through', () => {
   assert.deepEqual(c.arraySync(), [1, 2]);
   checkGrad('clone', (t) => s.clone(t), [{ shape: [2, 3] }]);
   s.dispose([x, c]);
+});
+
+test('second derivatives through reshape, transpose, expandDims, squeeze, broadcastTo and clone match finite differences', () => {
+  checkSecondOrder('reshape', (x) => s.reshape(s.sin(x), [3, -1]), [{ shape: [2, 3, 2] }]);
+  checkSecondOrder('transpose', (x) => s.transpose(x, [1, 2, 0]), [{ shape: [2, 3, 4] }]);
+  checkSecondOrder('expandDims', (x) => s.expandDims(x, -1), [{ shape: [2, 3] }]);
+  checkSecondOrder('squeeze', (x) => s.squeeze(x), [{ shape: [1, 3, 1] }]);
+  checkSecondOrder('broadcastTo', (x) => s.broadcastTo(x, [2, 3, 4]), [{ shape: [3, 1] }]);
+  checkSecondOrder('clone', (t) => s.clone(t), [{ shape: [2, 3] }]);
 });

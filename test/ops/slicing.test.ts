@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { checkGrad } from '../helpers/grad-check.js';
+import { checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 const int = (values: number[], shape = [values.length]): s.Tensor => s.tensor(values, shape, 'int32');
 
@@ -57,4 +57,16 @@ test('indexing errors are typed and name the values', () => {
   assert.throws(() => s.concat([s.zeros([2, 3]), s.zeros([3, 3])], 1), /concat: shapes \[2,3\], \[3,3\] differ outside axis 1/);
   assert.throws(() => s.slice(s.zeros([2, 3]), [1, 2], [2, 1]), /slice: begin \[1,2\] with size \[2,1\] does not fit in shape \[2,3\]/);
   assert.throws(() => s.split(s.zeros([5]), 2), /cannot be split into 2 equal parts/);
+});
+
+test('second derivatives through slice, concat, stack, split, pad, tile, gather and cast match finite differences', () => {
+  checkSecondOrder('slice', (x) => s.slice(x, [1, 0], [2, -1]), [{ shape: [4, 3] }]);
+  checkSecondOrder('concat', (a, b) => s.concat([a!, s.exp(b!)], 0), [{ shape: [2, 3] }, { shape: [1, 3] }]);
+  checkSecondOrder('stack', (a, b) => s.stack([a!, b!], 1), [{ shape: [3, 2] }, { shape: [3, 2] }]);
+  checkSecondOrder('split', (x) => s.mul(s.split(x, [1, -1], 1)[1]!, 2), [{ shape: [2, 5] }]);
+  checkSecondOrder('pad', (x) => s.pad(x, [[1, 2], [0, 1]], 3), [{ shape: [2, 3] }]);
+  checkSecondOrder('tile', (x) => s.tile(x, [2, 3]), [{ shape: [2, 3] }]);
+  checkSecondOrder('gather', (x) => s.gather(x, int([2, 0, 2, 1])), [{ shape: [3, 2] }]);
+  checkSecondOrder('gather', (x) => s.gather(s.sin(x), int([1, 1, 0, 2], [2, 2]), 1), [{ shape: [2, 3, 2] }]);
+  checkSecondOrder('cast', (x) => s.mul(s.cast(x, 'float64'), 3), [{ shape: [4] }]);
 });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as s from '../../src/index.js';
-import { assertClose, checkGrad, type InputSpec } from '../helpers/grad-check.js';
+import { assertClose, checkGrad, checkSecondOrder, type InputSpec } from '../helpers/grad-check.js';
 
 const shapes = [[5], [3, 4], [2, 1, 3], []];
 type Unary = (x: s.Tensor) => s.Tensor;
@@ -78,4 +78,8 @@ test('real functions of int32 tensors compute in float32', () => {
   assert.equal(y.dtype, 'float32');
   assert.deepEqual(y.arraySync(), [2, 3]);
   assert.equal(s.abs(s.tensor([-4], [1], 'int32')).dtype, 'int32');
+});
+
+test('second derivatives of every unary op match finite differences of the gradient', () => {
+  for (const [name, f, spec] of cases) checkSecondOrder(name, f, [{ shape: [2, 3], ...spec }]);
 });
