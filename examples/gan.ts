@@ -172,6 +172,8 @@ export class GanModel extends Model implements Gan {
     super({ name: 'gan' });
     ({ generator: this.generator, discriminator: this.discriminator, generatorOptimizer: this.generatorOptimizer, discriminatorOptimizer: this.discriminatorOptimizer } = gan);
     this.gradientPenalty = gradientPenalty;
+    // Built at once, for noise vectors: countParams, summary and getWeights then cover both networks.
+    this.buildFromConfig({ inputShape: [null, LATENT_DIM] });
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
