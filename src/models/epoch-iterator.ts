@@ -95,12 +95,15 @@ export function arrayEpochs(x: Tensors, y: Tensors | undefined, args: ArrayEpoch
       if (shuffle) {
         // Training gathers shuffled rows of [0, to); from is 0 there.
         for (const rows of epochBatches(to, batchSize, true)) {
+          // The index is freed before the batch is handed over: a loop that stops early leaves nothing behind.
           const idx = indexTensor(rows);
+          let batch: StepBatch;
           try {
-            yield { x: takeRows(x, idx), y: y && marked(takeRows(y, idx)), sampleWeight: sampleWeight && (takeRows(sampleWeight, idx) as Tensor) };
+            batch = { x: takeRows(x, idx), y: y && marked(takeRows(y, idx)), sampleWeight: sampleWeight && (takeRows(sampleWeight, idx) as Tensor) };
           } finally {
             idx.dispose();
           }
+          yield batch;
         }
         return;
       }

@@ -5,6 +5,7 @@
  * and a load that fails frees all it made.
  */
 import { ShapeError, StrataError, ValueError, fmtShape } from '../core/errors.js';
+import { classNameOf } from '../core/serialization.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { shapesEqual } from '../core/shape.js';
@@ -24,6 +25,7 @@ import { deserializeOptimizer, type SerializedOptimizer } from '../optimizers/in
 import { FileWeights } from './file-weights.js';
 import { Model } from './model.js';
 import { checkModelConfig, checkTrainingConfig } from './saved-config.js';
+import type { SavedArchitecture } from './saving.js';
 
 /** Options of `loadModel` and `decodeModel`. */
 export interface LoadModelArgs {
@@ -40,12 +42,35 @@ function prefixed(error: unknown, prefix: string): Error {
   return new ValueError(message);
 }
 
+/**
+ * Gives a subclassed model's layers the names they had when it was saved (its weights are named
+ * after them; a new instance numbers its layers afresh), before they make their weights.
+ */
+function restoreLayerNames(model: Model, names: readonly string[], source: string): void {
+  const layers = model.layers;
+  if (layers.length !== names.length) {
+    throw new ValueError(`${source}: model '${model.name}' (${classNameOf(model)}) has ${layers.length} layers but was saved with ${names.length} (${names.join(', ')}); its class has changed since the file was written.`);
+  }
+  // `name` is read-only to users; loading alone sets it, before any weight is named after it.
+  layers.forEach((l, i) => ((l as { name: string }).name = names[i]!));
+}
+
+/** The layer a saved architecture describes; a subclassed model is also named and built as it was saved. */
+function construct(architecture: SavedArchitecture, source: string): Layer {
+  const layer = deserializeLayer(architecture);
+  if (layer instanceof Model && architecture.buildConfig !== undefined) {
+    restoreLayerNames(layer, architecture.layerNames ?? [], source);
+    layer.buildFromConfig(architecture.buildConfig);
+  }
+  return layer;
+}
+
 /** Rebuilds the architecture, its weights taken from the file's table (no initializer runs). */
 function rebuild(modelConfig: unknown, weights: FileWeights, source: string): Model {
   checkModelConfig(modelConfig, source);
   let built: Layer;
   try {
-    built = withWeightSource(weights, () => deserializeLayer(modelConfig));
+    built = withWeightSource(weights, () => construct(modelConfig, source));
   } catch (e) {
     // A layer may wrap the file's mismatch in a message of its own; the mismatch is the cause.
     throw weights.failure ?? prefixed(e, `${source}: cannot rebuild the model's architecture (modelConfig)`);
@@ -87,7 +112,9 @@ function restoreTraining(model: Model, training: TrainingConfig, state: readonly
   try {
     const loss = training.losses.map((l, i) => rebuilt(`trainingConfig.losses[${i}]`, () => deserializeLoss(l as SerializedLoss)));
     const metrics = training.metrics.map((ms, i) => ms.map((m, j) => rebuilt(`trainingConfig.metrics[${i}][${j}]`, () => deserializeMetric(m as SerializedMetric))));
-    rebuilt('trainingConfig', () => model.compile({ optimizer, loss, metrics, lossWeights: training.lossWeights }));
+    // A model compiled without a loss (its trainStep computes one) is saved with none.
+    const losses = loss.length > 0 ? { loss, lossWeights: training.lossWeights } : {};
+    rebuilt('trainingConfig', () => model.compile({ optimizer, metrics, ...losses }));
   } catch (e) {
     if (model.optimizer !== optimizer) optimizer.dispose();
     throw e;

@@ -135,6 +135,7 @@ async function runBatches(
     try {
       const begun = callbacks?.batchBegin(index);
       if (begun) await begun;
+      model.buildFor(batch.x);
       tidy(() => {
         last = readLogs(model, step, model[step](batch));
       });
@@ -270,6 +271,7 @@ export async function evaluateLoop(model: Trainer, compiled: CompiledState, x: T
 /** `predictStep` on one batch, in a scope that keeps only its outputs; the batch is freed. */
 function predictBatch(model: Trainer, batch: StepBatch): Tensors {
   try {
+    model.buildFor(batch.x);
     return tidy(() => model.predictStep(batch));
   } finally {
     dispose([batch.x, batch.y ?? null, batch.sampleWeight ?? null]);
@@ -296,7 +298,7 @@ export function predictArrays(model: Trainer, x: Tensors, args: PredictArgs): Te
   const n = sampleCount('predict', model.name, x);
   positiveInt('predict', model.name, 'batchSize', batchSize);
   assertFinite('predict', model.name, 'x', x);
-  if (n === 0) return tidy(() => model.predictStep({ x }));
+  if (n === 0) return model.predictOnBatch(x);
   const batches = arrayEpochs(x, undefined, { batchSize, shuffle: false }).epoch(0) as Iterator<StepBatch>;
   const parts: Tensors[] = [];
   try {

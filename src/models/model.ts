@@ -211,14 +211,19 @@ export class Model extends Trainer {
   /**
    * The architecture as plain JSON: each layer's class and config, and which outputs feed which
    * layer call. Weights are not included (`getWeights` gives them, in a fixed order). A subclassed
-   * model overrides it to return the arguments of its constructor (`fromConfig` passes them back).
+   * model overrides it to return the arguments of its constructor, after the base ones
+   * (`{...super.getConfig(), units: this.units}`); `fromConfig` passes them back to the constructor.
    */
   override getConfig(): ConfigDict {
     if (!this.graph && classNameOf(this) !== 'Functional') {
-      throw new NotSupportedError(
-        `Model '${this.name}' (${classNameOf(this)}) is a subclass without a getConfig(): override getConfig() to return the arguments its constructor takes ` +
-          '({...super.getConfig(), units: this.units}), and register the class with registerLayer, so that it can be saved and loaded.',
-      );
+      // A subclass's config is its constructor's arguments: only its own getConfig knows them.
+      if (this.getConfig === Model.prototype.getConfig) {
+        throw new NotSupportedError(
+          `Model '${this.name}' (${classNameOf(this)}) is a subclass without a getConfig(): override getConfig() to return the arguments its constructor takes ` +
+            '({...super.getConfig(), units: this.units}), and register the class with registerLayer, so that it can be saved and loaded.',
+        );
+      }
+      return super.getConfig();
     }
     return { name: this.name, trainable: this.trainable, ...graphConfig(this.requireGraph('config')), outputsAsList: this.outputsAsList };
   }

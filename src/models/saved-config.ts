@@ -6,6 +6,7 @@
 import { ValueError } from '../core/errors.js';
 import { normalizeName, type Serialized } from '../core/serialization.js';
 import type { TrainingConfig } from '../io/artifacts.js';
+import type { SavedArchitecture } from './saving.js';
 
 
 type Fail = (field: string, expected: string, got: unknown) => never;
@@ -40,9 +41,10 @@ function checkRef(fail: Fail, field: string, x: unknown): void {
  * layers (Functional, Sequential, at any depth) the lists and references their configs hold.
  * The layers' own arguments are checked by their constructors.
  */
-export function checkModelConfig(x: unknown, source: string, field = 'modelConfig'): asserts x is Serialized {
+export function checkModelConfig(x: unknown, source: string, field = 'modelConfig'): asserts x is SavedArchitecture {
   const fail: Fail = failer(source);
   checkSerialized(fail, field, x);
+  checkSubclassFields(fail, field, x as Record<string, unknown>);
   const config = x.config ?? {};
   const kind = normalizeName(x.className);
   if (kind !== 'functional' && kind !== 'sequential') return;
@@ -68,6 +70,23 @@ export function checkModelConfig(x: unknown, source: string, field = 'modelConfi
       if (refs.length === 0) fail(`${field}.config.${key}`, 'a non-empty array', refs);
       refs.forEach((r, k) => checkRef(fail, `${field}.config.${key}[${k}]`, r));
     }
+  }
+}
+
+const isShape = (s: unknown): boolean => Array.isArray(s) && s.every((d) => d === null || (Number.isSafeInteger(d) && (d as number) >= 0));
+
+/** A subclassed model's build config (its input shape or shapes) and layer names, when present (see `SavedArchitecture`). */
+function checkSubclassFields(fail: Fail, field: string, x: Record<string, unknown>): void {
+  const build = x['buildConfig'];
+  if (build !== undefined) {
+    const shape = isObject(build) ? build['inputShape'] : undefined;
+    if (!isShape(shape) && !(Array.isArray(shape) && shape.length > 0 && shape.every(isShape))) {
+      fail(`${field}.buildConfig`, 'an {inputShape} object holding a shape (or a list of shapes) of sizes and nulls', build);
+    }
+  }
+  const names = x['layerNames'];
+  if (names !== undefined && !(Array.isArray(names) && names.every((n) => typeof n === 'string' && n !== '' && !n.includes('/')))) {
+    fail(`${field}.layerNames`, 'an array of layer names', names);
   }
 }
 

@@ -3,9 +3,10 @@
  * weights, and the compile settings with the optimizer's state, so that training resumes exactly.
  * (Rebuilding a whole model from a file is in loading.ts.)
  */
-import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { DTypeError, NotSupportedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { resolveLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { classNameOf, type Serialized } from '../core/serialization.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import type { ArtifactWeight, ModelArtifacts, ModelFormat } from '../io/artifacts.js';
@@ -20,7 +21,7 @@ import { serializeLoss } from '../losses/index.js';
 import { serializeMetric } from '../metrics/index.js';
 import { tensor } from '../ops/index.js';
 import { serializeOptimizer } from '../optimizers/index.js';
-import type { Model } from './model.js';
+import type { BuildConfig, Model } from './model.js';
 import type { TrainingConfig } from '../io/artifacts.js';
 import type { CompiledState } from './compile.js';
 
@@ -46,6 +47,40 @@ function trainingConfigOf(compiled: CompiledState): TrainingConfig | undefined {
     console.warn(`The model's compile settings cannot be saved (${(e as Error).message}); the file holds the architecture and weights, and the loaded model must be compiled again.`);
     return undefined;
   }
+}
+
+/**
+ * A saved architecture: the model's `{className, config}`, and for a subclassed model what
+ * loading needs to make it as it was — its build config (the input shapes `call` is run on to
+ * make the weights) and the names of its layers (which its weights are named after, and which a
+ * new instance would otherwise number afresh).
+ */
+export type SavedArchitecture = Serialized & { buildConfig?: BuildConfig; layerNames?: string[] };
+
+/** True for a model of a class of its own (a subclass of Model with `call`), as opposed to a functional or Sequential model. */
+export function isSubclassed(model: Model): boolean {
+  const cls = classNameOf(model);
+  return cls !== 'Functional' && cls !== 'Sequential';
+}
+
+/** The architecture of `model` as `loadModel` rebuilds it (see `SavedArchitecture`). */
+function architectureOf(model: Model): SavedArchitecture {
+  const serialized = serializeLayer(model);
+  if (!isSubclassed(model)) return serialized;
+  const buildConfig = model.getBuildConfig();
+  if (buildConfig === undefined) {
+    throw new ValueError(`cannot save model '${model.name}' (${serialized.className}): it is not built yet, so it has no weights. Call it on data (or fit it) once before saving.`);
+  }
+  return { ...serialized, buildConfig, layerNames: model.layers.map((l) => l.name) };
+}
+
+/** Refuses to write a subclassed model to a format that describes graphs of known layers only. */
+function checkWritable(model: Model, path: string, format: ModelFormat): void {
+  if (format.name === 'strata' || !isSubclassed(model)) return;
+  throw new NotSupportedError(
+    `cannot save model '${model.name}' (${classNameOf(model)}) to '${path}': ${format.description} files describe functional and Sequential models of known layers, ` +
+      `and a subclassed model's call() is code they cannot hold. Save it as a .strata file (model.save('model.strata')) and load it with the class registered.`,
+  );
 }
 
 /** `t`'s values under `name`, copied out. */
@@ -87,7 +122,7 @@ export function modelToArtifacts(model: Model): ModelArtifacts {
     return {
       kind: 'model',
       generatedBy: GENERATED_BY,
-      modelConfig: serializeLayer(model),
+      modelConfig: architectureOf(model),
       trainingConfig,
       weights,
       optimizerWeights: state.map((w) => artifactWeight(w.tensor, w.name)),
@@ -101,7 +136,9 @@ export function modelToArtifacts(model: Model): ModelArtifacts {
 export function weightsToArtifacts(model: Model): ModelArtifacts {
   model.assertNotDisposed('save its weights');
   const owners = weightOwners(model);
-  return { kind: 'weights', generatedBy: GENERATED_BY, modelConfig: serializeLayer(model), weights: model.weights.map((w) => artifactWeight(w, w.name, owners.get(w))), optimizerWeights: [] };
+  // A subclassed model's weights go to Strata's format alone, which needs no architecture beside them.
+  const modelConfig = isSubclassed(model) ? undefined : serializeLayer(model);
+  return { kind: 'weights', generatedBy: GENERATED_BY, modelConfig, weights: model.weights.map((w) => artifactWeight(w, w.name, owners.get(w))), optimizerWeights: [] };
 }
 
 /** The bytes of a saved model in Strata's format: architecture, weights, and (when compiled) the compile settings and optimizer state. */
@@ -166,12 +203,14 @@ function parentOf(path: string): string {
 /** Writes `model` to `path` atomically, in the format its name names (see `Model.save`). */
 export async function saveModel(model: Model, path: string): Promise<void> {
   const format = modelFormatForPath(path);
+  checkWritable(model, path, format);
   await writeArtifacts(modelToArtifacts(model), path, format);
 }
 
 /** Writes `model`'s weights to `path` atomically, in the format its name names (`.weights.h5` for Keras's, else Strata's). */
 export async function saveWeights(model: Model, path: string): Promise<void> {
   const format = modelFormatForPath(path);
+  checkWritable(model, path, format);
   await writeArtifacts(format.name === 'strata' ? { ...weightsToArtifacts(model), modelConfig: undefined } : weightsToArtifacts(model), path, format);
 }
 
@@ -182,6 +221,6 @@ export async function loadWeights(model: Model, path: string, args: LoadWeightsA
   const limits = resolveLimits(args.limits, 'loadWeights');
   const input = await readModelInput(path, limits);
   const format = detectModelFormat(input.bytes.subarray(0, DETECT_BYTES), path);
-  const artifacts = await format.read!({ ...input, targetConfig: serializeLayer(model) }, limits);
+  const artifacts = await format.read!({ ...input, targetConfig: isSubclassed(model) ? undefined : serializeLayer(model) }, limits);
   assignWeights(model, artifacts.weights, path);
 }

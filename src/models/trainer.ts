@@ -197,7 +197,6 @@ export abstract class Trainer extends Layer {
   trainStep(batch: StepBatch): StepLogs {
     const { x, y, sampleWeight } = batch;
     const compiled = this.requireLoss('trainStep', y);
-    this.buildFor(x);
     const variables = (this.stepVariables ??= [...new Set(this.trainableWeights)]);
     const ys = asList(y!);
     const { value, grads } = variableGrads(() => {
@@ -260,7 +259,10 @@ export abstract class Trainer extends Layer {
     return () => void this.observers.delete(observer);
   }
 
-  /** @internal Builds a model that learns its input shape from data (a Sequential without inputShape, a subclass). */
+  /**
+   * @internal Builds a model that learns its input shape from data (a Sequential without
+   * inputShape, a subclass) for inputs like `x`: the loops call it before the first step, as Keras does.
+   */
   buildFor(x: Tensors): void {
     const list = asList(x);
     if (!this.built && list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
@@ -342,12 +344,14 @@ export abstract class Trainer extends Layer {
 
   /** The outputs for one batch, in inference mode (`predictStep` on it). */
   predictOnBatch(x: Tensors): Tensors {
+    this.buildFor(x);
     return tidy(() => this.predictStep({ x }));
   }
 
   /** One `trainStep` on one batch; returns what it returned (by default the loss and metrics of this batch alone, by Keras's keys). */
   trainOnBatch(x: Tensors, y: Tensors, sampleWeight?: Tensor): Logs {
     this.checkBatch('trainOnBatch', x, y, sampleWeight);
+    this.buildFor(x);
     this.beginTraining();
     this.resetMetrics();
     return tidy(() => readLogs(this, 'trainStep', this.trainStep({ x, y, sampleWeight })));
@@ -356,6 +360,7 @@ export abstract class Trainer extends Layer {
   /** One `testStep` on one batch; returns what it returned (by default the loss and metrics of this batch, in inference mode). */
   testOnBatch(x: Tensors, y: Tensors, sampleWeight?: Tensor): Logs {
     this.checkBatch('testOnBatch', x, y, sampleWeight);
+    this.buildFor(x);
     this.resetMetrics();
     return tidy(() => readLogs(this, 'testStep', this.testStep({ x, y, sampleWeight })));
   }
