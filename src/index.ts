@@ -32,6 +32,7 @@ export * from './core/errors.js';
 export type { WasmBackend, WasmBackendArgs } from './backends/wasm/wasm-backend.js';
 export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
+export { customGrad, type CustomGradientFunc, type CustomGradientResult, type GradSaveFunc } from './core/custom-gradient.js';
 export { setSeed } from './core/random.js';
 export { checkOptions, optionKeys } from './core/options.js';
 export { getLimits, setLimits, resetLimits, type Limits } from './core/limits.js';

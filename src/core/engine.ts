@@ -272,7 +272,7 @@ class Engine {
     let keepSet: Set<Tensor> | undefined;
     if (result !== undefined && result !== null && typeof result === 'object') collectTensors(result, (keepSet = new Set()));
     const parent = this.scopes[this.scopes.length - 1];
-    const taping = this.tapes.length > 0;
+    const taping = this.isRecording;
     for (const t of scope) {
       if (t.disposed) continue;
       if (keepSet?.has(t) || (taping && this.isSavedForBackward(t))) parent?.add(t);

@@ -15,4 +15,5 @@ export * from './sum-broadcast.js';
 export * from './unary.js';
 export * from './optimizer-update.js';
 export * from './cross-entropy.js';
+export * from './define-op.js';
 export type { Padding, PairLike } from './windows.js';

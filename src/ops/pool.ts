@@ -2,14 +2,17 @@
 import type { Pads, Pair, PoolOp } from '../core/backend.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
-import { NotSupportedError, ShapeError, fmtShape } from '../core/errors.js';
+import { ShapeError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
-import { div, mul } from './arithmetic.js';
+import { mul } from './arithmetic.js';
 import { cast, toTensor } from './convert.js';
-import { onesLike } from './creation.js';
-import { stopGradient } from './shape.js';
+import { fill, tensor } from './creation.js';
+import { argmax } from './reduction.js';
+import { reshape, transpose } from './shape.js';
+import { concat, gatherInRange, oneHot } from './slicing.js';
+import { sum } from './sum-broadcast.js';
 import { toPair, windowPads, type PairLike, type Padding } from './windows.js';
 
 /** Options of `maxPool` and `avgPool`. */
@@ -32,8 +35,8 @@ function pool(op: PoolOp, name: string, x: Tensor, poolSize: PairLike, args: Poo
   if (!isFloat(input.dtype)) input = cast(input, 'float32');
   const size = toPair(name, 'poolSize', poolSize);
   const strides = toPair(name, 'strides', args.strides ?? size);
-  const { pads } = windowPads(name, [input.shape[1]!, input.shape[2]!], size, strides, [1, 1], args.padding ?? 'valid', 'pool window');
-  return poolOp(op, input, { size, strides, pads });
+  const { pads, out } = windowPads(name, [input.shape[1]!, input.shape[2]!], size, strides, [1, 1], args.padding ?? 'valid', 'pool window');
+  return poolOp(op, input, { size, strides, pads, out });
 }
 
 /** Where pooling windows sit: the same for the pooling primitive and its backward kernels. */
@@ -41,6 +44,8 @@ interface PoolGeometry {
   size: Pair;
   strides: Pair;
   pads: Pads;
+  /** The output's [height, width]. */
+  out: Pair;
 }
 
 /** The pooling primitive on a checked operand, with its gradient. */
@@ -70,18 +75,38 @@ function maxPoolGrad(dy: Tensor, x: Tensor, g: PoolGeometry): Tensor {
 }
 
 /**
- * J v for maxPool at x: each window's v at its maximum. When windows do not overlap, each maximum is marked
- * once in `chosen` = Jᵀ 1, and the window's mean of v · chosen divided by its mean of chosen is v there.
+ * J v for maxPool at x: each window's v at the window's first maximum of x. The windows are gathered as
+ * patches, and a one-hot of the argmax of x's over the taps picks v's.
  */
 function pickAtMaxima(v: Tensor, x: Tensor, g: PoolGeometry): Tensor {
-  if (g.strides[0] < g.size[0] || g.strides[1] < g.size[1]) {
-    throw new NotSupportedError(
-      `maxPool2dGrad: the second derivative of maxPool with overlapping windows (poolSize ${fmtShape(g.size)}, strides ${fmtShape(g.strides)}) is not implemented. ` +
-        'Use strides at least the pool size, or avgPool, where higher-order gradients are needed.',
-    );
+  const taps = g.size[0] * g.size[1];
+  const first = transpose(oneHot(argmax(patches(x, -Infinity, g), 3), taps), [0, 1, 2, 4, 3]);
+  return sum(mul(patches(v, 0, g), cast(first, v.dtype)), 3);
+}
+
+/**
+ * The pooling windows of x [batch, height, width, channels] as [batch, outHeight, outWidth, taps, channels],
+ * taps in row-major order (the order maxPool breaks ties in); a tap in the padding reads `padValue`.
+ */
+function patches(x: Tensor, padValue: number, g: PoolGeometry): Tensor {
+  const [n, h, w, c] = x.shape as [number, number, number, number];
+  const [oh, ow] = g.out;
+  // Tap (ky, kx) of window (oy, ox) reads row oy · stride - top + ky and column ox · stride - left + kx.
+  const index: number[] = [];
+  for (let oy = 0; oy < oh; oy++) {
+    for (let ox = 0; ox < ow; ox++) {
+      for (let ky = 0; ky < g.size[0]; ky++) {
+        for (let kx = 0; kx < g.size[1]; kx++) {
+          const iy = oy * g.strides[0] - g.pads[0] + ky;
+          const ix = ox * g.strides[1] - g.pads[2] + kx;
+          index.push(iy >= 0 && iy < h && ix >= 0 && ix < w ? iy * w + ix : h * w);
+        }
+      }
+    }
   }
-  const chosen = stopGradient(maxPoolGrad(onesLike(poolOp('max', x, g)), x, g));
-  return div(poolOp('avg', mul(v, chosen), g), poolOp('avg', chosen, g));
+  const padded = concat([reshape(x, [n, h * w, c]), fill([n, 1, c], padValue, x.dtype)], 1);
+  const picked = gatherInRange(padded, tensor(Int32Array.from(index), [index.length], 'int32'), 1);
+  return reshape(picked, [n, oh, ow, g.size[0] * g.size[1], c]);
 }
 
 /**

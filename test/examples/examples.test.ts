@@ -129,3 +129,16 @@ test('examples/gan --fit: the GAN as a Model whose trainStep fit drives gives th
   }
   assert.notEqual(penalised.after, byHand.after);
 });
+
+test('examples/custom-gradients: higher derivatives, a Hessian-vector product, customGrad, defineOp and a gradient penalty', () => {
+  assert.equal(runExample('custom-gradients'), [
+    'second derivative of x³ at [1, 2]: [6, 12]',
+    'third derivative of x³ at [1, 2]: [6, 6]',
+    'Hessian-vector product: [3, 12, 27]',
+    'straight-through round: value [0, 2], gradient [1, 1]',
+    'defined op cube: value [1, 8], gradient [3, 12]',
+    "critic's input-gradient norm before: 1.4142",
+    "critic's input-gradient norm after 50 penalty steps: 1.0000",
+    '',
+  ].join('\n'));
+});

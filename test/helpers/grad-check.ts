@@ -39,6 +39,37 @@ function relativeError(analytic: ArrayLike<number>, numeric: ArrayLike<number>):
   return maxDiff / Math.max(maxRef, 1e-6);
 }
 
+/** What a check compares: an analytic result per input (computed at given inputs) and its float64 finite-difference estimate. */
+interface Comparison {
+  analytic: (xs: Tensor[]) => Tensor[];
+  numeric: Float64Array[];
+}
+
+/**
+ * Draws float64 inputs for `specs`, lets `setup` build the comparison at them, and asserts that the analytic
+ * result, computed in float64 and again in float32, is within `tol64` / `tol32` of the numeric one (`what`
+ * names it in messages). Also asserts no tensor leaks.
+ */
+function compareWithNumeric(name: string, what: string, specs: InputSpec[], options: GradCheckOptions, setup: (xs64: Tensor[], values: Float64Array[], seed: number) => Comparison): void {
+  const seed = options.seed ?? 7;
+  const before = memory().numTensors;
+  tidy(() => {
+    const values = specs.map((s, i) => drawInput(s, seed + i));
+    const xs64 = values.map((v, i) => tensor(v, specs[i]!.shape, 'float64'));
+    const { analytic, numeric } = setup(xs64, values, seed);
+    const analytic64 = analytic(xs64);
+    const analytic32 = analytic(xs64.map((x) => cast(x, 'float32')));
+    numeric.forEach((num, i) => {
+      assert.deepEqual(analytic32[i]!.shape, specs[i]!.shape, `${name}: ${what} ${i} has the input's shape`);
+      const e64 = relativeError(analytic64[i]!.dataSync(), num);
+      const e32 = relativeError(analytic32[i]!.dataSync(), num);
+      assert.ok(e64 < (options.tol64 ?? 1e-6), `${name}: float64 ${what} of input ${i} has relative error ${e64}`);
+      assert.ok(e32 < (options.tol32 ?? 1e-3), `${name}: float32 ${what} of input ${i} has relative error ${e32}`);
+    });
+  });
+  assert.equal(memory().numTensors, before, `${name}: the ${what} check leaked tensors`);
+}
+
 /**
  * Asserts that the gradient of `f` at random inputs matches central finite differences of `f`
  * evaluated in float64: within `tol64` when the analytic gradient is also computed in float64,
@@ -46,15 +77,9 @@ function relativeError(analytic: ArrayLike<number>, numeric: ArrayLike<number>):
  * with random weights, so every output element's gradient is exercised. Also asserts no tensor leaks.
  */
 export function checkGrad(name: string, f: (...xs: Tensor[]) => Tensor, specs: InputSpec[], options: GradCheckOptions = {}): void {
-  const seed = options.seed ?? 7;
-  const before = memory().numTensors;
-  tidy(() => {
-    const inputs64 = specs.map((s, i) => drawInput(s, seed + i));
-    const xs64 = inputs64.map((v, i) => tensor(v, specs[i]!.shape, 'float64'));
-    const outShape = f(...xs64).shape;
-    const weights = randomUniform(outShape, -1, 1, { dtype: 'float64', seed: seed + 100 });
+  compareWithNumeric(name, 'gradient', specs, options, (xs64, inputs64, seed) => {
+    const weights = randomUniform(f(...xs64).shape, -1, 1, { dtype: 'float64', seed: seed + 100 });
     const loss = (...xs: Tensor[]): Tensor => sum(mul(f(...xs), cast(weights, xs[0]!.dtype)));
-
     const h = 1e-6;
     const numeric = inputs64.map((values, i) => {
       const g = new Float64Array(values.length);
@@ -70,18 +95,8 @@ export function checkGrad(name: string, f: (...xs: Tensor[]) => Tensor, specs: I
       }
       return g;
     });
-
-    const analytic64 = grads(loss)(xs64);
-    const analytic32 = grads(loss)(xs64.map((x) => cast(x, 'float32')));
-    numeric.forEach((num, i) => {
-      assert.deepEqual(analytic32[i]!.shape, specs[i]!.shape, `${name}: gradient ${i} has the input's shape`);
-      const e64 = relativeError(analytic64[i]!.dataSync(), num);
-      const e32 = relativeError(analytic32[i]!.dataSync(), num);
-      assert.ok(e64 < (options.tol64 ?? 1e-6), `${name}: float64 gradient of input ${i} has relative error ${e64}`);
-      assert.ok(e32 < (options.tol32 ?? 1e-3), `${name}: float32 gradient of input ${i} has relative error ${e32}`);
-    });
+    return { analytic: (xs) => grads(loss)(xs), numeric };
   });
-  assert.equal(memory().numTensors, before, `${name}: the gradient check leaked tensors`);
 }
 
 /**
@@ -92,11 +107,7 @@ export function checkGrad(name: string, f: (...xs: Tensor[]) => Tensor, specs: I
  * and `tol32` in float32, as `checkGrad` does; also asserts no tensor leaks.
  */
 export function checkSecondOrder(name: string, f: (...xs: Tensor[]) => Tensor, specs: InputSpec[], options: GradCheckOptions = {}): void {
-  const seed = options.seed ?? 7;
-  const before = memory().numTensors;
-  tidy(() => {
-    const inputs64 = specs.map((s, i) => drawInput(s, seed + i));
-    const xs64 = inputs64.map((v, i) => tensor(v, specs[i]!.shape, 'float64'));
+  compareWithNumeric(name, 'Hessian-vector product', specs, options, (xs64, _, seed) => {
     const weights = randomUniform(f(...xs64).shape, -1, 1, { dtype: 'float64', seed: seed + 100 });
     const directions = specs.map((s, i) => randomUniform(s.shape, -1, 1, { dtype: 'float64', seed: seed + 200 + i }));
     const loss = (...xs: Tensor[]): Tensor => {
@@ -106,20 +117,11 @@ export function checkSecondOrder(name: string, f: (...xs: Tensor[]) => Tensor, s
     const alongV = (...xs: Tensor[]): Tensor =>
       grads(loss)(xs).map((g, i) => sum(mul(g, cast(directions[i]!, g.dtype)))).reduce((a, b) => add(a, b));
     const h = 1e-6;
-    const shifted = (sign: number): Tensor[] => tidy(() => grads(loss)(xs64.map((x, i) => add(x, mul(directions[i]!, sign * h)))));
+    const shifted = (sign: number): Tensor[] => grads(loss)(xs64.map((x, i) => add(x, mul(directions[i]!, sign * h))));
     const [plus, minus] = [shifted(1), shifted(-1)];
     const numeric = plus.map((p, i) => Float64Array.from(p.dataSync(), (v, j) => (v - minus[i]!.dataSync()[j]!) / (2 * h)));
-    const analytic64 = grads(alongV)(xs64);
-    const analytic32 = grads(alongV)(xs64.map((x) => cast(x, 'float32')));
-    numeric.forEach((num, i) => {
-      assert.deepEqual(analytic32[i]!.shape, specs[i]!.shape, `${name}: Hessian-vector product ${i} has the input's shape`);
-      const e64 = relativeError(analytic64[i]!.dataSync(), num);
-      const e32 = relativeError(analytic32[i]!.dataSync(), num);
-      assert.ok(e64 < (options.tol64 ?? 1e-6), `${name}: float64 Hessian-vector product for input ${i} has relative error ${e64}`);
-      assert.ok(e32 < (options.tol32 ?? 1e-3), `${name}: float32 Hessian-vector product for input ${i} has relative error ${e32}`);
-    });
+    return { analytic: (xs) => grads(alongV)(xs), numeric };
   });
-  assert.equal(memory().numTensors, before, `${name}: the second-order check leaked tensors`);
 }
 
 /** Asserts two arrays of numbers are equal within `tol` (absolute), naming the first mismatch. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { NotSupportedError, ShapeError, avgPool, grad, maxPool, square, sum, tensor, tidy, type Tensor } from '../../src/index.js';
+import { ShapeError, avgPool, grad, maxPool, square, sum, tensor, tidy, type Tensor } from '../../src/index.js';
 import { assertClose, checkGrad, checkSecondOrder } from '../helpers/grad-check.js';
 
 /** The inputs of test/fixtures/conv_pool_fixtures.py: value i is sin(0.53·i + 0.2) rounded to 3 decimals. */
@@ -31,15 +31,17 @@ test('pooling forward equals PyTorch: same padding with stride 2 on odd sizes, o
   assertClose(avgPool(seq([2, 4, 3, 1]), 3, { strides: 1 }).dataSync(), [0.213222, -0.202444, 0.197444, -0.217778], 1e-6, 'avg 3×3 stride 1');
 }));
 
+/** Pooling geometries the gradient checks cover: valid/same, strides 1 and 2, overlapping windows, odd sizes, batch 2, several channels. */
+const geometries: [string, number[], number | [number, number], Parameters<typeof maxPool>[2]][] = [
+  ['2×2', [2, 4, 6, 3], 2, {}],
+  ['same s2 odd', [2, 5, 5, 2], 2, { padding: 'same' }],
+  ['3×3 s1 overlapping', [1, 5, 4, 2], 3, { strides: 1 }],
+  ['3×2 same s1', [2, 3, 5, 1], [3, 2], { strides: 1, padding: 'same' }],
+  ['3×3 same s2', [1, 7, 6, 2], 3, { strides: 2, padding: 'same' }],
+];
+
 test('pooling gradients by finite differences: valid/same, strides 1 and 2, odd sizes, batch 2, several channels', () => {
-  const cases: [string, number[], number | [number, number], Parameters<typeof maxPool>[2]][] = [
-    ['2×2', [2, 4, 6, 3], 2, {}],
-    ['same s2 odd', [2, 5, 5, 2], 2, { padding: 'same' }],
-    ['3×3 s1 overlapping', [1, 5, 4, 2], 3, { strides: 1 }],
-    ['3×2 same s1', [2, 3, 5, 1], [3, 2], { strides: 1, padding: 'same' }],
-    ['3×3 same s2', [1, 7, 6, 2], 3, { strides: 2, padding: 'same' }],
-  ];
-  for (const [name, shape, size, args] of cases) {
+  for (const [name, shape, size, args] of geometries) {
     checkGrad(`maxPool ${name}`, (x) => maxPool(x, size, args), [{ shape }]);
     checkGrad(`avgPool ${name}`, (x) => avgPool(x, size, args), [{ shape }]);
   }
@@ -55,17 +57,21 @@ test('pooling errors: rank 3 input, window larger than the input', () => {
   assert.throws(() => avgPool(tensor(new Float32Array(4), [1, 2, 2, 1]), 3), /avgPool: the 3×3 pool window is larger than the 2×2 input with padding 'valid'/);
 });
 
-test('second derivatives of pooling match finite differences; overlapping max windows say they are not supported', () => {
-  checkSecondOrder('maxPool 2×2', (x) => maxPool(x, 2), [{ shape: [2, 4, 6, 3] }]);
-  checkSecondOrder('maxPool same s2 odd', (x) => maxPool(x, 2, { padding: 'same' }), [{ shape: [1, 5, 5, 2] }]);
-  checkSecondOrder('maxPool 3×2 valid', (x) => maxPool(x, [3, 2]), [{ shape: [1, 7, 5, 2] }]);
-  checkSecondOrder('avgPool 3×3 same s1', (x) => avgPool(x, 3, { strides: 1, padding: 'same' }), [{ shape: [1, 5, 4, 2] }]);
-  checkSecondOrder('avgPool 2×2', (x) => avgPool(x, 2), [{ shape: [2, 4, 6, 3] }]);
-  const x = tensor([1, 3, 2, 5, 4, 0, 7, 6, 8], [1, 3, 3, 1]);
-  assert.throws(
-    () => grad((t) => sum(grad((u) => sum(square(maxPool(u, 2, { strides: 1 }))))(t)))(x),
-    (e: unknown) => e instanceof NotSupportedError && /maxPool2dGrad: the second derivative of maxPool with overlapping windows \(poolSize \[2,2\], strides \[1,1\]\)/.test(e.message),
-  );
-  // Only the gradient itself is asked for: nothing is refused, and it is exact.
-  assert.deepEqual(grad((u) => sum(maxPool(u, 2, { strides: 1 })))(x).dataSync(), Float32Array.from([0, 0, 0, 1, 1, 0, 1, 0, 1]));
+test('second derivatives of pooling match finite differences: valid/same, strides 1 and 2, overlapping windows', () => {
+  for (const [name, shape, size, args] of geometries) {
+    checkSecondOrder(`maxPool ${name}`, (x) => maxPool(x, size, args), [{ shape }]);
+    checkSecondOrder(`avgPool ${name}`, (x) => avgPool(x, size, args), [{ shape }]);
+  }
 });
+
+test('the second derivative of max pooling follows the first maximum of each window, on ties too', () => tidy(() => {
+  // f = Σ_windows m², m a window's first maximum, so Σ ∂f/∂x = Σ_windows 2m, whose gradient is 2 per window
+  // at the element it chose.
+  const x = tensor([1, 3, 2, 5, 4, 0, 7, 6, 8], [1, 3, 3, 1]);
+  const d2 = grad((t) => sum(grad((u) => sum(square(maxPool(u, 2, { strides: 1 }))))(t)))(x);
+  // The overlapping windows choose 5, 4, 7 and 8 (positions 3, 4, 6, 8).
+  assert.deepEqual(d2.dataSync(), Float32Array.from([0, 0, 0, 2, 2, 0, 2, 0, 2]));
+  // On ties the first in row-major order wins, as in maxPool's gradient.
+  const tied = grad((t) => sum(grad((u) => sum(square(maxPool(u, 2))))(t)))(tensor([3, 3, 3, 3, 1, 1, 1, 1], [1, 2, 4, 1]));
+  assert.deepEqual(tied.dataSync(), Float32Array.from([2, 0, 2, 0, 0, 0, 0, 0]));
+}));
