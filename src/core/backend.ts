@@ -178,3 +178,20 @@ export interface Backend extends Kernels {
   /** Releases the storage behind `dataId`. Called exactly once per handle, when no tensor uses it. */
   disposeData(dataId: DataId): void;
 }
+
+/** Every kernel, as a record so that the compiler checks that none is missing (or extra). */
+const kernelNames: Record<keyof Kernels, true> = {
+  unary: true, binary: true, where: true, reduce: true, argReduce: true, matMul: true, transpose: true, slice: true,
+  concat: true, pad: true, gather: true, scatterAdd: true, tile: true, cast: true, oneHot: true, softmax: true,
+  softmaxCrossEntropy: true, softmaxCrossEntropyGrad: true, applyUpdate: true, conv2d: true, conv2dBackpropInput: true,
+  conv2dBackpropFilter: true, pool2d: true, maxPool2dGrad: true, avgPool2dGrad: true,
+};
+
+/**
+ * The name of every kernel in `Kernels`, for code that handles kernels by name (a backend that routes each
+ * to a fast path or a fallback).
+ *
+ * @example
+ * KERNEL_NAMES.includes('matMul'); // true
+ */
+export const KERNEL_NAMES = Object.keys(kernelNames) as readonly (keyof Kernels)[];

@@ -34,6 +34,16 @@ export function allocArray<D extends DType>(dtype: D, size: number): DTypeArrays
   return new arrayCtors[dtype](size) as DTypeArrays[D];
 }
 
+/**
+ * A typed array of `dtype` over `length` elements of `buffer` from `byteOffset`: a view, not a copy.
+ *
+ * @example
+ * viewArray('float32', new ArrayBuffer(16), 8, 2); // Float32Array [0, 0] over the last 8 bytes
+ */
+export function viewArray<D extends DType>(dtype: D, buffer: ArrayBuffer, byteOffset: number, length: number): DTypeArrays[D] {
+  return new arrayCtors[dtype](buffer, byteOffset, length) as DTypeArrays[D];
+}
+
 /** Bytes per element. */
 export function bytesPerElement(dtype: DType): number {
   return arrayCtors[dtype].BYTES_PER_ELEMENT;

@@ -1,6 +1,7 @@
 /** Sizes and paddings of sliding-window ops (convolution, pooling), computed as TensorFlow and Keras compute them. */
 import type { Pair, Pads } from '../core/backend.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { dilatedExtent as extent, windowCount } from '../core/windows.js';
 
 /**
  * How windows meet the border: `valid` keeps only windows inside the input; `same` pads with
@@ -19,11 +20,6 @@ export function toPair(op: string, name: string, value: PairLike): Pair {
     throw new ValueError(`${op}: ${name} must be a positive integer or a pair of them, got ${JSON.stringify(value)}.`);
   }
   return [p[0]!, p[1]!];
-}
-
-/** The window's extent once dilated: (k - 1) · dilation + 1. */
-function extent(k: number, dilation: number): number {
-  return (k - 1) * dilation + 1;
 }
 
 /**
@@ -47,7 +43,7 @@ export function windowPads(op: string, input: Pair, window: Pair, strides: Pair,
     }
     pads = flat as unknown as Pads;
   }
-  const out: number[] = [0, 1].map((i) => Math.floor((input[i]! + pads[2 * i]! + pads[2 * i + 1]! - extent(window[i]!, dilations[i]!)) / strides[i]!) + 1);
+  const out: number[] = [0, 1].map((i) => windowCount(input[i]!, window[i]!, strides[i]!, pads[2 * i]!, pads[2 * i + 1]!, dilations[i]!));
   if (out[0]! < 1 || out[1]! < 1) {
     const dilated = (i: number): string => `${extent(window[i]!, dilations[i]!)}`;
     const isDilated = dilations[0] > 1 || dilations[1] > 1;

@@ -7,54 +7,27 @@
 import type { Pair, Pads, PoolOp } from '../../core/backend.js';
 import type { TypedArray } from '../../core/dtype.js';
 import type { Shape } from '../../core/shape.js';
-
-/** Where the windows lie: input and output sizes, window size, strides, paddings, dilations. */
-interface Windows {
-  batch: number;
-  inH: number;
-  inW: number;
-  outH: number;
-  outW: number;
-  kh: number;
-  kw: number;
-  strides: Pair;
-  pads: Pads;
-  dilations: Pair;
-}
-
-function outSize(size: number, k: number, stride: number, before: number, after: number, dilation: number): number {
-  return Math.floor((size + before + after - (k - 1) * dilation - 1) / stride) + 1;
-}
-
-function windowsOf(xShape: Shape, kh: number, kw: number, strides: Pair, pads: Pads, dilations: Pair): Windows {
-  const [batch, inH, inW] = xShape as [number, number, number];
-  return {
-    batch, inH, inW, kh, kw, strides, pads, dilations,
-    outH: outSize(inH, kh, strides[0], pads[0], pads[1], dilations[0]),
-    outW: outSize(inW, kw, strides[1], pads[2], pads[3], dilations[1]),
-  };
-}
+import { outputPixels, windowGeometry, type WindowGeometry } from '../../core/windows.js';
 
 /**
  * Calls `visit(outPixel, inPixel, tap)` for every window tap that falls inside the input, where
  * pixels are flat indices over [batch, height, width] and `tap` is ky * kw + kx. Multiply a
  * pixel by the channel count to get its first element.
  */
-function forEachTap(w: Windows, visit: (outPixel: number, inPixel: number, tap: number) => void): void {
-  const [sy, sx] = w.strides;
-  const [dy, dx] = w.dilations;
-  for (let b = 0; b < w.batch; b++) {
-    for (let oy = 0; oy < w.outH; oy++) {
-      for (let ox = 0; ox < w.outW; ox++) {
-        const outPixel = (b * w.outH + oy) * w.outW + ox;
-        for (let ky = 0; ky < w.kh; ky++) {
-          const iy = oy * sy - w.pads[0] + ky * dy;
-          if (iy < 0 || iy >= w.inH) continue;
-          const rowPixel = (b * w.inH + iy) * w.inW;
-          for (let kx = 0; kx < w.kw; kx++) {
-            const ix = ox * sx - w.pads[2] + kx * dx;
-            if (ix < 0 || ix >= w.inW) continue;
-            visit(outPixel, rowPixel + ix, ky * w.kw + kx);
+function forEachTap(g: WindowGeometry, visit: (outPixel: number, inPixel: number, tap: number) => void): void {
+  const [batch, inH, inW, , outH, outW, kh, kw, sy, sx, padTop, padLeft, dy, dx] = g;
+  for (let b = 0; b < batch; b++) {
+    for (let oy = 0; oy < outH; oy++) {
+      for (let ox = 0; ox < outW; ox++) {
+        const outPixel = (b * outH + oy) * outW + ox;
+        for (let ky = 0; ky < kh; ky++) {
+          const iy = oy * sy - padTop + ky * dy;
+          if (iy < 0 || iy >= inH) continue;
+          const rowPixel = (b * inH + iy) * inW;
+          for (let kx = 0; kx < kw; kx++) {
+            const ix = ox * sx - padLeft + kx * dx;
+            if (ix < 0 || ix >= inW) continue;
+            visit(outPixel, rowPixel + ix, ky * kw + kx);
           }
         }
       }
@@ -64,7 +37,7 @@ function forEachTap(w: Windows, visit: (outPixel: number, inPixel: number, tap: 
 
 /** The sizes a convolution's loops need. */
 interface ConvDims {
-  w: Windows;
+  w: WindowGeometry;
   cin: number;
   cout: number;
   groups: number;
@@ -74,7 +47,7 @@ interface ConvDims {
 
 function convDims(xShape: Shape, filterShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): ConvDims {
   const [kh, kw, cinPerGroup, cout] = filterShape as [number, number, number, number];
-  return { w: windowsOf(xShape, kh, kw, strides, pads, dilations), cin: xShape[3]!, cout, groups, cinPerGroup, coutPerGroup: cout / groups };
+  return { w: windowGeometry(xShape, [kh, kw], strides, pads, dilations), cin: xShape[3]!, cout, groups, cinPerGroup, coutPerGroup: cout / groups };
 }
 
 /**
@@ -91,7 +64,7 @@ function forEachConvTap(d: ConvDims, visit: (x0: number, y0: number, tap: number
 /** Forward convolution; see `Kernels.conv2d`. */
 export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): { values: Float64Array; shape: number[] } {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
-  const shape = [d.w.batch, d.w.outH, d.w.outW, d.cout];
+  const shape = [d.w[0], d.w[4], d.w[5], d.cout];
   const acc = new Float64Array(shape[0]! * shape[1]! * shape[2]! * shape[3]!);
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
   const skipZeros = allFinite(f);
@@ -109,13 +82,12 @@ export function conv2d(x: TypedArray, xShape: Shape, f: TypedArray, fShape: Shap
 }
 
 /**
- * The filter [taps, cinPerGroup, cout] rearranged as [taps, cout, cinPerGroup], so that the
- * gradient kernels can run over output channels outside and input channels inside.
+ * The filter layout [taps, cinPerGroup, cout] rearranged as [taps, cout, cinPerGroup] (or back, with `rows`
+ * and `cols` swapped), so that the gradient kernels can run over output channels outside and input channels inside.
  */
-function swapChannels(f: ArrayLike<number>, d: ConvDims, taps: number): Float64Array {
-  const { cout, cinPerGroup: ni } = d;
-  const out = new Float64Array(taps * cout * ni);
-  for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) out[(t * cout + o) * ni + ci] = f[(t * ni + ci) * cout + o]!;
+function swapChannels(f: ArrayLike<number>, taps: number, rows: number, cols: number): Float64Array {
+  const out = new Float64Array(taps * rows * cols);
+  for (let t = 0; t < taps; t++) for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[(t * cols + c) * rows + r] = f[(t * rows + r) * cols + c]!;
   return out;
 }
 
@@ -129,21 +101,31 @@ export function allFinite(values: ArrayLike<number>): boolean {
   return true;
 }
 
-/** Gradient of the convolution with respect to its input; see `Kernels.conv2dBackpropInput`. */
-export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
-  const d = convDims(xShape, fShape, strides, pads, dilations, groups);
-  const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
+/**
+ * Calls `visit(dv, x0, s0)` for each element `dv` of `dy` at each window tap, output channels outside: `x0` is
+ * the first input channel of the tap's group, `s0` the first of the [taps, cout, cinPerGroup] filter row it
+ * meets. Zeros of dy are skipped where `skipZeros` (the other factor is finite).
+ */
+function forEachGradTap(d: ConvDims, dy: TypedArray, skipZeros: boolean, visit: (dv: number, x0: number, s0: number) => void): void {
   const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
-  const swapped = swapChannels(f, d, d.w.kh * d.w.kw);
-  const skipZeros = allFinite(f);
   forEachConvTap(d, (x0, y0, tap, g) => {
     const base = (tap * cout + g * no) * ni;
     for (let o = 0; o < no; o++) {
       const dv = dy[y0 + o]!;
       if (dv === 0 && skipZeros) continue;
-      const fr = base + o * ni;
-      for (let ci = 0; ci < ni; ci++) acc[x0 + ci]! += dv * swapped[fr + ci]!;
+      visit(dv, x0, base + o * ni);
     }
+  });
+}
+
+/** Gradient of the convolution with respect to its input; see `Kernels.conv2dBackpropInput`. */
+export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape, xShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
+  const d = convDims(xShape, fShape, strides, pads, dilations, groups);
+  const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * xShape[3]!);
+  const ni = d.cinPerGroup;
+  const swapped = swapChannels(f, d.w[6] * d.w[7], ni, d.cout);
+  forEachGradTap(d, dy, allFinite(f), (dv, x0, s0) => {
+    for (let ci = 0; ci < ni; ci++) acc[x0 + ci]! += dv * swapped[s0 + ci]!;
   });
   return acc;
 }
@@ -151,28 +133,19 @@ export function conv2dBackpropInput(dy: TypedArray, f: TypedArray, fShape: Shape
 /** Gradient of the convolution with respect to its filter; see `Kernels.conv2dBackpropFilter`. */
 export function conv2dBackpropFilter(x: TypedArray, xShape: Shape, dy: TypedArray, fShape: Shape, strides: Pair, pads: Pads, dilations: Pair, groups: number): Float64Array {
   const d = convDims(xShape, fShape, strides, pads, dilations, groups);
-  const taps = d.w.kh * d.w.kw;
-  const { cout, cinPerGroup: ni, coutPerGroup: no } = d;
+  const taps = d.w[6] * d.w[7];
+  const ni = d.cinPerGroup;
   // Accumulated as [taps, cout, cinPerGroup], then put back in the filter's layout.
-  const swapped = new Float64Array(taps * cout * ni);
-  const skipZeros = allFinite(x);
-  forEachConvTap(d, (x0, y0, tap, g) => {
-    const base = (tap * cout + g * no) * ni;
-    for (let o = 0; o < no; o++) {
-      const dv = dy[y0 + o]!;
-      if (dv === 0 && skipZeros) continue;
-      const fr = base + o * ni;
-      for (let ci = 0; ci < ni; ci++) swapped[fr + ci]! += dv * x[x0 + ci]!;
-    }
+  const swapped = new Float64Array(taps * d.cout * ni);
+  forEachGradTap(d, dy, allFinite(x), (dv, x0, s0) => {
+    for (let ci = 0; ci < ni; ci++) swapped[s0 + ci]! += dv * x[x0 + ci]!;
   });
-  const acc = new Float64Array(taps * ni * cout);
-  for (let t = 0; t < taps; t++) for (let ci = 0; ci < ni; ci++) for (let o = 0; o < cout; o++) acc[(t * ni + ci) * cout + o] = swapped[(t * cout + o) * ni + ci]!;
-  return acc;
+  return swapChannels(swapped, taps, d.cout, ni);
 }
 
 /** How many taps of each output pixel's window fall inside the input (the divisor of average pooling). */
-function tapCounts(w: Windows): Int32Array {
-  const counts = new Int32Array(w.batch * w.outH * w.outW);
+function tapCounts(w: WindowGeometry): Int32Array {
+  const counts = new Int32Array(outputPixels(w));
   forEachTap(w, (outPixel) => {
     counts[outPixel]!++;
   });
@@ -181,10 +154,10 @@ function tapCounts(w: Windows): Int32Array {
 
 /** Max or average pooling; see `Kernels.pool2d`. */
 export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair, strides: Pair, pads: Pads): { values: Float64Array; shape: number[] } {
-  const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
+  const w = windowGeometry(xShape, poolSize, strides, pads, [1, 1]);
   const c = xShape[3]!;
-  const shape = [w.batch, w.outH, w.outW, c];
-  const acc = new Float64Array(w.batch * w.outH * w.outW * c);
+  const shape = [w[0], w[4], w[5], c];
+  const acc = new Float64Array(outputPixels(w) * c);
   if (op === 'max') {
     acc.fill(-Infinity);
     forEachTap(w, (outPixel, inPixel) => {
@@ -206,7 +179,7 @@ export function pool2d(x: TypedArray, xShape: Shape, op: PoolOp, poolSize: Pair,
 
 /** Gradient of max pooling; see `Kernels.maxPool2dGrad`. */
 export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): Float64Array {
-  const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
+  const w = windowGeometry(xShape, poolSize, strides, pads, [1, 1]);
   const c = xShape[3]!;
   const best = new Float64Array(dy.length).fill(-Infinity);
   const winner = new Int32Array(dy.length).fill(-1);
@@ -231,7 +204,7 @@ export function maxPool2dGrad(dy: TypedArray, x: TypedArray, xShape: Shape, pool
 
 /** Gradient of average pooling; see `Kernels.avgPool2dGrad`. */
 export function avgPool2dGrad(dy: TypedArray, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): Float64Array {
-  const w = windowsOf(xShape, poolSize[0], poolSize[1], strides, pads, [1, 1]);
+  const w = windowGeometry(xShape, poolSize, strides, pads, [1, 1]);
   const c = xShape[3]!;
   const counts = tapCounts(w);
   const acc = new Float64Array(xShape[0]! * xShape[1]! * xShape[2]! * c);

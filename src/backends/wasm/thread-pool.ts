@@ -4,15 +4,14 @@
  * and collected with Atomics.notify/wait. This file is runtime-neutral: starting a worker is the job
  * of a `WorkerSpawner` (see node/ and browser/).
  */
+import { BINARY_CODES, KERNEL_ARITY, type KernelExports, type KernelName } from './abi.js';
 import type { Heap } from './heap.js';
-import type { KernelExports } from './kernels-module.js';
-import { BINARY_CODES } from './op-codes.js';
 
 // Int32 fields of a control slot.
 const JOB = 0; // sequence number of the last job posted (written by the main thread)
 const DONE = 1; // sequence number of the last job finished, -1 until the worker is ready (written by the worker)
 const FAILED = 2; // 1 when the last job threw
-const KIND = 3; // what to do: the index of a kernel in CALLABLE, or EXIT
+const KIND = 3; // what to do: the index of a kernel in KERNEL_ARITY, or EXIT
 const COUNT = 4; // how many arguments the kernel takes
 /** Where the kernel's arguments start, in bytes: float64 values (pointers, sizes, op codes, hyperparameters). */
 const ARGS_AT = 32;
@@ -20,16 +19,12 @@ const SLOT_BYTES = 256;
 const MAX_ARGS = (SLOT_BYTES - ARGS_AT) / 8;
 const EXIT = -1;
 
-/** The kernels a worker can run; a job names one by its index here. */
-const CALLABLE = [
-  'gemm', 'unaryF32', 'binaryF32', 'im2colF32', 'col2imF32', 'poolF32', 'maxPoolGradF32', 'avgPoolGradF32', 'adamF32', 'sgdF32', 'rmspropF32',
-] as const;
-/** A kernel that a worker can run. */
-export type CallableKernel = (typeof CALLABLE)[number];
+/** The kernels by the number a job names them with: their order in KERNEL_ARITY. */
+const KERNELS = Object.keys(KERNEL_ARITY) as KernelName[];
 /** The kernels that walk the images of a batch one after another (their geometry starts with the batch size). */
-export type WindowKernel = Extract<CallableKernel, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32'>;
+export type WindowKernel = Extract<KernelName, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32'>;
 /** The optimizers' update kernels: pointers to float32 arrays, the element count, then hyperparameters. */
-export type UpdateKernel = Extract<CallableKernel, 'adamF32' | 'sgdF32' | 'rmspropF32'>;
+export type UpdateKernel = Extract<KernelName, 'adamF32' | 'sgdF32' | 'rmspropF32'>;
 
 /** Rows of C are split in multiples of the kernel's tile height. */
 const ROW_GRAIN = 4;
@@ -102,7 +97,7 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
       return;
     }
     try {
-      const kernel = kernels[CALLABLE[kind]!] as (...args: number[]) => void;
+      const kernel = kernels[KERNELS[kind]!] as (...args: number[]) => void;
       kernel(...args.subarray(0, ctl[COUNT]!));
       ctl[FAILED] = 0;
     } catch {
@@ -232,11 +227,11 @@ export class ThreadPool {
   }
 
   /** Runs `kernel(...args)` on worker `w`, or here when `w` is undefined. */
-  private call(kernel: CallableKernel, args: readonly number[], w?: PooledWorker): void {
+  private call(kernel: KernelName, args: readonly number[], w?: PooledWorker): void {
     if (!w) return (this.kernels[kernel] as (...args: readonly number[]) => void)(...args);
     w.ctl[COUNT] = args.length;
     w.args.set(args);
-    this.post(w, CALLABLE.indexOf(kernel));
+    this.post(w, KERNELS.indexOf(kernel));
   }
 
   /**

@@ -5,7 +5,7 @@ import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
 import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
 import { sizeClass } from '../../../src/backends/wasm/heap.js';
 import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
-import type { Backend, BinaryOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../../src/core/backend.js';
+import { KERNEL_NAMES, type Backend, type BinaryOp, type ReduceOp, type TensorInfo, type UnaryOp, type UpdateRule } from '../../../src/core/backend.js';
 import { allocArray, type DType } from '../../../src/core/dtype.js';
 import { broadcastShapes, sizeOf } from '../../../src/core/shape.js';
 import { assertClose } from '../../helpers/grad-check.js';
@@ -69,6 +69,14 @@ const unaryOps: UnaryOp[] = [
   'relu', 'sigmoid', 'tanh', 'erf', 'sin', 'cos', 'floor', 'ceil', 'round',
 ];
 const edges = [NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-8, 100, -100];
+
+test('the wasm backend has every kernel: a fast path that may decline to the reference, or the reference alone', () => {
+  assert.equal(KERNEL_NAMES.length, 25);
+  for (const name of KERNEL_NAMES) assert.equal(typeof wasm[name], 'function', name);
+  // concat has no fast path, and an int32 matMul is declined: both are the reference's answer on wasm memory.
+  compare('concat (reference only)', [{ shape: [2, 3] }, { shape: [2, 2] }], (b, xs) => b.concat(xs, 1));
+  compare('matMul int32 (declined)', [{ shape: [3, 4], dtype: 'int32' }, { shape: [4, 2], dtype: 'int32' }], (b, [x, y]) => b.matMul(x!, y!, false, false, []));
+});
 
 describe('wasm unary', () => {
   for (const op of unaryOps) {

@@ -2,8 +2,8 @@
 // NOTE: functions marked @inline receive the op as a constant from a switch in their exported caller, so
 // the optimiser specialises one loop per op instead of branching on the op for every element.
 import {
-  ABS, ADD, BOOL_TO_F32, CEIL, COS, DIV, EQUAL, EXP, EXPM1, F32_TO_BOOL, FLOOR, FLOOR_DIV, GREATER, GREATER_EQUAL,
-  I32_TO_F32, LESS, LESS_EQUAL, LOG, LOG1P, LOGICAL_AND, LOGICAL_OR, MAXIMUM, MINIMUM, MOD, MUL, NEG, NOT_EQUAL, RELU_GRAD,
+  ABS, ADD, BOOL_TO_FLOAT32, CEIL, COS, DIV, EQUAL, EXP, EXPM1, FLOAT32_TO_BOOL, FLOOR, FLOOR_DIV, GREATER, GREATER_EQUAL,
+  INT32_TO_FLOAT32, LESS, LESS_EQUAL, LOG, LOG1P, LOGICAL_AND, LOGICAL_OR, MAXIMUM, MINIMUM, MOD, MUL, NEG, NOT_EQUAL, RELU_GRAD,
   POW, RECIPROCAL, RELU, ROUND, SIGMOID, SIGN, SIN, SQRT, SQUARE, SUB, TANH,
 } from './codes';
 
@@ -391,7 +391,7 @@ export function where32(
 /** Converts `n` elements: bytes (bool or uint8) or int32 to float32, or float32 to bool (nonzero and NaN become true). */
 export function cast(kind: i32, x: usize, out: usize, n: i32): void {
   let i = 0;
-  if (kind == BOOL_TO_F32) {
+  if (kind == BOOL_TO_FLOAT32) {
     for (; i + 8 <= n; i += 8) {
       const wide = v128.load8x8_u(x + <usize>i);
       const at = <usize>i << 2;
@@ -399,13 +399,13 @@ export function cast(kind: i32, x: usize, out: usize, n: i32): void {
       v128.store(out + at, f32x4.convert_i32x4_u(i32x4.extend_high_i16x8_u(wide)), 16);
     }
     for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<u8>(x + <usize>i));
-  } else if (kind == I32_TO_F32) {
+  } else if (kind == INT32_TO_FLOAT32) {
     for (; i + 4 <= n; i += 4) {
       const at = <usize>i << 2;
       v128.store(out + at, f32x4.convert_i32x4_s(v128.load(x + at)));
     }
     for (; i < n; i++) store<f32>(out + (<usize>i << 2), <f32>load<i32>(x + (<usize>i << 2)));
-  } else if (kind == F32_TO_BOOL) {
+  } else if (kind == FLOAT32_TO_BOOL) {
     for (; i < n; i++) store<u8>(out + <usize>i, load<f32>(x + (<usize>i << 2)) != 0 ? 1 : 0);
   }
 }
