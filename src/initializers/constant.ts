@@ -1,10 +1,10 @@
 /** Initializers that fill a weight with one value: zeros, ones, constant. */
 import type { DType } from '../core/dtype.js';
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkFinite } from '../core/validate.js';
 import { fill } from '../ops/creation.js';
 import { Initializer } from './initializer.js';
 
@@ -28,8 +28,7 @@ export class Constant extends Initializer {
   constructor(args: ConstantArgs = {}) {
     super();
     checkOptions('Constant initializer', args, optionKeys<ConstantArgs>({ value: true }));
-    this.value = args.value ?? 0;
-    if (!Number.isFinite(this.value)) throw new ValueError(`Constant initializer: value must be a finite number, got ${args.value}.`);
+    this.value = checkFinite('Constant initializer', 'value', args.value ?? 0);
   }
 
   override apply(shape: Shape, dtype: DType = 'float32'): Tensor {

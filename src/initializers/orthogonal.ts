@@ -1,10 +1,11 @@
 /** The orthogonal initializer: a random matrix with orthonormal rows or columns. */
-import { isFloat, type DType } from '../core/dtype.js';
-import { DTypeError, ValueError, fmtShape } from '../core/errors.js';
+import type { DType } from '../core/dtype.js';
+import { ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkFinite, checkFloatDType } from '../core/validate.js';
 import { randomNormal, tensor } from '../ops/creation.js';
 import { RandomInitializer, type SeedArgs } from './random.js';
 
@@ -49,13 +50,12 @@ export class Orthogonal extends RandomInitializer {
   constructor(args: OrthogonalArgs = {}) {
     super(args);
     checkOptions('Orthogonal initializer', args, optionKeys<OrthogonalArgs>({ seed: true, gain: true }));
-    this.gain = args.gain ?? 1;
-    if (!Number.isFinite(this.gain)) throw new ValueError(`Orthogonal initializer: gain must be a finite number, got ${args.gain}.`);
+    this.gain = checkFinite('Orthogonal initializer', 'gain', args.gain ?? 1);
   }
 
   override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
     if (shape.length < 2) throw new ValueError(`Orthogonal initializer: the weight must have at least 2 dimensions, got shape ${fmtShape(shape)}.`);
-    if (!isFloat(dtype)) throw new DTypeError(`Orthogonal initializer: dtype must be float32 or float64, got ${dtype}.`);
+    checkFloatDType('Orthogonal initializer', 'dtype', dtype);
     const rows = shape.slice(0, -1).reduce((a, b) => a * b, 1);
     const cols = shape[shape.length - 1]!;
     const [n, m] = [Math.max(rows, cols), Math.min(rows, cols)];

@@ -6,6 +6,7 @@ import { generatorFor } from '../core/random.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositive, checkSeed } from '../core/validate.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../ops/creation.js';
 import { Initializer } from './initializer.js';
 
@@ -30,8 +31,7 @@ export abstract class RandomInitializer extends Initializer {
 
   constructor(args: SeedArgs = {}) {
     super();
-    const seed = args.seed ?? null;
-    if (seed !== null && !Number.isFinite(seed)) throw new ValueError(`${classNameOf(this)} initializer: seed must be a finite number, got ${seed}.`);
+    const seed = checkSeed(`${classNameOf(this)} initializer`, 'seed', args.seed);
     this.seed = seed;
     this.drawSeed = seed ?? generatorFor(undefined).nextUint32();
   }
@@ -49,9 +49,30 @@ export interface RandomNormalArgs extends SeedArgs {
   stddev?: number;
 }
 
-function checkStddev(who: string, stddev: number): number {
-  if (!(stddev > 0) || !Number.isFinite(stddev)) throw new ValueError(`${who} initializer: stddev must be a positive number, got ${stddev}.`);
-  return stddev;
+/** Normal draws N(mean, stddev²) made by `draw`: plain for RandomNormal, with the tails redrawn for TruncatedNormal. */
+abstract class NormalInitializer extends RandomInitializer {
+  /** Mean of the distribution. */
+  readonly mean: number;
+  /** Standard deviation of the distribution (before truncation, for TruncatedNormal). */
+  readonly stddev: number;
+  private readonly draw: typeof randomNormal;
+
+  protected constructor(args: RandomNormalArgs, draw: typeof randomNormal) {
+    super(args);
+    const who = `${classNameOf(this)} initializer`;
+    checkOptions(who, args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
+    this.mean = args.mean ?? 0;
+    this.stddev = checkPositive(who, 'stddev', args.stddev ?? 0.05);
+    this.draw = draw;
+  }
+
+  override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
+    return this.draw(shape, this.mean, this.stddev, { dtype, seed: this.drawSeed });
+  }
+
+  override getConfig(): ConfigDict {
+    return { mean: this.mean, stddev: this.stddev, ...super.getConfig() };
+  }
 }
 
 /**
@@ -60,26 +81,11 @@ function checkStddev(who: string, stddev: number): number {
  * @example
  * new RandomNormal({ stddev: 0.01, seed: 1 }).apply([100, 10]);
  */
-export class RandomNormal extends RandomInitializer {
+export class RandomNormal extends NormalInitializer {
   static override readonly className: string = 'RandomNormal';
-  /** Mean of the draws. */
-  readonly mean: number;
-  /** Standard deviation of the draws. */
-  readonly stddev: number;
 
   constructor(args: RandomNormalArgs = {}) {
-    super(args);
-    checkOptions('RandomNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
-    this.mean = args.mean ?? 0;
-    this.stddev = checkStddev('RandomNormal', args.stddev ?? 0.05);
-  }
-
-  override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
-    return randomNormal(shape, this.mean, this.stddev, { dtype, seed: this.drawSeed });
-  }
-
-  override getConfig(): ConfigDict {
-    return { mean: this.mean, stddev: this.stddev, ...super.getConfig() };
+    super(args, randomNormal);
   }
 }
 
@@ -87,26 +93,11 @@ export class RandomNormal extends RandomInitializer {
  * Draws from N(mean, stddev²), redrawing values more than two standard deviations from the mean.
  * (The standard deviation of the result is about 0.88 stddev.)
  */
-export class TruncatedNormal extends RandomInitializer {
+export class TruncatedNormal extends NormalInitializer {
   static override readonly className: string = 'TruncatedNormal';
-  /** Mean of the distribution. */
-  readonly mean: number;
-  /** Standard deviation before truncation. */
-  readonly stddev: number;
 
   constructor(args: RandomNormalArgs = {}) {
-    super(args);
-    checkOptions('TruncatedNormal initializer', args, optionKeys<RandomNormalArgs>({ seed: true, mean: true, stddev: true }));
-    this.mean = args.mean ?? 0;
-    this.stddev = checkStddev('TruncatedNormal', args.stddev ?? 0.05);
-  }
-
-  override apply(shape: Shape, dtype: DType = 'float32'): Tensor {
-    return truncatedNormal(shape, this.mean, this.stddev, { dtype, seed: this.drawSeed });
-  }
-
-  override getConfig(): ConfigDict {
-    return { mean: this.mean, stddev: this.stddev, ...super.getConfig() };
+    super(args, truncatedNormal);
   }
 }
 

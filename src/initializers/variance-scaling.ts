@@ -3,11 +3,11 @@
  * steady size from layer to layer. Glorot (Xavier), He and LeCun initializers are its named cases.
  */
 import type { DType } from '../core/dtype.js';
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import { classNameOf, normalizeName, type ConfigDict } from '../core/serialization.js';
+import { classNameOf, type ConfigDict } from '../core/serialization.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositive, checkSpelledChoice } from '../core/validate.js';
 import { randomNormal, randomUniform, truncatedNormal } from '../ops/creation.js';
 import { computeFans } from './initializer.js';
 import { RandomInitializer, type SeedArgs } from './random.js';
@@ -33,11 +33,7 @@ export interface VarianceScalingArgs extends SeedArgs {
  */
 const TRUNCATED_STDDEV = 0.87962566103423978;
 
-function pick<T extends string>(what: string, value: string, options: readonly T[]): T {
-  const found = options.find((o) => normalizeName(o) === normalizeName(value));
-  if (!found) throw new ValueError(`VarianceScaling initializer: unknown ${what} '${value}'; expected one of ${options.join(', ')}.`);
-  return found;
-}
+const WHO = 'VarianceScaling initializer';
 
 /**
  * With n the fan chosen by `mode` (see `computeFans`): a normal with stddev sqrt(scale / n)
@@ -58,12 +54,11 @@ export class VarianceScaling extends RandomInitializer {
 
   constructor(args: VarianceScalingArgs = {}) {
     super(args);
-    checkOptions('VarianceScaling initializer', args, optionKeys<VarianceScalingArgs>({ seed: true, scale: true, mode: true, distribution: true }));
-    this.scale = args.scale ?? 1;
-    if (!(this.scale > 0) || !Number.isFinite(this.scale)) throw new ValueError(`VarianceScaling initializer: scale must be a positive number, got ${args.scale}.`);
-    this.mode = pick('mode', args.mode ?? 'fanIn', ['fanIn', 'fanOut', 'fanAvg'] as const);
+    checkOptions(WHO, args, optionKeys<VarianceScalingArgs>({ seed: true, scale: true, mode: true, distribution: true }));
+    this.scale = checkPositive(WHO, 'scale', args.scale ?? 1);
+    this.mode = checkSpelledChoice(WHO, 'mode', args.mode ?? 'fanIn', ['fanIn', 'fanOut', 'fanAvg'] as const);
     const distribution = args.distribution === 'normal' ? 'truncatedNormal' : (args.distribution ?? 'truncatedNormal');
-    this.distribution = pick('distribution', distribution, ['truncatedNormal', 'untruncatedNormal', 'uniform'] as const);
+    this.distribution = checkSpelledChoice(WHO, 'distribution', distribution, ['truncatedNormal', 'untruncatedNormal', 'uniform'] as const);
   }
 
   override apply(shape: Shape, dtype: DType = 'float32'): Tensor {

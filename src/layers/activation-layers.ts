@@ -2,9 +2,9 @@
  * Activations with arguments, as layers of their own (Keras's "advanced activations"): LeakyReLU,
  * ReLU with a ceiling, threshold and slope, Softmax over a chosen axis, and ELU with its alpha.
  */
-import { ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkAtLeast, checkInteger } from '../core/validate.js';
 import { elu, leakyRelu, softmax } from '../ops/activations.js';
 import { minimum, mul, sub } from '../ops/arithmetic.js';
 import { greaterEqual, where } from '../ops/compare.js';
@@ -12,14 +12,6 @@ import { relu } from '../ops/unary.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
-
-/** Checks a numeric argument: finite, and at least `min` when given. */
-function checkNumber(layer: Layer, what: string, value: unknown, min?: number): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || (min !== undefined && value < min)) {
-    throw new ValueError(`${layer.describe()}: ${what} must be a finite number${min !== undefined ? ` >= ${min}` : ''}, got ${JSON.stringify(value)}.`);
-  }
-  return value;
-}
 
 /** The part every activation layer shares: masks pass through and the shape is unchanged. */
 abstract class ActivationLayer extends Layer {
@@ -54,7 +46,7 @@ export class LeakyReLU extends ActivationLayer {
 
   constructor(args: LeakyReLULayerArgs = {}) {
     super(args);
-    this.negativeSlope = checkNumber(this, 'negativeSlope', args.negativeSlope ?? 0.3, 0);
+    this.negativeSlope = checkAtLeast(this.describe(), 'negativeSlope', args.negativeSlope ?? 0.3, 0);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
@@ -96,9 +88,9 @@ export class ReLU extends ActivationLayer {
 
   constructor(args: ReLULayerArgs = {}) {
     super(args);
-    this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : checkNumber(this, 'maxValue', args.maxValue, 0);
-    this.negativeSlope = checkNumber(this, 'negativeSlope', args.negativeSlope ?? 0, 0);
-    this.threshold = checkNumber(this, 'threshold', args.threshold ?? 0);
+    this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : checkAtLeast(this.describe(), 'maxValue', args.maxValue, 0);
+    this.negativeSlope = checkAtLeast(this.describe(), 'negativeSlope', args.negativeSlope ?? 0, 0);
+    this.threshold = checkAtLeast(this.describe(), 'threshold', args.threshold ?? 0);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
@@ -136,8 +128,7 @@ export class Softmax extends ActivationLayer {
 
   constructor(args: SoftmaxLayerArgs = {}) {
     super(args);
-    this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new ValueError(`${this.describe()}: axis must be one integer axis, got ${JSON.stringify(args.axis)}.`);
+    this.axis = checkInteger(this.describe(), 'axis', args.axis ?? -1);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
@@ -170,7 +161,7 @@ export class ELU extends ActivationLayer {
 
   constructor(args: ELULayerArgs = {}) {
     super(args);
-    this.alpha = checkNumber(this, 'alpha', args.alpha ?? 1);
+    this.alpha = checkAtLeast(this.describe(), 'alpha', args.alpha ?? 1);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {

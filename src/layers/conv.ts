@@ -3,6 +3,7 @@ import { getActivation, serializeActivation, type ActivationFn, type ActivationI
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor, Variable } from '../core/tensor.js';
+import { checkChoice, checkPositiveInt, checkPositiveInts } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
 import { add } from '../ops/arithmetic.js';
@@ -20,21 +21,10 @@ import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 export type WindowPadding = 'valid' | 'same' | 'causal';
 
 /** Reads a size argument of a layer with `rank` spatial axes as one positive integer per axis. */
-export function toSizes(who: string, name: string, value: number | readonly number[], rank: number): number[] {
-  const list = typeof value === 'number' ? new Array<number>(rank).fill(value) : [...value];
-  if (list.length !== rank || list.some((v) => !Number.isInteger(v) || v < 1)) {
-    throw new ValueError(`${who}: ${name} must be a positive integer or ${rank} of them, got ${JSON.stringify(value)}.`);
-  }
-  return list;
-}
 
 /** Checks a layer's padding name. */
 export function toWindowPadding(who: string, value: string | undefined, rank: number): WindowPadding {
-  const p = value ?? 'valid';
-  if (p !== 'valid' && p !== 'same' && !(p === 'causal' && rank === 1)) {
-    throw new ValueError(`${who}: padding must be 'valid' or 'same'${rank === 1 ? " or 'causal'" : ''}, got ${JSON.stringify(value)}.`);
-  }
-  return p;
+  return checkChoice<WindowPadding>(who, 'padding', value ?? 'valid', rank === 1 ? ['valid', 'same', 'causal'] : ['valid', 'same']);
 }
 
 /**
@@ -132,11 +122,11 @@ export abstract class BaseConv extends Layer {
   ) {
     super(args);
     const who = this.describe();
-    this.kernelSize = toSizes(who, 'kernelSize', args.kernelSize, rank);
-    this.strides = toSizes(who, 'strides', args.strides ?? 1, rank);
+    this.kernelSize = checkPositiveInts(who, 'kernelSize', args.kernelSize, rank);
+    this.strides = checkPositiveInts(who, 'strides', args.strides ?? 1, rank);
     this.padding = toWindowPadding(who, args.padding, rank);
     this.dataFormat = toDataFormat(who, args.dataFormat);
-    this.dilationRate = toSizes(who, 'dilationRate', args.dilationRate ?? 1, rank);
+    this.dilationRate = checkPositiveInts(who, 'dilationRate', args.dilationRate ?? 1, rank);
     this.activation = getActivation(args.activation);
     this.useBias = args.useBias ?? true;
     this.biasInitializer = getInitializer(args.biasInitializer ?? 'zeros');
@@ -228,8 +218,7 @@ abstract class Conv extends BaseConv {
 
   constructor(rank: number, args: ConvLayerArgs) {
     super(rank, args);
-    if (!Number.isInteger(args.filters) || args.filters < 1) throw new ValueError(`${this.describe()}: filters must be a positive integer, got ${args.filters}.`);
-    this.filters = args.filters;
+    this.filters = checkPositiveInt(this.describe(), 'filters', args.filters);
     this.groups = args.groups ?? 1;
     if (!Number.isInteger(this.groups) || this.groups < 1 || this.filters % this.groups !== 0) {
       throw new ValueError(`${this.describe()}: groups must be a positive integer dividing filters (${this.filters}), got ${args.groups}.`);
@@ -317,11 +306,6 @@ export interface DepthwiseConv2DLayerArgs extends BaseConvLayerArgs {
   depthwiseRegularizer?: RegularizerIdentifier | null;
 }
 
-function positiveInt(who: string, name: string, value: number): number {
-  if (!Number.isInteger(value) || value < 1) throw new ValueError(`${who}: ${name} must be a positive integer, got ${value}.`);
-  return value;
-}
-
 /**
  * Depthwise 2-D convolution: each input channel is convolved with its own `depthMultiplier`
  * kernels, so channels do not mix. The kernel is [kernelHeight, kernelWidth, channels,
@@ -344,7 +328,7 @@ export class DepthwiseConv2D extends BaseConv {
 
   constructor(args: DepthwiseConv2DLayerArgs) {
     super(2, args);
-    this.depthMultiplier = positiveInt(this.describe(), 'depthMultiplier', args.depthMultiplier ?? 1);
+    this.depthMultiplier = checkPositiveInt(this.describe(), 'depthMultiplier', args.depthMultiplier ?? 1);
     this.depthwiseInitializer = getInitializer(args.depthwiseInitializer ?? 'glorotUniform');
     this.depthwiseRegularizer = getRegularizer(args.depthwiseRegularizer);
   }
@@ -408,7 +392,7 @@ export class SeparableConv2D extends DepthwiseConv2D {
 
   constructor(args: SeparableConv2DLayerArgs) {
     super(args);
-    this.filters = positiveInt(this.describe(), 'filters', args.filters);
+    this.filters = checkPositiveInt(this.describe(), 'filters', args.filters);
     this.pointwiseInitializer = getInitializer(args.pointwiseInitializer ?? 'glorotUniform');
     this.pointwiseRegularizer = getRegularizer(args.pointwiseRegularizer);
   }

@@ -1,8 +1,9 @@
 /** Dense: the fully connected layer, `activation(x · kernel + bias)` over the last axis. */
 import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
-import { ShapeError, ValueError } from '../core/errors.js';
+import { ShapeError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor, Variable } from '../core/tensor.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
 import { add } from '../ops/arithmetic.js';
@@ -67,8 +68,7 @@ export class Dense extends Layer {
   constructor(args: DenseLayerArgs) {
     super(args);
     this.supportsMasking = true;
-    if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`${this.describe()}: units must be a positive integer, got ${args.units}.`);
-    this.units = args.units;
+    this.units = checkPositiveInt(this.describe(), 'units', args.units);
     this.activation = getActivation(args.activation);
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');

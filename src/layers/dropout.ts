@@ -1,8 +1,8 @@
 /** Dropout: during training, zeroes a random fraction of the inputs and scales up the rest; at inference, the identity. */
-import { ValueError } from '../core/errors.js';
 import { RandomGenerator, generatorFor } from '../core/random.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkInterval, checkSeed } from '../core/validate.js';
 import { dropout } from '../ops/dropout.js';
 import { Layer, layerArgKeys, checkSymbolicShape, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -43,12 +43,10 @@ export class Dropout extends Layer {
   constructor(args: DropoutLayerArgs) {
     super(args);
     this.supportsMasking = true;
-    if (!(args.rate >= 0 && args.rate < 1)) throw new ValueError(`${this.describe()}: rate must be in [0, 1), got ${args.rate}.`);
+    this.rate = checkInterval(this.describe(), 'rate', args.rate, 0, 1, '[)');
     if (args.noiseShape) checkSymbolicShape(this.describe(), 'noiseShape', args.noiseShape);
-    if (args.seed !== undefined && args.seed !== null && !Number.isFinite(args.seed)) throw new ValueError(`${this.describe()}: seed must be a finite number, got ${args.seed}.`);
-    this.rate = args.rate;
     this.noiseShape = args.noiseShape ?? null;
-    this.seed = args.seed ?? null;
+    this.seed = checkSeed(this.describe(), 'seed', args.seed);
     this.generator = new RandomGenerator(this.seed ?? generatorFor(undefined).nextUint32());
   }
 

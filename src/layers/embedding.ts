@@ -2,6 +2,7 @@
 import { DTypeError, ValueError, fmtShape } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor, Variable } from '../core/tensor.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
 import { notEqual } from '../ops/compare.js';
@@ -58,11 +59,8 @@ export class Embedding extends Layer {
 
   constructor(args: EmbeddingLayerArgs) {
     super(args);
-    for (const key of ['inputDim', 'outputDim'] as const) {
-      if (!Number.isInteger(args[key]) || args[key] < 1) throw new ValueError(`${this.describe()}: ${key} must be a positive integer, got ${args[key]}.`);
-    }
-    this.inputDim = args.inputDim;
-    this.outputDim = args.outputDim;
+    this.inputDim = checkPositiveInt(this.describe(), 'inputDim', args.inputDim);
+    this.outputDim = checkPositiveInt(this.describe(), 'outputDim', args.outputDim);
     this.embeddingsInitializer = getInitializer(args.embeddingsInitializer ?? 'randomUniform');
     this.embeddingsRegularizer = getRegularizer(args.embeddingsRegularizer);
     this.maskZero = args.maskZero ?? false;

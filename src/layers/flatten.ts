@@ -1,7 +1,7 @@
 /** Flatten: reshapes each sample to a vector, [batch, d1, d2, ...] → [batch, d1·d2·...]. */
-import { ValueError } from '../core/errors.js';
 import { normalizeName, type ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkChoice } from '../core/validate.js';
 import { flatten, transpose } from '../ops/shape.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -10,12 +10,13 @@ import { sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
 /** Where the channels are in image data: last ([batch, height, width, channels], the default) or first. */
 export type DataFormat = 'channelsLast' | 'channelsFirst';
 
+const DATA_FORMATS: readonly DataFormat[] = ['channelsLast', 'channelsFirst'];
+
 /** Reads a data format in either spelling (`channelsLast` or Keras's `channels_last`). */
 export function toDataFormat(who: string, value: string | undefined): DataFormat {
   if (value === undefined) return 'channelsLast';
-  const found = (['channelsLast', 'channelsFirst'] as const).find((f) => normalizeName(f) === normalizeName(value));
-  if (!found) throw new ValueError(`${who}: dataFormat must be 'channelsLast' or 'channelsFirst', got '${value}'.`);
-  return found;
+  const found = DATA_FORMATS.find((f) => normalizeName(f) === normalizeName(value));
+  return found ?? checkChoice(who, 'dataFormat', value, DATA_FORMATS);
 }
 
 /** Arguments of `Flatten`. */

@@ -2,13 +2,14 @@
 import { ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositiveInts } from '../core/validate.js';
 import { tensor } from '../ops/creation.js';
 import { matMul } from '../ops/linalg.js';
 import { reshape, transpose } from '../ops/shape.js';
 import { pad } from '../ops/slicing.js';
 import { broadcastTo } from '../ops/sum-broadcast.js';
 import { fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from './channels.js';
-import { checkWindowInputRank, toSizes } from './conv.js';
+import { checkWindowInputRank } from './conv.js';
 import { toDataFormat, type DataFormat } from './flatten.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -119,7 +120,7 @@ export class UpSampling2D extends Layer {
 
   constructor(args: UpSampling2DLayerArgs = {}) {
     super(args);
-    this.size = toSizes(this.describe(), 'size', args.size ?? 2, 2);
+    this.size = checkPositiveInts(this.describe(), 'size', args.size ?? 2, 2);
     this.dataFormat = toDataFormat(this.describe(), args.dataFormat);
     const interpolation = args.interpolation ?? 'nearest';
     if (interpolation !== 'nearest' && interpolation !== 'bilinear') {

@@ -27,7 +27,7 @@ import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeD
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
 export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
-export { clearSession } from './names.js';
+export { clearSession } from '../core/session.js';
 export { toSnakeCase } from '../core/serialization.js';
 export { deserializeLayer, registerLayer, serializeLayer, type LayerClass } from './registry.js';
 export { Input, InputLayer, type InputLayerArgs } from './input-layer.js';

@@ -1,121 +1,25 @@
 /**
  * The Layer base class and its life-cycle, as in Keras: `build(inputShape)` makes the weights on
  * the first call, `call(inputs, {training})` computes, `computeOutputShape` answers for symbolic
- * calls, and `getConfig` makes the layer serializable.
+ * calls, and `getConfig` makes the layer serializable. Running a layer (`apply`) on real or
+ * symbolic tensors, and the graph it records, are here too; what a layer owns (weights, call
+ * losses) is in layer-state.ts and its arguments in layer-args.ts.
  */
-import { assertDType, isFloat, type DType } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
-import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
-import { checkOptions, optionKeys } from '../core/options.js';
-import { classNameOf, toSnakeCase, type ConfigDict } from '../core/serialization.js';
-import { shapesEqual } from '../core/shape.js';
-import { Tensor, type Variable } from '../core/tensor.js';
-import { getInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
-import { add } from '../ops/arithmetic.js';
-import { cast } from '../ops/convert.js';
-import { scalar, variable, zeros } from '../ops/creation.js';
-import { clone } from '../ops/shape.js';
-import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
+import { ValueError } from '../core/errors.js';
+import { checkOptions } from '../core/options.js';
+import type { ConfigDict } from '../core/serialization.js';
+import { Tensor } from '../core/tensor.js';
+import { zeros } from '../ops/creation.js';
+import { getRegularizer, serializeRegularizer } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
-import { uniqueName } from './names.js';
+import { CALL_KEYS, checkSymbolicShape, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer-args.js';
+import { LayerState } from './layer-state.js';
 import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
 import { activeWeightSource } from './weight-source.js';
 
-/** The input shape a layer is built for: one shape, or one per input for layers with several inputs. */
-export type ShapeOrShapes = SymbolicShape | readonly SymbolicShape[];
-
-/** Arguments every layer accepts. */
-export interface LayerArgs {
-  /** Unique name; by default the class name in snake_case, numbered (`dense`, `dense_1`, ...). */
-  name?: string;
-  /** Whether optimizers update the layer's weights (default true). */
-  trainable?: boolean;
-  /** The dtype of the layer's weights (default float32). */
-  dtype?: DType;
-  /**
-   * The shape of one sample, without the batch axis. On the first layer of a Sequential model it
-   * defines the model's input: `new Flatten({ inputShape: [28, 28] })`.
-   */
-  inputShape?: SymbolicShape;
-  /** The batch size to go with `inputShape` (unknown by default). */
-  batchSize?: number;
-  /** The full input shape, batch axis included (`[null, 28, 28]`); an alternative to `inputShape`. */
-  batchInputShape?: SymbolicShape;
-  /** A penalty on the layer's output, added to the loss (none by default). */
-  activityRegularizer?: RegularizerIdentifier | null;
-}
-
-const LAYER_KEYS = optionKeys<LayerArgs>({
-  name: true, trainable: true, dtype: true, inputShape: true, batchSize: true, batchInputShape: true, activityRegularizer: true,
-});
-
-/**
- * The complete key list of a layer's arguments: those of `LayerArgs` and the layer's own, which
- * the compiler checks against its arguments' interface. Assign it to the class's `argKeys`.
- *
- * @example
- * interface ScaleArgs extends LayerArgs { factor: number }
- * class Scale extends Layer {
- *   static override readonly argKeys = layerArgKeys<ScaleArgs>({ factor: true });
- * }
- */
-export function layerArgKeys<T extends LayerArgs>(own: { [K in keyof Required<Omit<T, keyof LayerArgs>>]: true }): readonly string[] {
-  return [...LAYER_KEYS, ...Object.keys(own)];
-}
-
-/**
- * Which steps of a sequence are real: a `bool` tensor [batch, steps], false at padding. One per
- * input for layers with several inputs (null for an input without a mask).
- */
-export type Mask = Tensor | null | (Tensor | null)[];
-
-/** Arguments of a call. */
-export interface CallArgs {
-  /** True while training: Dropout then drops, and normalization layers update their statistics (default false). */
-  training?: boolean;
-  /**
-   * The mask of the inputs, for layers that use one (recurrent layers skip masked steps). Inside
-   * a Model masks flow by themselves, from the layer that makes them (Embedding with `maskZero`)
-   * to the layers after it; call `computeMask` to get a layer's output mask when calling layers directly.
-   */
-  mask?: Mask;
-}
-
-const CALL_KEYS = optionKeys<CallArgs>({ training: true, mask: true });
-
-/** Options of `addWeight`. */
-export interface AddWeightArgs {
-  /** How the weight starts (default: glorotUniform for float weights, zeros otherwise). */
-  initializer?: InitializerIdentifier;
-  /** A penalty on the weight, added to the loss while it is trainable. */
-  regularizer?: RegularizerIdentifier | null;
-  /** Whether optimizers update it (default true); statistics such as moving means are not trainable. */
-  trainable?: boolean;
-  /** The weight's dtype (the layer's by default). */
-  dtype?: DType;
-}
-
-const ADD_WEIGHT_KEYS = optionKeys<AddWeightArgs>({ initializer: true, regularizer: true, trainable: true, dtype: true });
-
-interface WeightRecord {
-  variable: Variable;
-  regularizer: Regularizer | null;
-  /** Whether it was made trainable: only those follow the layer's `trainable` flag. */
-  createdTrainable: boolean;
-}
-
-/** How deep in nested layer calls the program is; the outermost call starts a fresh set of losses. */
-let callDepth = 0;
-/** Tensors held in every layer's `callLosses`: while there are none, calls skip walking the layers for them. */
-let recordedCallLosses = 0;
-
-/** Checks a shape argument: each dimension a positive integer, or null where unknown. */
-export function checkSymbolicShape(who: string, what: string, shape: SymbolicShape): void {
-  if (!Array.isArray(shape) || shape.some((d) => d !== null && (!Number.isInteger(d) || d < 0))) {
-    throw new ValueError(`${who}: ${what} must be an array of non-negative integers (or null where unknown), got ${JSON.stringify(shape)}.`);
-  }
-}
+export { checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer-args.js';
 
 /**
  * The base of every layer. A subclass implements `call` (and `build` if it has weights, and
@@ -136,7 +40,7 @@ export function checkSymbolicShape(who: string, what: string, shape: SymbolicSha
  *   }
  * }
  */
-export abstract class Layer {
+export abstract class Layer extends LayerState {
   /** The name the class is serialized and looked up under. */
   static readonly className: string = 'Layer';
   /**
@@ -147,14 +51,8 @@ export abstract class Layer {
    */
   static readonly argKeys: readonly string[] | undefined = undefined;
 
-  /** Unique name, used in weight names (`dense/kernel`), errors and summaries. */
-  readonly name: string;
-  /** The dtype of the layer's weights. */
-  readonly dtype: DType;
   /** The input shape from the constructor's `inputShape`/`batchInputShape`, batch axis first; null if none was given. */
   readonly batchInputShape: SymbolicShape | null;
-  /** True once `build` has run. */
-  built = false;
   /** What the layer requires of its input (checked before each call); null for no requirement. */
   inputSpec: InputSpec | null = null;
   /** A penalty on the layer's output, recorded at each call. */
@@ -166,54 +64,13 @@ export abstract class Layer {
    * layers that change the steps axis, or drop it, leave it false and the mask stops there.
    */
   supportsMasking = false;
-  /** The layer this one is part of (a recurrent layer's cell, a wrapper's layer); its path prefixes weight names. */
-  private parentLayer: Layer | null = null;
-
-  private readonly weightRecords: WeightRecord[] = [];
-  private trainableFlag: boolean;
-  /** Losses recorded by the calls since the last outermost call (activity penalties, `addLoss`). */
-  private callLosses: Tensor[] = [];
-  /** Set by `dispose()`. */
-  private disposedFlag = false;
 
   constructor(args: LayerArgs = {}) {
-    const cls = classNameOf(this);
-    if (args.name !== undefined && (typeof args.name !== 'string' || args.name === '' || args.name.includes('/'))) {
-      throw new ValueError(`${cls}: name must be a non-empty string without '/', got ${JSON.stringify(args.name)}.`);
-    }
-    this.name = args.name ?? uniqueName(toSnakeCase(cls));
-    const known = (new.target as unknown as typeof Layer).argKeys;
-    if (known) checkOptions(`${cls} '${this.name}'`, args, known);
-    this.dtype = args.dtype ?? 'float32';
-    assertDType(this.describe(), this.dtype);
-    this.trainableFlag = args.trainable ?? true;
+    super(args);
     if (args.batchInputShape) checkSymbolicShape(this.describe(), 'batchInputShape', args.batchInputShape);
     if (args.inputShape) checkSymbolicShape(this.describe(), 'inputShape', args.inputShape);
     this.batchInputShape = args.batchInputShape ?? (args.inputShape ? [args.batchSize ?? null, ...args.inputShape] : null);
     this.activityRegularizer = getRegularizer(args.activityRegularizer);
-  }
-
-  /**
-   * The layer's name, after the path of the layer it is part of, if any: `lstm/lstm_cell`,
-   * `bidirectional/forward_lstm`. Weight names start with it.
-   */
-  get path(): string {
-    return this.parentLayer === null ? this.name : `${this.parentLayer.path}/${this.name}`;
-  }
-
-  /**
-   * Makes `child` a part of this layer, so that its weights are named under this layer's path
-   * (call it before the child is built). The child's weights count as this layer's through
-   * `trackedLayers`.
-   */
-  protected adopt<T extends Layer>(child: T): T {
-    child.parentLayer = this;
-    return child;
-  }
-
-  /** How errors name the layer: `Layer 'dense_1' (Dense)`. */
-  describe(): string {
-    return `Layer '${this.name}' (${classNameOf(this)})`;
   }
 
   // ---- the life-cycle a subclass implements ----
@@ -234,7 +91,7 @@ export abstract class Layer {
   computeOutputShape(inputShape: ShapeOrShapes): SymbolicShape | SymbolicShape[] {
     const shapes = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
     const batchUnknown = shapes.some((s) => s[0] === null);
-    const lossCount = this.callLosses.length;
+    const lossMark = this.callLossMark();
     let result: SymbolicShape | SymbolicShape[] = [];
     const dummyShapes = shapes.map((s) => s.map((d) => d ?? 1));
     for (const s of dummyShapes) activeWeightSource()?.checkAllocation(this.describe(), 'a sample input to compute the output shape', s, this.dtype);
@@ -244,8 +101,7 @@ export abstract class Layer {
       const outShapes = (Array.isArray(out) ? out : [out]).map((o) => (batchUnknown && o.rank > 0 ? [null, ...o.shape.slice(1)] : [...o.shape]));
       result = Array.isArray(out) ? outShapes : outShapes[0]!;
     });
-    recordedCallLosses -= this.callLosses.length - lossCount;
-    this.callLosses.length = lossCount;
+    this.dropCallLossesAfter(lossMark);
     return result;
   }
 
@@ -276,49 +132,11 @@ export abstract class Layer {
     return new (this as unknown as new (args: ConfigDict) => T)(config);
   }
 
-  // ---- weights ----
-
-  /**
-   * Makes a weight of this layer, named `<layer path>/<name>`. Call it from `build`.
-   *
-   * @example
-   * this.kernel = this.addWeight('kernel', [inputDim, this.units], { initializer: 'glorotUniform' });
-   */
-  addWeight(name: string, shape: readonly number[], args: AddWeightArgs = {}): Variable {
-    checkOptions(`${this.describe()}.addWeight`, args, ADD_WEIGHT_KEYS);
-    const dtype = args.dtype ?? this.dtype;
-    const fullName = `${this.path}/${name}`;
-    if (this.weightRecords.some((r) => r.variable.name === fullName)) {
-      throw new ValueError(`${this.describe()} already has a weight named '${name}'; weight names must be unique within a layer.`);
-    }
-    const regularizer = getRegularizer(args.regularizer);
-    const createdTrainable = args.trainable ?? true;
-    const trainable = createdTrainable && this.trainableFlag;
-    // While a saved model is rebuilt, the value comes from the file (checked against the declared
-    // shape before anything is allocated) and no initializer runs.
-    const source = activeWeightSource();
-    const v = source ? source.variable(this.describe(), fullName, shape, dtype, trainable) : this.initialWeight(name, fullName, shape, dtype, args.initializer, trainable);
-    this.weightRecords.push({ variable: v, regularizer, createdTrainable });
-    return v;
-  }
-
-  /** A new weight holding its initializer's values. */
-  private initialWeight(name: string, fullName: string, shape: readonly number[], dtype: DType, initializer: InitializerIdentifier | undefined, trainable: boolean): Variable {
-    const initial = getInitializer(initializer ?? (isFloat(dtype) ? 'glorotUniform' : 'zeros')).apply(shape, dtype);
-    if (!shapesEqual(initial.shape, shape)) {
-      initial.dispose();
-      throw new ShapeError(`${this.describe()}: the initializer of weight '${name}' returned shape ${fmtShape(initial.shape)}, expected ${fmtShape(shape)}.`);
-    }
-    const v = variable(initial, { name: fullName, trainable });
-    initial.dispose();
-    return v;
-  }
-
   /**
    * Layers whose weights belong to this one. The default finds the layers held in the layer's
    * own fields (directly or in arrays), so a custom layer built from other layers needs no extra code.
    */
-  protected trackedLayers(): Layer[] {
+  protected override trackedLayers(): Layer[] {
     const found: Layer[] = [];
     for (const value of Object.values(this)) {
       if (value instanceof Layer) found.push(value);
@@ -326,175 +144,6 @@ export abstract class Layer {
       else if (Array.isArray(value) && value[0] instanceof Layer) for (const v of value) if (v instanceof Layer) found.push(v);
     }
     return found;
-  }
-
-  /** This layer and every layer tracked below it, each once, in a fixed order. */
-  private allLayers(): Layer[] {
-    const seen = new Set<Layer>();
-    const visit = (layer: Layer): void => {
-      if (seen.has(layer)) return;
-      seen.add(layer);
-      for (const child of layer.trackedLayers()) visit(child);
-    };
-    visit(this);
-    return [...seen];
-  }
-
-  /** Every weight: this layer's own (in creation order), then those of the layers it tracks. */
-  get weights(): Variable[] {
-    return this.allLayers().flatMap((l) => l.weightRecords.map((r) => r.variable));
-  }
-
-  /** The weights optimizers update: none if the layer is not trainable. */
-  get trainableWeights(): Variable[] {
-    return this.trainable ? this.weights.filter((w) => w.trainable) : [];
-  }
-
-  /** The weights optimizers leave alone: all of them if the layer is not trainable. */
-  get nonTrainableWeights(): Variable[] {
-    return this.trainable ? this.weights.filter((w) => !w.trainable) : this.weights;
-  }
-
-  /**
-   * Whether the layer's weights are trained. Setting it to false freezes the layer (and the
-   * layers it contains): its weights move to `nonTrainableWeights`, as in Keras.
-   */
-  get trainable(): boolean {
-    return this.trainableFlag;
-  }
-
-  set trainable(value: boolean) {
-    this.trainableFlag = value;
-    for (const r of this.weightRecords) if (r.createdTrainable) r.variable.trainable = value;
-    for (const l of this.trackedLayers()) l.trainable = value;
-  }
-
-  /** The number of scalars in all weights; the layer must be built. */
-  countParams(): number {
-    if (!this.built) {
-      throw new ValueError(`${this.describe()} is not built yet, so it has no weights to count. Call it on an input, or give it an inputShape.`);
-    }
-    return this.weights.reduce((n, w) => n + w.size, 0);
-  }
-
-  /**
-   * How `countParams` is made up, for summaries: `784 × 100 + 100` by default (one term per
-   * weight); layers with a clearer formula override it (Dense: `(784 + 1) × 100`).
-   */
-  paramCountFormula(): string {
-    const terms = this.weights.map((w) => (w.rank === 0 ? '1' : w.shape.join(' × ')));
-    return terms.length ? terms.join(' + ') : '0';
-  }
-
-  /** The current values of the weights, in the order of `weights` (snapshots: later updates do not change them). */
-  getWeights(): Tensor[] {
-    this.assertNotDisposed('getWeights');
-    return this.weights.map((w) => clone(w));
-  }
-
-  /** Sets the weights from tensors in the order of `weights`, each of the same shape (cast to the weight's dtype). */
-  setWeights(values: readonly Tensor[]): void {
-    this.assertNotDisposed('setWeights');
-    const ws = this.weights;
-    if (values.length !== ws.length) {
-      const list = ws.map((w) => `${w.name} ${fmtShape(w.shape)}`).join(', ') || 'none';
-      throw new ValueError(`${this.describe()}.setWeights: the layer has ${ws.length} weights (${list}) but ${values.length} tensors were given.`);
-    }
-    ws.forEach((w, i) => {
-      if (!(values[i] instanceof Tensor)) throw new ValueError(`${this.describe()}.setWeights: value ${i} is not a Tensor.`);
-      if (!shapesEqual(values[i]!.shape, w.shape)) {
-        throw new ShapeError(`${this.describe()}.setWeights: weight '${w.name}' has shape ${fmtShape(w.shape)}, but value ${i} has shape ${fmtShape(values[i]!.shape)}.`);
-      }
-    });
-    ENGINE.tidy(() => ws.forEach((w, i) => w.assign(cast(values[i]!, w.dtype))));
-  }
-
-  /**
-   * Frees every tensor the layer owns: its weights and those of the layers it contains (a
-   * recurrent layer's cell, a wrapped layer, a model's layers), and the losses its last call
-   * recorded. The layer, and each layer it contains, cannot be used afterwards: a call, `getWeights`
-   * or `setWeights` throws a DisposedError naming it. Calling it again does nothing. A layer shared
-   * with another model is freed too, so that model cannot run either (as in TensorFlow.js).
-   *
-   * @example
-   * const dense = new Dense({ units: 3 });
-   * dense.apply(ones([1, 2])).dispose();
-   * dense.dispose(); // its kernel and bias are freed
-   */
-  dispose(): void {
-    for (const layer of this.allLayers()) {
-      for (const r of layer.weightRecords) r.variable.dispose();
-      for (const t of layer.callLosses) t.dispose();
-      recordedCallLosses -= layer.callLosses.length;
-      layer.callLosses = [];
-      layer.disposedFlag = true;
-    }
-  }
-
-  /** True once `dispose()` has freed the layer (directly, or through a model or layer containing it). */
-  get isDisposed(): boolean {
-    return this.disposedFlag;
-  }
-
-  /** @internal Throws a DisposedError naming the layer when it was disposed; `what` names the use refused. */
-  assertNotDisposed(what: string): void {
-    if (!this.disposedFlag) return;
-    throw new DisposedError(`${classNameOf(this)} '${this.name}': cannot ${what}: it was disposed (its weights are freed). Create it again, or load it again from its file.`);
-  }
-
-  // ---- losses ----
-
-  /**
-   * Records a loss computed in `call` (a scalar tensor), to be added to the training loss with
-   * the regularization penalties. Losses are kept until the next outermost call.
-   */
-  addLoss(loss: Tensor): void {
-    this.callLosses.push(loss);
-    recordedCallLosses++;
-  }
-
-  /**
-   * The penalties to add to the loss: those recorded by the last call (activity regularizers,
-   * `addLoss`), then one per regularized trainable weight, computed now (the caller owns these).
-   * Call it inside the function given to `variableGrads`, after the forward pass, so gradients
-   * flow through it. The recorded losses are released by the next outermost call.
-   */
-  get losses(): Tensor[] {
-    const layers = this.allLayers();
-    const regularized = layers.flatMap((l) => l.weightRecords.filter((r) => r.regularizer));
-    const trainable = regularized.length > 0 ? new Set(this.trainableWeights) : undefined;
-    const weightPenalties = regularized.filter((r) => trainable!.has(r.variable)).map((r) => ENGINE.tidy(() => r.regularizer!.apply(r.variable)));
-    return [...(recordedCallLosses === 0 ? [] : layers.flatMap((l) => l.callLosses)), ...weightPenalties];
-  }
-
-  /** The sum of `losses` as a scalar tensor (0 when there are none). */
-  regularizationLoss(): Tensor {
-    return ENGINE.tidy(() => this.losses.reduce<Tensor>((total, l) => add(total, l), scalar(0, this.dtype)));
-  }
-
-  /** The losses recorded by calls, of this layer and the layers below it (to carry them out of tidy scopes). */
-  protected collectCallLosses(): Tensor[] {
-    return recordedCallLosses === 0 ? [] : this.allLayers().flatMap((l) => l.callLosses);
-  }
-
-  /**
-   * Runs `fn` as a layer call. The outermost call first drops the losses of the previous one
-   * (disposing them, unless a gradient computation under way still needs them).
-   */
-  protected enterCall<T>(fn: () => T): T {
-    if (callDepth === 0 && recordedCallLosses > 0) {
-      for (const l of this.allLayers()) {
-        for (const t of l.callLosses) if (!ENGINE.isSavedForBackward(t)) t.dispose();
-        recordedCallLosses -= l.callLosses.length;
-        l.callLosses = [];
-      }
-    }
-    callDepth++;
-    try {
-      return fn();
-    } finally {
-      callDepth--;
-    }
   }
 
   // ---- calling ----

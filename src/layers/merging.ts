@@ -2,6 +2,7 @@
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkInteger } from '../core/validate.js';
 import { add, div, maximum, minimum, mul, sub } from '../ops/arithmetic.js';
 import { logicalAnd } from '../ops/compare.js';
 import { ones } from '../ops/creation.js';
@@ -186,8 +187,7 @@ export class Concatenate extends Merge {
 
   constructor(args: ConcatenateLayerArgs = {}) {
     super(args);
-    this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new ValueError(`${this.describe()}: axis must be an integer, got ${args.axis}.`);
+    this.axis = checkInteger(this.describe(), 'axis', args.axis ?? -1);
   }
 
   private axisFor(rank: number): number {

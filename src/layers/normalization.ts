@@ -3,6 +3,7 @@ import { ShapeError, ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import { normalizeAxis } from '../core/shape.js';
 import type { Tensor, Variable } from '../core/tensor.js';
+import { checkInteger, checkInterval, checkNonNegative } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
 import { add, div, mul, sub } from '../ops/arithmetic.js';
@@ -59,8 +60,7 @@ abstract class Normalization extends Layer {
   constructor(args: NormalizationArgs) {
     super(args);
     this.supportsMasking = true;
-    this.epsilon = args.epsilon ?? 1e-3;
-    if (!(this.epsilon >= 0)) throw new ValueError(`${this.describe()}: epsilon must be a non-negative number, got ${args.epsilon}.`);
+    this.epsilon = checkNonNegative(this.describe(), 'epsilon', args.epsilon ?? 1e-3);
     this.center = args.center ?? true;
     this.scale = args.scale ?? true;
     this.betaInitializer = getInitializer(args.betaInitializer ?? 'zeros');
@@ -144,10 +144,8 @@ export class BatchNormalization extends Normalization {
 
   constructor(args: BatchNormalizationLayerArgs = {}) {
     super(args);
-    this.axis = args.axis ?? -1;
-    if (!Number.isInteger(this.axis)) throw new ValueError(`${this.describe()}: axis must be an integer, got ${args.axis}.`);
-    this.momentum = args.momentum ?? 0.99;
-    if (!(this.momentum >= 0 && this.momentum <= 1)) throw new ValueError(`${this.describe()}: momentum must be in [0, 1], got ${args.momentum}.`);
+    this.axis = checkInteger(this.describe(), 'axis', args.axis ?? -1);
+    this.momentum = checkInterval(this.describe(), 'momentum', args.momentum ?? 0.99, 0, 1);
     this.movingMeanInitializer = getInitializer(args.movingMeanInitializer ?? 'zeros');
     this.movingVarianceInitializer = getInitializer(args.movingVarianceInitializer ?? 'ones');
   }

@@ -1,7 +1,7 @@
 /** Pooling layers: max and average pooling over windows (1-D and 2-D), and global pooling over all positions. */
-import { ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkBoolean, checkPositiveInts } from '../core/validate.js';
 import { div, mul } from '../ops/arithmetic.js';
 import { cast } from '../ops/convert.js';
 import { avgPool, maxPool } from '../ops/pool.js';
@@ -9,7 +9,7 @@ import { max, mean } from '../ops/reduction.js';
 import { expandDims, reshape } from '../ops/shape.js';
 import { sum } from '../ops/sum-broadcast.js';
 import { fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from './channels.js';
-import { checkWindowInputRank, toSizes, toWindowPadding, windowOutput, type WindowPadding } from './conv.js';
+import { checkWindowInputRank, toWindowPadding, windowOutput, type WindowPadding } from './conv.js';
 import { toDataFormat, type DataFormat } from './flatten.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -48,8 +48,8 @@ abstract class Pooling extends Layer {
   ) {
     super(args);
     const who = this.describe();
-    this.poolSize = toSizes(who, 'poolSize', args.poolSize ?? 2, rank);
-    this.strides = toSizes(who, 'strides', args.strides ?? this.poolSize, rank);
+    this.poolSize = checkPositiveInts(who, 'poolSize', args.poolSize ?? 2, rank);
+    this.strides = checkPositiveInts(who, 'strides', args.strides ?? this.poolSize, rank);
     this.padding = toWindowPadding(who, args.padding, 2);
     this.dataFormat = toDataFormat(who, args.dataFormat);
   }
@@ -170,7 +170,7 @@ abstract class GlobalPooling extends Layer {
   ) {
     super(args);
     this.dataFormat = toDataFormat(this.describe(), args.dataFormat);
-    if (args.keepdims !== undefined && typeof args.keepdims !== 'boolean') throw new ValueError(`${this.describe()}: keepdims must be a boolean, got ${JSON.stringify(args.keepdims)}.`);
+    if (args.keepdims !== undefined) checkBoolean(this.describe(), 'keepdims', args.keepdims);
     this.keepdims = args.keepdims ?? false;
   }
 

@@ -1,7 +1,7 @@
 /** Rescaling: multiplies by a scale and adds an offset, e.g. to turn uint8 pixels into [0, 1] inside the model. */
 import type { ConfigDict } from '../core/serialization.js';
-import { ValueError } from '../core/errors.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkFinite } from '../core/validate.js';
 import { add, cast, mul } from '../ops/index.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
@@ -32,11 +32,9 @@ export class Rescaling extends Layer {
 
   constructor(args: RescalingLayerArgs) {
     super(args);
-    if (!Number.isFinite(args?.scale)) throw new ValueError(`Layer '${this.name}' (Rescaling): scale must be a finite number, got ${String(args?.scale)}.`);
-    if (args.offset !== undefined && !Number.isFinite(args.offset)) throw new ValueError(`Layer '${this.name}' (Rescaling): offset must be a finite number, got ${args.offset}.`);
     this.supportsMasking = true;
-    this.scale = args.scale;
-    this.offset = args.offset ?? 0;
+    this.scale = checkFinite(this.describe(), 'scale', args?.scale);
+    this.offset = checkFinite(this.describe(), 'offset', args.offset ?? 0);
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {

@@ -4,12 +4,11 @@
  * Model runs.
  */
 import type { DType } from '../core/dtype.js';
+import { SESSION } from '../core/session.js';
 import type { Layer } from './layer.js';
 
 /** A shape whose dimensions may be unknown (null), such as the batch dimension of a model's input. */
 export type SymbolicShape = readonly (number | null)[];
-
-let nextSymbolicId = 0;
 
 /**
  * A placeholder for a tensor in a model being defined: it has a shape, with `null` for the batch
@@ -21,7 +20,7 @@ let nextSymbolicId = 0;
  */
 export class SymbolicTensor {
   /** Unique id, increasing in creation order. */
-  readonly id = nextSymbolicId++;
+  readonly id = SESSION.symbolicTensorCount++;
 
   /** @internal Made by layers when they are called on symbolic inputs. */
   constructor(

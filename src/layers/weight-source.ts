@@ -4,6 +4,7 @@
  * and a layer whose declared weight does not match the file fails before anything is allocated.
  */
 import type { DType } from '../core/dtype.js';
+import { SESSION } from '../core/session.js';
 import type { Variable } from '../core/tensor.js';
 
 /** Supplies the weights of layers being built (see `withWeightSource`). */
@@ -18,8 +19,6 @@ export interface WeightSource {
   checkAllocation(layer: string, what: string, shape: readonly number[], dtype: DType): void;
 }
 
-let active: WeightSource | null = null;
-
 /**
  * Runs `fn` (which builds layers) with `source` supplying every weight `addWeight` makes.
  *
@@ -27,16 +26,17 @@ let active: WeightSource | null = null;
  * const model = withWeightSource(fileWeights, () => deserializeLayer(modelConfig));
  */
 export function withWeightSource<T>(source: WeightSource, fn: () => T): T {
-  const previous = active;
-  active = source;
+  const previous = SESSION.weightSource;
+  SESSION.weightSource = source;
   try {
     return fn();
   } finally {
-    active = previous;
+    SESSION.weightSource = previous;
   }
 }
 
 /** The source in force, or null when weights are initialized as usual. */
 export function activeWeightSource(): WeightSource | null {
-  return active;
+  // Only withWeightSource sets the field, always to a WeightSource.
+  return SESSION.weightSource as WeightSource | null;
 }

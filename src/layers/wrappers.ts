@@ -2,6 +2,7 @@
 import { ShapeError, ValueError } from '../core/errors.js';
 import { isSerialized, type ConfigDict, type Serialized } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkChoice } from '../core/validate.js';
 import { add, div, mul } from '../ops/arithmetic.js';
 import { tensor } from '../ops/creation.js';
 import { reshape } from '../ops/shape.js';
@@ -61,9 +62,7 @@ export class Bidirectional extends Layer {
     const who = this.describe();
     const layer = toLayer(who, 'layer', args.layer);
     if (!(layer instanceof RNN)) throw new ValueError(`${who}: layer must be a recurrent layer (SimpleRNN, LSTM, GRU or RNN), got a ${layer.constructor.name}.`);
-    const mergeMode = args.mergeMode === undefined ? 'concat' : args.mergeMode;
-    if (!['concat', 'sum', 'mul', 'ave', null].includes(mergeMode)) throw new ValueError(`${who}: mergeMode must be 'concat', 'sum', 'mul', 'ave' or null, got ${JSON.stringify(args.mergeMode)}.`);
-    this.mergeMode = mergeMode;
+    this.mergeMode = checkChoice(who, 'mergeMode', args.mergeMode === undefined ? 'concat' : args.mergeMode, ['concat', 'sum', 'mul', 'ave', null]);
     // Fresh copies from the config, so that the layer passed in keeps no part in this one.
     const copy = (prefix: string, changes: ConfigDict): RNN => {
       const { className, config } = serializeLayer(layer);

@@ -1,9 +1,9 @@
 /** Binary cross-entropy: independent yes/no labels against probabilities or logits. */
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkInterval } from '../core/validate.js';
 import { add, clip, log, mul, neg, softplus, sub } from '../ops/index.js';
-import { EPSILON, Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
+import { EPSILON, FunctionLoss, perSample, prepare, type LossArgs } from './loss.js';
 
 /** Options of `binaryCrossentropy`. */
 export interface BinaryCrossentropyArgs {
@@ -14,10 +14,6 @@ export interface BinaryCrossentropyArgs {
 }
 
 const BINARY_CROSSENTROPY_KEYS = optionKeys<BinaryCrossentropyArgs>({ fromLogits: true, labelSmoothing: true });
-
-function checkSmoothing(owner: string, s: number): void {
-  if (!(s >= 0 && s <= 1)) throw new ValueError(`${owner}: labelSmoothing must be in [0, 1], got ${s}.`);
-}
 
 function binaryHint(yTrue: Tensor, yPred: Tensor): string {
   const classes = yPred.shape[yPred.rank - 1] ?? 1;
@@ -41,7 +37,7 @@ function binaryHint(yTrue: Tensor, yPred: Tensor): string {
 export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, args: BinaryCrossentropyArgs = {}): Tensor {
   checkOptions('binaryCrossentropy', args, BINARY_CROSSENTROPY_KEYS);
   const smoothing = args.labelSmoothing ?? 0;
-  checkSmoothing('binaryCrossentropy', smoothing);
+  checkInterval('binaryCrossentropy', 'labelSmoothing', smoothing, 0, 1);
   let [t, p] = prepare('binaryCrossentropy', yTrue, yPred, 'equal', binaryHint(yTrue, yPred));
   if (smoothing > 0) t = add(mul(t, 1 - smoothing), 0.5 * smoothing);
   if (args.fromLogits) {
@@ -52,32 +48,23 @@ export function binaryCrossentropy(yTrue: Tensor, yPred: Tensor, args: BinaryCro
   return perSample(neg(add(mul(t, log(q)), mul(sub(1, t), log(sub(1, q))))));
 }
 
+/** The options of `BinaryCrossentropy` as its fields. */
+export interface BinaryCrossentropy extends Readonly<Required<BinaryCrossentropyArgs>> {}
+
 /**
  * Binary cross-entropy as a `Loss`: for two-class problems (one sigmoid unit) and multi-label ones.
  *
  * @example
  * model.compile({ loss: new BinaryCrossentropy({ fromLogits: true }), optimizer: 'adam' });
  */
-export class BinaryCrossentropy extends Loss {
+export class BinaryCrossentropy extends FunctionLoss<BinaryCrossentropyArgs> {
   readonly className = 'BinaryCrossentropy';
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
-  /** How far labels are smoothed, in [0, 1]. */
-  readonly labelSmoothing: number;
 
   constructor(args: BinaryCrossentropyArgs & LossArgs = {}) {
-    super(args.name ?? 'binaryCrossentropy');
     checkOptions('BinaryCrossentropy', args, optionKeys<BinaryCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true }));
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = args.labelSmoothing ?? 0;
-    checkSmoothing('BinaryCrossentropy', this.labelSmoothing);
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return binaryCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing });
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing };
+    super(binaryCrossentropy, args.name ?? 'binaryCrossentropy', {
+      fromLogits: args.fromLogits ?? false,
+      labelSmoothing: checkInterval('BinaryCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1),
+    });
   }
 }

@@ -5,7 +5,8 @@ import type { Tensor } from '../core/tensor.js';
 import { add, cast, clip, div, log, logSoftmax, mul, neg, oneHot, softmaxCrossEntropy, softmaxLogits, squeeze, sum } from '../ops/index.js';
 import { isFloat } from '../core/dtype.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import { EPSILON, Loss, checkTensors, prepare, type LossArgs, type LossConfig } from './loss.js';
+import { checkInterval } from '../core/validate.js';
+import { EPSILON, FunctionLoss, checkTensors, prepare, type LossArgs } from './loss.js';
 
 /** Options of `categoricalCrossentropy`. */
 export interface CategoricalCrossentropyArgs {
@@ -60,8 +61,7 @@ function categoricalHint(yTrue: Tensor, yPred: Tensor): string {
  */
 export function categoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args: CategoricalCrossentropyArgs = {}): Tensor {
   checkOptions('categoricalCrossentropy', args, CATEGORICAL_CROSSENTROPY_KEYS);
-  const smoothing = args.labelSmoothing ?? 0;
-  if (!(smoothing >= 0 && smoothing <= 1)) throw new ValueError(`categoricalCrossentropy: labelSmoothing must be in [0, 1], got ${smoothing}.`);
+  const smoothing = checkInterval('categoricalCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1);
   checkTensors('categoricalCrossentropy', yTrue, yPred);
   let [t, p] = prepare('categoricalCrossentropy', yTrue, yPred, 'equal', yPred.rank > 0 ? categoricalHint(yTrue, yPred) : '');
   if (p.rank === 0) throw new ShapeError('categoricalCrossentropy: yPred must have a class axis, got a scalar.');
@@ -169,38 +169,30 @@ export function sparseCategoricalCrossentropy(yTrue: Tensor, yPred: Tensor, args
   return neg(sum(mul(targets, logProbabilities(p, args.fromLogits ?? false, -1)), -1));
 }
 
+/** The options of `CategoricalCrossentropy` as its fields. */
+export interface CategoricalCrossentropy extends Readonly<Required<CategoricalCrossentropyArgs>> {}
+
 /**
  * Categorical cross-entropy as a `Loss`, for one-hot labels.
  *
  * @example
  * model.compile({ loss: new CategoricalCrossentropy({ labelSmoothing: 0.1 }), optimizer: 'adam' });
  */
-export class CategoricalCrossentropy extends Loss {
+export class CategoricalCrossentropy extends FunctionLoss<CategoricalCrossentropyArgs> {
   readonly className = 'CategoricalCrossentropy';
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
-  /** How far labels are smoothed, in [0, 1]. */
-  readonly labelSmoothing: number;
-  /** The class axis. */
-  readonly axis: number;
 
   constructor(args: CategoricalCrossentropyArgs & LossArgs = {}) {
-    super(args.name ?? 'categoricalCrossentropy');
     checkOptions('CategoricalCrossentropy', args, optionKeys<CategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true, labelSmoothing: true, axis: true }));
-    this.fromLogits = args.fromLogits ?? false;
-    this.labelSmoothing = args.labelSmoothing ?? 0;
-    this.axis = args.axis ?? -1;
-    if (!(this.labelSmoothing >= 0 && this.labelSmoothing <= 1)) throw new ValueError(`CategoricalCrossentropy: labelSmoothing must be in [0, 1], got ${this.labelSmoothing}.`);
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return categoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis });
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), fromLogits: this.fromLogits, labelSmoothing: this.labelSmoothing, axis: this.axis };
+    super(categoricalCrossentropy, args.name ?? 'categoricalCrossentropy', {
+      fromLogits: args.fromLogits ?? false,
+      labelSmoothing: checkInterval('CategoricalCrossentropy', 'labelSmoothing', args.labelSmoothing ?? 0, 0, 1),
+      axis: args.axis ?? -1,
+    });
   }
 }
+
+/** The options of `SparseCategoricalCrossentropy` as its fields. */
+export interface SparseCategoricalCrossentropy extends Readonly<Required<SparseCategoricalCrossentropyArgs>> {}
 
 /**
  * Sparse categorical cross-entropy as a `Loss`, for integer class ids.
@@ -208,22 +200,11 @@ export class CategoricalCrossentropy extends Loss {
  * @example
  * model.compile({ loss: new SparseCategoricalCrossentropy({ fromLogits: true }), optimizer: 'adam' });
  */
-export class SparseCategoricalCrossentropy extends Loss {
+export class SparseCategoricalCrossentropy extends FunctionLoss<SparseCategoricalCrossentropyArgs> {
   readonly className = 'SparseCategoricalCrossentropy';
-  /** Whether predictions are logits. */
-  readonly fromLogits: boolean;
 
   constructor(args: SparseCategoricalCrossentropyArgs & LossArgs = {}) {
-    super(args.name ?? 'sparseCategoricalCrossentropy');
     checkOptions('SparseCategoricalCrossentropy', args, optionKeys<SparseCategoricalCrossentropyArgs & LossArgs>({ name: true, fromLogits: true }));
-    this.fromLogits = args.fromLogits ?? false;
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return sparseCategoricalCrossentropy(yTrue, yPred, { fromLogits: this.fromLogits });
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), fromLogits: this.fromLogits };
+    super(sparseCategoricalCrossentropy, args.name ?? 'sparseCategoricalCrossentropy', { fromLogits: args.fromLogits ?? false });
   }
 }

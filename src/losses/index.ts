@@ -1,5 +1,5 @@
 /** Losses: Keras's losses as classes (`new SparseCategoricalCrossentropy()`) and as functions returning per-sample values, and lookup by name. */
-export { Loss, LossFunctionWrapper, type LossFn, type LossArgs, type LossConfig } from './loss.js';
+export { FunctionLoss, Loss, LossFunctionWrapper, type LossOptions, type LossFn, type LossArgs, type LossConfig } from './loss.js';
 export { meanSquaredError, meanAbsoluteError, huber, MeanSquaredError, MeanAbsoluteError, Huber, type HuberArgs } from './regression.js';
 export { binaryCrossentropy, BinaryCrossentropy, type BinaryCrossentropyArgs } from './binary-crossentropy.js';
 export {

@@ -82,6 +82,48 @@ function weighted(owner: string, losses: Tensor, sampleWeight: Tensor | number):
   return [l, w];
 }
 
+/**
+ * Options a loss's function takes: plain JSON values, so they serialize as the loss's config.
+ *
+ * @example
+ * const options: LossOptions<HuberArgs> = { delta: 1 };
+ */
+export type LossOptions<O> = { [K in keyof O]?: number | string | boolean };
+
+/**
+ * A loss class over a per-sample loss function and that function's options, as Keras wraps its
+ * loss functions: `call` runs the function with the options, which are also the loss's readonly
+ * fields (declare them by merging an interface) and, after the name, its config.
+ *
+ * @example
+ * interface Huber extends Readonly<Required<HuberArgs>> {}
+ * class Huber extends FunctionLoss<HuberArgs> {
+ *   readonly className = 'Huber';
+ *   constructor(args: HuberArgs & LossArgs = {}) {
+ *     super(huber, args.name ?? 'huber', { delta: args.delta ?? 1 });
+ *   }
+ * }
+ */
+export abstract class FunctionLoss<O extends LossOptions<O>> extends Loss {
+  private readonly fn: (yTrue: Tensor, yPred: Tensor, options: Required<O>) => Tensor;
+  private readonly options: Required<O>;
+
+  protected constructor(fn: (yTrue: Tensor, yPred: Tensor, options: Required<O>) => Tensor, name: string, options: Required<O>) {
+    super(name);
+    this.fn = fn;
+    this.options = options;
+    Object.assign(this, options);
+  }
+
+  call(yTrue: Tensor, yPred: Tensor): Tensor {
+    return this.fn(yTrue, yPred, this.options);
+  }
+
+  override getConfig(): LossConfig {
+    return { ...super.getConfig(), ...this.options };
+  }
+}
+
 /** A loss made from a plain function `(yTrue, yPred) => per-sample losses`, as `getLoss(fn)` returns. */
 export class LossFunctionWrapper extends Loss {
   readonly className = 'LossFunctionWrapper';

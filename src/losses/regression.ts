@@ -1,9 +1,9 @@
 /** Regression losses: mean squared error, mean absolute error and Huber. */
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositive } from '../core/validate.js';
 import { abs, lessEqual, mul, square, sub, where } from '../ops/index.js';
-import { Loss, perSample, prepare, type LossArgs, type LossConfig } from './loss.js';
+import { FunctionLoss, perSample, prepare, type LossArgs } from './loss.js';
 
 /**
  * `mean((yTrue - yPred)², axis=-1)`: one value per sample.
@@ -39,8 +39,7 @@ const HUBER_KEYS = optionKeys<HuberArgs>({ delta: true });
  */
 export function huber(yTrue: Tensor, yPred: Tensor, args: HuberArgs = {}): Tensor {
   checkOptions('huber', args, HUBER_KEYS);
-  const delta = args.delta ?? 1;
-  if (!(Number.isFinite(delta) && delta > 0)) throw new ValueError(`huber: delta must be a positive number, got ${delta}.`);
+  const delta = checkPositive('huber', 'delta', args.delta ?? 1);
   const [t, p] = prepare('huber', yTrue, yPred, 'broadcast');
   const error = sub(p, t);
   const absError = abs(error);
@@ -48,32 +47,27 @@ export function huber(yTrue: Tensor, yPred: Tensor, args: HuberArgs = {}): Tenso
 }
 
 /** Mean squared error as a `Loss` (Keras's `MeanSquaredError`, alias 'mse'). */
-export class MeanSquaredError extends Loss {
+export class MeanSquaredError extends FunctionLoss<object> {
   readonly className = 'MeanSquaredError';
 
   constructor(args: LossArgs = {}) {
-    super(args.name ?? 'meanSquaredError');
+    super(meanSquaredError, args.name ?? 'meanSquaredError', {});
     checkOptions('MeanSquaredError', args, optionKeys<LossArgs>({ name: true }));
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return meanSquaredError(yTrue, yPred);
   }
 }
 
 /** Mean absolute error as a `Loss` (Keras's `MeanAbsoluteError`, alias 'mae'). */
-export class MeanAbsoluteError extends Loss {
+export class MeanAbsoluteError extends FunctionLoss<object> {
   readonly className = 'MeanAbsoluteError';
 
   constructor(args: LossArgs = {}) {
-    super(args.name ?? 'meanAbsoluteError');
+    super(meanAbsoluteError, args.name ?? 'meanAbsoluteError', {});
     checkOptions('MeanAbsoluteError', args, optionKeys<LossArgs>({ name: true }));
   }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return meanAbsoluteError(yTrue, yPred);
-  }
 }
+
+/** Huber's option as the loss's field: where the loss turns from quadratic to linear. */
+export interface Huber extends Readonly<Required<HuberArgs>> {}
 
 /**
  * Huber loss as a `Loss`: quadratic for small errors, linear for large ones.
@@ -81,23 +75,11 @@ export class MeanAbsoluteError extends Loss {
  * @example
  * const loss = new Huber({ delta: 2 });
  */
-export class Huber extends Loss {
+export class Huber extends FunctionLoss<HuberArgs> {
   readonly className = 'Huber';
-  /** Where the loss turns from quadratic to linear. */
-  readonly delta: number;
 
   constructor(args: HuberArgs & LossArgs = {}) {
-    super(args.name ?? 'huber');
     checkOptions('Huber', args, optionKeys<HuberArgs & LossArgs>({ name: true, delta: true }));
-    this.delta = args.delta ?? 1;
-    if (!(Number.isFinite(this.delta) && this.delta > 0)) throw new ValueError(`Huber: delta must be a positive number, got ${this.delta}.`);
-  }
-
-  call(yTrue: Tensor, yPred: Tensor): Tensor {
-    return huber(yTrue, yPred, { delta: this.delta });
-  }
-
-  override getConfig(): LossConfig {
-    return { ...super.getConfig(), delta: this.delta };
+    super(huber, args.name ?? 'huber', { delta: checkPositive('Huber', 'delta', args.delta ?? 1) });
   }
 }

@@ -1,11 +1,11 @@
 /** Accuracy metrics: exact match, thresholded binary, categorical (argmax) and top-k, as per-sample functions and as stateful metrics. */
-import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { argmax, cast, equal, expandDims, greater, less, mul, oneHot, sum } from '../ops/index.js';
 import { perSample, prepare } from '../losses/loss.js';
 import { sparseLabels } from '../losses/categorical-crossentropy.js';
-import { MeanMetricWrapper, type MetricArgs, type MetricConfig } from './metric.js';
+import { MeanMetricWrapper, type MetricArgs } from './metric.js';
 
 const asFloat = (condition: Tensor): Tensor => cast(condition, 'float32');
 
@@ -70,11 +70,6 @@ export interface TopKArgs {
 
 const TOP_K_KEYS = optionKeys<TopKArgs>({ k: true });
 
-function checkK(op: string, k: number): number {
-  if (!(Number.isInteger(k) && k > 0)) throw new ValueError(`${op}: k must be a positive integer, got ${k}.`);
-  return k;
-}
-
 function inTopK(labels: Tensor, yPred: Tensor, k: number): Tensor {
   const numClasses = yPred.shape[yPred.rank - 1]!;
   const targetScore = sum(mul(yPred, oneHot(cast(labels, 'int32'), numClasses)), -1);
@@ -91,14 +86,14 @@ function inTopK(labels: Tensor, yPred: Tensor, k: number): Tensor {
  */
 export function sparseTopKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, args: TopKArgs = {}): Tensor {
   checkOptions('sparseTopKCategoricalAccuracy', args, TOP_K_KEYS);
-  const k = checkK('sparseTopKCategoricalAccuracy', args.k ?? 5);
+  const k = checkPositiveInt('sparseTopKCategoricalAccuracy', 'k', args.k ?? 5);
   return inTopK(sparseLabels('sparseTopKCategoricalAccuracy', yTrue, yPred), yPred, k);
 }
 
 /** 1 where the one-hot label's class is among the k highest-scored classes, else 0: one value per sample. */
 export function topKCategoricalAccuracy(yTrue: Tensor, yPred: Tensor, args: TopKArgs = {}): Tensor {
   checkOptions('topKCategoricalAccuracy', args, TOP_K_KEYS);
-  const k = checkK('topKCategoricalAccuracy', args.k ?? 5);
+  const k = checkPositiveInt('topKCategoricalAccuracy', 'k', args.k ?? 5);
   const [t, p] = prepare('topKCategoricalAccuracy', yTrue, yPred, 'equal', 'Labels must be one-hot; for class ids use sparseTopKCategoricalAccuracy.');
   return inTopK(argmax(t, -1), p, k);
 }
@@ -113,6 +108,9 @@ export class Accuracy extends MeanMetricWrapper {
   }
 }
 
+/** The options of `BinaryAccuracy` as its fields. */
+export interface BinaryAccuracy extends Readonly<Required<BinaryAccuracyArgs>> {}
+
 /**
  * The fraction of 0/1 labels matched by `yPred > threshold`.
  *
@@ -121,18 +119,11 @@ export class Accuracy extends MeanMetricWrapper {
  */
 export class BinaryAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'BinaryAccuracy';
-  /** Predictions above it count as positive. */
-  readonly threshold: number;
 
   constructor(args: BinaryAccuracyArgs & MetricArgs = {}) {
     checkOptions('BinaryAccuracy', args, optionKeys<BinaryAccuracyArgs & MetricArgs>({ name: true, threshold: true }));
     const threshold = args.threshold ?? 0.5;
-    super((t, p) => binaryAccuracy(t, p, { threshold }), { name: args.name ?? 'binaryAccuracy' });
-    this.threshold = threshold;
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), threshold: this.threshold };
+    super((t, p) => binaryAccuracy(t, p, { threshold }), { name: args.name ?? 'binaryAccuracy' }, { threshold });
   }
 }
 
@@ -156,39 +147,31 @@ export class SparseCategoricalAccuracy extends MeanMetricWrapper {
   }
 }
 
+/** The options of `TopKCategoricalAccuracy` as its fields. */
+export interface TopKCategoricalAccuracy extends Readonly<Required<TopKArgs>> {}
+
 /** The fraction of samples whose one-hot label's class is among the k top-scored (default k = 5). */
 export class TopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'TopKCategoricalAccuracy';
-  /** How many top-scored classes count as a hit. */
-  readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
     checkOptions('TopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
-    const k = checkK('TopKCategoricalAccuracy', args.k ?? 5);
-    super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' });
-    this.k = k;
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), k: this.k };
+    const k = checkPositiveInt('TopKCategoricalAccuracy', 'k', args.k ?? 5);
+    super((t, p) => topKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'topKCategoricalAccuracy' }, { k });
   }
 }
+
+/** The options of `SparseTopKCategoricalAccuracy` as its fields. */
+export interface SparseTopKCategoricalAccuracy extends Readonly<Required<TopKArgs>> {}
 
 /** The fraction of samples whose class-id label is among the k top-scored (default k = 5). */
 export class SparseTopKCategoricalAccuracy extends MeanMetricWrapper {
   override readonly className: string = 'SparseTopKCategoricalAccuracy';
-  /** How many top-scored classes count as a hit. */
-  readonly k: number;
 
   constructor(args: TopKArgs & MetricArgs = {}) {
     checkOptions('SparseTopKCategoricalAccuracy', args, optionKeys<TopKArgs & MetricArgs>({ name: true, k: true }));
-    const k = checkK('SparseTopKCategoricalAccuracy', args.k ?? 5);
-    super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' });
-    this.k = k;
-  }
-
-  override getConfig(): MetricConfig {
-    return { ...super.getConfig(), k: this.k };
+    const k = checkPositiveInt('SparseTopKCategoricalAccuracy', 'k', args.k ?? 5);
+    super((t, p) => sparseTopKCategoricalAccuracy(t, p, { k }), { name: args.name ?? 'sparseTopKCategoricalAccuracy' }, { k });
   }
 }
 

@@ -3,6 +3,7 @@ import { ENGINE } from '../core/engine.js';
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
+import { checkFinite } from '../core/validate.js';
 import { cast, greater, mul, notEqual, reshape, squeeze, sub, sum } from '../ops/index.js';
 import { prepare } from '../losses/loss.js';
 import { Metric, type MetricArgs, type MetricConfig } from './metric.js';
@@ -35,8 +36,7 @@ abstract class ConfusionMetric extends Metric {
 
   protected constructor(name: string, threshold: number | undefined) {
     super(name);
-    this.threshold = threshold ?? 0.5;
-    if (!Number.isFinite(this.threshold)) throw new ValueError(`${this.constructor.name}: threshold must be a finite number, got ${threshold}.`);
+    this.threshold = checkFinite(this.constructor.name, 'threshold', threshold ?? 0.5);
   }
 
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): void {

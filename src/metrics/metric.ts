@@ -152,12 +152,24 @@ export class MeanMetricWrapper extends Metric {
   /** The function giving per-sample values. */
   readonly fn: MetricFn;
   private readonly mean: Mean;
+  /** The options `fn` was made with (a subclass's hyperparameters). */
+  private readonly options: MetricConfig;
 
-  constructor(fn: MetricFn, args: MetricArgs = {}) {
+  /**
+   * `options` are the hyperparameters `fn` closes over, for subclasses: they become the metric's
+   * fields (declare them by merging an interface) and follow the name in `getConfig`.
+   */
+  constructor(fn: MetricFn, args: MetricArgs = {}, options: MetricConfig = {}) {
     super(args.name ?? (fn.name || 'metric'));
     checkOptions('MeanMetricWrapper', args, optionKeys<MetricArgs>({ name: true }));
     this.fn = fn;
     this.mean = new Mean({ name: this.name });
+    this.options = options;
+    Object.assign(this, options);
+  }
+
+  override getConfig(): MetricConfig {
+    return { ...super.getConfig(), ...this.options };
   }
 
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): void {

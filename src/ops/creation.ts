@@ -4,8 +4,10 @@ import { allocArray, assertDType, dtypeOfArray, type DType, type TypedArray } fr
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { generatorFor, type RandomGenerator } from '../core/random.js';
+import { SESSION } from '../core/session.js';
 import { assertValidShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, Variable, type NestedArray } from '../core/tensor.js';
+import { checkFinite, checkFloatDType } from '../core/validate.js';
 
 /** Values `tensor()` accepts: a number, nested arrays of numbers or booleans, or a typed array. */
 export type TensorValues = NestedArray | ArrayBufferView;
@@ -147,8 +149,8 @@ export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float
 
 function randomTensor(op: string, shape: Shape, dtype: DType, seed: number | undefined, draw: (g: RandomGenerator) => number): Tensor {
   assertValidShape(op, shape);
-  if (dtype !== 'float32' && dtype !== 'float64') throw new DTypeError(`${op}: dtype must be float32 or float64, got ${dtype}.`);
-  if (seed !== undefined && !Number.isFinite(seed)) throw new ValueError(`${op}: the seed must be a finite number, got ${seed}.`);
+  checkFloatDType(op, 'dtype', dtype);
+  if (seed !== undefined) checkFinite(op, 'the seed', seed);
   const g = generatorFor(seed);
   const storage: TypedArray = allocArray(dtype, sizeOf(shape));
   for (let i = 0; i < storage.length; i++) storage[i] = draw(g);
@@ -208,8 +210,6 @@ export interface VariableArgs {
 
 const VARIABLE_KEYS = optionKeys<VariableArgs>({ name: true, trainable: true });
 
-let variableCount = 0;
-
 /**
  * A mutable, trainable tensor holding `initial`'s value. Variables are never disposed by `tidy`.
  *
@@ -218,5 +218,5 @@ let variableCount = 0;
  */
 export function variable(initial: Tensor, args: VariableArgs = {}): Variable {
   checkOptions('variable', args, VARIABLE_KEYS);
-  return ENGINE.makeVariable(initial, args.name ?? `variable_${variableCount++}`, args.trainable ?? true);
+  return ENGINE.makeVariable(initial, args.name ?? `variable_${SESSION.variableCount++}`, args.trainable ?? true);
 }

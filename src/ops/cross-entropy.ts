@@ -4,9 +4,10 @@
  */
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
-import { DTypeError, ShapeError, fmtShape } from '../core/errors.js';
+import { ShapeError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkFloatDType } from '../core/validate.js';
 import { logSoftmax, softmax } from './activations.js';
 import { mul, neg, sub } from './arithmetic.js';
 import { cast, toTensor } from './convert.js';
@@ -27,7 +28,7 @@ export function softmaxCrossEntropy(labels: Tensor, logits: Tensor): Tensor {
   const op = 'softmaxCrossEntropy';
   const z = toTensor(op, 'logits', logits);
   let t = toTensor(op, 'labels', labels);
-  if (!isFloat(z.dtype)) throw new DTypeError(`${op}: logits must be float32 or float64, got ${z.dtype}.`);
+  checkFloatDType(op, 'logits', z.dtype);
   if (z.rank === 0) throw new ShapeError(`${op}: logits need a class axis, got a scalar.`);
   const batch = z.shape.slice(0, -1);
   if (isFloat(t.dtype) || t.dtype === 'bool') {

@@ -1,8 +1,9 @@
 /** Dropout: zeroing random elements and scaling the rest, composed from primitives (so its gradient comes free). */
 import { isFloat } from '../core/dtype.js';
-import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { ShapeError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkInterval } from '../core/validate.js';
 import { mul } from './arithmetic.js';
 import { greaterEqual } from './compare.js';
 import { cast, toTensor } from './convert.js';
@@ -32,7 +33,7 @@ const DROPOUT_KEYS = optionKeys<DropoutArgs>({ noiseShape: true, seed: true });
 export function dropout(x: Tensor, rate: number, args: DropoutArgs = {}): Tensor {
   checkOptions('dropout', args, DROPOUT_KEYS);
   let t = toTensor('dropout', 'x', x);
-  if (!(rate >= 0 && rate < 1)) throw new ValueError(`dropout: rate must be in [0, 1), got ${rate}.`);
+  checkInterval('dropout', 'rate', rate, 0, 1, '[)');
   if (!isFloat(t.dtype)) t = cast(t, 'float32');
   if (rate === 0) return t;
   const noiseShape = (args.noiseShape ?? t.shape).map((d, i) => d ?? t.shape[i]!);

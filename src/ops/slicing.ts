@@ -4,6 +4,7 @@ import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js'
 import { promoteTypes } from '../core/dtype.js';
 import { normalizeAxis, shapesEqual, type Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
+import { checkPositiveInt } from '../core/validate.js';
 import { cast, toTensor } from './convert.js';
 import { expandDims, reshape } from './shape.js';
 import { sum } from './sum-broadcast.js';
@@ -197,7 +198,7 @@ function scatterAdd(updates: Tensor, indices: Tensor, axis: number, shape: Shape
  */
 export function oneHot(indices: Tensor, depth: number, onValue = 1, offValue = 0): Tensor {
   const idx = toTensor('oneHot', 'indices', indices);
-  if (!Number.isInteger(depth) || depth <= 0) throw new ValueError(`oneHot: depth must be a positive integer, got ${depth}.`);
+  checkPositiveInt('oneHot', 'depth', depth);
   checkIndices('oneHot', idx, depth, `depth ${depth}`, "Labels must be integer class ids: cast them with cast(labels, 'int32').");
   return ENGINE.runOp('oneHot', [idx], (k) => k.oneHot(idx, depth, onValue, offValue));
 }

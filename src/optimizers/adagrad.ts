@@ -1,8 +1,8 @@
 /** Adagrad: per-element learning rates that shrink with the sum of past squared gradients. */
 import type { Tensor } from '../core/tensor.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
-import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
-import { ValueError } from '../core/errors.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkNonNegative } from '../core/validate.js';
 
 /** Options of `Adagrad`. */
 export interface AdagradArgs extends OptimizerArgs {
@@ -11,6 +11,9 @@ export interface AdagradArgs extends OptimizerArgs {
   /** Added under the square root for stability (default 1e-7). */
   epsilon?: number;
 }
+
+/** The hyperparameters of `AdagradArgs`, read by the constructor, as readonly fields of the optimizer. */
+export interface Adagrad extends Readonly<OwnHyperparameters<AdagradArgs>> {}
 
 /**
  * Adagrad: `acc += g²; w -= lr * g / sqrt(acc + epsilon)`. Keras defaults: learningRate 0.001,
@@ -22,18 +25,10 @@ export interface AdagradArgs extends OptimizerArgs {
 export class Adagrad extends Optimizer {
   static override readonly argKeys: readonly string[] = optimizerArgKeys<AdagradArgs>({ initialAccumulatorValue: true, epsilon: true });
   readonly className: string = 'Adagrad';
-  /** The starting value of the accumulators. */
-  readonly initialAccumulatorValue: number;
-  /** The stability constant added before the square root or division. */
-  readonly epsilon: number;
 
   constructor(args: AdagradArgs = {}) {
-    super(args, 'adagrad', 0.001);
-    this.initialAccumulatorValue = args.initialAccumulatorValue ?? 0.1;
-    this.epsilon = args.epsilon ?? 1e-7;
-    if (!(this.initialAccumulatorValue >= 0 && Number.isFinite(this.initialAccumulatorValue))) {
-      throw new ValueError(`Adagrad: initialAccumulatorValue must be a non-negative number, got ${this.initialAccumulatorValue}.`);
-    }
+    super(args, 'adagrad', 0.001, { initialAccumulatorValue: 0.1, epsilon: 1e-7 } satisfies OwnHyperparameters<AdagradArgs>);
+    checkNonNegative('Adagrad', 'initialAccumulatorValue', this.initialAccumulatorValue);
   }
 
   protected slotSpecs(): SlotSpec[] {
@@ -44,10 +39,6 @@ export class Adagrad extends Optimizer {
     const accumulator = add(slots['accumulator']!, square(grad));
     const delta = div(mul(grad, learningRate), sqrt(add(accumulator, this.epsilon)));
     return { value: sub(value, delta), slots: { accumulator } };
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), initialAccumulatorValue: this.initialAccumulatorValue, epsilon: this.epsilon };
   }
 }
 

@@ -1,6 +1,7 @@
 /** Adam and AdamW: steps scaled by bias-corrected moving averages of the gradient and its square. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkInterval } from '../core/validate.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `Adam`. */
 export interface AdamArgs extends OptimizerArgs {
@@ -14,6 +15,9 @@ export interface AdamArgs extends OptimizerArgs {
   amsgrad?: boolean;
 }
 
+/** The hyperparameters of `AdamArgs`, read by the constructor, as readonly fields of the optimizer. */
+export interface Adam extends Readonly<OwnHyperparameters<AdamArgs>> {}
+
 /**
  * Adam: `m += (1 - beta1)(g - m)`, `v += (1 - beta2)(g² - v)`, and
  * `w -= lr * sqrt(1 - beta2^t) / (1 - beta1^t) * m / (sqrt(v) + epsilon)` at step t (Keras's form,
@@ -26,23 +30,11 @@ export interface AdamArgs extends OptimizerArgs {
 export class Adam extends Optimizer {
   static override readonly argKeys: readonly string[] = optimizerArgKeys<AdamArgs>({ beta1: true, beta2: true, epsilon: true, amsgrad: true });
   readonly className: string = 'Adam';
-  /** The decay of the first-moment estimate. */
-  readonly beta1: number;
-  /** The decay of the second-moment estimate. */
-  readonly beta2: number;
-  /** The stability constant added before the square root or division. */
-  readonly epsilon: number;
-  /** Whether the AMSGrad variant is used. */
-  readonly amsgrad: boolean;
 
   constructor(args: AdamArgs = {}) {
-    super(args, 'adam', 0.001);
-    this.beta1 = args.beta1 ?? 0.9;
-    this.beta2 = args.beta2 ?? 0.999;
-    this.epsilon = args.epsilon ?? 1e-7;
-    this.amsgrad = args.amsgrad ?? false;
-    checkRange(this.constructor.name, 'beta1', this.beta1, 0, 1);
-    checkRange(this.constructor.name, 'beta2', this.beta2, 0, 1);
+    super(args, 'adam', 0.001, { beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false } satisfies OwnHyperparameters<AdamArgs>);
+    checkInterval(this.constructor.name, 'beta1', this.beta1, 0, 1);
+    checkInterval(this.constructor.name, 'beta2', this.beta2, 0, 1);
   }
 
   protected slotSpecs(): SlotSpec[] {
@@ -55,10 +47,6 @@ export class Adam extends Optimizer {
     const alpha = (learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step);
     const { beta1, beta2, epsilon, amsgrad } = this;
     return this.fusedUpdate({ kind: 'adam', alpha, beta1, beta2, epsilon, amsgrad }, grad, value, slots);
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon, amsgrad: this.amsgrad };
   }
 }
 

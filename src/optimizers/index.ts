@@ -1,5 +1,5 @@
 /** Optimizers (Keras classes and TensorFlow.js-style lowercase factories), learning-rate schedules, and lookup by name. */
-export { Optimizer, optimizerArgKeys, type OptimizerArgs, type OptimizerConfig, type NamedTensor, type SlotSpec, type UpdateStep, type UpdateResult } from './optimizer.js';
+export { Optimizer, optimizerArgKeys, type OptimizerArgs, type OptimizerConfig, type OwnHyperparameters, type NamedTensor, type SlotSpec, type UpdateStep, type UpdateResult } from './optimizer.js';
 export { SGD, sgd, type SGDArgs } from './sgd.js';
 export { Adagrad, adagrad, type AdagradArgs } from './adagrad.js';
 export { RMSprop, rmsprop, type RMSpropArgs } from './rmsprop.js';

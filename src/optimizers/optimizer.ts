@@ -9,6 +9,7 @@ import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { checkNonNegative, checkNonNegativeInt, checkPositive } from '../core/validate.js';
 import { applyUpdate, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 
@@ -40,6 +41,15 @@ const OPTIMIZER_KEYS = optionKeys<OptimizerArgs>({ learningRate: true, clipNorm:
 export function optimizerArgKeys<T extends OptimizerArgs>(own: { [K in keyof Required<Omit<T, keyof OptimizerArgs>>]: true }): readonly string[] {
   return [...OPTIMIZER_KEYS, ...Object.keys(own)];
 }
+
+/**
+ * An optimizer's own hyperparameters (its arguments beyond `OptimizerArgs`), all present: the
+ * defaults its constructor passes, and its readonly fields.
+ *
+ * @example
+ * const defaults = { momentum: 0, nesterov: false } satisfies OwnHyperparameters<SGDArgs>;
+ */
+export type OwnHyperparameters<A extends OptimizerArgs> = Required<Omit<A, keyof OptimizerArgs>>;
 
 /** An optimizer's hyperparameters as plain JSON values (what `getConfig` returns). */
 export interface OptimizerConfig {
@@ -76,19 +86,6 @@ export interface UpdateResult {
   value: Tensor;
   /** The new value of each slot that changed. */
   slots?: Record<string, Tensor>;
-}
-
-function checkPositive(owner: string, name: string, value: number | undefined): void {
-  if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
-    throw new ValueError(`${owner}: ${name} must be a positive number, got ${value}.`);
-  }
-}
-
-/** Throws unless `value` is a finite number in [min, max]. */
-export function checkRange(owner: string, name: string, value: number, min: number, max: number): void {
-  if (!(Number.isFinite(value) && value >= min && value <= max)) {
-    throw new ValueError(`${owner}: ${name} must be a number in [${min}, ${max}], got ${value}.`);
-  }
 }
 
 /** Lets the lowercase factories take a bare learning rate, as TensorFlow.js's do: `sgd(0.1)`. */
@@ -134,8 +131,15 @@ export abstract class Optimizer {
   private slotNames: string[] | undefined;
   /** Set by `dispose()`. */
   private disposedFlag = false;
+  /** The subclass's own hyperparameters with their values, in the order its constructor named them. */
+  private readonly hyperparameters: Record<string, number | boolean> = {};
 
-  protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number) {
+  /**
+   * `hyperparameterDefaults` names the subclass's own hyperparameters with their defaults: each is
+   * read from `args` (or defaulted), set as a field of the optimizer (declare it in the subclass
+   * with `declare readonly`), and written back by `getConfig`.
+   */
+  protected constructor(args: OptimizerArgs, defaultName: string, defaultLearningRate: number, hyperparameterDefaults: Record<string, number | boolean> = {}) {
     const owner = this.constructor.name;
     const known = (new.target as unknown as typeof Optimizer).argKeys;
     if (known) checkOptions(owner, args, known);
@@ -143,20 +147,20 @@ export abstract class Optimizer {
     if (this.name.length === 0 || this.name.includes('/')) throw new ValueError(`${owner}: name must be non-empty and contain no '/', got '${this.name}'.`);
     this.lr = defaultLearningRate;
     this.learningRate = args.learningRate ?? defaultLearningRate;
-    checkPositive(owner, 'clipNorm', args.clipNorm);
-    checkPositive(owner, 'clipValue', args.clipValue);
-    checkPositive(owner, 'globalClipNorm', args.globalClipNorm);
+    for (const key of ['clipNorm', 'clipValue', 'globalClipNorm'] as const) if (args[key] !== undefined) checkPositive(owner, key, args[key]);
     const clipping = { clipNorm: args.clipNorm, clipValue: args.clipValue, globalClipNorm: args.globalClipNorm };
     if (Object.values(clipping).filter((v) => v !== undefined).length > 1) {
       throw new ValueError(`${owner}: only one of clipNorm, clipValue and globalClipNorm can be set, got ${JSON.stringify(clipping)}.`);
     }
-    if (args.weightDecay !== undefined && !(Number.isFinite(args.weightDecay) && args.weightDecay >= 0)) {
-      throw new ValueError(`${owner}: weightDecay must be a non-negative number, got ${args.weightDecay}.`);
-    }
+    if (args.weightDecay !== undefined) checkNonNegative(owner, 'weightDecay', args.weightDecay);
     this.clipNorm = args.clipNorm;
     this.clipValue = args.clipValue;
     this.globalClipNorm = args.globalClipNorm;
     this.weightDecay = args.weightDecay;
+    for (const [key, fallback] of Object.entries(hyperparameterDefaults)) {
+      this.hyperparameters[key] = (args as Record<string, number | boolean | undefined>)[key] ?? fallback;
+    }
+    Object.assign(this, this.hyperparameters);
   }
 
   /** The slots this optimizer keeps for every variable, given its hyperparameters. */
@@ -340,8 +344,7 @@ export abstract class Optimizer {
       tensor.assertAlive(owner);
       if (key === 'iterations') {
         const n = tensor.item();
-        if (!(Number.isInteger(n) && n >= 0)) throw new ValueError(`${owner}: iterations must be a non-negative integer, got ${n}.`);
-        this.iterationCount = n;
+        this.iterationCount = checkNonNegativeInt(owner, 'iterations', n);
         continue;
       }
       const live = this.findSlot(key);
@@ -403,6 +406,7 @@ export abstract class Optimizer {
       name: this.name,
       learningRate: typeof this.lr === 'number' ? this.lr : serializeSchedule(this.lr),
       ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+      ...this.hyperparameters,
     };
   }
 }

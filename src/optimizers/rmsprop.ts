@@ -1,6 +1,7 @@
 /** RMSprop: gradients divided by a moving root mean square of recent gradients. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkInterval } from '../core/validate.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `RMSprop`. */
 export interface RMSpropArgs extends OptimizerArgs {
@@ -14,6 +15,9 @@ export interface RMSpropArgs extends OptimizerArgs {
   centered?: boolean;
 }
 
+/** The hyperparameters of `RMSpropArgs`, read by the constructor, as readonly fields of the optimizer. */
+export interface RMSprop extends Readonly<OwnHyperparameters<RMSpropArgs>> {}
+
 /**
  * RMSprop: `v = rho v + (1 - rho) g²`, step `lr g / sqrt(v + epsilon)` (centered: `sqrt(v - a² + epsilon)`
  * with `a = rho a + (1 - rho) g`); with momentum, `m = momentum m + step` and `w -= m`.
@@ -25,23 +29,11 @@ export interface RMSpropArgs extends OptimizerArgs {
 export class RMSprop extends Optimizer {
   static override readonly argKeys: readonly string[] = optimizerArgKeys<RMSpropArgs>({ rho: true, momentum: true, epsilon: true, centered: true });
   readonly className: string = 'RMSprop';
-  /** The decay of the moving average of squared gradients. */
-  readonly rho: number;
-  /** The momentum factor (0: none). */
-  readonly momentum: number;
-  /** The stability constant added before the square root or division. */
-  readonly epsilon: number;
-  /** Whether steps are divided by the estimated variance. */
-  readonly centered: boolean;
 
   constructor(args: RMSpropArgs = {}) {
-    super(args, 'rmsprop', 0.001);
-    this.rho = args.rho ?? 0.9;
-    this.momentum = args.momentum ?? 0;
-    this.epsilon = args.epsilon ?? 1e-7;
-    this.centered = args.centered ?? false;
-    checkRange('RMSprop', 'rho', this.rho, 0, 1);
-    checkRange('RMSprop', 'momentum', this.momentum, 0, 1);
+    super(args, 'rmsprop', 0.001, { rho: 0.9, momentum: 0, epsilon: 1e-7, centered: false } satisfies OwnHyperparameters<RMSpropArgs>);
+    checkInterval('RMSprop', 'rho', this.rho, 0, 1);
+    checkInterval('RMSprop', 'momentum', this.momentum, 0, 1);
   }
 
   protected slotSpecs(): SlotSpec[] {
@@ -54,10 +46,6 @@ export class RMSprop extends Optimizer {
   protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
     const { rho, momentum, epsilon, centered } = this;
     return this.fusedUpdate({ kind: 'rmsprop', learningRate, rho, momentum, epsilon, centered }, grad, value, slots);
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), rho: this.rho, momentum: this.momentum, epsilon: this.epsilon, centered: this.centered };
   }
 }
 

@@ -1,6 +1,7 @@
 /** Learning-rate schedules: the learning rate as a function of the optimizer's step count, and their serialization. */
 import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { checkFinite, checkPositive } from '../core/validate.js';
 
 /** The hyperparameters of a schedule, as plain JSON values. */
 export interface ScheduleConfig {
@@ -34,14 +35,6 @@ export abstract class LearningRateSchedule {
   abstract call(step: number): number;
   /** The hyperparameters that rebuild this schedule through its constructor. */
   abstract getConfig(): ScheduleConfig;
-}
-
-function requirePositive(owner: string, name: string, value: number): void {
-  if (!(Number.isFinite(value) && value > 0)) throw new ValueError(`${owner}: ${name} must be a positive number, got ${value}.`);
-}
-
-function requireFinite(owner: string, name: string, value: number): void {
-  if (!Number.isFinite(value)) throw new ValueError(`${owner}: ${name} must be a finite number, got ${value}.`);
 }
 
 /** Options of `ExponentialDecay`. */
@@ -78,9 +71,9 @@ export class ExponentialDecay extends LearningRateSchedule {
   constructor(args: ExponentialDecayArgs) {
     super();
     checkOptions('ExponentialDecay', args, optionKeys<ExponentialDecayArgs>({ initialLearningRate: true, decaySteps: true, decayRate: true, staircase: true }));
-    requireFinite('ExponentialDecay', 'initialLearningRate', args.initialLearningRate);
-    requirePositive('ExponentialDecay', 'decaySteps', args.decaySteps);
-    requireFinite('ExponentialDecay', 'decayRate', args.decayRate);
+    checkFinite('ExponentialDecay', 'initialLearningRate', args.initialLearningRate);
+    checkPositive('ExponentialDecay', 'decaySteps', args.decaySteps);
+    checkFinite('ExponentialDecay', 'decayRate', args.decayRate);
     this.initialLearningRate = args.initialLearningRate;
     this.decaySteps = args.decaySteps;
     this.decayRate = args.decayRate;
@@ -129,10 +122,10 @@ export class PiecewiseConstantDecay extends LearningRateSchedule {
       );
     }
     boundaries.forEach((b, i) => {
-      requireFinite('PiecewiseConstantDecay', `boundaries[${i}]`, b);
+      checkFinite('PiecewiseConstantDecay', `boundaries[${i}]`, b);
       if (i > 0 && !(b > boundaries[i - 1]!)) throw new ValueError(`PiecewiseConstantDecay: boundaries must be strictly increasing, got [${boundaries.join(', ')}].`);
     });
-    values.forEach((v, i) => requireFinite('PiecewiseConstantDecay', `values[${i}]`, v));
+    values.forEach((v, i) => checkFinite('PiecewiseConstantDecay', `values[${i}]`, v));
     this.boundaries = [...boundaries];
     this.values = [...values];
   }
@@ -185,15 +178,15 @@ export class CosineDecay extends LearningRateSchedule {
   constructor(args: CosineDecayArgs) {
     super();
     checkOptions('CosineDecay', args, optionKeys<CosineDecayArgs>({ initialLearningRate: true, decaySteps: true, alpha: true, warmupTarget: true, warmupSteps: true }));
-    requireFinite('CosineDecay', 'initialLearningRate', args.initialLearningRate);
-    requirePositive('CosineDecay', 'decaySteps', args.decaySteps);
+    checkFinite('CosineDecay', 'initialLearningRate', args.initialLearningRate);
+    checkPositive('CosineDecay', 'decaySteps', args.decaySteps);
     this.initialLearningRate = args.initialLearningRate;
     this.decaySteps = args.decaySteps;
     this.alpha = args.alpha ?? 0;
     this.warmupTarget = args.warmupTarget;
     this.warmupSteps = args.warmupSteps ?? 0;
-    requireFinite('CosineDecay', 'alpha', this.alpha);
-    if (this.warmupTarget !== undefined) requireFinite('CosineDecay', 'warmupTarget', this.warmupTarget);
+    checkFinite('CosineDecay', 'alpha', this.alpha);
+    if (this.warmupTarget !== undefined) checkFinite('CosineDecay', 'warmupTarget', this.warmupTarget);
     if (!(this.warmupSteps >= 0)) throw new ValueError(`CosineDecay: warmupSteps must be >= 0, got ${this.warmupSteps}.`);
   }
 

@@ -1,6 +1,7 @@
 /** Stochastic gradient descent, with optional (Nesterov) momentum. */
 import type { Tensor } from '../core/tensor.js';
-import { Optimizer, optimizerArgKeys, argsOf, checkRange, type OptimizerArgs, type OptimizerConfig, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { checkInterval } from '../core/validate.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
 
 /** Options of `SGD`. */
 export interface SGDArgs extends OptimizerArgs {
@@ -9,6 +10,9 @@ export interface SGDArgs extends OptimizerArgs {
   /** Use Nesterov momentum: step by the momentum after this update, looking ahead (default false). */
   nesterov?: boolean;
 }
+
+/** The hyperparameters of `SGDArgs`, read by the constructor, as readonly fields of the optimizer. */
+export interface SGD extends Readonly<OwnHyperparameters<SGDArgs>> {}
 
 /**
  * Gradient descent: `w -= lr * g`. With momentum, a velocity `m = momentum * m - lr * g` is kept and
@@ -20,16 +24,10 @@ export interface SGDArgs extends OptimizerArgs {
 export class SGD extends Optimizer {
   static override readonly argKeys: readonly string[] = optimizerArgKeys<SGDArgs>({ momentum: true, nesterov: true });
   readonly className: string = 'SGD';
-  /** The momentum factor (0: none). */
-  readonly momentum: number;
-  /** Whether the momentum is Nesterov's. */
-  readonly nesterov: boolean;
 
   constructor(args: SGDArgs = {}) {
-    super(args, 'sgd', 0.01);
-    this.momentum = args.momentum ?? 0;
-    this.nesterov = args.nesterov ?? false;
-    checkRange('SGD', 'momentum', this.momentum, 0, 1);
+    super(args, 'sgd', 0.01, { momentum: 0, nesterov: false } satisfies OwnHyperparameters<SGDArgs>);
+    checkInterval('SGD', 'momentum', this.momentum, 0, 1);
   }
 
   protected slotSpecs(): SlotSpec[] {
@@ -38,10 +36,6 @@ export class SGD extends Optimizer {
 
   protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
     return this.fusedUpdate({ kind: 'sgd', learningRate, momentum: this.momentum, nesterov: this.nesterov }, grad, value, slots);
-  }
-
-  override getConfig(): OptimizerConfig {
-    return { ...super.getConfig(), momentum: this.momentum, nesterov: this.nesterov };
   }
 }
 

@@ -78,7 +78,7 @@ test('varianceScaling: fanOut mode and untruncated normal', () => tidy(() => {
   const k = initializers.varianceScaling({ mode: 'fan_avg', distribution: 'truncated_normal' });
   assert.equal(k.mode, 'fanAvg');
   assert.equal(k.distribution, 'truncatedNormal');
-  assert.throws(() => initializers.varianceScaling({ mode: 'fan_sideways' as 'fanIn' }), /unknown mode 'fan_sideways'; expected one of fanIn, fanOut, fanAvg/);
+  assert.throws(() => initializers.varianceScaling({ mode: 'fan_sideways' as 'fanIn' }), /mode must be 'fanIn', 'fanOut' or 'fanAvg', got "fan_sideways"/);
 }));
 
 test('zeros, ones and constant', () => tidy(() => {

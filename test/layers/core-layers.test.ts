@@ -4,7 +4,7 @@ import { ShapeError, ValueError, layers, ones, tensor, tidy, variableGrads, sum 
 import { checkGrad } from '../helpers/grad-check.js';
 import { runLayerTest } from '../helpers/layer-test.js';
 
-const { Dense, Flatten, Dropout, Activation, Reshape } = layers;
+const { Dense, Flatten, Dropout, Activation, Reshape, clearSession } = layers;
 
 test('runLayerTest: Dense', () => runLayerTest('Dense', {
   make: () => new Dense({ units: 3, activation: 'tanh' }), inputShape: [2, 4], expectedOutputShape: [2, 3], expectedTrainableWeights: 2,
@@ -97,9 +97,11 @@ test('Reshape and Flatten compute Keras shapes, unknown dimensions included', ()
 });
 
 test('argument checks name the layer', () => {
-  assert.throws(() => new Dense({ units: 0 }), (e: Error) => e instanceof ValueError && /Layer 'dense_\d+' \(Dense\): units must be a positive integer, got 0/.test(e.message));
+  clearSession();
+  assert.equal(new Dense({ units: 1 }).name, 'dense');
+  assert.throws(() => new Dense({ units: 0 }), (e: Error) => e instanceof ValueError && e.message === "Layer 'dense_1' (Dense): units must be a positive integer, got 0.");
   assert.throws(() => new Dropout({ rate: 1.5 }), /\(Dropout\): rate must be in \[0, 1\), got 1.5/);
-  assert.throws(() => new Flatten({ dataFormat: 'nchw' as 'channelsLast' }), /dataFormat must be 'channelsLast' or 'channelsFirst', got 'nchw'/);
+  assert.throws(() => new Flatten({ dataFormat: 'nchw' as 'channelsLast' }), /dataFormat must be 'channelsLast' or 'channelsFirst', got "nchw"/);
   assert.throws(() => new Dense({ units: 2, activation: 'rellu' }), /unknown activation 'rellu'/);
 });
 

@@ -250,3 +250,24 @@ test('an LSTM rebuilt from a saved model keeps its forget-gate bias (unitForgetB
   back.dispose();
   model.dispose();
 });
+
+test('a part of a layer (a cell, a wrapped layer) counts only its own weights and can be frozen alone', () => {
+  const bidi = new Bidirectional({ layer: new LSTM({ units: 2 }) });
+  const lstm = new LSTM({ units: 3 });
+  tidy(() => {
+    bidi.apply(zeros([1, 3, 4]));
+    lstm.apply(zeros([1, 3, 4]));
+  });
+  assert.deepEqual(bidi.forwardLayer.weights.map((w) => w.name), ['kernel', 'recurrent_kernel', 'bias'].map((n) => `${bidi.forwardLayer.path}/lstm_cell/${n}`));
+  assert.ok(bidi.forwardLayer.path.startsWith(`${bidi.name}/forward_lstm`));
+  assert.equal(bidi.weights.length, 6);
+  bidi.forwardLayer.trainable = false;
+  assert.equal(bidi.trainable, true);
+  assert.equal(bidi.trainableWeights.length, 3);
+  lstm.cell.trainable = false;
+  assert.equal(lstm.trainable, true);
+  assert.equal(lstm.cell.trainableWeights.length, 0);
+  assert.equal(lstm.countParams(), 4 * 3 * (4 + 3 + 1));
+  bidi.dispose();
+  lstm.dispose();
+});

@@ -61,8 +61,8 @@ test('applyGradients checks the gradient shape and names the variable', () => {
 });
 
 test('hyperparameters are validated', () => {
-  assert.throws(() => new SGD({ momentum: 1.5 }), /SGD: momentum must be a number in \[0, 1\], got 1.5/);
-  assert.throws(() => new RMSprop({ rho: -0.1 }), /rho must be a number in \[0, 1\]/);
+  assert.throws(() => new SGD({ momentum: 1.5 }), /SGD: momentum must be in \[0, 1\], got 1.5/);
+  assert.throws(() => new RMSprop({ rho: -0.1 }), /rho must be in \[0, 1\]/);
   assert.throws(() => new Adam({ learningRate: Number.NaN }), /learningRate must be a non-negative number/);
   assert.throws(() => new Adam({ name: 'a/b' }), /contain no '\/'/);
 });

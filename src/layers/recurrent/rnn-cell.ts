@@ -9,6 +9,7 @@ import { optionKeys } from '../../core/options.js';
 import { RandomGenerator, generatorFor } from '../../core/random.js';
 import type { ConfigDict } from '../../core/serialization.js';
 import type { Tensor, Variable } from '../../core/tensor.js';
+import { checkInterval, checkPositiveInt, checkSeed } from '../../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../../initializers/get-initializer.js';
 import type { Initializer } from '../../initializers/initializer.js';
 import { add, mul } from '../../ops/arithmetic.js';
@@ -75,11 +76,6 @@ export interface CellRun {
   step(input: Tensor, states: Tensor[]): { output: Tensor; states: Tensor[] };
 }
 
-function checkRate(who: string, name: string, rate: number): number {
-  if (!(rate >= 0 && rate < 1)) throw new ValueError(`${who}: ${name} must be in [0, 1), got ${rate}.`);
-  return rate;
-}
-
 /**
  * A recurrent cell: what an RNN layer computes at each step. Each cell has a `kernel`
  * [inputDim, gates · units] applied to the inputs (for all steps at once, before the loop), a
@@ -129,8 +125,7 @@ export abstract class RNNCell extends Layer {
     if (this.activityRegularizer) {
       throw new ValueError(`${this.describe()}: a cell takes no activityRegularizer (its steps are not layer calls); give it to the recurrent layer instead.`);
     }
-    if (!Number.isInteger(args.units) || args.units < 1) throw new ValueError(`${this.describe()}: units must be a positive integer, got ${args.units}.`);
-    this.units = args.units;
+    this.units = checkPositiveInt(this.describe(), 'units', args.units);
     this.activation = getActivation(args.activation === undefined ? 'tanh' : args.activation);
     this.useBias = args.useBias ?? true;
     this.kernelInitializer = getInitializer(args.kernelInitializer ?? 'glorotUniform');
@@ -139,10 +134,9 @@ export abstract class RNNCell extends Layer {
     this.kernelRegularizer = getRegularizer(args.kernelRegularizer);
     this.recurrentRegularizer = getRegularizer(args.recurrentRegularizer);
     this.biasRegularizer = getRegularizer(args.biasRegularizer);
-    this.dropout = checkRate(this.describe(), 'dropout', args.dropout ?? 0);
-    this.recurrentDropout = checkRate(this.describe(), 'recurrentDropout', args.recurrentDropout ?? 0);
-    if (args.seed !== undefined && args.seed !== null && !Number.isFinite(args.seed)) throw new ValueError(`${this.describe()}: seed must be a finite number, got ${args.seed}.`);
-    this.seed = args.seed ?? null;
+    this.dropout = checkInterval(this.describe(), 'dropout', args.dropout ?? 0, 0, 1, '[)');
+    this.recurrentDropout = checkInterval(this.describe(), 'recurrentDropout', args.recurrentDropout ?? 0, 0, 1, '[)');
+    this.seed = checkSeed(this.describe(), 'seed', args.seed);
     this.generator = new RandomGenerator(this.seed ?? generatorFor(undefined).nextUint32());
   }
 
