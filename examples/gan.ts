@@ -19,9 +19,9 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { encode as encodePng } from 'fast-png';
 import {
-  Adam, Callback, CallbackList, History, LambdaCallback, Model, ProgbarLogger, Sequential, add, createFileWriter, datasets, grad, layers, losses,
+  Adam, CallbackList, History, LambdaCallback, Model, ProgbarLogger, Sequential, add, createFileWriter, datasets, grad, layers, losses,
   mean, metrics, mul, onesLike, plotRun, randomNormal, reshape, setSeed, slice, square, sum, tidy, transpose, variableGrads, zerosLike,
-  type Metric, type Optimizer, type StepBatch, type StepLogs, type Tensor,
+  type Callback, type Metric, type Optimizer, type StepBatch, type StepLogs, type Tensor,
 } from '../src/node/index.js';
 
 /** The length of the generator's noise vector. */
@@ -42,7 +42,7 @@ export interface Gan {
 
 /**
  * The generator and discriminator, freshly initialised (call `setSeed` first for the same
- * weights on every run), with Adam at the rate and momentum GANs are usually trained with.
+ * weights on every run), each with an Adam of the short momentum GANs are usually trained with.
  *
  * @example
  * const gan = buildGan();
@@ -170,7 +170,10 @@ export class GanModel extends Model implements Gan {
 
   constructor(gan: Gan, gradientPenalty = 0) {
     super({ name: 'gan' });
-    ({ generator: this.generator, discriminator: this.discriminator, generatorOptimizer: this.generatorOptimizer, discriminatorOptimizer: this.discriminatorOptimizer } = gan);
+    this.generator = gan.generator;
+    this.discriminator = gan.discriminator;
+    this.generatorOptimizer = gan.generatorOptimizer;
+    this.discriminatorOptimizer = gan.discriminatorOptimizer;
     this.gradientPenalty = gradientPenalty;
     // Built at once, for noise vectors: countParams, summary and getWeights then cover both networks.
     this.buildFromConfig({ inputShape: [null, LATENT_DIM] });
