@@ -14,11 +14,21 @@ import { asList, checkSampleWeight, epochBatches, indexTensor, sampleCount, slic
  * One batch as `trainStep`, `testStep` and `predictStep` receive it (Keras passes the same as
  * `data`): `x` one tensor per model input (a single tensor for one input), `y` one per output
  * (absent for prediction), and `sampleWeight` one loss weight per sample ([batch] or [batch, 1]).
+ *
+ * @example
+ * override testStep({ x, y, sampleWeight }: StepBatch): StepLogs { ... }
  */
 export interface StepBatch {
   x: Tensors;
   y?: Tensors;
   sampleWeight?: Tensor;
+}
+
+/** Frees a batch's tensors (the loops own every batch they take). */
+export function disposeBatch(batch: StepBatch): void {
+  dispose(batch.x);
+  if (batch.y !== undefined) dispose(batch.y);
+  batch.sampleWeight?.dispose();
 }
 
 /** A batch as an iterable data source yields it: `[x, y]`, `[x, y, sampleWeight]` or `{xs, ys}`. */
@@ -27,7 +37,14 @@ export type Batch = readonly [Tensors, Tensors] | readonly [Tensors, Tensors, Te
 /** A stream of batches: an array, a generator, or any (async) iterable. Each epoch iterates it anew. */
 export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
 
-/** A batch for `predict` from a source: the inputs alone (a tensor, or `{xs}`), or a training batch (its targets are ignored). */
+/**
+ * A batch for `predict` from a source: the inputs alone (a tensor, or `{xs}` for several inputs),
+ * or a training batch (its targets are ignored).
+ *
+ * @example
+ * async function* images(): AsyncGenerator<PredictBatch> { yield tensor(await readChunk(), [64, 28, 28]); }
+ * const probs = await model.predict(images());
+ */
 export type PredictBatch = Tensor | { xs: Tensors } | Batch;
 
 /** A stream of batches for `predict`. */
@@ -179,7 +196,7 @@ function unpackBatch(args: SourceEpochsArgs, item: unknown): StepBatch {
     if (b.sampleWeight !== undefined) checkSampleWeight(args.method, args.model, b.sampleWeight, sampleCount(args.method, args.model, b.x, b.y));
   } catch (e) {
     // The loop owns a source's batches: a refused one is released as a used one would be.
-    dispose([b.x, b.y ?? null, b.sampleWeight ?? null]);
+    disposeBatch(b);
     throw e;
   }
   return b;

@@ -112,9 +112,10 @@ function inputHint(expected: SymbolicShape, got: SymbolicShape): string {
   return '';
 }
 
-/** Checks the number of inputs given to the model `who` names. */
-export function checkInputCount(who: string, graph: ModelGraph, count: number): void {
+/** Checks the number of inputs given to the model `name` (its name built only for an error: this runs at every call). */
+export function checkInputCount(name: string, graph: ModelGraph, count: number): void {
   if (count === graph.inputs.length) return;
+  const who = `Model '${name}'`;
   const expected = graph.inputs.map((t) => `'${t.sourceLayer.name}' ${fmtSymbolicShape(t.shape)}`).join(', ');
   throw new ValueError(
     `${who} expects ${graph.inputs.length} input${graph.inputs.length > 1 ? 's' : ''} (${expected}), got ${count}. ` +
@@ -122,14 +123,14 @@ export function checkInputCount(who: string, graph: ModelGraph, count: number): 
   );
 }
 
-/** Checks data (or symbolic inputs) against the graph's input shapes, naming the layer each input feeds. */
-export function checkInputShapes(who: string, graph: ModelGraph, shapes: readonly SymbolicShape[]): void {
+/** Checks data (or symbolic inputs) against the input shapes of the model `name`'s graph, naming the layer each input feeds. */
+export function checkInputShapes(name: string, graph: ModelGraph, shapes: readonly SymbolicShape[]): void {
   graph.inputs.forEach((t, i) => {
     const got = shapes[i];
     if (!got || shapeFits(t.shape, got)) return;
     const consumer = graph.nodes.find((n) => n.inputs.includes(t))?.layer;
     const feeds = consumer ? `, which feeds layer '${consumer.name}' (${classNameOf(consumer)}),` : '';
-    throw new ShapeError(`${who}: input '${t.sourceLayer.name}'${feeds} expects shape ${fmtSymbolicShape(t.shape)}, got ${fmtSymbolicShape(got)}.${inputHint(t.shape, got)}`);
+    throw new ShapeError(`Model '${name}': input '${t.sourceLayer.name}'${feeds} expects shape ${fmtSymbolicShape(t.shape)}, got ${fmtSymbolicShape(got)}.${inputHint(t.shape, got)}`);
   });
 }
 

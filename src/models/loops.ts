@@ -12,7 +12,7 @@ import { Tensor } from '../core/tensor.js';
 import { concat, expandDims, mul } from '../ops/index.js';
 import type { CompiledState } from './compile.js';
 import { asList, assertFinite, checkSampleWeight, classSampleWeights, positiveInt, sampleCount, sliceRows, type Tensors } from './data.js';
-import { arrayEpochs, isBatchSource, sourceEpochs, type BatchSource, type EpochIterator, type PredictSource, type StepBatch } from './epoch-iterator.js';
+import { arrayEpochs, disposeBatch, isBatchSource, sourceEpochs, type BatchSource, type EpochIterator, type PredictSource, type StepBatch } from './epoch-iterator.js';
 import type { StepLogs, Trainer } from './trainer.js';
 
 /** Options of `fit`. */
@@ -140,7 +140,7 @@ async function runBatches(
         last = readLogs(model, step, model[step](batch));
       });
     } finally {
-      dispose([batch.x, batch.y ?? null, batch.sampleWeight ?? null]);
+      disposeBatch(batch);
     }
     const ended = callbacks?.batchEnd(index, last!);
     if (ended) await ended;
@@ -274,7 +274,7 @@ function predictBatch(model: Trainer, batch: StepBatch): Tensors {
     model.buildFor(batch.x);
     return tidy(() => model.predictStep(batch));
   } finally {
-    dispose([batch.x, batch.y ?? null, batch.sampleWeight ?? null]);
+    disposeBatch(batch);
   }
 }
 

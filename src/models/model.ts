@@ -34,7 +34,13 @@ export interface ModelArgs {
 
 const MODEL_KEYS = optionKeys<ModelArgs>({ inputs: true, outputs: true, name: true, trainable: true });
 
-/** What a subclassed model needs to be built again as it was (Keras's build config): the shape(s) of its inputs, batch axis first. */
+/**
+ * What a subclassed model needs to be built again as it was (Keras's build config): the shape(s)
+ * of its inputs, batch axis first.
+ *
+ * @example
+ * net.getBuildConfig(); // { inputShape: [null, 784] }
+ */
 export interface BuildConfig {
   inputShape: SymbolicShape | SymbolicShape[];
 }
@@ -159,7 +165,7 @@ export class Model extends Trainer {
     // A Sequential model without an input shape builds its graph here, on its first call.
     if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((x) => x.shape));
     const graph = this.requireGraph('layer graph');
-    checkInputCount(`Model '${this.name}'`, graph, list.length);
+    checkInputCount(this.name, graph, list.length);
     list.forEach((x, i) => {
       if (!(x instanceof Tensor)) throw new ValueError(`Model '${this.name}': input ${i} is not a Tensor; wrap arrays with tensor().`);
     });
@@ -171,7 +177,7 @@ export class Model extends Trainer {
 
   /** Checks data (or symbolic inputs, when the model is used as a layer) against the model's input shapes, naming the layer fed. */
   protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
-    if (this.graph) checkInputShapes(`Model '${this.name}'`, this.graph, shapes);
+    if (this.graph) checkInputShapes(this.name, this.graph, shapes);
   }
 
   /**

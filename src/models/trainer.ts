@@ -21,10 +21,20 @@ import {
   EVALUATE_KEYS, FIT_KEYS, PREDICT_KEYS, evaluateLoop, fitLoop, predictArrays, predictSource, readLogs, type EvaluateArgs, type FitArgs, type PredictArgs,
 } from './loops.js';
 
-/** What a step returns: figures by name, as numbers or scalar tensors (read, then freed, by the loop). */
+/**
+ * What a step returns: figures by name, as numbers or scalar tensors (read, then freed, by the loop).
+ *
+ * @example
+ * const logs: StepLogs = { loss: lossTensor, acc: this.accuracy.result() };
+ */
 export type StepLogs = Record<string, number | Tensor>;
 
-/** The tensors `computeLoss` and `computeMetrics` take: the batch, and the model's predictions for it. */
+/**
+ * The tensors `computeLoss` and `computeMetrics` take: the batch, and the model's predictions for it.
+ *
+ * @example
+ * const loss = this.computeLoss({ x, y, yPred: this.call(x, { training: true }), sampleWeight });
+ */
 export interface StepTensors {
   /** The inputs (unused by the default computations; Keras passes them for losses that need them). */
   x?: Tensors;
@@ -39,6 +49,11 @@ export interface StepTensors {
 /**
  * The training half of a Model (Keras's `Trainer`): a Model is one, and its step methods are the
  * place to change what `fit`, `evaluate` and `predict` do.
+ *
+ * @example
+ * class Net extends Model {
+ *   override trainStep(batch: StepBatch): StepLogs { ... }
+ * }
  */
 export abstract class Trainer extends Layer {
   /** Set by a callback (or a step) to ask a training loop to stop after the current batch. */
@@ -264,8 +279,9 @@ export abstract class Trainer extends Layer {
    * inputShape, a subclass) for inputs like `x`: the loops call it before the first step, as Keras does.
    */
   buildFor(x: Tensors): void {
+    if (this.built) return;
     const list = asList(x);
-    if (!this.built && list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
+    if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
   }
 
   /** @internal Starts a run of training steps: the variables to train are read again at the next step. */
@@ -337,7 +353,6 @@ export abstract class Trainer extends Layer {
   predict(x: Tensors, args?: PredictArgs): Tensors;
   predict(x: PredictSource, args?: PredictArgs): Promise<Tensors>;
   predict(x: Tensors | PredictSource, args: PredictArgs = {}): Tensors | Promise<Tensors> {
-    this.assertNotDisposed('predict');
     checkOptions(`${this.name}.predict`, args, PREDICT_KEYS);
     return isBatchSource(x) ? predictSource(this, x as PredictSource) : predictArrays(this, x as Tensors, args);
   }

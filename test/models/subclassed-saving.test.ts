@@ -113,6 +113,10 @@ test('saving a subclass says what is missing: registration, getConfig, a first c
     const save = file.endsWith('.weights.h5') ? built.saveWeights(join(dir, file)) : built.save(join(dir, file));
     await assert.rejects(save, (e: unknown) => e instanceof s.NotSupportedError && /subclassed model's call\(\) is code they cannot hold\. Save it as a \.strata file/.test((e as Error).message), file);
   }
+  // A file naming a class this program has not registered is refused, naming the class and the fix.
+  const artifacts = s.modelToArtifacts(built);
+  assert.throws(() => s.modelFromArtifacts({ ...artifacts, modelConfig: { ...artifacts.modelConfig!, className: 'Elsewhere' } }, 'other.strata'), (e: unknown) =>
+    e instanceof s.ValueError && /^other\.strata: cannot rebuild the model's architecture \(modelConfig\): deserializeLayer: unknown layer class 'Elsewhere'\. .*call registerLayer\(Elsewhere\) before loading/.test((e as Error).message));
   // Its weights alone go to Strata's format, and back into a new instance.
   await built.saveWeights(join(dir, 'g.weights.strata'));
   const copy = new Residual({ units: 2 });
