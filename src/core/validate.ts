@@ -15,7 +15,8 @@ import { normalizeName } from './serialization.js';
  * ```
  */
 export function fmtValue(value: unknown): string {
-  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined || typeof value === 'function') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || value === undefined) return String(value);
+  if (typeof value === 'function') return `a function (${value.name || 'anonymous'})`;
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -13,11 +13,26 @@ import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
-/** The part every activation layer shares: masks pass through and the shape is unchanged. */
+/**
+ * The part every activation layer shares: masks pass through, the shape is unchanged, and the
+ * arguments kept by `configure` are the layer's fields and follow the base config in `getConfig`.
+ */
 abstract class ActivationLayer extends Layer {
+  private options: ConfigDict = {};
+
   constructor(args: LayerArgs) {
     super(args);
     this.supportsMasking = true;
+  }
+
+  /** Keeps the checked arguments as fields (typed by an interface merged with the class) and as config. */
+  protected configure(options: ConfigDict): void {
+    this.options = options;
+    Object.assign(this, options);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), ...this.options };
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -41,20 +56,14 @@ export interface LeakyReLULayerArgs extends LayerArgs {
 export class LeakyReLU extends ActivationLayer {
   static override readonly className: string = 'LeakyReLU';
   static override readonly argKeys = layerArgKeys<LeakyReLULayerArgs>({ negativeSlope: true });
-  /** The slope for inputs below zero. */
-  readonly negativeSlope: number;
 
   constructor(args: LeakyReLULayerArgs = {}) {
     super(args);
-    this.negativeSlope = checkAtLeast(this.describe(), 'negativeSlope', args.negativeSlope ?? 0.3, 0);
+    this.configure({ negativeSlope: checkAtLeast(this.describe(), 'negativeSlope', args.negativeSlope ?? 0.3, 0) });
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
     return leakyRelu(this.singleInput(inputs), this.negativeSlope);
-  }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), negativeSlope: this.negativeSlope };
   }
 }
 registerLayer(LeakyReLU);
@@ -69,6 +78,9 @@ export interface ReLULayerArgs extends LayerArgs {
   threshold?: number;
 }
 
+/** The arguments of `ReLU` as its fields. */
+export interface ReLU extends Readonly<Required<Omit<ReLULayerArgs, keyof LayerArgs>>> {}
+
 /**
  * Keras's ReLU layer: `maxValue` for x ≥ maxValue, `x` for threshold ≤ x < maxValue, and
  * `negativeSlope · (x - threshold)` below the threshold. With the defaults, plain relu.
@@ -79,18 +91,15 @@ export interface ReLULayerArgs extends LayerArgs {
 export class ReLU extends ActivationLayer {
   static override readonly className: string = 'ReLU';
   static override readonly argKeys = layerArgKeys<ReLULayerArgs>({ maxValue: true, negativeSlope: true, threshold: true });
-  /** The ceiling, or null for none. */
-  readonly maxValue: number | null;
-  /** The slope below the threshold. */
-  readonly negativeSlope: number;
-  /** Where the rectifier bends. */
-  readonly threshold: number;
 
   constructor(args: ReLULayerArgs = {}) {
     super(args);
-    this.maxValue = args.maxValue === undefined || args.maxValue === null ? null : checkAtLeast(this.describe(), 'maxValue', args.maxValue, 0);
-    this.negativeSlope = checkAtLeast(this.describe(), 'negativeSlope', args.negativeSlope ?? 0, 0);
-    this.threshold = checkAtLeast(this.describe(), 'threshold', args.threshold ?? 0);
+    const who = this.describe();
+    this.configure({
+      maxValue: args.maxValue === undefined || args.maxValue === null ? null : checkAtLeast(who, 'maxValue', args.maxValue, 0),
+      negativeSlope: checkAtLeast(who, 'negativeSlope', args.negativeSlope ?? 0, 0),
+      threshold: checkAtLeast(who, 'threshold', args.threshold ?? 0),
+    });
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
@@ -101,10 +110,6 @@ export class ReLU extends ActivationLayer {
       : where(greaterEqual(x, this.threshold), x, mul(sub(x, this.threshold), this.negativeSlope));
     return this.maxValue === null ? bent : minimum(bent, this.maxValue);
   }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), maxValue: this.maxValue, negativeSlope: this.negativeSlope, threshold: this.threshold };
-  }
 }
 registerLayer(ReLU);
 
@@ -113,6 +118,9 @@ export interface SoftmaxLayerArgs extends LayerArgs {
   /** The axis normalized over (default -1, the last). */
   axis?: number;
 }
+
+/** The arguments of `Softmax` as its fields. */
+export interface Softmax extends Readonly<Required<Omit<SoftmaxLayerArgs, keyof LayerArgs>>> {}
 
 /**
  * Softmax over one axis: the outputs along it are positive and sum to 1.
@@ -123,20 +131,14 @@ export interface SoftmaxLayerArgs extends LayerArgs {
 export class Softmax extends ActivationLayer {
   static override readonly className: string = 'Softmax';
   static override readonly argKeys = layerArgKeys<SoftmaxLayerArgs>({ axis: true });
-  /** The axis normalized over. */
-  readonly axis: number;
 
   constructor(args: SoftmaxLayerArgs = {}) {
     super(args);
-    this.axis = checkInteger(this.describe(), 'axis', args.axis ?? -1);
+    this.configure({ axis: checkInteger(this.describe(), 'axis', args.axis ?? -1) });
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
     return softmax(this.singleInput(inputs), this.axis);
-  }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), axis: this.axis };
   }
 }
 registerLayer(Softmax);
@@ -147,6 +149,9 @@ export interface ELULayerArgs extends LayerArgs {
   alpha?: number;
 }
 
+/** The arguments of `ELU` as its fields. */
+export interface ELU extends Readonly<Required<Omit<ELULayerArgs, keyof LayerArgs>>> {}
+
 /**
  * `x` where x > 0, `alpha · (e^x - 1)` elsewhere.
  *
@@ -156,20 +161,17 @@ export interface ELULayerArgs extends LayerArgs {
 export class ELU extends ActivationLayer {
   static override readonly className: string = 'ELU';
   static override readonly argKeys = layerArgKeys<ELULayerArgs>({ alpha: true });
-  /** The scale of the negative part. */
-  readonly alpha: number;
 
   constructor(args: ELULayerArgs = {}) {
     super(args);
-    this.alpha = checkAtLeast(this.describe(), 'alpha', args.alpha ?? 1);
+    this.configure({ alpha: checkAtLeast(this.describe(), 'alpha', args.alpha ?? 1) });
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
     return elu(this.singleInput(inputs), this.alpha);
   }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), alpha: this.alpha };
-  }
 }
-registerLayer(ELU);
+registerLayer(ELU);/** The arguments of `LeakyReLU` as its fields. */
+export interface LeakyReLU extends Readonly<Required<Omit<LeakyReLULayerArgs, keyof LayerArgs>>> {}
+
+

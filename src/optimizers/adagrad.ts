@@ -1,8 +1,8 @@
 /** Adagrad: per-element learning rates that shrink with the sum of past squared gradients. */
 import type { Tensor } from '../core/tensor.js';
+import { checkNonNegative } from '../core/validate.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
 import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
-import { checkNonNegative } from '../core/validate.js';
 
 /** Options of `Adagrad`. */
 export interface AdagradArgs extends OptimizerArgs {

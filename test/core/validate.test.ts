@@ -31,6 +31,7 @@ test('fmtValue prints numbers as JavaScript does and everything else as JSON', (
   assert.equal(fmtValue([3, 0]), '[3,0]');
   assert.equal(fmtValue(null), 'null');
   assert.equal(fmtValue(undefined), 'undefined');
+  assert.equal(fmtValue(function relu() {}), 'a function (relu)');
   const loop: Record<string, unknown> = {};
   loop['self'] = loop;
   assert.equal(fmtValue(loop), '[object Object]');
