@@ -1,8 +1,12 @@
 /** Every example in examples/ runs and prints what the docs say it prints. */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
+import { decode as decodePng } from 'fast-png';
 import { FASHION_MNIST, WORD_LISTS, missing } from '../helpers/system-packages.js';
 
 function runExample(name: string, args: string[] = []): string {
@@ -80,6 +84,50 @@ test('examples/interop: .keras, TF.js and ONNX files written; the first two load
   const [, lossA, lossB, stepDiff] = /next training step: loss (\S+) here, (\S+) after the round trip; predictions after it differ by (\S+)/.exec(out)!;
   assert.equal(lossA, lossB);
   assert.ok(Number(stepDiff) <= 1e-6, out);
+});
+
+/** The figures of each epoch's progress line of examples/gan, and the generated images' mean pixel before and after. */
+function ganRun(out: string): { realMean: number; before: number; after: number; epochs: { dAccuracy: number; dLoss: number; gLoss: number }[] } {
+  const realMean = Number(/the real images' mean pixel is (\d\.\d{4})\.$/m.exec(out)![1]);
+  const before = Number(/^Before training, the generated images' mean pixel is (\d\.\d{4})\.$/m.exec(out)![1]);
+  const after = Number(/^After \d+ epochs, the generated images' mean pixel is (\d\.\d{4}) \(real: \d\.\d{4}\)\.$/m.exec(out)![1]);
+  const epochs = [...out.matchAll(/^(\d+)\/\1 - \d+s - \d+(?:us|ms)\/step - d_accuracy: (\S+) - d_loss: (\S+) - g_loss: (\S+)$/gm)]
+    .map((m) => ({ dAccuracy: Number(m[2]), dLoss: Number(m[3]), gLoss: Number(m[4]) }));
+  return { realMean, before, after, epochs };
+}
+
+test('examples/gan: the custom loop trains both networks (on a slice here), the discriminator beats chance, the fakes move toward the real images, both losses are plotted', { skip: missing(FASHION_MNIST) }, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-gan-'));
+  const out = runExample('gan', ['--images', '960', '--epochs', '3', '--batch', '32', '--out', dir]);
+  assert.match(out, /^30 batches of 32 images per epoch; /);
+  assert.match(out, /^Epoch 3\/3\n30\/30 - /m);
+  const { realMean, before, after, epochs } = ganRun(out);
+  assert.equal(epochs.length, 3, out);
+  for (const e of epochs) assert.ok(Number.isFinite(e.dLoss) && e.dLoss > 0 && Number.isFinite(e.gLoss) && e.gLoss > 0, out);
+  assert.ok(epochs.some((e) => e.dAccuracy > 0.6), `the discriminator never beat chance: ${out}`);
+  // A sigmoid generator starts near 0.5 per pixel; Fashion-MNIST's mean pixel is near 0.29: the gap closes by a third at least.
+  assert.ok(Math.abs(after - realMean) < (Math.abs(before - realMean) * 2) / 3, `mean pixel: real ${realMean}, fakes ${before} before and ${after} after`);
+  assert.match(out, /Wrote .*losses\.png: discriminator and generator loss by epoch\./);
+  const plot = decodePng(readFileSync(join(dir, 'losses.png')));
+  assert.deepEqual([plot.width, plot.height], [800, 480]);
+  const samples = decodePng(readFileSync(join(dir, 'samples.png')));
+  assert.deepEqual([samples.width, samples.height, samples.channels], [224, 224, 1]);
+});
+
+test('examples/gan --fit: the GAN as a Model whose trainStep fit drives gives the custom loop\'s figures; --gradient-penalty trains through a second derivative', { skip: missing(FASHION_MNIST) }, () => {
+  const slice = ['--images', '160', '--epochs', '2', '--batch', '32', '--out', mkdtempSync(join(tmpdir(), 'strata-gan-'))];
+  const byHand = ganRun(runExample('gan', slice));
+  const byFit = ganRun(runExample('gan', [...slice, '--fit']));
+  assert.equal(byHand.epochs.length, 2);
+  assert.deepEqual(byFit, byHand);
+  const penalised = ganRun(runExample('gan', [...slice, '--fit', '--gradient-penalty', '10']));
+  assert.equal(penalised.epochs.length, 2);
+  for (const [i, e] of penalised.epochs.entries()) {
+    assert.ok(Number.isFinite(e.dLoss) && Number.isFinite(e.gLoss), JSON.stringify(penalised));
+    // The penalty γ/2 ‖∇ₓD(x)‖² is part of the discriminator's loss: it moves every figure.
+    assert.notEqual(e.dLoss, byHand.epochs[i]!.dLoss);
+  }
+  assert.notEqual(penalised.after, byHand.after);
 });
 
 test('examples/custom-gradients: higher derivatives, a Hessian-vector product, customGrad, defineOp and a gradient penalty', () => {

@@ -56,3 +56,14 @@ test('guide 5 to 9: activations, optimizers, dropout, checkpoints, predictions',
   assert.equal(inMemory, fromFile);
   assert.match(runGuide('09-predict'), /^image 4: predicted [\w/ -]+\(\d+\.\d%\), true Shirt$/m);
 });
+
+test('guide 10: the loop written by hand prints fit\'s progress lines and ends with fit\'s figures and weights', () => {
+  const out = runGuide('10-custom-loop');
+  assert.match(out, new RegExp(`^Epoch 2/2\\n38/38 - \\d+s - \\d+(us|ms)/step - accuracy: ${acc} - loss: \\d\\.\\d{4} - val_accuracy: ${acc}$`, 'm'));
+  for (const key of ['loss', 'accuracy', 'val_accuracy']) {
+    const [, byFit, byHand] = new RegExp(`^last epoch's ${key}: fit (\\d\\.\\d{4}), by hand (\\d\\.\\d{4})$`, 'm').exec(out)!;
+    assert.equal(byHand, byFit, key);
+  }
+  assert.ok(Number(/last epoch's accuracy: fit (\d\.\d{4})/.exec(out)![1]) > 0.6, out);
+  assert.match(out, /^largest difference between the two models' weights: 0$/m);
+});
