@@ -46,6 +46,9 @@ export interface LeakyReLULayerArgs extends LayerArgs {
   negativeSlope?: number;
 }
 
+/** The arguments of `LeakyReLU` as its fields. */
+export interface LeakyReLU extends Readonly<Required<Omit<LeakyReLULayerArgs, keyof LayerArgs>>> {}
+
 /**
  * `x` where x > 0, `negativeSlope · x` elsewhere. Keras 2 and TF.js call the slope `alpha`;
  * Keras 3 calls it `negative_slope`.
@@ -171,7 +174,4 @@ export class ELU extends ActivationLayer {
     return elu(this.singleInput(inputs), this.alpha);
   }
 }
-registerLayer(ELU);/** The arguments of `LeakyReLU` as its fields. */
-export interface LeakyReLU extends Readonly<Required<Omit<LeakyReLULayerArgs, keyof LayerArgs>>> {}
-
-
+registerLayer(ELU);
