@@ -117,6 +117,12 @@ test('saving a subclass says what is missing: registration, getConfig, a first c
   const artifacts = s.modelToArtifacts(built);
   assert.throws(() => s.modelFromArtifacts({ ...artifacts, modelConfig: { ...artifacts.modelConfig!, className: 'Elsewhere' } }, 'other.strata'), (e: unknown) =>
     e instanceof s.ValueError && /^other\.strata: cannot rebuild the model's architecture \(modelConfig\): deserializeLayer: unknown layer class 'Elsewhere'\. .*call registerLayer\(Elsewhere\) before loading/.test((e as Error).message));
+  // A file declaring a huge input shape to build on is refused before the sample input is allocated.
+  const huge = { ...artifacts, modelConfig: { ...artifacts.modelConfig!, buildConfig: { inputShape: [null, 1e6, 1e6] } } };
+  const before = s.memory().numTensors;
+  assert.throws(() => s.modelFromArtifacts(huge, 'huge.strata'), (e: unknown) => e instanceof s.LimitError &&
+    /^huge\.strata: Layer 'built' \(Residual\) needs a sample input .* of shape \[1,1000000,1000000\] \(float32\): 4,000,000,000,000 bytes, more than the cap maxTensorBytes/.test((e as Error).message));
+  assert.equal(s.memory().numTensors, before);
   // Its weights alone go to Strata's format, and back into a new instance.
   await built.saveWeights(join(dir, 'g.weights.strata'));
   const copy = new Residual({ units: 2 });
