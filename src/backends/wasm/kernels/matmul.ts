@@ -2,8 +2,8 @@
 // A into slivers of 4 interleaved rows, both read through their strides, so transposed operands cost nothing extra.
 // NOTE: the tile uses eight f32x4 accumulators; wider tiles exceed V8's 16 SIMD registers and spill.
 
-const MR = 4;
-const NR = 8;
+export const MR = 4;
+export const NR = 8;
 /** Depth of one pass over K: a panel (KC × 8 floats) stays in L1, a row tile of A too. */
 const KC = 512;
 /** Columns of B packed at once: KC × NC floats (512 KiB) stay in L2. */
@@ -140,8 +140,9 @@ function packA(a: usize, aRow: i32, aCol: i32, i: i32, rows: i32, p0: i32, kc: i
   }
 }
 
-// C[0..rows, 0..width] (+)= A-sliver · panel over kc steps, where A(r, p) is at a + 16p + 4r bytes.
-function tile(a: usize, panel: usize, kc: i32, c: usize, cRow: usize, rows: i32, width: i32, accumulate: bool, tmp: usize): void {
+// C[0..rows, 0..width] (+)= A-sliver · panel over kc steps, where A(r, p) is at a + 16p + 4r bytes
+// (also the products of kernels/winograd.ts, whose transforms write these layouts directly).
+export function tile(a: usize, panel: usize, kc: i32, c: usize, cRow: usize, rows: i32, width: i32, accumulate: bool, tmp: usize): void {
   let c00 = f32x4.splat(0);
   let c01 = f32x4.splat(0);
   let c10 = f32x4.splat(0);
