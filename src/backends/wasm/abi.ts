@@ -70,6 +70,15 @@ export type PoolGeometry = readonly [
   strideY: number, strideX: number, padTop: number, padLeft: number,
 ];
 
+/**
+ * Where a Winograd convolution's tiles lie (see kernels/winograd.ts): a 3×3 window at stride 1, so the input
+ * and output sizes, channels and padding before each axis, and the tiles the kernel takes at once.
+ */
+export type WinogradGeometry = readonly [
+  batch: number, inH: number, inW: number, cin: number, outH: number, outW: number, cout: number,
+  padTop: number, padLeft: number, block: number,
+];
+
 /** The kernels' exports; pointers are byte offsets into the shared memory, sizes are element counts. */
 export interface KernelExports {
   heapBase(): number;
@@ -110,6 +119,10 @@ export interface KernelExports {
     w: number, g: number, vel: number, mom: number, avg: number, outW: number, outVel: number, outMom: number, outAvg: number,
     n: number, lr: number, rho: number, c: number, momentum: number, eps: number,
   ): void;
+  winogradFilterF32(filter: number, u: number, cin: number, cout: number, flip: boolean): void;
+  winogradConvF32(u: number, notFiniteFlag: number, x: number, out: number, scratch: number, ...geometry: WinogradGeometry): void;
+  winogradFilterGradF32(x: number, dy: number, scratch: number, partial: number, used: number, ...geometry: WinogradGeometry): void;
+  winogradUntransformF32(du: number, out: number, cin: number, cout: number): number;
 }
 
 /**
@@ -121,6 +134,7 @@ export const KERNEL_ARITY = {
   heapBase: 0, unaryF32: 4, binaryF32: 16, where32: 20, cast: 4, reduceF32: 6, argExtremeRowsF32: 5, gatherRuns: 7,
   transpose32: 6, gemm: 12, gemmScratchBytes: 0, softmaxF32: 4, softmaxCrossEntropyF32: 6, softmaxCrossEntropyGradF32: 7,
   im2colF32: 16, col2imF32: 16, poolF32: 15, maxPoolGradF32: 15, avgPoolGradF32: 14, adamF32: 14, sgdF32: 9, rmspropF32: 15,
+  winogradFilterF32: 5, winogradConvF32: 15, winogradFilterGradF32: 15, winogradUntransformF32: 4,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */
