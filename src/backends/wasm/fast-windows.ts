@@ -1,12 +1,14 @@
 /**
  * The wasm backend's fast paths for sliding windows on float32 images: convolutions (groups 1) as
  * matrix products over an im2col copy of the input (one row per output pixel, kh·kw·cin columns) — the
- * forward pass col · filter, the filter gradient colᵀ · dy, the input gradient col2im(dy · filterᵀ) — and
- * pooling with its gradients as SIMD over channels, each split across threads by images.
+ * forward pass col · filter, the filter gradient colᵀ · dy, the input gradient col2im(dy · filterᵀ) —
+ * or, for deep enough 3×3 convolutions at stride 1 and their input gradients, Winograd F(2×2, 3×3)
+ * (kernels/winograd.ts); and pooling with its gradients as SIMD over channels, each split across
+ * threads by images.
  */
 import type { Pair, Pads, TensorInfo } from '../../core/backend.js';
 import { outputPixels, windowDepth, windowGeometry, type WindowGeometry } from '../../core/windows.js';
-import { POOL_CODES, type PoolGeometry } from './abi.js';
+import { POOL_CODES, type PoolGeometry, type WinogradGeometry } from './abi.js';
 import type { FastKernels, WasmRuntime } from './runtime.js';
 
 /** Bytes of one input image: inH · inW · channels float32 values. */
@@ -34,6 +36,40 @@ function poolArgs(g: WindowGeometry): PoolGeometry {
   return g.slice(0, 12) as unknown as PoolGeometry;
 }
 
+/**
+ * Floats of scratch one thread walks its Winograd tiles through (their 16 transformed inputs and 16
+ * products): 256 KiB, so that they stay in a core's L2 cache between the transforms and the products.
+ */
+const WINOGRAD_SCRATCH_FLOATS = 1 << 16;
+
+/**
+ * Channels (of the input and of the output) from which Winograd beats im2col + gemm. Its 16 products
+ * are [tiles × cin] · [cin × cout]: with fewer channels each is too shallow or too narrow for the 4×8
+ * tile, and the transforms (which cost per channel, not per product) take the time it saves.
+ */
+const WINOGRAD_MIN_CHANNELS = 8;
+
+/**
+ * Whether Winograd F(2×2, 3×3) takes a convolution of `g` from `cin` to `cout` channels: a 3×3 window
+ * at stride 1, no dilation, enough channels (WINOGRAD_MIN_CHANNELS).
+ */
+function winogradApplies(g: WindowGeometry, cin: number, cout: number): boolean {
+  const [, , , , , , kh, kw, sy, sx, , , dy, dx] = g;
+  return kh === 3 && kw === 3 && sy === 1 && sx === 1 && dy === 1 && dx === 1 && Math.min(cin, cout) >= WINOGRAD_MIN_CHANNELS;
+}
+
+/**
+ * The Winograd kernel's geometry for images [batch, inH, inW, cin] convolved to [batch, outH, outW, cout]
+ * with `padTop`, `padLeft` before each axis: each image's 2×2 tiles in equal blocks (multiples of 4)
+ * whose scratch fits WINOGRAD_SCRATCH_FLOATS.
+ */
+function winogradGeometry(batch: number, inH: number, inW: number, cin: number, outH: number, outW: number, cout: number, padTop: number, padLeft: number): WinogradGeometry {
+  const tiles = Math.ceil(outH / 2) * Math.ceil(outW / 2);
+  const most = Math.max(4, Math.floor(WINOGRAD_SCRATCH_FLOATS / (16 * (cin + cout))));
+  const block = Math.ceil(tiles / Math.ceil(tiles / most) / 4) * 4;
+  return [batch, inH, inW, cin, outH, outW, cout, padTop, padLeft, block];
+}
+
 /** The convolution and pooling fast paths on `rt`. */
 export function windowKernels(rt: WasmRuntime): FastKernels {
   const at = (x: TensorInfo): number => rt.at(x);
@@ -49,6 +85,30 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
   const freeCol = (col: number, x: TensorInfo, g: WindowGeometry): void => {
     if (col !== at(x)) rt.heap.free(col, colMatrixBytes(g));
   };
+  /**
+   * `out` = the Winograd convolution of `x` (geometry `wg`) by the 3×3 `filter` [3, 3, cin, cout] — or, with
+   * `flip`, by the filter rotated 180° with its channels swapped, which convolves dy into an input gradient —
+   * split across threads by images, each thread's tiles going through its own block of scratch. Returns
+   * false where some output is NaN or infinite: Winograd may turn the direct form's ±Infinity into NaN,
+   * so the caller computes those convolutions the direct way.
+   */
+  const winograd = (x: number, filter: number, flip: boolean, out: number, wg: WinogradGeometry): boolean => {
+    const [batch, inH, inW, cin, outH, outW, cout, , , block] = wg;
+    const uBytes = 16 * Math.ceil(cout / 8) * 8 * cin * 4;
+    // Each image has a slot, so that each thread's range of images starts at its own; only that one is used.
+    const slotBytes = (16 * block * (cin + cout) + 8) * 4;
+    const u = rt.heap.alloc(uBytes);
+    const scratch = rt.heap.alloc(batch * slotBytes);
+    const flag = rt.heap.alloc(4);
+    new Int32Array(rt.memory.buffer, flag, 1)[0] = 0;
+    rt.kernels.winogradFilterF32(filter, u, flip ? cout : cin, flip ? cin : cout, flip);
+    rt.byImage('winogradConvF32', [u, flag], [[x, inH * inW * cin * 4], [out, outH * outW * cout * 4], [scratch, slotBytes]], wg);
+    const finite = new Int32Array(rt.memory.buffer, flag, 1)[0] === 0;
+    rt.heap.free(flag, 4);
+    rt.heap.free(scratch, batch * slotBytes);
+    rt.heap.free(u, uBytes);
+    return finite;
+  };
   const poolGeometry = (xShape: readonly number[], poolSize: Pair, strides: Pair, pads: Pads): WindowGeometry => windowGeometry(xShape, poolSize, strides, pads, [1, 1]);
 
   return {
@@ -58,6 +118,8 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
       const g = windowGeometry(x.shape, [filter.shape[0]!, filter.shape[1]!], strides, pads, dilations);
       const out = rt.out([g[0], g[4], g[5], cout], 'float32');
       if (out.dataId.size === 0) return out;
+      const [batch, inH, inW, cin, outH, outW, , , , , padTop, padLeft] = g;
+      if (winogradApplies(g, cin, cout) && winograd(at(x), at(filter), false, out.dataId.offset, winogradGeometry(batch, inH, inW, cin, outH, outW, cout, padTop, padLeft))) return out;
       const col = im2col(x, g);
       rt.gemm(col, windowDepth(g), 1, at(filter), cout, 1, out.dataId.offset, outputPixels(g), cout, windowDepth(g));
       freeCol(col, x, g);
@@ -70,6 +132,10 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
       const g = windowGeometry(xShape, [filter.shape[0]!, filter.shape[1]!], strides, pads, dilations);
       const out = rt.out(xShape, 'float32');
       if (out.dataId.size === 0) return out;
+      // For stride 1, the input gradient is dy convolved by the filter rotated 180° with its channels
+      // swapped, dy padded by 2 - pad before each axis (k - 1 - pad).
+      const [batch, inH, inW, cin, outH, outW, , , , , padTop, padLeft] = g;
+      if (winogradApplies(g, cin, cout) && winograd(at(dy), at(filter), true, out.dataId.offset, winogradGeometry(batch, outH, outW, cout, inH, inW, cin, 2 - padTop, 2 - padLeft))) return out;
       const dcol = rt.heap.alloc(colMatrixBytes(g));
       // dcol (rows × depth) = dy (rows × cout) · filterᵀ (cout × depth).
       rt.gemm(at(dy), cout, 1, at(filter), 1, cout, dcol, outputPixels(g), windowDepth(g), cout);
