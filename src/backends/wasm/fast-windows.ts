@@ -8,7 +8,7 @@
  */
 import type { Pair, Pads, TensorInfo } from '../../core/backend.js';
 import { outputPixels, windowDepth, windowGeometry, type WindowGeometry } from '../../core/windows.js';
-import { POOL_CODES, type PoolGeometry, type WinogradGeometry } from './abi.js';
+import { BINARY_CODES, POOL_CODES, type PoolGeometry, type WinogradGeometry } from './abi.js';
 import type { FastKernels, WasmRuntime } from './runtime.js';
 
 /** Bytes of one input image: inH · inW · channels float32 values. */
@@ -59,15 +59,29 @@ function winogradApplies(g: WindowGeometry, cin: number, cout: number): boolean 
 }
 
 /**
- * The Winograd kernel's geometry for images [batch, inH, inW, cin] convolved to [batch, outH, outW, cout]
- * with `padTop`, `padLeft` before each axis: each image's 2×2 tiles in equal blocks (multiples of 4)
- * whose scratch fits WINOGRAD_SCRATCH_FLOATS.
+ * The Winograd kernels' geometry for images [batch, inH, inW, cin] convolved to [batch, outH, outW, cout]
+ * with `padTop`, `padLeft` before each axis: the 2×2 tiles of each image (or, `acrossImages`, of the
+ * batch) in equal blocks (multiples of 4) of at most WINOGRAD_SCRATCH_FLOATS, a tile taking `perTile` floats.
  */
-function winogradGeometry(batch: number, inH: number, inW: number, cin: number, outH: number, outW: number, cout: number, padTop: number, padLeft: number): WinogradGeometry {
-  const tiles = Math.ceil(outH / 2) * Math.ceil(outW / 2);
-  const most = Math.max(4, Math.floor(WINOGRAD_SCRATCH_FLOATS / (16 * (cin + cout))));
-  const block = Math.ceil(tiles / Math.ceil(tiles / most) / 4) * 4;
-  return [batch, inH, inW, cin, outH, outW, cout, padTop, padLeft, block];
+function winogradGeometry(shape: readonly [number, number, number, number, number, number, number, number, number], perTile: number, acrossImages = false): WinogradGeometry {
+  const tiles = Math.ceil(shape[4] / 2) * Math.ceil(shape[5] / 2) * (acrossImages ? shape[0] : 1);
+  const most = Math.max(4, Math.floor(WINOGRAD_SCRATCH_FLOATS / perTile));
+  return [...shape, Math.ceil(tiles / Math.ceil(tiles / most) / 4) * 4];
+}
+
+/** Scratch floats of one tile in winogradConvF32: its 16 transformed inputs and 16 products. */
+function convPerTile(cin: number, cout: number): number {
+  return 16 * (cin + cout);
+}
+
+/** Scratch floats of one tile in winogradFilterGradF32: its 16 transformed inputs (channels in 4s) and dy (in 8s). */
+function filterGradPerTile(cin: number, cout: number): number {
+  return 16 * (Math.ceil(cin / 4) * 4 + Math.ceil(cout / 8) * 8);
+}
+
+/** Bytes of one thread's Winograd scratch: its blocks of `perTile` floats a tile, and the matrix tile's 8 floats. */
+function winogradSlotBytes(wg: WinogradGeometry, perTile: number): number {
+  return (perTile * wg[9] + 8) * 4;
 }
 
 /** The convolution and pooling fast paths on `rt`. */
@@ -93,10 +107,10 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
    * so the caller computes those convolutions the direct way.
    */
   const winograd = (x: number, filter: number, flip: boolean, out: number, wg: WinogradGeometry): boolean => {
-    const [batch, inH, inW, cin, outH, outW, cout, , , block] = wg;
+    const [batch, inH, inW, cin, outH, outW, cout] = wg;
     const uBytes = 16 * Math.ceil(cout / 8) * 8 * cin * 4;
     // Each image has a slot, so that each thread's range of images starts at its own; only that one is used.
-    const slotBytes = (16 * block * (cin + cout) + 8) * 4;
+    const slotBytes = winogradSlotBytes(wg, convPerTile(cin, cout));
     const u = rt.heap.alloc(uBytes);
     const scratch = rt.heap.alloc(batch * slotBytes);
     const flag = rt.heap.alloc(4);
@@ -109,6 +123,31 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
     rt.heap.free(u, uBytes);
     return finite;
   };
+  /**
+   * `out` [3, 3, cin, cout] = the filter gradient of the convolution of `x` (geometry `wg`) given `dy`, in
+   * Winograd's transformed domain: each thread sums the products of its images' tiles into a partial of its
+   * own (one slot per image, as for `winograd`, flagged where a share began), the partials are added, and
+   * Gᵀ · G brings the sum back to the filter. Returns false where some value is NaN or infinite (see `winograd`).
+   */
+  const winogradFilterGrad = (x: number, dy: number, out: number, wg: WinogradGeometry): boolean => {
+    const [batch, inH, inW, cin, outH, outW, cout] = wg;
+    const slotBytes = winogradSlotBytes(wg, filterGradPerTile(cin, cout));
+    const partialBytes = 16 * cin * cout * 4;
+    const scratch = rt.heap.alloc(batch * slotBytes);
+    const partials = rt.heap.alloc(batch * partialBytes);
+    const used = rt.heap.alloc(batch * 4);
+    new Int32Array(rt.memory.buffer, used, batch).fill(0);
+    rt.byImage('winogradFilterGradF32', [], [[x, inH * inW * cin * 4], [dy, outH * outW * cout * 4], [scratch, slotBytes], [partials, partialBytes], [used, 4]], wg);
+    const began = new Int32Array(rt.memory.buffer, used, batch);
+    for (let b = 1; b < batch; b++) {
+      if (began[b]) rt.kernels.binaryF32(BINARY_CODES.add, partials, partials + b * partialBytes, partials, 1, 1, 1, partialBytes / 4, 0, 0, 0, 1, 0, 0, 0, 1);
+    }
+    const finite = rt.kernels.winogradUntransformF32(partials, out, cin, cout) === 0;
+    rt.heap.free(used, batch * 4);
+    rt.heap.free(partials, batch * partialBytes);
+    rt.heap.free(scratch, batch * slotBytes);
+    return finite;
+  };
   const poolGeometry = (xShape: readonly number[], poolSize: Pair, strides: Pair, pads: Pads): WindowGeometry => windowGeometry(xShape, poolSize, strides, pads, [1, 1]);
 
   return {
@@ -119,7 +158,7 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
       const out = rt.out([g[0], g[4], g[5], cout], 'float32');
       if (out.dataId.size === 0) return out;
       const [batch, inH, inW, cin, outH, outW, , , , , padTop, padLeft] = g;
-      if (winogradApplies(g, cin, cout) && winograd(at(x), at(filter), false, out.dataId.offset, winogradGeometry(batch, inH, inW, cin, outH, outW, cout, padTop, padLeft))) return out;
+      if (winogradApplies(g, cin, cout) && winograd(at(x), at(filter), false, out.dataId.offset, winogradGeometry([batch, inH, inW, cin, outH, outW, cout, padTop, padLeft], convPerTile(cin, cout)))) return out;
       const col = im2col(x, g);
       rt.gemm(col, windowDepth(g), 1, at(filter), cout, 1, out.dataId.offset, outputPixels(g), cout, windowDepth(g));
       freeCol(col, x, g);
@@ -135,7 +174,7 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
       // For stride 1, the input gradient is dy convolved by the filter rotated 180° with its channels
       // swapped, dy padded by 2 - pad before each axis (k - 1 - pad).
       const [batch, inH, inW, cin, outH, outW, , , , , padTop, padLeft] = g;
-      if (winogradApplies(g, cin, cout) && winograd(at(dy), at(filter), true, out.dataId.offset, winogradGeometry(batch, outH, outW, cout, inH, inW, cin, 2 - padTop, 2 - padLeft))) return out;
+      if (winogradApplies(g, cin, cout) && winograd(at(dy), at(filter), true, out.dataId.offset, winogradGeometry([batch, outH, outW, cout, inH, inW, cin, 2 - padTop, 2 - padLeft], convPerTile(cout, cin)))) return out;
       const dcol = rt.heap.alloc(colMatrixBytes(g));
       // dcol (rows × depth) = dy (rows × cout) · filterᵀ (cout × depth).
       rt.gemm(at(dy), cout, 1, at(filter), 1, cout, dcol, outputPixels(g), windowDepth(g), cout);
@@ -150,6 +189,8 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
       const g = windowGeometry(x.shape, [filterShape[0]!, filterShape[1]!], strides, pads, dilations);
       const out = rt.out(filterShape, 'float32');
       if (out.dataId.size === 0) return out;
+      const [batch, inH, inW, cin, outH, outW, , , , , padTop, padLeft] = g;
+      if (winogradApplies(g, cin, cout) && winogradFilterGrad(at(x), at(dy), out.dataId.offset, winogradGeometry([batch, inH, inW, cin, outH, outW, cout, padTop, padLeft], filterGradPerTile(cin, cout), true))) return out;
       const col = im2col(x, g);
       // dfilter (depth × cout) = colᵀ (depth × rows) · dy (rows × cout).
       rt.gemm(col, 1, windowDepth(g), at(dy), cout, 1, out.dataId.offset, windowDepth(g), cout, outputPixels(g));

@@ -1,7 +1,7 @@
 /**
  * The wasm backend's Winograd F(2×2, 3×3) convolutions (kernels/winograd.ts: 3×3 at stride 1, 8 channels
- * or more) and their input gradients against the reference cpu backend, each output within a float32
- * error bound of its own; NaN and infinities as the reference gives them.
+ * or more), their input and filter gradients against the reference cpu backend, each output within a
+ * float32 error bound of its own; NaN and infinities as the reference gives them.
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -75,6 +75,8 @@ function flipFilter(filter: Float32Array, cin: number, cout: number): Float32Arr
 const absBT = [[1, 0, 1, 0], [0, 1, 1, 0], [0, 1, 1, 0], [0, 1, 0, 1]];
 const absG = [[1, 0, 0], [0.5, 0.5, 0.5], [0.5, 0.5, 0.5], [0, 0, 1]];
 const absAT = [[1, 1, 1, 0], [0, 1, 1, 1]];
+const absA = [[1, 0], [1, 1], [1, 1], [0, 1]];
+const absGT = [[1, 0.5, 0.5, 0], [0, 0.5, 0.5, 0], [0, 0.5, 0.5, 1]];
 
 /** P Q Rᵀ for small dense matrices. */
 function sandwich(p: number[][], q: number[][], r: number[][]): number[][] {
@@ -92,7 +94,7 @@ function sandwich(p: number[][], q: number[][], r: number[][]): number[][] {
  * higher-order terms. A wrong transform or tile misses it by orders of magnitude: errors of order Ŵ itself.
  */
 function winogradBound(x: Float32Array, xShape: readonly number[], filter: Float32Array, cout: number, padTop: number, padLeft: number, outH: number, outW: number): Float64Array {
-  const [batch, inH, inW, cin] = xShape as [number, number, number, number];
+  const [batch, , , cin] = xShape as [number, number, number, number];
   const absU: number[][][] = [];
   for (let ci = 0; ci < cin; ci++) {
     for (let co = 0; co < cout; co++) {
@@ -106,12 +108,7 @@ function winogradBound(x: Float32Array, xShape: readonly number[], filter: Float
       for (let tx = 0; tx < Math.ceil(outW / 2); tx++) {
         const m = Array.from({ length: cout }, () => [0, 1, 2, 3].map(() => [0, 0, 0, 0]));
         for (let ci = 0; ci < cin; ci++) {
-          const d = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => {
-            const iy = 2 * ty - padTop + i;
-            const ix = 2 * tx - padLeft + j;
-            return iy >= 0 && iy < inH && ix >= 0 && ix < inW ? Math.abs(x[((b * inH + iy) * inW + ix) * cin + ci]!) : 0;
-          }));
-          const absV = sandwich(absBT, d, absBT);
+          const absV = absInputTransform(x, xShape, b, 2 * ty - padTop, 2 * tx - padLeft, ci);
           for (let co = 0; co < cout; co++) {
             const u = absU[ci * cout + co]!;
             for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) m[co]![i]![j]! += u[i]![j]! * absV[i]![j]!;
@@ -128,6 +125,58 @@ function winogradBound(x: Float32Array, xShape: readonly number[], filter: Float
           }
         }
       }
+    }
+  }
+  return bound;
+}
+
+/** |Bᵀ| |d| |B| of the 4×4 patch of channel `ci` at input (y0, x0) of image b (zeros outside). */
+function absInputTransform(x: Float32Array, xShape: readonly number[], b: number, y0: number, x0: number, ci: number): number[][] {
+  const [, inH, inW, cin] = xShape as [number, number, number, number];
+  const d = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => {
+    const iy = y0 + i;
+    const ix = x0 + j;
+    return iy >= 0 && iy < inH && ix >= 0 && ix < inW ? Math.abs(x[((b * inH + iy) * inW + ix) * cin + ci]!) : 0;
+  }));
+  return sandwich(absBT, d, absBT);
+}
+
+/**
+ * The error bound of each element of the Winograd filter gradient of the convolution of x by a filter of
+ * `cout` channels given dy [batch, outH, outW, cout]: (K + 12) · 2⁻²³ · Ŵ, where Ŵ = |Gᵀ| Σ_tiles (|Bᵀ||d||B| ⊙
+ * |A||dy||A|ᵀ) |G| and K = batch · tiles, the terms each sum adds. The count, as for winogradBound: 2
+ * roundings in each of the two transforms, 1 product, K - 1 additions (within a thread, then of the
+ * threads' partials: at most K in all), 4 in the transform back, 2 for the reference.
+ */
+function winogradFilterGradBound(x: Float32Array, xShape: readonly number[], dy: Float32Array, cout: number, padTop: number, padLeft: number, outH: number, outW: number): Float64Array {
+  const [batch, , , cin] = xShape as [number, number, number, number];
+  const tilesY = Math.ceil(outH / 2);
+  const tilesX = Math.ceil(outW / 2);
+  const sums = Array.from({ length: cin * cout }, () => [0, 1, 2, 3].map(() => [0, 0, 0, 0]));
+  for (let b = 0; b < batch; b++) {
+    for (let ty = 0; ty < tilesY; ty++) {
+      for (let tx = 0; tx < tilesX; tx++) {
+        const absW = Array.from({ length: cout }, (_, co) => sandwich(absA, [0, 1].map((a) => [0, 1].map((c) => {
+          const oy = 2 * ty + a;
+          const ox = 2 * tx + c;
+          return oy < outH && ox < outW ? Math.abs(dy[((b * outH + oy) * outW + ox) * cout + co]!) : 0;
+        })), absA));
+        for (let ci = 0; ci < cin; ci++) {
+          const absV = absInputTransform(x, xShape, b, 2 * ty - padTop, 2 * tx - padLeft, ci);
+          for (let co = 0; co < cout; co++) {
+            const sum = sums[ci * cout + co]!;
+            for (let i = 0; i < 4; i++) for (let j = 0; j < 4; j++) sum[i]![j]! += absV[i]![j]! * absW[co]![i]![j]!;
+          }
+        }
+      }
+    }
+  }
+  const k = batch * tilesY * tilesX;
+  const bound = new Float64Array(9 * cin * cout);
+  for (let ci = 0; ci < cin; ci++) {
+    for (let co = 0; co < cout; co++) {
+      const g = sandwich(absGT, sums[ci * cout + co]!, absGT);
+      for (let t = 0; t < 9; t++) bound[(t * cin + ci) * cout + co] = (k + 12) * 2 ** -23 * g[Math.floor(t / 3)]![t % 3]!;
     }
   }
   return bound;
@@ -151,7 +200,7 @@ function compare(what: string, inputs: [Float32Array, number[]][], kernel: (b: B
   b.disposeData(got.dataId);
 }
 
-/** conv2d and conv2dBackpropInput of `c` on `b` against the reference, within winogradBound. */
+/** conv2d and both of its gradients of `c` on `b` against the reference, within winogradBound and winogradFilterGradBound. */
 function checkCase(c: Case, seed: number, wide = false, b: Backend = wasm): void {
   const [batch, inH, inW, cin] = c.x;
   const [outH, outW] = outSize(c);
@@ -166,10 +215,13 @@ function checkCase(c: Case, seed: number, wide = false, b: Backend = wasm): void
   const backward = winogradBound(dy, [batch, outH, outW, c.cout], flipFilter(filter, cin, c.cout), cin, 2 - c.pads[0], 2 - c.pads[2], inH, inW);
   compare(`conv2dBackpropInput ${name}`, [[dy, [batch, outH, outW, c.cout]], [filter, fShape]],
     (k, [d, f]) => k.conv2dBackpropInput(d!, f!, c.x, [1, 1], c.pads, [1, 1], 1), (i) => backward[i]!, b);
+  const filterGrad = winogradFilterGradBound(x, c.x, dy, c.cout, c.pads[0], c.pads[2], outH, outW);
+  compare(`conv2dBackpropFilter ${name}`, [[x, c.x], [dy, [batch, outH, outW, c.cout]]],
+    (k, [xi, d]) => k.conv2dBackpropFilter(xi!, d!, fShape, [1, 1], c.pads, [1, 1], 1), (i) => filterGrad[i]!, b);
 }
 
 describe('wasm Winograd convolutions', () => {
-  test('conv2d and conv2dBackpropInput match the reference within the Winograd error bound', () => {
+  test('conv2d, conv2dBackpropInput and conv2dBackpropFilter match the reference within the Winograd error bounds', () => {
     cases.forEach((c, i) => checkCase(c, 100 + 7 * i));
   });
 
@@ -215,6 +267,12 @@ describe('wasm Winograd convolutions', () => {
       // the filter by padding zeros (0 · Infinity is NaN), with or without Winograd.
       compare(`conv2d with ${label} in the filter`, [[x.map((v) => (Number.isFinite(v) ? v : 1)), c.x], [badFilter, fShape]],
         (k, [xi, f]) => k.conv2d(xi!, f!, [1, 1], [0, 0, 0, 0], [1, 1], 1), finiteBound);
+      compare(`conv2dBackpropFilter with ${label} in x`, [[x, c.x], [dy.map((v) => (Number.isFinite(v) ? v : 1)), [batch, outH, outW, c.cout]]],
+        (k, [xi, d]) => k.conv2dBackpropFilter(xi!, d!, fShape, [1, 1], c.pads, [1, 1], 1), finiteBound);
+      // NOTE: without padding, for the same reason as below.
+      const valid = [batch, inH - 2, inW - 2, c.cout];
+      compare(`conv2dBackpropFilter with ${label} in dy`, [[x.map((v) => (Number.isFinite(v) ? v : 1)), c.x], [dy.subarray(0, valid.reduce((a, n) => a * n, 1)), valid]],
+        (k, [xi, d]) => k.conv2dBackpropFilter(xi!, d!, fShape, [1, 1], [0, 0, 0, 0], [1, 1], 1), finiteBound);
       compare(`conv2dBackpropInput with ${label} in the filter`, [[dy.map((v) => (Number.isFinite(v) ? v : 1)), [batch, outH, outW, c.cout]], [badFilter, fShape]],
         (k, [d, f]) => k.conv2dBackpropInput(d!, f!, c.x, [1, 1], c.pads, [1, 1], 1), finiteBound);
     }
