@@ -9,19 +9,11 @@ import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
 import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
 import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
 import type { Backend, Pads, TensorInfo } from '../../../src/core/backend.js';
+import { RandomGenerator } from '../../../src/core/random.js';
 import { windowCount } from '../../../src/core/windows.js';
 
 const wasm = new WasmBackend();
 const cpu = new CpuBackend();
-
-/** A small seeded generator, so failures reproduce. */
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
 
 /** A convolution: input [batch, h, w, cin], cout filters of 3×3, pads [top, bottom, left, right]. */
 interface Case {
@@ -47,12 +39,12 @@ const cases: Case[] = [
   { x: [2, 30, 30, 9], cout: 13, pads: [1, 1, 1, 1] },
 ];
 
-/** Random values: uniform in [-1, 1), or, with `wide`, ±10^u for u uniform in [-4, 4] (1e-4 beside 1e4). */
+/** Seeded random values (failures reproduce): uniform in [-1, 1), or, with `wide`, ±10^u for u uniform in [-4, 4] (1e-4 beside 1e4). */
 function randomValues(n: number, seed: number, wide = false): Float32Array {
-  const next = rng(seed);
+  const random = new RandomGenerator(seed);
   return Float32Array.from({ length: n }, () => {
-    const sign = next() < 0.5 ? -1 : 1;
-    return wide ? sign * 10 ** (8 * next() - 4) : 2 * next() - 1;
+    const sign = random.uniform() < 0.5 ? -1 : 1;
+    return wide ? sign * 10 ** (8 * random.uniform() - 4) : 2 * random.uniform() - 1;
   });
 }
 
