@@ -123,6 +123,7 @@ export interface KernelExports {
   winogradConvF32(u: number, notFiniteFlag: number, x: number, out: number, scratch: number, ...geometry: WinogradGeometry): void;
   winogradFilterGradF32(x: number, dy: number, scratch: number, partial: number, used: number, ...geometry: WinogradGeometry): void;
   winogradUntransformF32(du: number, out: number, cin: number, cout: number): number;
+  conv1ChannelF32(filter: number, cout: number, x: number, out: number, ...geometry: WindowGeometry): void;
 }
 
 /**
@@ -135,6 +136,7 @@ export const KERNEL_ARITY = {
   transpose32: 6, gemm: 12, gemmScratchBytes: 0, softmaxF32: 4, softmaxCrossEntropyF32: 6, softmaxCrossEntropyGradF32: 7,
   im2colF32: 16, col2imF32: 16, poolF32: 15, maxPoolGradF32: 15, avgPoolGradF32: 14, adamF32: 14, sgdF32: 9, rmspropF32: 15,
   winogradFilterF32: 5, winogradConvF32: 15, winogradFilterGradF32: 15, winogradUntransformF32: 4,
+  conv1ChannelF32: 18,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */

@@ -158,6 +158,10 @@ export function windowKernels(rt: WasmRuntime): FastKernels {
       const out = rt.out([g[0], g[4], g[5], cout], 'float32');
       if (out.dataId.size === 0) return out;
       const [batch, inH, inW, cin, outH, outW, , , , , padTop, padLeft] = g;
+      if (cin === 1 && cout % 4 === 0) {
+        rt.byImage('conv1ChannelF32', [at(filter), cout], [[at(x), imageBytes(g)], [out.dataId.offset, outH * outW * cout * 4]], g);
+        return out;
+      }
       if (winogradApplies(g, cin, cout) && winograd(at(x), at(filter), false, out.dataId.offset, winogradGeometry([batch, inH, inW, cin, outH, outW, cout, padTop, padLeft], convPerTile(cin, cout)))) return out;
       const col = im2col(x, g);
       rt.gemm(col, windowDepth(g), 1, at(filter), cout, 1, out.dataId.offset, outputPixels(g), cout, windowDepth(g));

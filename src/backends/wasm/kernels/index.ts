@@ -7,7 +7,7 @@ export { adamF32, rmspropF32, sgdF32 } from './optimizer';
 export { softmaxF32 } from './softmax';
 export { softmaxCrossEntropyF32, softmaxCrossEntropyGradF32 } from './cross-entropy';
 export { gatherRuns } from './gather';
-export { im2colF32, col2imF32, poolF32, maxPoolGradF32, avgPoolGradF32 } from './windows';
+export { im2colF32, col2imF32, poolF32, maxPoolGradF32, avgPoolGradF32, conv1ChannelF32 } from './windows';
 export { winogradFilterF32, winogradConvF32, winogradFilterGradF32, winogradUntransformF32 } from './winograd';
 
 /** First byte past the module's static data: the JS allocator's heap starts here. */
