@@ -1,7 +1,8 @@
 /**
  * Throughput of the wasm backend's convolution and pooling kernels on the lesson CNN's shapes (batch 32,
  * one thread unless --threads says otherwise): float32 GFLOP/s of conv2d and its two gradients (2·rows·depth·cout
- * flops each, zeros counted), microseconds per call of pooling. Inputs are half zeros, as behind relu.
+ * flops each, zeros counted: the direct form's count, also for the second layer's calls, which Winograd computes
+ * with 2.25× fewer multiplications), microseconds per call of pooling. Inputs are half zeros, as behind relu.
  *
  * Usage: node dist/bench/conv.js [--threads=1]
  */

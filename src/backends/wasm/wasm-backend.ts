@@ -57,7 +57,8 @@ export interface WasmBackend extends Kernels {}
 /**
  * The `wasm` backend. Float32 unary and binary ops (with same-shape, scalar and row/column broadcasting),
  * where, reductions over adjacent axes, 2-D and batched transposes and matMul (any transposition) run
- * as WebAssembly SIMD, large matMuls on several threads; float32 convolutions (groups 1) run as
+ * as WebAssembly SIMD, large matMuls on several threads; float32 convolutions (groups 1) and their
+ * gradients run as Winograd F(2×2, 3×3) (3×3 windows at stride 1, 8 channels or more) or else as
  * im2col plus the same matrix product, pooling and its gradients as SIMD over channels; softmax
  * cross-entropy and its gradient, and argmax/argmin over the last axis, run in WebAssembly; slices,
  * gathers and tiles copy whole runs; everything else runs the reference kernels on the same memory.
