@@ -295,11 +295,53 @@ export function avgPoolGradF32(
 }
 
 /**
+ * `to` [k, k + 32) (`wide`) or [k, k + 4) = output (oy, ox) of a 1-channel image: its taps inside the
+ * image times the filter's rows, in eight (or one) f32x4 accumulators that stay in registers.
+ */
+@inline function oneChannelPixel(
+  wide: bool, image: usize, filter: usize, row: usize, k: i32, to: usize, oy: i32, ox: i32, inH: i32, inW: i32,
+  kh: i32, kw: i32, sy: i32, sx: i32, padTop: i32, padLeft: i32, dy: i32, dx: i32,
+): void {
+  const z = f32x4.splat(0);
+  let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
+  for (let ky = 0; ky < kh; ky++) {
+    const iy = oy * sy - padTop + ky * dy;
+    if (iy < 0 || iy >= inH) continue;
+    for (let kx = 0; kx < kw; kx++) {
+      const ix = ox * sx - padLeft + kx * dx;
+      if (ix < 0 || ix >= inW) continue;
+      const xv = v128.load32_splat(image + (<usize>(iy * inW + ix) << 2));
+      const f = filter + <usize>(ky * kw + kx) * row + (<usize>k << 2);
+      a0 = tapTimes(a0, xv, f);
+      if (wide) {
+        a1 = tapTimes(a1, xv, f + 16);
+        a2 = tapTimes(a2, xv, f + 32);
+        a3 = tapTimes(a3, xv, f + 48);
+        a4 = tapTimes(a4, xv, f + 64);
+        a5 = tapTimes(a5, xv, f + 80);
+        a6 = tapTimes(a6, xv, f + 96);
+        a7 = tapTimes(a7, xv, f + 112);
+      }
+    }
+  }
+  const at = to + (<usize>k << 2);
+  v128.store(at, a0);
+  if (wide) {
+    v128.store(at, a1, 16);
+    v128.store(at, a2, 32);
+    v128.store(at, a3, 48);
+    v128.store(at, a4, 64);
+    v128.store(at, a5, 80);
+    v128.store(at, a6, 96);
+    v128.store(at, a7, 112);
+  }
+}
+
+/**
  * `out` [batch, outH, outW, cout] = the convolution of the 1-channel images `x` [batch, inH, inW, 1] by
  * `filter` [kh, kw, 1, cout], directly: each output pixel's taps (zeros outside the input) times the
- * filter's rows, in f32x4 accumulators over output channels, 32 at a time (eight accumulators and the
- * tap's splat stay in registers), then 4 at a time. A first layer on grey images: its im2col rows are
- * 9 floats, too short for the matrix tile. `cout` is a multiple of 4.
+ * filter's rows, 32 output channels at a time, then 4 at a time. A first layer on grey images: its im2col
+ * rows are kh·kw floats, too short for the matrix tile. `cout` is a multiple of 4.
  */
 export function conv1ChannelF32(
   filter: usize, cout: i32, x: usize, out: usize, batch: i32, inH: i32, inW: i32, c: i32, outH: i32, outW: i32,
@@ -312,50 +354,8 @@ export function conv1ChannelF32(
     for (let oy = 0; oy < outH; oy++) {
       for (let ox = 0; ox < outW; ox++) {
         let k = 0;
-        for (; k + 32 <= cout; k += 32) {
-          const z = f32x4.splat(0);
-          let a0 = z, a1 = z, a2 = z, a3 = z, a4 = z, a5 = z, a6 = z, a7 = z;
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sy - padTop + ky * dy;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sx - padLeft + kx * dx;
-              if (ix < 0 || ix >= inW) continue;
-              const xv = v128.load32_splat(image + (<usize>(iy * inW + ix) << 2));
-              const f = filter + <usize>(ky * kw + kx) * row + (<usize>k << 2);
-              a0 = tapTimes(a0, xv, f);
-              a1 = tapTimes(a1, xv, f + 16);
-              a2 = tapTimes(a2, xv, f + 32);
-              a3 = tapTimes(a3, xv, f + 48);
-              a4 = tapTimes(a4, xv, f + 64);
-              a5 = tapTimes(a5, xv, f + 80);
-              a6 = tapTimes(a6, xv, f + 96);
-              a7 = tapTimes(a7, xv, f + 112);
-            }
-          }
-          const at = to + (<usize>k << 2);
-          v128.store(at, a0);
-          v128.store(at, a1, 16);
-          v128.store(at, a2, 32);
-          v128.store(at, a3, 48);
-          v128.store(at, a4, 64);
-          v128.store(at, a5, 80);
-          v128.store(at, a6, 96);
-          v128.store(at, a7, 112);
-        }
-        for (; k < cout; k += 4) {
-          let a = f32x4.splat(0);
-          for (let ky = 0; ky < kh; ky++) {
-            const iy = oy * sy - padTop + ky * dy;
-            if (iy < 0 || iy >= inH) continue;
-            for (let kx = 0; kx < kw; kx++) {
-              const ix = ox * sx - padLeft + kx * dx;
-              if (ix < 0 || ix >= inW) continue;
-              a = tapTimes(a, v128.load32_splat(image + (<usize>(iy * inW + ix) << 2)), filter + <usize>(ky * kw + kx) * row + (<usize>k << 2));
-            }
-          }
-          v128.store(to + (<usize>k << 2), a);
-        }
+        for (; k + 32 <= cout; k += 32) oneChannelPixel(true, image, filter, row, k, to, oy, ox, inH, inW, kh, kw, sy, sx, padTop, padLeft, dy, dx);
+        for (; k < cout; k += 4) oneChannelPixel(false, image, filter, row, k, to, oy, ox, inH, inW, kh, kw, sy, sx, padTop, padLeft, dy, dx);
         to += row;
       }
     }
