@@ -8,6 +8,7 @@ export { softmaxF32 } from './softmax';
 export { softmaxCrossEntropyF32, softmaxCrossEntropyGradF32 } from './cross-entropy';
 export { gatherRuns } from './gather';
 export { im2colF32, col2imF32, poolF32, maxPoolGradF32, avgPoolGradF32 } from './windows';
+export { biasActivationF32, biasActivationGradF32 } from './bias-activation';
 
 /** First byte past the module's static data: the JS allocator's heap starts here. */
 export function heapBase(): usize {
