@@ -1,5 +1,5 @@
 /** Dense: the fully connected layer, `activation(x · kernel + bias)` over the last axis. */
-import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
+import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
 import { ShapeError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor, Variable } from '../core/tensor.js';
@@ -7,6 +7,7 @@ import { checkPositiveInt } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
 import { add } from '../ops/arithmetic.js';
+import { matMul as fusedMatMul } from '../ops/fused.js';
 import { matMul } from '../ops/linalg.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
@@ -90,7 +91,12 @@ export class Dense extends Layer {
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    const y = matMul(this.singleInput(inputs), this.kernel!);
+    const x = this.singleInput(inputs);
+    // One op for the product, bias and activation where the fused op knows the activation (one tape entry, one
+    // pass over the output for each direction); others are applied after it.
+    const activation = fusedActivationOf(this.activation);
+    if (activation) return fusedMatMul({ a: x, b: this.kernel!, bias: this.bias, activation });
+    const y = matMul(x, this.kernel!);
     return this.activation(this.bias ? add(y, this.bias) : y);
   }
 
