@@ -7,7 +7,6 @@ import type { Tensor, Variable } from '../core/tensor.js';
 import { checkChoice, checkPositiveInt, checkPositiveInts } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
-import { add } from '../ops/arithmetic.js';
 import { conv1d, conv2d, depthwiseConv2d } from '../ops/conv.js';
 import { biasActivation, conv2d as fusedConv2d } from '../ops/fused.js';
 import { windowPads, type Padding } from '../ops/windows.js';
@@ -164,19 +163,18 @@ export abstract class BaseConv extends Layer {
   }
 
   /**
-   * The convolution of channels-last `x` with the bias added and `activation` applied as one op after it;
-   * a subclass whose convolution has a fused op runs that instead.
+   * The convolution of channels-last `x`, then the bias and `activation` as one op (none where neither
+   * applies); a subclass whose convolution has a fused op runs that instead.
    */
   protected convolveFused(x: Tensor, activation: FusedActivation): Tensor {
     return biasActivation({ x: this.convolve(x), bias: this.bias, activation });
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    const x = toChannelsLast(this.singleInput(inputs), this.dataFormat);
+    // The bias, and the activation where the fused ops know it, in the convolution's op; others after it.
     const activation = fusedActivationOf(this.activation);
-    if (activation) return fromChannelsLast(this.convolveFused(x, activation), this.dataFormat);
-    const y = this.convolve(x);
-    return fromChannelsLast(this.activation(this.bias ? add(y, this.bias) : y), this.dataFormat);
+    const y = this.convolveFused(toChannelsLast(this.singleInput(inputs), this.dataFormat), activation ?? 'linear');
+    return fromChannelsLast(activation ? y : this.activation(y), this.dataFormat);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -6,9 +6,7 @@ import type { Tensor, Variable } from '../core/tensor.js';
 import { checkPositiveInt } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
-import { add } from '../ops/arithmetic.js';
 import { matMul as fusedMatMul } from '../ops/fused.js';
-import { matMul } from '../ops/linalg.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
@@ -91,13 +89,11 @@ export class Dense extends Layer {
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    const x = this.singleInput(inputs);
-    // One op for the product, bias and activation where the fused op knows the activation (one tape entry, one
-    // pass over the output for each direction); others are applied after it.
+    // One op for the product, bias and activation (one tape entry, one pass over the output each way) where
+    // the fused op knows the activation; others (softmax, gelu, ...) are applied after the fused product and bias.
     const activation = fusedActivationOf(this.activation);
-    if (activation) return fusedMatMul({ a: x, b: this.kernel!, bias: this.bias, activation });
-    const y = matMul(x, this.kernel!);
-    return this.activation(this.bias ? add(y, this.bias) : y);
+    const y = fusedMatMul({ a: this.singleInput(inputs), b: this.kernel!, bias: this.bias, activation: activation ?? 'linear' });
+    return activation ? y : this.activation(y);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -10,9 +10,9 @@ import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
 import { mul, sub } from './arithmetic.js';
-import { conv2dOperands, convGradients, type Conv2DArgs } from './conv.js';
+import { conv2d as plainConv2d, conv2dOperands, convGradients, type Conv2DArgs } from './conv.js';
 import { cast, toTensor } from './convert.js';
-import { matMulGradients, matMulOperands } from './linalg.js';
+import { matMul as plainMatMul, matMulGradients, matMulOperands } from './linalg.js';
 import { broadcastTo, reduceTo } from './sum-broadcast.js';
 import type { PairLike, Padding } from './windows.js';
 
@@ -98,8 +98,8 @@ const MATMUL_KEYS = optionKeys<FusedMatMulArgs>({ a: true, b: true, transposeA: 
 /**
  * `activation(matMul(a, b, transposeA, transposeB) + bias)` as one op, in float (integer operands in float32):
  * the result is [...batch, m, n], equal to the unfused ops' (rounded the same way); its gradient is one op
- * for dz and the bias, then the product's two. relu6's slope at exactly 6 is 0 (TensorFlow's), not the
- * composite's 1.
+ * for dz and the bias, then the product's two (with neither bias nor activation, it is `matMul`). relu6's
+ * slope at exactly 6 is 0 (TensorFlow's), not the composite's 1.
  *
  * @example
  * const y = fused.matMul({ a: x, b: kernel, bias, activation: 'relu' }); // [32, 784] · [784, 100] + [100] -> [32, 100]
@@ -112,6 +112,7 @@ export function matMul(args: FusedMatMulArgs): Tensor {
   const activation = checkActivation(op, args.activation);
   const { a, b, batchShape } = matMulOperands(op, args.a, args.b, transposeA, transposeB, true);
   const bias = biasOperand(op, args.bias, b.shape[transposeB ? b.rank - 2 : b.rank - 1]!, a.dtype);
+  if (!bias && activation === 'linear') return plainMatMul(a, b, transposeA, transposeB);
   return fusedOp(
     'fusedMatMul', [a, b], bias, activation,
     (k) => k.fusedMatMul(a, b, transposeA, transposeB, batchShape, bias, activation),
@@ -155,6 +156,7 @@ export function conv2d(args: FusedConv2DArgs): Tensor {
   const convArgs: Conv2DArgs = { strides: args.strides, padding: args.pad, dilations: args.dilations, groups: args.groups };
   const { x, filter, geometry: g } = conv2dOperands(op, args.x, args.filter, convArgs);
   const bias = biasOperand(op, args.bias, filter.shape[3]!, x.dtype);
+  if (!bias && activation === 'linear') return plainConv2d(x, filter, convArgs);
   return fusedOp(
     'fusedConv2d', [x, filter], bias, activation,
     (k) => k.fusedConv2d(x, filter, g.strides, g.pads, g.dilations, g.groups, bias, activation),
