@@ -10,10 +10,15 @@ import type { FastKernels, WasmRuntime } from './runtime.js';
 export function fusedKernels(rt: WasmRuntime, products: Pick<Kernels, 'matMul' | 'conv2d'>): FastKernels {
   const kernels = rt.kernels;
   const cols = (x: TensorInfo): number => x.shape[x.shape.length - 1]!;
-  /** `out = activation(x + bias)` row by row (out may be x); returns out. */
+  /**
+   * `out = activation(x + bias)` row by row (out may be x); returns out. Rows are split across threads as
+   * images are (the bias, at stride 0, is shared), so a convolution's large output keeps both cores.
+   */
   const epilogue = (x: TensorInfo, bias: TensorInfo | null, activation: FusedActivation, out: TensorInfo): TensorInfo => {
     const size = (out.dataId as { size: number }).size;
-    if (size > 0) kernels.biasActivationF32(FUSED_ACTIVATION_CODES[activation], rt.at(x), bias ? rt.at(bias) : 0, rt.at(out), size / cols(out), cols(out));
+    const rowBytes = 4 * cols(out);
+    const pointers: [number, number][] = [[rt.at(x), rowBytes], [bias ? rt.at(bias) : 0, 0], [rt.at(out), rowBytes]];
+    if (size > 0) rt.byImage('biasActivationF32', [FUSED_ACTIVATION_CODES[activation]], pointers, [size / cols(out), cols(out)]);
     return out;
   };
   return {

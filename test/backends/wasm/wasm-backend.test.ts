@@ -576,6 +576,8 @@ describe('wasm threads', () => {
       ['avg pool', (b) => b.pool2d(tensor(b, [7, 48, 48, 16], 4), 'avg', [3, 3], [2, 2], [1, 1, 1, 1]), 1e-6],
       ['maxPool2dGrad', (b) => b.maxPool2dGrad(tensor(b, [7, 24, 24, 16], 5), tensor(b, [7, 48, 48, 16], 4), [2, 2], [2, 2], [0, 0, 0, 0]), 0],
       ['avgPool2dGrad', (b) => b.avgPool2dGrad(tensor(b, [7, 24, 24, 16], 5), [7, 48, 48, 16], [3, 3], [2, 2], [1, 1, 1, 1]), 1e-6],
+      // 301 rows of 1000 (above the threshold), split by rows with the bias shared.
+      ['biasActivation', (b) => b.biasActivation(tensor(b, [301, 1000], 6), tensor(b, [1000], 7), 'relu6'), 0],
     ];
     for (const [name, run, tol] of checks) assertClose(threaded.read(run(threaded).dataId), cpu.read(run(cpu).dataId), tol, `threaded ${name}`);
     await threaded.setThreads(1);
