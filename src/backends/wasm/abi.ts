@@ -115,7 +115,7 @@ export interface KernelExports {
     n: number, lr: number, rho: number, c: number, momentum: number, eps: number,
   ): void;
   biasActivationF32(act: number, x: number, bias: number, out: number, rows: number, cols: number): void;
-  biasActivationGradF32(act: number, dy: number, y: number, dz: number, dBias: number, rows: number, cols: number): void;
+  biasActivationGradF32(act: number, dy: number, y: number, dz: number, dBias: number, rows: number, cols: number, sums: number): void;
 }
 
 /**
@@ -127,7 +127,7 @@ export const KERNEL_ARITY = {
   heapBase: 0, unaryF32: 4, binaryF32: 16, where32: 20, cast: 4, reduceF32: 6, argExtremeRowsF32: 5, gatherRuns: 7,
   transpose32: 6, gemm: 12, gemmScratchBytes: 0, softmaxF32: 4, softmaxCrossEntropyF32: 6, softmaxCrossEntropyGradF32: 7,
   im2colF32: 16, col2imF32: 16, poolF32: 15, maxPoolGradF32: 15, avgPoolGradF32: 14, adamF32: 14, sgdF32: 9, rmspropF32: 15,
-  biasActivationF32: 6, biasActivationGradF32: 7,
+  biasActivationF32: 6, biasActivationGradF32: 8,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */

@@ -31,7 +31,11 @@ export function fusedKernels(rt: WasmRuntime, products: Pick<Kernels, 'matMul' |
       const dz = rt.out(y.shape, 'float32');
       const dBias = withBias ? rt.out([cols(y)], 'float32') : undefined;
       const rows = dz.dataId.size / Math.max(cols(y), 1);
-      kernels.biasActivationGradF32(FUSED_ACTIVATION_CODES[activation], rt.at(dy), rt.at(y), dz.dataId.offset, dBias?.dataId.offset ?? 0, rows, cols(y));
+      // The bias's float64 column sums (the reduction kernels' precision, so the sums equal theirs).
+      const sumBytes = 8 * cols(y);
+      const sums = dBias ? rt.heap.alloc(sumBytes) : 0;
+      kernels.biasActivationGradF32(FUSED_ACTIVATION_CODES[activation], rt.at(dy), rt.at(y), dz.dataId.offset, dBias?.dataId.offset ?? 0, rows, cols(y), sums);
+      if (dBias) rt.heap.free(sums, sumBytes);
       return dBias ? [dz, dBias] : [dz];
     },
 

@@ -66,9 +66,9 @@ import { binaryScalar, binaryVector, unaryScalar, unaryVector } from './elementw
   }
 }
 
-@inline function backwardLoop(act: i32, dy: usize, y: usize, dz: usize, dBias: usize, rows: i32, cols: i32): void {
+@inline function backwardLoop(act: i32, dy: usize, y: usize, dz: usize, dBias: usize, rows: i32, cols: i32, sums: usize): void {
   const rowBytes = <usize>cols << 2;
-  if (dBias) memory.fill(dBias, 0, rowBytes);
+  if (dBias) memory.fill(sums, 0, rowBytes << 1);
   for (let r = 0; r < rows; r++) {
     const offset = <usize>r * rowBytes;
     let j = 0;
@@ -76,15 +76,20 @@ import { binaryScalar, binaryVector, unaryScalar, unaryVector } from './elementw
       const at = offset + (<usize>j << 2);
       const g = slopeVector(act, v128.load(dy + at), v128.load(y + at));
       v128.store(dz + at, g);
-      if (dBias) v128.store(dBias + (<usize>j << 2), f32x4.add(v128.load(dBias + (<usize>j << 2)), g));
+      if (dBias) {
+        const sum = sums + (<usize>j << 3);
+        v128.store(sum, f64x2.add(v128.load(sum), f64x2.promote_low_f32x4(g)));
+        v128.store(sum, f64x2.add(v128.load(sum, 16), f64x2.promote_low_f32x4(v128.shuffle<f32>(g, g, 2, 3, 0, 1))), 16);
+      }
     }
     for (; j < cols; j++) {
       const at = offset + (<usize>j << 2);
       const g = slopeScalar(act, load<f32>(dy + at), load<f32>(y + at));
       store<f32>(dz + at, g);
-      if (dBias) store<f32>(dBias + (<usize>j << 2), load<f32>(dBias + (<usize>j << 2)) + g);
+      if (dBias) store<f64>(sums + (<usize>j << 3), load<f64>(sums + (<usize>j << 3)) + <f64>g);
     }
   }
+  if (dBias) for (let j = 0; j < cols; j++) store<f32>(dBias + (<usize>j << 2), <f32>load<f64>(sums + (<usize>j << 3)));
 }
 
 /** `out[r, j] = act(x[r, j] + bias[j])` over `rows` rows of `cols` float32 values (no bias where `bias` is 0); out may be x. */
@@ -99,15 +104,15 @@ export function biasActivationF32(act: i32, x: usize, bias: usize, out: usize, r
 }
 
 /**
- * `dz = dy · act'(y)` over `rows` rows of `cols` float32 values and, unless `dBias` is 0, `dBias[j] = Σ_r dz[r, j]`
- * (summed in float32, row by row).
+ * `dz = dy · act'(y)` over `rows` rows of `cols` float32 values and, unless `dBias` is 0, `dBias[j] = Σ_r dz[r, j]`,
+ * summed row by row in float64 in `sums` (8·cols bytes) and rounded once, as the reduction kernels sum.
  */
-export function biasActivationGradF32(act: i32, dy: usize, y: usize, dz: usize, dBias: usize, rows: i32, cols: i32): void {
+export function biasActivationGradF32(act: i32, dy: usize, y: usize, dz: usize, dBias: usize, rows: i32, cols: i32, sums: usize): void {
   switch (act) {
-    case RELU_ACT: backwardLoop(RELU_ACT, dy, y, dz, dBias, rows, cols); break;
-    case RELU6_ACT: backwardLoop(RELU6_ACT, dy, y, dz, dBias, rows, cols); break;
-    case SIGMOID_ACT: backwardLoop(SIGMOID_ACT, dy, y, dz, dBias, rows, cols); break;
-    case TANH_ACT: backwardLoop(TANH_ACT, dy, y, dz, dBias, rows, cols); break;
-    default: backwardLoop(LINEAR_ACT, dy, y, dz, dBias, rows, cols);
+    case RELU_ACT: backwardLoop(RELU_ACT, dy, y, dz, dBias, rows, cols, sums); break;
+    case RELU6_ACT: backwardLoop(RELU6_ACT, dy, y, dz, dBias, rows, cols, sums); break;
+    case SIGMOID_ACT: backwardLoop(SIGMOID_ACT, dy, y, dz, dBias, rows, cols, sums); break;
+    case TANH_ACT: backwardLoop(TANH_ACT, dy, y, dz, dBias, rows, cols, sums); break;
+    default: backwardLoop(LINEAR_ACT, dy, y, dz, dBias, rows, cols, sums);
   }
 }
