@@ -1,4 +1,5 @@
 /** Activation functions by their Keras names, so that layers can take `activation: 'relu'` and save it as a name. */
+import type { FusedActivation } from '../core/backend.js';
 import { ValueError } from '../core/errors.js';
 import { NameRegistry } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
@@ -81,4 +82,19 @@ export function registerActivation(name: string, fn: ActivationFn): void {
 /** Every registered activation name. */
 export function activationNames(): string[] {
   return registry.names();
+}
+
+/** The built-in activations the fused ops apply themselves, by function. */
+const fusable = new Map<ActivationFn, FusedActivation>([[linear, 'linear'], [relu, 'relu'], [relu6, 'relu6'], [sigmoid, 'sigmoid'], [tanh, 'tanh']]);
+
+/**
+ * The name under which the fused ops (`fused.matMul`, `fused.conv2d`) apply `fn`, when `fn` is one of the
+ * built-in activations they know; undefined for any other function (a layer then applies it after the op).
+ *
+ * @example
+ * fusedActivationOf(getActivation('relu')); // 'relu'
+ * fusedActivationOf(getActivation('gelu')); // undefined
+ */
+export function fusedActivationOf(fn: ActivationFn): FusedActivation | undefined {
+  return fusable.get(fn);
 }

@@ -51,6 +51,12 @@ export type Pair = readonly [number, number];
 export type Pads = readonly [number, number, number, number];
 
 /**
+ * An activation a fused kernel applies after adding the bias, one whose derivative follows from its output y:
+ * `linear` (1), `relu` (1 where y > 0), `relu6` (1 where 0 < y < 6), `sigmoid` (y(1 - y)), `tanh` (1 - y²).
+ */
+export type FusedActivation = 'linear' | 'relu' | 'relu6' | 'sigmoid' | 'tanh';
+
+/**
  * A parameter update rule of an optimizer, with its hyperparameters for this step. Slots (the
  * optimizer's per-parameter state) are passed and returned in the order listed for each rule.
  * - `adam` (slots m, v, and vHat when `amsgrad`): `m += (1 - beta1)(g - m)`, `v += (1 - beta2)(g² - v)`,
@@ -130,6 +136,19 @@ export interface Kernels {
    * (`1 - beta1`, ...) rounded to the dtype first.
    */
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
+  /**
+   * `activation(x + bias)`, the bias [c] (or none: null) added along the last axis of `x` [..., c]; in
+   * `x`'s float dtype. Each step is rounded to the dtype as the separate ops round it.
+   */
+  biasActivation(x: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): TensorInfo;
+  /**
+   * The backward pass of `biasActivation` from its output `y` [..., c], in one pass: `dz = dy · activation'(y)`
+   * (rounded as the unfused gradient rounds it; NaN where y is NaN), then, when `withBias`, the bias's
+   * gradient, dz summed over every axis but the last ([c]). Returns [dz] or [dz, dBias].
+   */
+  biasActivationGrad(dy: TensorInfo, y: TensorInfo, activation: FusedActivation, withBias: boolean): TensorInfo[];
+  /** `biasActivation(matMul(a, b, transposeA, transposeB, batchShape), bias, activation)`, the product's output reused. */
+  fusedMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape, bias: TensorInfo | null, activation: FusedActivation): TensorInfo;
 
   // Sliding windows over images in channels-last layout: `x` is [batch, height, width, channels].
   // A window's tap (ky, kx) at output (oy, ox) reads input row `oy * strides[0] - pads[0] + ky * dilations[0]`
@@ -162,6 +181,8 @@ export interface Kernels {
   maxPool2dGrad(dy: TensorInfo, x: TensorInfo, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
   /** The gradient of average pooling: each `dy` element is shared equally by its window's elements inside the input (of shape `xShape`). */
   avgPool2dGrad(dy: TensorInfo, xShape: Shape, poolSize: Pair, strides: Pair, pads: Pads): TensorInfo;
+  /** `biasActivation(conv2d(x, filter, ...), bias, activation)`, the convolution's output reused. */
+  fusedConv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number, bias: TensorInfo | null, activation: FusedActivation): TensorInfo;
 }
 
 /** A backend: a named storage manager with a complete kernel table. */
@@ -185,6 +206,7 @@ const kernelNames: Record<keyof Kernels, true> = {
   concat: true, pad: true, gather: true, scatterAdd: true, tile: true, cast: true, oneHot: true, softmax: true,
   softmaxCrossEntropy: true, softmaxCrossEntropyGrad: true, applyUpdate: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, pool2d: true, maxPool2dGrad: true, avgPool2dGrad: true,
+  biasActivation: true, biasActivationGrad: true, fusedMatMul: true, fusedConv2d: true,
 };
 
 /**

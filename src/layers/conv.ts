@@ -1,13 +1,14 @@
 /** Convolution layers: Conv1D and Conv2D (with groups and dilation), DepthwiseConv2D and SeparableConv2D. */
-import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
+import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
+import type { FusedActivation } from '../core/backend.js';
 import { ShapeError, ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor, Variable } from '../core/tensor.js';
 import { checkChoice, checkPositiveInt, checkPositiveInts } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
-import { add } from '../ops/arithmetic.js';
 import { conv1d, conv2d, depthwiseConv2d } from '../ops/conv.js';
+import { biasActivation, conv2d as fusedConv2d } from '../ops/fused.js';
 import { windowPads, type Padding } from '../ops/windows.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
@@ -161,9 +162,19 @@ export abstract class BaseConv extends Layer {
     for (const s of shapes) this.computeOutputShape(s);
   }
 
+  /**
+   * The convolution of channels-last `x`, then the bias and `activation` as one op (none where neither
+   * applies); a subclass whose convolution has a fused op runs that instead.
+   */
+  protected convolveFused(x: Tensor, activation: FusedActivation): Tensor {
+    return biasActivation({ x: this.convolve(x), bias: this.bias, activation });
+  }
+
   override call(inputs: Tensor | Tensor[]): Tensor {
-    const y = this.convolve(toChannelsLast(this.singleInput(inputs), this.dataFormat));
-    return fromChannelsLast(this.activation(this.bias ? add(y, this.bias) : y), this.dataFormat);
+    // The bias, and the activation where the fused ops know it, in the convolution's op; others after it.
+    const activation = fusedActivationOf(this.activation);
+    const y = this.convolveFused(toChannelsLast(this.singleInput(inputs), this.dataFormat), activation ?? 'linear');
+    return fromChannelsLast(activation ? y : this.activation(y), this.dataFormat);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -237,6 +248,12 @@ abstract class Conv extends BaseConv {
     }
     const shape = [...this.kernelSize, inChannels / this.groups, this.filters];
     this.kernel = this.addWeight('kernel', shape, { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+  }
+
+  protected override convolveFused(x: Tensor, activation: FusedActivation): Tensor {
+    if (this.rank === 1) return super.convolveFused(x, activation);
+    const pad = this.padding as 'valid' | 'same';
+    return fusedConv2d({ x, filter: this.kernel!, strides: this.strides, pad, dilations: this.dilationRate, groups: this.groups, bias: this.bias, activation });
   }
 
   protected override convolve(x: Tensor): Tensor {

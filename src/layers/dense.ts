@@ -1,13 +1,12 @@
 /** Dense: the fully connected layer, `activation(x · kernel + bias)` over the last axis. */
-import { getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
+import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
 import { ShapeError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor, Variable } from '../core/tensor.js';
 import { checkPositiveInt } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
-import { add } from '../ops/arithmetic.js';
-import { matMul } from '../ops/linalg.js';
+import { matMul as fusedMatMul } from '../ops/fused.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
@@ -90,8 +89,11 @@ export class Dense extends Layer {
   }
 
   override call(inputs: Tensor | Tensor[]): Tensor {
-    const y = matMul(this.singleInput(inputs), this.kernel!);
-    return this.activation(this.bias ? add(y, this.bias) : y);
+    // One op for the product, bias and activation (one tape entry, one pass over the output each way) where
+    // the fused op knows the activation; others (softmax, gelu, ...) are applied after the fused product and bias.
+    const activation = fusedActivationOf(this.activation);
+    const y = fusedMatMul({ a: this.singleInput(inputs), b: this.kernel!, bias: this.bias, activation: activation ?? 'linear' });
+    return activation ? y : this.activation(y);
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -54,46 +54,56 @@ function floatOperands(op: string, x: Tensor, filter: Tensor): [Tensor, Tensor] 
  */
 export function conv2d(x: Tensor, filter: Tensor, args: Conv2DArgs = {}): Tensor {
   checkOptions('conv2d', args, CONV2D_KEYS);
-  const [input, f] = floatOperands('conv2d', x, filter);
-  if (input.rank !== 4) throw rankError('conv2d', input, '[batch, height, width, channels]', 4);
-  if (f.rank !== 4) throw new ShapeError(`conv2d: filter must be [filterHeight, filterWidth, inChannels / groups, outChannels] (rank 4), got shape ${fmtShape(f.shape)}.`);
-  const groups = args.groups ?? 1;
-  const [, h, w, cin] = input.shape as [number, number, number, number];
-  const [kh, kw, fin, cout] = f.shape as [number, number, number, number];
-  if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0 || cout % groups !== 0) {
-    throw new ValueError(`conv2d: groups must be a positive integer dividing both the ${cin} input channels and the ${cout} output channels, got ${groups}.`);
-  }
-  if (fin * groups !== cin) {
-    throw new ShapeError(
-      `conv2d: x has ${cin} channels (shape ${fmtShape(input.shape)}) but the filter ${fmtShape(f.shape)} expects ${fin * groups}` +
-        `${groups > 1 ? ` (${fin} per group × ${groups} groups)` : ''}; the filter's third dimension must be inChannels / groups.`,
-    );
-  }
-  const strides = toPair('conv2d', 'strides', args.strides ?? 1);
-  const dilations = toPair('conv2d', 'dilations', args.dilations ?? 1);
-  const { pads } = windowPads('conv2d', [h, w], [kh, kw], strides, dilations, args.padding ?? 'valid', 'kernel');
-  return convOp(input, f, { strides, pads, dilations, groups });
+  const { x: input, filter: f, geometry } = conv2dOperands('conv2d', x, filter, args);
+  return convOp(input, f, geometry);
 }
 
 /** Where a convolution's windows sit: the same for conv2d and both of its backward kernels. */
-interface ConvGeometry {
+export interface ConvGeometry {
   strides: Pair;
   pads: Pads;
   dilations: Pair;
   groups: number;
 }
 
+/** conv2d's operands, checked under `op`'s name and cast to one float dtype, and the windows' geometry. */
+export function conv2dOperands(op: string, x: Tensor, filter: Tensor, args: Conv2DArgs): { x: Tensor; filter: Tensor; geometry: ConvGeometry } {
+  const [input, f] = floatOperands(op, x, filter);
+  if (input.rank !== 4) throw rankError(op, input, '[batch, height, width, channels]', 4);
+  if (f.rank !== 4) throw new ShapeError(`${op}: filter must be [filterHeight, filterWidth, inChannels / groups, outChannels] (rank 4), got shape ${fmtShape(f.shape)}.`);
+  const groups = args.groups ?? 1;
+  const [, h, w, cin] = input.shape as [number, number, number, number];
+  const [kh, kw, fin, cout] = f.shape as [number, number, number, number];
+  if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0 || cout % groups !== 0) {
+    throw new ValueError(`${op}: groups must be a positive integer dividing both the ${cin} input channels and the ${cout} output channels, got ${groups}.`);
+  }
+  if (fin * groups !== cin) {
+    throw new ShapeError(
+      `${op}: x has ${cin} channels (shape ${fmtShape(input.shape)}) but the filter ${fmtShape(f.shape)} expects ${fin * groups}` +
+        `${groups > 1 ? ` (${fin} per group × ${groups} groups)` : ''}; the filter's third dimension must be inChannels / groups.`,
+    );
+  }
+  const strides = toPair(op, 'strides', args.strides ?? 1);
+  const dilations = toPair(op, 'dilations', args.dilations ?? 1);
+  const { pads } = windowPads(op, [h, w], [kh, kw], strides, dilations, args.padding ?? 'valid', 'kernel');
+  return { x: input, filter: f, geometry: { strides, pads, dilations, groups } };
+}
+
+/**
+ * conv2d's gradients for x and the filter from the output's gradient `dy` (null where `needs` says none is
+ * wanted). y[o] = Σ_taps x[tap] f[tap, o]: each input element gets dy times the filter weights it met, and
+ * each filter weight gets dy times the input elements it met. A first layer's input (the data) needs no
+ * gradient: skipping it saves a full-size product per step.
+ */
+export function convGradients(dy: Tensor, x: Tensor, f: Tensor, g: ConvGeometry, needs: readonly boolean[]): (Tensor | null)[] {
+  return [needs[0] ? backpropInput(dy, f, x.shape, g) : null, needs[1] ? backpropFilter(x, dy, f.shape, g) : null];
+}
+
 /** The conv2d primitive on checked operands, with its gradient. */
 function convOp(x: Tensor, f: Tensor, g: ConvGeometry): Tensor {
   return ENGINE.runOp('conv2d', [x, f], (k) => k.conv2d(x, f, g.strides, g.pads, g.dilations, g.groups), {
     saved: [x, f],
-    backward: (dy, [sx, sf], needs) => [
-      // y[o] = Σ_taps x[tap] f[tap, o]: each input element gets dy times the filter weights it met,
-      // and each filter weight gets dy times the input elements it met. A first layer's input (the
-      // data) needs no gradient: skipping it saves a full-size product per step.
-      needs[0] ? backpropInput(dy, sf!, sx!.shape, g) : null,
-      needs[1] ? backpropFilter(sx!, dy, sf!.shape, g) : null,
-    ],
+    backward: (dy, [sx, sf], needs) => convGradients(dy, sx!, sf!, g, needs),
   });
 }
 

@@ -2,11 +2,12 @@
 export * from './activations.js';
 export * from './arithmetic.js';
 export * from './compare.js';
-export * from './conv.js';
+export { conv1d, conv2d, depthwiseConv2d, type Conv1DArgs, type Conv2DArgs } from './conv.js';
 export { cast, type TensorLike } from './convert.js';
 export * from './creation.js';
 export * from './dropout.js';
-export * from './linalg.js';
+export { matMul } from './linalg.js';
+export * as fused from './fused.js';
 export * from './pool.js';
 export * from './reduction.js';
 export * from './shape.js';

@@ -2,9 +2,10 @@
  * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
  * clarity first; it is the oracle every faster backend is tested against.
  */
-import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, FusedActivation, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
 import { allocArray, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
+import { biasActivationBackward, biasActivationInPlace } from './bias-activation.js';
 import { binaryFns, unaryFns, updateStepFn } from './math.js';
 import * as windows from './windows.js';
 
@@ -74,6 +75,9 @@ export class CpuBackend implements Backend {
   protected alloc<D extends DType>(dtype: D, size: number): DTypeArrays[D] {
     return allocArray(dtype, size);
   }
+
+  /** Makes changes to `values`, read from `values(x)`, land in `x`'s storage: here they already have. */
+  protected commit(_x: TensorInfo, _values: TypedArray): void {}
 
   /** Wraps an array from `alloc` as a kernel's result. */
   protected output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
@@ -378,6 +382,37 @@ export class CpuBackend implements Backend {
     }
     return [this.output(outW, value.shape, value.dtype), ...outState.map((o, s) => this.output(o, slots[s]!.shape, slots[s]!.dtype))];
   }
+  biasActivation(x: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): TensorInfo {
+    const out = this.alloc(x.dtype, sizeOf(x.shape));
+    out.set(this.values(x));
+    return this.epilogue(this.output(out, x.shape, x.dtype), bias, activation);
+  }
+
+  biasActivationGrad(dy: TensorInfo, y: TensorInfo, activation: FusedActivation, withBias: boolean): TensorInfo[] {
+    const channels = y.shape[y.shape.length - 1]!;
+    const dz = this.alloc(y.dtype, sizeOf(y.shape));
+    const dBias = withBias ? this.alloc(y.dtype, channels) : null;
+    biasActivationBackward(this.values(dy), this.values(y), activation, y.dtype === 'float32' ? Math.fround : (v) => v, dz, dBias);
+    const dzInfo = this.output(dz, y.shape, y.dtype);
+    return dBias ? [dzInfo, this.output(dBias, [channels], y.dtype)] : [dzInfo];
+  }
+
+  fusedMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape, bias: TensorInfo | null, activation: FusedActivation): TensorInfo {
+    return this.epilogue(this.matMul(a, b, transposeA, transposeB, batchShape), bias, activation);
+  }
+
+  fusedConv2d(x: TensorInfo, filter: TensorInfo, strides: Pair, pads: Pads, dilations: Pair, groups: number, bias: TensorInfo | null, activation: FusedActivation): TensorInfo {
+    return this.epilogue(this.conv2d(x, filter, strides, pads, dilations, groups), bias, activation);
+  }
+
+  /** Adds the bias to a kernel's fresh output `z` and applies the activation, in place; returns `z`. */
+  private epilogue(z: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): TensorInfo {
+    const values = this.values(z);
+    biasActivationInPlace(values, bias && this.values(bias), activation);
+    this.commit(z, values);
+    return z;
+  }
+
   softmax(x: TensorInfo): TensorInfo {
     const xs = this.values(x);
     const out = this.alloc(x.dtype, xs.length);

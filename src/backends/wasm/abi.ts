@@ -3,7 +3,7 @@
  * (scripts/build-wasm.mjs writes them into src/backends/wasm/kernels/codes.ts for the kernels) and every
  * export of the module with its arguments (the build fails where the compiled module's exports differ).
  */
-import type { BinaryOp, PoolOp, ReduceOp, UnaryOp } from '../../core/backend.js';
+import type { BinaryOp, FusedActivation, PoolOp, ReduceOp, UnaryOp } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import type { WindowGeometry } from '../../core/windows.js';
 
@@ -34,6 +34,9 @@ export const CAST_CODES: Partial<Record<`${DType}>${DType}`, number>> = {
   'float32>bool': 2,
 };
 
+/** Activations of the fused bias + activation kernels. */
+export const FUSED_ACTIVATION_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, tanh: 4 };
+
 /** A group of constants in src/backends/wasm/kernels/codes.ts: a comment and its `[name, code]` pairs. */
 export interface KernelCodeGroup {
   title: string;
@@ -43,7 +46,7 @@ export interface KernelCodeGroup {
 /**
  * The constants of src/backends/wasm/kernels/codes.ts, which scripts/build-wasm.mjs writes from these
  * groups: each key in upper snake case (`floorDiv` → `FLOOR_DIV`, `bool>float32` → `BOOL_TO_FLOAT32`),
- * a pooling op with `_POOL` so that `max` stays apart from the reduction's `MAX`.
+ * a pooling op with `_POOL` so that `max` stays apart from the reduction's `MAX`, a fused activation with `_ACT`.
  *
  * @example
  * kernelCodeGroups()[0]!.constants[0]; // ['NEG', 0]
@@ -59,6 +62,7 @@ export function kernelCodeGroups(): KernelCodeGroup[] {
     group('Reductions', REDUCE_CODES),
     group('Pooling operators', POOL_CODES, '_POOL'),
     group('Casts with a kernel', CAST_CODES),
+    group('Fused activations', FUSED_ACTIVATION_CODES, '_ACT'),
   ];
 }
 
@@ -124,6 +128,8 @@ export interface KernelExports {
   winogradFilterGradF32(x: number, dy: number, scratch: number, partial: number, used: number, ...geometry: WinogradGeometry): void;
   winogradUntransformF32(du: number, out: number, cin: number, cout: number): number;
   conv1ChannelF32(filter: number, cout: number, x: number, out: number, ...geometry: WindowGeometry): void;
+  biasActivationF32(act: number, x: number, bias: number, out: number, rows: number, cols: number): void;
+  biasActivationGradF32(act: number, dy: number, y: number, dz: number, dBias: number, rows: number, cols: number, sums: number): void;
 }
 
 /**
@@ -137,6 +143,7 @@ export const KERNEL_ARITY = {
   im2colF32: 16, col2imF32: 16, poolF32: 15, maxPoolGradF32: 15, avgPoolGradF32: 14, adamF32: 14, sgdF32: 9, rmspropF32: 15,
   winogradFilterF32: 5, winogradConvF32: 15, winogradFilterGradF32: 15, winogradUntransformF32: 4,
   conv1ChannelF32: 18,
+  biasActivationF32: 6, biasActivationGradF32: 8,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */

@@ -31,6 +31,10 @@ export class HostedReference extends CpuBackend {
     return view;
   }
 
+  protected override commit(x: TensorInfo, values: TypedArray): void {
+    if (!this.rt.sharedMemory) this.rt.view(x.dataId as WasmData).set(values);
+  }
+
   protected override output(values: TypedArray, shape: Shape, dtype: DType): TensorInfo {
     if (!this.rt.sharedMemory) return { dataId: this.rt.write(values, shape, dtype), shape, dtype };
     return { dataId: { offset: values.byteOffset, size: values.length, dtype } satisfies WasmData, shape, dtype };

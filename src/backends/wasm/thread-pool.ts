@@ -22,7 +22,7 @@ const EXIT = -1;
 /** The kernels by the number a job names them with: their order in KERNEL_ARITY. */
 const KERNELS = Object.keys(KERNEL_ARITY) as KernelName[];
 /** The kernels that walk the images of a batch one after another (their geometry starts with the batch size). */
-export type WindowKernel = Extract<KernelName, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32' | 'winogradConvF32' | 'winogradFilterGradF32' | 'conv1ChannelF32'>;
+export type WindowKernel = Extract<KernelName, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32' | 'winogradConvF32' | 'winogradFilterGradF32' | 'conv1ChannelF32' | 'biasActivationF32'>;
 /** The optimizers' update kernels: pointers to float32 arrays, the element count, then hyperparameters. */
 export type UpdateKernel = Extract<KernelName, 'adamF32' | 'sgdF32' | 'rmspropF32'>;
 

@@ -9,6 +9,7 @@ import type { DType, TypedArray } from '../../core/dtype.js';
 import type { Shape } from '../../core/shape.js';
 import { copyKernels } from './fast-copies.js';
 import { elementwiseKernels } from './fast-elementwise.js';
+import { fusedKernels } from './fast-fused.js';
 import { matMulKernels } from './fast-matmul.js';
 import { windowKernels } from './fast-windows.js';
 import { HostedReference } from './hosted-reference.js';
@@ -60,7 +61,8 @@ export interface WasmBackend extends Kernels {}
  * as WebAssembly SIMD, large matMuls on several threads; float32 convolutions (groups 1) and their
  * gradients run as Winograd F(2×2, 3×3) (3×3 windows at stride 1, 8 channels or more) or else as
  * im2col plus the same matrix product, pooling and its gradients as SIMD over channels; softmax
- * cross-entropy and its gradient, and argmax/argmin over the last axis, run in WebAssembly; slices,
+ * cross-entropy and its gradient, argmax/argmin over the last axis, and the fused ops' bias and activation
+ * (in place on the product's output) and their gradient, run in WebAssembly; slices,
  * gathers and tiles copy whole runs; everything else runs the reference kernels on the same memory.
  * It is the default backend wherever it can run.
  *
@@ -81,7 +83,10 @@ export class WasmBackend implements Backend {
     this.memory = this.rt.memory;
     this.sharedMemory = this.rt.sharedMemory;
     const fast: FastKernels = { ...elementwiseKernels(this.rt), ...copyKernels(this.rt), ...matMulKernels(this.rt), ...windowKernels(this.rt) };
-    Object.assign(this, withFallback(fast, new HostedReference(this.rt)));
+    const reference = new HostedReference(this.rt);
+    // The fused kernels run the products through the table itself, so that a product they decline falls back too.
+    const products = withFallback(fast, reference);
+    Object.assign(this, withFallback({ ...fast, ...fusedKernels(this.rt, products) }, reference));
   }
 
   /** Threads that run kernels, the calling one included (workers start with the first product big enough to share). */

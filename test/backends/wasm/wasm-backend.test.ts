@@ -5,7 +5,7 @@ import { CpuBackend } from '../../../src/backends/cpu/cpu-backend.js';
 import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
 import { sizeClass } from '../../../src/backends/wasm/heap.js';
 import { WasmBackend, setWorkerSupport } from '../../../src/backends/wasm/wasm-backend.js';
-import { KERNEL_NAMES, type Backend, type BinaryOp, type ReduceOp, type TensorInfo, type UnaryOp, type UpdateRule } from '../../../src/core/backend.js';
+import { KERNEL_NAMES, type Backend, type BinaryOp, type FusedActivation, type ReduceOp, type TensorInfo, type UnaryOp, type UpdateRule } from '../../../src/core/backend.js';
 import { allocArray, type DType } from '../../../src/core/dtype.js';
 import { broadcastShapes, sizeOf } from '../../../src/core/shape.js';
 import { assertClose } from '../../helpers/grad-check.js';
@@ -71,7 +71,7 @@ const unaryOps: UnaryOp[] = [
 const edges = [NaN, Infinity, -Infinity, 0, -0, 0.5, -0.5, 1.5, 2.5, -2.5, 1e-8, 100, -100];
 
 test('the wasm backend has every kernel: a fast path that may decline to the reference, or the reference alone', () => {
-  assert.equal(KERNEL_NAMES.length, 25);
+  assert.equal(KERNEL_NAMES.length, 29);
   for (const name of KERNEL_NAMES) assert.equal(typeof wasm[name], 'function', name);
   // concat has no fast path, and an int32 matMul is declined: both are the reference's answer on wasm memory.
   compare('concat (reference only)', [{ shape: [2, 3] }, { shape: [2, 2] }], (b, xs) => b.concat(xs, 1));
@@ -576,6 +576,8 @@ describe('wasm threads', () => {
       ['avg pool', (b) => b.pool2d(tensor(b, [7, 48, 48, 16], 4), 'avg', [3, 3], [2, 2], [1, 1, 1, 1]), 1e-6],
       ['maxPool2dGrad', (b) => b.maxPool2dGrad(tensor(b, [7, 24, 24, 16], 5), tensor(b, [7, 48, 48, 16], 4), [2, 2], [2, 2], [0, 0, 0, 0]), 0],
       ['avgPool2dGrad', (b) => b.avgPool2dGrad(tensor(b, [7, 24, 24, 16], 5), [7, 48, 48, 16], [3, 3], [2, 2], [1, 1, 1, 1]), 1e-6],
+      // 301 rows of 1000 (above the threshold), split by rows with the bias shared.
+      ['biasActivation', (b) => b.biasActivation(tensor(b, [301, 1000], 6), tensor(b, [1000], 7), 'relu6'), 0],
     ];
     for (const [name, run, tol] of checks) assertClose(threaded.read(run(threaded).dataId), cpu.read(run(cpu).dataId), tol, `threaded ${name}`);
     await threaded.setThreads(1);
@@ -596,10 +598,49 @@ describe('wasm on unshared memory (no SharedArrayBuffer: browser pages that are 
       ['matMul', (b) => b.matMul(operand(b, [130, 200], 1), operand(b, [200, 250], 2), false, false, []), 1e-4],
       ['conv2d', (b) => b.conv2d(operand(b, [5, 20, 20, 16], 3), operand(b, [3, 3, 16, 8], 4), [1, 1], [1, 1, 1, 1], [1, 1], 1), 1e-4],
       ['relu', (b) => b.unary(operand(b, [1000], 5), 'relu'), 0],
+      // The reference's epilogue works in place on a copy of the product here: it must land in the memory.
+      ['float64 fusedMatMul (the reference epilogue)', (b) => b.fusedMatMul(operand(b, [6, 5], 10, 'float64'), operand(b, [5, 7], 11, 'float64'), false, false, [], operand(b, [7], 12, 'float64'), 'tanh'), 0],
       ['float64 add (a reference kernel)', (b) => b.binary(operand(b, [50, 3], 6, 'float64'), operand(b, [3], 7, 'float64'), 'add', [50, 3], 'float64'), 0],
       // A 72 MB result from small operands: the memory grows while the reference kernel holds its inputs.
       ['float64 outer sum growing the memory', (b) => b.binary(operand(b, [3000, 1], 8, 'float64'), operand(b, [1, 3000], 9, 'float64'), 'add', [3000, 3000], 'float64'), 0],
     ];
     for (const [name, run, tol] of checks) assertClose(single.read(run(single).dataId), cpu.read(run(cpu).dataId), tol, `unshared ${name}`);
+  });
+});
+
+describe('wasm fused bias + activation', () => {
+  const activations: FusedActivation[] = ['linear', 'relu', 'relu6', 'sigmoid', 'tanh'];
+  // Edge values for the activations' kinks and NaN, at positions both in SIMD lanes and in the scalar row tails.
+  const special = [NaN, 0, -0, 6, 5.99, 6.01, -1e-8, 1e-8, Infinity, -Infinity, 20, -20, NaN];
+  for (const activation of activations) {
+    test(activation, () => {
+      for (const shape of [[0, 3], [1, 1], [3, 4], [5, 7], [2, 3, 9], [64, 100]]) {
+        const c = shape[shape.length - 1]!;
+        const x = { shape, range: [-8, 8] as [number, number], special };
+        compare(`biasActivation ${activation} [${shape}]`, [x, { shape: [c] }], (b, [z, bias]) => b.biasActivation(z!, bias!, activation), 1e-6);
+        compare(`biasActivation ${activation} [${shape}] no bias`, [x], (b, [z]) => b.biasActivation(z!, null, activation), 1e-6);
+        // y in the activation's range (sigmoid's in (0, 1)), with the edges.
+        const y = { shape, range: (activation === 'sigmoid' ? [0, 1] : [-8, 8]) as [number, number], special };
+        compare(`biasActivationGrad ${activation} [${shape}] dz`, [{ shape }, y], (b, [dy, out]) => b.biasActivationGrad(dy!, out!, activation, false)[0]!, 0);
+        compare(`biasActivationGrad ${activation} [${shape}] dBias`, [{ shape }, y], (b, [dy, out]) => b.biasActivationGrad(dy!, out!, activation, true)[1]!, c === 1 ? 1e-6 : 0);
+      }
+      compare(`biasActivation ${activation} float64`, [{ shape: [4, 5], dtype: 'float64', special }, { shape: [5], dtype: 'float64' }], (b, [z, bias]) => b.biasActivation(z!, bias!, activation));
+      compare(`biasActivationGrad ${activation} float64`, [{ shape: [4, 5], dtype: 'float64' }, { shape: [4, 5], dtype: 'float64', special }], (b, [dy, out]) => b.biasActivationGrad(dy!, out!, activation, true)[1]!);
+    });
+  }
+
+  test('fusedMatMul and fusedConv2d: the product, then the epilogue in place', () => {
+    for (const activation of activations) {
+      for (const [sa, sb, tA, tB] of [[[33, 17], [17, 9], false, false], [[17, 33], [9, 17], true, true], [[2, 5, 6], [6, 12], false, false]] as const) {
+        const n = tB ? sb[0]! : sb[sb.length - 1]!;
+        const batchShape = sa.length > 2 ? [sa[0]!] : [];
+        compare(`fusedMatMul ${activation} [${sa}]·[${sb}]`, [{ shape: [...sa], range: [-1, 1] }, { shape: [...sb], range: [-1, 1] }, { shape: [n] }],
+          (b, [x, w, bias]) => b.fusedMatMul(x!, w!, tA, tB, batchShape, bias!, activation), 1e-5);
+      }
+      compare(`fusedConv2d ${activation}`, [{ shape: [2, 9, 9, 3], range: [-1, 1] }, { shape: [3, 3, 3, 5], range: [-1, 1] }, { shape: [5] }],
+        (b, [x, f, bias]) => b.fusedConv2d(x!, f!, [2, 1], [1, 1, 0, 2], [1, 1], 1, bias!, activation), 1e-5);
+      compare(`fusedConv2d ${activation} grouped (the product's fallback)`, [{ shape: [1, 6, 6, 4], range: [-1, 1] }, { shape: [3, 3, 2, 6], range: [-1, 1] }, { shape: [6] }],
+        (b, [x, f, bias]) => b.fusedConv2d(x!, f!, [1, 1], [1, 1, 1, 1], [1, 1], 2, bias!, activation), 1e-5);
+    }
   });
 });

@@ -70,7 +70,7 @@ import {
   return v128.or(t, v128.and(x, i32x4.splat(0x80000000)));
 }
 
-@inline function unaryVector(op: i32, x: v128): v128 {
+@inline export function unaryVector(op: i32, x: v128): v128 {
   if (op == NEG) return f32x4.neg(x);
   if (op == ABS) return f32x4.abs(x);
   if (op == SQRT) return f32x4.sqrt(x);
@@ -95,7 +95,7 @@ function sigmoid(x: f64): f64 {
 }
 
 // Transcendental functions are computed in float64 and rounded once, as the reference backend does.
-@inline function unaryScalar(op: i32, x: f32): f32 {
+@inline export function unaryScalar(op: i32, x: f32): f32 {
   const d = <f64>x;
   if (op == NEG) return -x;
   if (op == ABS) return Mathf.abs(x);
@@ -161,7 +161,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   return op == ADD || op == SUB || op == MUL || op == DIV || op == MAXIMUM || op == MINIMUM || op == RELU_GRAD;
 }
 
-@inline function binaryVector(op: i32, a: v128, b: v128): v128 {
+@inline export function binaryVector(op: i32, a: v128, b: v128): v128 {
   if (op == ADD) return f32x4.add(a, b);
   if (op == SUB) return f32x4.sub(a, b);
   if (op == MUL) return f32x4.mul(a, b);
@@ -177,7 +177,7 @@ export function unaryF32(op: i32, x: usize, out: usize, n: i32): void {
   return v128.bitselect(a, b, v128.or(f32x4.le(a, b), f32x4.ne(a, a)));
 }
 
-@inline function binaryScalar(op: i32, a: f32, b: f32): f32 {
+@inline export function binaryScalar(op: i32, a: f32, b: f32): f32 {
   if (op == ADD) return a + b;
   if (op == SUB) return a - b;
   if (op == MUL) return a * b;
