@@ -3,7 +3,7 @@
  * (scripts/build-wasm.mjs writes them into src/backends/wasm/kernels/codes.ts for the kernels) and every
  * export of the module with its arguments (the build fails where the compiled module's exports differ).
  */
-import type { BinaryOp, PoolOp, ReduceOp, UnaryOp } from '../../core/backend.js';
+import type { BinaryOp, PoolOp, ReduceOp, UnaryOp, UpdateRule } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import type { WindowGeometry } from '../../core/windows.js';
 
@@ -34,6 +34,9 @@ export const CAST_CODES: Partial<Record<`${DType}>${DType}`, number>> = {
   'float32>bool': 2,
 };
 
+/** The optimizer update rules `updateGroupF32` runs. */
+export const UPDATE_CODES: Record<UpdateRule['kind'], number> = { adam: 0, sgd: 1, rmsprop: 2 };
+
 /** A group of constants in src/backends/wasm/kernels/codes.ts: a comment and its `[name, code]` pairs. */
 export interface KernelCodeGroup {
   title: string;
@@ -59,6 +62,7 @@ export function kernelCodeGroups(): KernelCodeGroup[] {
     group('Reductions', REDUCE_CODES),
     group('Pooling operators', POOL_CODES, '_POOL'),
     group('Casts with a kernel', CAST_CODES),
+    group('Optimizer update rules', UPDATE_CODES, '_RULE'),
   ];
 }
 
@@ -110,6 +114,7 @@ export interface KernelExports {
     w: number, g: number, vel: number, mom: number, avg: number, outW: number, outVel: number, outMom: number, outAvg: number,
     n: number, lr: number, rho: number, c: number, momentum: number, eps: number,
   ): void;
+  updateGroupF32(rule: number, table: number, count: number, h0: number, h1: number, h2: number, h3: number, h4: number): void;
 }
 
 /**
@@ -121,6 +126,7 @@ export const KERNEL_ARITY = {
   heapBase: 0, unaryF32: 4, binaryF32: 16, where32: 20, cast: 4, reduceF32: 6, argExtremeRowsF32: 5, gatherRuns: 7,
   transpose32: 6, gemm: 12, gemmScratchBytes: 0, softmaxF32: 4, softmaxCrossEntropyF32: 6, softmaxCrossEntropyGradF32: 7,
   im2colF32: 16, col2imF32: 16, poolF32: 15, maxPoolGradF32: 15, avgPoolGradF32: 14, adamF32: 14, sgdF32: 9, rmspropF32: 15,
+  updateGroupF32: 8,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */
