@@ -66,6 +66,18 @@ export type UpdateRule =
   | { kind: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
   | { kind: 'rmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean };
 
+/** One parameter of an in-place optimizer step (see `Kernels.applyUpdates`). */
+export interface UpdateTarget {
+  /** The parameter's storage, overwritten with its new value. */
+  param: TensorInfo;
+  /** The value the step starts from: `param` itself, or a weight-decayed copy of it. */
+  value: TensorInfo;
+  /** The gradient, of the parameter's shape and dtype. */
+  grad: TensorInfo;
+  /** The slots in the rule's order (see `UpdateRule`), each read and overwritten with its new value. */
+  slots: readonly TensorInfo[];
+}
+
 /**
  * One kernel per primitive. Kernels receive tensors of valid, already checked shapes and dtypes
  * (ops validate and produce the errors users see); they allocate and return their output.
@@ -130,6 +142,12 @@ export interface Kernels {
    * (`1 - beta1`, ...) rounded to the dtype first.
    */
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[];
+  /**
+   * `applyUpdate` for many parameters at once, in place: each target's parameter and slots are
+   * overwritten with their new values, bit for bit those `applyUpdate` returns. Callers pass only
+   * storage that no other tensor shares. Returns the targets' parameters.
+   */
+  applyUpdates(rule: UpdateRule, targets: readonly UpdateTarget[]): readonly TensorInfo[];
 
   // Sliding windows over images in channels-last layout: `x` is [batch, height, width, channels].
   // A window's tap (ky, kx) at output (oy, ox) reads input row `oy * strides[0] - pads[0] + ky * dilations[0]`
@@ -184,7 +202,7 @@ const kernelNames: Record<keyof Kernels, true> = {
   unary: true, binary: true, where: true, reduce: true, argReduce: true, matMul: true, transpose: true, slice: true,
   concat: true, pad: true, gather: true, scatterAdd: true, tile: true, cast: true, oneHot: true, softmax: true,
   softmaxCrossEntropy: true, softmaxCrossEntropyGrad: true, applyUpdate: true, conv2d: true, conv2dBackpropInput: true,
-  conv2dBackpropFilter: true, pool2d: true, maxPool2dGrad: true, avgPool2dGrad: true,
+  conv2dBackpropFilter: true, pool2d: true, maxPool2dGrad: true, avgPool2dGrad: true, applyUpdates: true,
 };
 
 /**

@@ -2,10 +2,10 @@
  * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
  * clarity first; it is the oracle every faster backend is tested against.
  */
-import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule, UpdateTarget } from '../../core/backend.js';
 import { allocArray, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
-import { binaryFns, unaryFns, updateStepFn } from './math.js';
+import { binaryFns, unaryFns, updateArrays } from './math.js';
 import * as windows from './windows.js';
 
 interface CpuData {
@@ -365,19 +365,20 @@ export class CpuBackend implements Backend {
   }
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
     const w = this.values(value);
-    const g = this.values(grad);
-    const state = slots.map((x) => this.values(x));
     const outW = this.alloc(value.dtype, w.length);
     const outState = slots.map((x) => this.alloc(x.dtype, w.length));
-    const step = updateStepFn(rule, value.dtype === 'float32' ? Math.fround : (x: number) => x);
-    const at = new Float64Array(state.length);
-    for (let i = 0; i < w.length; i++) {
-      for (let s = 0; s < state.length; s++) at[s] = state[s]![i]!;
-      outW[i] = step(w[i]!, g[i]!, at);
-      for (let s = 0; s < state.length; s++) outState[s]![i] = at[s]!;
-    }
+    updateArrays(rule, w, this.values(grad), slots.map((x) => this.values(x)), outW, outState, value.dtype === 'float32');
     return [this.output(outW, value.shape, value.dtype), ...outState.map((o, s) => this.output(o, slots[s]!.shape, slots[s]!.dtype))];
   }
+
+  applyUpdates(rule: UpdateRule, targets: readonly UpdateTarget[]): readonly TensorInfo[] {
+    for (const { param, value, grad, slots } of targets) {
+      const state = slots.map((x) => this.values(x));
+      updateArrays(rule, this.values(value), this.values(grad), state, this.values(param), state, param.dtype === 'float32');
+    }
+    return targets.map((t) => t.param);
+  }
+
   softmax(x: TensorInfo): TensorInfo {
     const xs = this.values(x);
     const out = this.alloc(x.dtype, xs.length);
