@@ -232,6 +232,11 @@ class Engine {
     v.dataId = value.dataId;
   }
 
+  /** Whether no other tensor shares `t`'s storage, so that a kernel may overwrite it in place. */
+  ownsStorage(t: Tensor): boolean {
+    return this.records.get(t.dataId)?.refCount === 1 && !this.constantIds.has(t.id);
+  }
+
   /** A tensor sharing `x`'s storage under another shape (the storage is reference-counted). */
   reshapeView(x: Tensor, shape: readonly number[]): Tensor {
     return this.makeTensor({ dataId: x.dataId, shape, dtype: x.dtype }, this.recordOf(x).backend);
