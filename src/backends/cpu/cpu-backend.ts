@@ -334,14 +334,21 @@ export class CpuBackend implements Backend {
     const outShape = x.shape.map((d, i) => d * reps[i]!);
     const inStrides = stridesOf(x.shape);
     const out = this.alloc(x.dtype, sizeOf(outShape));
-    // Index the output as [rep0, d0, rep1, d1, ...]: the rep axes have stride 0 into the input.
-    const splitShape = x.shape.flatMap((d, i) => [reps[i]!, d]);
-    const splitStrides = inStrides.flatMap((s) => [0, s]);
-    const outStrides = stridesOf(outShape);
-    const splitOut = x.shape.flatMap((d, i) => [d * outStrides[i]!, outStrides[i]!]);
-    forEachStrided(splitShape, [splitStrides, splitOut], (_, o) => {
-      out[o[1]!] = xs[o[0]!]!;
-    });
+    const rank = x.shape.length;
+    // Writes the tiled block of axis `a` (x's block at element `src`) at element `dst` of the output and
+    // returns its length: the first copy from the blocks of the axes inside it, the repeats as whole runs.
+    const tileBlock = (a: number, src: number, dst: number): number => {
+      if (a === rank) {
+        out[dst] = xs[src]!;
+        return 1;
+      }
+      let length = 0;
+      if (a === rank - 1) out.set(xs.subarray(src, src + (length = x.shape[a]!)), dst);
+      else for (let i = 0; i < x.shape[a]!; i++) length += tileBlock(a + 1, src + i * inStrides[a]!, dst + length);
+      for (let r = 1; r < reps[a]!; r++) out.copyWithin(dst + r * length, dst, dst + length);
+      return length * reps[a]!;
+    };
+    if (out.length > 0) tileBlock(0, 0, 0);
     return this.output(out, outShape, x.dtype);
   }
 
