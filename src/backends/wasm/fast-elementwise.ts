@@ -124,7 +124,9 @@ export function elementwiseKernels(rt: WasmRuntime): FastKernels {
     },
 
     applyUpdates(rule, targets) {
-      const group: UpdateCall[] = [];
+      const group: number[] = [];
+      let count = 0;
+      let hyper: number[] = [];
       for (const { param, value, grad, slots } of targets) {
         const n = sizeOf(param.shape);
         if (param.dtype !== 'float32') {
@@ -133,18 +135,21 @@ export function elementwiseKernels(rt: WasmRuntime): FastKernels {
           updateArrays(rule, w, g, state, out, state, false);
           continue;
         }
-        const call = updateCall(rule, at(value), at(grad), slots.map(at), at(param), slots.map(at));
+        const slotPointers = slots.map(at);
+        const call = updateCall(rule, at(value), at(grad), slotPointers, at(param), slotPointers);
         // A large parameter is split across threads by itself; the rest share one call.
         if (n >= MIN_PARALLEL_ELEMENTS) rt.update(call.kernel, call.pointers, n, call.hyper);
-        else if (n > 0) group.push({ ...call, pointers: [...call.pointers, n] });
+        else if (n > 0) {
+          group.push(...call.pointers, n);
+          hyper = call.hyper;
+          count++;
+        }
       }
-      if (group.length > 0) {
-        const entries = group.flatMap((c) => c.pointers);
-        const table = rt.heap.alloc(entries.length * 4);
-        new Int32Array(rt.memory.buffer, table, entries.length).set(entries);
-        const [h0 = 0, h1 = 0, h2 = 0, h3 = 0, h4 = 0] = group[0]!.hyper;
-        kernels.updateGroupF32(UPDATE_CODES[rule.kind], table, group.length, h0, h1, h2, h3, h4);
-        rt.heap.free(table, entries.length * 4);
+      if (count > 0) {
+        const table = rt.heap.alloc(group.length * 4);
+        new Int32Array(rt.memory.buffer, table, group.length).set(group);
+        kernels.updateGroupF32(UPDATE_CODES[rule.kind], table, count, hyper[0]!, hyper[1]!, hyper[2]!, hyper[3] ?? 0, hyper[4] ?? 0);
+        rt.heap.free(table, group.length * 4);
       }
       return targets.map((t) => t.param);
     },
