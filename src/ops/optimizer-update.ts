@@ -24,7 +24,7 @@ function slotCount(rule: UpdateRule): number {
  * const [w2, m2, v2] = applyUpdate({ kind: 'adam', alpha: 1e-3, beta1: 0.9, beta2: 0.999, epsilon: 1e-7, amsgrad: false }, w, g, [m, v]);
  */
 export function applyUpdate(rule: UpdateRule, value: Tensor, grad: Tensor, slots: readonly Tensor[]): Tensor[] {
-  checkUpdate(`applyUpdate (${rule.kind})`, rule, value, grad, slots);
+  checkUpdate('applyUpdate', rule, value, grad, slots);
   const backend = ENGINE.backend;
   return backend.applyUpdate(rule, value, grad, slots).map((info) => ENGINE.makeTensor(info, backend));
 }
@@ -54,7 +54,7 @@ export interface VariableUpdate {
 export function updateVariables(rule: UpdateRule, updates: readonly VariableUpdate[]): void {
   const inPlace: UpdateTarget[] = [];
   for (const { variable, grad, slots, from = variable } of updates) {
-    checkUpdate(`updateVariables (${rule.kind})`, rule, from, grad, slots);
+    checkUpdate('updateVariables', rule, from, grad, slots);
     if (ENGINE.ownsStorage(variable) && slots.every((s) => ENGINE.ownsStorage(s))) {
       inPlace.push({ param: variable, value: from, grad, slots });
       continue;
@@ -69,12 +69,14 @@ export function updateVariables(rule: UpdateRule, updates: readonly VariableUpda
 }
 
 /** Checks that `value`, `grad` and `slots` suit one step of `rule`: alive, of one shape and one float dtype, as many slots as it keeps. */
-function checkUpdate(op: string, rule: UpdateRule, value: Tensor, grad: Tensor, slots: readonly Tensor[]): void {
+function checkUpdate(fn: 'applyUpdate' | 'updateVariables', rule: UpdateRule, value: Tensor, grad: Tensor, slots: readonly Tensor[]): void {
+  // Named only for an error: the checks run for every variable of every training step.
+  const op = (): string => `${fn} (${rule.kind})`;
   const all = [value, grad, ...slots];
-  for (const x of all) x.assertAlive(op);
-  if (slots.length !== slotCount(rule)) throw new ShapeError(`${op}: expected ${slotCount(rule)} slots for these hyperparameters, got ${slots.length}.`);
+  for (const x of all) if (x.disposed) x.assertAlive(op());
+  if (slots.length !== slotCount(rule)) throw new ShapeError(`${op()}: expected ${slotCount(rule)} slots for these hyperparameters, got ${slots.length}.`);
   for (const x of all) {
-    if (!shapesEqual(x.shape, value.shape)) throw new ShapeError(`${op}: every tensor must have the parameter's shape ${fmtShape(value.shape)}, got ${fmtShape(x.shape)}.`);
-    if (x.dtype !== value.dtype || !isFloat(x.dtype)) throw new DTypeError(`${op}: every tensor must have the parameter's float dtype, got ${x.dtype} beside ${value.dtype}.`);
+    if (!shapesEqual(x.shape, value.shape)) throw new ShapeError(`${op()}: every tensor must have the parameter's shape ${fmtShape(value.shape)}, got ${fmtShape(x.shape)}.`);
+    if (x.dtype !== value.dtype || !isFloat(x.dtype)) throw new DTypeError(`${op()}: every tensor must have the parameter's float dtype, got ${x.dtype} beside ${value.dtype}.`);
   }
 }
