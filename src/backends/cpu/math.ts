@@ -91,6 +91,10 @@ export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
  * One optimizer step over whole arrays: reads the parameter `w`, its gradient `g` and its slots `state`,
  * and writes the new parameter to `outW` and the new slots to `outState`, which may be the arrays read
  * (each element is read before it is written). `float32` rounds every operation to float32.
+ *
+ * @example
+ * const w = new Float32Array([1, 2]);
+ * updateArrays({ kind: 'sgd', learningRate: 0.5, momentum: 0, nesterov: false }, w, new Float32Array([1, 1]), [], w, [], true); // w is [0.5, 1.5]
  */
 export function updateArrays(
   rule: UpdateRule, w: TypedArray, g: TypedArray, state: readonly TypedArray[], outW: TypedArray, outState: readonly TypedArray[], float32: boolean,
