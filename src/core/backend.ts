@@ -72,6 +72,18 @@ export type UpdateRule =
   | { kind: 'sgd'; learningRate: number; momentum: number; nesterov: boolean }
   | { kind: 'rmsprop'; learningRate: number; rho: number; momentum: number; epsilon: number; centered: boolean };
 
+/** One parameter of an in-place optimizer step (see `Kernels.applyUpdates`). */
+export interface UpdateTarget {
+  /** The parameter's storage, overwritten with its new value. */
+  param: TensorInfo;
+  /** The value the step starts from: `param` itself, or a weight-decayed copy of it. */
+  value: TensorInfo;
+  /** The gradient, of the parameter's shape and dtype. */
+  grad: TensorInfo;
+  /** The slots in the rule's order (see `UpdateRule`), each read and overwritten with its new value. */
+  slots: readonly TensorInfo[];
+}
+
 /**
  * One kernel per primitive. Kernels receive tensors of valid, already checked shapes and dtypes
  * (ops validate and produce the errors users see); they allocate and return their output.
@@ -149,6 +161,12 @@ export interface Kernels {
   biasActivationGrad(dy: TensorInfo, y: TensorInfo, activation: FusedActivation, withBias: boolean): TensorInfo[];
   /** `biasActivation(matMul(a, b, transposeA, transposeB, batchShape), bias, activation)`, the product's output reused. */
   fusedMatMul(a: TensorInfo, b: TensorInfo, transposeA: boolean, transposeB: boolean, batchShape: Shape, bias: TensorInfo | null, activation: FusedActivation): TensorInfo;
+  /**
+   * `applyUpdate` for many parameters at once, in place: each target's parameter and slots are
+   * overwritten with their new values, bit for bit those `applyUpdate` returns. Callers pass only
+   * storage that no other tensor shares. Returns the targets' parameters.
+   */
+  applyUpdates(rule: UpdateRule, targets: readonly UpdateTarget[]): readonly TensorInfo[];
 
   // Sliding windows over images in channels-last layout: `x` is [batch, height, width, channels].
   // A window's tap (ky, kx) at output (oy, ox) reads input row `oy * strides[0] - pads[0] + ky * dilations[0]`
@@ -206,7 +224,7 @@ const kernelNames: Record<keyof Kernels, true> = {
   concat: true, pad: true, gather: true, scatterAdd: true, tile: true, cast: true, oneHot: true, softmax: true,
   softmaxCrossEntropy: true, softmaxCrossEntropyGrad: true, applyUpdate: true, conv2d: true, conv2dBackpropInput: true,
   conv2dBackpropFilter: true, pool2d: true, maxPool2dGrad: true, avgPool2dGrad: true,
-  biasActivation: true, biasActivationGrad: true, fusedMatMul: true, fusedConv2d: true,
+  biasActivation: true, biasActivationGrad: true, fusedMatMul: true, fusedConv2d: true, applyUpdates: true,
 };
 
 /**

@@ -44,9 +44,12 @@ export function viewArray<D extends DType>(dtype: D, buffer: ArrayBuffer, byteOf
   return new arrayCtors[dtype](buffer, byteOffset, length) as DTypeArrays[D];
 }
 
+/** Bytes per element of each dtype: plain numbers, as every new tensor's size needs one (not each array class's property). */
+const ELEMENT_BYTES: Readonly<Record<DType, number>> = { float32: 4, float64: 8, int32: 4, uint8: 1, bool: 1 };
+
 /** Bytes per element. */
 export function bytesPerElement(dtype: DType): number {
-  return arrayCtors[dtype].BYTES_PER_ELEMENT;
+  return ELEMENT_BYTES[dtype];
 }
 
 /** True for the dtypes gradients flow through. */

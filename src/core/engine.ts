@@ -73,8 +73,12 @@ class Engine {
   private nextId = 0;
   private liveTensors = 0;
   private liveBytes = 0;
-  /** Each open tidy scope's tensors; tensors made outside any scope are the caller's to dispose. */
-  private readonly scopes: Set<Tensor>[] = [];
+  /**
+   * Each open tidy scope's tensors; tensors made outside any scope are the caller's to dispose. A tensor
+   * is in one scope at a time (made there, or passed up when its scope kept it), so arrays suffice: no
+   * hashing of every new tensor.
+   */
+  private readonly scopes: Tensor[][] = [];
   private readonly keptIds = new Set<number>();
   /** Tapes of the gradient computations under way, innermost last; `record` alone adds and removes them. */
   private readonly tapes: Tape[] = [];
@@ -203,7 +207,7 @@ class Engine {
   }
 
   private track(t: Tensor): void {
-    this.scopes[this.scopes.length - 1]?.add(t);
+    this.scopes[this.scopes.length - 1]?.push(t);
   }
 
   read(t: Tensor): TypedArray {
@@ -232,6 +236,11 @@ class Engine {
     v.dataId = value.dataId;
   }
 
+  /** Whether no other tensor shares `t`'s storage, so that a kernel may overwrite it in place. */
+  ownsStorage(t: Tensor): boolean {
+    return this.records.get(t.dataId)?.refCount === 1 && !this.constantIds.has(t.id);
+  }
+
   /** A tensor sharing `x`'s storage under another shape (the storage is reference-counted). */
   reshapeView(x: Tensor, shape: readonly number[]): Tensor {
     return this.makeTensor({ dataId: x.dataId, shape, dtype: x.dtype }, this.recordOf(x).backend);
@@ -250,7 +259,7 @@ class Engine {
   }
 
   tidy<T extends TensorContainer>(fn: () => T): T {
-    this.scopes.push(new Set());
+    this.scopes.push([]);
     let result: T;
     try {
       result = fn();
@@ -275,7 +284,7 @@ class Engine {
     const taping = this.isRecording;
     for (const t of scope) {
       if (t.disposed) continue;
-      if (keepSet?.has(t) || (taping && this.isSavedForBackward(t))) parent?.add(t);
+      if (keepSet?.has(t) || (taping && this.isSavedForBackward(t))) parent?.push(t);
       else if (this.keptIds.has(t.id)) this.keptIds.delete(t.id);
       else this.dispose(t);
     }

@@ -35,7 +35,7 @@ export class Adagrad extends Optimizer {
     return [{ name: 'accumulator', initialValue: this.initialAccumulatorValue }];
   }
 
-  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
+  protected override update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
     const accumulator = add(slots['accumulator']!, square(grad));
     const delta = div(mul(grad, learningRate), sqrt(add(accumulator, this.epsilon)));
     return { value: sub(value, delta), slots: { accumulator } };

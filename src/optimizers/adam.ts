@@ -1,7 +1,7 @@
 /** Adam and AdamW: steps scaled by bias-corrected moving averages of the gradient and its square. */
-import type { Tensor } from '../core/tensor.js';
+import type { UpdateRule } from '../core/backend.js';
 import { checkInterval } from '../core/validate.js';
-import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateStep } from './optimizer.js';
 
 /** Options of `Adam`. */
 export interface AdamArgs extends OptimizerArgs {
@@ -43,10 +43,10 @@ export class Adam extends Optimizer {
     return specs;
   }
 
-  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate, step }: UpdateStep): UpdateResult {
+  protected override updateRule({ learningRate, step }: UpdateStep): UpdateRule {
     const alpha = (learningRate * Math.sqrt(1 - this.beta2 ** step)) / (1 - this.beta1 ** step);
     const { beta1, beta2, epsilon, amsgrad } = this;
-    return this.fusedUpdate({ kind: 'adam', alpha, beta1, beta2, epsilon, amsgrad }, grad, value, slots);
+    return { kind: 'adam', alpha, beta1, beta2, epsilon, amsgrad };
   }
 }
 

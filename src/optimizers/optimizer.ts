@@ -4,13 +4,13 @@
  * concrete optimizer only says which slots it keeps and how one step updates them.
  */
 import { ENGINE } from '../core/engine.js';
-import { DisposedError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
+import { DisposedError, ShapeError, StrataError, ValueError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { checkNonNegative, checkNonNegativeInt, checkPositive } from '../core/validate.js';
-import { applyUpdate, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, variable, type UpdateRule } from '../ops/index.js';
+import { cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, updateVariables, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 
 /** Options every optimizer accepts. */
@@ -95,7 +95,7 @@ export function argsOf<A extends OptimizerArgs>(args: number | A | undefined): A
 
 /**
  * The base of every optimizer. `applyGradients` clips the gradients, applies weight decay, and
- * updates each variable in place; subclasses define `slotSpecs` and a pure `update`.
+ * updates each variable in place; subclasses define `slotSpecs` and either a fused `updateRule` or a pure `update`.
  *
  * @example
  * const opt = new Adam({ learningRate: 0.01 });
@@ -168,19 +168,20 @@ export abstract class Optimizer {
 
   /**
    * One step for one variable: from the (clipped) gradient, the variable's current value (after
-   * weight decay) and its slots, the new value and new slots. Runs inside `tidy`.
+   * weight decay) and its slots, the new value and new slots. Runs inside `tidy`. An optimizer whose
+   * step is one of the fused rules defines `updateRule` instead.
    */
-  protected abstract update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, step: UpdateStep): UpdateResult;
+  protected update(_grad: Tensor, _value: Tensor, _slots: Record<string, Tensor>, _step: UpdateStep): UpdateResult {
+    throw new StrataError(`${this.constructor.name} defines neither update nor updateRule: an optimizer must define one of them.`);
+  }
 
   /**
-   * An `update` by one of the fused rules the backends implement: one pass over the parameter, its
-   * gradient and its slots (which `slotSpecs` must list in the rule's order).
+   * The step as one of the fused rules the backends implement, when it is one (`slotSpecs` must then list
+   * the rule's slots in its order): `applyGradients` then updates every variable and its slots in one call,
+   * in place where no other tensor shares their storage, and `update` is not called. Undefined by default.
    */
-  protected fusedUpdate(rule: UpdateRule, grad: Tensor, value: Tensor, slots: Record<string, Tensor>): UpdateResult {
-    // The slots follow from the hyperparameters, fixed at construction: named once, not on every step.
-    const names = (this.slotNames ??= this.slotSpecs().map((s) => s.name));
-    const [newValue, ...newSlots] = applyUpdate(rule, value, grad, names.map((n) => slots[n]!));
-    return { value: newValue!, slots: Object.fromEntries(names.map((n, i) => [n, newSlots[i]!])) };
+  protected updateRule(_step: UpdateStep): UpdateRule | undefined {
+    return undefined;
   }
 
   /** The number of updates applied so far. */
@@ -238,12 +239,22 @@ export abstract class Optimizer {
       }
     });
     const step: UpdateStep = { learningRate: this.currentLearningRate(), step: this.iterationCount + 1 };
+    const rule = this.updateRule(step);
     ENGINE.tidy(() => {
       const grads = this.clipGradients(gradsAndVars.map(([g, v]) => cast(g, v.dtype)));
+      const decayed = (v: Variable): Tensor => (this.weightDecay ? sub(v, mul(v, this.weightDecay * step.learningRate)) : v);
+      if (rule) {
+        // The slots follow from the hyperparameters, fixed at construction: named once, not on every step.
+        const names = (this.slotNames ??= this.slotSpecs().map((s) => s.name));
+        updateVariables(rule, gradsAndVars.map(([, v], i) => {
+          const slots = this.slotsFor(v);
+          return { variable: v, grad: grads[i]!, slots: names.map((n) => slots.get(n)!), from: decayed(v) };
+        }));
+        return;
+      }
       gradsAndVars.forEach(([, v], i) => {
         const slotVars = this.slotsFor(v);
-        const decayed = this.weightDecay ? sub(v, mul(v, this.weightDecay * step.learningRate)) : v;
-        const result = this.update(grads[i]!, decayed, Object.fromEntries(slotVars), step);
+        const result = this.update(grads[i]!, decayed(v), Object.fromEntries(slotVars), step);
         v.assign(result.value);
         for (const [name, value] of Object.entries(result.slots ?? {})) slotVars.get(name)!.assign(value);
       });

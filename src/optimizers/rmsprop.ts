@@ -1,7 +1,7 @@
 /** RMSprop: gradients divided by a moving root mean square of recent gradients. */
-import type { Tensor } from '../core/tensor.js';
+import type { UpdateRule } from '../core/backend.js';
 import { checkInterval } from '../core/validate.js';
-import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateStep } from './optimizer.js';
 
 /** Options of `RMSprop`. */
 export interface RMSpropArgs extends OptimizerArgs {
@@ -43,9 +43,9 @@ export class RMSprop extends Optimizer {
     return specs;
   }
 
-  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
+  protected override updateRule({ learningRate }: UpdateStep): UpdateRule {
     const { rho, momentum, epsilon, centered } = this;
-    return this.fusedUpdate({ kind: 'rmsprop', learningRate, rho, momentum, epsilon, centered }, grad, value, slots);
+    return { kind: 'rmsprop', learningRate, rho, momentum, epsilon, centered };
   }
 }
 

@@ -1,7 +1,7 @@
 /** Stochastic gradient descent, with optional (Nesterov) momentum. */
-import type { Tensor } from '../core/tensor.js';
+import type { UpdateRule } from '../core/backend.js';
 import { checkInterval } from '../core/validate.js';
-import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateStep } from './optimizer.js';
 
 /** Options of `SGD`. */
 export interface SGDArgs extends OptimizerArgs {
@@ -34,8 +34,8 @@ export class SGD extends Optimizer {
     return this.momentum > 0 ? [{ name: 'momentum', initialValue: 0 }] : [];
   }
 
-  protected update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
-    return this.fusedUpdate({ kind: 'sgd', learningRate, momentum: this.momentum, nesterov: this.nesterov }, grad, value, slots);
+  protected override updateRule({ learningRate }: UpdateStep): UpdateRule {
+    return { kind: 'sgd', learningRate, momentum: this.momentum, nesterov: this.nesterov };
   }
 }
 

@@ -70,3 +70,24 @@ test('second derivatives through slice, concat, stack, split, pad, tile, gather 
   checkSecondOrder('gather', (x) => s.gather(s.sin(x), int([1, 1, 0, 2], [2, 2]), 1), [{ shape: [2, 3, 2] }]);
   checkSecondOrder('cast', (x) => s.mul(s.cast(x, 'float64'), 3), [{ shape: [4] }]);
 });
+
+test('tile equals indexing each output element back into x (rank 0 to 3, empty axes)', () => {
+  const cases: [number[], number[]][] = [[[], []], [[3], [4]], [[2, 3], [3, 2]], [[2, 1, 3], [2, 3, 2]], [[1, 2, 2], [3, 1, 1]], [[2, 3], [0, 2]], [[0, 3], [2, 2]]];
+  for (const [shape, reps] of cases) {
+    const n = shape.reduce((a, d) => a * d, 1);
+    const x = s.tensor(Float32Array.from({ length: n }, (_, i) => i + 1), shape);
+    const outShape = shape.map((d, i) => d * reps[i]!);
+    const got = s.tile(x, reps);
+    assert.deepEqual(got.shape, outShape);
+    const expected = Array.from({ length: outShape.reduce((a, d) => a * d, 1) }, (_, o) => {
+      let src = 0;
+      for (let a = 0, rest = o; a < shape.length; a++) {
+        const inner = outShape.slice(a + 1).reduce((p, d) => p * d, 1);
+        src = src * shape[a]! + (Math.floor(rest / inner) % shape[a]!);
+        rest %= inner;
+      }
+      return src + 1;
+    });
+    assert.deepEqual(Array.from(got.dataSync()), expected, `tile ${JSON.stringify(shape)} by ${JSON.stringify(reps)}`);
+  }
+});

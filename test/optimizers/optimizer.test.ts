@@ -137,6 +137,33 @@ const STEPS: [number[], number[]][] = [
   [[1, 1, -1], [0.2]],
 ];
 
+test('after the first step a fused optimizer updates in place: the same storage, no bytes allocated, a snapshot untouched', () => {
+  for (const make of [() => new Adam({ learningRate: 0.01 }), () => new SGD({ learningRate: 0.1, momentum: 0.9 }), () => new RMSprop({ centered: true })]) {
+    const opt = make();
+    const w = variable(zeros([3, 5]), { name: 'w' });
+    const b = variable(zeros([5]), { name: 'b' });
+    const step = (): void => tidy(() => opt.applyGradients([[tensor(Array.from({ length: 15 }, (_, i) => i - 7), [3, 5]), w], [tensor([1, -1, 2, -2, 0.5]), b]]));
+    step();
+    const storage = [w.dataId, b.dataId];
+    const before = memory();
+    for (let i = 0; i < 5; i++) step();
+    assert.deepEqual(memory(), before, `${opt.className}: no tensor or byte more`);
+    assert.deepEqual([w.dataId, b.dataId], storage, `${opt.className}: the variables keep their storage`);
+    const [iterations, ...slots] = opt.getWeights();
+    iterations!.tensor.dispose();
+    const snapshot = slots.map((nt) => nt.tensor);
+    const saved = snapshot.map((t) => Array.from(t.dataSync()));
+    const wSaved = Array.from(w.dataSync());
+    step();
+    assert.deepEqual(snapshot.map((t) => Array.from(t.dataSync())), saved, `${opt.className}: getWeights' snapshots keep their values`);
+    assert.notDeepEqual(Array.from(w.dataSync()), wSaved, `${opt.className}: the variable moved`);
+    for (const t of snapshot) t.dispose();
+    opt.dispose();
+    w.dispose();
+    b.dispose();
+  }
+});
+
 test('getWeights names iterations and every slot after the variable', () => {
   const opt = new Adam({ learningRate: 0.1 });
   const m = model(W0, [0.5]);

@@ -2,11 +2,11 @@
  * The reference backend: every kernel in plain TypeScript over typed arrays. Written for
  * clarity first; it is the oracle every faster backend is tested against.
  */
-import type { Backend, BinaryOp, DataId, FusedActivation, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import type { Backend, BinaryOp, DataId, FusedActivation, Pair, Pads, PoolOp, ReduceOp, TensorInfo, UnaryOp, UpdateRule, UpdateTarget } from '../../core/backend.js';
 import { allocArray, type DType, type DTypeArrays, type TypedArray } from '../../core/dtype.js';
 import { broadcastStrides, sizeOf, stridesOf, type Shape } from '../../core/shape.js';
 import { biasActivationBackward, biasActivationInPlace } from './bias-activation.js';
-import { binaryFns, unaryFns, updateStepFn } from './math.js';
+import { binaryFns, unaryFns, updateArrays } from './math.js';
 import * as windows from './windows.js';
 
 interface CpuData {
@@ -338,14 +338,21 @@ export class CpuBackend implements Backend {
     const outShape = x.shape.map((d, i) => d * reps[i]!);
     const inStrides = stridesOf(x.shape);
     const out = this.alloc(x.dtype, sizeOf(outShape));
-    // Index the output as [rep0, d0, rep1, d1, ...]: the rep axes have stride 0 into the input.
-    const splitShape = x.shape.flatMap((d, i) => [reps[i]!, d]);
-    const splitStrides = inStrides.flatMap((s) => [0, s]);
-    const outStrides = stridesOf(outShape);
-    const splitOut = x.shape.flatMap((d, i) => [d * outStrides[i]!, outStrides[i]!]);
-    forEachStrided(splitShape, [splitStrides, splitOut], (_, o) => {
-      out[o[1]!] = xs[o[0]!]!;
-    });
+    const rank = x.shape.length;
+    // Writes the tiled block of axis `a` (x's block at element `src`) at element `dst` of the output and
+    // returns its length: the first copy from the blocks of the axes inside it, the repeats as whole runs.
+    const tileBlock = (a: number, src: number, dst: number): number => {
+      if (a === rank) {
+        out[dst] = xs[src]!;
+        return 1;
+      }
+      let length = 0;
+      if (a === rank - 1) out.set(xs.subarray(src, src + (length = x.shape[a]!)), dst);
+      else for (let i = 0; i < x.shape[a]!; i++) length += tileBlock(a + 1, src + i * inStrides[a]!, dst + length);
+      for (let r = 1; r < reps[a]!; r++) out.copyWithin(dst + r * length, dst, dst + length);
+      return length * reps[a]!;
+    };
+    if (out.length > 0) tileBlock(0, 0, 0);
     return this.output(out, outShape, x.dtype);
   }
 
@@ -369,17 +376,9 @@ export class CpuBackend implements Backend {
   }
   applyUpdate(rule: UpdateRule, value: TensorInfo, grad: TensorInfo, slots: readonly TensorInfo[]): TensorInfo[] {
     const w = this.values(value);
-    const g = this.values(grad);
-    const state = slots.map((x) => this.values(x));
     const outW = this.alloc(value.dtype, w.length);
     const outState = slots.map((x) => this.alloc(x.dtype, w.length));
-    const step = updateStepFn(rule, value.dtype === 'float32' ? Math.fround : (x: number) => x);
-    const at = new Float64Array(state.length);
-    for (let i = 0; i < w.length; i++) {
-      for (let s = 0; s < state.length; s++) at[s] = state[s]![i]!;
-      outW[i] = step(w[i]!, g[i]!, at);
-      for (let s = 0; s < state.length; s++) outState[s]![i] = at[s]!;
-    }
+    updateArrays(rule, w, this.values(grad), slots.map((x) => this.values(x)), outW, outState, value.dtype === 'float32');
     return [this.output(outW, value.shape, value.dtype), ...outState.map((o, s) => this.output(o, slots[s]!.shape, slots[s]!.dtype))];
   }
   biasActivation(x: TensorInfo, bias: TensorInfo | null, activation: FusedActivation): TensorInfo {
@@ -411,6 +410,14 @@ export class CpuBackend implements Backend {
     biasActivationInPlace(values, bias && this.values(bias), activation);
     this.commit(z, values);
     return z;
+  }
+
+  applyUpdates(rule: UpdateRule, targets: readonly UpdateTarget[]): readonly TensorInfo[] {
+    for (const { param, value, grad, slots } of targets) {
+      const state = slots.map((x) => this.values(x));
+      updateArrays(rule, this.values(value), this.values(grad), state, this.values(param), state, param.dtype === 'float32');
+    }
+    return targets.map((t) => t.param);
   }
 
   softmax(x: TensorInfo): TensorInfo {

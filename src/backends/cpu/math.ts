@@ -1,5 +1,6 @@
-/** Scalar functions the reference kernels apply elementwise, and `erf`, which JavaScript lacks. */
+/** Scalar functions the reference kernels apply elementwise, `erf`, which JavaScript lacks, and the optimizers' steps. */
 import type { BinaryOp, UnaryOp, UpdateRule } from '../../core/backend.js';
+import type { TypedArray } from '../../core/dtype.js';
 
 /**
  * The error function to double precision: its Taylor series near 0 and a continued fraction for
@@ -85,6 +86,27 @@ export const binaryFns: Record<BinaryOp, (a: number, b: number) => number> = {
   logicalAnd: (a, b) => +(a !== 0 && b !== 0),
   logicalOr: (a, b) => +(a !== 0 || b !== 0),
 };
+
+/**
+ * One optimizer step over whole arrays: reads the parameter `w`, its gradient `g` and its slots `state`,
+ * and writes the new parameter to `outW` and the new slots to `outState`, which may be the arrays read
+ * (each element is read before it is written). `float32` rounds every operation to float32.
+ *
+ * @example
+ * const w = new Float32Array([1, 2]);
+ * updateArrays({ kind: 'sgd', learningRate: 0.5, momentum: 0, nesterov: false }, w, new Float32Array([1, 1]), [], w, [], true); // w is [0.5, 1.5]
+ */
+export function updateArrays(
+  rule: UpdateRule, w: TypedArray, g: TypedArray, state: readonly TypedArray[], outW: TypedArray, outState: readonly TypedArray[], float32: boolean,
+): void {
+  const step = updateStepFn(rule, float32 ? Math.fround : (x: number) => x);
+  const at = new Float64Array(state.length);
+  for (let i = 0; i < w.length; i++) {
+    for (let s = 0; s < state.length; s++) at[s] = state[s]![i]!;
+    outW[i] = step(w[i]!, g[i]!, at);
+    for (let s = 0; s < state.length; s++) outState[s]![i] = at[s]!;
+  }
+}
 
 /**
  * One element of an optimizer step (see `UpdateRule`): from the parameter `w`, its gradient `g` and its

@@ -3,7 +3,7 @@
  * (scripts/build-wasm.mjs writes them into src/backends/wasm/kernels/codes.ts for the kernels) and every
  * export of the module with its arguments (the build fails where the compiled module's exports differ).
  */
-import type { BinaryOp, FusedActivation, PoolOp, ReduceOp, UnaryOp } from '../../core/backend.js';
+import type { BinaryOp, FusedActivation, PoolOp, ReduceOp, UnaryOp, UpdateRule } from '../../core/backend.js';
 import type { DType } from '../../core/dtype.js';
 import type { WindowGeometry } from '../../core/windows.js';
 
@@ -36,6 +36,8 @@ export const CAST_CODES: Partial<Record<`${DType}>${DType}`, number>> = {
 
 /** Activations of the fused bias + activation kernels. */
 export const FUSED_ACTIVATION_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, tanh: 4 };
+/** The optimizer update rules `updateGroupF32` runs. */
+export const UPDATE_CODES: Record<UpdateRule['kind'], number> = { adam: 0, sgd: 1, rmsprop: 2 };
 
 /** A group of constants in src/backends/wasm/kernels/codes.ts: a comment and its `[name, code]` pairs. */
 export interface KernelCodeGroup {
@@ -63,6 +65,7 @@ export function kernelCodeGroups(): KernelCodeGroup[] {
     group('Pooling operators', POOL_CODES, '_POOL'),
     group('Casts with a kernel', CAST_CODES),
     group('Fused activations', FUSED_ACTIVATION_CODES, '_ACT'),
+    group('Optimizer update rules', UPDATE_CODES, '_RULE'),
   ];
 }
 
@@ -130,6 +133,7 @@ export interface KernelExports {
   conv1ChannelF32(filter: number, cout: number, x: number, out: number, ...geometry: WindowGeometry): void;
   biasActivationF32(act: number, x: number, bias: number, out: number, rows: number, cols: number): void;
   biasActivationGradF32(act: number, dy: number, y: number, dz: number, dBias: number, rows: number, cols: number, sums: number): void;
+  updateGroupF32(rule: number, table: number, count: number, h0: number, h1: number, h2: number, h3: number, h4: number): void;
 }
 
 /**
@@ -144,6 +148,7 @@ export const KERNEL_ARITY = {
   winogradFilterF32: 5, winogradConvF32: 15, winogradFilterGradF32: 15, winogradUntransformF32: 4,
   conv1ChannelF32: 18,
   biasActivationF32: 6, biasActivationGradF32: 8,
+  updateGroupF32: 8,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */

@@ -1,13 +1,17 @@
 /**
  * The wasm backend's fast paths for elementwise work on float32: unary and binary ops (same shape, scalar
  * and row/column broadcasting), where, casts, reductions over adjacent axes, argmax/argmin over the last
- * axis, softmax, the fused softmax cross-entropy and its gradient, and the optimizers' updates.
+ * axis, softmax, the fused softmax cross-entropy and its gradient, and the optimizers' updates (one parameter,
+ * or many in place in one call).
  */
-import type { TensorInfo, UnaryOp } from '../../core/backend.js';
-import { bytesPerElement } from '../../core/dtype.js';
-import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES } from './abi.js';
+import type { TensorInfo, UnaryOp, UpdateRule } from '../../core/backend.js';
+import { bytesPerElement, type TypedArray } from '../../core/dtype.js';
+import { sizeOf } from '../../core/shape.js';
+import { updateArrays } from '../cpu/math.js';
+import { BINARY_CODES, CAST_CODES, REDUCE_CODES, UNARY_CODES, UPDATE_CODES } from './abi.js';
 import { broadcastLoops, reductionView } from './layout.js';
-import type { FastKernels, WasmRuntime } from './runtime.js';
+import type { FastKernels, WasmData, WasmRuntime } from './runtime.js';
+import { MIN_PARALLEL_ELEMENTS, type UpdateKernel } from './thread-pool.js';
 
 /**
  * Cost per element of each unary kernel relative to a simple SIMD op, which decides when a call is
@@ -114,24 +118,64 @@ export function elementwiseKernels(rt: WasmRuntime): FastKernels {
     applyUpdate(rule, value, grad, slots) {
       if (value.dtype !== 'float32') return undefined;
       const outs = [value, ...slots].map((x) => rt.out(x.shape, 'float32'));
-      const n = outs[0]!.dataId.size;
-      // Absent slots are passed as address 0, which the kernels read as "none".
-      const slot = (i: number): number => (i < slots.length ? at(slots[i]!) : 0);
-      const outSlot = (i: number): number => outs[i + 1]?.dataId.offset ?? 0;
-      const [w, g, outW] = [at(value), at(grad), outs[0]!.dataId.offset];
-      if (rule.kind === 'adam') {
-        const vHat = rule.amsgrad ? 2 : slots.length;
-        const pointers = [w, g, slot(0), slot(1), slot(vHat), outW, outSlot(0), outSlot(1), outSlot(vHat)];
-        rt.update('adamF32', pointers, n, [rule.alpha, 1 - rule.beta1, 1 - rule.beta2, rule.epsilon]);
-      } else if (rule.kind === 'sgd') {
-        rt.update('sgdF32', [w, g, slot(0), outW, outSlot(0)], n, [rule.learningRate, rule.momentum, rule.nesterov ? 1 : 0]);
-      } else {
-        const mom = rule.momentum > 0 ? 1 : slots.length;
-        const avg = rule.centered ? (rule.momentum > 0 ? 2 : 1) : slots.length;
-        const pointers = [w, g, slot(0), slot(mom), slot(avg), outW, outSlot(0), outSlot(mom), outSlot(avg)];
-        rt.update('rmspropF32', pointers, n, [rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon]);
-      }
+      const call = updateCall(rule, at(value), at(grad), slots.map(at), outs[0]!.dataId.offset, outs.slice(1).map((o) => o.dataId.offset));
+      rt.update(call.kernel, call.pointers, outs[0]!.dataId.size, call.hyper);
       return outs;
     },
+
+    applyUpdates(rule, targets) {
+      const group: number[] = [];
+      let count = 0;
+      let hyper: number[] = [];
+      for (const { param, value, grad, slots } of targets) {
+        const n = sizeOf(param.shape);
+        if (param.dtype !== 'float32') {
+          const state = slots.map((x) => rt.view(x.dataId as WasmData));
+          const [w, g, out] = [value, grad, param].map((x) => rt.view(x.dataId as WasmData)) as [TypedArray, TypedArray, TypedArray];
+          updateArrays(rule, w, g, state, out, state, false);
+          continue;
+        }
+        const slotPointers = slots.map(at);
+        const call = updateCall(rule, at(value), at(grad), slotPointers, at(param), slotPointers);
+        // A large parameter is split across threads by itself; the rest share one call.
+        if (n >= MIN_PARALLEL_ELEMENTS) rt.update(call.kernel, call.pointers, n, call.hyper);
+        else if (n > 0) {
+          group.push(...call.pointers, n);
+          hyper = call.hyper;
+          count++;
+        }
+      }
+      if (count > 0) {
+        const table = rt.heap.alloc(group.length * 4);
+        new Int32Array(rt.memory.buffer, table, group.length).set(group);
+        kernels.updateGroupF32(UPDATE_CODES[rule.kind], table, count, hyper[0]!, hyper[1]!, hyper[2]!, hyper[3] ?? 0, hyper[4] ?? 0);
+        rt.heap.free(table, group.length * 4);
+      }
+      return targets.map((t) => t.param);
+    },
   };
+}
+
+/** An update kernel's call: its name, its pointers (parameter, gradient, slots, then outputs; 0 for an absent slot) and hyperparameters. */
+interface UpdateCall {
+  kernel: UpdateKernel;
+  pointers: number[];
+  hyper: number[];
+}
+
+/** The call of `rule`'s kernel reading `w`, `g` and `slots` and writing `outW` and `outSlots` (pointers; the slots in the rule's order). */
+function updateCall(rule: UpdateRule, w: number, g: number, slots: readonly number[], outW: number, outSlots: readonly number[]): UpdateCall {
+  // Absent slots are passed as address 0, which the kernels read as "none".
+  const slot = (i: number): number => slots[i] ?? 0;
+  const outSlot = (i: number): number => outSlots[i] ?? 0;
+  if (rule.kind === 'adam') {
+    const vHat = rule.amsgrad ? 2 : slots.length;
+    const pointers = [w, g, slot(0), slot(1), slot(vHat), outW, outSlot(0), outSlot(1), outSlot(vHat)];
+    return { kernel: 'adamF32', pointers, hyper: [rule.alpha, 1 - rule.beta1, 1 - rule.beta2, rule.epsilon] };
+  }
+  if (rule.kind === 'sgd') return { kernel: 'sgdF32', pointers: [w, g, slot(0), outW, outSlot(0)], hyper: [rule.learningRate, rule.momentum, rule.nesterov ? 1 : 0] };
+  const mom = rule.momentum > 0 ? 1 : slots.length;
+  const avg = rule.centered ? (rule.momentum > 0 ? 2 : 1) : slots.length;
+  const pointers = [w, g, slot(0), slot(mom), slot(avg), outW, outSlot(0), outSlot(mom), outSlot(avg)];
+  return { kernel: 'rmspropF32', pointers, hyper: [rule.learningRate, rule.rho, 1 - rule.rho, rule.momentum, rule.epsilon] };
 }

@@ -3,7 +3,7 @@ export { unaryF32, binaryF32, where32, cast } from './elementwise';
 export { reduceF32, argExtremeRowsF32 } from './reduce';
 export { transpose32 } from './transpose';
 export { gemm, gemmScratchBytes } from './matmul';
-export { adamF32, rmspropF32, sgdF32 } from './optimizer';
+export { adamF32, rmspropF32, sgdF32, updateGroupF32 } from './optimizer';
 export { softmaxF32 } from './softmax';
 export { softmaxCrossEntropyF32, softmaxCrossEntropyGradF32 } from './cross-entropy';
 export { gatherRuns } from './gather';

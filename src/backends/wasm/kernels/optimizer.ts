@@ -1,3 +1,5 @@
+import { ADAM_RULE, SGD_RULE } from './codes';
+
 // Optimizer steps in one pass: each element of the parameter, its gradient and its slots is read once and
 // the new values written once. Every operation is rounded to float32 in the reference's order, so results
 // equal the op-by-op formula bit for bit (see UpdateRule in src/core/backend.ts).
@@ -132,5 +134,33 @@ export function rmspropF32(
       store<f32>(outMom + at, step);
     }
     store<f32>(outW + at, load<f32>(w + at) - step);
+  }
+}
+
+/**
+ * The steps of many parameters in one call (most of a model's parameters are too small for a call each to
+ * be worth its cost): `table` holds `count` entries of i32s, each one update kernel's pointers then its
+ * element count (adam and rmsprop 9 pointers, sgd 5); `rule` says which kernel; h0.. are its hyperparameters.
+ */
+export function updateGroupF32(rule: i32, table: usize, count: i32, h0: f32, h1: f32, h2: f32, h3: f32, h4: f32): void {
+  const stride: usize = rule == SGD_RULE ? 24 : 40;
+  for (let e = 0; e < count; e++) {
+    const p = table + <usize>e * stride;
+    if (rule == SGD_RULE) {
+      sgdF32(load<u32>(p), load<u32>(p, 4), load<u32>(p, 8), load<u32>(p, 12), load<u32>(p, 16), load<i32>(p, 20), h0, h1, h2 != 0);
+      continue;
+    }
+    const w = load<u32>(p);
+    const g = load<u32>(p, 4);
+    const s0 = load<u32>(p, 8);
+    const s1 = load<u32>(p, 12);
+    const s2 = load<u32>(p, 16);
+    const outW = load<u32>(p, 20);
+    const o0 = load<u32>(p, 24);
+    const o1 = load<u32>(p, 28);
+    const o2 = load<u32>(p, 32);
+    const n = load<i32>(p, 36);
+    if (rule == ADAM_RULE) adamF32(w, g, s0, s1, s2, outW, o0, o1, o2, n, h0, h1, h2, h3);
+    else rmspropF32(w, g, s0, s1, s2, outW, o0, o1, o2, n, h0, h1, h2, h3, h4);
   }
 }
