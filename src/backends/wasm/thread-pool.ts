@@ -21,6 +21,7 @@ const EXIT = -1;
 
 /** The kernels by the number a job names them with: their order in KERNEL_ARITY. */
 const KERNELS = Object.keys(KERNEL_ARITY) as KernelName[];
+const KERNEL_INDEX = Object.fromEntries(KERNELS.map((name, i) => [name, i])) as Record<KernelName, number>;
 /** The kernels that walk the images of a batch one after another (their geometry starts with the batch size). */
 export type WindowKernel = Extract<KernelName, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32'>;
 /** The optimizers' update kernels: pointers to float32 arrays, the element count, then hyperparameters. */
@@ -33,17 +34,53 @@ const DEEP = 4;
 /** Elementwise ops are split in runs of 64 elements, so each thread's part starts on its own cache line. */
 const ELEMENT_GRAIN = 64;
 /**
- * Smallest m·n·k worth splitting: about 0.3 ms of one thread's work. Below it, waking a worker
- * (10–15 µs each way) and packing B twice cost more than the second core gains.
+ * Smallest m·n·k worth splitting: about 80 µs of one thread's work, so that the products of a small
+ * MLP (32×784×100 forward, 784×32×100 for its weights' gradient: 2.5·10⁶) use both cores. Half of it
+ * saves some 40 µs, against a hand-off of 1–2 µs to a polling worker, 15–20 µs to a sleeping one,
+ * plus packing B in both threads where rows are split.
  */
-export const MIN_PARALLEL_WORK = 6e6;
+export const MIN_PARALLEL_WORK = 2e6;
 /**
  * Smallest elementwise work worth splitting, in elements of a simple float32 op (about 0.15 ns
  * each): some 40 µs, as memory-bound ops gain from the second core's cache and bandwidth sooner.
  */
 export const MIN_PARALLEL_ELEMENTS = 1 << 18;
-/** Busy-polls before sleeping on a worker; bounded, so a descheduled worker never costs a spinning core. */
-const SPINS = 2000;
+/**
+ * How long a worker polls its slot for the next job after finishing one before it sleeps, in ms. The
+ * calls of a training step follow each other within tens of microseconds, so a polling worker takes
+ * the next one in about a microsecond instead of the 10–20 µs of a wake-up from Atomics.wait.
+ */
+const WORKER_POLL_MS = 0.05;
+/**
+ * How long the calling thread polls for a worker's share to end before it sleeps, in ms: shares are
+ * even, so a worker that started with the caller ends within microseconds of it.
+ */
+const CALLER_POLL_MS = 0.05;
+/**
+ * A pause this long between two reads of the clock while polling (64 polls, well under a
+ * microsecond) means the thread lost its core: the machine has more runnable threads than cores, and
+ * a thread that polls on is descheduled again while the one it waits for queues behind it, so it
+ * sleeps at once instead.
+ */
+const PREEMPTED_MS = 0.02;
+
+/**
+ * Polls until field `field` of `ctl` is no longer `from`, for at most `ms` milliseconds and never past a
+ * sign of losing the core (see PREEMPTED_MS); returns whether it changed.
+ */
+function pollChange(ctl: Int32Array, field: number, from: number, ms: number): boolean {
+  let last = performance.now();
+  const until = last + ms;
+  for (let spin = 1; ; spin++) {
+    if (Atomics.load(ctl, field) !== from) return true;
+    // Reading the clock costs more than a poll, so it is read once per 64 polls.
+    if (spin % 64 === 0) {
+      const now = performance.now();
+      if (now > until || now - last > PREEMPTED_MS) return false;
+      last = now;
+    }
+  }
+}
 
 /**
  * Whether this thread may block in Atomics.wait: a browser's main thread may not (it throws before it
@@ -85,9 +122,7 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
   Atomics.store(ctl, DONE, seen);
   Atomics.notify(ctl, DONE);
   for (;;) {
-    Atomics.wait(ctl, JOB, seen);
-    const job = Atomics.load(ctl, JOB);
-    if (job === seen) continue;
+    const job = nextJob(ctl, seen);
     seen = job;
     const kind = ctl[KIND]!;
     if (kind === EXIT) {
@@ -108,6 +143,16 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
   }
 }
 
+/** Polls for a job newer than `seen` (see WORKER_POLL_MS), then sleeps until one is posted; returns its number. */
+function nextJob(ctl: Int32Array, seen: number): number {
+  if (pollChange(ctl, JOB, seen, WORKER_POLL_MS)) return Atomics.load(ctl, JOB);
+  for (;;) {
+    Atomics.wait(ctl, JOB, seen);
+    const job = Atomics.load(ctl, JOB);
+    if (job !== seen) return job;
+  }
+}
+
 interface PooledWorker {
   handle: WorkerHandle;
   slot: number;
@@ -120,6 +165,8 @@ interface PooledWorker {
 /** The main thread's side: the workers, and `gemm` split across them and the calling thread. */
 export class ThreadPool {
   private readonly workers: PooledWorker[] = [];
+  /** The workers given a share of the current call (one list kept, so that a call allocates none). */
+  private readonly used: PooledWorker[] = [];
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -231,7 +278,7 @@ export class ThreadPool {
     if (!w) return (this.kernels[kernel] as (...args: readonly number[]) => void)(...args);
     w.ctl[COUNT] = args.length;
     w.args.set(args);
-    this.post(w, KERNELS.indexOf(kernel));
+    this.post(w, KERNEL_INDEX[kernel]);
   }
 
   /**
@@ -240,10 +287,18 @@ export class ThreadPool {
    * for the others. `run` posts a range to worker `w`, or runs it here when `w` is undefined.
    */
   private split(total: number, grain: number, big: boolean, run: (begin: number, end: number, w?: PooledWorker) => void): void {
-    const idle = big ? this.workers.filter((w) => Atomics.load(w.ctl, DONE) === w.job) : [];
-    const each = Math.ceil(total / (idle.length + 1) / grain) * grain;
-    const used = idle.filter((_, i) => (i + 1) * each < total);
-    used.forEach((w, i) => run((i + 1) * each, Math.min(total, (i + 2) * each), w));
+    let idle = 0;
+    if (big) for (const w of this.workers) if (Atomics.load(w.ctl, DONE) === w.job) idle++;
+    const each = Math.ceil(total / (idle + 1) / grain) * grain;
+    const used = this.used;
+    used.length = 0;
+    for (const w of this.workers) {
+      const begin = (used.length + 1) * each;
+      if (used.length === idle || begin >= total) break;
+      if (Atomics.load(w.ctl, DONE) !== w.job) continue;
+      used.push(w);
+      run(begin, Math.min(total, begin + each), w);
+    }
     run(0, Math.min(total, each));
     for (const w of used) this.await(w);
   }
@@ -256,9 +311,10 @@ export class ThreadPool {
   }
 
   private await(w: PooledWorker): void {
-    for (let spin = 0; Atomics.load(w.ctl, DONE) !== w.job; spin++) {
-      // A browser's main thread polls until the job ends: the job is finite, and it may not sleep.
-      if (spin >= SPINS && canBlock) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
+    // While it runs, the worker's DONE holds the job before it (a worker takes a job only when idle).
+    while (!pollChange(w.ctl, DONE, w.job - 1, CALLER_POLL_MS)) {
+      // A browser's main thread may not sleep: it polls on until the job ends (the job is finite).
+      if (canBlock) Atomics.wait(w.ctl, DONE, w.job - 1, 100);
     }
     if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a kernel.');
   }
