@@ -13,6 +13,7 @@ const DONE = 1; // sequence number of the last job finished, -1 until the worker
 const FAILED = 2; // 1 when the last job threw
 const KIND = 3; // what to do: the index of a kernel in KERNEL_ARITY, or EXIT
 const COUNT = 4; // how many arguments the kernel takes
+const POLL_US = 5; // how long the worker polls for its next job after this one, in µs (written by the main thread)
 /** Where the kernel's arguments start, in bytes: float64 values (pointers, sizes, op codes, hyperparameters). */
 const ARGS_AT = 32;
 const SLOT_BYTES = 256;
@@ -46,11 +47,23 @@ export const MIN_PARALLEL_WORK = 2e6;
  */
 export const MIN_PARALLEL_ELEMENTS = 1 << 18;
 /**
- * How long a worker polls its slot for the next job after finishing one before it sleeps, in ms. The
- * calls of a training step follow each other within tens of microseconds, so a polling worker takes
- * the next one in about a microsecond instead of the 10–20 µs of a wake-up from Atomics.wait.
+ * How long a worker polls its slot for the next job after finishing one before it sleeps, in µs. Large
+ * calls often follow each other within tens of microseconds (a convolution's im2col, product and
+ * col2im), and a polling worker takes the next one in about a microsecond instead of the 10–20 µs of
+ * a wake-up from Atomics.wait.
  */
-const WORKER_POLL_MS = 0.05;
+const WORKER_POLL_US = 50;
+/**
+ * A worker that ends its share more than LATE_MS after the calling thread ended its own (which is at
+ * least as large; waking a sleeping worker costs 10–20 µs) has lost its core to another process: the
+ * machine has more runnable threads than cores. A polling thread is then descheduled as one that never
+ * sleeps, and the next job waits behind the other processes for it, where a sleeping one is woken at
+ * once; so that worker stops polling for its next QUIET_CALLS calls. Measured on a 2-core VM with
+ * some 10 runnable threads, a back-to-back hand-off took 19–28 µs (median) with sleeping workers,
+ * 100–250 µs with workers that always polled, 28 µs with this rule.
+ */
+const LATE_MS = 0.05;
+const QUIET_CALLS = 64;
 /**
  * How long the calling thread polls for a worker's share to end before it sleeps, in ms: shares are
  * even, so a worker that started with the caller ends within microseconds of it.
@@ -143,9 +156,9 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
   }
 }
 
-/** Polls for a job newer than `seen` (see WORKER_POLL_MS), then sleeps until one is posted; returns its number. */
+/** Polls for a job newer than `seen` (for the slot's POLL_US), then sleeps until one is posted; returns its number. */
 function nextJob(ctl: Int32Array, seen: number): number {
-  if (pollChange(ctl, JOB, seen, WORKER_POLL_MS)) return Atomics.load(ctl, JOB);
+  if (pollChange(ctl, JOB, seen, Atomics.load(ctl, POLL_US) / 1000)) return Atomics.load(ctl, JOB);
   for (;;) {
     Atomics.wait(ctl, JOB, seen);
     const job = Atomics.load(ctl, JOB);
@@ -160,6 +173,8 @@ interface PooledWorker {
   ctl: Int32Array;
   args: Float64Array;
   job: number;
+  /** Calls left before the worker polls again after it was late (see LATE_MS). */
+  quiet: number;
 }
 
 /** The main thread's side: the workers, and `gemm` split across them and the calling thread. */
@@ -192,7 +207,8 @@ export class ThreadPool {
       ctl[DONE] = -1;
       const args = new Float64Array(this.memory.buffer, slot + ARGS_AT, MAX_ARGS);
       const handle = spawn({ module: this.module, memory: this.memory, slot });
-      this.workers.push({ handle, slot, scratch, ctl, args, job: 0 });
+      ctl[POLL_US] = WORKER_POLL_US;
+      this.workers.push({ handle, slot, scratch, ctl, args, job: 0, quiet: 0 });
     }
   }
 
@@ -300,7 +316,14 @@ export class ThreadPool {
       run(begin, Math.min(total, begin + each), w);
     }
     run(0, Math.min(total, each));
-    for (const w of used) this.await(w);
+    const mine = performance.now();
+    for (const w of used) {
+      this.await(w);
+      // How long the worker polls after its next jobs (see LATE_MS); it may be polling after this one already.
+      const late = performance.now() - mine > LATE_MS;
+      w.quiet = late ? QUIET_CALLS : Math.max(0, w.quiet - 1);
+      Atomics.store(w.ctl, POLL_US, w.quiet > 0 ? 0 : WORKER_POLL_US);
+    }
   }
 
   private post(w: PooledWorker, kind: number): void {
