@@ -78,14 +78,14 @@ const CALLER_POLL_MS = 0.05;
 const PREEMPTED_MS = 0.02;
 
 /**
- * Polls until field `field` of `ctl` is no longer `from`, for at most `ms` milliseconds and never past a
- * sign of losing the core (see PREEMPTED_MS); returns whether it changed.
+ * Polls until field `field` of `ctl` is `value` (`equal`) or is not (`!equal`), for at most `ms`
+ * milliseconds and never past a sign of losing the core (see PREEMPTED_MS); returns whether it came.
  */
-function pollChange(ctl: Int32Array, field: number, from: number, ms: number): boolean {
+function pollFor(ctl: Int32Array, field: number, value: number, equal: boolean, ms: number): boolean {
   let last = performance.now();
   const until = last + ms;
   for (let spin = 1; ; spin++) {
-    if (Atomics.load(ctl, field) !== from) return true;
+    if ((Atomics.load(ctl, field) === value) === equal) return true;
     // Reading the clock costs more than a poll, so it is read once per 64 polls.
     if (spin % 64 === 0) {
       const now = performance.now();
@@ -158,7 +158,7 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
 
 /** Polls for a job newer than `seen` (for the slot's POLL_US), then sleeps until one is posted; returns its number. */
 function nextJob(ctl: Int32Array, seen: number): number {
-  if (pollChange(ctl, JOB, seen, Atomics.load(ctl, POLL_US) / 1000)) return Atomics.load(ctl, JOB);
+  if (pollFor(ctl, JOB, seen, false, Atomics.load(ctl, POLL_US) / 1000)) return Atomics.load(ctl, JOB);
   for (;;) {
     Atomics.wait(ctl, JOB, seen);
     const job = Atomics.load(ctl, JOB);
@@ -334,10 +334,9 @@ export class ThreadPool {
   }
 
   private await(w: PooledWorker): void {
-    // While it runs, the worker's DONE holds the job before it (a worker takes a job only when idle).
-    while (!pollChange(w.ctl, DONE, w.job - 1, CALLER_POLL_MS)) {
+    while (!pollFor(w.ctl, DONE, w.job, true, CALLER_POLL_MS)) {
       // A browser's main thread may not sleep: it polls on until the job ends (the job is finite).
-      if (canBlock) Atomics.wait(w.ctl, DONE, w.job - 1, 100);
+      if (canBlock) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
     }
     if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a kernel.');
   }
