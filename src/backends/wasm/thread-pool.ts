@@ -205,9 +205,9 @@ export class ThreadPool {
       const scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
       const ctl = new Int32Array(this.memory.buffer, slot, ARGS_AT / 4).fill(0);
       ctl[DONE] = -1;
+      ctl[POLL_US] = WORKER_POLL_US;
       const args = new Float64Array(this.memory.buffer, slot + ARGS_AT, MAX_ARGS);
       const handle = spawn({ module: this.module, memory: this.memory, slot });
-      ctl[POLL_US] = WORKER_POLL_US;
       this.workers.push({ handle, slot, scratch, ctl, args, job: 0, quiet: 0 });
     }
   }
