@@ -13,6 +13,7 @@ const DONE = 1; // sequence number of the last job finished, -1 until the worker
 const FAILED = 2; // 1 when the last job threw
 const KIND = 3; // what to do: the index of a kernel in KERNEL_ARITY, or EXIT
 const COUNT = 4; // how many arguments the kernel takes
+const POLL_US = 5; // how long the worker polls for its next job after this one, in µs (written by the main thread)
 /** Where the kernel's arguments start, in bytes: float64 values (pointers, sizes, op codes, hyperparameters). */
 const ARGS_AT = 32;
 const SLOT_BYTES = 256;
@@ -21,6 +22,7 @@ const EXIT = -1;
 
 /** The kernels by the number a job names them with: their order in KERNEL_ARITY. */
 const KERNELS = Object.keys(KERNEL_ARITY) as KernelName[];
+const KERNEL_INDEX = Object.fromEntries(KERNELS.map((name, i) => [name, i])) as Record<KernelName, number>;
 /** The kernels that walk the images of a batch one after another (their geometry starts with the batch size). */
 export type WindowKernel = Extract<KernelName, 'im2colF32' | 'col2imF32' | 'poolF32' | 'maxPoolGradF32' | 'avgPoolGradF32' | 'winogradConvF32' | 'winogradFilterGradF32' | 'conv1ChannelF32' | 'biasActivationF32'>;
 /** The optimizers' update kernels: pointers to float32 arrays, the element count, then hyperparameters. */
@@ -33,17 +35,65 @@ const DEEP = 4;
 /** Elementwise ops are split in runs of 64 elements, so each thread's part starts on its own cache line. */
 const ELEMENT_GRAIN = 64;
 /**
- * Smallest m·n·k worth splitting: about 0.3 ms of one thread's work. Below it, waking a worker
- * (10–15 µs each way) and packing B twice cost more than the second core gains.
+ * Smallest m·n·k worth splitting: about 80 µs of one thread's work, so that the products of a small
+ * MLP (32×784×100 forward, 784×32×100 for its weights' gradient: 2.5·10⁶) use both cores. Half of it
+ * saves some 40 µs, against a hand-off of 1–2 µs to a polling worker, 15–20 µs to a sleeping one,
+ * plus packing B in both threads where rows are split.
  */
-export const MIN_PARALLEL_WORK = 6e6;
+export const MIN_PARALLEL_WORK = 2e6;
 /**
  * Smallest elementwise work worth splitting, in elements of a simple float32 op (about 0.15 ns
  * each): some 40 µs, as memory-bound ops gain from the second core's cache and bandwidth sooner.
  */
 export const MIN_PARALLEL_ELEMENTS = 1 << 18;
-/** Busy-polls before sleeping on a worker; bounded, so a descheduled worker never costs a spinning core. */
-const SPINS = 2000;
+/**
+ * How long a worker polls its slot for the next job after finishing one before it sleeps, in µs. Large
+ * calls often follow each other within tens of microseconds (a convolution's im2col, product and
+ * col2im), and a polling worker takes the next one in about a microsecond instead of the 10–20 µs of
+ * a wake-up from Atomics.wait.
+ */
+const WORKER_POLL_US = 50;
+/**
+ * A worker that ends its share more than LATE_MS after the calling thread ended its own (which is at
+ * least as large; waking a sleeping worker costs 10–20 µs) has lost its core to another process: the
+ * machine has more runnable threads than cores. A polling thread is then descheduled as one that never
+ * sleeps, and the next job waits behind the other processes for it, where a sleeping one is woken at
+ * once; so that worker stops polling for its next QUIET_CALLS calls. Measured on a 2-core VM with
+ * some 10 runnable threads, a back-to-back hand-off took 19–28 µs (median) with sleeping workers,
+ * 100–250 µs with workers that always polled, 28 µs with this rule.
+ */
+const LATE_MS = 0.05;
+const QUIET_CALLS = 64;
+/**
+ * How long the calling thread polls for a worker's share to end before it sleeps, in ms: shares are
+ * even, so a worker that started with the caller ends within microseconds of it.
+ */
+const CALLER_POLL_MS = 0.05;
+/**
+ * A pause this long between two reads of the clock while polling (64 polls, well under a
+ * microsecond) means the thread lost its core: the machine has more runnable threads than cores, and
+ * a thread that polls on is descheduled again while the one it waits for queues behind it, so it
+ * sleeps at once instead.
+ */
+const PREEMPTED_MS = 0.02;
+
+/**
+ * Polls until field `field` of `ctl` is `value` (`equal`) or is not (`!equal`), for at most `ms`
+ * milliseconds and never past a sign of losing the core (see PREEMPTED_MS); returns whether it came.
+ */
+function pollFor(ctl: Int32Array, field: number, value: number, equal: boolean, ms: number): boolean {
+  let last = performance.now();
+  const until = last + ms;
+  for (let spin = 1; ; spin++) {
+    if ((Atomics.load(ctl, field) === value) === equal) return true;
+    // Reading the clock costs more than a poll, so it is read once per 64 polls.
+    if (spin % 64 === 0) {
+      const now = performance.now();
+      if (now > until || now - last > PREEMPTED_MS) return false;
+      last = now;
+    }
+  }
+}
 
 /**
  * Whether this thread may block in Atomics.wait: a browser's main thread may not (it throws before it
@@ -85,9 +135,7 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
   Atomics.store(ctl, DONE, seen);
   Atomics.notify(ctl, DONE);
   for (;;) {
-    Atomics.wait(ctl, JOB, seen);
-    const job = Atomics.load(ctl, JOB);
-    if (job === seen) continue;
+    const job = nextJob(ctl, seen);
     seen = job;
     const kind = ctl[KIND]!;
     if (kind === EXIT) {
@@ -108,6 +156,16 @@ export function serveJobs(kernels: KernelExports, memory: WebAssembly.Memory, sl
   }
 }
 
+/** Polls for a job newer than `seen` (for the slot's POLL_US), then sleeps until one is posted; returns its number. */
+function nextJob(ctl: Int32Array, seen: number): number {
+  if (pollFor(ctl, JOB, seen, false, Atomics.load(ctl, POLL_US) / 1000)) return Atomics.load(ctl, JOB);
+  for (;;) {
+    Atomics.wait(ctl, JOB, seen);
+    const job = Atomics.load(ctl, JOB);
+    if (job !== seen) return job;
+  }
+}
+
 interface PooledWorker {
   handle: WorkerHandle;
   slot: number;
@@ -115,11 +173,15 @@ interface PooledWorker {
   ctl: Int32Array;
   args: Float64Array;
   job: number;
+  /** Calls left before the worker polls again after it was late (see LATE_MS). */
+  quiet: number;
 }
 
 /** The main thread's side: the workers, and `gemm` split across them and the calling thread. */
 export class ThreadPool {
   private readonly workers: PooledWorker[] = [];
+  /** The workers given a share of the current call (one list kept, so that a call allocates none). */
+  private readonly used: PooledWorker[] = [];
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -143,9 +205,10 @@ export class ThreadPool {
       const scratch = this.heap.alloc(this.kernels.gemmScratchBytes());
       const ctl = new Int32Array(this.memory.buffer, slot, ARGS_AT / 4).fill(0);
       ctl[DONE] = -1;
+      ctl[POLL_US] = WORKER_POLL_US;
       const args = new Float64Array(this.memory.buffer, slot + ARGS_AT, MAX_ARGS);
       const handle = spawn({ module: this.module, memory: this.memory, slot });
-      this.workers.push({ handle, slot, scratch, ctl, args, job: 0 });
+      this.workers.push({ handle, slot, scratch, ctl, args, job: 0, quiet: 0 });
     }
   }
 
@@ -231,7 +294,7 @@ export class ThreadPool {
     if (!w) return (this.kernels[kernel] as (...args: readonly number[]) => void)(...args);
     w.ctl[COUNT] = args.length;
     w.args.set(args);
-    this.post(w, KERNELS.indexOf(kernel));
+    this.post(w, KERNEL_INDEX[kernel]);
   }
 
   /**
@@ -240,12 +303,27 @@ export class ThreadPool {
    * for the others. `run` posts a range to worker `w`, or runs it here when `w` is undefined.
    */
   private split(total: number, grain: number, big: boolean, run: (begin: number, end: number, w?: PooledWorker) => void): void {
-    const idle = big ? this.workers.filter((w) => Atomics.load(w.ctl, DONE) === w.job) : [];
-    const each = Math.ceil(total / (idle.length + 1) / grain) * grain;
-    const used = idle.filter((_, i) => (i + 1) * each < total);
-    used.forEach((w, i) => run((i + 1) * each, Math.min(total, (i + 2) * each), w));
+    let idle = 0;
+    if (big) for (const w of this.workers) if (Atomics.load(w.ctl, DONE) === w.job) idle++;
+    const each = Math.ceil(total / (idle + 1) / grain) * grain;
+    const used = this.used;
+    used.length = 0;
+    for (const w of this.workers) {
+      const begin = (used.length + 1) * each;
+      if (used.length === idle || begin >= total) break;
+      if (Atomics.load(w.ctl, DONE) !== w.job) continue;
+      used.push(w);
+      run(begin, Math.min(total, begin + each), w);
+    }
     run(0, Math.min(total, each));
-    for (const w of used) this.await(w);
+    const mine = performance.now();
+    for (const w of used) {
+      this.await(w);
+      // How long the worker polls after its next jobs (see LATE_MS); it may be polling after this one already.
+      const late = performance.now() - mine > LATE_MS;
+      w.quiet = late ? QUIET_CALLS : Math.max(0, w.quiet - 1);
+      Atomics.store(w.ctl, POLL_US, w.quiet > 0 ? 0 : WORKER_POLL_US);
+    }
   }
 
   private post(w: PooledWorker, kind: number): void {
@@ -256,9 +334,9 @@ export class ThreadPool {
   }
 
   private await(w: PooledWorker): void {
-    for (let spin = 0; Atomics.load(w.ctl, DONE) !== w.job; spin++) {
-      // A browser's main thread polls until the job ends: the job is finite, and it may not sleep.
-      if (spin >= SPINS && canBlock) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
+    while (!pollFor(w.ctl, DONE, w.job, true, CALLER_POLL_MS)) {
+      // A browser's main thread may not sleep: it polls on until the job ends (the job is finite).
+      if (canBlock) Atomics.wait(w.ctl, DONE, Atomics.load(w.ctl, DONE), 100);
     }
     if (w.ctl[FAILED]) throw new Error('wasm backend: a worker thread failed while running a kernel.');
   }

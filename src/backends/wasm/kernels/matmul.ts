@@ -140,6 +140,14 @@ function packA(a: usize, aRow: i32, aCol: i32, i: i32, rows: i32, p0: i32, kc: i
   }
 }
 
+// c + a·b per lane: one fused multiply-add in the relaxed-SIMD build (rounded once where the CPU has FMA),
+// a multiply then an add (rounded twice) in the plain one. ASC_FEATURE_RELAXED_SIMD is a compile-time
+// constant (`--enable relaxed-simd`), so each build holds only its own branch.
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return v128.relaxed_madd<f32>(a, b, c);
+  return f32x4.add(c, f32x4.mul(a, b));
+}
+
 // C[0..rows, 0..width] (+)= A-sliver · panel over kc steps, where A(r, p) is at a + 16p + 4r bytes
 // (also the products of kernels/winograd.ts, whose transforms write these layouts directly).
 export function tile(a: usize, panel: usize, kc: i32, c: usize, cRow: usize, rows: i32, width: i32, accumulate: bool, tmp: usize): void {
@@ -159,17 +167,17 @@ export function tile(a: usize, panel: usize, kc: i32, c: usize, cRow: usize, row
     const b0 = v128.load(pb);
     const b1 = v128.load(pb, 16);
     let av = v128.load32_splat(pa);
-    c00 = f32x4.add(c00, f32x4.mul(av, b0));
-    c01 = f32x4.add(c01, f32x4.mul(av, b1));
+    c00 = madd(av, b0, c00);
+    c01 = madd(av, b1, c01);
     av = v128.load32_splat(pa, 4);
-    c10 = f32x4.add(c10, f32x4.mul(av, b0));
-    c11 = f32x4.add(c11, f32x4.mul(av, b1));
+    c10 = madd(av, b0, c10);
+    c11 = madd(av, b1, c11);
     av = v128.load32_splat(pa, 8);
-    c20 = f32x4.add(c20, f32x4.mul(av, b0));
-    c21 = f32x4.add(c21, f32x4.mul(av, b1));
+    c20 = madd(av, b0, c20);
+    c21 = madd(av, b1, c21);
     av = v128.load32_splat(pa, 12);
-    c30 = f32x4.add(c30, f32x4.mul(av, b0));
-    c31 = f32x4.add(c31, f32x4.mul(av, b1));
+    c30 = madd(av, b0, c30);
+    c31 = madd(av, b1, c31);
     pa += MR << 2;
     pb += NR << 2;
   }
