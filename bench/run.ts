@@ -188,7 +188,7 @@ function trainTable(list: [string, TrainResult | undefined][], perImages: number
   const base = list[0]?.[1];
   const baseEpoch = ok(base) ? steadyEpoch(base) : NaN;
   return list.map(([name, r]) => {
-    if (!ok(r)) return `| ${name} | ${failed(r, 7)}`;
+    if (!ok(r)) return `| ${name} | ${failed(r, perImages === 48000 ? 6 : 7)}`;
     const e = steadyEpoch(r);
     const extrapolated = perImages === 48000 ? '' : ` | ${((e * 48000) / perImages).toFixed(1)}`;
     return `| ${name} | ${e.toFixed(2)}${extrapolated} | ${r.epoch_sec.map((x) => x.toFixed(2)).join(', ')} | ${firstOverLater(r).toFixed(2)} | ${(e / baseEpoch).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`;
