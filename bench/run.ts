@@ -191,7 +191,7 @@ function trainTable(list: [string, TrainResult | undefined][], perImages: number
     if (!ok(r)) return `| ${name} | ${failed(r, perImages === 48000 ? 6 : 7)}`;
     const e = steadyEpoch(r);
     const extrapolated = perImages === 48000 ? '' : ` | ${((e * 48000) / perImages).toFixed(1)}`;
-    return `| ${name} | ${e.toFixed(2)}${extrapolated} | ${r.epoch_sec.map((x) => x.toFixed(2)).join(', ')} | ${firstOverLater(r).toFixed(2)} | ${(e / baseEpoch).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`;
+    return `| ${name} | ${e.toFixed(2)}${extrapolated} | ${r.epoch_sec.map((x) => x.toFixed(2)).join(', ')} | ${r.epoch_sec.length > 1 ? firstOverLater(r).toFixed(2) : '—'} | ${(e / baseEpoch).toFixed(2)}× | ${r.peak_rss_mb.toFixed(0)} | ${accOf(r).toFixed(4)} |`;
   });
 }
 
