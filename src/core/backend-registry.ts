@@ -9,7 +9,7 @@ export function setBackend(name: string): void {
 
 /** The backend ops currently run on. */
 export function getBackend(): Backend {
-  return ENGINE.backend;
+  return ENGINE.activeBackend();
 }
 
 /**

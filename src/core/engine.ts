@@ -39,6 +39,34 @@ export class Tape {
   readonly savedIds = new Set<number>();
 }
 
+/** A tensor's contents as JavaScript sees them: what a host computation (see `Engine.runHost`) takes and returns. */
+export interface HostTensor {
+  values: TypedArray;
+  shape: readonly number[];
+  dtype: DType;
+}
+
+/**
+ * What the engine tells a tracer (src/graph/trace.ts) while a `jit` trace runs: every kernel goes through
+ * `backend`, which records it; the rest of what a traced function does to tensors arrives here.
+ */
+export interface TraceHooks {
+  /** The backend ops call while tracing: the active one's kernels and writes, recorded. */
+  readonly backend: Backend;
+  /** A tensor's values are being read into JavaScript. */
+  onRead(info: TensorInfo): void;
+  /** A variable was made (its storage is the variable's from now on, not a value of the trace). */
+  onVariable(v: Variable): void;
+  /** A variable was assigned a new value (its storage is now `v.dataId`). */
+  onAssign(v: Variable): void;
+  /** JavaScript computed `outputs` from `inputs`' values (see `Engine.runHost`). */
+  onHost(name: string, inputs: readonly Tensor[], outputs: readonly TensorInfo[], compute: (inputs: HostTensor[]) => HostTensor[], pure: boolean): void;
+  /** JavaScript ran on tensors' values (see `Engine.effect`). */
+  onEffect(tensors: readonly Tensor[], run: (tensors: Tensor[]) => void): void;
+  /** An argument computed by JavaScript at every call (see `Engine.dynamic`). */
+  onDynamic(value: object, compute: () => object): void;
+}
+
 /** Live storage counts, as reported by `memory()`. */
 export interface MemoryInfo {
   /** Tensors (and variables) not yet disposed. */
@@ -53,6 +81,8 @@ interface DataRecord {
   refCount: number;
   bytes: number;
   backend: Backend;
+  /** The variable this storage last became the value of. */
+  variable?: Variable;
 }
 
 type BackendFactory = () => Backend;
@@ -86,12 +116,21 @@ class Engine {
   private readonly constants = new Map<Backend, Map<string, Tensor>>();
   private readonly constantIds = new Set<number>();
   private constantBytes = 0;
+  private peak = 0;
+  /** The `jit` trace under way, if any; ops then run through its recording backend. */
+  private tracer: TraceHooks | undefined;
 
   registerBackend(name: string, factory: BackendFactory, priority: number): void {
     this.factories.set(name, { factory, priority });
   }
 
+  /** The backend ops call: the active one, or while a `jit` trace runs, the tracer's recording view of it. */
   get backend(): Backend {
+    return this.tracer ? this.tracer.backend : this.activeBackend();
+  }
+
+  /** The active backend itself, which owns the storage of every new tensor. */
+  activeBackend(): Backend {
     if (!this.current && this.requested) {
       const { name, source } = this.requested;
       if (!this.factories.has(name)) {
@@ -136,7 +175,7 @@ class Engine {
   // ---- storage and tensor life-cycle ----
 
   /** Wraps a kernel's output (or freshly written data) in a tensor tracked by the current scope. */
-  makeTensor(info: TensorInfo, backend: Backend = this.backend): Tensor {
+  makeTensor(info: TensorInfo, backend: Backend = this.activeBackend()): Tensor {
     this.addRef(info.dataId, info, backend);
     const t = new Tensor(this.nextId++, info);
     this.track(t);
@@ -145,8 +184,7 @@ class Engine {
 
   /** Writes `values` to the current backend as a new tensor. */
   fromValues(values: TypedArray, shape: readonly number[], dtype: DType): Tensor {
-    const backend = this.backend;
-    return this.makeTensor({ dataId: backend.write(values, shape, dtype), shape, dtype }, backend);
+    return this.makeTensor({ dataId: this.backend.write(values, shape, dtype), shape, dtype });
   }
 
   /**
@@ -155,7 +193,8 @@ class Engine {
    * Constants are never disposed and not counted by `memory()`. Past a bound, fresh tensors are made.
    */
   constant(value: number, dtype: DType): Tensor {
-    const backend = this.backend;
+    // The active backend, not a tracer's view: a constant outlives any trace, so no trace records its making.
+    const backend = this.activeBackend();
     let cache = this.constants.get(backend);
     if (!cache) this.constants.set(backend, (cache = new Map()));
     const key = `${dtype}:${Object.is(value, -0) ? '-0' : value}`;
@@ -177,7 +216,10 @@ class Engine {
     initial.assertAlive(`variable '${name}'`);
     const info = { dataId: initial.dataId, shape: initial.shape, dtype: initial.dtype };
     this.addRef(info.dataId, info, this.recordOf(initial).backend);
-    return new Variable(this.nextId++, info, name, trainable);
+    const v = new Variable(this.nextId++, info, name, trainable);
+    this.records.get(info.dataId)!.variable = v;
+    this.tracer?.onVariable(v);
+    return v;
   }
 
   private addRef(dataId: DataId, info: TensorInfo, backend: Backend): void {
@@ -187,6 +229,7 @@ class Engine {
       const bytes = sizeOf(info.shape) * bytesPerElement(info.dtype);
       this.records.set(dataId, { refCount: 1, bytes, backend });
       this.liveBytes += bytes;
+      if (this.liveBytes > this.peak) this.peak = this.liveBytes;
     }
     this.liveTensors++;
   }
@@ -211,6 +254,7 @@ class Engine {
   }
 
   read(t: Tensor): TypedArray {
+    this.tracer?.onRead(t);
     return this.recordOf(t).backend.read(t.dataId);
   }
 
@@ -234,6 +278,8 @@ class Engine {
     this.records.get(value.dataId)!.refCount++;
     this.releaseRef(v.dataId);
     v.dataId = value.dataId;
+    this.records.get(v.dataId)!.variable = v;
+    this.tracer?.onAssign(v);
   }
 
   /** Whether no other tensor shares `t`'s storage, so that a kernel may overwrite it in place. */
@@ -244,6 +290,42 @@ class Engine {
   /** A tensor sharing `x`'s storage under another shape (the storage is reference-counted). */
   reshapeView(x: Tensor, shape: readonly number[]): Tensor {
     return this.makeTensor({ dataId: x.dataId, shape, dtype: x.dtype }, this.recordOf(x).backend);
+  }
+
+  /**
+   * Storage not made by a tensor: a graph's replay (src/graph/execute.ts) holds its intermediate values
+   * and constants this way, so that `memory()` and `peakBytes()` count them. Released by `releaseStorage`.
+   */
+  holdStorage(info: TensorInfo, backend: Backend = this.activeBackend()): void {
+    this.addRef(info.dataId, info, backend);
+    this.liveTensors--;
+  }
+
+  /** Gives up storage held by `holdStorage` (or a reference `retainStorage` added). */
+  releaseStorage(dataId: DataId): void {
+    this.liveTensors++;
+    this.releaseRef(dataId);
+  }
+
+  /** Adds a reference to `t`'s storage, so that it outlives `t` (a graph keeps what it captured this way). */
+  retainStorage(t: TensorInfo): void {
+    this.records.get(t.dataId)!.refCount++;
+  }
+
+  /** The variable whose value `dataId` was last made (by `variable()` or an assign), if that storage is still alive. */
+  variableOf(dataId: DataId): Variable | undefined {
+    const v = this.records.get(dataId)?.variable;
+    return v && !v.disposed && v.dataId === dataId ? v : undefined;
+  }
+
+  /** The most bytes held at once since the last `resetPeakBytes` (or since the start). */
+  peakBytes(): number {
+    return this.peak - this.constantBytes;
+  }
+
+  /** Starts measuring `peakBytes` from the bytes held now. */
+  resetPeakBytes(): void {
+    this.peak = this.liveBytes;
   }
 
   memory(): MemoryInfo {
@@ -290,6 +372,59 @@ class Engine {
     }
   }
 
+  // ---- what a jit trace sees ----
+
+  /** Starts recording into `hooks`; fails when a trace is already under way (traces run one at a time). */
+  beginTrace(hooks: TraceHooks): void {
+    if (this.tracer) throw new StrataError('internal: a jit trace is already under way');
+    this.tracer = hooks;
+  }
+
+  /** Stops recording. */
+  endTrace(): void {
+    this.tracer = undefined;
+  }
+
+  /** Whether a `jit` trace is under way. */
+  get isTracing(): boolean {
+    return this.tracer !== undefined;
+  }
+
+  /**
+   * Runs JavaScript that computes tensors from the values of `inputs` (random numbers, a `defineOp`
+   * kernel): `compute` gets the inputs' values and returns the outputs' values. Inside `jit` it becomes a
+   * node of the graph and runs again at every call; `pure` says that equal inputs give equal outputs
+   * (a random draw is not pure), so that a graph may drop or merge it.
+   */
+  runHost(name: string, inputs: readonly Tensor[], compute: (inputs: HostTensor[]) => HostTensor[], pure: boolean): Tensor[] {
+    for (const x of inputs) x.assertAlive(name);
+    const backend = this.activeBackend();
+    const outputs = compute(inputs.map((x) => ({ values: this.recordOf(x).backend.read(x.dataId), shape: x.shape, dtype: x.dtype })));
+    const infos = outputs.map((o) => ({ dataId: backend.write(o.values, o.shape, o.dtype), shape: o.shape, dtype: o.dtype }));
+    this.tracer?.onHost(name, inputs, infos, compute, pure);
+    return infos.map((info) => this.makeTensor(info, backend));
+  }
+
+  /**
+   * Runs `run` on `tensors` now; inside `jit`, again after every call, on that call's tensors. For JavaScript
+   * that reads values a step computes and keeps them outside tensors (a metric's running total), which
+   * a replayed graph would otherwise skip.
+   */
+  effect(tensors: readonly Tensor[], run: (tensors: Tensor[]) => void): void {
+    this.tracer?.onEffect(tensors, run);
+    run([...tensors]);
+  }
+
+  /**
+   * `compute()`, an object a kernel takes as an argument (an optimizer's rule with this step's learning
+   * rate); inside `jit`, computed again at every call, so that the graph does not keep the first call's.
+   */
+  dynamic<T extends object>(compute: () => T): T {
+    const value = compute();
+    this.tracer?.onDynamic(value, compute);
+    return value;
+  }
+
   // ---- ops and the tape ----
 
   /**
@@ -322,8 +457,7 @@ class Engine {
    */
   runOp(name: string, inputs: readonly Tensor[], kernel: (b: Backend) => TensorInfo, gradient?: GradientSpec): Tensor {
     for (const x of inputs) x.assertAlive(name);
-    const backend = this.backend;
-    const out = this.makeTensor(kernel(backend), backend);
+    const out = this.makeTensor(kernel(this.backend));
     if (gradient) this.recordOp(name, inputs, out, gradient);
     return out;
   }

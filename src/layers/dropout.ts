@@ -53,7 +53,7 @@ export class Dropout extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = this.singleInput(inputs);
     if (!args.training || this.rate === 0) return x;
-    return dropout(x, this.rate, { noiseShape: this.noiseShape ?? undefined, seed: this.generator.nextUint32() });
+    return dropout(x, this.rate, { noiseShape: this.noiseShape ?? undefined, seed: this.generator });
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

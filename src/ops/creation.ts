@@ -3,7 +3,7 @@ import { ENGINE } from '../core/engine.js';
 import { allocArray, assertDType, dtypeOfArray, type DType, type TypedArray } from '../core/dtype.js';
 import { DTypeError, ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import { generatorFor, type RandomGenerator } from '../core/random.js';
+import { RandomGenerator, generatorFor } from '../core/random.js';
 import { SESSION } from '../core/session.js';
 import { assertValidShape, shapesEqual, sizeOf, type Shape } from '../core/shape.js';
 import { Tensor, Variable, type NestedArray } from '../core/tensor.js';
@@ -147,22 +147,33 @@ export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float
   return ENGINE.fromValues(storage, [numRows, numColumns], dtype);
 }
 
-function randomTensor(op: string, shape: Shape, dtype: DType, seed: number | undefined, draw: (g: RandomGenerator) => number): Tensor {
+/**
+ * Draws the values in JavaScript, as a host computation: inside `jit` the draw runs again at every call,
+ * from the generator's state then, so that a replayed step gets fresh numbers as an eager one does.
+ */
+function randomTensor(op: string, shape: Shape, dtype: DType, seed: number | RandomGenerator | undefined, draw: (g: RandomGenerator) => number): Tensor {
   assertValidShape(op, shape);
   checkFloatDType(op, 'dtype', dtype);
-  if (seed !== undefined) checkFinite(op, 'the seed', seed);
-  const g = generatorFor(seed);
-  const storage: TypedArray = allocArray(dtype, sizeOf(shape));
-  for (let i = 0; i < storage.length; i++) storage[i] = draw(g);
-  return ENGINE.fromValues(storage, shape, dtype);
+  if (typeof seed === 'number') checkFinite(op, 'the seed', seed);
+  const size = sizeOf(shape);
+  return ENGINE.runHost(op, [], () => {
+    const g = seed instanceof RandomGenerator ? new RandomGenerator(seed.nextUint32()) : generatorFor(seed);
+    const values: TypedArray = allocArray(dtype, size);
+    for (let i = 0; i < size; i++) values[i] = draw(g);
+    return [{ values, shape, dtype }];
+  }, false)[0]!;
 }
 
 /** Options shared by the random creation functions. */
 export interface RandomArgs {
   /** Element type (float32 by default). */
   dtype?: DType;
-  /** A seed for this call only; without one the global generator (see `setSeed`) is used. */
-  seed?: number;
+  /**
+   * A seed for this call only; without one the global generator (see `setSeed`) is used. A generator
+   * instead gives each call (each run of a `jit` graph too) a seed drawn from it: what a layer that
+   * draws a new mask per call passes.
+   */
+  seed?: number | RandomGenerator;
 }
 
 const RANDOM_KEYS = optionKeys<RandomArgs>({ dtype: true, seed: true });

@@ -100,8 +100,10 @@ export function defineOp(def: OpDefinition): (...inputs: Tensor[]) => Tensor {
     const backend = ENGINE.backend;
     const kernel = def.kernels?.[backend.name];
     if (kernel) {
-      const out = kernelOutput(name, backend.name, kernel(inputs.map((x) => ({ values: ENGINE.read(x), shape: x.shape, dtype: x.dtype }))));
-      return ENGINE.runOp(name, inputs, (b) => ({ dataId: b.write(out.values, out.shape, out.dtype), shape: out.shape, dtype: out.dtype }), kernelGradient(def, inputs));
+      // A host computation, so that inside `jit` the kernel runs again at every call on that call's inputs.
+      const [out] = ENGINE.runHost(name, inputs, (xs) => [kernelOutput(name, backend.name, kernel(xs))], true);
+      ENGINE.recordOp(name, inputs, out!, kernelGradient(def, inputs));
+      return out!;
     }
     const gradient = def.gradient;
     if (!gradient) return def.forward(...inputs);

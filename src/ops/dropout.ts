@@ -1,5 +1,6 @@
 /** Dropout: zeroing random elements and scaling the rest, composed from primitives (so its gradient comes free). */
 import { isFloat } from '../core/dtype.js';
+import type { RandomGenerator } from '../core/random.js';
 import { ShapeError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor } from '../core/tensor.js';
@@ -16,8 +17,11 @@ export interface DropoutArgs {
    * equal to x's). `[batch, 1, features]` drops the same features at every time step. Null means x's dimension.
    */
   noiseShape?: readonly (number | null)[];
-  /** A seed for this call; without one the global generator (see `setSeed`) is used. */
-  seed?: number;
+  /**
+   * A seed for this call; without one the global generator (see `setSeed`) is used. A generator gives each
+   * call (and each run of a `jit` graph) a mask seeded by its next number.
+   */
+  seed?: number | RandomGenerator;
 }
 
 const DROPOUT_KEYS = optionKeys<DropoutArgs>({ noiseShape: true, seed: true });

@@ -44,7 +44,7 @@ function biasActivationGrad(dy: Tensor, y: Tensor, activation: FusedActivation, 
   if (activation === 'linear') return [dy, withBias ? reduceTo(dy, [y.shape[y.rank - 1]!]) : null];
   const backend = ENGINE.backend;
   const [dzInfo, dBiasInfo] = backend.biasActivationGrad(dy, y, activation, withBias);
-  const dz = ENGINE.makeTensor(dzInfo!, backend);
+  const dz = ENGINE.makeTensor(dzInfo!);
   ENGINE.recordOp('biasActivationGrad', [dy, y], dz, {
     saved: [dy, y],
     backward: (g, [sdy, sy], needs) => [
@@ -53,7 +53,7 @@ function biasActivationGrad(dy: Tensor, y: Tensor, activation: FusedActivation, 
     ],
   });
   if (!dBiasInfo) return [dz, null];
-  const dBias = ENGINE.makeTensor(dBiasInfo, backend);
+  const dBias = ENGINE.makeTensor(dBiasInfo);
   ENGINE.recordOp('sum', [dz], dBias, { backward: (g) => [broadcastTo(g, dz.shape)] });
   return [dz, dBias];
 }

@@ -26,7 +26,7 @@ function slotCount(rule: UpdateRule): number {
 export function applyUpdate(rule: UpdateRule, value: Tensor, grad: Tensor, slots: readonly Tensor[]): Tensor[] {
   checkUpdate('applyUpdate', rule, value, grad, slots);
   const backend = ENGINE.backend;
-  return backend.applyUpdate(rule, value, grad, slots).map((info) => ENGINE.makeTensor(info, backend));
+  return backend.applyUpdate(rule, value, grad, slots).map((info) => ENGINE.makeTensor(info));
 }
 
 /** One variable of `updateVariables`: its gradient and its slot variables, and the value to start from when not its own. */

@@ -11,7 +11,7 @@ import { WasmBackend } from './wasm-backend.js';
  * await setThreadsCount(1); // single-threaded, e.g. to share the machine
  */
 export async function setThreadsCount(threads: number): Promise<void> {
-  const backend = ENGINE.backend;
+  const backend = ENGINE.activeBackend();
   if (!(backend instanceof WasmBackend)) {
     throw new NotFoundError(`setThreadsCount: the current backend '${backend.name}' has no threads; only 'wasm' does. Call setBackend('wasm') first.`);
   }
@@ -20,6 +20,6 @@ export async function setThreadsCount(threads: number): Promise<void> {
 
 /** Threads that run the current backend's kernels, the calling one included (1 for backends without threads). */
 export function getThreadsCount(): number {
-  const backend = ENGINE.backend;
+  const backend = ENGINE.activeBackend();
   return backend instanceof WasmBackend ? backend.threads : 1;
 }

@@ -187,13 +187,13 @@ export abstract class RNNCell extends Layer {
   start(x: Tensor, training: boolean): CellRun {
     const [batch, steps, inputDim] = x.shape as [number, number, number];
     let inputs = x;
-    if (training && this.dropout > 0) inputs = dropout(x, this.dropout, { noiseShape: [batch, 1, inputDim], seed: this.generator.nextUint32() });
+    if (training && this.dropout > 0) inputs = dropout(x, this.dropout, { noiseShape: [batch, 1, inputDim], seed: this.generator });
     let projected = matMul(reshape(inputs, [batch * steps, inputDim]), this.kernel!);
     const bias = this.inputBias();
     if (bias) projected = add(projected, bias);
     const perStep = unstack(reshape(projected, [batch, steps, this.gates * this.units]), 1);
     const recurrentMask = training && this.recurrentDropout > 0
-      ? dropout(ones([batch, this.units], x.dtype), this.recurrentDropout, { seed: this.generator.nextUint32() })
+      ? dropout(ones([batch, this.units], x.dtype), this.recurrentDropout, { seed: this.generator })
       : null;
     return { inputs: perStep, step: (input, states) => this.step(input, states, recurrentMask) };
   }
