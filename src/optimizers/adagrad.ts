@@ -2,7 +2,7 @@
 import type { Tensor } from '../core/tensor.js';
 import { checkNonNegative } from '../core/validate.js';
 import { add, div, mul, sqrt, square, sub } from '../ops/index.js';
-import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult, type UpdateStep } from './optimizer.js';
+import { Optimizer, optimizerArgKeys, argsOf, type OptimizerArgs, type OwnHyperparameters, type SlotSpec, type UpdateResult } from './optimizer.js';
 
 /** Options of `Adagrad`. */
 export interface AdagradArgs extends OptimizerArgs {
@@ -35,9 +35,10 @@ export class Adagrad extends Optimizer {
     return [{ name: 'accumulator', initialValue: this.initialAccumulatorValue }];
   }
 
-  protected override update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>, { learningRate }: UpdateStep): UpdateResult {
+  protected override update(grad: Tensor, value: Tensor, slots: Record<string, Tensor>): UpdateResult {
     const accumulator = add(slots['accumulator']!, square(grad));
-    const delta = div(mul(grad, learningRate), sqrt(add(accumulator, this.epsilon)));
+    // The rate as a tensor, not the step's number, so that a schedule keeps applying inside jit.
+    const delta = div(mul(grad, this.learningRateTensor(grad.dtype)), sqrt(add(accumulator, this.epsilon)));
     return { value: sub(value, delta), slots: { accumulator } };
   }
 }

@@ -3,6 +3,7 @@
  * created on first use, learning-rate schedules, and the state that save/load needs. Each
  * concrete optimizer only says which slots it keeps and how one step updates them.
  */
+import { allocArray, type DType } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { DisposedError, ShapeError, StrataError, ValueError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
@@ -10,7 +11,7 @@ import { Tensor, Variable } from '../core/tensor.js';
 import { variableGrads } from '../core/gradients.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { checkNonNegative, checkNonNegativeInt, checkPositive } from '../core/validate.js';
-import { cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, updateVariables, variable, type UpdateRule } from '../ops/index.js';
+import { add, cast, clip, div, fill, maximum, mul, reshape, scalar, sqrt, square, sub, sum, updateVariables, variable, type UpdateRule } from '../ops/index.js';
 import { LearningRateSchedule, deserializeSchedule, serializeSchedule, type SerializedSchedule } from './schedules.js';
 
 /** Options every optimizer accepts. */
@@ -170,6 +171,10 @@ export abstract class Optimizer {
    * One step for one variable: from the (clipped) gradient, the variable's current value (after
    * weight decay) and its slots, the new value and new slots. Runs inside `tidy`. An optimizer whose
    * step is one of the fused rules defines `updateRule` instead.
+   *
+   * NOTE: inside `jit` (`compile({jitCompile: true})`) the numbers of `step` are those of the traced
+   * step, baked into the graph; a rule whose numbers change from step to step takes them as tensors
+   * from `stepScalar` (as `Adagrad` does with `learningRateTensor`), which are computed at every call.
    */
   protected update(_grad: Tensor, _value: Tensor, _slots: Record<string, Tensor>, _step: UpdateStep): UpdateResult {
     throw new StrataError(`${this.constructor.name} defines neither update nor updateRule: an optimizer must define one of them.`);
@@ -182,6 +187,34 @@ export abstract class Optimizer {
    */
   protected updateRule(_step: UpdateStep): UpdateRule | undefined {
     return undefined;
+  }
+
+  /**
+   * A scalar tensor of `dtype` that `compute` gives at every step (a rate a schedule changes): inside
+   * `jit` a host computation run again at every call, so that the trace does not freeze the traced
+   * step's number; in eager, simply that number as a tensor.
+   *
+   * @example
+   * const lr = this.stepScalar('learningRate', () => this.currentLearningRate(), grad.dtype);
+   */
+  protected stepScalar(name: string, compute: () => number, dtype: DType): Tensor {
+    const [t] = ENGINE.runHost(`${this.name}/${name}`, [], () => {
+      const values = allocArray(dtype, 1);
+      values[0] = compute();
+      return [{ values, shape: [], dtype }];
+    }, false);
+    return t!;
+  }
+
+  /**
+   * This step's learning rate as a scalar tensor of `dtype` (see `stepScalar`): what an `update` rule
+   * multiplies by, so that a schedule (or a callback changing the rate) also applies inside `jit`.
+   *
+   * @example
+   * const delta = mul(grad, this.learningRateTensor(grad.dtype));
+   */
+  protected learningRateTensor(dtype: DType): Tensor {
+    return this.stepScalar('learningRate', () => this.currentLearningRate(), dtype);
   }
 
   /** The number of updates applied so far. */
@@ -221,9 +254,16 @@ export abstract class Optimizer {
     return typeof this.lr === 'number' ? this.lr : this.lr.call(this.iterationCount);
   }
 
+  /** What the next update knows besides the gradients. */
+  private nextStep(): UpdateStep {
+    return { learningRate: this.currentLearningRate(), step: this.iterationCount + 1 };
+  }
+
   /**
    * Updates each variable in place from its gradient: clipping, then weight decay, then the
    * optimizer's rule; then counts one iteration. Slots are created on a variable's first update.
+   * Inside `jit` the rule (with this step's learning rate), the weight decay and the count are
+   * computed afresh at every call of the graph.
    */
   applyGradients(gradsAndVars: ReadonlyArray<readonly [Tensor, Variable]>): void {
     this.assertNotDisposed('applyGradients');
@@ -238,11 +278,15 @@ export abstract class Optimizer {
         throw new ShapeError(`${owner}: the gradient for variable '${v.name}' has shape ${fmtShape(g.shape)} but the variable has shape ${fmtShape(v.shape)}; they must be equal.`);
       }
     });
-    const step: UpdateStep = { learningRate: this.currentLearningRate(), step: this.iterationCount + 1 };
-    const rule = this.updateRule(step);
+    const step = this.nextStep();
+    // The rule is the kernel's argument: made dynamic, a replayed graph gets its call's learning rate and step.
+    const rule = this.updateRule(step) && ENGINE.dynamic(() => this.updateRule(this.nextStep())!);
     ENGINE.tidy(() => {
       const grads = this.clipGradients(gradsAndVars.map(([g, v]) => cast(g, v.dtype)));
-      const decayed = (v: Variable): Tensor => (this.weightDecay ? sub(v, mul(v, this.weightDecay * step.learningRate)) : v);
+      // One factor per dtype for all the variables, computed at every step (see stepScalar).
+      const factors = new Map<DType, Tensor>();
+      const factor = (dtype: DType): Tensor => factors.get(dtype) ?? factors.set(dtype, this.stepScalar('weightDecay', () => this.weightDecay! * this.currentLearningRate(), dtype)).get(dtype)!;
+      const decayed = (v: Variable): Tensor => (this.weightDecay ? sub(v, mul(v, factor(v.dtype))) : v);
       if (rule) {
         // The slots follow from the hyperparameters, fixed at construction: named once, not on every step.
         const names = (this.slotNames ??= this.slotSpecs().map((s) => s.name));
@@ -259,7 +303,8 @@ export abstract class Optimizer {
         for (const [name, value] of Object.entries(result.slots ?? {})) slotVars.get(name)!.assign(value);
       });
     });
-    this.iterationCount++;
+    // An effect, not a plain increment: a replayed graph counts its step too (and so moves schedules on).
+    ENGINE.effect([], () => void this.iterationCount++);
   }
 
   /**
@@ -284,10 +329,12 @@ export abstract class Optimizer {
       return grads.map((g) => mul(g, div(clipNorm, maximum(sqrt(sum(square(g))), clipNorm))));
     }
     if (globalClipNorm !== undefined) {
-      const norm = Math.sqrt(grads.reduce((acc, g) => acc + sum(square(g)).item(), 0));
-      // NOTE: a non-finite norm makes every gradient NaN rather than silently zero, as Keras does.
-      const scale = Number.isFinite(norm) ? globalClipNorm / Math.max(norm, globalClipNorm) : NaN;
-      return grads.map((g) => mul(g, scale));
+      // With ops, not read into JavaScript: the norm changes every step, and inside jit it is part of the graph.
+      const norm = sqrt(grads.map((g) => sum(square(g))).reduce((acc, s) => add(acc, s)));
+      // NOTE: a non-finite norm makes every gradient NaN rather than silently zero, as Keras does:
+      // norm - norm is NaN for an infinite or NaN norm and 0 otherwise.
+      const scale = add(div(globalClipNorm, maximum(norm, globalClipNorm)), sub(norm, norm));
+      return grads.map((g) => mul(g, cast(scale, g.dtype)));
     }
     if (clipValue !== undefined) return grads.map((g) => clip(g, -clipValue, clipValue));
     return grads;
