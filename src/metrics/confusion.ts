@@ -40,21 +40,19 @@ abstract class ConfusionMetric extends Metric {
   }
 
   updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): void {
-    const counts = ENGINE.tidy(() => {
+    ENGINE.tidy(() => {
       const [t, p] = prepare(this.name, yTrue, yPred, 'equal');
       const predicted = cast(greater(p, this.threshold), p.dtype);
       const actual = cast(notEqual(t, 0), p.dtype);
       const w = sampleWeight === undefined ? 1 : perSampleWeights(this.name, p, sampleWeight);
-      const weightedSum = (x: Tensor): number => sum(mul(x, w)).item();
-      return {
-        tp: weightedSum(mul(predicted, actual)),
-        fp: weightedSum(mul(predicted, sub(1, actual))),
-        fn: weightedSum(mul(sub(1, predicted), actual)),
-      };
+      const weightedSum = (x: Tensor): Tensor => sum(mul(x, w));
+      const counts = [weightedSum(mul(predicted, actual)), weightedSum(mul(predicted, sub(1, actual))), weightedSum(mul(sub(1, predicted), actual))];
+      this.accumulate(counts, ([tp, fp, fn]) => {
+        this.truePositives += tp!;
+        this.falsePositives += fp!;
+        this.falseNegatives += fn!;
+      });
     });
-    this.truePositives += counts.tp;
-    this.falsePositives += counts.fp;
-    this.falseNegatives += counts.fn;
   }
 
   resetState(): void {

@@ -46,6 +46,19 @@ export abstract class Metric {
   /** Folds one batch into the state; `sampleWeight` holds one weight per sample (or is a number). */
   abstract updateState(yTrue: Tensor, yPred: Tensor, sampleWeight?: Tensor | number): void;
 
+  /**
+   * Folds scalar tensors computed from a batch (weighted sums, counts) into the metric's JavaScript
+   * state: `fold` gets their values. It runs now and, inside `jit` (`compile({jitCompile: true})`),
+   * again after every call of the graph with that call's values: the state stays in numbers, and a
+   * compiled step still updates it.
+   *
+   * @example
+   * this.accumulate([sum(hits), count], ([h, n]) => { this.hits += h!; this.seen += n!; });
+   */
+  protected accumulate(tensors: readonly Tensor[], fold: (values: number[]) => void): void {
+    ENGINE.effect(tensors, (ts) => fold(ts.map((t) => t.item())));
+  }
+
   /** The metric over everything seen since the last reset. */
   abstract result(): number;
 
@@ -63,32 +76,31 @@ function fail(owner: string, values: Tensor, weights: Tensor): never {
 }
 
 /**
- * The weighted sum of per-sample values and the sum of the weights, as numbers. Values with more
- * axes than the weights are first averaged over the extra axes (Keras's samplewise reduction); a
- * number weighs every sample alike; no weight counts each sample once.
+ * The weighted sum of per-sample values and the sum of the weights, as scalar tensors (the count of
+ * an unweighted batch is its size, a number fixed by the shape). Values with more axes than the
+ * weights are first averaged over the extra axes (Keras's samplewise reduction); a number weighs
+ * every sample alike; no weight counts each sample once.
  */
-export function weightedTotals(owner: string, values: Tensor, sampleWeight?: Tensor | number): { total: number; count: number } {
-  return ENGINE.tidy(() => {
-    let v = isFloat(values.dtype) ? values : cast(values, 'float32');
-    const tail = (t: Tensor, from: number): number[] => Array.from({ length: t.rank - from }, (_, i) => from + i);
-    if (sampleWeight === undefined) {
-      const samples = v.rank > 1 ? mean(v, tail(v, 1)) : v;
-      return { total: sum(samples).item(), count: v.rank === 0 ? 1 : v.shape[0]! };
-    }
-    let w: Tensor;
-    if (typeof sampleWeight === 'number') w = tensor(sampleWeight, [], v.dtype);
-    else if (sampleWeight instanceof Tensor) w = cast(sampleWeight, v.dtype);
-    else throw new ValueError(`${owner}: sampleWeight must be a Tensor or a number, got ${typeof sampleWeight}.`);
-    if (w.rank === 0) w = broadcastTo(w, v.rank === 0 ? [] : [v.shape[0]!]);
-    [v, w] = alignRanks(v, w);
-    if (w.rank > v.rank || w.shape.some((d, i) => d !== 1 && d !== v.shape[i])) fail(owner, v, w);
-    if (v.rank > w.rank) v = mean(v, tail(v, w.rank));
-    w = broadcastTo(w, v.shape);
-    v = mul(v, w);
-    if (w.rank > 1) w = mean(w, tail(w, 1));
-    if (v.rank > 1) v = mean(v, tail(v, 1));
-    return { total: sum(v).item(), count: sum(w).item() };
-  });
+function weightedTotals(owner: string, values: Tensor, sampleWeight?: Tensor | number): { total: Tensor; count: Tensor | number } {
+  let v = isFloat(values.dtype) ? values : cast(values, 'float32');
+  const tail = (t: Tensor, from: number): number[] => Array.from({ length: t.rank - from }, (_, i) => from + i);
+  if (sampleWeight === undefined) {
+    const samples = v.rank > 1 ? mean(v, tail(v, 1)) : v;
+    return { total: sum(samples), count: v.rank === 0 ? 1 : v.shape[0]! };
+  }
+  let w: Tensor;
+  if (typeof sampleWeight === 'number') w = tensor(sampleWeight, [], v.dtype);
+  else if (sampleWeight instanceof Tensor) w = cast(sampleWeight, v.dtype);
+  else throw new ValueError(`${owner}: sampleWeight must be a Tensor or a number, got ${typeof sampleWeight}.`);
+  if (w.rank === 0) w = broadcastTo(w, v.rank === 0 ? [] : [v.shape[0]!]);
+  [v, w] = alignRanks(v, w);
+  if (w.rank > v.rank || w.shape.some((d, i) => d !== 1 && d !== v.shape[i])) fail(owner, v, w);
+  if (v.rank > w.rank) v = mean(v, tail(v, w.rank));
+  w = broadcastTo(w, v.shape);
+  v = mul(v, w);
+  if (w.rank > 1) w = mean(w, tail(w, 1));
+  if (v.rank > 1) v = mean(v, tail(v, 1));
+  return { total: sum(v), count: sum(w) };
 }
 
 /** Options of `Mean`. */
@@ -120,8 +132,11 @@ export class Mean extends Metric {
       this.add(values * w, w);
       return;
     }
-    const { total, count } = weightedTotals(this.name, values, sampleWeight);
-    this.add(total, count);
+    ENGINE.tidy(() => {
+      const { total, count } = weightedTotals(this.name, values, sampleWeight);
+      if (typeof count === 'number') this.accumulate([total], ([t]) => this.add(t!, count));
+      else this.accumulate([total, count], ([t, c]) => this.add(t!, c!));
+    });
   }
 
   /** Adds an already reduced weighted sum and its total weight. */
