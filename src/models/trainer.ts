@@ -5,6 +5,7 @@
  * steps over an epoch iterator (the loops are in loops.ts).
  */
 import type { GradientObserver, History, Logs } from '../callbacks/index.js';
+import { ENGINE } from '../core/engine.js';
 import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
 import { tidy } from '../core/memory.js';
@@ -221,9 +222,9 @@ export abstract class Trainer extends Layer {
       this.updateCompiledMetrics(ys, preds, sampleWeight);
       return loss;
     }, variables);
-    for (const observe of this.observers) observe(grads, variables);
+    if (this.observers.size > 0) ENGINE.effect(grads, (gs) => this.observers.forEach((observe) => observe(gs, variables)));
     compiled.optimizer.applyGradients(variables.map((v, i) => [grads[i]!, v] as const));
-    this.lossTracker.updateState(value.item(), asList(x)[0]!.shape[0]!);
+    this.trackLoss(value, x);
     return this.getMetricsResult();
   }
 
@@ -237,9 +238,18 @@ export abstract class Trainer extends Layer {
     this.requireLoss('testStep', y);
     const ys = asList(y!);
     const preds = asList(this.call(x, { training: false }));
-    this.lossTracker.updateState(this.computeLoss({ x, y: ys, yPred: preds, sampleWeight }).item(), asList(x)[0]!.shape[0]!);
+    this.trackLoss(this.computeLoss({ x, y: ys, yPred: preds, sampleWeight }), x);
     this.updateCompiledMetrics(ys, preds, sampleWeight);
     return this.getMetricsResult();
+  }
+
+  /**
+   * Folds a batch's loss into the loss tracker, weighted by the batch's size; through an effect, so
+   * that a jitted step (whose graph replays without running this code) still does it.
+   */
+  private trackLoss(loss: Tensor, x: Tensors): void {
+    const batchSize = asList(x)[0]!.shape[0]!;
+    ENGINE.effect([loss], ([value]) => this.lossTracker.updateState(value!.item(), batchSize));
   }
 
   /** The model's outputs for one batch, in inference mode, called by `predict` and `predictOnBatch`. */
