@@ -23,9 +23,15 @@ export interface CompileArgs {
   metrics?: MetricSpec[] | MetricSpec[][];
   /** Weights of each output's loss in the total (default 1 each). */
   lossWeights?: number[];
+  /**
+   * Run the steps of fit, evaluate and predict (and of trainOnBatch, testOnBatch, predictOnBatch) as
+   * graphs: each step is traced once per batch shape by `jit`, optimised, then replayed (default false:
+   * eager). Same numbers, callbacks and History as eager; see docs/eager-and-graphs.md.
+   */
+  jitCompile?: boolean;
 }
 
-const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true, lossWeights: true });
+const COMPILE_KEYS = optionKeys<CompileArgs>({ optimizer: true, loss: true, metrics: true, lossWeights: true, jitCompile: true });
 
 /** What `compile` resolved. */
 export interface CompiledState {
@@ -36,6 +42,8 @@ export interface CompiledState {
   lossWeights: number[];
   /** The metrics of each output. */
   metrics: Metric[][];
+  /** Whether the steps run through `jit`. */
+  jitCompile: boolean;
 }
 
 /** Resolves `compile`'s arguments for the model `name` with the outputs `outputNames`. */
@@ -54,6 +62,9 @@ export function compileModel(name: string, outputNames: readonly string[], args:
   if (lossWeights.length !== losses.length) {
     throw new ValueError(`${name}.compile: lossWeights has ${lossWeights.length} entries for ${losses.length} losses${args.loss === undefined ? ' (compile was given no loss)' : ''}.`);
   }
+  if (args.jitCompile !== undefined && typeof args.jitCompile !== 'boolean') {
+    throw new ValueError(`${name}.compile: jitCompile must be true or false, got ${JSON.stringify(args.jitCompile) ?? typeof args.jitCompile}; pass jitCompile: true to run the steps as graphs.`);
+  }
   const metricSpecs = args.metrics ?? [];
   const perOutput = metricSpecs.length > 0 && Array.isArray(metricSpecs[0]) ? (metricSpecs as MetricSpec[][]) : new Array<MetricSpec[]>(numOutputs).fill(metricSpecs as MetricSpec[]);
   if (perOutput.length !== numOutputs) throw new ValueError(`${name}.compile: ${perOutput.length} metric lists were given for ${numOutputs} outputs.`);
@@ -62,5 +73,6 @@ export function compileModel(name: string, outputNames: readonly string[], args:
     losses,
     lossWeights,
     metrics: perOutput.map((specs, i) => specs.map((m) => getMetric(m, lossSpecs[i] as string | Loss | undefined))),
+    jitCompile: args.jitCompile ?? false,
   };
 }

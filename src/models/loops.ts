@@ -137,7 +137,7 @@ async function runBatches(
       if (begun) await begun;
       model.buildFor(batch.x);
       tidy(() => {
-        last = readLogs(model, step, model[step](batch));
+        last = model.runStep(step, batch);
       });
     } finally {
       disposeBatch(batch);
@@ -272,7 +272,7 @@ export async function evaluateLoop(model: Trainer, compiled: CompiledState, x: T
 function predictBatch(model: Trainer, batch: StepBatch): Tensors {
   try {
     model.buildFor(batch.x);
-    return tidy(() => model.predictStep(batch));
+    return tidy(() => model.runPredictStep(batch));
   } finally {
     disposeBatch(batch);
   }

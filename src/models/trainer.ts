@@ -8,6 +8,8 @@ import type { GradientObserver, History, Logs } from '../callbacks/index.js';
 import { ENGINE } from '../core/engine.js';
 import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
+import type { Graph } from '../graph/graph.js';
+import { jit, type Jitted } from '../graph/jit.js';
 import { tidy } from '../core/memory.js';
 import { checkOptions } from '../core/options.js';
 import { Tensor, type Variable } from '../core/tensor.js';
@@ -29,6 +31,9 @@ import {
  * const logs: StepLogs = { loss: lossTensor, acc: this.accuracy.result() };
  */
 export type StepLogs = Record<string, number | Tensor>;
+
+/** A step method as `jit` made it: the batch, and a key of what else its graph depends on. */
+type JittedStep<R> = Jitted<(batch: StepBatch, key: string) => R>;
 
 /**
  * The tensors `computeLoss` and `computeMetrics` take: the batch, and the model's predictions for it.
@@ -73,6 +78,15 @@ export abstract class Trainer extends Layer {
    * middle of one; and the weights need not be walked every step.
    */
   private stepVariables: Variable[] | undefined;
+  /** With `jitCompile`: each kind of step as `jit` made it, at its first use after `compile`. */
+  private jitted: { train?: JittedStep<StepLogs>; test?: JittedStep<StepLogs>; predict?: JittedStep<Tensors> } = {};
+  /** Whether a train step has run (eagerly) since `compile`; with `jitCompile` the later ones are traced. */
+  private trainedOnce = false;
+  /**
+   * The ids of the variables to train, read at the first step after `beginTraining`: part of a jitted
+   * train step's signature, so that a change of `trainable` between fits traces anew.
+   */
+  private trainableKey: string | undefined;
 
   /** The name of each output, for losses and metrics. */
   abstract get outputNames(): string[];
@@ -107,6 +121,9 @@ export abstract class Trainer extends Layer {
     this.compiledMetrics = [...(this.compiled.losses.length > 0 ? [this.lossTracker] : []), ...this.compiled.metrics.flat()];
     this.lossTracker.resetState();
     if (previous && previous.optimizer !== this.compiled.optimizer) previous.optimizer.dispose();
+    // Graphs traced for the previous settings (losses, metrics, optimizer) are stale.
+    this.disposeJitted();
+    this.trainedOnce = false;
   }
 
   /** The compiled state, or a ValueError saying to compile before `method`. */
@@ -270,6 +287,68 @@ export abstract class Trainer extends Layer {
     return compiled;
   }
 
+  // ---- running the steps, eagerly or as graphs ----
+
+  /**
+   * @internal `trainStep` or `testStep` on one batch, through `jit` when compiled with `jitCompile`;
+   * what it returned, read into numbers. Call it inside a memory scope.
+   */
+  runStep(step: 'trainStep' | 'testStep', batch: StepBatch): Logs {
+    const jitCompile = this.compiled?.jitCompile ?? false;
+    // NOTE: the very first train step runs eagerly even with jitCompile: it builds what a model makes
+    // lazily and creates the optimizer's slots, state that a graph should read, not make at every call.
+    if (!jitCompile || (step === 'trainStep' && !this.trainedOnce)) {
+      const logs = readLogs(this, step, this[step](batch));
+      if (step === 'trainStep') this.trainedOnce = true;
+      return logs;
+    }
+    const jitted = step === 'trainStep'
+      ? (this.jitted.train ??= this.jitStep('trainStep', (b) => this.trainStep(b)))
+      : (this.jitted.test ??= this.jitStep('testStep', (b) => this.testStep(b)));
+    const returned = jitted(batch, this.signatureKey(step));
+    // Numbers a step returns (the metrics' results) were fixed when it was traced: read them again.
+    const current = this.getMetricsResult();
+    const logs: StepLogs = { ...returned };
+    for (const key in logs) if (typeof logs[key] === 'number' && key in current) logs[key] = current[key]!;
+    return readLogs(this, step, logs);
+  }
+
+  /** @internal `predictStep` on one batch, through `jit` when compiled with `jitCompile`. Call it inside a memory scope. */
+  runPredictStep(batch: StepBatch): Tensors {
+    if (!this.compiled?.jitCompile) return this.predictStep(batch);
+    return (this.jitted.predict ??= this.jitStep('predictStep', (b) => this.predictStep(b)))(batch, this.signatureKey('predictStep'));
+  }
+
+  /**
+   * The graph of the step `kind` traced last under `jitCompile` (undefined before the first trace, or
+   * without jitCompile): printable and countable, what the TensorBoard callback draws as the op graph.
+   *
+   * @example
+   * model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', jitCompile: true });
+   * await model.fit(x, y, { epochs: 1 });
+   * console.log(model.stepGraph()!.toString(), model.stepGraph('test')?.stats());
+   */
+  stepGraph(kind: 'train' | 'test' | 'predict' = 'train'): Graph | undefined {
+    return this.jitted[kind]?.lastGraph;
+  }
+
+  private jitStep<R>(name: string, run: (batch: StepBatch) => R): JittedStep<R> {
+    // The key only enters the signature: a step that changes with it is traced anew.
+    return jit((batch: StepBatch, _key: string) => run(batch), { name: `${this.name}.${name}` });
+  }
+
+  /** What a step's graph depends on beyond the batch's shapes: the variables trained, and whether gradients are observed. */
+  private signatureKey(step: 'trainStep' | 'testStep' | 'predictStep'): string {
+    if (step !== 'trainStep') return '';
+    this.trainableKey ??= this.trainableWeights.map((v) => v.id).join(',');
+    return `${this.trainableKey}|${this.observers.size > 0 ? 'observed' : ''}`;
+  }
+
+  private disposeJitted(): void {
+    for (const j of Object.values(this.jitted)) j?.dispose();
+    this.jitted = {};
+  }
+
   /**
    * Calls `observer` with each training step's gradients (aligned with the variables) until the
    * returned function is called; what callbacks such as TensorBoard use to log gradient norms.
@@ -297,6 +376,7 @@ export abstract class Trainer extends Layer {
   /** @internal Starts a run of training steps: the variables to train are read again at the next step. */
   beginTraining(): void {
     this.stepVariables = undefined;
+    this.trainableKey = undefined;
     this.stopTraining = false;
   }
 
@@ -315,6 +395,7 @@ export abstract class Trainer extends Layer {
   override dispose(): void {
     super.dispose();
     this.compiled?.optimizer.dispose();
+    this.disposeJitted();
     this.observers.clear();
   }
 
@@ -370,7 +451,7 @@ export abstract class Trainer extends Layer {
   /** The outputs for one batch, in inference mode (`predictStep` on it). */
   predictOnBatch(x: Tensors): Tensors {
     this.buildFor(x);
-    return tidy(() => this.predictStep({ x }));
+    return tidy(() => this.runPredictStep({ x }));
   }
 
   /** One `trainStep` on one batch; returns what it returned (by default the loss and metrics of this batch alone, by Keras's keys). */
@@ -379,7 +460,7 @@ export abstract class Trainer extends Layer {
     this.buildFor(x);
     this.beginTraining();
     this.resetMetrics();
-    return tidy(() => readLogs(this, 'trainStep', this.trainStep({ x, y, sampleWeight })));
+    return tidy(() => this.runStep('trainStep', { x, y, sampleWeight }));
   }
 
   /** One `testStep` on one batch; returns what it returned (by default the loss and metrics of this batch, in inference mode). */
@@ -387,7 +468,7 @@ export abstract class Trainer extends Layer {
     this.checkBatch('testOnBatch', x, y, sampleWeight);
     this.buildFor(x);
     this.resetMetrics();
-    return tidy(() => readLogs(this, 'testStep', this.testStep({ x, y, sampleWeight })));
+    return tidy(() => this.runStep('testStep', { x, y, sampleWeight }));
   }
 
   private checkBatch(method: string, x: Tensors, y: Tensors, sampleWeight: Tensor | undefined): void {
