@@ -27,6 +27,8 @@ export interface TrainingConfig {
   lossWeights: number[];
   /** The metrics of each output (`serializeMetric`). */
   metrics: SerializedObject[][];
+  /** Whether the steps run as graphs (compile's `jitCompile`; Keras's `jit_compile`); absent means false. */
+  jitCompile?: boolean;
 }
 
 /** A weight in the artifacts: its values under Strata's name, and the layer that owns it. */

@@ -114,7 +114,7 @@ function restoreTraining(model: Model, training: TrainingConfig, state: readonly
     const metrics = training.metrics.map((ms, i) => ms.map((m, j) => rebuilt(`trainingConfig.metrics[${i}][${j}]`, () => deserializeMetric(m as SerializedMetric))));
     // A model compiled without a loss (its trainStep computes one) is saved with none.
     const losses = loss.length > 0 ? { loss, lossWeights: training.lossWeights } : {};
-    rebuilt('trainingConfig', () => model.compile({ optimizer, metrics, ...losses }));
+    rebuilt('trainingConfig', () => model.compile({ optimizer, metrics, ...losses, jitCompile: training.jitCompile }));
   } catch (e) {
     if (model.optimizer !== optimizer) optimizer.dispose();
     throw e;

@@ -112,4 +112,5 @@ export function checkTrainingConfig(x: unknown, source: string): asserts x is Tr
     checkArray(fail, `trainingConfig.metrics[${i}]`, ms);
     ms.forEach((m, j) => checkSerialized(fail, `trainingConfig.metrics[${i}][${j}]`, m));
   });
+  if (x['jitCompile'] !== undefined && typeof x['jitCompile'] !== 'boolean') fail('trainingConfig.jitCompile', 'true or false', x['jitCompile']);
 }

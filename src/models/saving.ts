@@ -42,6 +42,7 @@ function trainingConfigOf(compiled: CompiledState): TrainingConfig | undefined {
       losses: compiled.losses.map(serializeLoss),
       lossWeights: compiled.lossWeights,
       metrics: compiled.metrics.map((ms) => ms.map(serializeMetric)),
+      ...(compiled.jitCompile ? { jitCompile: true } : {}),
     };
   } catch (e) {
     console.warn(`The model's compile settings cannot be saved (${(e as Error).message}); the file holds the architecture and weights, and the loaded model must be compiled again.`);
