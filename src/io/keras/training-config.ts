@@ -310,7 +310,9 @@ export function trainingConfigFromKeras(x: unknown, options: KerasTrainingOption
       }
       return kept;
     });
-    return { trainingConfig: { optimizer, losses, lossWeights, metrics }, dropped };
+    // Keras 3's default 'auto' lets a backend choose; Strata's default is eager, so only true is kept.
+    const jitCompile = x['jit_compile'] === true ? { jitCompile: true } : {};
+    return { trainingConfig: { optimizer, losses, lossWeights, metrics, ...jitCompile }, dropped };
   } catch (e) {
     if (!(e instanceof Unsupported)) throw e;
     dropped.push(`${e.message}; the compile settings are not kept (compile the model again before training).`);
@@ -342,7 +344,7 @@ export function trainingConfigToKeras(t: TrainingConfig, flavour: KerasFlavour):
       weighted_metrics: null,
       run_eagerly: false,
       steps_per_execution: 1,
-      jit_compile: false,
+      jit_compile: t.jitCompile ?? false,
     };
   }
   return {
