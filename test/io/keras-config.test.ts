@@ -355,6 +355,7 @@ test('compile settings from Keras: accuracy by loss, legacy names, class forms, 
       losses: [{ className: 'BinaryCrossentropy', config: { name: 'binaryCrossentropy', fromLogits: true, labelSmoothing: 0.1 } }],
       lossWeights: [1],
       metrics: [[{ className: 'BinaryAccuracy', config: { name: 'acc', threshold: 0.5 } }, { className: 'Precision', config: { name: 'precision', threshold: 0.3 } }]],
+      jitCompile: true,
     },
     dropped: ["the metric 'auc' is not one Strata has; the metric is left out."],
   });
