@@ -4,11 +4,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { PRESETS } from '../../src/cli/presets.js';
 import * as s from '../../src/node/index.js';
 import { loadFashionMnist } from '../helpers/fashion-mnist.js';
 import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
-const { Conv2D, Dense, Dropout, Flatten, MaxPooling2D } = s.layers;
+const { Dense, Dropout } = s.layers;
 
 /** 100 samples of 6 features in 3 classes (the argmax of a random linear map), made from `seed`. */
 function data(seed: number, n = 100): { x: s.Tensor; y: s.Tensor } {
@@ -216,26 +217,12 @@ function fashion(split: 'train' | 't10k', start: number, count: number, shape: n
 }
 
 test('the lesson\'s MLP and CNN trained with jitCompile on a Fashion-MNIST slice reach eager\'s accuracy', { skip: missing(FASHION_MNIST) }, async () => {
-  const lessonMlp = () => new s.Sequential({ layers: [new Flatten({ inputShape: [28, 28, 1] }), new Dense({ units: 100, activation: 'relu' }), new Dense({ units: 10, activation: 'softmax' })] });
-  const lessonCnn = () => new s.Sequential({
-    layers: [
-      new Conv2D({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Conv2D({ filters: 64, kernelSize: 3, padding: 'same', activation: 'relu' }),
-      new MaxPooling2D({ poolSize: 2 }),
-      new Flatten(),
-      new Dense({ units: 100, activation: 'relu' }),
-      new Dropout({ rate: 0.4 }),
-      new Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-  // Slices small enough for the reference backend: equality with eager is the point, the floors a sanity check.
-  const train = fashion('train', 0, 1024, [28, 28, 1]);
-  const testSet = fashion('t10k', 0, 300, [28, 28, 1]);
-  for (const [what, make, samples, epochs, floor] of [['MLP', lessonMlp, 1024, 3, 0.7], ['CNN', lessonCnn, 256, 1, 0.4]] as const) {
-    const x = s.slice(train.x, [0], [samples]);
-    const y = s.slice(train.y, [0], [samples]);
-    const { eager, jitted } = await both(make, () => classifier(), async (m) => {
+  // The lesson's models as `strata train` builds them ('relu' takes [28, 28] images, 'cnn' [28, 28, 1]), on
+  // slices small enough for the reference backend: equality with eager is the point, the floors a sanity check.
+  for (const [what, shape, samples, epochs, floor] of [['relu', [28, 28], 1024, 3, 0.7], ['cnn', [28, 28, 1], 256, 1, 0.4]] as const) {
+    const { x, y } = fashion('train', 0, samples, [...shape]);
+    const testSet = fashion('t10k', 0, 300, [...shape]);
+    const { eager, jitted } = await both(() => PRESETS[what]!.build(10), () => classifier(), async (m) => {
       const history = (await m.fit(x, y, { epochs, batchSize: 32, verbose: 0 })).history;
       return { history, test: await m.evaluate(testSet.x, testSet.y) };
     });
