@@ -41,7 +41,7 @@ export interface ValueRef {
  * - `kernel`: a backend kernel; `args` are its arguments as traced, each tensor argument replaced by a
  *   `TensorSlot` naming the node input it reads (so `args` can be compared, printed and re-bound).
  * - `host`: JavaScript on the inputs' values (random numbers, `defineOp` kernels), run again at every call;
- *   `pure` says that equal inputs give equal outputs (see `Engine.runHost`): a random draw is not pure.
+ *   `pure` when equal inputs give equal outputs (a random draw is not pure: it advances a generator).
  * - `call`: a backend's compiled replacement for several nodes (a fused elementwise chain, say).
  */
 export type NodeOp =
