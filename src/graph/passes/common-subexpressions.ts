@@ -1,6 +1,5 @@
 /** Common subexpression elimination: a node computing what an earlier node computed is dropped, its uses given the earlier results. */
 import { TensorSlot, type Graph, type GraphNode, type GraphValue, type ValueRef } from '../graph.js';
-import { isPlainObject } from './bind-args.js';
 import { isPure, overwrittenValues } from './purity.js';
 
 /** What `eliminateCommonSubexpressions` did. */
@@ -84,8 +83,9 @@ function argKey(a: unknown, ids: IdentityKeys): string {
   if (typeof a === 'string') return JSON.stringify(a);
   if (typeof a === 'boolean' || a === null || a === undefined) return String(a);
   if (Array.isArray(a)) return `[${a.map((x: unknown) => argKey(x, ids)).join(',')}]`;
-  if (isPlainObject(a)) {
-    return `{${Object.keys(a).sort().map((k) => `${JSON.stringify(k)}:${argKey(a[k], ids)}`).join(',')}}`;
+  if (typeof a === 'object' && a !== null && Object.getPrototypeOf(a) === Object.prototype) {
+    const o = a as Record<string, unknown>;
+    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${argKey(o[k], ids)}`).join(',')}}`;
   }
   return `#${ids.of(a as object)}`;
 }

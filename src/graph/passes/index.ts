@@ -1,5 +1,4 @@
 /** The generic graph passes: dead code, common subexpressions, constant folding, and the pipeline running them. */
-export { bindArgs } from './bind-args.js';
 export { eliminateCommonSubexpressions, type CommonSubexpressionResult } from './common-subexpressions.js';
 export { foldConstants, MAX_FOLDED_ELEMENTS, type ConstantFoldingResult } from './constant-folding.js';
 export { eliminateDeadCode, type DeadCodeResult } from './dead-code.js';
