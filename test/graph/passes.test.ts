@@ -5,7 +5,9 @@ import * as s from '../../src/index.js';
 import type { Kernels } from '../../src/core/backend.js';
 import type { DType, TypedArray } from '../../src/core/dtype.js';
 import type { HostTensor } from '../../src/core/engine.js';
+import { traceFunction } from '../../src/graph/trace.js';
 import { Graph, TensorSlot, opLabel, type GraphNode, type GraphValue, type ValueRef, type ValueSource } from '../../src/graph/graph.js';
+import { GraphExecutable } from '../../src/graph/execute.js';
 import { MAX_FOLDED_ELEMENTS, eliminateCommonSubexpressions, eliminateDeadCode, foldConstants, optimizeGraph } from '../../src/graph/passes/index.js';
 
 type Out = [number[], DType?];
@@ -231,4 +233,117 @@ test('optimizeGraph folds, merges and drops to a fixed point, and reports each p
   const folded = g.nodes[0]!.inputs[1]!.value.source;
   assert.ok(folded.kind === 'constant');
   assert.deepEqual([...folded.values], [4]);
+});
+
+/** Where two arrays first differ bit for bit, or -1. */
+function firstDifference(a: s.TypedArray, b: s.TypedArray): number {
+  if (a.length !== b.length || a.constructor !== b.constructor) return 0;
+  const ab = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const bb = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  for (let i = 0; i < ab.length; i++) if (ab[i] !== bb[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
+  return -1;
+}
+
+type Traced = (...xs: s.Tensor[]) => s.Tensor[];
+/** A function to trace, and what it leaves behind besides its results (its variables' values, say). */
+interface Setup {
+  fn: Traced;
+  observed: () => s.TypedArray[];
+}
+
+/**
+ * Traces the function `setup()` makes twice (each setup makes its own state, variables say): once left as
+ * traced, once rewritten by `pass`. Replays both on every input set, `beforeCall` run before each replay,
+ * and checks that they return, and leave in `observed()`, the same bits. Returns both graphs.
+ */
+function replaysAgree(setup: () => Setup, pass: (g: Graph) => unknown, calls: s.Tensor[][], beforeCall = (): void => {}): [Graph, Graph] {
+  const first = calls[0]!;
+  const traces = [0, 1].map(() => {
+    const { fn, observed } = setup();
+    const traced = traceFunction('traced', () => s.tidy(() => fn(...first)), first);
+    s.dispose(traced.result);
+    return { ...traced, observed, executable: undefined as GraphExecutable | undefined };
+  });
+  pass(traces[1]!.graph);
+  for (const t of traces) t.executable = new GraphExecutable(t.graph, s.getBackend(), t.captured);
+  calls.forEach((inputs, call) => {
+    const [a, b] = traces.map((t) => {
+      beforeCall();
+      const outs = t.executable!.run(inputs);
+      const values = [...outs.map((o) => o.dataSync()), ...t.observed()];
+      s.dispose(outs);
+      return values;
+    });
+    assert.equal(a!.length, b!.length);
+    a!.forEach((v, i) => assert.equal(firstDifference(v, b![i]!), -1, `call ${call + 1}, result ${i}`));
+  });
+  for (const t of traces) t.executable!.dispose();
+  return [traces[0]!.graph, traces[1]!.graph];
+}
+
+const uniform = (shape: number[], seed: number): s.Tensor => s.randomUniform(shape, -2, 2, { seed });
+const count = (g: Graph, label: string): number => g.nodes.filter((n) => opLabel(n) === label).length;
+
+/**
+ * A function with something for every pass: exp(x) computed twice, a dead branch, a chain on constants,
+ * a random draw nothing reads, a dropout mask that is read, and the gradients of all that.
+ */
+const busy: Traced = (x, y) => {
+  const { value, grads } = s.valueAndGrads((a: s.Tensor, b: s.Tensor) => {
+    const k = s.add(s.mul(s.scalar(2), s.scalar(3)), s.tensor([1, 2, 3, 4]));
+    s.tanh(s.matMul(a, b, false, true)); // dead
+    s.randomUniform([3]); // read by nothing, but it moves the generator
+    const e = s.add(s.exp(a), s.exp(a));
+    return s.sum(s.mul(s.dropout(s.mul(e, k), 0.5), s.sigmoid(b)));
+  })([x!, y!]);
+  return [value, ...grads, s.randomNormal([4])];
+};
+
+test('each pass, and the pipeline, leaves a traced graph computing the same bits (random draws included)', () => {
+  const calls = [0, 1, 2].map((c) => [uniform([3, 4], 10 * c + 1), uniform([3, 4], 10 * c + 2)]);
+  const setup = (): Setup => ({ fn: busy, observed: () => [] });
+  const reseed = (): void => s.setSeed(5);
+  const passes: [string, (g: Graph) => unknown][] = [
+    ['eliminateDeadCode', eliminateDeadCode], ['eliminateCommonSubexpressions', eliminateCommonSubexpressions],
+    ['foldConstants', (g) => foldConstants(g, s.getBackend())], ['optimizeGraph', (g) => optimizeGraph(g, s.getBackend())],
+  ];
+  for (const [name, pass] of passes) {
+    s.setSeed(5);
+    const [plain, rewritten] = replaysAgree(setup, pass, calls, reseed);
+    assert.ok(rewritten.nodes.length < plain.nodes.length, `${name} changed nothing: ${rewritten.nodes.length} nodes`);
+    assert.equal(count(rewritten, 'randomUniform'), 2, `${name}: both uniform draws kept`);
+    assert.equal(count(rewritten, 'randomNormal'), 1);
+  }
+  s.dispose(calls.flat());
+});
+
+test('optimizeGraph keeps an optimizer\'s in-place update nothing reads, and the variables end as without it', () => {
+  const setup = (): Setup => {
+    const init = uniform([4, 3], 7);
+    const w = s.variable(init, { name: 'w' });
+    init.dispose();
+    const optimizer = new s.SGD({ learningRate: 0.1, momentum: 0.9 });
+    const fn: Traced = (x, y) => {
+      const { grads } = s.variableGrads(() => s.mean(s.square(s.sub(s.matMul(x!, w), y!))), [w]);
+      optimizer.applyGradients([[grads[0]!, w]]);
+      return [];
+    };
+    // One eager step first: the momentum slot exists and every storage is owned, so the trace updates in place.
+    const [x0, y0] = [uniform([5, 4], 8), uniform([5, 3], 9)];
+    s.tidy(() => fn(x0, y0));
+    s.dispose([x0, y0]);
+    const observed = (): s.TypedArray[] => {
+      const state = optimizer.getWeights().map((n) => n.tensor);
+      const values = [w, ...state].map((t) => t.dataSync());
+      s.dispose(state);
+      return values;
+    };
+    return { fn, observed };
+  };
+  const calls = [0, 1, 2].map((c) => [uniform([5, 4], 10 * c + 1), uniform([5, 3], 10 * c + 2)]);
+  const [plain, rewritten] = replaysAgree(setup, (g) => optimizeGraph(g, s.getBackend()), calls);
+  assert.equal(count(plain, 'applyUpdates'), 1);
+  assert.equal(count(rewritten, 'applyUpdates'), 1);
+  assert.deepEqual(rewritten.outputs, []);
+  s.dispose(calls.flat());
 });
