@@ -63,6 +63,8 @@ export class GraphExecutable {
   private readonly captured: readonly DataId[];
   /** Variables whose storage some node overwrites: each must own its storage alone before a call. */
   private readonly overwrittenVariables: Variable[];
+  /** Every variable the graph reads or assigns. */
+  private readonly variables: Variable[];
   private disposed = false;
 
   constructor(graph: Graph, backend: Backend, captured: readonly DataId[]) {
@@ -71,9 +73,11 @@ export class GraphExecutable {
     this.captured = captured;
     this.plan = planMemory(graph);
     const overwritten = new Set<Variable>();
+    const variables = new Set<Variable>(graph.assignments.map((a) => a.variable));
     const visit = (v: GraphValue): void => {
       if (this.storage.has(v)) return;
       const src = v.source;
+      if (src.kind === 'variable') variables.add(src.variable);
       if (src.kind === 'constant') {
         const info = { dataId: backend.write(src.values, v.shape, v.dtype), shape: v.shape, dtype: v.dtype };
         ENGINE.holdStorage(info, backend);
@@ -89,6 +93,7 @@ export class GraphExecutable {
     }
     for (const r of [...graph.outputs, ...graph.assignments.map((a) => a.value), ...graph.effects.flatMap((e) => e.inputs)]) visit(r.value);
     this.overwrittenVariables = [...overwritten];
+    this.variables = [...variables];
   }
 
   /** Runs the graph on `inputs`; returns the output tensors (in the order of `graph.outputs`). */
@@ -103,6 +108,7 @@ export class GraphExecutable {
       }
       storage.set(v, t.dataId);
     });
+    for (const v of this.variables) v.assertAlive(`jit(${graph.name})`);
     for (const v of this.overwrittenVariables) ensureOwnStorage(v, backend);
     const held = new Set<GraphValue>();
     try {
@@ -179,7 +185,6 @@ export class GraphExecutable {
  * an in-place update changes the variable alone, as eager updates it.
  */
 function ensureOwnStorage(v: Variable, backend: Backend): void {
-  v.assertAlive(`jit: variable '${v.name}'`);
   if (ENGINE.ownsStorage(v)) return;
   const copy = ENGINE.makeTensor({ dataId: backend.write(backend.read(v.dataId), v.shape, v.dtype), shape: v.shape, dtype: v.dtype }, backend);
   v.assign(copy);

@@ -42,8 +42,10 @@ let nextObjectId = 0;
 function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
   const visit = (x: unknown): string => {
     if (x instanceof Tensor) {
+      // A tensor sharing an earlier one's storage is marked: the graph reads both from one value.
+      const shared = tensors.findIndex((t) => t.dataId === x.dataId);
       tensors.push(x);
-      return `${x.dtype}${fmtShape(x.shape)}`;
+      return `${x.dtype}${fmtShape(x.shape)}${shared < 0 ? '' : `=${shared}`}`;
     }
     if (Array.isArray(x)) return `[${x.map(visit).join(',')}]`;
     if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
