@@ -9,6 +9,7 @@ import { Tensor } from '../core/tensor.js';
 import { graphCompilerFor } from './compilers.js';
 import { GraphExecutable, fillTemplate } from './execute.js';
 import type { Graph } from './graph.js';
+import { updateInPlace } from './passes/update-in-place.js';
 import { traceFunction } from './trace.js';
 
 /** Options of `jit`. */
@@ -72,6 +73,7 @@ function describeChange(before: string, after: string): string {
 
 /** Optimises a freshly traced graph for `backend`: the generic passes, then the backend's own compiler. */
 function optimize(graph: Graph, backend: Backend): void {
+  updateInPlace(graph);
   graphCompilerFor(backend.name)?.(graph);
 }
 

@@ -47,6 +47,19 @@ test('a jitted training step gives the eager losses and weights, bit for bit, dr
   assert.equal(jitted.traces, 1);
 });
 
+test('the optimizer\'s per-parameter updates traced at its first step run as one in-place update', () => {
+  const { step } = trainingSetup(4);
+  const f = s.jit(step);
+  s.tidy(() => {
+    f(s.ones([2, 6]), s.ones([2, 3]));
+  });
+  const graph = f.lastGraph!;
+  assert.equal(graph.stats().byOp['applyUpdates'], 1);
+  assert.equal(graph.stats().byOp['applyUpdate'], undefined);
+  assert.deepEqual(graph.assignments, []);
+  assert.match(graph.toString(), /applyUpdates\(w, w, %\d+, sgd\/w\/momentum, b, b, %\d+, sgd\/b\/momentum\).*\(in place\)/);
+});
+
 test('a replay holds no tensor after it returns, and its peak memory is at most the eager step\'s', () => {
   const x = s.randomNormal([64, 6], 0, 1, { seed: 1 });
   const y = s.randomNormal([64, 3], 0, 1, { seed: 2 });
