@@ -10,6 +10,7 @@ import { graphCompilerFor } from './compilers.js';
 import { GraphExecutable, fillTemplate } from './execute.js';
 import type { Graph } from './graph.js';
 import { optimizeGraph, type OptimizationSummary } from './passes/index.js';
+import { updateInPlace } from './passes/update-in-place.js';
 import { traceFunction } from './trace.js';
 
 /** Options of `jit`. */
@@ -45,8 +46,10 @@ let nextObjectId = 0;
 function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
   const visit = (x: unknown): string => {
     if (x instanceof Tensor) {
+      // A tensor sharing an earlier one's storage is marked: the graph reads both from one value.
+      const shared = tensors.findIndex((t) => t.dataId === x.dataId);
       tensors.push(x);
-      return `${x.dtype}${fmtShape(x.shape)}`;
+      return `${x.dtype}${fmtShape(x.shape)}${shared < 0 ? '' : `=${shared}`}`;
     }
     if (Array.isArray(x)) return `[${x.map(visit).join(',')}]`;
     if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
@@ -71,9 +74,13 @@ function describeChange(before: string, after: string): string {
   return i < 0 ? `${before} → ${after}` : `…${a.slice(Math.max(0, i - 1), i + 2).join('')}… became …${b.slice(Math.max(0, i - 1), i + 2).join('')}…`;
 }
 
-/** Optimises a freshly traced graph for `backend`: the generic passes, then the backend's own compiler. */
+/**
+ * Optimises a freshly traced graph for `backend`: the generic passes (dead code first gone, so that fewer
+ * readers keep an optimizer's update from running in place), the in-place updates, then the backend's own compiler.
+ */
 function optimize(graph: Graph, backend: Backend): OptimizationSummary {
   const summary = optimizeGraph(graph, backend);
+  updateInPlace(graph);
   graphCompilerFor(backend.name)?.(graph);
   return summary;
 }

@@ -3,7 +3,7 @@ import type { Backend, DataId, TensorInfo } from '../../core/backend.js';
 import type { TypedArray } from '../../core/dtype.js';
 import { StrataError } from '../../core/errors.js';
 import { sizeOf } from '../../core/shape.js';
-import { runNode } from '../execute.js';
+import { nodeRunner } from '../execute.js';
 import { opLabel, type Graph, type GraphNode } from '../graph.js';
 import { isPure, overwrittenValues } from './purity.js';
 
@@ -50,7 +50,7 @@ export function foldConstants(graph: Graph, backend: Backend): ConstantFoldingRe
 }
 
 /**
- * Runs `node` on `backend` as a replay would (`runNode`), its constant inputs written for the call and
+ * Runs `node` on `backend` as a replay would (`nodeRunner`), its constant inputs written for the call and
  * captured ones read in place, and returns its outputs' values; the storage it made is released.
  */
 function runNow(backend: Backend, node: GraphNode): TypedArray[] {
@@ -64,7 +64,7 @@ function runNow(backend: Backend, node: GraphNode): TypedArray[] {
     return { dataId, shape: r.shape, dtype: r.value.dtype };
   });
   try {
-    const outputs = runNode(backend, node, infos);
+    const outputs = nodeRunner(backend, node, infos)();
     const values = outputs.map((id) => backend.read(id));
     // Pure nodes return fresh storage; the check guards the inputs' should a kernel ever return one.
     const inputIds = new Set(infos.map((i) => i.dataId));
