@@ -7,47 +7,43 @@ import { test } from 'node:test';
 import * as s from '../../src/index.js';
 import { RandomGenerator } from '../../src/core/random.js';
 import { jit } from '../../src/graph/jit.js';
+import { assertSameBits } from '../helpers/bits.js';
 
 type Fn = (...xs: s.Tensor[]) => s.Tensor[];
 
-/** Where two arrays first differ bit for bit (so that -0 and 0 differ, and NaN equals NaN), or -1. */
-function firstDifference(a: s.TypedArray, b: s.TypedArray): number {
-  if (a.length !== b.length || a.constructor !== b.constructor) return 0;
-  const ab = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const bb = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 0; i < ab.length; i++) if (ab[i] !== bb[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
-  return -1;
-}
-
+/** `got` has `want`'s shapes, dtypes and bits. */
 function assertSameTensors(got: s.Tensor[], want: { shape: readonly number[]; dtype: s.DType; values: s.TypedArray }[], label: string): void {
   assert.equal(got.length, want.length, `${label}: number of results`);
   got.forEach((t, i) => {
     const w = want[i]!;
     assert.deepEqual([t.shape, t.dtype], [w.shape, w.dtype], `${label}: result ${i}'s shape and dtype`);
-    const values = t.dataSync();
-    const at = firstDifference(values, w.values);
-    assert.equal(at, -1, `${label}: result ${i} differs from eager at element ${at}: ${values[at]} vs ${w.values[at]}`);
+    assertSameBits(t.dataSync(), w.values, `${label}: result ${i} against eager`);
   });
 }
 
 /**
  * Calls `fn` through `jit` three times on `inputs(0..2)` (one trace, two replays) and checks every result
- * equals, bit for bit, what `fn` computes eagerly on the same inputs; the graph is traced once.
+ * equals, bit for bit, what `fn` computes eagerly on the same inputs; the graph is traced once, and once
+ * disposed leaves no tensor or storage behind.
  */
-function jitMatchesEager(label: string, fn: Fn, inputs: (call: number) => s.Tensor[], calls = 3): void {
+function jitMatchesEager(label: string, fn: Fn, inputs: (call: number) => s.Tensor[]): void {
+  const before = s.memory();
   const f = jit(fn, { name: label });
-  for (let call = 0; call < calls; call++) {
+  for (let call = 0; call < 3; call++) {
     const xs = inputs(call);
     const eager = s.tidy(() => fn(...xs));
     const want = eager.map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.dataSync() }));
     s.dispose(eager);
-    const got = f(...xs);
+    // The first call runs fn itself, whose intermediates are the caller's to release, as eagerly.
+    const got = s.tidy(() => f(...xs));
     assertSameTensors(got, want, `${label}, call ${call + 1}`);
     s.dispose(got);
     s.dispose(xs);
   }
   assert.equal(f.traceCount, 1, `${label}: traced once`);
   f.dispose();
+  const after = s.memory();
+  assert.deepEqual([after.numTensors, after.numDataBuffers], [before.numTensors, before.numDataBuffers], `${label}: tensors and buffers left`);
 }
 
 /** Uniform values in [lo, hi), a different draw for every call and input. */
@@ -137,7 +133,7 @@ test('jit: cast and oneHot', () => {
 });
 
 test('jit: softmax, logSoftmax and the cross-entropies, forward and gradients', () => {
-  const labels = (call: number): s.Tensor => s.cast(uniform([4], call, 9, 0, 5), 'int32');
+  const labels = (call: number): s.Tensor => s.tidy(() => s.cast(uniform([4], call, 9, 0, 5), 'int32'));
   jitMatchesEager('softmax', withGrads((x) => s.sum(s.mul(s.softmax(x!), s.range(0, 5)))), (call) => [uniform([4, 5], call, 1)]);
   jitMatchesEager('logSoftmax', withGrads((x) => s.sum(s.mul(s.logSoftmax(x!, 0), s.range(0, 5)))), (call) => [uniform([4, 5], call, 1)]);
   jitMatchesEager('softmaxCrossEntropy', withGrads((logits, p) => s.sum(s.softmaxCrossEntropy(s.softmax(p!), logits!))), (call) => [uniform([4, 5], call, 1), uniform([4, 5], call, 2)]);
@@ -180,7 +176,7 @@ test('jit: dropout draws a fresh mask at every replay, the one eager draws from 
     const eager = s.tidy(() => masked(eagerGen)(x));
     const want = eager.map((t) => ({ shape: t.shape, dtype: t.dtype, values: t.dataSync() }));
     s.dispose(eager);
-    const got = f(x);
+    const got = s.tidy(() => f(x));
     assertSameTensors(got, want, `dropout, call ${call + 1}`);
     s.dispose([...got, x]);
   }
@@ -191,7 +187,7 @@ test('jit: dropout draws a fresh mask at every replay, the one eager draws from 
     s.setSeed(11);
     return [0, 1, 2].flatMap((call) => {
       const x = uniform([5, 2], call, 1);
-      const out = g(x);
+      const out = s.tidy(() => g(x));
       const values = out.map((t) => t.dataSync());
       s.dispose([...out, x]);
       return values;
@@ -200,7 +196,7 @@ test('jit: dropout draws a fresh mask at every replay, the one eager draws from 
   const jitted = jit(unseeded, { name: 'unseeded' });
   const want = draws(unseeded);
   const got = draws(jitted);
-  got.forEach((v, i) => assert.equal(firstDifference(v, want[i]!), -1, `unseeded draw ${i}`));
+  got.forEach((v, i) => assertSameBits(v, want[i]!, `unseeded draw ${i}`));
   jitted.dispose();
 });
 
@@ -256,7 +252,7 @@ function optimizerSteps(makeOptimizer: () => s.Optimizer, jitted: boolean): { va
 function assertSameSteps(name: string, make: () => s.Optimizer, countsSteps: boolean): void {
   const eager = optimizerSteps(make, false);
   const jitted = optimizerSteps(make, true);
-  jitted.values.forEach((v, i) => assert.equal(firstDifference(v, eager.values[i]!), -1, `${name}: variable ${i} after 3 steps differs`));
+  jitted.values.forEach((v, i) => assertSameBits(v, eager.values[i]!, `${name}: variable ${i} after 3 steps`));
   if (countsSteps) assert.equal(jitted.iterations, eager.iterations, `${name}: iterations`);
 }
 

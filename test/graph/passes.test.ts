@@ -6,6 +6,7 @@ import type { Kernels } from '../../src/core/backend.js';
 import type { DType, TypedArray } from '../../src/core/dtype.js';
 import type { HostTensor } from '../../src/core/engine.js';
 import { traceFunction } from '../../src/graph/trace.js';
+import { assertSameBits } from '../helpers/bits.js';
 import { Graph, TensorSlot, opLabel, type GraphNode, type GraphValue, type ValueRef, type ValueSource } from '../../src/graph/graph.js';
 import { GraphExecutable } from '../../src/graph/execute.js';
 import { MAX_FOLDED_ELEMENTS, eliminateCommonSubexpressions, eliminateDeadCode, foldConstants, optimizeGraph } from '../../src/graph/passes/index.js';
@@ -235,15 +236,6 @@ test('optimizeGraph folds, merges and drops to a fixed point, and reports each p
   assert.deepEqual([...folded.values], [4]);
 });
 
-/** Where two arrays first differ bit for bit, or -1. */
-function firstDifference(a: s.TypedArray, b: s.TypedArray): number {
-  if (a.length !== b.length || a.constructor !== b.constructor) return 0;
-  const ab = new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-  const bb = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-  for (let i = 0; i < ab.length; i++) if (ab[i] !== bb[i]) return Math.floor(i / a.BYTES_PER_ELEMENT);
-  return -1;
-}
-
 type Traced = (...xs: s.Tensor[]) => s.Tensor[];
 /** A function to trace, and what it leaves behind besides its results (its variables' values, say). */
 interface Setup {
@@ -275,7 +267,7 @@ function replaysAgree(setup: () => Setup, pass: (g: Graph) => unknown, calls: s.
       return values;
     });
     assert.equal(a!.length, b!.length);
-    a!.forEach((v, i) => assert.equal(firstDifference(v, b![i]!), -1, `call ${call + 1}, result ${i}`));
+    a!.forEach((v, i) => assertSameBits(b![i]!, v, `call ${call + 1}, result ${i}`));
   });
   for (const t of traces) t.executable!.dispose();
   return [traces[0]!.graph, traces[1]!.graph];
