@@ -8,6 +8,9 @@ import type { Graph, GraphNode, GraphValue } from '../graph.js';
  * is not pure (dropping one would shift its generator, and every later number, away from eager's); a
  * dynamic argument's JavaScript may advance state of its own (a schedule's step); a backend's fused call
  * is opaque.
+ *
+ * @example
+ * graph.nodes.filter(isPure).length; // the nodes the passes may drop, merge or fold
  */
 export function isPure(node: GraphNode): boolean {
   const op = node.op;
@@ -18,6 +21,9 @@ export function isPure(node: GraphNode): boolean {
 /**
  * The values some node overwrites in place: their storage changes during a call, so a pass may neither
  * bake them into constants nor give their storage to a second reader by merging the node that makes them.
+ *
+ * @example
+ * overwrittenValues(graph).has(graph.nodes[0]!.outputs[0]!); // whether an update writes over that result
  */
 export function overwrittenValues(graph: Graph): Set<GraphValue> {
   const out = new Set<GraphValue>();
