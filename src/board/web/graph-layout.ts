@@ -1,4 +1,4 @@
-/** Placing a model's layers for drawing: rows by depth from the inputs, each row ordered to limit crossings. */
+/** Placing a graph's nodes (a model's layers or a function's ops) for drawing: rows by depth from the inputs, each row ordered to limit crossings. */
 import type { GraphNode } from '../api-types.js';
 
 /** Where a layer's box goes: its row (0 for inputs) and its position in the row. */
@@ -16,8 +16,10 @@ export function sourceName(input: string): string {
 }
 
 /**
- * Rows by longest path from a layer without inputs; in each row, layers sorted by the mean
- * column of the layers feeding them, so that edges cross as little as a single pass allows.
+ * Rows by longest path from a node without inputs, which itself sits in the row above its first
+ * reader (so an op graph's variables and constants stand beside the ops that read them); in each
+ * row, nodes sorted by the mean column of the nodes feeding them, so that edges cross as little as
+ * a single pass allows.
  */
 export function layoutGraph(nodes: readonly GraphNode[]): { placed: Placed[]; rows: number; columns: number } {
   const byName = new Map(nodes.map((n) => [n.name, n]));
@@ -35,6 +37,10 @@ export function layoutGraph(nodes: readonly GraphNode[]): { placed: Placed[]; ro
     return r;
   };
   for (const n of nodes) rowOf(n.name, new Set());
+  // A node without inputs (a variable, a constant) sits just above its first reader rather than at the top.
+  const firstReader = new Map<string, number>();
+  for (const n of nodes) for (const s of n.inputs.map(sourceName)) firstReader.set(s, Math.min(firstReader.get(s) ?? Infinity, row.get(n.name)!));
+  for (const n of nodes) if (row.get(n.name) === 0 && firstReader.has(n.name)) row.set(n.name, Math.max(0, firstReader.get(n.name)! - 1));
   const rows: GraphNode[][] = [];
   for (const n of nodes) (rows[row.get(n.name)!] ??= []).push(n);
   const column = new Map<string, number>();
