@@ -34,6 +34,7 @@ export { OutOfMemoryError } from './backends/wasm/heap.js';
 export { grad, grads, valueAndGrad, valueAndGrads, variableGrads } from './core/gradients.js';
 export { customGrad, type CustomGradientFunc, type CustomGradientResult, type GradSaveFunc } from './core/custom-gradient.js';
 export { setSeed } from './core/random.js';
+export * from './graph/index.js';
 export { clearSession } from './core/session.js';
 export { checkOptions, optionKeys } from './core/options.js';
 export { getLimits, setLimits, resetLimits, type Limits } from './core/limits.js';

@@ -303,7 +303,6 @@ class Engine {
 
   /** Gives up storage held by `holdStorage` (or a reference `retainStorage` added). */
   releaseStorage(dataId: DataId): void {
-    this.liveTensors++;
     this.releaseRef(dataId);
   }
 
@@ -411,8 +410,16 @@ class Engine {
    * a replayed graph would otherwise skip.
    */
   effect(tensors: readonly Tensor[], run: (tensors: Tensor[]) => void): void {
-    this.tracer?.onEffect(tensors, run);
-    run([...tensors]);
+    const tracer = this.tracer;
+    if (!tracer) return run([...tensors]);
+    tracer.onEffect(tensors, run);
+    // The effect runs outside the graph at every replay, so what it computes now is not part of the trace.
+    this.tracer = undefined;
+    try {
+      run([...tensors]);
+    } finally {
+      this.tracer = tracer;
+    }
   }
 
   /**

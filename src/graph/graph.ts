@@ -40,12 +40,13 @@ export interface ValueRef {
  * What a node computes.
  * - `kernel`: a backend kernel; `args` are its arguments as traced, each tensor argument replaced by a
  *   `TensorSlot` naming the node input it reads (so `args` can be compared, printed and re-bound).
- * - `host`: JavaScript on the inputs' values (random numbers, `defineOp` kernels), run again at every call.
+ * - `host`: JavaScript on the inputs' values (random numbers, `defineOp` kernels), run again at every call;
+ *   `pure` when equal inputs give equal outputs (a random draw is not pure: it advances a generator).
  * - `call`: a backend's compiled replacement for several nodes (a fused elementwise chain, say).
  */
 export type NodeOp =
   | { kind: 'kernel'; name: keyof Kernels; args: unknown[] }
-  | { kind: 'host'; name: string; compute: (inputs: HostTensor[]) => HostTensor[] }
+  | { kind: 'host'; name: string; compute: (inputs: HostTensor[]) => HostTensor[]; pure: boolean }
   | { kind: 'call'; name: string; run: (backend: Backend, inputs: readonly TensorInfo[]) => TensorInfo[]; fusedFrom: readonly string[] };
 
 /** Marks where a kernel's argument list holds a tensor: the node's `inputs[input]`. */
