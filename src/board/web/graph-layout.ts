@@ -19,9 +19,10 @@ export function sourceName(input: string): string {
  * Rows by longest path from a node without inputs, which itself sits in the row above its first
  * reader (so an op graph's variables and constants stand beside the ops that read them); in each
  * row, nodes sorted by the mean column of the nodes feeding them, so that edges cross as little as
- * a single pass allows.
+ * a single pass allows. A row of more than `maxColumns` nodes wraps onto several lines (`row` counts
+ * lines), so that a wide graph (a convolution's many slices) stays readable.
  */
-export function layoutGraph(nodes: readonly GraphNode[]): { placed: Placed[]; rows: number; columns: number } {
+export function layoutGraph(nodes: readonly GraphNode[], maxColumns = Infinity): { placed: Placed[]; rows: number; columns: number } {
   const byName = new Map(nodes.map((n) => [n.name, n]));
   const row = new Map<string, number>();
   const rowOf = (name: string, stack: Set<string>): number => {
@@ -45,6 +46,7 @@ export function layoutGraph(nodes: readonly GraphNode[]): { placed: Placed[]; ro
   for (const n of nodes) (rows[row.get(n.name)!] ??= []).push(n);
   const column = new Map<string, number>();
   const placed: Placed[] = [];
+  let line = 0;
   rows.forEach((list, r) => {
     const keyOf = (n: GraphNode): number => {
       const cols = n.inputs.map((i) => column.get(sourceName(i))).filter((c): c is number => c !== undefined);
@@ -53,8 +55,9 @@ export function layoutGraph(nodes: readonly GraphNode[]): { placed: Placed[]; ro
     const sorted = r === 0 ? list : [...list].sort((a, b) => keyOf(a) - keyOf(b));
     sorted.forEach((n, c) => {
       column.set(n.name, c);
-      placed.push({ node: n, row: r, column: c, sources: n.inputs.map(sourceName).filter((s) => byName.has(s)) });
+      placed.push({ node: n, row: line + Math.floor(c / maxColumns), column: c % maxColumns, sources: n.inputs.map(sourceName).filter((s) => byName.has(s)) });
     });
+    line += Math.floor((sorted.length - 1) / maxColumns) + 1;
   });
-  return { placed, rows: rows.length, columns: Math.max(0, ...rows.map((l) => l.length)) };
+  return { placed, rows: line, columns: Math.min(maxColumns, Math.max(0, ...rows.map((l) => l.length))) };
 }

@@ -19,6 +19,8 @@ interface BoxSize {
 
 const LAYER_BOX: BoxSize = { w: 230, h: 62, gapX: 34, gapY: 44 };
 const OP_BOX: BoxSize = { w: 176, h: 50, gapX: 14, gapY: 30 };
+/** Op boxes per line: a wider row of the op graph wraps (the page's width, without scrolling sideways). */
+const OP_COLUMNS = 5;
 const PAD = 16;
 /** The ops that stand for an op graph's inputs, variables, constants, results and assignments. */
 const ENDPOINT_OPS = new Set(['Placeholder', 'VariableV2', 'Const', 'Identity', 'Assign']);
@@ -91,7 +93,12 @@ function drawGraph(nodes: GraphNode[]): HTMLElement[] {
     h('div', {}, h('b', {}, formatCount(total)), 'total params'),
     h('div', {}, h('b', {}, formatCount(trainable)), 'trainable params'),
     h('div', {}, h('b', {}, formatCount(total - trainable)), 'non-trainable params'));
-  return [totals, h('div', { class: 'diagram' }, diagram(nodes, LAYER_BOX, 'model graph', layerBox)), table(nodes)];
+  return [totals, h('div', { class: 'diagram' }, diagram(nodes, LAYER_BOX, Infinity, 'model graph', layerBox)), table(nodes)];
+}
+
+/** A constant scalar (a learning rate, a 0.5): set aside, as TensorBoard does, so its many edges do not cross the diagram; readers' tooltips name it. */
+function isScalarConstant(n: GraphNode): boolean {
+  return n.op === 'Const' && n.outputShapes.length === 1 && n.outputShapes[0]!.length === 0;
 }
 
 function drawOps(nodes: GraphNode[]): HTMLElement[] {
@@ -102,11 +109,11 @@ function drawOps(nodes: GraphNode[]): HTMLElement[] {
     h('div', {}, h('b', {}, String(fused.length)), 'fused ops'),
     h('div', {}, h('b', {}, String(fused.reduce((k, n) => k + n.fusedOps!.length, 0))), 'ops fused into them'),
     h('div', {}, h('b', {}, String(nodes.filter((n) => n.op === 'VariableV2').length)), 'variables'));
-  return [totals, h('div', { class: 'diagram' }, diagram(nodes, OP_BOX, 'op graph', opBox))];
+  return [totals, h('div', { class: 'diagram' }, diagram(nodes.filter((n) => !isScalarConstant(n)), OP_BOX, OP_COLUMNS, 'op graph', opBox))];
 }
 
-function diagram(nodes: GraphNode[], size: BoxSize, label: string, drawBox: (p: Placed, at: { x: number; y: number }) => SVGGElement): SVGSVGElement {
-  const { placed, rows, columns } = layoutGraph(nodes);
+function diagram(nodes: GraphNode[], size: BoxSize, maxColumns: number, label: string, drawBox: (p: Placed, at: { x: number; y: number }) => SVGGElement): SVGSVGElement {
+  const { placed, rows, columns } = layoutGraph(nodes, maxColumns);
   const perRow = new Map<number, number>();
   for (const p of placed) perRow.set(p.row, (perRow.get(p.row) ?? 0) + 1);
   const width = Math.max(1, columns) * (size.w + size.gapX) - size.gapX + 2 * PAD;
@@ -145,8 +152,9 @@ function layerBox(p: Placed, at: { x: number; y: number }): SVGGElement {
     svg('text', { x: 12, y: 55, 'font-size': 12, fill: '#37474f' }, params));
 }
 
-/** `[32, 128]`; several outputs separated by spaces. */
-function opShapeText(shapes: (number | null)[][]): string {
+/** `[32, 128]`; two outputs side by side; more (an optimizer's update of every weight) counted, listed in the tooltip. */
+function opShapeText(shapes: (number | null)[][], all = false): string {
+  if (shapes.length > 2 && !all) return `${shapes.length} outputs`;
   return shapes.map((s) => `[${s.map((d) => d ?? '?').join(', ')}]`).join(' ');
 }
 
@@ -154,16 +162,17 @@ function fit(text: string): string {
   return text.length > OP_LABEL_CHARS ? `${text.slice(0, OP_LABEL_CHARS - 1)}…` : text;
 }
 
-/** An op: its op and output shape; a fused one in orange, with the ops it replaces. */
+/** An op: its op, output shape and name; a fused one in orange, with the ops it replaces; an input or variable: its name, shape and op. */
 function opBox(p: Placed, at: { x: number; y: number }): SVGGElement {
   const n = p.node;
   const fused = n.fusedOps;
   const endpoint = ENDPOINT_OPS.has(n.op);
-  const detail = fused ? `fused: ${fused.map((op) => op.split(':').pop()).join(' → ')}` : n.name;
+  // An input or variable is known by its name, an op by what it computes.
+  const [title, detail] = fused ? [n.op, `fused: ${fused.map((op) => op.split(':').pop()).join(' → ')}`] : endpoint ? [n.name, n.op] : [n.op, n.name];
   return svg('g', { class: fused ? 'op fused' : 'op', 'data-op': n.name, transform: `translate(${at.x},${at.y})` },
-    svg('title', {}, `${n.name} (${n.op})\ninputs: ${n.inputs.join(', ') || '—'}\noutput: ${opShapeText(n.outputShapes)}${fused ? `\nfuses: ${fused.join(' → ')}` : ''}`),
+    svg('title', {}, `${n.name} (${n.op})\ninputs: ${n.inputs.join(', ') || '—'}\noutput: ${opShapeText(n.outputShapes, true)}${fused ? `\nfuses: ${fused.join(' → ')}` : ''}`),
     svg('rect', { width: OP_BOX.w, height: OP_BOX.h, rx: endpoint ? 14 : 5, fill: fused ? '#ffe0b2' : endpoint ? '#eceff1' : fillOf(n.op), stroke: fused ? '#e65100' : '#90a4ae', 'stroke-width': fused ? 2 : 1 }),
-    svg('text', { x: 8, y: 16, 'font-size': 12, 'font-weight': 600, fill: '#1f2933' }, fit(n.op)),
+    svg('text', { x: 8, y: 16, 'font-size': 12, 'font-weight': 600, fill: '#1f2933' }, fit(title)),
     svg('text', { x: 8, y: 31, 'font-size': 11, fill: '#37474f' }, fit(opShapeText(n.outputShapes))),
     svg('text', { x: 8, y: 44, 'font-size': 10, fill: fused ? '#bf360c' : '#78909c' }, fit(detail)));
 }
