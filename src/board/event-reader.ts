@@ -9,7 +9,7 @@ import type { GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint } from
 import { GRAPH_ATTRS } from './model-graph.js';
 import { decodeRecords } from './records.js';
 import { Reservoir } from './reservoir.js';
-import { OP_GRAPH_PLUGIN } from './summary-values.js';
+import { OP_GRAPH_PLUGIN, PROFILED_OP_GRAPH_PLUGIN } from './summary-values.js';
 import { DataType, decodeEvent, decodeFunctionGraphs, decodeGraph, type GraphMessage, type HistogramMessage, type SummaryValueMessage, type TensorMessage } from './tf-protos.js';
 
 /** An image as read: where and when it was logged, and its encoded bytes. */
@@ -188,14 +188,15 @@ export class RunData {
       if (!reservoir) map.set(value.tag, (reservoir = new Reservoir<T>(capacity)));
       reservoir.add(item);
     };
+    const plugin = value.metadata?.pluginData?.pluginName;
     if (value.simpleValue !== undefined) add(this.scalars, this.samples.scalars, [step, value.simpleValue, wallTime] as ScalarPoint);
     else if (value.histo) add(this.histograms, this.samples.histograms, { step, wallTime, min: value.histo.min ?? 0, max: value.histo.max ?? 0, num: value.histo.num ?? 0, buckets: histogramBuckets(value.histo) });
     // NOTE: the decoded bytes are a view into the chunk read from the file; a copy keeps only the image alive.
     else if (value.image) add(this.images, this.samples.images, { step, wallTime, width: value.image.width, height: value.image.height, bytes: (value.image.encodedImageString ?? new Uint8Array(0)).slice() });
-    else if (value.metadata?.pluginData?.pluginName === OP_GRAPH_PLUGIN && value.tensor?.stringVal?.[0]) {
+    else if ((plugin === OP_GRAPH_PLUGIN || plugin === PROFILED_OP_GRAPH_PLUGIN) && value.tensor?.stringVal?.[0]) {
       // One RunMetadata may hold several functions' graphs: TensorBoard shows them side by side.
       this.opGraphs.set(value.tag, graphNodes({ node: decodeFunctionGraphs(value.tensor.stringVal[0]).flatMap((g) => g.node ?? []) }));
-    } else if (value.metadata?.pluginData?.pluginName === 'scalars' && value.tensor) {
+    } else if (plugin === 'scalars' && value.tensor) {
       // TensorFlow 2 writes scalars as one-element tensors.
       const v = tensorScalar(value.tensor);
       if (v !== undefined) add(this.scalars, this.samples.scalars, [step, v, wallTime] as ScalarPoint);

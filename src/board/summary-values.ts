@@ -12,6 +12,9 @@ export const DEFAULT_BUCKETS = 30;
 /** The plugin of a summary holding a function's op graph (a RunMetadata), as `tf.summary.trace_export` writes it. */
 export const OP_GRAPH_PLUGIN = 'graph_run_metadata_graph';
 
+/** The plugin of a RunMetadata holding a profile as well as the op graph (Keras's profiled batches), read as an op graph too. */
+export const PROFILED_OP_GRAPH_PLUGIN = 'graph_run_metadata';
+
 /** A scalar summary (the `simple_value` field every TensorBoard version reads). */
 export function scalarValue(tag: string, value: number): SummaryValueMessage {
   return { tag, simpleValue: value };
