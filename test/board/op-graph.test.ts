@@ -146,9 +146,9 @@ test('the TensorBoard callback writes the op graph of a model\'s traced training
     }
   }
   const layers = () => [s.Input({ shape: [6] }), new s.layers.Dense({ units: 1, name: 'out' })];
-  const fitWith = async (model: s.Sequential, dir: string): Promise<void> => {
+  const fitWith = async (model: s.Sequential, dir: string, writeGraph = true): Promise<void> => {
     model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
-    await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new s.TensorBoard({ logDir: dir, histogramFreq: 0 })] });
+    await model.fit(x, y, { epochs: 2, batchSize: 4, verbose: 0, callbacks: [new s.TensorBoard({ logDir: dir, histogramFreq: 0, writeGraph })] });
   };
   const dir = tmp();
   await fitWith(new GraphModel({ layers: layers() }), dir);
@@ -160,6 +160,11 @@ test('the TensorBoard callback writes the op graph of a model\'s traced training
   const [graph] = decodeRunMetadataGraphs(written[0]!.value.tensor.string_val[0]);
   assert.deepEqual(graph!.node.map((n) => n.name), s.board.opGraphDef(step.lastGraph!).node.map((n) => n.name));
   assert.equal(events.filter((e) => e.graph_def).length, 1, 'the layer graph is still written');
+
+  const off = tmp();
+  await fitWith(new GraphModel({ layers: layers() }), off, false);
+  assert.equal(asked, 1, 'writeGraph: false does not ask for the step graph');
+  assert.deepEqual(valuesOf(readEventDir(join(off, 'train')).events, s.board.TRAIN_STEP_GRAPH_TAG), []);
 
   const eager = tmp();
   await fitWith(new s.Sequential({ layers: layers() }), eager);
