@@ -1,6 +1,7 @@
 /**
- * Reading event files back: the scalars, histograms, images and graphs (layers and ops) of a run, gathered from
- * TFRecord bytes fed as they arrive (a run may still be writing), for the dashboard and `strata plot`.
+ * Reading event files back: the scalars, histograms, images and graphs (layers and ops) of a run,
+ * gathered from TFRecord bytes fed as they arrive (a run may still be writing), for the dashboard
+ * and `strata plot`.
  */
 import { ValueError } from '../core/errors.js';
 import { getLimits, type Limits } from '../core/limits.js';

@@ -1,8 +1,8 @@
 /**
  * The TensorBoard callback: logs the loss, metrics and learning rate, weight histograms,
- * per-layer gradient norms, the model's graph (its layers, and the ops of its training step when it
- * runs as a graph) and pictures of filters and feature maps as
- * TensorFlow event files under `logDir/train` and `logDir/validation`, as Keras does.
+ * per-layer gradient norms, the model's graph (its layers, and the ops of its training step when
+ * it runs as a graph) and pictures of filters and feature maps as TensorFlow event files under
+ * `logDir/train` and `logDir/validation`, as Keras does.
  */
 import { Callback, type CallbackModel, type Logs } from '../callbacks/callback.js';
 import { ValueError } from '../core/errors.js';
@@ -103,8 +103,8 @@ class GradientNorms {
  * per epoch `epoch_loss`, `epoch_<metric>` and `epoch_learning_rate` (validation figures under
  * `validation/` with the same tags, so both share a chart), `gradient_norm/<layer>`, the histogram
  * of every weight (`<layer>/<weight>/histogram`), the model graph (and, under `jitCompile`, the op
- * graph of the training step, tag `train_step`), and images of the first layer's
- * filters (`<layer>/filters`) and of requested feature maps (`<layer>/feature_maps`).
+ * graph of the training step, tag `train_step`), and images of the first layer's filters
+ * (`<layer>/filters`) and of requested feature maps (`<layer>/feature_maps`).
  *
  * @example
  * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [new TensorBoard({ logDir: 'logs/mlp' })] });

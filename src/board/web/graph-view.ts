@@ -22,7 +22,10 @@ const OP_BOX: BoxSize = { w: 176, h: 50, gapX: 14, gapY: 30 };
 /** Op boxes per line: a wider row of the op graph wraps (the page's width, without scrolling sideways). */
 const OP_COLUMNS = 5;
 const PAD = 16;
-/** The ops that stand for an op graph's inputs, variables, constants, results and assignments. */
+/**
+ * The ops that stand for an op graph's inputs, variables, constants, results and assignments: the
+ * values of `OP_GRAPH_ENDPOINTS` (op-graph.ts), spelled out because the page loads only its own modules.
+ */
 const ENDPOINT_OPS = new Set(['Placeholder', 'VariableV2', 'Const', 'Identity', 'Assign']);
 /** Characters of a label that fit an op box (longer labels end in an ellipsis, the whole in the tooltip). */
 const OP_LABEL_CHARS = 26;
