@@ -41,7 +41,8 @@ export interface TensorBoardArgs {
   updateFreq?: 'epoch' | 'batch' | number;
   /**
    * Write the model's graph at the start of training, and, for a model compiled with `jitCompile`,
-   * the op graph of its training step after the first batch (default true).
+   * the op graph of its training step once it is traced (after the second batch: the first step runs
+   * eagerly) (default true).
    */
   writeGraph?: boolean;
   /** At histogram epochs, also picture the first layer's filters (default true). */
@@ -130,7 +131,7 @@ export class TensorBoard extends Callback {
   private stopObserving: (() => void) | undefined;
   private featureModel: Model | undefined;
   private graphWritten = false;
-  private opGraphChecked = false;
+  private opGraphWritten = false;
   /** Batches trained since this callback was made, across fits: the step of batch-level summaries. */
   private batchStep = 0;
 
@@ -164,7 +165,7 @@ export class TensorBoard extends Callback {
     const train = this.writer('train');
     const layerOf = new Map<Variable, string>();
     this.graphWritten = false;
-    this.opGraphChecked = false;
+    this.opGraphWritten = false;
     this.featureModel = undefined;
     if (model instanceof Model) {
       for (const layer of model.layers) for (const w of layer.weights) layerOf.set(w, layer.name);
@@ -178,11 +179,13 @@ export class TensorBoard extends Callback {
 
   override onBatchEnd(_batch: number, logs: Logs): void {
     this.batchStep++;
-    // The first batch traced the step, if the model runs it as a graph.
-    if (this.writeGraph && !this.opGraphChecked) {
-      this.opGraphChecked = true;
+    // Asked at every batch until there is one: a jitCompile model runs its first step eagerly and traces the second.
+    if (this.writeGraph && !this.opGraphWritten) {
       const graph = (this.trainedModel as GraphStepModel).stepGraph?.('train');
-      if (graph) this.writer('train').opGraph(graph, this.batchStep, TRAIN_STEP_GRAPH_TAG);
+      if (graph) {
+        this.opGraphWritten = true;
+        this.writer('train').opGraph(graph, this.batchStep, TRAIN_STEP_GRAPH_TAG);
+      }
     }
     if (this.updateFreq === 'epoch' || this.batchStep % this.updateFreq !== 0) return;
     const values = Object.entries(logs).map(([key, value]) => scalarValue(`batch_${key}`, value));

@@ -171,7 +171,7 @@ test('strata board switches the graph view between the layers and the ops of the
   // Until models replay their steps as graphs (compile({ jitCompile })), a model answers with a jitted
   // function of four training steps: about as many ops as the lesson's CNN step.
   class GraphModel extends s.Sequential {
-    stepGraph(): s.Graph | undefined {
+    override stepGraph(): s.Graph | undefined {
       const steps = s.jit((a: s.Tensor, b: s.Tensor) => { for (let k = 0; k < 4; k++) this.trainStep({ x: a, y: b }); }, { name: 'train_step' });
       steps(s.slice(x, [0], [12]), s.slice(y, [0], [12]));
       opGraph = steps.lastGraph!;

@@ -138,7 +138,7 @@ test('the TensorBoard callback writes the op graph of a model\'s traced training
   let asked = 0;
   // Until models replay their steps as graphs, a model that answers with a jitted step stands in.
   class GraphModel extends s.Sequential {
-    stepGraph(kind: 'train'): s.Graph | undefined {
+    override stepGraph(kind: 'train'): s.Graph | undefined {
       assert.equal(kind, 'train');
       asked++;
       step(x, y);
