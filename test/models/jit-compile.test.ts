@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { PRESETS } from '../../src/cli/presets.js';
 import * as s from '../../src/node/index.js';
+import { decodeRunMetadataGraphs, readEventDir, valuesOf } from '../helpers/event-file-decoder.js';
 import { loadFashionMnist } from '../helpers/fashion-mnist.js';
 import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
@@ -191,6 +192,21 @@ test('gradient observers (what TensorBoard uses) are called after every replay w
   });
   assert.equal(jitted.length, 8);
   assert.deepEqual(jitted, eager);
+});
+
+test('the TensorBoard callback writes a jitCompile model\'s training step as an op graph, once it is traced', async () => {
+  const { x, y } = data(8, 64);
+  s.setSeed(7);
+  const model = mlp();
+  model.compile({ ...classifier(), jitCompile: true });
+  const dir = mkdtempSync(join(tmpdir(), 'strata-jit-board-'));
+  await model.fit(x, y, { epochs: 2, batchSize: 16, verbose: 0, callbacks: [new s.TensorBoard({ logDir: dir, histogramFreq: 0 })] });
+  const written = valuesOf(readEventDir(join(dir, 'train')).events, s.board.TRAIN_STEP_GRAPH_TAG);
+  assert.equal(written.length, 1);
+  assert.equal(written[0]!.step, 2, 'the first step runs eagerly; the second is traced');
+  const [graph] = decodeRunMetadataGraphs(written[0]!.value.tensor.string_val[0]);
+  assert.deepEqual(graph!.node.map((n) => n.name), s.board.opGraphDef(model.stepGraph()!).node.map((n) => n.name));
+  model.dispose();
 });
 
 test('compile checks jitCompile, and .keras files keep it as Keras\'s jit_compile', async () => {
