@@ -55,11 +55,16 @@ async function both<M extends s.Model, R>(make: () => M, compile: () => s.Compil
 
 const fitHistory = (x: s.Tensor, y: s.Tensor, args: s.FitArgs = {}) => async (m: s.Model) => (await m.fit(x, y, { epochs: 3, batchSize: 16, verbose: 0, ...args })).history;
 
-test('fit with jitCompile gives the History of eager fit bit for bit, and replays a traced graph', async () => {
+test('fit with jitCompile gives the History of eager fit bit for bit, replays a traced graph, in constant memory', async () => {
   const { x, y } = data(1);
-  const { eager, jitted, models } = await both(() => mlp(), () => classifier(), fitHistory(x, y));
+  const perEpoch: s.MemoryInfo[] = [];
+  const { eager, jitted, models } = await both(() => mlp(), () => classifier(), async (m) => {
+    perEpoch.length = 0;
+    return fitHistory(x, y, { callbacks: [{ onEpochEnd: () => void perEpoch.push(s.memory()) }] })(m);
+  });
   assert.deepEqual(Object.keys(jitted), ['loss', 'accuracy']);
   assert.deepEqual(jitted, eager);
+  assert.deepEqual(perEpoch[2], perEpoch[0], 'the graphs are traced in the first epoch; replays hold nothing after them');
   assert.equal(models[0].stepGraph(), undefined, 'an eager model traces nothing');
   const graph = models[1].stepGraph();
   assert.ok(graph, 'the train step was traced');
