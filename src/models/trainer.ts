@@ -306,11 +306,11 @@ export abstract class Trainer extends Layer {
       ? (this.jitted.train ??= this.jitStep('trainStep', (b) => this.trainStep(b)))
       : (this.jitted.test ??= this.jitStep('testStep', (b) => this.testStep(b)));
     const returned = jitted(batch, this.signatureKey(step));
+    const logs = { ...readLogs(this, step, returned) };
     // Numbers a step returns (the metrics' results) were fixed when it was traced: read them again.
     const current = this.getMetricsResult();
-    const logs: StepLogs = { ...returned };
-    for (const key in logs) if (typeof logs[key] === 'number' && key in current) logs[key] = current[key]!;
-    return readLogs(this, step, logs);
+    for (const key in logs) if (typeof returned[key] === 'number' && key in current) logs[key] = current[key]!;
+    return logs;
   }
 
   /** @internal `predictStep` on one batch, through `jit` when compiled with `jitCompile`. Call it inside a memory scope. */
