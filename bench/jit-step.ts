@@ -9,7 +9,8 @@
  *
  * All at batch 32 with Adam 1e-3 and sparse categorical cross-entropy, on seeded random images (a step's time
  * does not depend on the values). For each model: the time per step eager and jitted (alternated trials, the
- * median of each; the CNN is measured with fewer steps), the jitted function's first call (trace + optimise)
+ * median of each; the CNN is measured with fewer steps; the process's CPU time per step beside the wall time,
+ * steadier where other processes share the cores), the jitted function's first call (trace + optimise)
  * over an eager step, the step's peak memory both ways (`ENGINE.peakBytes()` over what was held before the
  * step: the step's working memory), the graph's node counts as traced and after optimisation, and the largest
  * difference between the eager and jitted losses over every measured step (the CNN's Dropout draws differ
@@ -80,6 +81,9 @@ interface StepResult {
   ratio: number;
   eager_trials_us: number[];
   jit_trials_us: number[];
+  /** CPU time per step (user + system, the process's): steadier than wall time on a loaded machine. */
+  eager_cpu_us: number;
+  jit_cpu_us: number;
   first_eager_ms: number;
   trace_ms: number;
   peak_eager_bytes: number;
@@ -135,21 +139,27 @@ function measure(kind: ModelKind): StepResult {
   const peakEager = stepPeak(runEager);
   const peakJit = stepPeak(runJit);
 
-  const timed = (run: () => void): number => {
-    const start = performance.now();
-    for (let i = 0; i < steps; i++) run();
-    return ((performance.now() - start) * 1000) / steps;
-  };
   const eagerTrials: number[] = [];
   const jitTrials: number[] = [];
+  const eagerCpu: number[] = [];
+  const jitCpu: number[] = [];
+  /** Runs `steps` steps; records the wall and CPU microseconds per step. */
+  const timed = (run: () => void, wall: number[], cpu: number[]): void => {
+    const cpu0 = process.cpuUsage();
+    const start = performance.now();
+    for (let i = 0; i < steps; i++) run();
+    wall.push(((performance.now() - start) * 1000) / steps);
+    const used = process.cpuUsage(cpu0);
+    cpu.push((used.user + used.system) / steps);
+  };
   for (let t = 0; t < trials; t++) {
     // Alternated, the order swapped every trial: a change in the machine's load falls on both modes.
     if (t % 2 === 0) {
-      eagerTrials.push(timed(runEager));
-      jitTrials.push(timed(runJit));
+      timed(runEager, eagerTrials, eagerCpu);
+      timed(runJit, jitTrials, jitCpu);
     } else {
-      jitTrials.push(timed(runJit));
-      eagerTrials.push(timed(runEager));
+      timed(runJit, jitTrials, jitCpu);
+      timed(runEager, eagerTrials, eagerCpu);
     }
   }
   const a = eagerLosses.map((l) => l.item());
@@ -164,6 +174,7 @@ function measure(kind: ModelKind): StepResult {
   return {
     model: kind, eager_us: +eagerUs.toFixed(1), jit_us: +jitUs.toFixed(1), ratio: +(jitUs / eagerUs).toFixed(3),
     eager_trials_us: eagerTrials.map((x) => +x.toFixed(1)), jit_trials_us: jitTrials.map((x) => +x.toFixed(1)),
+    eager_cpu_us: +median(eagerCpu).toFixed(1), jit_cpu_us: +median(jitCpu).toFixed(1),
     first_eager_ms: +firstEager.toFixed(1), trace_ms: +traceMs.toFixed(1), peak_eager_bytes: peakEager, peak_jit_bytes: peakJit,
     nodes_traced: stats.traced, nodes_optimized: stats.nodes, nodes_fused: stats.fused, max_loss_diff: maxLossDiff, steps_compared: a.length,
   };
@@ -181,9 +192,9 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
 const labels: Record<ModelKind, string> = { tiny: 'tiny: Dense(10) on 16', mlp: 'MLP 784-100-10', cnn: "lesson's CNN" };
 console.log(`One training step (batch ${BATCH}, Adam), eager and jitted: ${backend}${backend === 'wasm' ? `, ${threads} thread${threads > 1 ? 's' : ''}` : ''}; median of ${trials} alternated trials`);
 console.log('');
-console.log('| model | eager µs/step | jitted µs/step | jitted / eager | first jitted call (trace + optimise) | first eager call | peak eager | peak jitted | nodes traced → optimised (fused) | max loss difference |');
-console.log('|---|---|---|---|---|---|---|---|---|---|');
+console.log('| model | eager µs/step | jitted µs/step | jitted / eager | CPU µs/step eager, jitted | first jitted call (trace + optimise) | first eager call | peak eager | peak jitted | nodes traced → optimised (fused) | max loss difference |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|');
 for (const r of results) {
-  console.log(`| ${labels[r.model]} | ${r.eager_us} | ${r.jit_us} | ${r.ratio.toFixed(2)}× | ${r.trace_ms.toFixed(0)} ms | ${r.first_eager_ms.toFixed(0)} ms | ${kb(r.peak_eager_bytes)} | ${kb(r.peak_jit_bytes)} | ${r.nodes_traced} → ${r.nodes_optimized} (${r.nodes_fused}) | ${r.max_loss_diff.toExponential(1)} over ${r.steps_compared} steps |`);
+  console.log(`| ${labels[r.model]} | ${r.eager_us} | ${r.jit_us} | ${r.ratio.toFixed(2)}× | ${r.eager_cpu_us}, ${r.jit_cpu_us} (${(r.jit_cpu_us / r.eager_cpu_us).toFixed(2)}×) | ${r.trace_ms.toFixed(0)} ms | ${r.first_eager_ms.toFixed(0)} ms | ${kb(r.peak_eager_bytes)} | ${kb(r.peak_jit_bytes)} | ${r.nodes_traced} → ${r.nodes_optimized} (${r.nodes_fused}) | ${r.max_loss_diff.toExponential(1)} over ${r.steps_compared} steps |`);
 }
 console.log(JSON.stringify({ framework: 'strata', bench: 'jit-step', backend, threads, batch: BATCH, trials, results }));
