@@ -53,30 +53,42 @@ function loadBatches(count: number): [Tensor, Tensor][] {
   ]);
 }
 
-/** Runs `step` on every batch; returns each step's loss and the milliseconds each call took. */
-function train(step: (x: Tensor, y: Tensor) => Tensor, batches: readonly [Tensor, Tensor][]): { losses: number[]; ms: number[] } {
-  const lossTensors: Tensor[] = [];
-  const ms: number[] = [];
+/** A run's losses and the milliseconds each call took. */
+interface Run {
+  losses: number[];
+  ms: number[];
+}
+
+/**
+ * Runs each step on every batch, the steps taking turns batch by batch (so that the machine's load and V8's
+ * warming up fall on both alike); returns each step's run.
+ */
+function train(steps: ((x: Tensor, y: Tensor) => Tensor)[], batches: readonly [Tensor, Tensor][]): Run[] {
+  const lossTensors = steps.map((): Tensor[] => []);
+  const ms = steps.map((): number[] => []);
   for (const [x, y] of batches) {
-    const started = performance.now();
-    lossTensors.push(step(x, y));
-    ms.push(performance.now() - started);
+    steps.forEach((step, i) => {
+      const started = performance.now();
+      lossTensors[i]!.push(step(x, y));
+      ms[i]!.push(performance.now() - started);
+    });
   }
   // Read after the loop, so that the timed steps never wait on a read.
-  const values = lossTensors.map((l) => l.item());
-  for (const l of lossTensors) l.dispose();
-  return { losses: values, ms };
+  return lossTensors.map((tensors, i) => {
+    const losses = tensors.map((l) => l.item());
+    for (const l of tensors) l.dispose();
+    return { losses, ms: ms[i]! };
+  });
 }
 
 const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
 
 function bothWays(images: number): void {
   const batches = loadBatches(images);
-  console.log(`The lesson's MLP on ${batches.length * BATCH} Fashion-MNIST images: ${batches.length} steps of ${BATCH}, each way, from the same weights.`);
+  console.log(`The lesson's MLP on ${batches.length * BATCH} Fashion-MNIST images: ${batches.length} steps of ${BATCH}, each way (taking turns), from the same weights.`);
   const eagerStep = makeStep(buildMlp());
-  const eager = train((x, y) => tidy(() => eagerStep(x, y)), batches);
   const step = jit(makeStep(buildMlp()), { name: 'trainStep' });
-  const jitted = train(step, batches);
+  const [eager, jitted] = train([(x, y) => tidy(() => eagerStep(x, y)), step], batches) as [Run, Run];
   // The first call of each is left out of the per-step time: eager creates Adam's slots, jit traces.
   console.log(`eager: ${mean(eager.ms.slice(1)).toFixed(3)} ms per step`);
   console.log(`jitted: ${mean(jitted.ms.slice(1)).toFixed(3)} ms per step (its first call, which traced the step, took ${jitted.ms[0]!.toFixed(0)} ms)`);

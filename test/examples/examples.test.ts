@@ -152,7 +152,7 @@ test('examples/eager-and-graphs: the MLP step eager and jitted gives the same lo
     assert.match(out, /the training half is skipped/);
     return;
   }
-  assert.match(out, /^The lesson's MLP on 320 Fashion-MNIST images: 10 steps of 32, each way, from the same weights\.$/m);
+  assert.match(out, /^The lesson's MLP on 320 Fashion-MNIST images: 10 steps of 32, each way \(taking turns\), from the same weights\.$/m);
   assert.match(out, /^eager: \d+\.\d{3} ms per step\njitted: \d+\.\d{3} ms per step \(its first call, which traced the step, took \d+ ms\)$/m);
   const [, eagerFirst, jitFirst, eagerLast, jitLast] = /^loss: first step (\S+) eager, (\S+) jitted; last step (\S+) eager, (\S+) jitted$/m.exec(out)!.map(Number);
   assert.equal(jitFirst, eagerFirst);
