@@ -43,7 +43,8 @@ const BATCH = 32;
 /** Distinct batches cycled through, so that the step never sees the same tensors twice in a row. */
 const BATCHES = 8;
 
-type ModelKind = 'tiny' | 'mlp' | 'cnn';
+/** The models measured. */
+export type ModelKind = 'tiny' | 'mlp' | 'cnn';
 
 const inputShapes: Record<ModelKind, number[]> = { tiny: [16], mlp: [784], cnn: [28, 28, 1] };
 
@@ -73,8 +74,8 @@ const median = (xs: readonly number[]): number => {
   return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
 };
 
-/** What one model's measurement gives. */
-interface StepResult {
+/** What one model's measurement gives: a `results` entry of the JSON line (bench/run.ts reads it). */
+export interface StepResult {
   model: ModelKind;
   eager_us: number;
   jit_us: number;

@@ -31,6 +31,7 @@ import { existsSync, realpathSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelKind, StepResult } from './jit-step.js';
 
 const USAGE = `Usage: node dist/bench/run.js [--skip=matmul,mlp,jit-fit,cnn,predict,jit,tfjs-cpu,tfjs-wasm,torch,keras] [--epochs=3]
     [--cnn-epochs=3] [--predict-images=4096]
@@ -69,28 +70,9 @@ interface TrainResult {
   error?: string | null;
 }
 
-/** One model's line of bench/jit-step.js: eager and jitted step times (µs), peak bytes, first calls (ms), nodes. */
-interface JitStepModel {
-  model: 'tiny' | 'mlp' | 'cnn';
-  eager_us: number;
-  jit_us: number;
-  ratio: number;
-  eager_cpu_us: number;
-  jit_cpu_us: number;
-  trace_ms: number;
-  first_eager_ms: number;
-  peak_eager_bytes: number;
-  peak_jit_bytes: number;
-  nodes_traced: number;
-  nodes_optimized: number;
-  nodes_fused: number;
-  max_loss_diff: number;
-  steps_compared: number;
-}
-
 /** The last JSON line of bench/jit-step.js. */
 interface JitStepResult {
-  results: JitStepModel[];
+  results: StepResult[];
   error?: string | null;
 }
 
@@ -420,8 +402,8 @@ function issue15Targets(): string[] {
  */
 function issue16Targets(): string[] {
   const lines: string[] = [];
-  const step = (model: JitStepModel['model']): JitStepModel | undefined => (ok(jitStep) ? jitStep.results.find((r) => r.model === model) : undefined);
-  const ratioLine = (r: JitStepModel | undefined, what: string, target: number): void => {
+  const step = (model: ModelKind): StepResult | undefined => (ok(jitStep) ? jitStep.results.find((r) => r.model === model) : undefined);
+  const ratioLine = (r: StepResult | undefined, what: string, target: number): void => {
     if (r) lines.push(`| ${what} step, jitted vs eager (1 thread) | ≤ ${target}× | ${r.jit_us} µs vs ${r.eager_us} µs: ${r.ratio.toFixed(2)}× (CPU time: ${(r.jit_cpu_us / r.eager_cpu_us).toFixed(2)}×) | ${verdict(r.ratio <= target)} |`);
   };
   ratioLine(step('tiny'), 'tiny model (Dense(10) on 16 inputs)', 0.5);
