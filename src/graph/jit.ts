@@ -3,7 +3,7 @@
  * TensorFlow's `tf.function`, JAX's `jit`, Keras's `jit_compile`, in Strata's eager engine.
  */
 import type { Backend } from '../core/backend.js';
-import { ENGINE } from '../core/engine.js';
+import { ENGINE, type TensorContainer } from '../core/engine.js';
 import { fmtShape } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { graphCompilerFor } from './compilers.js';
@@ -126,7 +126,8 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
     if (known) return fillTemplate(known.graph.template, known.executable.run(tensors)) as ReturnType<F>;
 
     const backend = ENGINE.activeBackend();
-    const traced = traceFunction(name, () => fn(...args), tensors);
+    // In a scope, as every replay is: the trace's intermediates are freed when it ends, its results kept.
+    const traced = traceFunction(name, () => ENGINE.tidy(() => fn(...args) as TensorContainer), tensors);
     traceCount++;
     if (traceCount >= RETRACE_WARNING_AT && !warnedRetrace && lastSignature !== undefined) {
       warnedRetrace = true;
