@@ -106,11 +106,11 @@ const unknownOption = (where: RegExp, key: string, near: string | null, known: s
   return where.test(m) && suggestion && m.includes(`unknown option '${key}'`) && known.every((k) => m.includes(k)) && /Known options: /.test(m);
 };
 
-test('compile refuses an unknown option (jitCompile)', () => {
+test('compile refuses an unknown option (Keras\'s runEagerly), suggesting none', () => {
   const { model } = classifier();
   assert.throws(
-    () => model.compile({ optimizer: 'adam', loss: 'mse', jitCompile: true } as s.CompileArgs),
-    unknownOption(/^sequential(_\d+)?\.compile: /, 'jitCompile', null, ['Known options: optimizer, loss, metrics, lossWeights.']),
+    () => model.compile({ optimizer: 'adam', loss: 'mse', runEagerly: true } as s.CompileArgs),
+    unknownOption(/^sequential(_\d+)?\.compile: /, 'runEagerly', null, ['Known options: optimizer, loss, metrics, lossWeights, jitCompile.']),
   );
 });
 
