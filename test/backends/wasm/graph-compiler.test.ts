@@ -46,8 +46,9 @@ const COMPARE = [equal, notEqual, greater, greaterEqual, less, lessEqual];
 
 /**
  * A random elementwise chain over x and y (of `shape`), a row (the last axis) and scalars: unary ops, binary
- * ops with operands from the chain, comparisons cast back to floats or used by `where`. Returns its last value
- * and some values of the middle (which must stay tensors).
+ * ops with operands from the chain, comparisons cast back to floats or used by `where`, and sums that read the
+ * chain from outside (cutting it). Returns its last value and some values of the middle, masks among them
+ * (which must stay tensors).
  */
 function chain(seed: number): (x: Tensor, y: Tensor, row: Tensor) => Tensor[] {
   return (x, y, row) => {
@@ -55,14 +56,20 @@ function chain(seed: number): (x: Tensor, y: Tensor, row: Tensor) => Tensor[] {
     const pick = <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)]!;
     const pool = [x, y];
     const kept: Tensor[] = [];
-    for (let i = 0; i < 12; i++) {
+    const compare = (a: Tensor, b: Tensor | number): Tensor => {
+      const mask = pick(COMPARE)(a, b);
+      if (next() < 0.2) kept.push(mask);
+      return mask;
+    };
+    for (let i = 0; i < 14; i++) {
       const a = pick(pool);
       const other = (): Tensor | number => (next() < 0.2 ? row : next() < 0.2 ? pick([2, -0.5, 0]) : pick(pool));
       const r = next();
-      const v = r < 0.35 ? pick(UNARY)(a)
-        : r < 0.7 ? pick(BINARY)(a, other())
-          : r < 0.85 ? cast(pick(COMPARE)(a, other()), 'float32')
-            : where(pick(COMPARE)(a, other()), a, other());
+      const v = r < 0.3 ? pick(UNARY)(a)
+        : r < 0.6 ? pick(BINARY)(a, other())
+          : r < 0.72 ? cast(compare(a, other()), 'float32')
+            : r < 0.86 ? where(compare(a, other()), a, other())
+              : add(a, sum(pick(pool)));
       pool.push(v);
       if (next() < 0.1) kept.push(v);
     }
@@ -86,15 +93,17 @@ describe('wasm graph compiler', () => {
   test('random elementwise chains: fused results equal the unfused bit for bit', () => {
     setBackend('wasm');
     let fused = 0;
+    let masks = 0;
     // Shapes with remainders (not multiples of 4), one past a block of 1024 elements, rows of 1 to 61.
     for (const shape of [[7, 13], [3, 5, 6], [1030], [37, 61], [2, 3, 1]]) {
       for (let seed = 1; seed <= 12; seed++) {
         const inputs = [values(shape, seed), values(shape, seed + 100), values([shape[shape.length - 1]!], seed + 200)];
         const g = assertFusedMatches(chain(seed), inputs, `chain ${seed} on [${shape}]`);
         fused += fusedNodes(g);
+        masks += g.nodes.filter((n) => n.op.kind === 'call').flatMap((n) => n.outputs).filter((v) => v.dtype === 'bool').length;
       }
     }
-    assert.ok(fused >= 40, `only ${fused} fused nodes in 60 chains`);
+    assert.ok(fused >= 40 && masks > 0, `only ${fused} fused nodes in 60 chains, ${masks} bool outputs`);
   });
 
   test('a chain becomes one call listing the ops it replaces; values read outside stay outputs', () => {
@@ -123,6 +132,14 @@ describe('wasm graph compiler', () => {
     const g = assertFusedMatches((x, w, b) => [sigmoid(add(mul(matMul(x, w), 0.5), b))], [x, w, b], 'in place');
     const call = g.nodes.find((n) => n.op.kind === 'call')!;
     assert.equal(call.inPlace[0], call.inputs.findIndex((r) => r.value.source.kind === 'node' && r.value.source.node.op.kind === 'kernel' && r.value.source.node.op.name === 'matMul'));
+    // exp(t) is written before t's last read in the chain: only the later output may take t's storage.
+    const product = (g: Graph): number => g.nodes.find((n) => n.op.kind === 'call')!.inputs.findIndex((r) => r.value.source.kind === 'node');
+    const later = assertFusedMatches((x, w) => {
+      const t = matMul(x, w);
+      const e = exp(t);
+      return [e, add(t, e)];
+    }, [x, w], 'an input read after an output is written');
+    assert.deepEqual(later.nodes.find((n) => n.op.kind === 'call')!.inPlace, [-1, product(later)]);
     // Not in place over a function argument, which the caller still holds.
     const h = assertFusedMatches((x) => [exp(neg(x))], [x], 'over an argument');
     assert.deepEqual(h.nodes.find((n) => n.op.kind === 'call')!.inPlace, [-1]);
