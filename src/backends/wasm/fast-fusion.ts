@@ -53,34 +53,59 @@ export interface FusedRunner {
 const SLOT_INTS = 5;
 const STEP_INTS = 6;
 
-/** `runFused` on `rt`'s memory and kernels. */
+/** A program's table as the kernel reads it, scratch registers at offsets from its start: made once per program. */
+interface Encoded {
+  ints: Int32Array;
+  /** The table's bytes and its registers'. */
+  bytes: number;
+}
+
+const encodings = new WeakMap<FusedProgram, Encoded>();
+
+/** `program` as the kernel's table, its inputs of the dtypes of `inputs`; pointers to inputs and outputs are left 0. */
+function encode(program: FusedProgram, inputs: readonly TensorInfo[]): Encoded {
+  const { shape, slots, steps } = program;
+  // The table, then the registers on a 16-byte boundary.
+  const tableBytes = Math.ceil((8 + 4 * (SLOT_INTS * slots.length + STEP_INTS * steps.length)) / 16) * 16;
+  const ints = new Int32Array(tableBytes / 4);
+  ints[0] = slots.length;
+  ints[1] = steps.length;
+  let bytes = tableBytes;
+  slots.forEach((s, i) => {
+    const dtype = s.kind === 'input' ? inputs[s.input]!.dtype : s.kind === 'output' ? program.outputs[s.output]!.dtype : 'float32';
+    const row = s.kind === 'input' && s.mode === 'row';
+    const mode = s.kind === 'register' ? 'fixed' : s.kind === 'output' ? 'direct' : s.mode;
+    const register = s.kind === 'register' || row ? (bytes += FUSED_BLOCK * 4) - FUSED_BLOCK * 4 : 0;
+    ints.set([FUSED_SLOT_CODES[mode], register, bytesPerElement(dtype), 0, row ? shape[shape.length - 1]! : 0], 2 + SLOT_INTS * i);
+  });
+  steps.forEach((st, k) => {
+    ints.set([FUSED_STEP_CODES[st.kind], st.code, st.out, st.operands[0] ?? 0, st.operands[1] ?? 0, st.operands[2] ?? 0], 2 + SLOT_INTS * slots.length + STEP_INTS * k);
+  });
+  return { ints, bytes };
+}
+
+/** `runFused` on `rt`'s memory and kernels: the program's table copied to the heap with this call's pointers. */
 export function fusedRunner(rt: WasmRuntime): FusedRunner['runFused'] {
   return (program, inputs) => {
-    const { shape, slots, steps } = program;
+    const { shape, slots } = program;
     const outs = program.outputs.map((o) => (o.inPlace >= 0 ? { dataId: inputs[o.inPlace]!.dataId, shape, dtype: o.dtype } : rt.out(shape, o.dtype)));
-    const registers = slots.filter((s) => s.kind === 'register' || (s.kind === 'input' && s.mode === 'row')).length;
-    // The table, then the registers on a 16-byte boundary.
-    const tableBytes = Math.ceil((8 + 4 * (SLOT_INTS * slots.length + STEP_INTS * steps.length)) / 16) * 16;
-    const bytes = tableBytes + registers * FUSED_BLOCK * 4;
-    const table = rt.heap.alloc(bytes);
-    const ints = new Int32Array(rt.memory.buffer, table, tableBytes / 4);
-    ints[0] = slots.length;
-    ints[1] = steps.length;
-    let register = table + tableBytes;
-    const scratch = (): number => (register += FUSED_BLOCK * 4) - FUSED_BLOCK * 4;
+    let encoded = encodings.get(program);
+    if (!encoded) encodings.set(program, (encoded = encode(program, inputs)));
+    const table = rt.heap.alloc(encoded.bytes);
+    const ints = new Int32Array(rt.memory.buffer, table, encoded.ints.length);
+    ints.set(encoded.ints);
     slots.forEach((s, i) => {
-      const x = s.kind === 'input' ? inputs[s.input]! : s.kind === 'output' ? outs[s.output]! : undefined;
-      const width = x ? bytesPerElement(x.dtype) : 4;
-      const row = s.kind === 'input' && s.mode === 'row';
-      const mode = s.kind === 'register' ? 'fixed' : s.kind === 'output' ? 'direct' : s.mode;
-      const at = x === undefined || row ? scratch() : rt.at(x);
-      ints.set([FUSED_SLOT_CODES[mode], at, width, row ? rt.at(x!) : 0, row ? shape[shape.length - 1]! : 0], 2 + SLOT_INTS * i);
-    });
-    steps.forEach((st, k) => {
-      ints.set([FUSED_STEP_CODES[st.kind], st.code, st.out, st.operands[0] ?? 0, st.operands[1] ?? 0, st.operands[2] ?? 0], 2 + SLOT_INTS * slots.length + STEP_INTS * k);
+      const at = 3 + SLOT_INTS * i;
+      if (s.kind === 'output') ints[at] = rt.at(outs[s.output]!);
+      else if (s.kind === 'register') ints[at]! += table;
+      else if (s.mode !== 'row') ints[at] = rt.at(inputs[s.input]!);
+      else {
+        ints[at]! += table;
+        ints[at + 2] = rt.at(inputs[s.input]!);
+      }
     });
     rt.kernels.fusedElementwiseF32(table, sizeOf(shape), FUSED_BLOCK);
-    rt.heap.free(table, bytes);
+    rt.heap.free(table, encoded.bytes);
     return outs;
   };
 }
