@@ -5,7 +5,7 @@
  */
 import type { Backend, DataId, TensorInfo } from '../core/backend.js';
 import { ENGINE } from '../core/engine.js';
-import { DisposedError, ShapeError, StrataError, fmtShape } from '../core/errors.js';
+import { DisposedError, ShapeError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import { TensorSlot, type Graph, type GraphNode, type GraphValue, type OutputTemplate, type ValueRef } from './graph.js';
@@ -23,22 +23,47 @@ export function bindArgs(template: unknown, infos: readonly TensorInfo[]): unkno
   return template;
 }
 
-/** Runs `node` on `backend` with its inputs' storage; returns its outputs' storage (in-place outputs: their input's). */
-export function runNode(backend: Backend, node: GraphNode, infos: readonly TensorInfo[]): DataId[] {
+function containsSlot(x: unknown): boolean {
+  if (x instanceof TensorSlot) return true;
+  if (Array.isArray(x)) return x.some(containsSlot);
+  return typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype && Object.values(x).some(containsSlot);
+}
+
+/**
+ * A function that runs `node` on `backend` with `bindings` (its inputs, re-pointed at each call's storage)
+ * and returns its outputs' storage (an in-place output's is its input's). A kernel's argument list is
+ * built once: only the tensor and dynamic arguments change between calls.
+ */
+export function nodeRunner(backend: Backend, node: GraphNode, bindings: readonly TensorInfo[]): () => DataId[] {
   const op = node.op;
-  let fresh: readonly TensorInfo[];
-  if (op.kind === 'kernel') {
-    const args = op.args.map((a) => bindArgs(a, infos));
-    for (const d of node.dynamic) args[d.arg] = d.compute();
-    const result = (backend[op.name] as (...a: unknown[]) => TensorInfo | readonly TensorInfo[])(...args);
-    fresh = Array.isArray(result) ? result : [result as TensorInfo];
-  } else if (op.kind === 'host') {
-    const outs = op.compute(infos.map((i) => ({ values: backend.read(i.dataId), shape: i.shape, dtype: i.dtype })));
-    fresh = outs.map((o) => ({ dataId: backend.write(o.values, o.shape, o.dtype), shape: o.shape, dtype: o.dtype }));
-  } else {
-    fresh = op.run(backend, infos);
+  const outputs = node.outputs.length;
+  const inPlace = node.inPlace;
+  const storageOf = (fresh: readonly TensorInfo[]): DataId[] => {
+    const out = new Array<DataId>(outputs);
+    for (let k = 0; k < outputs; k++) out[k] = inPlace[k]! >= 0 ? bindings[inPlace[k]!]!.dataId : fresh[k]!.dataId;
+    return out;
+  };
+  if (op.kind === 'host') {
+    return () => {
+      const outs = op.compute(bindings.map((i) => ({ values: backend.read(i.dataId), shape: i.shape, dtype: i.dtype })));
+      return storageOf(outs.map((o) => ({ dataId: backend.write(o.values, o.shape, o.dtype), shape: o.shape, dtype: o.dtype })));
+    };
   }
-  return node.outputs.map((_, k) => (node.inPlace[k]! >= 0 ? infos[node.inPlace[k]!]!.dataId : fresh[k]!.dataId));
+  if (op.kind === 'call') return () => storageOf(op.run(backend, bindings));
+  const kernel = backend[op.name] as (...a: unknown[]) => TensorInfo | readonly TensorInfo[];
+  // Tensors at the top level of the argument list (most kernels) are set in place in one reused array;
+  // nested ones (concat's list, an update's targets) are bound afresh.
+  const nested = op.args.some((a) => !(a instanceof TensorSlot) && containsSlot(a));
+  const args = op.args.slice();
+  const slots = op.args.flatMap((a, i) => (a instanceof TensorSlot ? [[i, a.input] as const] : []));
+  const dynamic = node.dynamic;
+  return () => {
+    if (nested) for (let i = 0; i < args.length; i++) args[i] = bindArgs(op.args[i], bindings);
+    else for (let s = 0; s < slots.length; s++) args[slots[s]![0]] = bindings[slots[s]![1]];
+    for (let d = 0; d < dynamic.length; d++) args[dynamic[d]!.arg] = dynamic[d]!.compute();
+    const result = kernel.apply(backend, args);
+    return storageOf(Array.isArray(result) ? (result as readonly TensorInfo[]) : [result as TensorInfo]);
+  };
 }
 
 /** Rebuilds what the traced function returned from the output tensors. */
@@ -49,37 +74,74 @@ export function fillTemplate(template: OutputTemplate, tensors: readonly Tensor[
   return template.plain;
 }
 
+/** A mutable view of a value for a kernel: the same object is re-pointed at each call's storage. */
+interface Binding {
+  dataId: DataId;
+  readonly shape: TensorInfo['shape'];
+  readonly dtype: TensorInfo['dtype'];
+}
+
+/** One node made ready to run: where its inputs' storage is, and how its kernel is called. */
+interface Step {
+  node: GraphNode;
+  /** Value id of each input. */
+  inputIds: number[];
+  /** The inputs as the kernel sees them, re-pointed at every call. */
+  bindings: Binding[];
+  /** Runs the node on `bindings`; returns its outputs' storage. */
+  run: () => DataId[];
+  /** Value id of each output, and for in-place outputs the id of the input they take over (else -1). */
+  outputIds: number[];
+  takesOver: number[];
+  /** Value ids whose storage is released once the node has run. */
+  release: number[];
+}
+
 /**
- * A graph ready to run on one backend: its constants written once, its plan made once. `run` takes the
- * tensors of a call (as traced: same shapes and dtypes) and returns the function's outputs.
+ * A graph ready to run on one backend: its constants written once, its kernels' argument lists and its
+ * memory plan made once. `run` takes the tensors of a call (as traced: same shapes and dtypes) and
+ * returns the function's outputs.
  */
 export class GraphExecutable {
   readonly graph: Graph;
   private readonly backend: Backend;
-  private readonly plan: MemoryPlan;
-  /** Storage of each value this call, by value; constants and captures stay set between calls. */
-  private readonly storage = new Map<GraphValue, DataId>();
+  /** Storage of each value this call, by value id; constants and captures stay set between calls. */
+  private readonly storage: DataId[] = [];
+  /** Whether the replay holds value id's storage (made by a node, not yet released). */
+  private readonly held: boolean[] = [];
+  private readonly steps: Step[];
+  private readonly keptToEnd: number[];
   private readonly constants: DataId[] = [];
   private readonly captured: readonly DataId[];
+  /** Value ids read from variables at the start of each call, with their variables. */
+  private readonly variableValues: [number, Variable][] = [];
   /** Variables whose storage some node overwrites: each must own its storage alone before a call. */
   private readonly overwrittenVariables: Variable[];
+  /** Every variable the graph reads or assigns. */
+  private readonly variables: Variable[];
   private disposed = false;
 
   constructor(graph: Graph, backend: Backend, captured: readonly DataId[]) {
     this.graph = graph;
     this.backend = backend;
     this.captured = captured;
-    this.plan = planMemory(graph);
+    const plan: MemoryPlan = planMemory(graph);
     const overwritten = new Set<Variable>();
+    const variables = new Set<Variable>(graph.assignments.map((a) => a.variable));
+    const seen = new Set<GraphValue>();
     const visit = (v: GraphValue): void => {
-      if (this.storage.has(v)) return;
+      if (seen.has(v)) return;
+      seen.add(v);
       const src = v.source;
-      if (src.kind === 'constant') {
+      if (src.kind === 'variable') {
+        variables.add(src.variable);
+        this.variableValues.push([v.id, src.variable]);
+      } else if (src.kind === 'constant') {
         const info = { dataId: backend.write(src.values, v.shape, v.dtype), shape: v.shape, dtype: v.dtype };
         ENGINE.holdStorage(info, backend);
         this.constants.push(info.dataId);
-        this.storage.set(v, info.dataId);
-      } else if (src.kind === 'capture') this.storage.set(v, src.info.dataId);
+        this.storage[v.id] = info.dataId;
+      } else if (src.kind === 'capture') this.storage[v.id] = src.info.dataId;
     };
     for (const node of graph.nodes) {
       node.inputs.forEach((r, i) => {
@@ -89,6 +151,23 @@ export class GraphExecutable {
     }
     for (const r of [...graph.outputs, ...graph.assignments.map((a) => a.value), ...graph.effects.flatMap((e) => e.inputs)]) visit(r.value);
     this.overwrittenVariables = [...overwritten];
+    this.variables = [...variables];
+    this.steps = graph.nodes.map((node, n) => this.compileStep(node, plan.releaseAfter[n]!.map((v) => v.id)));
+    this.keptToEnd = plan.keptToEnd.map((v) => v.id);
+  }
+
+  private compileStep(node: GraphNode, release: number[]): Step {
+    const bindings: Binding[] = node.inputs.map((r) => ({ dataId: undefined as unknown as DataId, shape: r.shape, dtype: r.value.dtype }));
+    const takesOver = node.inPlace.map((i) => (i >= 0 ? node.inputs[i]!.value.id : -1));
+    return {
+      node,
+      inputIds: node.inputs.map((r) => r.value.id),
+      bindings,
+      run: nodeRunner(this.backend, node, bindings),
+      outputIds: node.outputs.map((v) => v.id),
+      takesOver,
+      release,
+    };
   }
 
   /** Runs the graph on `inputs`; returns the output tensors (in the order of `graph.outputs`). */
@@ -101,50 +180,56 @@ export class GraphExecutable {
       if (!shapesEqual(t.shape, v.shape) || t.dtype !== v.dtype) {
         throw new ShapeError(`jit(${graph.name}): argument tensor ${i} is ${t.dtype} ${fmtShape(t.shape)} but the graph was traced for ${v.dtype} ${fmtShape(v.shape)}.`);
       }
-      storage.set(v, t.dataId);
+      storage[v.id] = t.dataId;
     });
+    for (const v of this.variables) v.assertAlive(`jit(${graph.name})`);
     for (const v of this.overwrittenVariables) ensureOwnStorage(v, backend);
-    const held = new Set<GraphValue>();
+    for (const [id, v] of this.variableValues) storage[id] = v.dataId;
     try {
-      this.runNodes(held);
-      return this.finishCall(held);
+      this.runSteps();
+      return this.finishCall();
     } catch (e) {
       // A kernel failed midway: what the replay held goes back, as an eager step's scope would release it.
-      for (const v of held) ENGINE.releaseStorage(storage.get(v)!);
+      for (const step of this.steps) for (const id of step.outputIds) this.releaseHeld(id);
       throw e;
     }
   }
 
-  private runNodes(held: Set<GraphValue>): void {
-    const { graph, backend, storage } = this;
-    const releaseAfter = this.plan.releaseAfter;
-    const nodes = graph.nodes;
-    for (let n = 0; n < nodes.length; n++) {
-      const node = nodes[n]!;
-      const infos = node.inputs.map((r) => ({ dataId: this.storageOf(r.value), shape: r.shape, dtype: r.value.dtype }));
-      const outs = runNode(backend, node, infos);
-      node.outputs.forEach((v, k) => {
-        storage.set(v, outs[k]!);
-        if (node.inPlace[k]! < 0) {
-          ENGINE.holdStorage({ dataId: outs[k]!, shape: v.shape, dtype: v.dtype }, backend);
-          held.add(v);
+  private runSteps(): void {
+    const { storage, held, steps } = this;
+    for (let n = 0; n < steps.length; n++) {
+      const step = steps[n]!;
+      const { bindings, inputIds, outputIds, takesOver, release } = step;
+      for (let i = 0; i < bindings.length; i++) bindings[i]!.dataId = storage[inputIds[i]!]!;
+      const outs = step.run();
+      for (let k = 0; k < outputIds.length; k++) {
+        const id = outputIds[k]!;
+        storage[id] = outs[k]!;
+        const from = takesOver[k]!;
+        if (from < 0) {
+          const v = step.node.outputs[k]!;
+          ENGINE.holdStorage({ dataId: outs[k]!, shape: v.shape, dtype: v.dtype }, this.backend);
+          held[id] = true;
         } else {
           // The overwritten input's storage (and whether the replay holds it) passes to this version.
-          const from = node.inputs[node.inPlace[k]!]!.value;
-          if (held.delete(from)) held.add(v);
+          held[id] = held[from] === true;
+          held[from] = false;
         }
-      });
-      for (const v of releaseAfter[n]!) {
-        ENGINE.releaseStorage(storage.get(v)!);
-        held.delete(v);
       }
+      for (let r = 0; r < release.length; r++) this.releaseHeld(release[r]!);
     }
   }
 
+  private releaseHeld(id: number): void {
+    if (!this.held[id]) return;
+    this.held[id] = false;
+    ENGINE.releaseStorage(this.storage[id]!);
+  }
+
   /** Hands back the outputs, assigns the variables, runs the effects, and releases what the replay still holds. */
-  private finishCall(held: Set<GraphValue>): Tensor[] {
+  private finishCall(): Tensor[] {
     const { graph, backend, storage } = this;
-    const tensorOf = (r: ValueRef): Tensor => ENGINE.makeTensor({ dataId: this.storageOf(r.value), shape: r.shape, dtype: r.value.dtype }, backend);
+    const tensorOf = (r: ValueRef): Tensor => ENGINE.makeTensor({ dataId: storage[r.value.id]!, shape: r.shape, dtype: r.value.dtype }, backend);
     const outputs = graph.outputs.map(tensorOf);
     for (const a of graph.assignments) {
       const value = tensorOf(a.value);
@@ -152,18 +237,8 @@ export class GraphExecutable {
       value.dispose();
     }
     for (const effect of graph.effects) ENGINE.tidy(() => effect.run(effect.inputs.map(tensorOf)));
-    for (const v of this.plan.keptToEnd) {
-      ENGINE.releaseStorage(storage.get(v)!);
-      held.delete(v);
-    }
+    for (const id of this.keptToEnd) this.releaseHeld(id);
     return outputs;
-  }
-
-  private storageOf(v: GraphValue): DataId {
-    const held = this.storage.get(v);
-    if (held !== undefined) return held;
-    if (v.source.kind === 'variable') return v.source.variable.dataId;
-    throw new StrataError(`internal: jit(${this.graph.name}): value %${v.id} has no storage when it is read`);
   }
 
   /** Releases the constants and captured storage the graph holds. */
@@ -179,7 +254,6 @@ export class GraphExecutable {
  * an in-place update changes the variable alone, as eager updates it.
  */
 function ensureOwnStorage(v: Variable, backend: Backend): void {
-  v.assertAlive(`jit: variable '${v.name}'`);
   if (ENGINE.ownsStorage(v)) return;
   const copy = ENGINE.makeTensor({ dataId: backend.write(backend.read(v.dataId), v.shape, v.dtype), shape: v.shape, dtype: v.dtype }, backend);
   v.assign(copy);

@@ -9,6 +9,7 @@ import { Tensor } from '../core/tensor.js';
 import { graphCompilerFor } from './compilers.js';
 import { GraphExecutable, fillTemplate } from './execute.js';
 import type { Graph } from './graph.js';
+import { updateInPlace } from './passes/update-in-place.js';
 import { traceFunction } from './trace.js';
 
 /** Options of `jit`. */
@@ -42,8 +43,10 @@ let nextObjectId = 0;
 function signatureOf(args: readonly unknown[], tensors: Tensor[]): string {
   const visit = (x: unknown): string => {
     if (x instanceof Tensor) {
+      // A tensor sharing an earlier one's storage is marked: the graph reads both from one value.
+      const shared = tensors.findIndex((t) => t.dataId === x.dataId);
       tensors.push(x);
-      return `${x.dtype}${fmtShape(x.shape)}`;
+      return `${x.dtype}${fmtShape(x.shape)}${shared < 0 ? '' : `=${shared}`}`;
     }
     if (Array.isArray(x)) return `[${x.map(visit).join(',')}]`;
     if (typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype) {
@@ -70,6 +73,7 @@ function describeChange(before: string, after: string): string {
 
 /** Optimises a freshly traced graph for `backend`: the generic passes, then the backend's own compiler. */
 function optimize(graph: Graph, backend: Backend): void {
+  updateInPlace(graph);
   graphCompilerFor(backend.name)?.(graph);
 }
 

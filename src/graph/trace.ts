@@ -191,6 +191,12 @@ export class Tracer implements TraceHooks {
     this.dynamics.set(value, compute);
   }
 
+  /** Lets go of the storage captured so far (the trace failed: no graph will hold it). */
+  release(): void {
+    for (const dataId of this.captured) ENGINE.releaseStorage(dataId);
+    this.captured.length = 0;
+  }
+
   /** The graph of what ran, returning `result`. */
   finish(name: string, result: unknown): TraceResult {
     const outputs: ValueRef[] = [];
@@ -228,6 +234,9 @@ export function traceFunction<R>(name: string, fn: () => R, inputs: readonly Ten
   let result: R;
   try {
     result = fn();
+  } catch (e) {
+    tracer.release();
+    throw e;
   } finally {
     ENGINE.endTrace();
   }
