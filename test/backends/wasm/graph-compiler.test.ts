@@ -6,6 +6,8 @@
  */
 import assert from 'node:assert/strict';
 import { afterEach, describe, test } from 'node:test';
+import { nodeWorkerSupport } from '../../../src/backends/wasm/node/spawn-worker.js';
+import { setWorkerSupport, type WasmBackend } from '../../../src/backends/wasm/wasm-backend.js';
 import {
   Sequential, SGD, abs, add, ceil, cos, cast, div, exp, expm1, floor, floorDiv, getBackend, greater, greaterEqual, jit, layers, less, lessEqual,
   log, log1p, matMul, maximum, mean, minimum, mod, mul, neg, notEqual, pow, reciprocal, relu, round, setBackend, setSeed, sigmoid, sign, sin, sqrt,
@@ -104,6 +106,24 @@ describe('wasm graph compiler', () => {
       }
     }
     assert.ok(fused >= 40 && masks > 0, `only ${fused} fused nodes in 60 chains, ${masks} bool outputs`);
+  });
+
+  test('large chains, which the unfused kernels split across threads: still bit for bit', async () => {
+    setWorkerSupport(nodeWorkerSupport);
+    setBackend('wasm');
+    const wasm = getBackend() as WasmBackend;
+    await wasm.setThreads(2);
+    assert.equal(wasm.threads, 2);
+    try {
+      const shape = [300, 1001];
+      for (const seed of [1, 2, 3]) {
+        const inputs = [values(shape, seed), values(shape, seed + 100), values([1001], seed + 200)];
+        assert.ok(fusedNodes(assertFusedMatches(chain(seed), inputs, `chain ${seed} on [${shape}]`)) > 0);
+      }
+    } finally {
+      await wasm.setThreads(1);
+      setWorkerSupport(undefined);
+    }
   });
 
   test('a chain becomes one call listing the ops it replaces; values read outside stay outputs', () => {
