@@ -40,9 +40,9 @@ export const FUSED_ACTIVATION_CODES: Record<FusedActivation, number> = { linear:
 export const UPDATE_CODES: Record<UpdateRule['kind'], number> = { adam: 0, sgd: 1, rmsprop: 2 };
 /**
  * How the fused elementwise kernel finds an operand's elements for a block starting at element s: `direct` at
- * its pointer + s elements (a whole input or an output), `fixed` at its pointer (a scratch register), `scalar`
- * at its pointer with stride 0, `row` in a scratch register it refills each block from a row repeated along the
- * leading axes.
+ * its pointer + s elements (a whole input or an output), `fixed` at its offset into the thread's scratch (a
+ * register), `scalar` at its pointer with stride 0, `row` in a register it refills each block from a row
+ * repeated along the leading axes.
  */
 export const FUSED_SLOT_CODES = { direct: 0, fixed: 1, scalar: 2, row: 3 } as const;
 /** The steps of a fused elementwise program, each the unfused kernel of that name. */
@@ -145,7 +145,7 @@ export interface KernelExports {
   biasActivationF32(act: number, x: number, bias: number, out: number, rows: number, cols: number): void;
   biasActivationGradF32(act: number, dy: number, y: number, dz: number, dBias: number, rows: number, cols: number, sums: number): void;
   updateGroupF32(rule: number, table: number, count: number, h0: number, h1: number, h2: number, h3: number, h4: number): void;
-  fusedElementwiseF32(program: number, n: number, block: number): void;
+  fusedElementwiseF32(program: number, scratch: number, begin: number, end: number, block: number): void;
 }
 
 /**
@@ -161,7 +161,7 @@ export const KERNEL_ARITY = {
   conv1ChannelF32: 18,
   biasActivationF32: 6, biasActivationGradF32: 8,
   updateGroupF32: 8,
-  fusedElementwiseF32: 3,
+  fusedElementwiseF32: 5,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */

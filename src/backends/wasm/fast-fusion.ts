@@ -53,11 +53,11 @@ export interface FusedRunner {
 const SLOT_INTS = 5;
 const STEP_INTS = 6;
 
-/** A program's table as the kernel reads it, scratch registers at offsets from its start: made once per program. */
+/** A program's table as the kernel reads it (registers at offsets into a thread's scratch): made once per program. */
 interface Encoded {
   ints: Int32Array;
-  /** The table's bytes and its registers'. */
-  bytes: number;
+  /** The bytes of the registers: each thread running part of a call has its own. */
+  scratchBytes: number;
 }
 
 const encodings = new WeakMap<FusedProgram, Encoded>();
@@ -65,47 +65,43 @@ const encodings = new WeakMap<FusedProgram, Encoded>();
 /** `program` as the kernel's table, its inputs of the dtypes of `inputs`; pointers to inputs and outputs are left 0. */
 function encode(program: FusedProgram, inputs: readonly TensorInfo[]): Encoded {
   const { shape, slots, steps } = program;
-  // The table, then the registers on a 16-byte boundary.
-  const tableBytes = Math.ceil((8 + 4 * (SLOT_INTS * slots.length + STEP_INTS * steps.length)) / 16) * 16;
-  const ints = new Int32Array(tableBytes / 4);
+  const ints = new Int32Array(2 + SLOT_INTS * slots.length + STEP_INTS * steps.length);
   ints[0] = slots.length;
   ints[1] = steps.length;
-  let bytes = tableBytes;
+  let scratchBytes = 0;
   slots.forEach((s, i) => {
     const dtype = s.kind === 'input' ? inputs[s.input]!.dtype : s.kind === 'output' ? program.outputs[s.output]!.dtype : 'float32';
     const row = s.kind === 'input' && s.mode === 'row';
     const mode = s.kind === 'register' ? 'fixed' : s.kind === 'output' ? 'direct' : s.mode;
-    const register = s.kind === 'register' || row ? (bytes += FUSED_BLOCK * 4) - FUSED_BLOCK * 4 : 0;
+    const register = s.kind === 'register' || row ? (scratchBytes += FUSED_BLOCK * 4) - FUSED_BLOCK * 4 : 0;
     ints.set([FUSED_SLOT_CODES[mode], register, bytesPerElement(dtype), 0, row ? shape[shape.length - 1]! : 0], 2 + SLOT_INTS * i);
   });
   steps.forEach((st, k) => {
     ints.set([FUSED_STEP_CODES[st.kind], st.code, st.out, st.operands[0] ?? 0, st.operands[1] ?? 0, st.operands[2] ?? 0], 2 + SLOT_INTS * slots.length + STEP_INTS * k);
   });
-  return { ints, bytes };
+  return { ints, scratchBytes };
 }
 
-/** `runFused` on `rt`'s memory and kernels: the program's table copied to the heap with this call's pointers. */
+/** `runFused` on `rt`'s memory, kernels and threads: the program's table copied to the heap with this call's pointers. */
 export function fusedRunner(rt: WasmRuntime): FusedRunner['runFused'] {
   return (program, inputs) => {
     const { shape, slots } = program;
     const outs = program.outputs.map((o) => (o.inPlace >= 0 ? { dataId: inputs[o.inPlace]!.dataId, shape, dtype: o.dtype } : rt.out(shape, o.dtype)));
     let encoded = encodings.get(program);
     if (!encoded) encodings.set(program, (encoded = encode(program, inputs)));
-    const table = rt.heap.alloc(encoded.bytes);
+    const tableBytes = 4 * encoded.ints.length;
+    const table = rt.heap.alloc(tableBytes);
     const ints = new Int32Array(rt.memory.buffer, table, encoded.ints.length);
     ints.set(encoded.ints);
     slots.forEach((s, i) => {
       const at = 3 + SLOT_INTS * i;
       if (s.kind === 'output') ints[at] = rt.at(outs[s.output]!);
-      else if (s.kind === 'register') ints[at]! += table;
-      else if (s.mode !== 'row') ints[at] = rt.at(inputs[s.input]!);
-      else {
-        ints[at]! += table;
-        ints[at + 2] = rt.at(inputs[s.input]!);
-      }
+      else if (s.kind === 'input' && s.mode === 'row') ints[at + 2] = rt.at(inputs[s.input]!);
+      else if (s.kind === 'input') ints[at] = rt.at(inputs[s.input]!);
     });
-    rt.kernels.fusedElementwiseF32(table, sizeOf(shape), FUSED_BLOCK);
-    rt.heap.free(table, encoded.bytes);
+    const n = sizeOf(shape);
+    rt.fused(table, encoded.scratchBytes, n, FUSED_BLOCK, n * program.steps.length);
+    rt.heap.free(table, tableBytes);
     return outs;
   };
 }
