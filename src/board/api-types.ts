@@ -10,7 +10,10 @@ export interface RunInfo {
   scalarTags: string[];
   histogramTags: string[];
   imageTags: string[];
+  /** Whether the run has a model graph (its layers). */
   hasGraph: boolean;
+  /** The tags of the op graphs of traced functions in the run (`train_step` for a `jitCompile` model's step). */
+  opGraphTags: string[];
 }
 
 /** The answer of `/api/runs`. */
@@ -39,20 +42,22 @@ export interface HistogramPoint {
 /** The histograms of one run: `histograms[tag]` over steps. */
 export type HistogramsResponse = Record<string, HistogramPoint[]>;
 
-/** One layer of a model graph. */
+/** One layer of a model graph, or one op of an op graph. */
 export interface GraphNode {
   name: string;
-  /** The layer's class (`Dense`, `InputLayer`, ...). */
+  /** The layer's class (`Dense`, `InputLayer`, ...), or the op (`matMul`, `binary:add`, `Placeholder`, ...). */
   op: string;
-  /** The layers feeding it (`name` or `name:k` for another output than the first). */
+  /** The nodes feeding it (`name` or `name:k` for another output than the first). */
   inputs: string[];
   /** Output shapes, `null` where unknown (the batch). */
   outputShapes: (number | null)[][];
   parameters: number;
   trainableParameters: number;
+  /** For a fused node of an op graph: the ops it replaces, in the order they ran. */
+  fusedOps?: string[];
 }
 
-/** The graph of one run. */
+/** A graph of one run: its layers, or with `tag=` an op graph. */
 export interface GraphResponse {
   nodes: GraphNode[];
 }

@@ -1,6 +1,7 @@
 /**
- * Reading event files back: the scalars, histograms, images and graph of a run, gathered from
- * TFRecord bytes fed as they arrive (a run may still be writing), for the dashboard and `strata plot`.
+ * Reading event files back: the scalars, histograms, images and graphs (layers and ops) of a run,
+ * gathered from TFRecord bytes fed as they arrive (a run may still be writing), for the dashboard
+ * and `strata plot`.
  */
 import { ValueError } from '../core/errors.js';
 import { getLimits, type Limits } from '../core/limits.js';
@@ -9,7 +10,8 @@ import type { GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint } from
 import { GRAPH_ATTRS } from './model-graph.js';
 import { decodeRecords } from './records.js';
 import { Reservoir } from './reservoir.js';
-import { DataType, decodeEvent, decodeGraph, type GraphMessage, type HistogramMessage, type SummaryValueMessage, type TensorMessage } from './tf-protos.js';
+import { OP_GRAPH_PLUGIN, PROFILED_OP_GRAPH_PLUGIN } from './summary-values.js';
+import { DataType, decodeEvent, decodeFunctionGraphs, decodeGraph, type GraphMessage, type HistogramMessage, type SummaryValueMessage, type TensorMessage } from './tf-protos.js';
 
 /** An image as read: where and when it was logged, and its encoded bytes. */
 export interface StoredImage extends ImageEntry {
@@ -29,11 +31,13 @@ export function histogramBuckets(h: HistogramMessage): [number, number, number][
   return buckets;
 }
 
-/** The layers of a GraphDef as the dashboard draws them. */
+/** The nodes of a GraphDef (layers of a model or ops of a function) as the dashboard draws them. */
 export function graphNodes(graph: GraphMessage): GraphNode[] {
+  const text = new TextDecoder();
   return (graph.node ?? []).map((n) => {
     const attr = n.attr ?? {};
     const shapes = attr[GRAPH_ATTRS.outputShapes]?.list?.shape ?? [];
+    const fused = attr[GRAPH_ATTRS.fusedOps]?.list?.s;
     return {
       name: n.name,
       op: n.op,
@@ -41,6 +45,7 @@ export function graphNodes(graph: GraphMessage): GraphNode[] {
       outputShapes: shapes.map((s) => (s.dim ?? []).map((d) => (d.size < 0 ? null : d.size))),
       parameters: Number(attr[GRAPH_ATTRS.parameters]?.i ?? 0),
       trainableParameters: Number(attr[GRAPH_ATTRS.trainableParameters]?.i ?? 0),
+      ...(fused ? { fusedOps: fused.map((s) => text.decode(s)) } : {}),
     };
   });
 }
@@ -113,6 +118,8 @@ export class RunData {
   readonly images = new Map<string, Reservoir<StoredImage>>();
   /** The model graph's layers (the last graph written), if any. */
   graph: GraphNode[] | undefined;
+  /** Each tagged op graph's nodes (a traced function's; the last one written under the tag). */
+  readonly opGraphs = new Map<string, GraphNode[]>();
   /** The first problem met, with the file it was met in. */
   error: string | undefined;
   /** Grows whenever something new was read. */
@@ -182,11 +189,15 @@ export class RunData {
       if (!reservoir) map.set(value.tag, (reservoir = new Reservoir<T>(capacity)));
       reservoir.add(item);
     };
+    const plugin = value.metadata?.pluginData?.pluginName;
     if (value.simpleValue !== undefined) add(this.scalars, this.samples.scalars, [step, value.simpleValue, wallTime] as ScalarPoint);
     else if (value.histo) add(this.histograms, this.samples.histograms, { step, wallTime, min: value.histo.min ?? 0, max: value.histo.max ?? 0, num: value.histo.num ?? 0, buckets: histogramBuckets(value.histo) });
     // NOTE: the decoded bytes are a view into the chunk read from the file; a copy keeps only the image alive.
     else if (value.image) add(this.images, this.samples.images, { step, wallTime, width: value.image.width, height: value.image.height, bytes: (value.image.encodedImageString ?? new Uint8Array(0)).slice() });
-    else if (value.metadata?.pluginData?.pluginName === 'scalars' && value.tensor) {
+    else if ((plugin === OP_GRAPH_PLUGIN || plugin === PROFILED_OP_GRAPH_PLUGIN) && value.tensor?.stringVal?.[0]) {
+      // One RunMetadata may hold several functions' graphs: TensorBoard shows them side by side.
+      this.opGraphs.set(value.tag, graphNodes({ node: decodeFunctionGraphs(value.tensor.stringVal[0]).flatMap((g) => g.node ?? []) }));
+    } else if (plugin === 'scalars' && value.tensor) {
       // TensorFlow 2 writes scalars as one-element tensors.
       const v = tensorScalar(value.tensor);
       if (v !== undefined) add(this.scalars, this.samples.scalars, [step, v, wallTime] as ScalarPoint);
@@ -203,6 +214,7 @@ export class RunData {
       histogramTags: [...this.histograms.keys()],
       imageTags: [...this.images.keys()],
       hasGraph: this.graph !== undefined,
+      opGraphTags: [...this.opGraphs.keys()],
     };
   }
 }

@@ -1,10 +1,11 @@
 /** Strata Board, the browser-safe part: the TensorBoard callback, SummaryWriter, and reading and writing TensorFlow event files. */
-export { TensorBoard, type FeatureMapArgs, type TensorBoardArgs } from './tensorboard.js';
+export { TensorBoard, TRAIN_STEP_GRAPH_TAG, type FeatureMapArgs, type TensorBoardArgs } from './tensorboard.js';
 export { SummaryWriter, createFileWriter, FILE_VERSION, type ImageInput } from './summary-writer.js';
 export { setEventSinkFactory, type EventSink, type EventSinkFactory } from './event-sink.js';
 export { encodeRecord, decodeRecords, maskedCrc32c, type DecodedRecords } from './records.js';
 export { histogram, DEFAULT_BUCKETS, type Pixels } from './summary-values.js';
 export { modelGraph } from './model-graph.js';
+export { opGraphDef, OP_GRAPH_ENDPOINTS } from './op-graph.js';
 export { RunData, histogramBuckets, resolveSampleSizes, type FeedResult, type SampleSizes, type StoredImage } from './event-reader.js';
 export { EventFileTail, EVENT_CHUNK_BYTES, type EventFileTailArgs, type ReadAt } from './event-tail.js';
 export { Reservoir } from './reservoir.js';

@@ -10,7 +10,8 @@ import type { Node, SymbolicShape, SymbolicTensor } from '../layers/symbolic-ten
 import type { Model } from '../models/model.js';
 import { DataType, type AttrMessage, type GraphMessage, type NodeMessage, type ShapeMessage } from './tf-protos.js';
 
-const DTYPES: Record<DType, number> = { float32: DataType.DT_FLOAT, float64: DataType.DT_DOUBLE, int32: DataType.DT_INT32, uint8: DataType.DT_UINT8, bool: DataType.DT_BOOL };
+/** TensorFlow's DataType of each Strata dtype. */
+export const GRAPH_DTYPES: Record<DType, number> = { float32: DataType.DT_FLOAT, float64: DataType.DT_DOUBLE, int32: DataType.DT_INT32, uint8: DataType.DT_UINT8, bool: DataType.DT_BOOL };
 
 /** Attribute names of the nodes Strata writes (read back by the dashboard). */
 export const GRAPH_ATTRS = {
@@ -19,9 +20,14 @@ export const GRAPH_ATTRS = {
   parameters: 'parameters',
   trainableParameters: 'trainable_parameters',
   config: 'config',
+  /** On an op graph's fused node: the ops it replaces, in the order they ran. */
+  fusedOps: 'fused_ops',
+  /** On an op graph's kernel node: its arguments other than tensors, as JSON. */
+  args: 'args',
 } as const;
 
-function shapeMessage(shape: SymbolicShape): ShapeMessage {
+/** A shape as TensorFlow stores it, -1 where unknown. */
+export function shapeMessage(shape: SymbolicShape): ShapeMessage {
   return { dim: shape.map((d) => ({ size: d ?? -1 })) };
 }
 
@@ -62,7 +68,7 @@ export function modelGraph(model: Model): GraphMessage {
     const last = calls[calls.length - 1]!;
     const attr: Record<string, AttrMessage> = {
       [GRAPH_ATTRS.outputShapes]: { list: { shape: last.outputs.map((t) => shapeMessage(t.shape)) } },
-      [GRAPH_ATTRS.dtype]: { type: DTYPES[layer.dtype] },
+      [GRAPH_ATTRS.dtype]: { type: GRAPH_DTYPES[layer.dtype] },
       [GRAPH_ATTRS.parameters]: { i: layer.built ? layer.countParams() : 0 },
       [GRAPH_ATTRS.trainableParameters]: { i: count(layer.trainableWeights) },
       [GRAPH_ATTRS.config]: { s: new TextEncoder().encode(JSON.stringify(layer.getConfig())) },

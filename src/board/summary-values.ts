@@ -1,13 +1,19 @@
 /**
  * The values of a Summary as TensorBoard reads them: scalars, histograms (equal-width buckets, as
- * TensorFlow 2 makes them), PNG images and text.
+ * TensorFlow 2 makes them), PNG images, text and op graphs.
  */
 import { encode as encodePng } from 'fast-png';
 import { ValueError } from '../core/errors.js';
-import { DataType, type HistogramMessage, type SummaryValueMessage } from './tf-protos.js';
+import { DataType, encodeFunctionGraph, type GraphMessage, type HistogramMessage, type SummaryValueMessage } from './tf-protos.js';
 
 /** TensorFlow 2's default number of histogram buckets. */
 export const DEFAULT_BUCKETS = 30;
+
+/** The plugin of a summary holding a function's op graph (a RunMetadata), as `tf.summary.trace_export` writes it. */
+export const OP_GRAPH_PLUGIN = 'graph_run_metadata_graph';
+
+/** The plugin of a RunMetadata holding a profile as well as the op graph (Keras's profiled batches), read as an op graph too. */
+export const PROFILED_OP_GRAPH_PLUGIN = 'graph_run_metadata';
 
 /** A scalar summary (the `simple_value` field every TensorBoard version reads). */
 export function scalarValue(tag: string, value: number): SummaryValueMessage {
@@ -79,5 +85,17 @@ export function textValue(tag: string, text: string): SummaryValueMessage {
     tag,
     metadata: { pluginData: { pluginName: 'text' }, dataClass: 2 },
     tensor: { dtype: DataType.DT_STRING, tensorShape: {}, stringVal: [new TextEncoder().encode(text)] },
+  };
+}
+
+/**
+ * A function's op graph under `tag`, as TensorFlow 2 stores a traced function's graph: a RunMetadata
+ * holding it, in a string tensor whose plugin content is the version `1` (which TensorBoard checks).
+ */
+export function opGraphValue(tag: string, graph: GraphMessage): SummaryValueMessage {
+  return {
+    tag,
+    metadata: { pluginData: { pluginName: OP_GRAPH_PLUGIN, content: new TextEncoder().encode('1') } },
+    tensor: { dtype: DataType.DT_STRING, tensorShape: {}, stringVal: [encodeFunctionGraph(graph)] },
   };
 }

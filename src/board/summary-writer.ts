@@ -1,15 +1,17 @@
 /**
- * SummaryWriter: writes scalars, histograms, images, text and model graphs to a TensorFlow event
+ * SummaryWriter: writes scalars, histograms, images, text, model graphs and op graphs to a TensorFlow event
  * file, for TensorBoard or `strata board`; what the TensorBoard callback uses, and what custom
  * training loops use directly.
  */
 import { ValueError } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
+import type { Graph } from '../graph/graph.js';
 import type { Model } from '../models/model.js';
 import { eventSinkFactory, type EventSink } from './event-sink.js';
 import { modelGraph } from './model-graph.js';
+import { opGraphDef } from './op-graph.js';
 import { encodeRecord } from './records.js';
-import { DEFAULT_BUCKETS, histogramValue, imageValue, scalarValue, textValue, type Pixels } from './summary-values.js';
+import { DEFAULT_BUCKETS, histogramValue, imageValue, opGraphValue, scalarValue, textValue, type Pixels } from './summary-values.js';
 import { encodeEvent, encodeGraph, type EventMessage, type SummaryValueMessage } from './tf-protos.js';
 
 /** The version string that opens every event file TensorFlow 2 writes. */
@@ -76,6 +78,20 @@ export class SummaryWriter {
   graph(model: Model, step = 0): void {
     checkStep(step);
     this.writeEvent({ wallTime: Date.now() / 1000, step, graphDef: encodeGraph(modelGraph(model)) });
+  }
+
+  /**
+   * The op graph of a traced function (`jit`), under `tag` (default: the graph's name), as TensorBoard
+   * stores a `tf.function`'s graph: the Board's Graph tab shows it beside the model's layers (switch
+   * "Ops"), fused nodes marked; TensorBoard lists it under the tag.
+   *
+   * @example
+   * const step = jit(trainStep, { name: 'train_step' });
+   * step(x, y);
+   * writer.opGraph(step.lastGraph!, 0);
+   */
+  opGraph(graph: Graph, step = 0, tag = graph.name): void {
+    this.writeValues(step, [opGraphValue(tag, opGraphDef(graph))]);
   }
 
   /** Several summary values in one event at `step` (what the TensorBoard callback writes each epoch). */

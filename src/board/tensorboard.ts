@@ -1,13 +1,15 @@
 /**
  * The TensorBoard callback: logs the loss, metrics and learning rate, weight histograms,
- * per-layer gradient norms, the model's graph and pictures of filters and feature maps as
- * TensorFlow event files under `logDir/train` and `logDir/validation`, as Keras does.
+ * per-layer gradient norms, the model's graph (its layers, and the ops of its training step when
+ * it runs as a graph) and pictures of filters and feature maps as TensorFlow event files under
+ * `logDir/train` and `logDir/validation`, as Keras does.
  */
-import { Callback, type Logs } from '../callbacks/callback.js';
+import { Callback, type CallbackModel, type Logs } from '../callbacks/callback.js';
 import { ValueError } from '../core/errors.js';
 import { tidy } from '../core/memory.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { Tensor, Variable } from '../core/tensor.js';
+import type { Graph } from '../graph/graph.js';
 import type { Layer } from '../layers/layer.js';
 import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { Model } from '../models/model.js';
@@ -37,7 +39,10 @@ export interface TensorBoardArgs {
    * every batch, n for every n-th; the default `'epoch'` writes per-epoch figures only.
    */
   updateFreq?: 'epoch' | 'batch' | number;
-  /** Write the model's graph at the start of training (default true). */
+  /**
+   * Write the model's graph at the start of training, and, for a model compiled with `jitCompile`,
+   * the op graph of its training step after the first batch (default true).
+   */
   writeGraph?: boolean;
   /** At histogram epochs, also picture the first layer's filters (default true). */
   writeImages?: boolean;
@@ -48,6 +53,15 @@ export interface TensorBoardArgs {
   /** Where event files go (default: the installed one; files under Node). */
   sinkFactory?: EventSinkFactory;
 }
+
+/** A model whose steps may run as traced graphs (`compile({ jitCompile: true })`). */
+interface GraphStepModel extends CallbackModel {
+  /** The graph the training step replays, once traced; undefined for an eager model. */
+  stepGraph?(kind: 'train'): Graph | undefined;
+}
+
+/** The tag of the training step's op graph (TensorBoard lists op graphs by tag). */
+export const TRAIN_STEP_GRAPH_TAG = 'train_step';
 
 /** Per-layer sums of gradient norms over an epoch, and the latest batch's norms. */
 class GradientNorms {
@@ -88,8 +102,9 @@ class GradientNorms {
  * Logs training for TensorBoard (`tensorboard --logdir logs`) or `strata board --logdir logs`:
  * per epoch `epoch_loss`, `epoch_<metric>` and `epoch_learning_rate` (validation figures under
  * `validation/` with the same tags, so both share a chart), `gradient_norm/<layer>`, the histogram
- * of every weight (`<layer>/<weight>/histogram`), the model graph, and images of the first layer's
- * filters (`<layer>/filters`) and of requested feature maps (`<layer>/feature_maps`).
+ * of every weight (`<layer>/<weight>/histogram`), the model graph (and, under `jitCompile`, the op
+ * graph of the training step, tag `train_step`), and images of the first layer's filters
+ * (`<layer>/filters`) and of requested feature maps (`<layer>/feature_maps`).
  *
  * @example
  * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [new TensorBoard({ logDir: 'logs/mlp' })] });
@@ -115,6 +130,7 @@ export class TensorBoard extends Callback {
   private stopObserving: (() => void) | undefined;
   private featureModel: Model | undefined;
   private graphWritten = false;
+  private opGraphChecked = false;
   /** Batches trained since this callback was made, across fits: the step of batch-level summaries. */
   private batchStep = 0;
 
@@ -148,6 +164,7 @@ export class TensorBoard extends Callback {
     const train = this.writer('train');
     const layerOf = new Map<Variable, string>();
     this.graphWritten = false;
+    this.opGraphChecked = false;
     this.featureModel = undefined;
     if (model instanceof Model) {
       for (const layer of model.layers) for (const w of layer.weights) layerOf.set(w, layer.name);
@@ -161,6 +178,12 @@ export class TensorBoard extends Callback {
 
   override onBatchEnd(_batch: number, logs: Logs): void {
     this.batchStep++;
+    // The first batch traced the step, if the model runs it as a graph.
+    if (this.writeGraph && !this.opGraphChecked) {
+      this.opGraphChecked = true;
+      const graph = (this.trainedModel as GraphStepModel).stepGraph?.('train');
+      if (graph) this.writer('train').opGraph(graph, this.batchStep, TRAIN_STEP_GRAPH_TAG);
+    }
     if (this.updateFreq === 'epoch' || this.batchStep % this.updateFreq !== 0) return;
     const values = Object.entries(logs).map(([key, value]) => scalarValue(`batch_${key}`, value));
     for (const [layer, norm] of this.norms?.latest ?? []) values.push(scalarValue(`batch_gradient_norm/${layer}`, norm));

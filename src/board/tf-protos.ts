@@ -1,8 +1,8 @@
 /**
  * The protocol buffer messages of TensorFlow's event files that Strata writes and reads (Event,
  * Summary, HistogramProto, TensorProto, GraphDef and their parts), described for protobufjs's
- * runtime reflection. Field numbers and types follow TensorFlow's `.proto` files, so TensorBoard
- * reads what is written.
+ * runtime reflection, and the RunMetadata that carries a function's op graph. Field numbers and
+ * types follow TensorFlow's `.proto` files, so TensorBoard reads what is written.
  */
 import protobuf from 'protobufjs/light.js';
 
@@ -126,6 +126,11 @@ const descriptor = {
         GraphDef: {
           fields: { node: { rule: 'repeated', type: 'NodeDef', id: 1 }, versions: { type: 'VersionDef', id: 4 } },
         },
+        // Only the op graphs of functions (what `tf.summary.trace_export` stores), no profile.
+        RunMetadata: {
+          fields: { functionGraphs: { rule: 'repeated', type: 'FunctionGraphs', id: 4 } },
+          nested: { FunctionGraphs: { fields: { preOptimizationGraph: { type: 'GraphDef', id: 2 } } } },
+        },
       },
     },
   },
@@ -198,7 +203,7 @@ export interface AttrMessage {
   list?: { s?: Uint8Array[]; i?: number[]; shape?: ShapeMessage[] };
 }
 
-/** A NodeDef: one node of a GraphDef, here one layer of a model. */
+/** A NodeDef: one node of a GraphDef (a layer of a model, or an op of a traced function). */
 export interface NodeMessage {
   name: string;
   op: string;
@@ -214,6 +219,7 @@ export interface GraphMessage {
 
 const eventType = root.lookupType('tensorflow.Event');
 const graphType = root.lookupType('tensorflow.GraphDef');
+const runMetadataType = root.lookupType('tensorflow.RunMetadata');
 const conversion = { longs: Number, defaults: false, arrays: true };
 
 /** Serializes an Event. */
@@ -234,4 +240,15 @@ export function encodeGraph(graph: GraphMessage): Uint8Array {
 /** Parses a GraphDef (int64 fields as numbers). Throws on malformed bytes. */
 export function decodeGraph(bytes: Uint8Array): GraphMessage {
   return graphType.toObject(graphType.decode(bytes), conversion) as GraphMessage;
+}
+
+/** Serializes a RunMetadata holding `graph` as one function's graph (how TensorBoard reads a tagged op graph). */
+export function encodeFunctionGraph(graph: GraphMessage): Uint8Array {
+  return runMetadataType.encode(runMetadataType.fromObject({ functionGraphs: [{ preOptimizationGraph: graph }] })).finish();
+}
+
+/** The function graphs of a serialized RunMetadata (int64 fields as numbers). Throws on malformed bytes. */
+export function decodeFunctionGraphs(bytes: Uint8Array): GraphMessage[] {
+  const metadata = runMetadataType.toObject(runMetadataType.decode(bytes), conversion) as { functionGraphs?: { preOptimizationGraph?: GraphMessage }[] };
+  return (metadata.functionGraphs ?? []).map((f) => f.preOptimizationGraph ?? { node: [] });
 }

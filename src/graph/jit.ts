@@ -3,12 +3,13 @@
  * TensorFlow's `tf.function`, JAX's `jit`, Keras's `jit_compile`, in Strata's eager engine.
  */
 import type { Backend } from '../core/backend.js';
-import { ENGINE } from '../core/engine.js';
+import { ENGINE, type TensorContainer } from '../core/engine.js';
 import { fmtShape } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { graphCompilerFor } from './compilers.js';
 import { GraphExecutable, fillTemplate } from './execute.js';
 import type { Graph } from './graph.js';
+import { optimizeGraph, type OptimizationSummary } from './passes/index.js';
 import { updateInPlace } from './passes/update-in-place.js';
 import { traceFunction } from './trace.js';
 
@@ -29,6 +30,8 @@ export interface Jitted<F extends (...args: never[]) => unknown> {
   graphFor(...args: Parameters<F>): Graph | undefined;
   /** The graph traced last, if any. */
   readonly lastGraph: Graph | undefined;
+  /** What the generic passes did to the graph traced last (undefined before a trace, or with `optimize: false`). */
+  readonly lastOptimization: OptimizationSummary | undefined;
   /** Releases every graph (their constants and captured tensors); the next call traces again. */
   dispose(): void;
 }
@@ -71,10 +74,15 @@ function describeChange(before: string, after: string): string {
   return i < 0 ? `${before} → ${after}` : `…${a.slice(Math.max(0, i - 1), i + 2).join('')}… became …${b.slice(Math.max(0, i - 1), i + 2).join('')}…`;
 }
 
-/** Optimises a freshly traced graph for `backend`: the generic passes, then the backend's own compiler. */
-function optimize(graph: Graph, backend: Backend): void {
+/**
+ * Optimises a freshly traced graph for `backend`: the generic passes (dead code first gone, so that fewer
+ * readers keep an optimizer's update from running in place), the in-place updates, then the backend's own compiler.
+ */
+function optimize(graph: Graph, backend: Backend): OptimizationSummary {
+  const summary = optimizeGraph(graph, backend);
   updateInPlace(graph);
   graphCompilerFor(backend.name)?.(graph);
+  return summary;
 }
 
 /**
@@ -104,6 +112,7 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
   const graphs = new Map<string, { graph: Graph; executable: GraphExecutable }>();
   let traceCount = 0;
   let lastGraph: Graph | undefined;
+  let lastOptimization: OptimizationSummary | undefined;
   let lastSignature: string | undefined;
   let warnedRetrace = false;
   let warnedReads = false;
@@ -117,7 +126,8 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
     if (known) return fillTemplate(known.graph.template, known.executable.run(tensors)) as ReturnType<F>;
 
     const backend = ENGINE.activeBackend();
-    const traced = traceFunction(name, () => fn(...args), tensors);
+    // In a scope, as every replay is: the trace's intermediates are freed when it ends, its results kept.
+    const traced = traceFunction(name, () => ENGINE.tidy(() => fn(...args) as TensorContainer), tensors);
     traceCount++;
     if (traceCount >= RETRACE_WARNING_AT && !warnedRetrace && lastSignature !== undefined) {
       warnedRetrace = true;
@@ -134,7 +144,7 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
       );
     }
     lastSignature = signature;
-    if (options.optimize !== false) optimize(traced.graph, backend);
+    lastOptimization = options.optimize === false ? undefined : optimize(traced.graph, backend);
     graphs.set(signature, { graph: traced.graph, executable: new GraphExecutable(traced.graph, backend, traced.captured) });
     lastGraph = traced.graph;
     return traced.result as ReturnType<F>;
@@ -144,12 +154,14 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
   return Object.defineProperties(call, {
     traceCount: { get: () => traceCount },
     lastGraph: { get: () => lastGraph },
+    lastOptimization: { get: () => lastOptimization },
     graphFor: { value: (...args: Parameters<F>): Graph | undefined => graphs.get(`${ENGINE.activeBackend().name}|${signatureOf(args, [])}`)?.graph },
     dispose: {
       value: (): void => {
         for (const { executable } of graphs.values()) executable.dispose();
         graphs.clear();
         lastGraph = undefined;
+        lastOptimization = undefined;
       },
     },
   }) as unknown as Jitted<F>;

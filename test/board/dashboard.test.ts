@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { chromium, type Page } from 'playwright-core';
 import * as s from '../../src/node/index.js';
 import { TinyConv2D } from '../helpers/tiny-conv.js';
@@ -37,6 +37,23 @@ async function chartSeries(page: Page, key: string): Promise<{ name: string; dat
   }, key);
 }
 
+/** `strata board` on `logDir` in headless Chromium, with the console's errors and any request leaving the board collected. */
+async function openBoard(t: TestContext, logDir: string): Promise<{ page: Page; problems: string[]; foreign: string[] }> {
+  const board = await s.runBoard({ logDir, port: 0 });
+  t.after(() => board.close());
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  t.after(() => browser.close());
+  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
+  const problems: string[] = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  // Nothing may be fetched from anywhere but the board itself.
+  const foreign: string[] = [];
+  page.on('request', (r) => { if (!r.url().startsWith(board.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
+  await page.goto(board.url);
+  return { page, problems, foreign };
+}
+
 test('strata board shows the run\'s scalars, distributions, graph and images in chromium, live, without console errors', { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
   const logDir = mkdtempSync(join(tmpdir(), 'strata-dashboard-'));
@@ -50,19 +67,7 @@ test('strata board shows the run\'s scalars, distributions, graph and images in 
   bytes[bytes.length - 2]! ^= 0xff;
   writeFileSync(brokenFile, bytes);
 
-  const board = await s.runBoard({ logDir, port: 0 });
-  t.after(() => board.close());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-  // Nothing may be fetched from anywhere but the board itself.
-  const foreign: string[] = [];
-  page.on('request', (r) => { if (!r.url().startsWith(board.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
-
-  await page.goto(board.url);
+  const { page, problems, foreign } = await openBoard(t, logDir);
   // Scalars: train and validation on one chart per metric, with the values History recorded.
   await page.waitForSelector('.card[data-key="epoch_loss"] canvas');
   const valLoss = history.history.val_loss!;
@@ -130,6 +135,99 @@ test('strata board shows the run\'s scalars, distributions, graph and images in 
   assert.deepEqual(images, [['conv/filters', 54, 'epoch 3 · 54×54 px · 4 of 4'], ['conv/feature_maps', 54, 'epoch 3 · 54×54 px · 4 of 4']]);
   await page.screenshot({ path: join(OUT, 'images.png') });
 
+  assert.deepEqual(problems, [], 'no console errors or warnings');
+  assert.deepEqual(foreign, [], 'no request leaves the board');
+});
+
+/**
+ * Stands in for the wasm backend's fusion: the first elementwise node read only by the next one is merged
+ * with it into one `call` node, as a graph compiler does (drawing needs only the marker).
+ */
+function fuseFirstPair(graph: s.Graph): void {
+  const elementwise = (n: s.GraphNode): boolean => /^(unary|binary):|^cast$/.test(s.opLabel(n));
+  const readers = (n: s.GraphNode) => graph.nodes.filter((m) => m.inputs.some((r) => r.value.source.kind === 'node' && r.value.source.node === n));
+  const i = graph.nodes.findIndex((a, k) => elementwise(a) && readers(a).length === 1 && readers(a)[0] === graph.nodes[k + 1] && elementwise(graph.nodes[k + 1]!));
+  assert.ok(i >= 0, 'the step has two elementwise nodes in a row');
+  const [a, b] = [graph.nodes[i]!, graph.nodes[i + 1]!];
+  const fused: s.GraphNode = {
+    id: b.id,
+    op: { kind: 'call', name: 'fusedElementwise', run: () => [], fusedFrom: [s.opLabel(a), s.opLabel(b)] },
+    inputs: [...a.inputs, ...b.inputs.filter((r) => !(r.value.source.kind === 'node' && r.value.source.node === a))],
+    outputs: b.outputs,
+    inPlace: b.inPlace,
+    dynamic: [],
+  };
+  for (const v of b.outputs) v.source = { kind: 'node', node: fused, index: 0 };
+  graph.nodes.splice(i, 2, fused);
+}
+
+test('strata board switches the graph view between the layers and the ops of the jitted training step, fused nodes marked, over 100 ops laid out without overlap', { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
+  mkdirSync(OUT, { recursive: true });
+  const logDir = mkdtempSync(join(tmpdir(), 'strata-dashboard-ops-'));
+  s.setSeed(9);
+  const x = s.randomUniform([24, 8, 8, 1], 0, 1, { seed: 9 });
+  const y = s.tensor(Array.from({ length: 24 }, (_, i) => i % 3), [24], 'int32');
+  let opGraph: s.Graph | undefined;
+  // Until models replay their steps as graphs (compile({ jitCompile })), a model answers with a jitted
+  // function of four training steps: about as many ops as the lesson's CNN step.
+  class GraphModel extends s.Sequential {
+    stepGraph(): s.Graph | undefined {
+      const steps = s.jit((a: s.Tensor, b: s.Tensor) => { for (let k = 0; k < 4; k++) this.trainStep({ x: a, y: b }); }, { name: 'train_step' });
+      steps(s.slice(x, [0], [12]), s.slice(y, [0], [12]));
+      opGraph = steps.lastGraph!;
+      fuseFirstPair(opGraph);
+      return opGraph;
+    }
+  }
+  const model = new GraphModel({ layers: [s.Input({ shape: [8, 8, 1] }), new TinyConv2D(4, 3, { name: 'conv' }), new s.layers.Flatten({ name: 'flat' }), new s.layers.Dense({ units: 12, activation: 'relu', name: 'hidden' }), new s.layers.Dropout({ rate: 0.25, name: 'drop' }), new s.layers.Dense({ units: 3, activation: 'softmax', name: 'out' })] });
+  model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy' });
+  await model.fit(x, y, { epochs: 1, batchSize: 12, verbose: 0, callbacks: [new s.TensorBoard({ logDir: join(logDir, 'cnn'), histogramFreq: 0 })] });
+  const def = s.board.opGraphDef(opGraph!);
+  assert.ok(def.node.length > 100, `${def.node.length} nodes`);
+
+  const { page, problems, foreign } = await openBoard(t, logDir);
+  await page.click('nav button[data-view="graph"]');
+  await page.waitForSelector('svg g.layer');
+  assert.deepEqual(await page.$$eval('.switch button', (bs) => bs.map((b) => [b.textContent, b.classList.contains('active')])), [['Layers', true], ['Ops', false]]);
+  await page.click('.switch button[data-graph="ops:train_step"]');
+  await page.waitForSelector('svg g.op');
+  // Every node but the scalar constants (set aside): an op labelled with its op, output shape and name (or what a fused node replaces), an input or variable with its name, shape and op.
+  const shape = (n: (typeof def.node)[number]): string => {
+    const shapes = n.attr!['_output_shapes']!.list!.shape!;
+    return shapes.length > 2 ? `${shapes.length} outputs` : shapes.map((sh) => `[${sh.dim!.map((d) => d.size).join(', ')}]`).join(' ');
+  };
+  const drawn = await page.$$eval('svg g.op', (gs) => gs.map((g) => [g.getAttribute('data-op'), ...Array.from(g.querySelectorAll('text')).map((x) => x.textContent)]));
+  const fusedNode = def.node.find((n) => n.op === 'fusedElementwise')!;
+  const fusedOps = fusedNode.attr!['fused_ops']!.list!.s!.map((b) => new TextDecoder().decode(b).split(':').pop());
+  const byName = (a: (string | null)[], b: (string | null)[]): number => a[0]!.localeCompare(b[0]!);
+  const scalarConstant = (n: (typeof def.node)[number]): boolean => n.op === 'Const' && shape(n) === '[]';
+  assert.ok(def.node.some(scalarConstant));
+  assert.deepEqual(drawn.sort(byName), def.node.filter((n) => !scalarConstant(n)).map((n) => {
+    const fit = (t: string): string => (t.length > 26 ? `${t.slice(0, 25)}…` : t);
+    if (n === fusedNode) return [n.name, n.op, shape(n), `fused: ${fusedOps.join(' → ')}`];
+    return Object.values(s.board.OP_GRAPH_ENDPOINTS).includes(n.op as never) ? [n.name, fit(n.name), shape(n), n.op] : [n.name, n.op, shape(n), fit(n.name)];
+  }).sort(byName));
+  assert.deepEqual(await page.$$eval('svg g.op.fused', (gs) => gs.map((g) => [g.getAttribute('data-op'), g.querySelector('rect')!.getAttribute('stroke')])), [[fusedNode.name, '#e65100']]);
+  assert.match((await page.textContent('.totals'))!, new RegExp(`^${opGraph!.nodes.length}ops1fused ops2ops fused into them`));
+  // Readable: no two boxes overlap.
+  const overlaps = await page.$$eval('svg g.op rect', (rs) => {
+    const boxes = rs.map((r) => r.getBoundingClientRect());
+    let n = 0;
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [a, b] = [boxes[i]!, boxes[j]!];
+      if (a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom) n++;
+    }
+    return n;
+  });
+  assert.equal(overlaps, 0);
+  // Wide rows wrap: the diagram needs no sideways scrolling at this window size.
+  assert.ok(await page.$eval('.diagram', (d) => d.scrollWidth <= d.clientWidth), 'no sideways scrolling');
+  await page.setViewportSize({ width: 1366, height: await page.$eval('.diagram svg', (e) => Math.ceil(e.getBoundingClientRect().height) + 400) });
+  await page.locator('.diagram svg').screenshot({ path: join(OUT, 'graph-ops.png') });
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.click('.switch button[data-graph="layers"]');
+  await page.waitForSelector('svg g.layer');
+  assert.deepEqual((await page.$$eval('svg g.layer', (gs) => gs.map((g) => g.getAttribute('data-layer')))).slice(1), ['conv', 'flat', 'hidden', 'drop', 'out']);
   assert.deepEqual(problems, [], 'no console errors or warnings');
   assert.deepEqual(foreign, [], 'no request leaves the board');
 });

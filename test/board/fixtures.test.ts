@@ -79,3 +79,20 @@ test('scalars logged by PyTorch 2.13 are read with their counts and last values'
   }
   assert.ok(checked >= 5, `${checked} scalar tags checked`);
 });
+
+test('op graphs TensorFlow wrote as RunMetadata summaries (a Keras 2.3 profiled batch, tf.summary.trace_export) are read as TensorBoard reads them', { skip }, () => {
+  const dir = new LogDirectory(join(FIXTURES, 'github'));
+  dir.refresh();
+  const keras = dir.get('keras_2_3_0_tf_profile_runmeta/20200516-125033/train')!;
+  assert.deepEqual(keras.info().opGraphTags, ['batch_7']);
+  const nodes = keras.opGraphs.get('batch_7')!;
+  assert.equal(nodes.length, 83);
+  assert.deepEqual([nodes[0]!.name, nodes[0]!.op], ['iterator', '_Arg']);
+  const names = new Set(nodes.map((n) => n.name));
+  // Data inputs (`name` or `name:k`) and control inputs (`^name`) all name nodes of the function graph.
+  for (const n of nodes) for (const input of n.inputs) assert.ok(names.has(input.replace(/^\^/, '').replace(/:\d+$/, '')), `${n.name} reads ${input}`);
+  assert.ok(nodes.some((n) => n.op === 'MatMul'));
+  // A trace exported without a graph holds an empty RunMetadata: the tag is listed, its graph empty (TensorBoard too shows nothing).
+  const custom = dir.get('tf2_custom_loop_tensors/20200328-162351')!;
+  assert.deepEqual([custom.info().opGraphTags, custom.opGraphs.get('logitic_graph')], [['logitic_graph'], []]);
+});

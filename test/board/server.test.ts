@@ -54,6 +54,25 @@ test('the page, its scripts and the charting library are served from the package
   assert.equal((await get(board.url, '/api/graph?run=b')).status, 404);
 });
 
+test('/api/graph serves a run\'s op graph by tag, and says which tags a run has', async (t) => {
+  const dir = tmp();
+  const f = s.jit((x: s.Tensor) => s.relu(s.mul(x, 2)), { name: 'double_relu' });
+  f(s.tensor([-1, 3]));
+  const w = s.createFileWriter(join(dir, 'run'));
+  w.opGraph(f.lastGraph!, 0);
+  w.close();
+  const board = await s.runBoard({ logDir: dir, port: 0 });
+  t.after(() => board.close());
+  const { runs } = await json(board.url, '/api/runs');
+  assert.deepEqual(runs.map((r: s.board.RunInfo) => [r.name, r.hasGraph, r.opGraphTags]), [['run', false, ['double_relu']]]);
+  const { nodes } = await json(board.url, '/api/graph?run=run&tag=double_relu');
+  assert.deepEqual(nodes.map((n: s.board.GraphNode) => n.name), s.board.opGraphDef(f.lastGraph!).node.map((n) => n.name));
+  assert.deepEqual(nodes.find((n: s.board.GraphNode) => n.op === 'unary:relu').outputShapes, [[2]]);
+  const missing = await get(board.url, '/api/graph?run=run&tag=other');
+  assert.deepEqual([missing.status, missing.body], [404, 'this run has no op graph tagged "other"\n']);
+  assert.equal((await get(board.url, '/api/graph?run=run')).status, 404, 'no layer graph');
+});
+
 test('nothing outside the log directory is served: traversal, absolute paths, symbolic links out, other hosts and methods are refused', async (t) => {
   const outside = tmp();
   writeRun(join(outside, 'secret'), [42]);

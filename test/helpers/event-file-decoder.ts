@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import CRC32C from 'crc-32/crc32c.js';
 import protobuf from 'protobufjs';
 
-// Field numbers and types as in tensorflow/core/framework/{summary,graph,node_def,attr_value,tensor,tensor_shape}.proto and util/event.proto.
+// Field numbers and types as in tensorflow/core/framework/{summary,graph,node_def,attr_value,tensor,tensor_shape}.proto, util/event.proto and protobuf/config.proto.
 const PROTO = `
 syntax = "proto3";
 package tensorflow;
@@ -26,11 +26,13 @@ message AttrValue { message ListValue { repeated bytes s = 2; repeated int64 i =
   oneof value { ListValue list = 1; bytes s = 2; int64 i = 3; float f = 4; bool b = 5; int32 type = 6; TensorShapeProto shape = 7; } }
 message NodeDef { string name = 1; string op = 2; repeated string input = 3; string device = 4; map<string, AttrValue> attr = 5; }
 message GraphDef { repeated NodeDef node = 1; }
+message RunMetadata { message FunctionGraphs { GraphDef pre_optimization_graph = 2; } repeated FunctionGraphs function_graphs = 4; }
 `;
 
 const root = protobuf.parse(PROTO, { keepCase: true }).root;
 const Event = root.lookupType('tensorflow.Event');
 const GraphDef = root.lookupType('tensorflow.GraphDef');
+const RunMetadata = root.lookupType('tensorflow.RunMetadata');
 const toObject = { longs: Number, arrays: true, defaults: true, oneofs: false };
 
 function masked(bytes: Uint8Array): number {
@@ -72,6 +74,12 @@ export function readEventDir(dir: string): { files: string[]; events: DecodedEve
 /** A serialized GraphDef as a plain object. */
 export function decodeGraphDef(bytes: Uint8Array): { node: { name: string; op: string; input: string[]; attr: Record<string, any> }[] } {
   return GraphDef.toObject(GraphDef.decode(bytes), { ...toObject, objects: true }) as never;
+}
+
+/** The function graphs of a serialized RunMetadata (how TensorFlow 2 stores a traced function's op graph), as plain objects. */
+export function decodeRunMetadataGraphs(bytes: Uint8Array): ReturnType<typeof decodeGraphDef>[] {
+  const metadata = RunMetadata.toObject(RunMetadata.decode(bytes), { ...toObject, objects: true }) as { function_graphs: { pre_optimization_graph: ReturnType<typeof decodeGraphDef> }[] };
+  return metadata.function_graphs.map((f) => f.pre_optimization_graph);
 }
 
 /** The summary values of `events` with tag `tag`, with their steps. */

@@ -165,8 +165,10 @@ class BoardHandler {
       case 'histograms':
         return sendJson(res, Object.fromEntries([...this.run(params).histograms].map(([tag, values]) => [tag, values.items])) satisfies HistogramsResponse);
       case 'graph': {
-        const graph = this.run(params).graph;
-        if (!graph) throw new HttpError(404, 'this run has no graph');
+        const run = this.run(params);
+        const tag = params.get('tag');
+        const graph = tag === null ? run.graph : run.opGraphs.get(tag);
+        if (!graph) throw new HttpError(404, tag === null ? 'this run has no graph' : `this run has no op graph tagged ${JSON.stringify(tag)}`);
         return sendJson(res, { nodes: graph } satisfies GraphResponse);
       }
       case 'images': {

@@ -14,7 +14,8 @@ export const api = {
   runs: (): Promise<RunsResponse> => getJson('/api/runs'),
   scalars: (): Promise<ScalarsResponse> => getJson('/api/scalars'),
   histograms: (run: string): Promise<HistogramsResponse> => getJson(`/api/histograms?${q(run)}`),
-  graph: (run: string): Promise<GraphResponse> => getJson(`/api/graph?${q(run)}`),
+  /** The run's layers, or with `tag` the op graph under that tag. */
+  graph: (run: string, tag?: string): Promise<GraphResponse> => getJson(`/api/graph?${q(run)}${tag === undefined ? '' : `&tag=${encodeURIComponent(tag)}`}`),
   images: (run: string): Promise<ImagesResponse> => getJson(`/api/images?${q(run)}`),
   imageUrl: (run: string, tag: string, index: number, version: number): string =>
     `/api/image?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&v=${version}`,

@@ -30,6 +30,11 @@ aside > h2:first-child { margin-top: 0; }
 main { flex: 1; overflow: auto; padding: 18px 22px 30px; min-width: 0; }
 .toolbar { display: flex; align-items: center; gap: 16px; margin-bottom: 14px; flex-wrap: wrap; }
 .toolbar label { display: flex; align-items: center; gap: 6px; }
+.switch { display: inline-flex; border: 1px solid var(--line); border-radius: 6px; overflow: hidden; }
+.switch[hidden] { display: none; }
+.switch button { background: var(--card); border: 0; border-right: 1px solid var(--line); font: inherit; padding: 5px 14px; cursor: pointer; color: var(--muted); }
+.switch button:last-child { border-right: 0; }
+.switch button.active { background: var(--accent); color: #fff; }
 select { font: inherit; padding: 3px 6px; border: 1px solid var(--line); border-radius: 4px; background: #fff; }
 .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(430px, 1fr)); gap: 16px; }
 .card { background: var(--card); border: 1px solid var(--line); border-radius: 6px; padding: 12px 14px 8px; min-width: 0; }
