@@ -200,7 +200,7 @@ function usesOf(graph: Graph, regions: readonly Region[]): Uses {
  *
  * @example
  * registerGraphCompiler('wasm', fuseElementwise);
- * const step = jit((x: Tensor) => relu(x.mul(2).add(1)));
+ * const step = jit((x: Tensor) => relu(add(mul(x, 2), 1)));
  * step(x);
  * step.lastGraph!.stats().fused; // 1: mul → add → relu in one kernel
  */
