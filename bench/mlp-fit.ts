@@ -5,7 +5,9 @@
  * JSON line (epoch seconds, the steady-state epoch (the median after the first) and the first epoch's
  * ratio to it, validation accuracy, peak RSS of the whole process).
  *
- * Usage: node dist/bench/mlp-fit.js [--backend=wasm] [--threads=1] [--epochs=3] [--train=48000] [--model=mlp|tiny|cnn]
+ * Usage: node dist/bench/mlp-fit.js [--backend=wasm] [--threads=1] [--epochs=3] [--train=48000] [--model=mlp|tiny|cnn] [--jit]
+ *   --jit compiles with `jitCompile: true` (issue 16): each step traced once, then replayed as a graph. Where
+ *   this build's `compile` does not take the option, it prints a JSON line whose `error` says so and exits 1.
  *   --model=tiny trains Dense(10) on 16 inputs instead: what one step costs when the kernels cost nothing.
  *   --model=cnn trains the lesson's CNN (examples/lesson-cnn.ts) as shared/peers/torch_train.py does: one epoch
  *   on images [0, 6000) (unless --train/--epochs say otherwise), validating on [48000, 50000); the JSON line
@@ -22,6 +24,7 @@ const cnn = modelKind === 'cnn';
 const epochs = Number(args['epochs'] ?? (cnn ? 1 : 3));
 const trainCount = Number(args['train'] ?? (cnn ? 6000 : 48000));
 const validationEnd = cnn ? 50000 : 60000;
+const jitCompile = 'jit' in args;
 const DIR = process.env['FMNIST_DIR'] ?? '/usr/share/datasets/fashion-mnist';
 
 /** The pixels of the training file (uint8), read once. */
@@ -81,7 +84,18 @@ async function main(): Promise<void> {
   trainPixels = undefined;
 
   const model = buildModel();
-  model.compile({ optimizer: new s.Adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
+  // Not a literal: a build whose CompileArgs lacks jitCompile still compiles this file, and compile refuses the key at run time.
+  const options: s.CompileArgs & { jitCompile?: boolean } = { optimizer: new s.Adam({ learningRate: 1e-3 }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] };
+  if (jitCompile) options.jitCompile = true;
+  try {
+    model.compile(options);
+  } catch (e) {
+    if (!jitCompile) throw e;
+    const error = `--jit needs compile({ jitCompile: true }) (issue 16), which this build's compile does not take: ${(e as Error).message}`;
+    console.error(error);
+    console.log(JSON.stringify({ framework: 'strata', model: modelKind, jit_compile: true, error }));
+    process.exit(1);
+  }
 
   const epochSec: number[] = [];
   const valAcc: number[] = [];
@@ -113,7 +127,7 @@ async function main(): Promise<void> {
   // step's code during the first); first_epoch_ratio is the first epoch over that median.
   const steady = median(epochSec.length > 1 ? epochSec.slice(1) : epochSec);
   console.log(JSON.stringify({
-    framework: 'strata', backend, threads, model: modelKind, train_images: trainCount, epochs_run: epochSec.length,
+    framework: 'strata', backend, threads, model: modelKind, jit_compile: jitCompile, train_images: trainCount, epochs_run: epochSec.length,
     epoch_sec: epochSec.map((x) => +x.toFixed(3)), epoch_cpu_sec: epochCpu.map((x) => +x.toFixed(3)), median_epoch_sec: +steady.toFixed(3),
     first_epoch_ratio: +(epochSec[0]! / steady).toFixed(3),
     us_per_step: +((steady * 1e6) / steps).toFixed(1),

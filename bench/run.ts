@@ -1,15 +1,18 @@
 /**
  * `npm run bench`: every benchmark in one run, one process at a time (never two at once), Strata beside the
- * peers a user would pick instead, measured the same way, ending with issue 5's and issue 15's targets, each
- * met or not from this run's numbers alone.
+ * peers a user would pick instead, measured the same way, ending with issue 5's, issue 15's and issue 16's
+ * targets, each met or not from this run's numbers alone.
  *
  * - matMul GFLOP/s (bench/matmul.ts: Strata on 1 and 2 threads, TensorFlow.js in the same process, the
  *   machine's 128-bit SIMD ceiling measured around them).
- * - The lesson's MLP trained with fit (bench/mlp-fit.ts; 48,000 images, `--epochs` epochs) and the step of a
- *   tiny model (Dense(10) on 16 inputs: what the engine costs per step).
+ * - The lesson's MLP trained with fit (bench/mlp-fit.ts; 48,000 images, `--epochs` epochs), eager and with
+ *   `compile({ jitCompile: true })`, and the step of a tiny model (Dense(10) on 16 inputs: what the engine costs
+ *   per step).
  * - The lesson's CNN trained with fit (`--cnn-epochs` epochs on 6,000 images, so that the first epoch can be
  *   told from the later ones).
  * - The CNN's predict throughput, images/s at batch 256 (bench/cnn-predict.ts, bench/peers/cnn_predict.py).
+ * - One training step eager and through `jit`, side by side in one process (bench/jit-step.ts): the tiny model,
+ *   the MLP and the CNN — time, peak memory, the first jitted call's time, node counts, the losses' agreement.
  *
  * The peers, each in its own process so that peak RSS is the whole process's: TensorFlow.js wasm and cpu
  * (shared/peers/tfjs_train.js), Debian's PyTorch 1.13 (`/usr/bin/python3`), PyTorch 2 from the first Python
@@ -28,16 +31,18 @@ import { existsSync, realpathSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { ModelKind, StepResult } from './jit-step.js';
 
-const USAGE = `Usage: node dist/bench/run.js [--skip=matmul,mlp,cnn,predict,tfjs-cpu,tfjs-wasm,torch,keras] [--epochs=3]
+const USAGE = `Usage: node dist/bench/run.js [--skip=matmul,mlp,jit-fit,cnn,predict,jit,tfjs-cpu,tfjs-wasm,torch,keras] [--epochs=3]
     [--cnn-epochs=3] [--predict-images=4096]
-  --skip            leaves out a part (matmul; mlp, with the tiny model; cnn; predict) or a peer everywhere
+  --skip            leaves out a part (matmul; mlp, with the tiny model; jit-fit, mlp's jitCompile runs; cnn; predict;
+                    jit, the eager / jitted steps) or a peer everywhere
   --epochs          MLP epochs (and the tiny model's)
   --cnn-epochs      CNN epochs on 6,000 images (Debian's PyTorch 1.13 trains at most 2: ~55 s each here)
   --predict-images  test images each timed predict pass covers (3 passes after a warm-up batch)
 Environment: STRATA_PEERS, the shared peers' folder (default /work/shared/peers);
   STRATA_TORCH2_PYTHON, a Python that imports torch >= 2 (else .venv-torch, .venv-peers and python3 are tried).
-Takes ~10 minutes on 2 cores; run nothing else meanwhile.`;
+Takes ~12 minutes on 2 cores; run nothing else meanwhile.`;
 const args = Object.fromEntries(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('='))) as Record<string, string | undefined>;
 if ('help' in args) {
   console.log(USAGE);
@@ -55,11 +60,19 @@ const debianPython = '/usr/bin/python3';
 /** The last JSON line of a training bench (Strata's or a peer's). */
 interface TrainResult {
   epoch_sec: number[];
+  /** CPU seconds of each epoch (Strata's runs): steadier than wall time where other processes share the cores. */
+  epoch_cpu_sec?: number[];
   peak_rss_mb: number;
   val_acc?: number[] | Record<string, number>;
   /** Keras's name for it. */
   val_accuracy?: number[];
   us_per_step?: number;
+  error?: string | null;
+}
+
+/** The last JSON line of bench/jit-step.js. */
+interface JitStepResult {
+  results: StepResult[];
   error?: string | null;
 }
 
@@ -128,8 +141,10 @@ function systemBlas(): string {
   return target.includes('openblas') ? `OpenBLAS (${target})` : target.includes('/blas/') ? `the reference BLAS (${target})` : target;
 }
 
-/** The steady-state epoch time: the median of the epochs after the first (the only one when there is one). */
-const steadyEpoch = (r: TrainResult): number => median(r.epoch_sec.length > 1 ? r.epoch_sec.slice(1) : r.epoch_sec);
+/** The steady state of per-epoch figures: the median of the epochs after the first (the only one when there is one). */
+const steadyOf = (perEpoch: number[]): number => median(perEpoch.length > 1 ? perEpoch.slice(1) : perEpoch);
+/** The steady-state epoch time. */
+const steadyEpoch = (r: TrainResult): number => steadyOf(r.epoch_sec);
 /** The first epoch over the steady-state one: how much warming up costs (NaN with one epoch). */
 const firstOverLater = (r: TrainResult): number => (r.epoch_sec.length > 1 ? r.epoch_sec[0]! / steadyEpoch(r) : NaN);
 const accOf = (r: TrainResult): number => {
@@ -182,6 +197,10 @@ const rows: [string, TrainResult | undefined][] = [];
 const cnnRows: [string, TrainResult | undefined][] = [];
 const predictRows: [string, PredictResult | undefined][] = [];
 let tiny: TrainResult | undefined;
+let tinyJit: TrainResult | undefined;
+let jitStep: JitStepResult | undefined;
+/** The prefix of the MLP table's rows trained with `compile({ jitCompile: true })`. */
+const JIT_ROW = 'Strata wasm jitCompile, ';
 
 /** A training table's rows: steady-state epoch, the epochs, first / later, the ratio to Strata on 1 thread, peak RSS, accuracy. */
 function trainTable(list: [string, TrainResult | undefined][], perImages: number): string[] {
@@ -198,6 +217,9 @@ function trainTable(list: [string, TrainResult | undefined][], perImages: number
 if (!skip.has('mlp')) {
   rows.push(['Strata wasm, 1 thread', run('strata wasm 1t', process.execPath, [mlp, '--threads=1', `--epochs=${epochs}`])]);
   rows.push(['Strata wasm, 2 threads', run('strata wasm 2t', process.execPath, [mlp, '--threads=2', `--epochs=${epochs}`])]);
+  if (!skip.has('jit-fit')) {
+    for (const threads of [1, 2]) rows.push([`${JIT_ROW}${threads} thread${threads > 1 ? 's' : ''}`, run(`strata wasm ${threads}t jit`, process.execPath, [mlp, '--jit', `--threads=${threads}`, `--epochs=${epochs}`])]);
+  }
   if (!skip.has('tfjs-wasm')) rows.push(['TensorFlow.js wasm', run('tfjs wasm', process.execPath, [tfjs, '--backend=wasm', '--model=mlp', `--epochs=${epochs}`], nodePath)]);
   // The cpu backend takes ~40 s an epoch: one epoch keeps the run within minutes.
   if (!skip.has('tfjs-cpu')) rows.push(['TensorFlow.js cpu (1 epoch)', run('tfjs cpu', process.execPath, [tfjs, '--backend=cpu', '--model=mlp', '--epochs=1'], nodePath)]);
@@ -211,6 +233,10 @@ if (!skip.has('mlp')) {
   tiny = run('strata tiny', process.execPath, [mlp, '--model=tiny', '--threads=1', `--epochs=${epochs}`]);
   out.push('', '## Per-step overhead: Dense(10, softmax) on 16 inputs, batch 32, Adam, fit', '');
   out.push(ok(tiny) ? `Strata wasm, 1 thread: ${tiny.us_per_step} µs per step (epoch of 1,500 steps: ${tiny.epoch_sec.map((e) => e.toFixed(2)).join(', ')} s)` : 'failed');
+  if (!skip.has('jit-fit')) {
+    tinyJit = run('strata tiny jit', process.execPath, [mlp, '--model=tiny', '--jit', '--threads=1', `--epochs=${epochs}`]);
+    out.push('', ok(tinyJit) ? `Strata wasm, 1 thread, jitCompile: ${tinyJit.us_per_step} µs per step (epochs: ${tinyJit.epoch_sec.map((e) => e.toFixed(2)).join(', ')} s)` : `Strata wasm, 1 thread, jitCompile: ${failed(tinyJit, 1).replace(/ \|$/, '')}`);
+  }
 }
 if (!skip.has('cnn')) {
   const cnnArgs = ['--model', 'cnn', '--threads', '2'];
@@ -249,14 +275,28 @@ if (!skip.has('predict')) {
   );
 }
 
+if (!skip.has('jit')) {
+  jitStep = run<JitStepResult>('strata jit step', process.execPath, [join(here, 'jit-step.js'), '--threads=1']);
+  const kb = (bytes: number): string => `${(bytes / 1024).toFixed(0)} KB`;
+  const names = { tiny: 'tiny: Dense(10) on 16 inputs', mlp: 'MLP 784 → 100 → 10', cnn: "the lesson's CNN" };
+  out.push(
+    '', '## One training step eager and jitted (bench/jit-step.ts: the step written once, run both ways from the same weights on the same batches; batch 32, Adam, 1 thread)', '',
+    '| model | eager µs/step | jitted µs/step | jitted / eager | CPU µs/step eager, jitted | first jitted call (trace, optimise, run) | first eager call | peak eager | peak jitted | nodes traced → optimised (fused) | losses: max difference |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
+    ...(ok(jitStep)
+      ? jitStep.results.map((r) => `| ${names[r.model]} | ${r.eager_us} | ${r.jit_us} | ${r.ratio.toFixed(2)}× | ${r.eager_cpu_us}, ${r.jit_cpu_us} (${(r.jit_cpu_us / r.eager_cpu_us).toFixed(2)}×) | ${r.trace_ms.toFixed(0)} ms | ${r.first_eager_ms.toFixed(0)} ms | ${kb(r.peak_eager_bytes)} | ${kb(r.peak_jit_bytes)} | ${r.nodes_traced} → ${r.nodes_optimized} (${r.nodes_fused}) | ${r.max_loss_diff.toExponential(1)} over ${r.steps_compared} steps |`)
+      : [`| ${failed(jitStep, 11)}`]),
+  );
+}
+
 const verdict = (met: boolean): string => (met ? 'yes' : '**no**');
 const find = <T extends { error?: string | null }>(list: [string, T | undefined][], prefix: string): T | undefined => list.find(([n, r]) => n.startsWith(prefix) && ok(r))?.[1];
-/** Strata's faster of 1 and 2 threads in a training table, with which it was. */
-function bestStrata(list: [string, TrainResult | undefined][]): { epoch: number; name: string; runs: [string, TrainResult][] } | undefined {
-  const runs = list.filter((e): e is [string, TrainResult] => e[0].startsWith('Strata') && ok(e[1]));
+/** Strata's faster of 1 and 2 threads in a training table (eager fit, or the rows named `prefix`), with which it was. */
+function bestStrata(list: [string, TrainResult | undefined][], prefix = 'Strata wasm, '): { epoch: number; name: string; runs: [string, TrainResult][] } | undefined {
+  const runs = list.filter((e): e is [string, TrainResult] => e[0].startsWith(prefix) && ok(e[1]));
   if (runs.length === 0) return undefined;
   const [name, r] = runs.reduce((a, b) => (steadyEpoch(b[1]) < steadyEpoch(a[1]) ? b : a));
-  return { epoch: steadyEpoch(r), name: name.replace('Strata wasm, ', ''), runs };
+  return { epoch: steadyEpoch(r), name: name.replace(prefix, ''), runs };
 }
 /** The rows' names of the two PyTorch peers, where they are installed. */
 const debianName = torches.debian ? torchLabel(torches.debian) : undefined;
@@ -321,7 +361,7 @@ function issue15Targets(): string[] {
   if (strataMlp && kerasMlp) {
     const vsKeras = strataMlp.epoch / steadyEpoch(kerasMlp);
     const here = `${strataMlp.epoch.toFixed(2)} s (${strataMlp.name}) vs ${steadyEpoch(kerasMlp).toFixed(2)} s: ${vsKeras.toFixed(2)}×`;
-    lines.push(`| MLP epoch vs Keras 3 on JAX (Strata has no jitCompile yet: eager fit) | ≤ 0.8× | ${here} | ${verdict(vsKeras <= 0.8)} |`);
+    lines.push(`| MLP epoch vs Keras 3 on JAX, Strata's eager fit (jitCompile: issue 16's targets) | ≤ 0.8× | ${here} | ${verdict(vsKeras <= 0.8)} |`);
     lines.push(`| MLP epoch vs Keras 3 on JAX, eager | within 1.2× | ${vsKeras.toFixed(2)}× | ${verdict(vsKeras <= 1.2)} |`);
   }
   if (matmul) {
@@ -338,7 +378,7 @@ function issue15Targets(): string[] {
     if (kerasPredict) lines.push(`| CNN predict vs Keras 3 on JAX (for reference) | — | ${(best.median_images_per_sec / kerasPredict.median_images_per_sec).toFixed(2)}× | |`);
   }
   for (const [what, list] of [['MLP', rows], ['CNN', cnnRows]] as const) {
-    const strata = list.filter((e): e is [string, TrainResult] => e[0].startsWith('Strata') && ok(e[1]) && e[1].epoch_sec.length > 1);
+    const strata = list.filter((e): e is [string, TrainResult] => e[0].startsWith('Strata wasm, ') && ok(e[1]) && e[1].epoch_sec.length > 1);
     if (strata.length === 0) continue;
     const ratios = strata.map(([n, r]) => `${n.replace('Strata wasm, ', '')} ${firstOverLater(r).toFixed(2)}`);
     lines.push(`| ${what}: first epoch / median of the later ones | ≤ 1.15 | ${ratios.join(', ')} | ${verdict(strata.every(([, r]) => firstOverLater(r) <= 1.15))} |`);
@@ -355,6 +395,52 @@ function issue15Targets(): string[] {
   return lines.length > 0 ? ['', '## Targets of issue 15, as measured in this run', '', '| target | as set | here | met |', '|---|---|---|---|', ...lines] : [];
 }
 
+/**
+ * Issue 16's targets: the step ratios and memory from bench/jit-step.js (eager and jitted in one process, alternated
+ * trials), the MLP epoch with `jitCompile` against Keras 3 on JAX's from the MLP table, and the agreement of the
+ * jitted losses with eager's (the same kernels run, so the difference should be float rounding at most).
+ */
+function issue16Targets(): string[] {
+  const lines: string[] = [];
+  const step = (model: ModelKind): StepResult | undefined => (ok(jitStep) ? jitStep.results.find((r) => r.model === model) : undefined);
+  const ratioLine = (r: StepResult | undefined, what: string, target: number): void => {
+    if (r) lines.push(`| ${what} step, jitted vs eager (1 thread) | ≤ ${target}× | ${r.jit_us} µs vs ${r.eager_us} µs: ${r.ratio.toFixed(2)}× (CPU time: ${(r.jit_cpu_us / r.eager_cpu_us).toFixed(2)}×) | ${verdict(r.ratio <= target)} |`);
+  };
+  ratioLine(step('tiny'), 'tiny model (Dense(10) on 16 inputs)', 0.5);
+  ratioLine(step('mlp'), "the lesson's MLP", 0.8);
+  const jitMlp = bestStrata(rows, JIT_ROW);
+  const kerasMlp = find(rows, 'Keras');
+  if (jitMlp && kerasMlp) {
+    const vsKeras = jitMlp.epoch / steadyEpoch(kerasMlp);
+    lines.push(`| MLP epoch with jitCompile vs Keras 3 on JAX | ≤ 0.8× | ${jitMlp.epoch.toFixed(2)} s (${jitMlp.name}) vs ${steadyEpoch(kerasMlp).toFixed(2)} s: ${vsKeras.toFixed(2)}× | ${verdict(vsKeras <= 0.8)} |`);
+  } else if (!skip.has('mlp')) {
+    const why = skip.has('jit-fit') ? 'skipped' : !jitMlp ? `jitCompile failed: ${rows.find(([n]) => n.startsWith(JIT_ROW))?.[1]?.error?.slice(0, 100) ?? 'no result'}` : 'Keras 3 on JAX not run';
+    lines.push(`| MLP epoch with jitCompile vs Keras 3 on JAX | ≤ 0.8× | ${why} | not measurable |`);
+  }
+  const eager1 = find(rows, 'Strata wasm, 1 thread');
+  const jit1 = find(rows, `${JIT_ROW}1 thread`);
+  if (eager1 && jit1) {
+    const cpu = (r: TrainResult): string => (r.epoch_cpu_sec ? `; CPU ${steadyOf(r.epoch_cpu_sec).toFixed(2)} s` : '');
+    const cpuRatio = eager1.epoch_cpu_sec && jit1.epoch_cpu_sec ? ` (CPU time: ${(steadyOf(jit1.epoch_cpu_sec) / steadyOf(eager1.epoch_cpu_sec)).toFixed(2)}×)` : '';
+    lines.push(`| MLP epoch with jitCompile vs Strata's eager fit, 1 thread (for reference) | — | ${steadyEpoch(jit1).toFixed(2)} s${cpu(jit1)} vs ${steadyEpoch(eager1).toFixed(2)} s${cpu(eager1)}: ${(steadyEpoch(jit1) / steadyEpoch(eager1)).toFixed(2)}×${cpuRatio} | |`);
+  }
+  if (ok(tiny) && ok(tinyJit) && tiny.us_per_step !== undefined && tinyJit.us_per_step !== undefined) {
+    lines.push(`| tiny model's fit step with jitCompile vs eager fit (for reference) | — | ${tinyJit.us_per_step} µs vs ${tiny.us_per_step} µs: ${(tinyJit.us_per_step / tiny.us_per_step).toFixed(2)}× | |`);
+  }
+  // The target names the CNN; the issue asks it of any jitted step, so the others are checked too.
+  for (const [model, what] of [['cnn', 'CNN'], ['mlp', 'MLP'], ['tiny', 'tiny model']] as const) {
+    const r = step(model);
+    if (r) lines.push(`| peak memory of a jitted ${what} step vs eager's | ≤ | ${(r.peak_jit_bytes / 1024).toFixed(0)} KB vs ${(r.peak_eager_bytes / 1024).toFixed(0)} KB | ${verdict(r.peak_jit_bytes <= r.peak_eager_bytes)} |`);
+  }
+  const cnn = step('cnn');
+  if (cnn) lines.push(`| trace time of the CNN step (its first jitted call: trace, optimise, and the step) | < 1 s | ${cnn.trace_ms.toFixed(0)} ms (an eager first step: ${cnn.first_eager_ms.toFixed(0)} ms) | ${verdict(cnn.trace_ms < 1000)} |`);
+  if (ok(jitStep)) {
+    const worst = jitStep.results.reduce((a, b) => (b.max_loss_diff > a.max_loss_diff ? b : a));
+    lines.push(`| jitted losses equal eager's, step by step | within float rounding (≤ 1e-5) | largest difference ${worst.max_loss_diff.toExponential(1)} (${worst.model}) | ${verdict(worst.max_loss_diff <= 1e-5)} |`);
+  }
+  return lines.length > 0 ? ['', '## Targets of issue 16, as measured in this run', '', '| target | as set | here | met |', '|---|---|---|---|', ...lines] : [];
+}
+
 console.log(`# Strata benchmarks, ${started.toISOString()}`);
 console.log(`${cpus().length} × ${cpus()[0]?.model}, Node ${process.version}; load average (1, 5, 15 min) ${loadBefore} before, ${load()} after; ${((Date.now() - started.getTime()) / 1000).toFixed(0)} s in all\n`);
-console.log([...out, ...issue5Targets(), ...issue15Targets()].join('\n'));
+console.log([...out, ...issue5Targets(), ...issue15Targets(), ...issue16Targets()].join('\n'));

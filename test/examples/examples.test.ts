@@ -142,3 +142,25 @@ test('examples/custom-gradients: higher derivatives, a Hessian-vector product, c
     '',
   ].join('\n'));
 });
+
+test('examples/eager-and-graphs: the MLP step eager and jitted gives the same losses from one trace; an `if` on a value is fixed at trace time, `where` is not', () => {
+  const out = runExample('eager-and-graphs', ['--images', '320']);
+  assert.match(out, /^with a JavaScript if: \[2, 4\] for \[1, 2\], then \[-2, -4\] for \[-1, -2\] \(eager gives \[1, 2\]\)$/m);
+  assert.match(out, /^jit warned: jit\(withIf\): the function read the values of 1 tensor\(s\) it computed \(the first: a float32 \[\] tensor\) while tracing\./m);
+  assert.match(out, /^with where: \[2, 4\] for \[1, 2\], then \[1, 2\] for \[-1, -2\]$/m);
+  if (missing(FASHION_MNIST)) {
+    assert.match(out, /the training half is skipped/);
+    return;
+  }
+  assert.match(out, /^The lesson's MLP on 320 Fashion-MNIST images: 10 steps of 32, each way \(taking turns\), from the same weights\.$/m);
+  assert.match(out, /^eager: \d+\.\d{3} ms per step\njitted: \d+\.\d{3} ms per step \(its first call, which traced the step, took \d+ ms\)$/m);
+  const [, eagerFirst, jitFirst, eagerLast, jitLast] = /^loss: first step (\S+) eager, (\S+) jitted; last step (\S+) eager, (\S+) jitted$/m.exec(out)!.map(Number);
+  assert.equal(jitFirst, eagerFirst);
+  assert.equal(jitLast, eagerLast);
+  assert.ok(eagerLast! < eagerFirst!, out);
+  const largest = Number(/^largest difference between the two runs' losses over 10 steps: (\S+)$/m.exec(out)![1]);
+  assert.ok(largest <= 1e-5, out);
+  const [, traced, optimised, fused] = /^traced 1 time\(s\); the graph has (\d+) nodes as traced, (\d+) after optimisation \((\d+) fused\)$/m.exec(out)!.map(Number);
+  assert.ok(optimised! <= traced! && fused! <= optimised!, out);
+  assert.match(out, /^its first lines:\ngraph trainStep\(%0: float32 \[32,28,28\], %1: int32 \[32\]\) \{\n {2}%\d+ = /m);
+});
