@@ -38,6 +38,15 @@ export const CAST_CODES: Partial<Record<`${DType}>${DType}`, number>> = {
 export const FUSED_ACTIVATION_CODES: Record<FusedActivation, number> = { linear: 0, relu: 1, relu6: 2, sigmoid: 3, tanh: 4 };
 /** The optimizer update rules `updateGroupF32` runs. */
 export const UPDATE_CODES: Record<UpdateRule['kind'], number> = { adam: 0, sgd: 1, rmsprop: 2 };
+/**
+ * How the fused elementwise kernel finds an operand's elements for a block starting at element s: `direct` at
+ * its pointer + s elements (a whole input or an output), `fixed` at its offset into the thread's scratch (a
+ * register), `scalar` at its pointer with stride 0, `row` in a register it refills each block from a row
+ * repeated along the leading axes.
+ */
+export const FUSED_SLOT_CODES = { direct: 0, fixed: 1, scalar: 2, row: 3 } as const;
+/** The steps of a fused elementwise program, each the unfused kernel of that name. */
+export const FUSED_STEP_CODES = { unary: 0, binary: 1, where: 2, cast: 3 } as const;
 
 /** A group of constants in src/backends/wasm/kernels/codes.ts: a comment and its `[name, code]` pairs. */
 export interface KernelCodeGroup {
@@ -66,6 +75,8 @@ export function kernelCodeGroups(): KernelCodeGroup[] {
     group('Casts with a kernel', CAST_CODES),
     group('Fused activations', FUSED_ACTIVATION_CODES, '_ACT'),
     group('Optimizer update rules', UPDATE_CODES, '_RULE'),
+    group('Operands of the fused elementwise kernel', FUSED_SLOT_CODES, '_SLOT'),
+    group('Steps of the fused elementwise kernel', FUSED_STEP_CODES, '_STEP'),
   ];
 }
 
@@ -134,6 +145,7 @@ export interface KernelExports {
   biasActivationF32(act: number, x: number, bias: number, out: number, rows: number, cols: number): void;
   biasActivationGradF32(act: number, dy: number, y: number, dz: number, dBias: number, rows: number, cols: number, sums: number): void;
   updateGroupF32(rule: number, table: number, count: number, h0: number, h1: number, h2: number, h3: number, h4: number): void;
+  fusedElementwiseF32(program: number, scratch: number, begin: number, end: number, block: number): void;
 }
 
 /**
@@ -149,6 +161,7 @@ export const KERNEL_ARITY = {
   conv1ChannelF32: 18,
   biasActivationF32: 6, biasActivationGradF32: 8,
   updateGroupF32: 8,
+  fusedElementwiseF32: 5,
 } as const satisfies { [K in keyof KernelExports]: Parameters<KernelExports[K]>['length'] };
 
 /** A kernel the module exports. */

@@ -172,6 +172,12 @@ export class WasmRuntime {
     this.pool.binary(code, a, b, out.dataId.offset, d, sa, sb, bytesPerElement(out.dtype));
   }
 
+  /** Runs a fused elementwise program over n elements (see ThreadPool.fused), split across threads when large enough. */
+  fused(table: number, scratchBytes: number, n: number, block: number, work: number): void {
+    this.shareIf(work >= MIN_PARALLEL_ELEMENTS);
+    this.pool.fused(table, scratchBytes, n, block, work);
+  }
+
   /**
    * Runs a window kernel on the images of a batch, split across threads when it moves enough data:
    * `lead` are its first arguments (op codes), `pointers` its tensors as [byte offset, bytes per image],

@@ -269,6 +269,22 @@ export class ThreadPool {
   }
 
   /**
+   * Runs the fused elementwise program at `table` over n elements, split by runs of `block` elements (a
+   * multiple of 4, so each thread's part starts where a block would), each thread with its own
+   * `scratchBytes` of registers; `work` is n weighted by the program's steps.
+   */
+  fused(table: number, scratchBytes: number, n: number, block: number, work: number): void {
+    // Scratch for every thread that may take a part, allocated before any starts (at least one byte).
+    const bytes = Math.max(1, scratchBytes * this.size);
+    const scratch = this.heap.alloc(bytes);
+    let part = 0;
+    this.split(n, block, work >= MIN_PARALLEL_ELEMENTS, (begin, end, w) => {
+      this.call('fusedElementwiseF32', [table, scratch + scratchBytes * part++, begin, end, block], w);
+    });
+    this.heap.free(scratch, bytes);
+  }
+
+  /**
    * Runs a window kernel split by images of the batch: `lead` are its first arguments (op codes),
    * `pointers` its tensors as [byte offset, bytes per image], `geometry` the rest, batch size first.
    * `work` counts the float32 values the whole call reads and writes.

@@ -4,19 +4,25 @@
  * there. Each kernel has a fast path (fast-*.ts) that either takes the call or declines it; a
  * declined call (float64, int32, rare layouts) runs the reference kernels on the same memory.
  */
-import { KERNEL_NAMES, type Backend, type DataId, type Kernels } from '../../core/backend.js';
+import { KERNEL_NAMES, type Backend, type DataId, type Kernels, type TensorInfo } from '../../core/backend.js';
 import type { DType, TypedArray } from '../../core/dtype.js';
 import type { Shape } from '../../core/shape.js';
+import { registerGraphCompiler } from '../../graph/compilers.js';
 import { copyKernels } from './fast-copies.js';
 import { elementwiseKernels } from './fast-elementwise.js';
+import { fusedRunner, type FusedProgram } from './fast-fusion.js';
 import { fusedKernels } from './fast-fused.js';
 import { matMulKernels } from './fast-matmul.js';
 import { windowKernels } from './fast-windows.js';
+import { fuseElementwise } from './graph-compiler.js';
 import { HostedReference } from './hosted-reference.js';
 import { kernelsModule } from './kernels-module.js';
 import { WasmRuntime, type FastKernels, type WasmData } from './runtime.js';
 
 export { setWorkerSupport, type WorkerSupport } from './runtime.js';
+
+// jit's graphs for this backend have their elementwise chains fused.
+registerGraphCompiler('wasm', fuseElementwise);
 
 /** True where this runtime can run the WebAssembly kernels (SIMD; threads also need SharedArrayBuffer). */
 export function wasmBackendAvailable(): boolean {
@@ -76,6 +82,8 @@ export class WasmBackend implements Backend {
   readonly memory: WebAssembly.Memory;
   /** Whether `memory` is shared (worker threads need it); without it, kernels run on the calling thread. */
   readonly sharedMemory: boolean;
+  /** Runs a fused elementwise program, the call the graph compiler (graph-compiler.ts) puts in a graph. */
+  readonly runFused: (program: FusedProgram, inputs: readonly TensorInfo[]) => TensorInfo[];
   private readonly rt: WasmRuntime;
 
   constructor(args: WasmBackendArgs = {}) {
@@ -87,6 +95,7 @@ export class WasmBackend implements Backend {
     // The fused kernels run the products through the table itself, so that a product they decline falls back too.
     const products = withFallback(fast, reference);
     Object.assign(this, withFallback({ ...fast, ...fusedKernels(this.rt, products) }, reference));
+    this.runFused = fusedRunner(this.rt);
   }
 
   /** Threads that run kernels, the calling one included (workers start with the first product big enough to share). */

@@ -10,6 +10,7 @@ export { gatherRuns } from './gather';
 export { im2colF32, col2imF32, poolF32, maxPoolGradF32, avgPoolGradF32, conv1ChannelF32 } from './windows';
 export { winogradFilterF32, winogradConvF32, winogradFilterGradF32, winogradUntransformF32 } from './winograd';
 export { biasActivationF32, biasActivationGradF32 } from './bias-activation';
+export { fusedElementwiseF32 } from './fused-elementwise';
 
 /** First byte past the module's static data: the JS allocator's heap starts here. */
 export function heapBase(): usize {
