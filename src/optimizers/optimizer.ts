@@ -350,10 +350,21 @@ export abstract class Optimizer {
     const values = new Map<string, Variable>();
     for (const spec of this.slotSpecs()) {
       const key = `${prefix}/${spec.name}`;
-      values.set(spec.name, this.takePending(key, v) ?? variable(fill(v.shape, spec.initialValue, v.dtype), { name: `${this.name}/${key}`, trainable: false }));
+      values.set(spec.name, this.takePending(key, v) ?? this.newSlot(key, v, spec.initialValue));
     }
     this.slots.set(v, { prefix, values });
     return values;
+  }
+
+  /**
+   * A slot filled with `initialValue`. The fill tensor is freed at once, so that the slot owns its storage
+   * from the first update on and is updated in place (a `jit` trace of that first step too).
+   */
+  private newSlot(key: string, v: Variable, initialValue: number): Variable {
+    const initial = fill(v.shape, initialValue, v.dtype);
+    const slot = variable(initial, { name: `${this.name}/${key}`, trainable: false });
+    initial.dispose();
+    return slot;
   }
 
   private takePending(key: string, v: Variable): Variable | undefined {

@@ -267,7 +267,7 @@ test('jit: optimizer updates on variables (SGD with momentum, RMSprop, Adagrad) 
 
 // Adam's rule changes with the step (bias correction) and every optimizer counts its iterations in JavaScript:
 // a replay keeps both only once the optimizers compute the rule as a dynamic argument and count in an effect.
-test('jit: Adam equals eager after 3 steps, and every optimizer counts the replayed steps', { todo: 'until the optimizers are made ready for jit (h-compile: dynamic rule, iterations in an effect)' }, () => {
+test('jit: Adam equals eager after 3 steps, and every optimizer counts the replayed steps', () => {
   assertSameSteps('Adam', () => new s.Adam({ learningRate: 0.05 }), true);
   assertSameSteps('SGD', () => new s.SGD({ learningRate: 0.1, momentum: 0.9 }), true);
 });
