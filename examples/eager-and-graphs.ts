@@ -11,24 +11,13 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import {
-  Adam, Sequential, div, greater, jit, layers, losses, mul, neg, parseIdx, setSeed, sum, tensor, tidy, variableGrads, where,
+  Adam, Sequential, div, greater, jit, losses, mul, neg, parseIdx, sum, tensor, tidy, variableGrads, where,
   type Tensor,
 } from '../src/node/index.js';
+import { buildLessonMlp } from './guide/lesson-mlp.js';
 
 const DIR = process.env.FMNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 const BATCH = 32;
-
-/** The lesson's MLP, with the same starting weights at every call. */
-function buildMlp(): Sequential {
-  setSeed(42);
-  return new Sequential({
-    layers: [
-      new layers.Flatten({ inputShape: [28, 28] }),
-      new layers.Dense({ units: 100, activation: 'relu' }),
-      new layers.Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
 
 /** The training step of `model`, written once: called as it is, it runs eagerly; wrapped in `jit`, as a graph. */
 function makeStep(model: Sequential): (x: Tensor, y: Tensor) => Tensor {
@@ -86,8 +75,8 @@ const mean = (xs: readonly number[]): number => xs.reduce((a, b) => a + b, 0) / 
 function bothWays(images: number): void {
   const batches = loadBatches(images);
   console.log(`The lesson's MLP on ${batches.length * BATCH} Fashion-MNIST images: ${batches.length} steps of ${BATCH}, each way (taking turns), from the same weights.`);
-  const eagerStep = makeStep(buildMlp());
-  const step = jit(makeStep(buildMlp()), { name: 'trainStep' });
+  const eagerStep = makeStep(buildLessonMlp());
+  const step = jit(makeStep(buildLessonMlp()), { name: 'trainStep' });
   const [eager, jitted] = train([(x, y) => tidy(() => eagerStep(x, y)), step], batches) as [Run, Run];
   // The first call of each is left out of the per-step time: eager creates Adam's slots, jit traces.
   console.log(`eager: ${mean(eager.ms.slice(1)).toFixed(3)} ms per step`);

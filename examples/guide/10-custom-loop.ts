@@ -1,31 +1,20 @@
 /** Guide, step 10: the loop `fit` runs, written by hand — gradients, updates, metrics and callbacks — and the same figures as `fit`. */
 import {
-  Adam, CallbackList, History, ProgbarLogger, Sequential, abs, datasets, layers, losses, max, metrics, setSeed, sub, tidy, variableGrads,
+  Adam, CallbackList, History, ProgbarLogger, abs, datasets, losses, max, metrics, sub, tidy, variableGrads,
   type Tensor,
 } from '../../src/node/index.js';
 import { EPOCHS, f4, loadLesson } from './lesson-data.js';
+import { buildLessonMlp } from './lesson-mlp.js';
 
 const { xTrain, yTrain, xVal, yVal } = await loadLesson();
 
-/** The hidden-layer network of step 4, with the same initial weights on every call. */
-function build(): Sequential {
-  setSeed(42);
-  return new Sequential({
-    layers: [
-      new layers.Flatten({ inputShape: [28, 28] }),
-      new layers.Dense({ units: 100, activation: 'relu' }),
-      new layers.Dense({ units: 10, activation: 'softmax' }),
-    ],
-  });
-}
-
 // The reference: fit, with the batches in order so that the loop below can serve the same ones.
-const fitted = build();
+const fitted = buildLessonMlp();
 fitted.compile({ optimizer: new Adam(), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
 const reference = await fitted.fit(xTrain, yTrain, { epochs: EPOCHS, batchSize: 32, shuffle: false, validationData: [xVal, yVal], verbose: 0 });
 
 // The same training by hand.
-const model = build();
+const model = buildLessonMlp();
 const optimizer = new Adam();
 const lossFn = new losses.SparseCategoricalCrossentropy();
 const loss = new metrics.Mean({ name: 'loss' });
