@@ -153,6 +153,11 @@ function measure(kind: ModelKind): StepResult {
     const used = process.cpuUsage(cpu0);
     cpu.push((used.user + used.system) / steps);
   };
+  // Two rounds each first, not recorded: V8 optimises both modes' code and the heap settles.
+  for (let t = 0; t < 2; t++) {
+    timed(runEager, [], []);
+    timed(runJit, [], []);
+  }
   for (let t = 0; t < trials; t++) {
     // Alternated, the order swapped every trial: a change in the machine's load falls on both modes.
     if (t % 2 === 0) {
