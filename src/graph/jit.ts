@@ -4,7 +4,8 @@
  */
 import type { Backend } from '../core/backend.js';
 import { ENGINE, type TensorContainer } from '../core/engine.js';
-import { fmtShape } from '../core/errors.js';
+import { ValueError, fmtShape } from '../core/errors.js';
+import { checkOptions, optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
 import { graphCompilerFor } from './compilers.js';
 import { GraphExecutable, fillTemplate } from './execute.js';
@@ -35,6 +36,8 @@ export interface Jitted<F extends (...args: never[]) => unknown> {
   /** Releases every graph (their constants and captured tensors); the next call traces again. */
   dispose(): void;
 }
+
+const JIT_KEYS = optionKeys<JitOptions>({ name: true, optimize: true });
 
 /** Traces past this many make `jit` warn once that something keeps changing the signature. */
 const RETRACE_WARNING_AT = 5;
@@ -108,6 +111,8 @@ function optimize(graph: Graph, backend: Backend): OptimizationSummary {
  * console.log(step.lastGraph!.toString());
  */
 export function jit<F extends (...args: never[]) => unknown>(fn: F, options: JitOptions = {}): Jitted<F> {
+  if (typeof fn !== 'function') throw new ValueError(`jit: expected a function to trace, got ${fn === null ? 'null' : typeof fn}.`);
+  checkOptions('jit', options, JIT_KEYS);
   const name = options.name ?? (fn.name || 'fn');
   const graphs = new Map<string, { graph: Graph; executable: GraphExecutable }>();
   let traceCount = 0;
@@ -127,7 +132,13 @@ export function jit<F extends (...args: never[]) => unknown>(fn: F, options: Jit
 
     const backend = ENGINE.activeBackend();
     // In a scope, as every replay is: the trace's intermediates are freed when it ends, its results kept.
-    const traced = traceFunction(name, () => ENGINE.tidy(() => fn(...args) as TensorContainer), tensors);
+    const traced = traceFunction(name, () => ENGINE.tidy(() => {
+      const result = fn(...args);
+      if (result instanceof Promise) {
+        throw new ValueError(`jit(${name}): the function returned a Promise; jit traces synchronous functions only (the kernels a step runs are synchronous: drop the async, or await outside the jitted part).`);
+      }
+      return result as TensorContainer;
+    }), tensors);
     traceCount++;
     if (traceCount >= RETRACE_WARNING_AT && !warnedRetrace && lastSignature !== undefined) {
       warnedRetrace = true;

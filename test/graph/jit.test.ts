@@ -231,3 +231,13 @@ test('a graph prints its nodes and counts them; random draws and defineOp kernel
   g(s.tensor([1, 2]));
   assert.deepEqual(g(s.tensor([5, 6])).arraySync(), [10, 12]);
 });
+
+test('jit refuses what it cannot trace, naming itself: no function, an unknown option, an async function', async () => {
+  assert.throws(() => s.jit(3 as unknown as () => s.Tensor), (e: Error) => e instanceof s.ValueError && /jit: expected a function to trace, got number/.test(e.message));
+  assert.throws(() => s.jit(() => s.scalar(1), { optimise: true } as unknown as s.JitOptions), (e: Error) => e instanceof s.ValueError && /jit/.test(e.message) && /optimise/.test(e.message));
+  const before = s.memory();
+  const f = s.jit(async (x: s.Tensor) => s.neg(x), { name: 'later' });
+  assert.throws(() => f(s.tensor([1])), (e: Error) => e instanceof s.ValueError && /jit\(later\): the function returned a Promise/.test(e.message));
+  assert.equal(f.traceCount, 0);
+  assert.equal(s.memory().numTensors, before.numTensors + 1);
+});
