@@ -24,6 +24,7 @@ if (requestedBackend) ENGINE.requestBackend(requestedBackend, 'STRATA_BACKEND');
 // The engine: tensors, ops, gradients, memory, backends.
 export * from './ops/index.js';
 export { Tensor, Variable, type NestedArray } from './core/tensor.js';
+export { StringTensor, strings, type NestedStrings } from './core/string-tensor.js';
 export type { DType, TypedArray } from './core/dtype.js';
 export type { Shape } from './core/shape.js';
 export type { Backend, Kernels, TensorInfo, DataId, UnaryOp, BinaryOp, ArithmeticOp, CompareOp, ReduceOp, PoolOp, Pair, Pads } from './core/backend.js';
