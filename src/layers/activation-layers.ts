@@ -2,14 +2,15 @@
  * Activations with arguments, as layers of their own (Keras's "advanced activations"): LeakyReLU,
  * ReLU with a ceiling, threshold and slope, Softmax over a chosen axis, and ELU with its alpha.
  */
+import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkAtLeast, checkInteger } from '../core/validate.js';
-import { elu, leakyRelu, softmax } from '../ops/activations.js';
+import { elu, leakyRelu, maskedSoftmax, softmax } from '../ops/activations.js';
 import { minimum, mul, sub } from '../ops/arithmetic.js';
 import { greaterEqual, where } from '../ops/compare.js';
 import { relu } from '../ops/unary.js';
-import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
+import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -126,10 +127,13 @@ export interface SoftmaxLayerArgs extends LayerArgs {
 export interface Softmax extends Readonly<Required<Omit<SoftmaxLayerArgs, keyof LayerArgs>>> {}
 
 /**
- * Softmax over one axis: the outputs along it are positive and sum to 1.
+ * Softmax over one axis: the outputs along it are positive and sum to 1. With a `mask` (bool,
+ * broadcast to the input from the right, as Keras's), only the positions where it is true share
+ * the 1; the others are 0.
  *
  * @example
  * new Softmax().apply(tensor([[0, 0]])).arraySync(); // [[0.5, 0.5]]
+ * new Softmax().apply(tensor([[0, 0, 0]]), { mask: tensor([[true, true, false]]) }).arraySync(); // [[0.5, 0.5, 0]]
  */
 export class Softmax extends ActivationLayer {
   static override readonly className: string = 'Softmax';
@@ -140,8 +144,15 @@ export class Softmax extends ActivationLayer {
     this.configure({ axis: checkInteger(this.describe(), 'axis', args.axis ?? -1) });
   }
 
-  override call(inputs: Tensor | Tensor[]): Tensor {
-    return softmax(this.singleInput(inputs), this.axis);
+  override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
+    const x = this.singleInput(inputs);
+    const mask = args.mask;
+    if (mask === null || mask === undefined) return softmax(x, this.axis);
+    if (Array.isArray(mask)) throw new ValueError(`${this.describe()} takes one mask, got a list of ${mask.length}.`);
+    if (mask.rank > x.rank || mask.shape.some((d, i) => d !== 1 && d !== x.shape[x.rank - mask.rank + i])) {
+      throw new ShapeError(`${this.describe()}: the mask ${fmtShape(mask.shape)} does not broadcast to the input ${fmtShape(x.shape)}; each of its axes, aligned from the right, must be 1 or the input's size.`);
+    }
+    return maskedSoftmax(x, mask, this.axis);
   }
 }
 registerLayer(Softmax);

@@ -23,6 +23,7 @@ import { Reshape, type ReshapeLayerArgs } from './reshape.js';
 import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
+import { MultiHeadAttention, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -56,6 +57,8 @@ export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerAr
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
+export { MultiHeadAttention, type MultiHeadAttentionCallArgs, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
+export { attend, attentionMask, type AttentionInputs } from './attention/attend.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -151,3 +154,12 @@ export const maximum = (args: LayerArgs = {}): Maximum => new Maximum(args);
 export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 /** A layer joining its inputs along an axis (see `Concatenate`). */
 export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new Concatenate(args);
+
+// ---- attention ----
+/**
+ * A multi-head attention layer (see `MultiHeadAttention`).
+ *
+ * @example
+ * layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x]);
+ */
+export const multiHeadAttention = (args: MultiHeadAttentionLayerArgs): MultiHeadAttention => new MultiHeadAttention(args);

@@ -65,10 +65,31 @@ export interface CallArgs {
    * to the layers after it; call `computeMask` to get a layer's output mask when calling layers directly.
    */
   mask?: Mask;
+  /**
+   * Options of the layer's own, for layers that declare them (`callArgKeys`): MultiHeadAttention's
+   * `useCausalMask`, for instance. In a Model, the options given at the symbolic call are kept with
+   * the call and passed again at every run; tensors among them can only be given to real calls.
+   */
+  [option: string]: unknown;
 }
 
-/** The keys of `CallArgs`. */
+/** The keys of `CallArgs` every layer takes. */
 export const CALL_KEYS = optionKeys<CallArgs>({ training: true, mask: true });
+
+/** A layer's own call options (`CallArgs` without `training` and `mask`), as a Model keeps them with each call. */
+export type LayerOptions = Readonly<Record<string, unknown>>;
+
+/**
+ * The options of a call that belong to the layer itself: all but `training` and `mask` (and those left undefined).
+ *
+ * @example
+ * layerOptions({ training: true, useCausalMask: true }); // { useCausalMask: true }
+ */
+export function layerOptions(args: CallArgs): LayerOptions {
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(args)) if (key !== 'training' && key !== 'mask' && value !== undefined) own[key] = value;
+  return own;
+}
 
 /** Options of `addWeight`. */
 export interface AddWeightArgs {

@@ -6,7 +6,7 @@
  * losses) is in layer-state.ts and its arguments in layer-args.ts.
  */
 import { ENGINE } from '../core/engine.js';
-import { ValueError } from '../core/errors.js';
+import { NotSupportedError, ValueError } from '../core/errors.js';
 import { checkOptions } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import { Tensor } from '../core/tensor.js';
@@ -14,12 +14,12 @@ import { zeros } from '../ops/creation.js';
 import { getRegularizer, serializeRegularizer } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
-import { CALL_KEYS, checkSymbolicShape, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer-args.js';
+import { CALL_KEYS, checkSymbolicShape, layerOptions, type CallArgs, type LayerArgs, type LayerOptions, type Mask, type ShapeOrShapes } from './layer-args.js';
 import { LayerState } from './layer-state.js';
 import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
 import { activeWeightSource } from './weight-source.js';
 
-export { checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer-args.js';
+export { checkSymbolicShape, layerArgKeys, layerOptions, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerOptions, type Mask, type ShapeOrShapes } from './layer-args.js';
 
 /**
  * The base of every layer. A subclass implements `call` (and `build` if it has weights, and
@@ -50,6 +50,11 @@ export abstract class Layer extends LayerState {
    * one (a custom layer that declares none) is not checked.
    */
   static readonly argKeys: readonly string[] | undefined = undefined;
+  /**
+   * The options `apply` takes: `training` and `mask`, and those of layers with options of their own
+   * (MultiHeadAttention's `useCausalMask`), which declare the full list; any other key is refused.
+   */
+  static readonly callArgKeys: readonly string[] = CALL_KEYS;
 
   /** The input shape from the constructor's `inputShape`/`batchInputShape`, batch axis first; null if none was given. */
   readonly batchInputShape: SymbolicShape | null;
@@ -88,7 +93,7 @@ export abstract class Layer extends LayerState {
    * The output shape for inputs of `inputShape`. The default runs `call` once on zeros (with a
    * batch of 1) and reports the batch axis as unknown; layers override it to avoid that work.
    */
-  computeOutputShape(inputShape: ShapeOrShapes): SymbolicShape | SymbolicShape[] {
+  computeOutputShape(inputShape: ShapeOrShapes, options: LayerOptions = {}): SymbolicShape | SymbolicShape[] {
     const shapes = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
     const batchUnknown = shapes.some((s) => s[0] === null);
     const lossMark = this.callLossMark();
@@ -97,7 +102,7 @@ export abstract class Layer extends LayerState {
     for (const s of dummyShapes) activeWeightSource()?.checkAllocation(this.describe(), 'a sample input to compute the output shape', s, this.dtype);
     ENGINE.tidy(() => {
       const dummies = dummyShapes.map((s) => zeros(s, this.dtype));
-      const out = this.call(isShapeList(inputShape) ? dummies : dummies[0]!, { training: false });
+      const out = this.call(isShapeList(inputShape) ? dummies : dummies[0]!, { ...options, training: false });
       const outShapes = (Array.isArray(out) ? out : [out]).map((o) => (batchUnknown && o.rank > 0 ? [null, ...o.shape.slice(1)] : [...o.shape]));
       result = Array.isArray(out) ? outShapes : outShapes[0]!;
     });
@@ -169,12 +174,12 @@ export abstract class Layer extends LayerState {
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor[];
   applyMulti(inputs: Tensor | Tensor[], args?: CallArgs): Tensor[];
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: CallArgs = {}): SymbolicTensor[] | Tensor[] {
-    checkOptions(`${this.describe()}.apply`, args, CALL_KEYS);
+    checkOptions(`${this.describe()}.apply`, args, (this.constructor as typeof Layer).callArgKeys);
     const asList = Array.isArray(inputs);
     const list: unknown[] = asList ? inputs : [inputs];
     this.assertNotDisposed('apply');
     if (list.length === 0) throw new ValueError(`${this.describe()} was called with an empty list of inputs.`);
-    if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[], asList);
+    if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[], asList, args);
     if (list.every((x) => x instanceof Tensor)) return this.applyReal(list as Tensor[], asList, args);
     const kinds = list.map((x) => (x instanceof SymbolicTensor ? 'SymbolicTensor' : x instanceof Tensor ? 'Tensor' : x === null ? 'null' : typeof x));
     throw new ValueError(
@@ -194,14 +199,20 @@ export abstract class Layer extends LayerState {
     if (this.inputSpec) for (const s of shapes) checkInputSpec(() => this.describe(), this.inputSpec, s);
   }
 
-  private applySymbolic(inputs: SymbolicTensor[], asList: boolean): SymbolicTensor[] {
+  private applySymbolic(inputs: SymbolicTensor[], asList: boolean, args: CallArgs): SymbolicTensor[] {
     const shapes = inputs.map((t) => t.shape);
     const shapeArg = asList ? shapes : shapes[0]!;
+    const options = layerOptions(args);
+    for (const [key, value] of Object.entries(options)) {
+      if (value instanceof SymbolicTensor || value instanceof Tensor) {
+        throw new NotSupportedError(`${this.describe()}: the option '${key}' is a tensor; in a Model a layer's options are fixed values kept with the call. Pass the tensor as one of the layer's inputs, or call the layer on real tensors (a subclassed model's call).`);
+      }
+    }
     this.checkInputShapes(shapes);
     this.ensureBuilt(shapeArg);
-    const out = this.computeOutputShape(shapeArg);
+    const out = this.computeOutputShape(shapeArg, options);
     const outShapes = isShapeList(out) ? out : [out as SymbolicShape];
-    const node = new Node(this, inputs, asList);
+    const node = new Node(this, inputs, asList, options);
     node.outputs = outShapes.map((s, i) => new SymbolicTensor(s, this.dtype, node, i));
     this.inboundNodes.push(node);
     return node.outputs;
@@ -213,7 +224,7 @@ export abstract class Layer extends LayerState {
         const shapes = inputs.map((t) => t.shape);
         this.checkInputShapes(shapes);
         this.ensureBuilt(asList ? shapes : shapes[0]!);
-        const out = this.call(asList ? inputs : inputs[0]!, { training: args.training ?? false, mask: args.mask });
+        const out = this.call(asList ? inputs : inputs[0]!, { ...args, training: args.training ?? false, mask: args.mask });
         const outs = Array.isArray(out) ? out : [out];
         if (!outs.every((o) => o instanceof Tensor)) throw new ValueError(`${this.describe()}: call() must return a Tensor or an array of Tensors.`);
         if (this.activityRegularizer) for (const o of outs) this.addLoss(this.activityRegularizer.apply(o));

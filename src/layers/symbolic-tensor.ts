@@ -68,6 +68,8 @@ export class Node {
     readonly inputs: readonly SymbolicTensor[],
     /** Whether the inputs were passed as an array (the layer's `call` then gets an array). */
     readonly inputsAsList: boolean,
+    /** The layer's own options given with the call (see `CallArgs`), passed again each time the Model runs. */
+    readonly options: Readonly<Record<string, unknown>> = {},
   ) {}
 
   /** The position of this node among its layer's calls (the `0` in Keras's `dense[0][0]`). */

@@ -151,7 +151,7 @@ export function runGraph(graph: ModelGraph, inputs: readonly Tensor[], inputMask
     const xs = node.inputs.map((t) => values.get(t.id)!);
     const ms = node.inputs.map((t) => masks.get(t.id) ?? null);
     const mask: Mask = ms.some((m) => m !== null) ? (node.inputsAsList ? ms : ms[0]!) : null;
-    const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { training, mask: mask ?? undefined });
+    const ys = node.layer.applyMulti(node.inputsAsList ? xs : xs[0]!, { ...node.options, training, mask: mask ?? undefined });
     ys.forEach((y, i) => values.set(node.outputs[i]!.id, y));
     const outMasks = node.layer.computeMask(node.inputsAsList ? xs : xs[0]!, mask);
     node.outputs.forEach((t, i) => masks.set(t.id, Array.isArray(outMasks) ? (outMasks[i] ?? null) : outMasks));
@@ -167,7 +167,7 @@ export function graphOutputShapes(graph: ModelGraph, inputShape: ShapeOrShapes):
   for (const node of graph.nodes) {
     if (node.layer instanceof InputLayer) continue;
     const ins = node.inputs.map((t) => known.get(t.id)!);
-    const out = node.layer.computeOutputShape(node.inputsAsList ? ins : ins[0]!);
+    const out = node.layer.computeOutputShape(node.inputsAsList ? ins : ins[0]!, node.options);
     const outs = isShapeList(out) ? out : [out as SymbolicShape];
     outs.forEach((s, i) => known.set(node.outputs[i]!.id, s));
   }
@@ -183,7 +183,7 @@ export function graphConfig(graph: ModelGraph): ConfigDict {
   const layers = graph.layers.map((l): ConfigDict => {
     const { className, config } = serializeLayer(l);
     const calls = l instanceof InputLayer ? [] : graph.nodesOf.get(l)!;
-    return { className, name: l.name, config, inboundNodes: calls.map((n) => ({ inputs: n.inputs.map(ref), asList: n.inputsAsList })) };
+    return { className, name: l.name, config, inboundNodes: calls.map((n) => ({ inputs: n.inputs.map(ref), asList: n.inputsAsList, ...(Object.keys(n.options).length ? { options: n.options as ConfigDict } : {}) })) };
   });
   return { layers, inputLayers: graph.inputs.map(ref), outputLayers: graph.outputs.map(ref) };
 }
@@ -193,7 +193,7 @@ export function graphConfig(graph: ModelGraph): ConfigDict {
  * layer registry (no code is evaluated) and called again in the recorded order.
  */
 export function graphFromConfig(config: ConfigDict): { inputs: SymbolicTensor[]; outputs: SymbolicTensor[] } {
-  const entries = config['layers'] as { className: string; name: string; config: ConfigDict; inboundNodes: { inputs: TensorRef[]; asList: boolean }[] }[];
+  const entries = config['layers'] as { className: string; name: string; config: ConfigDict; inboundNodes: { inputs: TensorRef[]; asList: boolean; options?: ConfigDict }[] }[];
   const made = new Map<string, { layer: Layer; nodes: Node[] }>();
   for (const e of entries) {
     const layer = deserializeLayer({ className: e.className, config: e.config } as Serialized);
@@ -210,7 +210,7 @@ export function graphFromConfig(config: ConfigDict): { inputs: SymbolicTensor[];
         if (inputs.some((t) => t === undefined)) break;
         const entry = made.get(p.name)!;
         const ts = inputs as SymbolicTensor[];
-        entry.layer.applyMulti(p.calls[0]!.asList ? ts : ts[0]!);
+        entry.layer.applyMulti(p.calls[0]!.asList ? ts : ts[0]!, p.calls[0]!.options ?? {});
         entry.nodes.push(entry.layer.inboundNodes[entry.layer.inboundNodes.length - 1]!);
         p.calls.shift();
         progress = true;

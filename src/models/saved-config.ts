@@ -61,6 +61,7 @@ export function checkModelConfig(x: unknown, source: string, field = 'modelConfi
       if (!isObject(node)) return fail(`${at}.inboundNodes[${j}]`, 'an {inputs, asList} object', node);
       checkArray(fail, `${at}.inboundNodes[${j}].inputs`, node['inputs']);
       node['inputs'].forEach((r, k) => checkRef(fail, `${at}.inboundNodes[${j}].inputs[${k}]`, r));
+      if (node['options'] !== undefined && !isObject(node['options'])) fail(`${at}.inboundNodes[${j}].options`, 'an object of call options', node['options']);
     });
   });
   if (kind === 'functional') {

@@ -39,6 +39,26 @@ export function softmax(x: Tensor, axis = -1): Tensor {
   return y;
 }
 
+/**
+ * The large negative number masked logits are replaced by before a masked softmax (Keras's choice
+ * for float32): exp of it minus any real logit is 0, and unlike -Infinity it gives no NaN when a
+ * whole row is masked.
+ */
+const MASKED_LOGIT = -1e9;
+
+/**
+ * Softmax along `axis` where `mask` (bool, broadcast to `x`) is true; masked positions get exactly 0,
+ * so a row whose every position is masked is all zeros rather than uniform. This is Keras's masked
+ * softmax, the one attention layers use to ignore padding and future steps.
+ *
+ * @example
+ * maskedSoftmax(tensor([[1, 1, 1]]), tensor([[true, true, false]])).arraySync(); // [[0.5, 0.5, 0]]
+ */
+export function maskedSoftmax(x: Tensor, mask: Tensor, axis = -1): Tensor {
+  const keep = mask.dtype === 'bool' ? mask : greater(mask, 0.5);
+  return where(keep, softmax(where(keep, float('maskedSoftmax', x), MASKED_LOGIT), axis), 0);
+}
+
 /** The inputs of softmax outputs over the last axis, so that cross-entropy losses can start from the logits. */
 const softmaxInputs = new WeakMap<Tensor, Tensor>();
 
