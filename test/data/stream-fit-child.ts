@@ -17,7 +17,7 @@ let made = 0;
 const stream = s.data
   .generator(function* () {
     for (let i = 0; i < rows; i++) {
-      const x = Array.from({ length: features }, (_, j) => Math.sin(i + j));
+      const x = new Array<number>(features).fill(((i * 7) % 11) / 11 - 0.5);
       made++;
       yield { x, y: x[0]! };
     }

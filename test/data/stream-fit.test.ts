@@ -5,8 +5,8 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 
 const HEAP_MB = 24;
-const ROWS = 20_000;
-const FEATURES = 512;
+const ROWS = 10_000;
+const FEATURES = 768;
 
 test(`fit streams ${ROWS} rows of ${FEATURES} numbers (${((ROWS * FEATURES * 8) / 2 ** 20).toFixed(0)} MiB as JS arrays) with a ${HEAP_MB} MiB heap`, () => {
   const child = fileURLToPath(new URL('./stream-fit-child.js', import.meta.url));
