@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { encode as encodePng } from 'fast-png';
-import { Adam, Sequential, data, div, layers, setSeed, tensor, type Tensor } from '../src/node/index.js';
+import { Adam, Sequential, data, div, layers, setSeed, tensor } from '../src/node/index.js';
 
 const { Conv2D, Dense, Flatten, MaxPooling2D } = layers;
 const SPECIES = ['setosa', 'versicolor', 'virginica'];
@@ -53,10 +53,7 @@ async function csvPipeline(dir: string, rows: number, epochs: number): Promise<v
   // Each row: [{length, width, note}, species]; the note is text, the model takes the two numbers.
   const examples = data
     .csv(path, { label: 'species' })
-    .map((row) => {
-      const [f, species] = row as [data.CsvRow, string];
-      return [tensor([f.length as number, f.width as number]), SPECIES.indexOf(species)];
-    });
+    .map(([f, species]) => [tensor([f.length as number, f.width as number]), SPECIES.indexOf(species as string)]);
   const heldOut = Math.floor(rows / 5);
   const validation = examples.take(heldOut).batch(64);
   const train = examples.skip(heldOut).shuffle(1000, { seed: 1 }).batch(32).prefetch(2);
@@ -73,10 +70,7 @@ async function imagePipeline(dir: string, count: number, epochs: number): Promis
   writeStripes(folder, count);
   const images = await data.imageFolder(folder, { imageSize: [12, 12], colorMode: 'grayscale', seed: 3 });
   // Decoded once: later epochs read the cache, not the PNG files.
-  const scaled = images.map((e) => {
-    const [x, label] = e as [Tensor, number];
-    return [div(x, 255), label];
-  }).cache();
+  const scaled = images.map(([x, label]) => [div(x, 255), label]).cache();
   setSeed(4);
   const model = new Sequential({
     layers: [

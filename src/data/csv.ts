@@ -46,6 +46,9 @@ export type CsvSource = string | URL | { text: string } | AsyncIterable<string |
  * const rows = data.csv({ text: 'x,y,kind\n1,2,a\n3,4,b\n' }, { label: 'kind' });
  * await rows.toArray(); // [[{x: 1, y: 2}, 'a'], [{x: 3, y: 4}, 'b']]
  */
+export function csv(source: CsvSource, args: CsvArgs & { label: string }): Dataset<[CsvRow, number | string]>;
+export function csv(source: CsvSource, args?: CsvArgs): Dataset<CsvRow>;
+export function csv(source: CsvSource, args?: CsvArgs): Dataset<CsvRow | [CsvRow, number | string]>;
 export function csv(source: CsvSource, args: CsvArgs = {}): Dataset<CsvRow | [CsvRow, number | string]> {
   checkOptions('data.csv', args, CSV_KEYS);
   const header = args.header ?? true;

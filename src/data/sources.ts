@@ -20,13 +20,19 @@ export type ArraySource = Tensor | StringTensor | readonly (Tensor | StringTenso
  * data.array({ xs: tensor([[1, 2], [3, 4]]), ys: tensor([0, 1]) }).batch(2); // {xs: [2, 2], ys: [2]}
  * data.array(['a cat', 'a dog']); // two string elements
  */
-export function array<T = Element>(source: ArraySource): Dataset<T> {
+export function array(source: Tensor): Dataset<Tensor>;
+export function array(source: StringTensor): Dataset<StringTensor>;
+export function array<K extends string>(source: { readonly [key in K]: Tensor }): Dataset<{ [key in K]: Tensor }>;
+export function array(source: readonly Tensor[]): Dataset<Tensor[]>;
+export function array<T extends Element>(source: readonly T[]): Dataset<T>;
+export function array(source: ArraySource): Dataset<Element>;
+export function array(source: ArraySource): Dataset<Element> {
   const columns = tensorColumns(source);
   if (columns === undefined) {
     const items = source as readonly Element[];
-    return new Dataset<T>(async function* () {
+    return new Dataset(async function* () {
       // The caller keeps the given tensors: each iteration hands out copies.
-      for (const item of items) yield (hasTensor(item) ? restoreElement(snapshotElement(item)) : item) as T;
+      for (const item of items) yield hasTensor(item) ? restoreElement(snapshotElement(item)) : item;
     });
   }
   const leaves = Object.values(columns);
@@ -38,11 +44,11 @@ export function array<T = Element>(source: ArraySource): Dataset<T> {
   }
   const rowOf = (t: Tensor | StringTensor, i: number): Tensor | StringTensor =>
     t instanceof StringTensor ? t.sliceRows(i, 1).reshape(t.shape.slice(1)) : tidy(() => reshape(slice(t, [i], [1]), t.shape.slice(1)));
-  return new Dataset<T>(async function* () {
+  return new Dataset<Element>(async function* () {
     for (let i = 0; i < rows!; i++) {
-      if (Array.isArray(source)) yield leaves.map((t) => rowOf(t, i)) as unknown as T;
-      else if (source instanceof Tensor || source instanceof StringTensor) yield rowOf(source, i) as T;
-      else yield Object.fromEntries(Object.entries(columns).map(([key, t]) => [key, rowOf(t, i)])) as unknown as T;
+      if (Array.isArray(source)) yield leaves.map((t) => rowOf(t, i));
+      else if (source instanceof Tensor || source instanceof StringTensor) yield rowOf(source, i);
+      else yield Object.fromEntries(Object.entries(columns).map(([key, t]) => [key, rowOf(t, i)]));
     }
   });
 }

@@ -55,6 +55,10 @@ test('a file is streamed in chunks (a quoted field across chunk boundaries inclu
   }
 });
 
+test('a URL is fetched and streamed (a data: URL here)', async () => {
+  assert.deepEqual(await data.csv(new URL('data:text/csv,a,b%0A1,"x%0Ay"%0A')).toArray(), [{ a: 1, b: 'x\ny' }]);
+});
+
 test('errors name the row, the column and the fix', async () => {
   await assert.rejects(data.csv({ text: 'a,b\n1,2\n3\n' }).toArray(), /row 3 has 1 fields, but there are 2 columns \(a, b\)/);
   await assert.rejects(data.csv({ text: 'a,b\n1,2\nx,4\n' }).toArray(), /column 'a' holds numbers, but row 3 has 'x'. Give it columns: \{ a: 'string' \}/);

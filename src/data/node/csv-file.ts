@@ -11,6 +11,9 @@ import type { Dataset } from '../dataset.js';
  * @example
  * const ds = data.csv('iris.csv', { label: 'species', columns: { species: 'string' } });
  */
+export function csv(source: CsvSource, args: CsvArgs & { label: string }): Dataset<[CsvRow, number | string]>;
+export function csv(source: CsvSource, args?: CsvArgs): Dataset<CsvRow>;
+export function csv(source: CsvSource, args?: CsvArgs): Dataset<CsvRow | [CsvRow, number | string]>;
 export function csv(source: CsvSource, args: CsvArgs = {}): Dataset<CsvRow | [CsvRow, number | string]> {
   const path = source instanceof URL ? (source.protocol === 'file:' ? fileURLToPath(source) : undefined) : typeof source === 'string' && !/^[a-z][a-z0-9+.-]*:\/\//i.test(source) ? source : undefined;
   if (path === undefined) return csvFrom(source, args);
