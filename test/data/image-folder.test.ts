@@ -112,3 +112,11 @@ test('errors: a missing folder, a folder without subfolders, a bad image size', 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('the browser entry point has the pipeline without the file system; the Node one adds image folders and file paths', async () => {
+  const browser = await import('../../src/index.js');
+  assert.equal(typeof browser.data.csv, 'function');
+  assert.equal('imageFolder' in browser.data, false);
+  assert.equal(typeof data.imageFolder, 'function');
+  assert.ok(data.array([1]) instanceof browser.Dataset);
+});
