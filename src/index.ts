@@ -84,3 +84,7 @@ export { TensorBoard, SummaryWriter, createFileWriter, setEventSinkFactory, type
 // Data.
 export { parseIdx, type IdxArray } from './datasets/idx.js';
 export * as datasets from './datasets/index.js';
+
+// The data pipeline (tf.data's): Dataset and its sources.
+export * as data from './data/index.js';
+export { Dataset, type Element, type Batched } from './data/index.js';

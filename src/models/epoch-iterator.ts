@@ -31,11 +31,19 @@ export function disposeBatch(batch: StepBatch): void {
   batch.sampleWeight?.dispose();
 }
 
-/** A batch as an iterable data source yields it: `[x, y]`, `[x, y, sampleWeight]` or `{xs, ys}`. */
-export type Batch = readonly [Tensors, Tensors] | readonly [Tensors, Tensors, Tensor] | { xs: Tensors; ys: Tensors; sampleWeight?: Tensor };
+/** A batch as an iterable data source yields it: `[x, y]`, `[x, y, sampleWeight]`, `{x, y}` or `{xs, ys}`. */
+export type Batch =
+  | readonly [Tensors, Tensors]
+  | readonly [Tensors, Tensors, Tensor]
+  | { x: Tensors; y: Tensors; sampleWeight?: Tensor }
+  | { xs: Tensors; ys: Tensors; sampleWeight?: Tensor };
 
-/** A stream of batches: an array, a generator, or any (async) iterable. Each epoch iterates it anew. */
-export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
+/**
+ * A stream of batches: an array, a generator, or any (async) iterable — a `data.Dataset` of batches
+ * among them, whose element type says less than `Batch` does: its batches are checked as they come.
+ * Each epoch iterates it anew.
+ */
+export type BatchSource = Iterable<Batch> | AsyncIterable<Batch> | AsyncIterable<unknown>;
 
 /**
  * A batch for `predict` from a source: the inputs alone (a tensor, or `{xs}` for several inputs),
@@ -48,7 +56,7 @@ export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
 export type PredictBatch = Tensor | { xs: Tensors } | Batch;
 
 /** A stream of batches for `predict`. */
-export type PredictSource = Iterable<PredictBatch> | AsyncIterable<PredictBatch>;
+export type PredictSource = Iterable<PredictBatch> | AsyncIterable<PredictBatch> | AsyncIterable<unknown>;
 
 /** True for a source of batches, as opposed to arrays of samples. */
 export function isBatchSource(x: unknown): x is BatchSource {
@@ -64,6 +72,11 @@ export interface EpochIterator {
   /** Batches per epoch, when known before the first epoch. */
   readonly steps: number | undefined;
   epoch(index: number): Iterator<StepBatch> | AsyncIterator<StepBatch>;
+  /**
+   * Ends a source's pass left open (by `steps`, or by an early stop), so its generator's cleanup
+   * runs: a dataset frees what its buffers still hold.
+   */
+  close?(): Promise<void>;
 }
 
 /**
@@ -149,10 +162,18 @@ export function sourceEpochs(source: BatchSource | PredictSource, args: SourceEp
   const fresh = (): Iterator<unknown> | AsyncIterator<unknown> => (src[Symbol.asyncIterator] ? src[Symbol.asyncIterator]!() : src[Symbol.iterator]!());
   const { steps } = args;
   let iterator: Iterator<unknown> | AsyncIterator<unknown> | undefined;
+  const close = async (): Promise<void> => {
+    const open = iterator;
+    iterator = undefined;
+    await open?.return?.();
+  };
   return {
     steps,
+    close,
     async *epoch(index: number): AsyncIterator<StepBatch> {
-      if (steps === undefined || !iterator) iterator = fresh();
+      // Without steps each epoch is a fresh pass; one an early stop left open is closed first.
+      if (steps === undefined) await close();
+      iterator ??= fresh();
       let count = 0;
       let restarted = false;
       while (steps === undefined || count < steps) {
@@ -179,14 +200,26 @@ function readBatch(args: SourceEpochsArgs, item: unknown): StepBatch {
   if (!args.targets) {
     if (item instanceof Tensor) return { x: item };
     if (Array.isArray(item)) return { x: item[0] as Tensors, y: item[1] as Tensors | undefined, sampleWeight: item[2] as Tensor | undefined };
-    const b = item as { xs?: Tensors; ys?: Tensors; sampleWeight?: Tensor } | null;
-    if (b && b.xs !== undefined) return { x: b.xs, y: b.ys, sampleWeight: b.sampleWeight };
-    throw new ValueError(`${args.model}.${args.method}: each batch of the data source must be x, {xs}, [x] or [x, y], got ${item === null ? 'null' : typeof item}.`);
+    const b = namedBatch(item);
+    if (b?.x !== undefined) return b as StepBatch;
+    throw new ValueError(`${args.model}.${args.method}: each batch of the data source must be x, {x}, {xs}, [x] or [x, y], got ${describeItem(item)}.`);
   }
   if (Array.isArray(item)) return { x: item[0] as Tensors, y: item[1] as Tensors, sampleWeight: item[2] as Tensor | undefined };
-  const b = item as { xs?: Tensors; ys?: Tensors; sampleWeight?: Tensor } | null;
-  if (b && b.xs !== undefined && b.ys !== undefined) return { x: b.xs, y: b.ys, sampleWeight: b.sampleWeight };
-  throw new ValueError(`${args.model}.${args.method}: each batch of the data source must be [x, y], [x, y, sampleWeight] or {xs, ys}, got ${typeof item}.`);
+  const b = namedBatch(item);
+  if (b?.x !== undefined && b.y !== undefined) return b as StepBatch;
+  throw new ValueError(`${args.model}.${args.method}: each batch of the data source must be [x, y], [x, y, sampleWeight], {x, y} or {xs, ys}, got ${describeItem(item)}.`);
+}
+
+/** A batch given by names: `{x, y}` (Keras's) or `{xs, ys}` (TF.js's). */
+function namedBatch(item: unknown): Partial<StepBatch> | undefined {
+  if (item === null || typeof item !== 'object' || item instanceof Tensor) return undefined;
+  const b = item as { x?: Tensors; y?: Tensors; xs?: Tensors; ys?: Tensors; sampleWeight?: Tensor };
+  return { x: b.x ?? b.xs, y: b.y ?? b.ys, sampleWeight: b.sampleWeight };
+}
+
+function describeItem(item: unknown): string {
+  if (item === null || typeof item !== 'object') return String(item === null ? 'null' : typeof item);
+  return `an object with keys ${Object.keys(item).join(', ') || '(none)'}`;
 }
 
 /** A batch of a source, its weights checked: they arrive with each batch, so this is the one place to check them (one read of a batch's weights). */

@@ -154,8 +154,12 @@ async function runBatches(
 /** Resets the metrics and runs `testStep` over one pass of `data`; returns the last step's figures. */
 async function evaluateEpoch(model: Trainer, data: EpochIterator): Promise<Logs> {
   model.resetMetrics();
-  const { last } = await runBatches(model, 'testStep', data, 0, new Yielder());
-  return last ?? model.getMetricsResult();
+  try {
+    const { last } = await runBatches(model, 'testStep', data, 0, new Yielder());
+    return last ?? model.getMetricsResult();
+  } finally {
+    await data.close?.();
+  }
 }
 
 /** The training data of a fit and, when asked for, its validation data (a fresh iterator per evaluation). */
@@ -227,8 +231,11 @@ export async function fitLoop(model: Trainer, compiled: CompiledState, x: Tensor
   const verbose = args.verbose ?? 1;
   const validationFreq = positiveInt('fit', model.name, 'validationFreq', args.validationFreq ?? 1);
   const owned: Tensor[] = [];
+  let train: EpochIterator | undefined;
   try {
-    const { train, validation } = fitData(model, compiled, x, y, args, batchSize, owned);
+    const fitted = fitData(model, compiled, x, y, args, batchSize, owned);
+    train = fitted.train;
+    const validation = fitted.validation;
     const history = new History();
     const params = { epochs, steps: train.steps, verbose };
     const callbacks = new CallbackList([...(verbose > 0 ? [new ProgbarLogger({ verbose })] : []), ...(args.callbacks ?? []), history], model, params);
@@ -250,6 +257,7 @@ export async function fitLoop(model: Trainer, compiled: CompiledState, x: Tensor
     await callbacks.trainEnd(logs);
     return history;
   } finally {
+    await train?.close?.();
     dispose(owned);
   }
 }
@@ -313,13 +321,16 @@ export function predictArrays(model: Trainer, x: Tensors, args: PredictArgs): Te
 
 /** The prediction loop of `Model.predict` for a source of batches (iterable or async iterable). */
 export async function predictSource(model: Trainer, source: PredictSource): Promise<Tensors> {
-  const batches = sourceEpochs(source, { method: 'predict', model: model.name, targets: false }).epoch(0);
+  const epochs = sourceEpochs(source, { method: 'predict', model: model.name, targets: false });
+  const batches = epochs.epoch(0);
   const parts: Tensors[] = [];
   try {
     for (let next = await batches.next(); !next.done; next = await batches.next()) parts.push(predictBatch(model, next.value));
   } catch (e) {
     dispose(parts);
     throw e;
+  } finally {
+    await epochs.close?.();
   }
   if (parts.length === 0) throw new ValueError(`${model.name}.predict: the data source yielded no batch.`);
   return joinPredictions(parts);
