@@ -85,8 +85,8 @@ test('lookups: config round trip keeps the adapted vocabulary; a Keras-style con
   lookup.adapt(strings(['red', 'green', 'red']));
   const config = lookup.getConfig();
   assert.deepEqual(config, {
-    name: 'colors', trainable: true, activityRegularizer: null, maxTokens: null, numOovIndices: 1, maskToken: '', oovToken: '[UNK]',
-    vocabulary: ['', '[UNK]', 'red', 'green'], idfWeights: null, invert: false, outputMode: 'int', padToMaxTokens: false, sparse: false, encoding: 'utf-8',
+    name: 'colors', trainable: true, maxTokens: null, numOovIndices: 1, maskToken: '', oovToken: '[UNK]', vocabulary: ['', '[UNK]', 'red', 'green'],
+    idfWeights: null, invert: false, outputMode: 'int', padToMaxTokens: false, sparse: false, vocabularySize: 4, oovMethod: 'floormod', salt: null, encoding: 'utf-8',
   });
   const copy = deserializeLayer(JSON.parse(JSON.stringify(serializeLayer(lookup)))) as InstanceType<typeof StringLookup>;
   assert.deepEqual(copy.getVocabulary(), lookup.getVocabulary());

@@ -4,7 +4,7 @@
  * frequency) or given — and the encodings of looked-up indices ('int', 'one_hot', 'multi_hot',
  * 'count', 'tf_idf').
  */
-import { ValueError, fmtShape } from '../../core/errors.js';
+import { NotSupportedError, ValueError, fmtShape } from '../../core/errors.js';
 import type { ConfigDict } from '../../core/serialization.js';
 import type { Shape } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
@@ -41,6 +41,12 @@ export interface IndexLookupArgs<T extends string | number> extends LayerArgs {
   padToMaxTokens?: boolean;
   /** Keras's sparse outputs: only false (dense) is supported. */
   sparse?: boolean;
+  /** How integer OOV tokens pick one of several OOV indices: only Keras's default, 'floormod' (the token modulo their number). */
+  oovMethod?: 'floormod';
+  /** Keras's key for a salted hash of OOV tokens: only null (no salt). */
+  salt?: null;
+  /** The vocabulary's size, as Keras writes it in configs (it follows from the vocabulary). */
+  vocabularySize?: number | null;
 }
 
 /** Data `adapt` learns from: a tensor of tokens, an array of them, or (sync or async) batches of either. */
@@ -101,6 +107,10 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
     this.outputMode = checkChoice(who, 'outputMode', args.outputMode ?? 'int', LOOKUP_OUTPUT_MODES);
     this.padToMaxTokens = checkBoolean(who, 'padToMaxTokens', args.padToMaxTokens ?? false);
     if (args.sparse) throw new ValueError(`${who}: sparse outputs are not supported; leave sparse false (dense outputs).`);
+    if (args.oovMethod !== undefined && args.oovMethod !== 'floormod') throw new NotSupportedError(`${who}: oovMethod '${String(args.oovMethod)}' is not supported; only 'floormod' (Keras's default).`);
+    if (args.salt != null) throw new NotSupportedError(`${who}: a salted OOV hash (salt) is not supported; leave salt null.`);
+    // Lookups output indices (or counts of them): there is nothing for an activity penalty to act on.
+    if (this.activityRegularizer) throw new ValueError(`${who}: an activityRegularizer has nothing to penalize on a lookup's output; remove it.`);
     if (this.invert && this.outputMode !== 'int') throw new ValueError(`${who}: invert needs outputMode 'int', got '${this.outputMode}'.`);
     if (this.padToMaxTokens && this.maxTokens === null && this.outputMode !== 'int') {
       throw new ValueError(`${who}: padToMaxTokens needs maxTokens (the width of the encoding).`);
@@ -349,7 +359,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    const { dtype: _dtype, ...base } = super.getConfig();
+    const { dtype: _dtype, activityRegularizer: _none, ...base } = super.getConfig();
     const known = this.tokens.length > 0;
     return {
       ...base,
@@ -365,6 +375,9 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
       outputMode: this.outputMode,
       padToMaxTokens: this.padToMaxTokens,
       sparse: false,
+      vocabularySize: known ? this.vocabularySize() : null,
+      oovMethod: 'floormod',
+      salt: null,
     };
   }
 }

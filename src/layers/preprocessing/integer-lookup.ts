@@ -1,4 +1,6 @@
 /** IntegerLookup: maps integer categories (ids, codes) to contiguous indices through a vocabulary learned by `adapt` or given. */
+import { NotSupportedError } from '../../core/errors.js';
+import type { ConfigDict } from '../../core/serialization.js';
 import type { Tensor } from '../../core/tensor.js';
 import { StringTensor } from '../../core/string-tensor.js';
 import { tensor } from '../../ops/creation.js';
@@ -8,7 +10,10 @@ import { IndexLookup, type AdaptData, type IndexLookupArgs } from './index-looku
 import { adaptOn, integerRows, integersOf } from './token-data.js';
 
 /** Arguments of `IntegerLookup` (Keras's names and defaults: no mask token, OOV token -1). */
-export type IntegerLookupLayerArgs = IndexLookupArgs<number>;
+export interface IntegerLookupLayerArgs extends IndexLookupArgs<number> {
+  /** The type of the tokens, as Keras writes it: only 'int64' (whole numbers). */
+  vocabularyDtype?: 'int64';
+}
 
 /**
  * Maps integers to indices: [batch, ...] integers → [batch, ...] int32 indices (or, with another
@@ -24,11 +29,14 @@ export class IntegerLookup extends IndexLookup<number> {
   static override readonly className: string = 'IntegerLookup';
   static override readonly argKeys = layerArgKeys<IntegerLookupLayerArgs>({
     maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, vocabulary: true, idfWeights: true, invert: true,
-    outputMode: true, padToMaxTokens: true, sparse: true,
+    outputMode: true, padToMaxTokens: true, sparse: true, oovMethod: true, salt: true, vocabularySize: true, vocabularyDtype: true,
   });
 
   constructor(args: IntegerLookupLayerArgs = {}) {
     super(args, { maskToken: null, oovToken: -1 });
+    if (args.vocabularyDtype !== undefined && args.vocabularyDtype !== 'int64') {
+      throw new NotSupportedError(`${this.describe()}: vocabularyDtype '${String(args.vocabularyDtype)}' is not supported; only 'int64' (Keras's only choice).`);
+    }
   }
 
   /**
@@ -58,6 +66,10 @@ export class IntegerLookup extends IndexLookup<number> {
     const values = integersOf(this.describe(), x);
     if (this.invert) return tensor(Int32Array.from(values, (i) => this.tokenAt(i)), x.shape, 'int32');
     return this.encode(Int32Array.from(values, (t) => this.lookupToken(t)), x.shape);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), vocabularyDtype: 'int64' };
   }
 }
 registerLayer(IntegerLookup);

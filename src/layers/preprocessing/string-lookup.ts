@@ -29,7 +29,7 @@ export class StringLookup extends IndexLookup<string> {
   static override readonly className: string = 'StringLookup';
   static override readonly argKeys = layerArgKeys<StringLookupLayerArgs>({
     maxTokens: true, numOovIndices: true, maskToken: true, oovToken: true, vocabulary: true, idfWeights: true, invert: true,
-    outputMode: true, padToMaxTokens: true, sparse: true, encoding: true,
+    outputMode: true, padToMaxTokens: true, sparse: true, oovMethod: true, salt: true, vocabularySize: true, encoding: true,
   });
 
   constructor(args: StringLookupLayerArgs = {}) {
