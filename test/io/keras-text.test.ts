@@ -6,11 +6,11 @@
  * round trip through the archive.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { unzipSync } from 'fflate';
+import { unzipSync, zipSync } from 'fflate';
 import { Input, Model, layers, loadModel, strings, type Tensor } from '../../src/node/index.js';
 
 interface KerasLayer { class_name: string; module: string | null; config: Record<string, unknown> }
@@ -47,5 +47,20 @@ test('a model with TextVectorization and StringLookup saved as .keras: Keras 3 c
   const expected = (model.predict(x) as Tensor).arraySync();
   assert.deepEqual((loaded.predict(x) as Tensor).arraySync(), expected);
   loaded.dispose();
+
+  // As Keras writes an adapted layer: vocabulary null in the config, the vocabulary in assets/<group>/vocabulary.txt
+  // ("\n".join of get_vocabulary(), so the mask token '' is an empty first line).
+  const members = unzipSync(readFileSync(path));
+  tv.config['vocabulary'] = null;
+  const kerasStyle = join(mkdtempSync(join(tmpdir(), 'strata-text-')), 'adapted.keras');
+  writeFileSync(kerasStyle, zipSync({
+    ...members,
+    'config.json': new TextEncoder().encode(JSON.stringify(config)),
+    'assets/layers/text_vectorization/vocabulary.txt': new TextEncoder().encode(['', '[UNK]', 'cat', 'a', 'the', 'dog'].join('\n')),
+  }));
+  const adapted = await loadModel(kerasStyle);
+  assert.deepEqual((adapted.getLayer('vectorize') as InstanceType<typeof layers.TextVectorization>).getVocabulary(), vectorize.getVocabulary());
+  assert.deepEqual((adapted.predict(x) as Tensor).arraySync(), expected);
+  adapted.dispose();
   model.dispose();
 });
