@@ -12,7 +12,7 @@ import { tensor } from '../../ops/creation.js';
 import { Layer, layerArgKeys, type LayerArgs, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
 import type { SymbolicShape } from '../symbolic-tensor.js';
-import type { AdaptData, TokenRows } from './index-lookup.js';
+import type { AdaptData, IndexLookupArgs, TokenRows } from './index-lookup.js';
 import { StringLookup } from './string-lookup.js';
 import { adaptOn, rowsOf } from './token-data.js';
 
@@ -23,10 +23,12 @@ export type TextSplit = 'whitespace' | 'character' | null;
 /** What TextVectorization outputs: token indices, or one vector per text. */
 export type TextOutputMode = 'int' | 'multi_hot' | 'count' | 'tf_idf';
 
-/** Arguments of `TextVectorization` (Keras's names and defaults). */
-export interface TextVectorizationLayerArgs extends LayerArgs {
-  /** The largest vocabulary, '' and '[UNK]' included (unlimited by default). */
-  maxTokens?: number | null;
+/**
+ * Arguments of `TextVectorization` (Keras's names and defaults). The vocabulary's arguments are
+ * the lookup layers' (its special tokens are '' for padding and '[UNK]').
+ */
+export interface TextVectorizationLayerArgs
+  extends LayerArgs, Pick<IndexLookupArgs<string>, 'maxTokens' | 'vocabulary' | 'idfWeights' | 'padToMaxTokens' | 'sparse' | 'vocabularySize'> {
   /** Default 'lower_and_strip_punctuation'. */
   standardize?: Standardize;
   /** Default 'whitespace'. */
@@ -37,20 +39,10 @@ export interface TextVectorizationLayerArgs extends LayerArgs {
   outputMode?: TextOutputMode;
   /** In 'int' mode, pad or cut every text to this many tokens (default: pad to the longest of the batch). */
   outputSequenceLength?: number | null;
-  /** Make encodings `maxTokens` wide whatever the vocabulary's size (default false). */
-  padToMaxTokens?: boolean;
-  /** A fixed vocabulary instead of `adapt` ('' and '[UNK]' may lead it). */
-  vocabulary?: readonly string[] | null;
-  /** With 'tf_idf' and a given vocabulary: one inverse document frequency per entry. */
-  idfWeights?: readonly number[] | null;
-  /** Keras's sparse outputs: only false. */
-  sparse?: boolean;
   /** Keras's ragged outputs: only false (outputs are padded). */
   ragged?: boolean;
   /** Only 'utf-8'. */
   encoding?: 'utf-8';
-  /** The vocabulary's size, as Keras writes it in configs (it follows from the vocabulary). */
-  vocabularySize?: number | null;
 }
 
 // NOTE: Keras's punctuation class, ASCII only: r'[!"#$%&()\*\+,-\./:;<=>?@\[\\\]^_`{|}~\']'.
