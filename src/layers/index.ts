@@ -23,10 +23,14 @@ import { Reshape, type ReshapeLayerArgs } from './reshape.js';
 import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
+// Lookup and text preprocessing layers.
+import { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
+import { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
+import { TextVectorization, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';
 
-export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
+export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
-export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
+export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicDType, type SymbolicShape } from './symbolic-tensor.js';
 export { clearSession } from '../core/session.js';
 export { toSnakeCase } from '../core/serialization.js';
 export { deserializeLayer, registerLayer, serializeLayer, type LayerClass } from './registry.js';
@@ -56,6 +60,11 @@ export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerAr
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
+// Lookup and text preprocessing layers.
+export { IndexLookup, LOOKUP_OUTPUT_MODES, type AdaptData, type IndexLookupArgs, type LookupOutputMode, type TokenRows } from './preprocessing/index-lookup.js';
+export { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
+export { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
+export { TextVectorization, type Standardize, type TextOutputMode, type TextSplit, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -151,3 +160,10 @@ export const maximum = (args: LayerArgs = {}): Maximum => new Maximum(args);
 export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 /** A layer joining its inputs along an axis (see `Concatenate`). */
 export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new Concatenate(args);
+// Lookup and text preprocessing layers.
+/** A layer mapping strings to vocabulary indices (see `StringLookup`). */
+export const stringLookup = (args: StringLookupLayerArgs = {}): StringLookup => new StringLookup(args);
+/** A layer mapping integers to vocabulary indices (see `IntegerLookup`). */
+export const integerLookup = (args: IntegerLookupLayerArgs = {}): IntegerLookup => new IntegerLookup(args);
+/** A layer turning texts into token indices or bag-of-words vectors (see `TextVectorization`). */
+export const textVectorization = (args: TextVectorizationLayerArgs = {}): TextVectorization => new TextVectorization(args);
