@@ -61,7 +61,7 @@ export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurre
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
 // Lookup and text preprocessing layers.
-export { IndexLookup, LOOKUP_OUTPUT_MODES, type AdaptData, type IndexLookupArgs, type LookupOutputMode, type TokenRows } from './preprocessing/index-lookup.js';
+export { IndexLookup, LOOKUP_OUTPUT_MODES, type IndexLookupArgs, type LookupOutputMode, type TokenRows } from './preprocessing/index-lookup.js';
 export { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
 export { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
 export { TextVectorization, type Standardize, type TextOutputMode, type TextSplit, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';

@@ -10,8 +10,9 @@ import type { Shape } from '../../core/shape.js';
 import type { Tensor } from '../../core/tensor.js';
 import { checkBoolean, checkChoice, checkNonNegativeInt, checkPositiveInt } from '../../core/validate.js';
 import { tensor } from '../../ops/creation.js';
-import { Layer, type LayerArgs } from '../layer.js';
+import type { LayerArgs } from '../layer.js';
 import type { SymbolicShape } from '../symbolic-tensor.js';
+import { PreprocessingLayer } from './preprocessing-layer.js';
 
 /** How a lookup layer encodes its indices: the indices themselves, or a vector of `depth` per sample. */
 export type LookupOutputMode = 'int' | 'one_hot' | 'multi_hot' | 'count' | 'tf_idf';
@@ -49,9 +50,6 @@ export interface IndexLookupArgs<T extends string | number> extends LayerArgs {
   vocabularySize?: number | null;
 }
 
-/** Data `adapt` learns from: a tensor of tokens, an array of them, or (sync or async) batches of either. */
-export type AdaptData<D> = D | Iterable<D> | AsyncIterable<D>;
-
 /** Rows of tokens: each row a document (for document frequencies). */
 export type TokenRows<T> = readonly (readonly T[])[];
 
@@ -73,10 +71,11 @@ function compareTokens<T extends string | number>(a: T, b: T): number {
 }
 
 /**
- * The base of the lookup layers: the vocabulary, `adapt`, and the lookup and its encodings.
- * Subclasses say how tokens are read from inputs and how an OOV token picks one of several OOV indices.
+ * The base of the lookup layers: the vocabulary, `adapt` (the counting behind `updateState` and
+ * `finalizeState`), and the lookup and its encodings. Subclasses say how tokens are read from
+ * batches and inputs and how an OOV token picks one of several OOV indices.
  */
-export abstract class IndexLookup<T extends string | number> extends Layer {
+export abstract class IndexLookup<T extends string | number> extends PreprocessingLayer {
   readonly maxTokens: number | null;
   readonly numOovIndices: number;
   readonly maskToken: T | null;
@@ -202,6 +201,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
   }
 
   private useTokens(tokens: readonly T[]): void {
+    this.adapted = true;
     this.tokens = [...tokens];
     const start = this.tokenStart();
     this.indexOf = new Map(this.tokens.map((t, i) => [t, start + i]));
@@ -222,7 +222,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
    * @example
    * lookup.resetState();
    */
-  resetState(): void {
+  override resetState(): void {
     this.counts = new Map();
     this.documentCounts = new Map();
     this.documents = 0;
@@ -245,7 +245,7 @@ export abstract class IndexLookup<T extends string | number> extends Layer {
    * @example
    * lookup.updateState(batch1); lookup.updateState(batch2); lookup.finalizeState();
    */
-  finalizeState(): void {
+  override finalizeState(): void {
     if (this.fixedVocabulary || this.counts.size === 0) return;
     this.counts.delete(this.oovToken);
     if (this.maskToken !== null) this.counts.delete(this.maskToken);

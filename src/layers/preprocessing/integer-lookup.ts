@@ -6,8 +6,8 @@ import { StringTensor } from '../../core/string-tensor.js';
 import { tensor } from '../../ops/creation.js';
 import { layerArgKeys, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
-import { IndexLookup, type AdaptData, type IndexLookupArgs } from './index-lookup.js';
-import { adaptOn, integerRows, integersOf } from './token-data.js';
+import { IndexLookup, type IndexLookupArgs } from './index-lookup.js';
+import { integersOf, rowsOf } from './token-data.js';
 
 /** Arguments of `IntegerLookup` (Keras's names and defaults: no mask token, OOV token -1). */
 export interface IntegerLookupLayerArgs extends IndexLookupArgs<number> {
@@ -40,19 +40,15 @@ export class IntegerLookup extends IndexLookup<number> {
   }
 
   /**
-   * Learns the vocabulary from integers: a tensor or an array of numbers, or batches of them (an
-   * async iterable gives a promise).
+   * Counts the integers of one batch of `adapt` (each row of a tensor a document); `finalizeState`
+   * makes the vocabulary.
    *
    * @example
    * lookup.adapt(tensor([3, 3, 5]));
    */
-  adapt(data: AdaptData<Tensor | readonly number[]>): void | Promise<void> {
-    return adaptOn(this, data, (batch) => this.updateState(batch));
-  }
-
-  /** Counts the tokens of one batch (see `adapt`); `finalizeState` makes the vocabulary. */
-  updateState(batch: Tensor | readonly number[]): void {
-    this.countRows(integerRows(this.describe(), batch));
+  override updateState(batch: Tensor | StringTensor): void {
+    if (batch instanceof StringTensor) throw this.badInput('a StringTensor', batch.shape, 'integers to adapt on (use StringLookup for strings)');
+    this.countRows(rowsOf(integersOf(this.describe(), batch), batch.shape));
   }
 
   /** Keras's bucket for integers: the token modulo the number of OOV indices (floored, so never negative). */

@@ -5,8 +5,8 @@ import { StringTensor } from '../../core/string-tensor.js';
 import type { Tensor } from '../../core/tensor.js';
 import { layerArgKeys, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
-import { IndexLookup, type AdaptData, type IndexLookupArgs } from './index-lookup.js';
-import { adaptOn, stringRows } from './token-data.js';
+import { IndexLookup, type IndexLookupArgs } from './index-lookup.js';
+import { rowsOf } from './token-data.js';
 
 /** Arguments of `StringLookup` (Keras's names and defaults). */
 export interface StringLookupLayerArgs extends IndexLookupArgs<string> {
@@ -41,20 +41,16 @@ export class StringLookup extends IndexLookup<string> {
   }
 
   /**
-   * Learns the vocabulary from strings: a StringTensor or an array of strings, or batches of them
-   * (an async iterable gives a promise). Every string is a token; each row of a tensor is a document.
+   * Counts the strings of one batch of `adapt` (each a token; each row of a tensor a document);
+   * `finalizeState` makes the vocabulary.
    *
    * @example
-   * lookup.adapt(strings(['red', 'green', 'red']));
-   * await lookup.adapt(batchesOfCategories()); // an async generator of StringTensors
+   * lookup.adapt(strings(['red', 'green', 'red']));   // one batch
+   * await lookup.adapt(batchesOfCategories());         // an async generator of StringTensors
    */
-  adapt(data: AdaptData<StringTensor | readonly string[]>): void | Promise<void> {
-    return adaptOn(this, data, (batch) => this.updateState(batch));
-  }
-
-  /** Counts the tokens of one batch (see `adapt`); `finalizeState` makes the vocabulary. */
-  updateState(batch: StringTensor | readonly string[]): void {
-    this.countRows(stringRows(this.describe(), batch));
+  override updateState(batch: Tensor | StringTensor): void {
+    if (!(batch instanceof StringTensor)) throw this.badInput(`a ${batch.dtype} tensor`, batch.shape, 'StringTensors (or arrays of strings) to adapt on');
+    this.countRows(rowsOf(batch.dataSync(), batch.shape));
   }
 
   protected override oovBucket(_token: string): number {

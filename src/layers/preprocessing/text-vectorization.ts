@@ -9,12 +9,13 @@ import { StringTensor } from '../../core/string-tensor.js';
 import type { Tensor } from '../../core/tensor.js';
 import { checkBoolean, checkChoice, checkPositiveInt, checkPositiveInts } from '../../core/validate.js';
 import { tensor } from '../../ops/creation.js';
-import { Layer, layerArgKeys, type LayerArgs, type LayerInput } from '../layer.js';
+import { layerArgKeys, type LayerArgs, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
 import type { SymbolicShape } from '../symbolic-tensor.js';
-import type { AdaptData, IndexLookupArgs, TokenRows } from './index-lookup.js';
+import type { IndexLookupArgs, TokenRows } from './index-lookup.js';
+import { PreprocessingLayer } from './preprocessing-layer.js';
 import { StringLookup } from './string-lookup.js';
-import { adaptOn, rowsOf } from './token-data.js';
+import { rowsOf } from './token-data.js';
 
 /** How text is standardized before it is split. */
 export type Standardize = 'lower_and_strip_punctuation' | 'lower' | 'strip_punctuation' | null;
@@ -60,7 +61,7 @@ const WHITESPACE = /[ \t\n\v\f\r]+/;
  * vectorize.getVocabulary();                               // ['', '[UNK]', 'the', 'sat', 'ran', 'dog', 'cat']
  * vectorize.apply(strings(['the cat flew'])).arraySync();  // [[2, 6, 1, 0]]
  */
-export class TextVectorization extends Layer {
+export class TextVectorization extends PreprocessingLayer {
   static override readonly className: string = 'TextVectorization';
   static override readonly argKeys = layerArgKeys<TextVectorizationLayerArgs>({
     maxTokens: true, standardize: true, split: true, ngrams: true, outputMode: true, outputSequenceLength: true, padToMaxTokens: true,
@@ -132,38 +133,27 @@ export class TextVectorization extends Layer {
   }
 
   /**
-   * Learns the vocabulary from texts: a StringTensor ([n] or [n, 1]) or an array of strings, or
-   * batches of them (an async iterable gives a promise). Tokens are ordered by decreasing
-   * frequency, ties as Keras breaks them (the larger string first), after '' and '[UNK]'.
+   * Counts the tokens of one batch of texts of `adapt` ([n] or [n, 1]); `finalizeState` makes the
+   * vocabulary: '' and '[UNK]', then the tokens by decreasing frequency, ties as Keras breaks them
+   * (the larger string first).
    *
    * @example
    * vectorize.adapt(strings(trainTexts));
    */
-  adapt(data: AdaptData<StringTensor | readonly string[]>): void | Promise<void> {
-    return adaptOn(this, data, (batch) => this.updateState(batch));
-  }
-
-  /** Counts the tokens of one batch of texts (see `adapt`); `finalizeState` makes the vocabulary. */
-  updateState(batch: StringTensor | readonly string[]): void {
-    const texts = batch instanceof StringTensor ? batch : new StringTensor(this.checkTexts(batch), [batch.length]);
-    this.lookup.countRows(this.tokenize(texts));
+  override updateState(batch: Tensor | StringTensor): void {
+    if (!(batch instanceof StringTensor)) throw new ValueError(`${this.describe()}.adapt expects texts (StringTensors or arrays of strings), got a ${batch.dtype} tensor of shape [${batch.shape.join(', ')}].`);
+    this.lookup.countRows(this.tokenize(batch));
   }
 
   /** Makes the vocabulary from what `updateState` counted. */
-  finalizeState(): void {
+  override finalizeState(): void {
     this.lookup.finalizeState();
+    this.adapted = this.lookup.isAdapted;
   }
 
   /** Forgets what `updateState` counted. */
-  resetState(): void {
+  override resetState(): void {
     this.lookup.resetState();
-  }
-
-  private checkTexts(batch: readonly unknown[]): string[] {
-    if (!Array.isArray(batch) || !batch.every((s) => typeof s === 'string')) {
-      throw new ValueError(`${this.describe()}.adapt: expected a StringTensor or an array of strings, got ${Array.isArray(batch) ? 'an array of other values' : typeof batch}.`);
-    }
-    return batch as string[];
   }
 
   /** One text standardized as `standardize` says. */
