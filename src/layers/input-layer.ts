@@ -35,11 +35,11 @@ export class InputLayer extends Layer {
   /** The input's shape, batch axis first. */
   readonly batchShape: SymbolicShape;
   /** The dtype of the data fed in ('string' for text; the layer's own `dtype`, that of weights, stays a tensor dtype). */
-  readonly inputDType: SymbolicDType;
+  private readonly fedDType: SymbolicDType;
 
   constructor(args: InputLayerArgs) {
     super({ name: args.name, dtype: args.dtype === 'string' ? undefined : args.dtype });
-    this.inputDType = args.dtype ?? this.dtype;
+    this.fedDType = args.dtype ?? this.dtype;
     // Its arguments are not a layer's (no inputShape, no trainable), so they are checked here rather than by Layer.
     checkOptions(`InputLayer '${this.name}'`, args, INPUT_KEYS);
     if (args.batchShape === undefined && args.shape === undefined) {
@@ -54,8 +54,12 @@ export class InputLayer extends Layer {
     if (this.batchShape.length === 0) throw new ValueError(`${this.describe()}: batchShape needs at least the batch axis, got [].`);
     this.built = true;
     const node = new Node(this, [], false);
-    node.outputs = [new SymbolicTensor(this.batchShape, this.inputDType, node, 0)];
+    node.outputs = [new SymbolicTensor(this.batchShape, this.fedDType, node, 0)];
     this.inboundNodes.push(node);
+  }
+
+  override get inputDType(): SymbolicDType {
+    return this.fedDType;
   }
 
   /** Passes the data through. */
@@ -69,7 +73,7 @@ export class InputLayer extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    return { name: this.name, batchShape: [...this.batchShape], dtype: this.inputDType };
+    return { name: this.name, batchShape: [...this.batchShape], dtype: this.fedDType };
   }
 }
 registerLayer(InputLayer);

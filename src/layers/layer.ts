@@ -17,7 +17,7 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
 import { CALL_KEYS, checkSymbolicShape, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer-args.js';
 import { LayerState } from './layer-state.js';
-import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
+import { Node, SymbolicTensor, isShapeList, type SymbolicDType, type SymbolicShape } from './symbolic-tensor.js';
 import { activeWeightSource } from './weight-source.js';
 
 export { checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer-args.js';
@@ -65,6 +65,13 @@ export abstract class Layer extends LayerState {
    * layers that change the steps axis, or drop it, leave it false and the mask stops there.
    */
   supportsMasking = false;
+  /**
+   * The dtype of the data the layer takes, when it starts a Sequential model (which makes its
+   * input from it): 'string' for the layers that take text; null for the layer's own dtype.
+   */
+  get inputDType(): SymbolicDType | null {
+    return null;
+  }
 
   constructor(args: LayerArgs = {}) {
     super(args);

@@ -164,7 +164,7 @@ export class Model extends Trainer {
     this.assertNotDisposed('run');
     const list = toList(inputs);
     // A Sequential model without an input shape builds its graph here, on its first call.
-    if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((x) => x.shape));
+    if (list[0] instanceof Tensor || list[0] instanceof StringTensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((x) => x.shape));
     const graph = this.requireGraph('layer graph');
     checkInputCount(this.name, graph, list.length);
     list.forEach((x, i) => {

@@ -10,6 +10,7 @@ import { ValueError } from '../core/errors.js';
 import { variableGrads } from '../core/gradients.js';
 import { tidy } from '../core/memory.js';
 import { checkOptions } from '../core/options.js';
+import { StringTensor } from '../core/string-tensor.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import type { Graph } from '../graph/graph.js';
 import { jit, type Jitted } from '../graph/jit.js';
@@ -375,7 +376,7 @@ export abstract class Trainer extends Layer {
   buildFor(x: Inputs): void {
     if (this.built) return;
     const list = asList(x);
-    if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
+    if (list[0] instanceof Tensor || list[0] instanceof StringTensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
   }
 
   /** @internal Starts a run of training steps: the variables to train are read again at the next step. */

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { Input, Model, ValueError, decodeModel, encodeModel, layers, memory, strings, tensor, type Tensor } from '../../src/index.js';
+import { Input, Model, Sequential, ValueError, decodeModel, encodeModel, layers, memory, strings, tensor, type Tensor } from '../../src/index.js';
 
 const POSITIVE = ['good', 'great', 'fine', 'nice'];
 const NEGATIVE = ['bad', 'awful', 'poor', 'sad'];
@@ -78,4 +78,21 @@ test('string inputs: batches from a source, trainOnBatch, and the errors for tex
   await assert.rejects(m2.fit(tensor([[1]]), strings([['a']]) as never), /y must be a Tensor, got a StringTensor\. Wrap arrays with tensor\(\)\./);
   m2.dispose();
   model.dispose();
+});
+
+test('Sequential text models: the input made from a first layer that takes text is a string input, with inputShape or built on the first call', async () => {
+  const vocabulary = ['good', 'bad'];
+  const withShape = new Sequential([
+    new layers.TextVectorization({ vocabulary, outputMode: 'multi_hot', inputShape: [] }),
+    new layers.Dense({ units: 1, kernelInitializer: 'ones' }),
+  ]);
+  assert.equal(withShape.inputs[0]!.dtype, 'string');
+  assert.deepEqual((withShape.predict(strings(['good bad', 'meh'])) as Tensor).arraySync(), [[2], [1]]);
+  const lazy = new Sequential([new layers.StringLookup({ vocabulary, outputMode: 'one_hot' }), new layers.Dense({ units: 1, kernelInitializer: 'ones' })]);
+  lazy.compile({ optimizer: 'sgd', loss: 'mse' });
+  await lazy.fit(strings([['good'], ['bad']]), tensor([[1], [0]]), { epochs: 1, verbose: 0 });
+  assert.equal(lazy.inputs[0]!.dtype, 'string');
+  assert.deepEqual(lazy.outputs[0]!.shape, [null, 1]);
+  withShape.dispose();
+  lazy.dispose();
 });

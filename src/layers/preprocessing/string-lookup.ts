@@ -5,6 +5,7 @@ import { StringTensor } from '../../core/string-tensor.js';
 import type { Tensor } from '../../core/tensor.js';
 import { layerArgKeys, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
+import type { SymbolicDType } from '../symbolic-tensor.js';
 import { IndexLookup, type IndexLookupArgs } from './index-lookup.js';
 import { rowsOf } from './token-data.js';
 
@@ -55,6 +56,11 @@ export class StringLookup extends IndexLookup<string> {
 
   protected override oovBucket(_token: string): number {
     throw new NotSupportedError(`${this.describe()}: numOovIndices > 1 needs string hashing, which is not available; use numOovIndices 1.`);
+  }
+
+  /** Text: a Sequential model starting with this layer takes StringTensors. */
+  override get inputDType(): SymbolicDType {
+    return 'string';
   }
 
   override call(inputs: LayerInput | LayerInput[]): Tensor {

@@ -11,7 +11,7 @@ import { checkBoolean, checkChoice, checkPositiveInt, checkPositiveInts } from '
 import { tensor } from '../../ops/creation.js';
 import { layerArgKeys, type LayerArgs, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
-import type { SymbolicShape } from '../symbolic-tensor.js';
+import type { SymbolicDType, SymbolicShape } from '../symbolic-tensor.js';
 import type { IndexLookupArgs, TokenRows } from './index-lookup.js';
 import { PreprocessingLayer } from './preprocessing-layer.js';
 import { StringLookup } from './string-lookup.js';
@@ -177,6 +177,11 @@ export class TextVectorization extends PreprocessingLayer {
       throw new ValueError(`${this.describe()} expects texts of shape [batch] or [batch, 1], got [${shape.join(', ')}]. Give one string per sample.`);
     }
     return rowsOf(texts.dataSync(), [texts.size, 1]).map(([t]) => this.tokens(t!));
+  }
+
+  /** Text: a Sequential model starting with this layer takes StringTensors. */
+  override get inputDType(): SymbolicDType {
+    return 'string';
   }
 
   override call(inputs: LayerInput | LayerInput[]): Tensor {
