@@ -137,7 +137,8 @@ export abstract class PreprocessingLayer extends Layer {
 function isOneBatch(data: AdaptData): data is AdaptBatch {
   if (data instanceof Tensor || data instanceof StringTensor) return true;
   // An array of tensors is a list of batches (as in Keras); an array of numbers or strings is one batch.
-  return Array.isArray(data) && !data.some((b) => b instanceof Tensor || b instanceof StringTensor);
+  // An empty array holds no batch at all.
+  return Array.isArray(data) && data.length > 0 && !data.some((b) => b instanceof Tensor || b instanceof StringTensor);
 }
 
 /** The type of the first value found in nested arrays ('undefined' for empty ones). */
