@@ -45,6 +45,9 @@ test('lookups: mask token at 0, several OOV indices (integers: value mod n), max
   const small = new StringLookup({ maxTokens: 3 });
   small.adapt(['a', 'b', 'b', 'c', 'c', 'c']);
   assert.deepEqual(small.getVocabulary(), ['[UNK]', 'c', 'b']);
+  // Keras's StringLookup docstring: OOV strings share two indices by their FarmHash fingerprint.
+  const hashed = new StringLookup({ vocabulary: ['a', 'b', 'c', 'd'], numOovIndices: 2 });
+  assert.deepEqual(hashed.apply(strings([['a', 'c', 'd'], ['m', 'z', 'b']])).arraySync(), [[2, 4, 5], [0, 1, 3]]);
   const strict = new StringLookup({ numOovIndices: 0, vocabulary: ['a'] });
   assert.throws(() => strict.apply(strings(['b'])), (e: unknown) => e instanceof ValueError && /the token "b" is not in the vocabulary, and numOovIndices is 0/.test(e.message));
 }));

@@ -6,6 +6,7 @@ import type { Tensor } from '../../core/tensor.js';
 import { layerArgKeys, type LayerInput } from '../layer.js';
 import { registerLayer } from '../registry.js';
 import type { SymbolicDType } from '../symbolic-tensor.js';
+import { fingerprint64 } from './fingerprint.js';
 import { IndexLookup, type IndexLookupArgs } from './index-lookup.js';
 import { rowsOf } from './token-data.js';
 
@@ -54,8 +55,9 @@ export class StringLookup extends IndexLookup<string> {
     this.countRows(rowsOf(batch.dataSync(), batch.shape));
   }
 
-  protected override oovBucket(_token: string): number {
-    throw new NotSupportedError(`${this.describe()}: numOovIndices > 1 needs string hashing, which is not available; use numOovIndices 1.`);
+  /** Keras's bucket for strings (TensorFlow's to_hash_bucket_fast): the FarmHash fingerprint modulo the number of OOV indices. */
+  protected override oovBucket(token: string): number {
+    return Number(fingerprint64(token) % BigInt(this.numOovIndices));
   }
 
   /** Text: a Sequential model starting with this layer takes StringTensors. */
