@@ -12,6 +12,7 @@ import { checkBoolean, checkChoice, checkNonNegativeInt, checkPositiveInt } from
 import { tensor } from '../../ops/creation.js';
 import type { LayerArgs } from '../layer.js';
 import type { SymbolicShape } from '../symbolic-tensor.js';
+import { encodeCategorical, encodedShape } from './categorical-encoding.js';
 import { PreprocessingLayer } from './preprocessing-layer.js';
 
 /** How a lookup layer encodes its indices: the indices themselves, or a vector of `depth` per sample. */
@@ -292,24 +293,20 @@ export abstract class IndexLookup<T extends string | number> extends Preprocessi
   }
 
   /**
-   * Encodes indices of shape `shape` as Keras does: 'int' gives them as int32; 'one_hot' adds an
-   * axis of `depth` (replacing a last axis of 1); 'multi_hot', 'count' and 'tf_idf' replace the
-   * last axis by `depth` (a scalar counts as one token).
+   * Encodes indices of shape `shape` as Keras does (see `encodeCategorical`; -1, a masked token,
+   * is left out); 'tf_idf' is 'count' weighed by each index's inverse document frequency.
    */
   protected encode(indices: Int32Array, shape: Shape): Tensor {
-    if (this.outputMode === 'int') return tensor(indices, shape, 'int32');
+    if (this.outputMode === 'int') return encodeCategorical(indices, shape, 'int', 0);
     const depth = this.depth();
-    if (this.outputMode === 'one_hot') {
-      const base = shape.length > 1 && shape[shape.length - 1] === 1 ? shape.slice(0, -1) : shape;
-      const out = new Float32Array(indices.length * depth);
-      indices.forEach((k, i) => {
-        if (k >= 0 && k < depth) out[i * depth + k] = 1;
-      });
-      return tensor(out, [...base, depth]);
-    }
-    const rows = shape.length === 0 ? [] : shape.slice(0, -1);
-    const perRow = shape.length === 0 ? 1 : shape[shape.length - 1]!;
-    return this.encodeRows(Array.from({ length: indices.length / Math.max(1, perRow) }, (_, r) => indices.subarray(r * perRow, (r + 1) * perRow)), rows);
+    if (this.outputMode !== 'tf_idf') return encodeCategorical(indices, shape, this.outputMode, depth);
+    const idf = this.idf;
+    if (!idf) throw new ValueError(`${this.describe()}: outputMode 'tf_idf' needs idf weights; call adapt() or pass vocabulary and idfWeights.`);
+    const counts = encodeCategorical(indices, shape, 'count', depth);
+    const out = Float32Array.from(counts.dataSync(), (c, i) => c * (idf[i % depth] ?? 0));
+    const outShape = counts.shape;
+    counts.dispose();
+    return tensor(out, outShape);
   }
 
   /** @internal The indices of tokens (see `lookupToken`); what TextVectorization looks its tokens up with. */
@@ -317,36 +314,23 @@ export abstract class IndexLookup<T extends string | number> extends Preprocessi
     return Int32Array.from(tokens, (t) => this.lookupToken(t));
   }
 
-  /** @internal 'multi_hot', 'count' or 'tf_idf' vectors, one per row of indices, as a tensor of shape [...rowsShape, depth]. */
-  encodeRows(rows: readonly ArrayLike<number>[], rowsShape: Shape): Tensor {
-    const depth = this.depth();
-    const out = new Float32Array(rows.length * depth);
-    rows.forEach((row, r) => {
-      for (let i = 0; i < row.length; i++) {
-        const k = row[i]!;
-        // Masked tokens (-1) and indices past the encoding's width are left out, as Keras's bincount does.
-        if (k < 0 || k >= depth) continue;
-        if (this.outputMode === 'multi_hot') out[r * depth + k] = 1;
-        else out[r * depth + k]! += 1;
-      }
-    });
-    if (this.outputMode === 'tf_idf') {
-      const idf = this.idf;
-      if (!idf) throw new ValueError(`${this.describe()}: outputMode 'tf_idf' needs idf weights; call adapt() or pass vocabulary and idfWeights.`);
-      for (let i = 0; i < out.length; i++) out[i]! *= idf[i % depth] ?? 0;
-    }
-    return tensor(out, [...rowsShape, depth]);
+  /**
+   * @internal The 'multi_hot', 'count' or 'tf_idf' vector of each row of indices (rows of any
+   * lengths, as texts give): a tensor [rows, depth].
+   */
+  encodeRows(rows: readonly ArrayLike<number>[]): Tensor {
+    const width = Math.max(1, ...rows.map((r) => r.length));
+    // Rows padded with -1 (left out by the encoding) to one width.
+    const padded = new Int32Array(rows.length * width).fill(-1);
+    rows.forEach((r, i) => padded.set(Array.from(r), i * width));
+    return this.encode(padded, [rows.length, width]);
   }
 
   /** The output shape for inputs of `inputShape` (see `encode`). */
   protected encodedShape(inputShape: SymbolicShape): SymbolicShape {
     if (this.outputMode === 'int') return inputShape;
     const depth = this.padToMaxTokens && this.maxTokens !== null ? this.maxTokens : this.vocabularySize();
-    if (this.outputMode === 'one_hot') {
-      const base = inputShape.length > 1 && inputShape[inputShape.length - 1] === 1 ? inputShape.slice(0, -1) : inputShape;
-      return [...base, depth];
-    }
-    return [...inputShape.slice(0, -1), depth];
+    return encodedShape(inputShape, this.outputMode === 'tf_idf' ? 'count' : this.outputMode, depth);
   }
 
   /** Checks that a call's values are tokens; names the layer and the shape. */

@@ -188,7 +188,7 @@ export class TextVectorization extends PreprocessingLayer {
     const x = this.singleInput(inputs);
     if (!(x instanceof StringTensor)) throw new ValueError(`${this.describe()} expects a StringTensor of texts (strings()), got a ${x.dtype} tensor of shape [${x.shape.join(', ')}].`);
     const rows = this.tokenize(x).map((r) => this.lookup.lookupTokens(r));
-    if (this.outputMode !== 'int') return this.lookup.encodeRows(rows, [rows.length]);
+    if (this.outputMode !== 'int') return this.lookup.encodeRows(rows);
     const length = this.outputSequenceLength ?? Math.max(0, ...rows.map((r) => r.length));
     const out = new Int32Array(rows.length * length);
     // Padding is index 0 (the mask token ''); longer texts are cut at `length` tokens.
