@@ -24,10 +24,19 @@ import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
 import { MultiHeadAttention, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
+// Lookup and text preprocessing layers.
+import { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
+import { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
+import { TextVectorization, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';
+// Numeric and categorical preprocessing layers.
+import { CategoryEncoding, type CategoryEncodingLayerArgs } from './preprocessing/category-encoding.js';
+import { Discretization, type DiscretizationLayerArgs } from './preprocessing/discretization.js';
+import { Hashing, type HashingLayerArgs } from './preprocessing/hashing.js';
+import { Normalization, type NormalizationLayerArgs } from './preprocessing/normalization.js';
 
-export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
+export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
-export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
+export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicDType, type SymbolicShape } from './symbolic-tensor.js';
 export { clearSession } from '../core/session.js';
 export { toSnakeCase } from '../core/serialization.js';
 export { deserializeLayer, registerLayer, serializeLayer, type LayerClass } from './registry.js';
@@ -59,6 +68,19 @@ export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/g
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
 export { MultiHeadAttention, type MultiHeadAttentionCallArgs, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
 export { attend, attentionMask, type AttentionInputs } from './attention/attend.js';
+// Lookup and text preprocessing layers.
+export { IndexLookup, LOOKUP_OUTPUT_MODES, type IndexLookupArgs, type LookupOutputMode, type TokenRows } from './preprocessing/index-lookup.js';
+export { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
+export { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
+export { TextVectorization, type Standardize, type TextOutputMode, type TextSplit, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';
+// Numeric and categorical preprocessing layers.
+export { PreprocessingLayer, type AdaptBatch, type AdaptOptions } from './preprocessing/preprocessing-layer.js';
+export { CATEGORICAL_OUTPUT_MODES, encodeCategorical, encodedShape, type CategoricalOutputMode } from './preprocessing/categorical-encoding.js';
+export { fingerprint64 } from './preprocessing/fingerprint.js';
+export { Normalization, type NormalizationLayerArgs } from './preprocessing/normalization.js';
+export { Discretization, type DiscretizationLayerArgs } from './preprocessing/discretization.js';
+export { CategoryEncoding, type CategoryEncodingLayerArgs } from './preprocessing/category-encoding.js';
+export { Hashing, type HashingLayerArgs } from './preprocessing/hashing.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -163,3 +185,19 @@ export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new
  * layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x]);
  */
 export const multiHeadAttention = (args: MultiHeadAttentionLayerArgs): MultiHeadAttention => new MultiHeadAttention(args);
+// Lookup and text preprocessing layers.
+/** A layer mapping strings to vocabulary indices (see `StringLookup`). */
+export const stringLookup = (args: StringLookupLayerArgs = {}): StringLookup => new StringLookup(args);
+/** A layer mapping integers to vocabulary indices (see `IntegerLookup`). */
+export const integerLookup = (args: IntegerLookupLayerArgs = {}): IntegerLookup => new IntegerLookup(args);
+/** A layer turning texts into token indices or bag-of-words vectors (see `TextVectorization`). */
+export const textVectorization = (args: TextVectorizationLayerArgs = {}): TextVectorization => new TextVectorization(args);
+// Numeric and categorical preprocessing layers.
+/** A layer scaling features to mean 0 and variance 1, with statistics given or adapted (see `Normalization`). */
+export const normalization = (args: NormalizationLayerArgs = {}): Normalization => new Normalization(args);
+/** A layer putting numbers into bins (see `Discretization`). */
+export const discretization = (args: DiscretizationLayerArgs): Discretization => new Discretization(args);
+/** A layer encoding integer ids as one-hot, multi-hot or count vectors (see `CategoryEncoding`). */
+export const categoryEncoding = (args: CategoryEncodingLayerArgs): CategoryEncoding => new CategoryEncoding(args);
+/** A layer hashing strings or integers into bins (see `Hashing`). */
+export const hashing = (args: HashingLayerArgs): Hashing => new Hashing(args);

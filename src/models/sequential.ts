@@ -97,7 +97,7 @@ export class Sequential extends Model {
     }
     if (this.stack.includes(layer)) throw new ValueError(`Sequential model '${this.name}' already contains layer '${layer.name}'.`);
     const madeEntry = !this.entry && this.stack.length === 0 && layer.batchInputShape !== null;
-    if (madeEntry) this.entry = new InputLayer({ batchShape: layer.batchInputShape!, dtype: layer.dtype });
+    if (madeEntry) this.entry = new InputLayer({ batchShape: layer.batchInputShape!, dtype: layer.inputDType ?? layer.dtype });
     this.stack.push(layer);
     if (!this.entry) return;
     try {
@@ -126,7 +126,7 @@ export class Sequential extends Model {
     if (this.entry) return;
     const shape = this.singleShape(inputShape);
     if (this.stack.length === 0) throw new ValueError(`Sequential model '${this.name}' has no layers to build.`);
-    this.entry = new InputLayer({ batchShape: [null, ...shape.slice(1)] });
+    this.entry = new InputLayer({ batchShape: [null, ...shape.slice(1)], dtype: this.stack[0]!.inputDType ?? undefined });
     try {
       this.connect();
     } catch (e) {
