@@ -180,6 +180,7 @@ test('Hashing gives the bins Keras gives: strings, integers, mask values, encodi
   assert.deepEqual(new Hashing({ numBins: 3, outputMode: 'count' }).apply(tensor([0, 1, 2, 3, 4], undefined, 'int32')).arraySync(), [2, 2, 1]);
   assert.throws(() => new Hashing({ numBins: 3, salt: 133 as unknown as null }), /salted hash/);
   assert.throws(() => new Hashing({ numBins: 0 }), /numBins/);
+  assert.equal(layers.deserializeLayer({ className: 'Hashing', config: { numBins: 3, dtype: 'int64' } }).dtype, 'int32'); // Keras's default dtype
   runLayerTest('Hashing', { make: () => new Hashing({ numBins: 5, outputMode: 'multi_hot' }), inputShape: [3, 4], inputDtype: 'int32', inputRange: [0, 100], expectedOutputShape: [3, 5] });
 });
 
