@@ -277,6 +277,18 @@ def case_nested_sequential():
     return keras.Model(x, layers.Dense(2)(inner(x))), [floats(4)]
 
 
+# Numeric and categorical preprocessing layers (Hashing needs TensorFlow, which the venv lacks).
+def case_numeric_preprocessing():
+    norm = layers.Normalization(axis=-1)
+    norm.adapt(floats(3) * 4 + 2)
+    x = keras.Input(shape=(3,), name="features")
+    ids = keras.Input(shape=(2,), name="ids", dtype="int32")
+    given = layers.Normalization(mean=[1.0, -1.0, 0.5], variance=[4.0, 1.0, 0.25], invert=True)(x)
+    bins = layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.5], output_mode="one_hot")(x)
+    joined = layers.Concatenate()([layers.Dense(2)(norm(x)), given, layers.Flatten()(bins), layers.CategoryEncoding(num_tokens=5, output_mode="count")(ids)])
+    return keras.Model([x, ids], layers.Dense(3)(joined)), [floats(3), rng.integers(0, 5, size=(BATCH, 2)).astype("int32")]
+
+
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 
@@ -289,6 +301,10 @@ def randomize(model):
         else:
             values = rng.normal(0.0, 0.4, size=shape)
         v.assign(values.astype(v.dtype))
+    # NOTE: Keras's Normalization computes with copies of its weights that finalize_state takes: take them again.
+    for layer in model.layers:
+        if isinstance(layer, layers.Normalization):
+            layer.finalize_state()
 
 
 def tensor_json(array):

@@ -171,4 +171,22 @@ export const ZOO: ZooModel[] = [
     },
     inputs: () => [normal(3, 4), normal(3, 4)],
   },
+  // Numeric and categorical preprocessing layers (Hashing stays out: Keras's needs TensorFlow, which the venv lacks).
+  {
+    name: 'numeric_preprocessing',
+    build: () => {
+      const x = s.Input({ shape: [3], name: 'features' });
+      const ids = s.Input({ shape: [2], dtype: 'int32', name: 'ids' });
+      const adapted = layers.normalization();
+      adapted.adapt(s.tensor([[1, 10, -3], [3, 30, 5], [2, 0, 1], [0, 4, 4]]));
+      const parts = [
+        layers.dense({ units: 2 }).apply(adapted.apply(x)),
+        layers.normalization({ mean: [1, -1, 0.5], variance: [4, 1, 0.25], invert: true }).apply(x),
+        layers.flatten().apply(layers.discretization({ binBoundaries: [-0.5, 0, 0.5], outputMode: 'one_hot' }).apply(x)),
+        layers.categoryEncoding({ numTokens: 5, outputMode: 'count' }).apply(ids),
+      ] as s.SymbolicTensor[];
+      return s.model({ inputs: [x, ids], outputs: layers.dense({ units: 3 }).apply(layers.concatenate().apply(parts)) as s.SymbolicTensor });
+    },
+    inputs: () => [normal(3, 3), s.tensor([[0, 4], [2, 2], [1, 3]], undefined, 'int32')],
+  },
 ];

@@ -180,6 +180,7 @@ test('Hashing gives the bins Keras gives: strings, integers, mask values, encodi
   assert.deepEqual(new Hashing({ numBins: 3, outputMode: 'count' }).apply(tensor([0, 1, 2, 3, 4], undefined, 'int32')).arraySync(), [2, 2, 1]);
   assert.throws(() => new Hashing({ numBins: 3, salt: 133 as unknown as null }), /salted hash/);
   assert.throws(() => new Hashing({ numBins: 0 }), /numBins/);
+  assert.equal(layers.deserializeLayer({ className: 'Hashing', config: { numBins: 3, dtype: 'int64' } }).dtype, 'int32'); // Keras's default dtype
   runLayerTest('Hashing', { make: () => new Hashing({ numBins: 5, outputMode: 'multi_hot' }), inputShape: [3, 4], inputDtype: 'int32', inputRange: [0, 100], expectedOutputShape: [3, 5] });
 });
 
@@ -201,4 +202,32 @@ test('Hashing and CategoryEncoding inside a model taking strings: shapes, summar
   assert.equal(memory().numTensors, before);
   model.dispose();
   tidy(() => assert.deepEqual(new Hashing({ numBins: 2 }).apply(strings(['x'])).shape, [1]));
+});
+
+test('a model with Hashing and an adapted Normalization through .keras and .strata: configs as Keras writes them, the same predictions after loading', async () => {
+  const { mkdtempSync, readFileSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const { unzipSync } = await import('fflate');
+  const { loadModel } = await import('../../src/node/index.js');
+  const city = Input({ shape: [1], dtype: 'string', name: 'city' });
+  const numbers = Input({ shape: [2], name: 'numbers' });
+  const norm = new Normalization({ name: 'norm' });
+  norm.adapt(tensor([[1, 10], [3, 30], [5, -2]]));
+  const joined = layers.concatenate().apply([new Hashing({ numBins: 5, maskValue: '', outputMode: 'one_hot', name: 'hash' }).apply(city), norm.apply(numbers)]);
+  const model = new Model({ inputs: [city, numbers], outputs: layers.dense({ units: 2 }).apply(joined) });
+  const x = [strings([['Lyon'], [''], ['Brest']]), tensor([[2, 3], [0, 0], [9, 9]])];
+  const expected = (model.predict(x) as Tensor).arraySync();
+  const dir = mkdtempSync(join(tmpdir(), 'strata-prep-'));
+  for (const file of ['prep.keras', 'prep.strata']) {
+    await model.save(join(dir, file));
+    const loaded = await loadModel(join(dir, file));
+    assert.deepEqual((loaded.predict(x) as Tensor).arraySync(), expected, file);
+    loaded.dispose();
+  }
+  const config = JSON.parse(new TextDecoder().decode(unzipSync(readFileSync(join(dir, 'prep.keras')))['config.json'])) as { config: { layers: { class_name: string; config: Record<string, unknown> }[] } };
+  const hash = config.config.layers.find((l) => l.class_name === 'Hashing')!.config;
+  assert.deepEqual([hash['num_bins'], hash['mask_value'], hash['output_mode'], hash['salt'], hash['sparse']], [5, '', 'one_hot', null, false]);
+  assert.deepEqual(config.config.layers.find((l) => l.class_name === 'Normalization')!.config['axis'], [-1]);
+  model.dispose();
 });

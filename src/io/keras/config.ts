@@ -236,6 +236,8 @@ const KERAS_LAYERS = new Set([
   'UpSampling2D', 'ZeroPadding2D',
   // Lookup and text preprocessing layers.
   'StringLookup', 'IntegerLookup', 'TextVectorization',
+  // Numeric and categorical preprocessing layers.
+  'Normalization', 'Discretization', 'CategoryEncoding', 'Hashing',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {

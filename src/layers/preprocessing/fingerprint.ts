@@ -51,25 +51,24 @@ function hashLen0to16(s: Uint8Array): bigint {
   return K2;
 }
 
-function hashLen17to32(s: Uint8Array): bigint {
+/**
+ * The mix of the first and last 16 bytes: for 17-32 bytes `z` is the hash; 33-64 bytes mix the
+ * middle into it (FarmHash's HashLen17to32 and the first half of HashLen33to64 are this).
+ */
+function mixEnds(s: Uint8Array): { m: bigint; a: bigint; y: bigint; z: bigint } {
   const len = s.length;
   const m = u64(K2 + BigInt(len) * 2n);
-  const a = mul(fetch(s, 0), K1);
-  const b = fetch(s, 8);
-  const c = mul(fetch(s, len - 8), m);
-  const d = mul(fetch(s, len - 16), K2);
-  return hashLen16(u64(rotate(u64(a + b), 43n) + rotate(c, 30n) + d), u64(a + rotate(u64(b + K2), 18n) + c), m);
-}
-
-function hashLen33to64(s: Uint8Array): bigint {
-  const len = s.length;
-  const m = u64(K2 + BigInt(len) * 2n);
-  const a = mul(fetch(s, 0), K2);
+  const a = mul(fetch(s, 0), len > 32 ? K2 : K1);
   const b = fetch(s, 8);
   const c = mul(fetch(s, len - 8), m);
   const d = mul(fetch(s, len - 16), K2);
   const y = u64(rotate(u64(a + b), 43n) + rotate(c, 30n) + d);
-  const z = hashLen16(y, u64(a + rotate(u64(b + K2), 18n) + c), m);
+  return { m, a, y, z: hashLen16(y, u64(a + rotate(u64(b + K2), 18n) + c), m) };
+}
+
+function hashLen33to64(s: Uint8Array): bigint {
+  const len = s.length;
+  const { m, a, y, z } = mixEnds(s);
   const e = mul(fetch(s, 16), m);
   const f = fetch(s, 24);
   const g = mul(u64(y + fetch(s, len - 32)), m);
@@ -135,7 +134,7 @@ function hashLong(s: Uint8Array): bigint {
 export function fingerprint64(input: string | Uint8Array): bigint {
   const s = typeof input === 'string' ? encoder.encode(input) : input;
   if (s.length <= 16) return hashLen0to16(s);
-  if (s.length <= 32) return hashLen17to32(s);
+  if (s.length <= 32) return mixEnds(s).z;
   if (s.length <= 64) return hashLen33to64(s);
   return hashLong(s);
 }

@@ -48,8 +48,10 @@ export class Hashing extends Layer {
 
   constructor(args: HashingLayerArgs) {
     const mode = args?.outputMode ?? 'int';
-    // As Keras: bins are integers in 'int' mode, encodings float32 otherwise.
-    super({ ...args, dtype: args?.dtype ?? (mode === 'int' ? 'int32' : 'float32') });
+    // As Keras: bins are integers in 'int' mode, encodings float32 otherwise. NOTE: Keras's default is
+    // int64, which configs from Keras files carry; Strata's integers are int32 (bins fit: numBins < 2³¹).
+    const dtype = (args?.dtype as string | undefined) === 'int64' ? 'int32' : args?.dtype;
+    super({ ...args, dtype: dtype ?? (mode === 'int' ? 'int32' : 'float32') });
     const who = this.describe();
     this.numBins = checkPositiveInt(who, 'numBins', args.numBins);
     this.outputMode = checkChoice(who, 'outputMode', mode, CATEGORICAL_OUTPUT_MODES);
