@@ -287,6 +287,86 @@ def case_numeric_preprocessing():
     bins = layers.Discretization(bin_boundaries=[-0.5, 0.0, 0.5], output_mode="one_hot")(x)
     joined = layers.Concatenate()([layers.Dense(2)(norm(x)), given, layers.Flatten()(bins), layers.CategoryEncoding(num_tokens=5, output_mode="count")(ids)])
     return keras.Model([x, ids], layers.Dense(3)(joined)), [floats(3), rng.integers(0, 5, size=(BATCH, 2)).astype("int32")]
+# Issue 17 (h-misc): shape, masking, noise, normalization and activation layers; masks flowing into RNNs and pooling.
+def padded_floats(steps, features):
+    """Floats with all-zero (masked) steps at the end of one row and the start of another."""
+    x = floats(steps, features)
+    x[0, -2:] = 0.0
+    x[1, :1] = 0.0
+    return x
+
+
+def case_masking_rnn():
+    return sequential(
+        (5, 3),
+        layers.Masking(),
+        layers.TimeDistributed(layers.Dense(4)),
+        layers.LSTM(3, return_sequences=True),
+        layers.GRU(2, return_sequences=True, go_backwards=True),
+        layers.GlobalAveragePooling1D(),
+    ), [padded_floats(5, 3)]
+
+
+def case_masking_functional():
+    """In a functional model Keras 3 records the masks as NotEqual and Any operations passed as `mask` arguments."""
+    x = keras.Input(shape=(5, 3))
+    h = layers.TimeDistributed(layers.Dense(4))(layers.Masking()(x))
+    seq = layers.LSTM(3, return_sequences=True)(h)
+    ids = keras.Input(shape=(6,), dtype="int32")
+    emb = layers.GRU(2)(layers.Embedding(10, 3, mask_zero=True)(ids))
+    outputs = [layers.GlobalAveragePooling1D()(seq), layers.GlobalMaxPooling1D()(seq), layers.GRU(2, go_backwards=True)(seq), emb]
+    return keras.Model([x, ids], outputs), [padded_floats(5, 3), tokens(6, 10)]
+
+
+def case_masking_max_pooling():
+    return sequential((5, 3), layers.Masking(), layers.LSTM(3, return_sequences=True), layers.GlobalMaxPooling1D()), [padded_floats(5, 3)]
+
+
+def case_masking_value():
+    return sequential((4, 2), layers.Masking(mask_value=0.5), layers.SimpleRNN(3, return_sequences=True), layers.GlobalAveragePooling1D()), [
+        np.where(np.arange(4)[None, :, None] == 2, 0.5, floats(4, 2)).astype("float32")]
+
+
+def case_embedding_mask_dense():
+    return sequential(
+        (6,),
+        layers.Embedding(10, 4, mask_zero=True),
+        layers.Dense(3, activation="tanh"),
+        layers.SimpleRNN(3),
+        dtype="int32",
+    ), [tokens(6, 10)]
+
+
+def case_shape_noise_layers():
+    return sequential(
+        (6,),
+        layers.Dense(8),
+        layers.PReLU(),
+        layers.RepeatVector(3),
+        layers.Permute((2, 1)),
+        layers.PReLU(shared_axes=[2]),
+        layers.SpatialDropout1D(0.3),
+        layers.GaussianNoise(0.2),
+        layers.GaussianDropout(0.2),
+        layers.AlphaDropout(0.1),
+        layers.ActivityRegularization(l1=0.01),
+        layers.UnitNormalization(axis=1),
+        layers.Flatten(),
+        layers.Dense(2),
+    ), [floats(6)]
+
+
+def case_group_normalization():
+    return sequential(
+        (4, 4, 6),
+        layers.GroupNormalization(groups=3),
+        layers.SpatialDropout2D(0.2),
+        layers.Conv2D(4, 3),
+        layers.GroupNormalization(groups=2, epsilon=0.01, center=False),
+        layers.UnitNormalization(axis=[1, 2]),
+        layers.Flatten(),
+        layers.Dense(2),
+    ), [floats(4, 4, 6)]
 
 
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}

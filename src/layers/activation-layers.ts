@@ -1,18 +1,23 @@
 /**
  * Activations with arguments, as layers of their own (Keras's "advanced activations"): LeakyReLU,
- * ReLU with a ceiling, threshold and slope, Softmax over a chosen axis, and ELU with its alpha.
+ * ReLU with a ceiling, threshold and slope, Softmax over a chosen axis, ELU with its alpha, and
+ * PReLU with a learned slope.
  */
 import { ShapeError, ValueError, fmtShape } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
-import type { Tensor } from '../core/tensor.js';
+import type { Tensor, Variable } from '../core/tensor.js';
 import { checkAtLeast, checkInteger } from '../core/validate.js';
 import { elu, leakyRelu, maskedSoftmax, softmax } from '../ops/activations.js';
-import { minimum, mul, sub } from '../ops/arithmetic.js';
+import { add, minimum, mul, neg, sub } from '../ops/arithmetic.js';
 import { greaterEqual, where } from '../ops/compare.js';
 import { relu } from '../ops/unary.js';
+import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
+import type { Initializer } from '../initializers/initializer.js';
+import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
+import type { Regularizer } from '../regularizers/regularizer.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
-import type { SymbolicShape } from './symbolic-tensor.js';
+import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
 /**
  * The part every activation layer shares: masks pass through, the shape is unchanged, and the
@@ -186,3 +191,83 @@ export class ELU extends ActivationLayer {
   }
 }
 registerLayer(ELU);
+
+/** Arguments of `PReLU`. */
+export interface PReLULayerArgs extends LayerArgs {
+  /** How the learned slopes start (default `'zeros'`: plain relu at first). */
+  alphaInitializer?: InitializerIdentifier;
+  /** A penalty on the slopes (none by default). */
+  alphaRegularizer?: RegularizerIdentifier | null;
+  /**
+   * Axes (counted from 1, the batch axis not counted) along which one slope is shared: `[1, 2]`
+   * after a Conv2D gives one slope per channel. Null (the default) learns one per input value.
+   */
+  sharedAxes?: readonly number[] | null;
+}
+
+/**
+ * A leaky rectifier whose slopes are learned: `x` where x > 0, `alpha · x` elsewhere, with a
+ * weight `alpha` of the sample's shape (size 1 along `sharedAxes`), so it has as many parameters
+ * as each sample has values, divided by the shared axes' sizes.
+ *
+ * @example
+ * new PReLU({ sharedAxes: [1, 2] }); // on [n, 28, 28, 32]: 32 slopes, one per channel
+ */
+export class PReLU extends Layer {
+  static override readonly className: string = 'PReLU';
+  static override readonly argKeys = layerArgKeys<PReLULayerArgs>({ alphaInitializer: true, alphaRegularizer: true, sharedAxes: true });
+  /** How alpha starts. */
+  readonly alphaInitializer: Initializer;
+  /** Alpha's penalty, if any. */
+  readonly alphaRegularizer: Regularizer | null;
+  /** The axes one slope is shared along (from 1), or null. */
+  readonly sharedAxes: readonly number[] | null;
+  /** The learned slopes, made on the first call. */
+  alpha: Variable | null = null;
+
+  constructor(args: PReLULayerArgs = {}) {
+    super(args);
+    this.supportsMasking = true;
+    this.alphaInitializer = getInitializer(args.alphaInitializer ?? 'zeros');
+    this.alphaRegularizer = getRegularizer(args.alphaRegularizer);
+    const shared = args.sharedAxes ?? null;
+    if (shared !== null && (!Array.isArray(shared) || shared.some((a) => !Number.isInteger(a) || a < 1))) {
+      throw new ValueError(`${this.describe()}: sharedAxes must be a list of axes counted from 1 (the batch axis is not counted), got ${JSON.stringify(shared)}.`);
+    }
+    this.sharedAxes = shared === null ? null : [...shared];
+  }
+
+  override build(inputShape: SymbolicShape): void {
+    const shape = this.singleShape(inputShape);
+    const tooFar = (this.sharedAxes ?? []).find((a) => a >= shape.length);
+    if (tooFar !== undefined) throw new ShapeError(`${this.describe()}: sharedAxes has axis ${tooFar}, but inputs of shape ${fmtSymbolicShape(shape)} have axes 1..${shape.length - 1} besides the batch.`);
+    const paramShape = shape.slice(1).map((d, i) => (this.sharedAxes?.includes(i + 1) ? 1 : d));
+    if (paramShape.some((d) => d === null)) {
+      throw new ShapeError(`${this.describe()} needs the size of every axis it does not share to make its slopes, but input shape ${fmtSymbolicShape(shape)} has unknown ones; list them in sharedAxes.`);
+    }
+    const sizes = paramShape as number[];
+    this.alpha = this.addWeight('alpha', sizes, { initializer: this.alphaInitializer, regularizer: this.alphaRegularizer });
+    const kept = sizes.flatMap((d, i): [number, number][] => (this.sharedAxes?.includes(i + 1) ? [] : [[i + 1, d]]));
+    this.inputSpec = { ndim: shape.length, axes: Object.fromEntries(kept) };
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = this.singleInput(inputs);
+    // relu(x) - alpha · relu(-x): Keras's form, whose gradient at 0 is 0 for both x and alpha.
+    return add(relu(x), mul(neg(this.alpha!), relu(neg(x))));
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    return this.singleShape(inputShape);
+  }
+
+  override getConfig(): ConfigDict {
+    return {
+      ...super.getConfig(),
+      alphaInitializer: serializeInitializer(this.alphaInitializer),
+      alphaRegularizer: serializeRegularizer(this.alphaRegularizer),
+      sharedAxes: this.sharedAxes ? [...this.sharedAxes] : null,
+    };
+  }
+}
+registerLayer(PReLU);

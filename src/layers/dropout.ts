@@ -53,7 +53,12 @@ export class Dropout extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {
     const x = this.singleInput(inputs);
     if (!args.training || this.rate === 0) return x;
-    return dropout(x, this.rate, { noiseShape: this.noiseShape ?? undefined, seed: this.generator });
+    return dropout(x, this.rate, { noiseShape: this.maskShape(x.rank) ?? undefined, seed: this.generator });
+  }
+
+  /** The shape of the drop mask for inputs of `rank` (null: the input's); the spatial dropouts fix it. */
+  protected maskShape(_rank: number): SymbolicShape | null {
+    return this.noiseShape;
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {

@@ -33,6 +33,17 @@ import { CategoryEncoding, type CategoryEncodingLayerArgs } from './preprocessin
 import { Discretization, type DiscretizationLayerArgs } from './preprocessing/discretization.js';
 import { Hashing, type HashingLayerArgs } from './preprocessing/hashing.js';
 import { Normalization, type NormalizationLayerArgs } from './preprocessing/normalization.js';
+// Shape, masking, noise, normalization and activation layers (issue 17).
+import { ActivityRegularization, type ActivityRegularizationLayerArgs } from './activity-regularization.js';
+import { PReLU, type PReLULayerArgs } from './activation-layers.js';
+import { GroupNormalization, type GroupNormalizationLayerArgs } from './group-normalization.js';
+import { Masking, type MaskingLayerArgs } from './masking.js';
+import {
+  AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutLayerArgs, type GaussianDropoutLayerArgs, type GaussianNoiseLayerArgs,
+} from './noise.js';
+import { Permute, RepeatVector, type PermuteLayerArgs, type RepeatVectorLayerArgs } from './shape-layers.js';
+import { SpatialDropout1D, SpatialDropout2D, type SpatialDropout1DLayerArgs, type SpatialDropout2DLayerArgs } from './spatial-dropout.js';
+import { UnitNormalization, type UnitNormalizationLayerArgs } from './unit-normalization.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -81,6 +92,17 @@ export { Normalization, type NormalizationLayerArgs } from './preprocessing/norm
 export { Discretization, type DiscretizationLayerArgs } from './preprocessing/discretization.js';
 export { CategoryEncoding, type CategoryEncodingLayerArgs } from './preprocessing/category-encoding.js';
 export { Hashing, type HashingLayerArgs } from './preprocessing/hashing.js';
+// Shape, masking, noise, normalization and activation layers (issue 17).
+export { RepeatVector, Permute, type RepeatVectorLayerArgs, type PermuteLayerArgs } from './shape-layers.js';
+export { Masking, type MaskingLayerArgs } from './masking.js';
+export { PReLU, type PReLULayerArgs } from './activation-layers.js';
+export { GroupNormalization, type GroupNormalizationLayerArgs } from './group-normalization.js';
+export { UnitNormalization, type UnitNormalizationLayerArgs } from './unit-normalization.js';
+export { SpatialDropout1D, SpatialDropout2D, type SpatialDropout1DLayerArgs, type SpatialDropout2DLayerArgs } from './spatial-dropout.js';
+export {
+  AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutLayerArgs, type GaussianDropoutLayerArgs, type GaussianNoiseLayerArgs,
+} from './noise.js';
+export { ActivityRegularization, type ActivityRegularizationLayerArgs } from './activity-regularization.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -201,3 +223,33 @@ export const discretization = (args: DiscretizationLayerArgs): Discretization =>
 export const categoryEncoding = (args: CategoryEncodingLayerArgs): CategoryEncoding => new CategoryEncoding(args);
 /** A layer hashing strings or integers into bins (see `Hashing`). */
 export const hashing = (args: HashingLayerArgs): Hashing => new Hashing(args);
+// Shape, masking, noise, normalization and activation layers (issue 17).
+/**
+ * A layer repeating each sample's vector as a sequence (see `RepeatVector`).
+ *
+ * @example
+ * layers.repeatVector({ n: 5 }); // [n, 32] -> [n, 5, 32]
+ */
+export const repeatVector = (args: RepeatVectorLayerArgs): RepeatVector => new RepeatVector(args);
+/** A layer reordering each sample's axes (see `Permute`). */
+export const permute = (args: PermuteLayerArgs): Permute => new Permute(args);
+/** A layer masking padding steps of float sequences (see `Masking`). */
+export const masking = (args: MaskingLayerArgs = {}): Masking => new Masking(args);
+/** A leaky rectifier layer with learned slopes (see `PReLU`). */
+export const pReLU = (args: PReLULayerArgs = {}): PReLU => new PReLU(args);
+/** A group normalization layer (see `GroupNormalization`). */
+export const groupNormalization = (args: GroupNormalizationLayerArgs = {}): GroupNormalization => new GroupNormalization(args);
+/** A layer scaling vectors to unit length (see `UnitNormalization`). */
+export const unitNormalization = (args: UnitNormalizationLayerArgs = {}): UnitNormalization => new UnitNormalization(args);
+/** A dropout layer dropping whole channels of sequences (see `SpatialDropout1D`). */
+export const spatialDropout1d = (args: SpatialDropout1DLayerArgs): SpatialDropout1D => new SpatialDropout1D(args);
+/** A dropout layer dropping whole channels of images (see `SpatialDropout2D`). */
+export const spatialDropout2d = (args: SpatialDropout2DLayerArgs): SpatialDropout2D => new SpatialDropout2D(args);
+/** A layer adding normal noise while training (see `GaussianNoise`). */
+export const gaussianNoise = (args: GaussianNoiseLayerArgs): GaussianNoise => new GaussianNoise(args);
+/** A layer multiplying by normal noise around 1 while training (see `GaussianDropout`). */
+export const gaussianDropout = (args: GaussianDropoutLayerArgs): GaussianDropout => new GaussianDropout(args);
+/** A dropout layer for SELU networks (see `AlphaDropout`). */
+export const alphaDropout = (args: AlphaDropoutLayerArgs): AlphaDropout => new AlphaDropout(args);
+/** A layer adding an L1/L2 penalty on its input to the loss (see `ActivityRegularization`). */
+export const activityRegularization = (args: ActivityRegularizationLayerArgs = {}): ActivityRegularization => new ActivityRegularization(args);

@@ -18,8 +18,8 @@ import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
-/** Arguments both normalization layers accept. */
-interface NormalizationArgs extends LayerArgs {
+/** Arguments the normalization layers with a learned scale and offset accept. */
+export interface NormalizationArgs extends LayerArgs {
   /** A small number added to the variance so that constant inputs do not divide by zero (default 1e-3, as Keras). */
   epsilon?: number;
   /** Whether to add the learned offset `beta` (default true). */
@@ -36,8 +36,8 @@ interface NormalizationArgs extends LayerArgs {
   gammaRegularizer?: RegularizerIdentifier | null;
 }
 
-/** What both normalization layers share: epsilon, the learned scale and offset, and applying them. */
-abstract class Normalization extends Layer {
+/** What the normalization layers share (BatchNormalization, LayerNormalization, GroupNormalization): epsilon, the learned scale and offset, and applying them. */
+export abstract class Normalization extends Layer {
   /** Added to the variance. */
   readonly epsilon: number;
   /** Whether beta is added. */

@@ -189,4 +189,49 @@ export const ZOO: ZooModel[] = [
     },
     inputs: () => [normal(3, 3), s.tensor([[0, 4], [2, 2], [1, 3]], undefined, 'int32')],
   },
+  // Issue 17 (h-misc): shape, masking, noise, normalization and activation layers; masks into RNNs and pooling.
+  {
+    name: 'masking_rnn',
+    build: () => {
+      const x = s.Input({ shape: [5, 3] });
+      const h = layers.timeDistributed({ layer: layers.dense({ units: 4 }) }).apply(layers.masking().apply(x));
+      const sequence = layers.lstm({ units: 3, returnSequences: true }).apply(h);
+      // Not GlobalMaxPooling1D: Keras warns when a mask reaches a layer that does not use it.
+      const outputs = [layers.globalAveragePooling1d().apply(sequence), layers.gru({ units: 2, goBackwards: true }).apply(sequence)];
+      return s.model({ inputs: x, outputs: outputs as s.SymbolicTensor[] });
+    },
+    inputs: () => [s.mul(normal(4, 5, 3), s.tensor([1, 1, 1, 0, 0, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 1, 1], [4, 5, 1]))],
+  },
+  {
+    name: 'shape_noise_layers',
+    build: () => seq([6], [
+      layers.dense({ units: 8 }),
+      layers.pReLU({ alphaInitializer: 'randomNormal' }),
+      layers.repeatVector({ n: 3 }),
+      layers.permute({ dims: [2, 1] }),
+      layers.pReLU({ sharedAxes: [2], alphaInitializer: 'randomNormal' }),
+      layers.spatialDropout1d({ rate: 0.3 }),
+      layers.gaussianNoise({ stddev: 0.2 }),
+      layers.gaussianDropout({ rate: 0.2 }),
+      layers.alphaDropout({ rate: 0.1 }),
+      layers.activityRegularization({ l1: 0.01 }),
+      layers.unitNormalization({ axis: 1 }),
+      layers.flatten(),
+      layers.dense({ units: 2 }),
+    ]),
+    inputs: () => [normal(3, 6)],
+  },
+  {
+    name: 'group_normalization',
+    build: () => seq([4, 4, 6], [
+      layers.groupNormalization({ groups: 3, gammaInitializer: 'randomNormal', betaInitializer: 'randomNormal' }),
+      layers.spatialDropout2d({ rate: 0.2 }),
+      layers.conv2d({ filters: 4, kernelSize: 3 }),
+      layers.groupNormalization({ groups: 2, epsilon: 0.01, center: false, gammaInitializer: 'randomNormal' }),
+      layers.unitNormalization({ axis: [1, 2] }),
+      layers.flatten(),
+      layers.dense({ units: 2 }),
+    ]),
+    inputs: () => [normal(3, 4, 4, 6)],
+  },
 ];

@@ -111,17 +111,31 @@ function refFromKeras(ctx: ReadContext, field: string, x: unknown): Ref {
   return [x[0], x[1] as number, x[2] as number];
 }
 
+/**
+ * The operations Keras 3 records in a functional model to compute a mask (`Embedding` with
+ * `mask_zero` and `Masking` make theirs with `not_equal` and `any`) and passes to later layers as
+ * their `mask` argument. Strata's graph passes masks on itself, so these nodes are left out.
+ */
+const MASK_OPS = new Set(['NotEqual', 'Any']);
+
+/** True for a `mask` argument that is the output of a mask operation left out (see `MASK_OPS`). */
+function isMaskOpOutput(value: unknown, maskOps: ReadonlySet<string>): boolean {
+  if (!isDict(value) || value['class_name'] !== '__keras_tensor__' || !isDict(value['config'])) return false;
+  const history = value['config']['keras_history'];
+  return Array.isArray(history) && maskOps.has(history[0] as string);
+}
+
 /** Call arguments Keras records that change nothing when absent (`mask` is passed on by Strata's graph itself). */
-function checkCallKwargs(ctx: ReadContext, where: string, kwargs: unknown): void {
+function checkCallKwargs(ctx: ReadContext, where: string, kwargs: unknown, maskOps: ReadonlySet<string> = new Set()): void {
   if (kwargs === undefined || kwargs === null) return;
   for (const [key, value] of Object.entries(dictAt(ctx.source, `${where}.kwargs`, kwargs))) {
-    if (key === 'training' || (key === 'mask' && value === null)) continue;
+    if (key === 'training' || (key === 'mask' && (value === null || isMaskOpOutput(value, maskOps)))) continue;
     throw new NotSupportedError(`${ctx.source}: ${where} passes ${key} = ${shown(value)} to the layer; Strata's models pass each layer its inputs only.`);
   }
 }
 
 /** One call of a layer in a functional model (Keras 2: a list of [layer, node, tensor, kwargs]; Keras 3: {args, kwargs}). */
-function nodeFromKeras(ctx: ReadContext, node: unknown, field: string, where: string): { inputs: Ref[]; asList: boolean } {
+function nodeFromKeras(ctx: ReadContext, node: unknown, field: string, where: string, maskOps: ReadonlySet<string>): { inputs: Ref[]; asList: boolean } {
   if (Array.isArray(node)) {
     const inputs = node.map((entry, k) => {
       const ref = refFromKeras(ctx, `${field}[${k}]`, entry);
@@ -133,7 +147,7 @@ function nodeFromKeras(ctx: ReadContext, node: unknown, field: string, where: st
   const { args, kwargs } = dictAt(ctx.source, field, node);
   const list = listAt(ctx.source, `${field}.args`, args);
   if (list.length !== 1) throw new NotSupportedError(`${ctx.source}: ${where} is called with ${list.length} positional arguments; Strata's layers take one input (or one list of inputs).`);
-  checkCallKwargs(ctx, where, kwargs);
+  checkCallKwargs(ctx, where, kwargs, maskOps);
   const tensor = (x: unknown, at: string): Ref => {
     if (!isDict(x) || x['class_name'] !== '__keras_tensor__') {
       throw new NotSupportedError(`${ctx.source}: ${where} is called with ${shown(x)} at ${at}; Strata's models feed layers the outputs of other layers only.`);
@@ -165,8 +179,15 @@ function startsAtOne(layer: Serialized, legacy: boolean, modelRefs: boolean): bo
   return (layer.config['layers'] as unknown as Serialized[])[0]?.className === 'InputLayer';
 }
 
+/** The names of the mask operations among a functional model's layers (see `MASK_OPS`). */
+function maskOpNames(entries: readonly unknown[]): Set<string> {
+  return new Set(entries.flatMap((e) => (isDict(e) && MASK_OPS.has(e['class_name'] as string) && typeof e['name'] === 'string' ? [e['name']] : [])));
+}
+
 function functionalFromKeras(ctx: ReadContext, config: Dict, field: string): Serialized {
-  const entries = listAt(ctx.source, `${field}.config.layers`, config['layers']);
+  const all = listAt(ctx.source, `${field}.config.layers`, config['layers']);
+  const maskOps = maskOpNames(all);
+  const entries = all.filter((e) => !(isDict(e) && maskOps.has(e['name'] as string)));
   const translated = entries.map((entry, i) => layerFromKeras(ctx, entry, `${field}.config.layers[${i}]`));
   const names = entries.map((e, i) => (isDict(e) && typeof e['name'] === 'string' ? e['name'] : translated[i]!.config['name']));
   const offset = (modelRefs: boolean): Map<unknown, number> =>
@@ -189,7 +210,7 @@ function functionalFromKeras(ctx: ReadContext, config: Dict, field: string): Ser
     const nodes = layer.className === 'InputLayer' ? [] : listAt(ctx.source, `${at}.inbound_nodes`, e['inbound_nodes'] ?? []);
     const inboundNodes = nodes.map((n, j) => {
       const at2 = `${at}.inbound_nodes[${j}]`;
-      const node = nodeFromKeras(ctx, n, at2, where);
+      const node = nodeFromKeras(ctx, n, at2, where, maskOps);
       return { inputs: shift(node.inputs, inNodes, at2), asList: node.asList };
     });
     return { className: layer.className, name, config: layer.config, inboundNodes: inboundNodes as unknown as ConfigValue };
@@ -238,6 +259,9 @@ const KERAS_LAYERS = new Set([
   'StringLookup', 'IntegerLookup', 'TextVectorization',
   // Numeric and categorical preprocessing layers.
   'Normalization', 'Discretization', 'CategoryEncoding', 'Hashing',
+  // Issue 17: shape, masking, noise, normalization and activation layers.
+  'RepeatVector', 'Permute', 'Masking', 'PReLU', 'GroupNormalization', 'UnitNormalization', 'SpatialDropout1D', 'SpatialDropout2D',
+  'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {

@@ -132,12 +132,23 @@ const KERAS2_OMITTED: Record<string, Dict> = {
   LSTMCell: { seed: null }, GRUCell: { seed: null }, SimpleRNNCell: { seed: null },
 };
 
+/**
+ * Strata keys that Keras's layers of a class do not take as arguments (their constructors would
+ * refuse them), with the values at which leaving them out changes nothing.
+ * NOTE: Keras's SpatialDropout layers take only rate, seed, name and dtype (and data_format).
+ */
+const KERAS_OMITTED: Record<string, Dict> = {
+  SpatialDropout1D: { trainable: true, activityRegularizer: null },
+  SpatialDropout2D: { trainable: true, activityRegularizer: null },
+};
+
 /** A Strata layer's config in Keras's terms (`where` names the layer for errors). */
 export function layerConfigToKeras(className: string, config: ConfigDict, flavour: KerasFlavour, nested: NestedToKeras): Dict {
   const where = describeLayer(config['name'], className);
   const out: Dict = {};
   for (const [key, value] of Object.entries(config)) {
     if (flavour === 'keras2' && key in (KERAS2_OMITTED[className] ?? {}) && KERAS2_OMITTED[className]![key] === value) continue;
+    if (key in (KERAS_OMITTED[className] ?? {}) && KERAS_OMITTED[className]![key] === value) continue;
     let v: unknown = value;
     if (key === 'activation' || key === 'recurrentActivation') v = activationToKeras(stringOf(where, key, value), flavour, where);
     else if (key.endsWith('Initializer')) v = initializerToKeras(value, flavour);
