@@ -43,6 +43,7 @@ function toCrops(who: string, value: CroppingLayerArgs['cropping'], rank: number
 
 /** Cuts the borders of the `crops.length` spatial axes of channels-last data. */
 abstract class Cropping extends Layer {
+  static override readonly argKeys = layerArgKeys<CroppingLayerArgs>({ cropping: true, dataFormat: true });
   /** [before, after] per spatial axis. */
   readonly cropping: Crop[];
   /** Where the channels are. */
@@ -86,6 +87,12 @@ abstract class Cropping extends Layer {
     });
     return shapeFromChannelsLast([last[0]!, ...spatial, last.at(-1)!], this.dataFormat);
   }
+
+  override getConfig(): ConfigDict {
+    // Keras's Cropping1D has one pair and no data format.
+    if (this.rank === 1) return { ...super.getConfig(), cropping: [...this.cropping[0]!] };
+    return { ...super.getConfig(), cropping: this.cropping.map((c) => [...c]), dataFormat: this.dataFormat };
+  }
 }
 
 /**
@@ -101,17 +108,8 @@ export class Cropping1D extends Cropping {
   constructor(args: Cropping1DLayerArgs = {}) {
     super(1, [args.cropping ?? 1], 'channelsLast', args);
   }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), cropping: [...this.cropping[0]!] };
-  }
 }
 registerLayer(Cropping1D);
-
-/** The config of a Cropping2D or Cropping3D. */
-function croppingConfig(layer: Cropping): ConfigDict {
-  return { cropping: layer.cropping.map((c) => [...c]), dataFormat: layer.dataFormat };
-}
 
 /**
  * Cuts rows and columns off the borders of images: [batch, h, w, c] → [batch, h - top - bottom,
@@ -122,14 +120,9 @@ function croppingConfig(layer: Cropping): ConfigDict {
  */
 export class Cropping2D extends Cropping {
   static override readonly className: string = 'Cropping2D';
-  static override readonly argKeys = layerArgKeys<CroppingLayerArgs>({ cropping: true, dataFormat: true });
 
   constructor(args: CroppingLayerArgs = {}) {
     super(2, args.cropping ?? 0, args.dataFormat, args);
-  }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), ...croppingConfig(this) };
   }
 }
 registerLayer(Cropping2D);
@@ -142,14 +135,9 @@ registerLayer(Cropping2D);
  */
 export class Cropping3D extends Cropping {
   static override readonly className: string = 'Cropping3D';
-  static override readonly argKeys = layerArgKeys<CroppingLayerArgs>({ cropping: true, dataFormat: true });
 
   constructor(args: CroppingLayerArgs = {}) {
     super(3, args.cropping ?? 1, args.dataFormat, args);
-  }
-
-  override getConfig(): ConfigDict {
-    return { ...super.getConfig(), ...croppingConfig(this) };
   }
 }
 registerLayer(Cropping3D);
