@@ -295,6 +295,9 @@ def case_conv1d_transpose():
         layers.Conv1DTranspose(4, 3, strides=2, padding="same", activation="tanh"),
         layers.Conv1DTranspose(2, 2, strides=3, output_padding=1),
         layers.Cropping1D((1, 2)),
+        layers.ZeroPadding1D((2, 1)),
+        layers.UpSampling1D(3),
+        layers.Conv1D(2, 3),
     ), [floats(5, 3)]
 
 

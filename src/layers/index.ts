@@ -152,7 +152,8 @@ export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 /** A layer joining its inputs along an axis (see `Concatenate`). */
 export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new Concatenate(args);
 
-// Transposed convolutions, Conv3D, 3-D pooling and cropping.
+// Transposed convolutions, Conv3D, 3-D pooling, cropping, and padding and upsampling of sequences.
+import { UpSampling1D, ZeroPadding1D, type UpSampling1DLayerArgs, type ZeroPadding1DLayerArgs } from './image-resizing.js';
 import { Conv1DTranspose, Conv2DTranspose, type ConvTransposeLayerArgs } from './conv-transpose.js';
 import { Conv3D } from './conv.js';
 import { Cropping1D, Cropping2D, Cropping3D, type Cropping1DLayerArgs, type CroppingLayerArgs } from './cropping.js';
@@ -161,6 +162,7 @@ export { Conv1DTranspose, Conv2DTranspose, type ConvTransposeLayerArgs } from '.
 export { Conv3D } from './conv.js';
 export { Cropping1D, Cropping2D, Cropping3D, type Cropping1DLayerArgs, type CroppingLayerArgs } from './cropping.js';
 export { AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D } from './pooling.js';
+export { UpSampling1D, ZeroPadding1D, type UpSampling1DLayerArgs, type ZeroPadding1DLayerArgs } from './image-resizing.js';
 /** A transposed 2-D convolution layer, which grows images (see `Conv2DTranspose`). */
 export const conv2dTranspose = (args: ConvTransposeLayerArgs): Conv2DTranspose => new Conv2DTranspose(args);
 /** A transposed 1-D convolution layer, which grows sequences (see `Conv1DTranspose`). */
@@ -181,3 +183,7 @@ export const cropping1d = (args: Cropping1DLayerArgs = {}): Cropping1D => new Cr
 export const cropping2d = (args: CroppingLayerArgs = {}): Cropping2D => new Cropping2D(args);
 /** A layer cutting the borders of volumes (see `Cropping3D`). */
 export const cropping3d = (args: CroppingLayerArgs = {}): Cropping3D => new Cropping3D(args);
+/** A layer adding steps of zeros at the ends of sequences (see `ZeroPadding1D`). */
+export const zeroPadding1d = (args: ZeroPadding1DLayerArgs = {}): ZeroPadding1D => new ZeroPadding1D(args);
+/** A layer repeating each step of sequences (see `UpSampling1D`). */
+export const upSampling1d = (args: UpSampling1DLayerArgs = {}): UpSampling1D => new UpSampling1D(args);

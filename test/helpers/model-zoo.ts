@@ -181,6 +181,8 @@ export const ZOO: ZooModel[] = [
       layers.reshape({ targetShape: [-1, 2] }),
       layers.conv1dTranspose({ filters: 2, kernelSize: 2, strides: 3, outputPadding: 1 }),
       layers.cropping1d({ cropping: [1, 2] }),
+      layers.zeroPadding1d({ padding: [2, 1] }),
+      layers.upSampling1d({ size: 3 }),
     ]),
     inputs: () => [normal(3, 4, 5, 2)],
   },

@@ -6,7 +6,7 @@ import { runLayerTest } from '../helpers/layer-test.js';
 
 const {
   Conv2DTranspose, Conv1DTranspose, Conv3D, MaxPooling3D, AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D,
-  Cropping1D, Cropping2D, Cropping3D, Conv2D,
+  Cropping1D, Cropping2D, Cropping3D, Conv2D, ZeroPadding1D, UpSampling1D,
 } = layers;
 
 const seeded = (seed: number) => ({ className: 'GlorotUniform', config: { seed } });
@@ -35,6 +35,8 @@ test('runLayerTest: Conv3D, 3-D pooling, global 3-D pooling and cropping', () =>
   runLayerTest('Cropping2D', { make: () => new Cropping2D({ cropping: [[1, 2], [0, 1]] }), inputShape: [2, 5, 4, 3], expectedOutputShape: [2, 2, 3, 3] });
   runLayerTest('Cropping2D channelsFirst', { make: () => new Cropping2D({ cropping: [1, 2], dataFormat: 'channels_first' }), inputShape: [2, 3, 5, 6], expectedOutputShape: [2, 3, 3, 2] });
   runLayerTest('Cropping3D', { make: () => new Cropping3D(), inputShape: [1, 4, 3, 5, 2], expectedOutputShape: [1, 2, 1, 3, 2] });
+  runLayerTest('ZeroPadding1D', { make: () => new ZeroPadding1D({ padding: [2, 1] }), inputShape: [2, 4, 3], expectedOutputShape: [2, 7, 3] });
+  runLayerTest('UpSampling1D', { make: () => new UpSampling1D({ size: 3 }), inputShape: [2, 4, 3], expectedOutputShape: [2, 12, 3] });
 });
 
 test("parameter counts equal Keras's formulas: kh·kw·filters·channels + filters for the transposes, kd·kh·kw·channels/groups·filters + filters for Conv3D", () => {
@@ -79,6 +81,8 @@ test('the layers compute their ops: Conv2DTranspose = conv2dTranspose + bias; cr
   const img = tensor([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 3, 3, 1]);
   assert.deepEqual(new Cropping2D({ cropping: [[1, 0], [0, 1]] }).apply(img).dataSync(), Float32Array.from([4, 5, 7, 8]));
   assert.deepEqual(new Cropping1D({ cropping: [0, 2] }).apply(tensor([1, 2, 3, 4], [1, 4, 1])).dataSync(), Float32Array.from([1, 2]));
+  assert.deepEqual(new ZeroPadding1D({ padding: [1, 0] }).apply(tensor([1, 2], [1, 2, 1])).dataSync(), Float32Array.from([0, 1, 2]));
+  assert.deepEqual(new UpSampling1D().apply(tensor([1, 2, 3, 4], [1, 2, 2])).dataSync(), Float32Array.from([1, 2, 1, 2, 3, 4, 3, 4]));
 }));
 
 test('gradients of the new layers with respect to input and weights, by finite differences', () => {
@@ -103,6 +107,8 @@ test('gradients of the new layers with respect to input and weights, by finite d
     ['GlobalMaxPooling3D', new GlobalMaxPooling3D(), [2, 2, 2, 2, 2]],
     ['Cropping2D', new Cropping2D({ cropping: 1 }), [1, 4, 4, 2]],
     ['Cropping3D', new Cropping3D(), [1, 3, 3, 3, 1]],
+    ['ZeroPadding1D', new ZeroPadding1D(), [2, 3, 2]],
+    ['UpSampling1D', new UpSampling1D(), [2, 3, 2]],
   ];
   for (const [name, layer, shape] of plain) checkGrad(name, (t) => layer.apply(t), [{ shape }]);
 });

@@ -235,7 +235,7 @@ const KERAS_LAYERS = new Set([
   'Maximum', 'Minimum', 'Multiply', 'RNN', 'Rescaling', 'Reshape', 'SeparableConv2D', 'SimpleRNN', 'SimpleRNNCell', 'Subtract', 'TimeDistributed',
   'UpSampling2D', 'ZeroPadding2D',
   'Conv1DTranspose', 'Conv2DTranspose', 'Conv3D', 'MaxPooling3D', 'AveragePooling3D', 'GlobalAveragePooling3D', 'GlobalMaxPooling3D',
-  'Cropping1D', 'Cropping2D', 'Cropping3D',
+  'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'ZeroPadding1D',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {
