@@ -1,4 +1,4 @@
-/** Max and average pooling over channels-last images, with their gradients (themselves differentiable). */
+/** Max and average pooling over channels-last images, with their gradients (themselves differentiable), and over volumes as two 2-D poolings. */
 import type { Pads, Pair, PoolOp } from '../core/backend.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';

@@ -95,11 +95,15 @@ test('gradients of the new layers with respect to input and weights, by finite d
   for (const [name, make, shape] of cases) {
     const layer = make();
     const x = input64(shape);
-    layer.apply(x).dispose();
-    checkGrad(name, (t) => layer.apply(t), [{ shape }]);
-    checkWeightGrads(name, layer, x);
-    x.dispose();
-    layer.dispose();
+    try {
+      // Built before the checks, so that its weights do not count as tensors a check left behind.
+      layer.apply(x).dispose();
+      checkGrad(name, (t) => layer.apply(t), [{ shape }]);
+      checkWeightGrads(name, layer, x);
+    } finally {
+      x.dispose();
+      layer.dispose();
+    }
   }
   const plain: [string, layers.Layer, number[]][] = [
     ['MaxPooling3D', new MaxPooling3D({ poolSize: 2, strides: 1 }), [1, 3, 3, 3, 2]],
