@@ -367,6 +367,38 @@ def case_group_normalization():
         layers.Flatten(),
         layers.Dense(2),
     ), [floats(4, 4, 6)]
+# Transposed convolutions, Conv3D, 3-D pooling and cropping.
+def case_conv_transpose():
+    return sequential(
+        (4, 5, 2),
+        layers.Conv2DTranspose(3, 3, strides=2, padding="same", activation="relu"),
+        layers.Conv2DTranspose(2, (2, 3), strides=(2, 1), output_padding=(1, 0)),
+        layers.Conv2DTranspose(2, 2, dilation_rate=2, use_bias=False),
+        layers.Cropping2D(((1, 2), (0, 1))),
+        layers.Conv2DTranspose(1, 3, strides=2, padding="same", output_padding=1),
+    ), [floats(4, 5, 2)]
+
+
+def case_conv1d_transpose():
+    return sequential(
+        (5, 3),
+        layers.Conv1DTranspose(4, 3, strides=2, padding="same", activation="tanh"),
+        layers.Conv1DTranspose(2, 2, strides=3, output_padding=1),
+        layers.Cropping1D((1, 2)),
+        layers.ZeroPadding1D((2, 1)),
+        layers.UpSampling1D(3),
+        layers.Conv1D(2, 3),
+    ), [floats(5, 3)]
+
+
+def case_conv3d_pooling():
+    x = keras.Input(shape=(4, 5, 4, 2))
+    a = layers.Conv3D(4, (2, 3, 2), padding="same", activation="relu")(x)
+    a = layers.Conv3D(4, 2, strides=(1, 2, 1), groups=2)(a)
+    b = layers.MaxPooling3D((2, 2, 1))(a)
+    c = layers.AveragePooling3D(2, strides=1, padding="same")(a)
+    ys = [layers.GlobalAveragePooling3D()(b), layers.GlobalMaxPooling3D()(c), layers.Flatten()(layers.Cropping3D(((1, 0), (0, 1), (1, 1)))(x))]
+    return keras.Model(x, layers.Concatenate()(ys)), [floats(4, 5, 4, 2)]
 
 
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}

@@ -1,4 +1,4 @@
-/** Convolution layers: Conv1D and Conv2D (with groups and dilation), DepthwiseConv2D and SeparableConv2D. */
+/** Convolution layers: Conv1D, Conv2D and Conv3D (with groups and dilation), DepthwiseConv2D and SeparableConv2D. */
 import { fusedActivationOf, getActivation, serializeActivation, type ActivationFn, type ActivationIdentifier } from '../activations/get-activation.js';
 import type { FusedActivation } from '../core/backend.js';
 import { ShapeError, ValueError } from '../core/errors.js';
@@ -7,7 +7,7 @@ import type { Tensor, Variable } from '../core/tensor.js';
 import { checkChoice, checkPositiveInt, checkPositiveInts } from '../core/validate.js';
 import { getInitializer, serializeInitializer, type InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { Initializer } from '../initializers/initializer.js';
-import { conv1d, conv2d, depthwiseConv2d } from '../ops/conv.js';
+import { conv1d, conv2d, conv3d, depthwiseConv2d } from '../ops/conv.js';
 import { biasActivation, conv2d as fusedConv2d } from '../ops/fused.js';
 import { windowPads, type Padding } from '../ops/windows.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
@@ -37,11 +37,12 @@ export function windowOutput(
 ): (number | null)[] {
   const as2d = (v: readonly number[], fill: number): [number, number] => (v.length === 1 ? [fill, v[0]!] : [v[0]!, v[1]!]);
   const pad2d: Padding = padding === 'causal' ? [[0, 0], [(window[0]! - 1) * dilations[0]!, 0]] : padding;
-  if (spatial.every((d) => d !== null)) {
+  if (spatial.length <= 2 && spatial.every((d) => d !== null)) {
     const { out } = windowPads(who, as2d(spatial as number[], 1), as2d(window, 1), as2d(strides, 1), as2d(dilations, 1), pad2d, windowName);
     return spatial.length === 1 ? [out[1]] : [...out];
   }
-  // An unknown size (a variable-length sequence) gives an unknown output size; the known ones are still checked.
+  // An unknown size (a variable-length sequence) gives an unknown output size; the known ones are still
+  // checked. Volumes are checked one axis at a time.
   return spatial.map((d, i) => (d === null ? null : windowOutput(who, [d], [window[i]!], [strides[i]!], [dilations[i]!], padding, windowName)[0]!));
 }
 
@@ -201,7 +202,7 @@ export abstract class BaseConv extends Layer {
   }
 }
 
-/** Arguments of `Conv1D` and `Conv2D`. */
+/** Arguments of `Conv1D`, `Conv2D` and `Conv3D`. */
 export interface ConvLayerArgs extends BaseConvLayerArgs {
   /** The number of output channels (filters). */
   filters: number;
@@ -213,7 +214,7 @@ export interface ConvLayerArgs extends BaseConvLayerArgs {
   kernelRegularizer?: RegularizerIdentifier | null;
 }
 
-/** The ordinary convolution with `filters` output channels, over `rank` spatial axes (Conv1D and Conv2D). */
+/** The ordinary convolution with `filters` output channels, over `rank` spatial axes (Conv1D, Conv2D and Conv3D). */
 abstract class Conv extends BaseConv {
   static override readonly argKeys = layerArgKeys<ConvLayerArgs>({ kernelSize: true, strides: true, padding: true, dataFormat: true, dilationRate: true, activation: true, useBias: true, biasInitializer: true, biasRegularizer: true, filters: true, groups: true, kernelInitializer: true, kernelRegularizer: true });
   /** The number of output channels. */
@@ -251,7 +252,7 @@ abstract class Conv extends BaseConv {
   }
 
   protected override convolveFused(x: Tensor, activation: FusedActivation): Tensor {
-    if (this.rank === 1) return super.convolveFused(x, activation);
+    if (this.rank !== 2) return super.convolveFused(x, activation);
     const pad = this.padding as 'valid' | 'same';
     return fusedConv2d({ x, filter: this.kernel!, strides: this.strides, pad, dilations: this.dilationRate, groups: this.groups, bias: this.bias, activation });
   }
@@ -260,6 +261,7 @@ abstract class Conv extends BaseConv {
     if (this.rank === 1) {
       return conv1d(x, this.kernel!, { stride: this.strides[0], padding: this.padding, dilation: this.dilationRate[0], groups: this.groups });
     }
+    if (this.rank === 3) return conv3d(x, this.kernel!, { strides: this.strides, padding: this.padding as 'valid' | 'same', dilations: this.dilationRate, groups: this.groups });
     return conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding as 'valid' | 'same', dilations: this.dilationRate, groups: this.groups });
   }
 
@@ -312,6 +314,24 @@ export class Conv1D extends Conv {
   }
 }
 registerLayer(Conv1D);
+
+/**
+ * 3-D convolution over volumes [batch, depth, height, width, channels] (scans, or frames of a video),
+ * giving [batch, outDepth, outHeight, outWidth, filters]. The kernel is [kernelDepth, kernelHeight,
+ * kernelWidth, channels / groups, filters], so a 3×3×3 Conv3D with 8 filters on 1 channel has
+ * 3·3·3·1·8 + 8 = 224 parameters.
+ *
+ * @example
+ * new Conv3D({ filters: 8, kernelSize: 3, padding: 'same', activation: 'relu' }); // [n, 8, 16, 16, 1] -> [n, 8, 16, 16, 8]
+ */
+export class Conv3D extends Conv {
+  static override readonly className: string = 'Conv3D';
+
+  constructor(args: ConvLayerArgs) {
+    super(3, args);
+  }
+}
+registerLayer(Conv3D);
 
 /** Arguments of `DepthwiseConv2D`. */
 export interface DepthwiseConv2DLayerArgs extends BaseConvLayerArgs {

@@ -1,8 +1,11 @@
-/** Layers that change the size of images without weights: ZeroPadding2D adds a border of zeros, UpSampling2D enlarges. */
+/**
+ * Layers that change the size of images and sequences without weights: ZeroPadding2D and ZeroPadding1D add
+ * zeros at the borders, UpSampling2D and UpSampling1D enlarge.
+ */
 import { ValueError } from '../core/errors.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
-import { checkPositiveInts } from '../core/validate.js';
+import { checkPositiveInt, checkPositiveInts } from '../core/validate.js';
 import { tensor } from '../ops/creation.js';
 import { matMul } from '../ops/linalg.js';
 import { reshape, transpose } from '../ops/shape.js';
@@ -162,3 +165,101 @@ export class UpSampling2D extends Layer {
   }
 }
 registerLayer(UpSampling2D);
+
+/** Arguments of `ZeroPadding1D`. */
+export interface ZeroPadding1DLayerArgs extends LayerArgs {
+  /** Steps of zeros: one number for both ends, or [start, end] (default 1). */
+  padding?: number | readonly [number, number];
+  /** Where the channels are: `channelsLast` (default, [batch, steps, channels]) or `channelsFirst`. */
+  dataFormat?: DataFormat | 'channels_last' | 'channels_first';
+}
+
+/**
+ * Adds steps of zeros at the start and end of sequences: [batch, steps, c] → [batch, start + steps + end, c].
+ *
+ * @example
+ * new ZeroPadding1D({ padding: [2, 0] }); // [n, 10, 4] -> [n, 12, 4]
+ */
+export class ZeroPadding1D extends Layer {
+  static override readonly className: string = 'ZeroPadding1D';
+  static override readonly argKeys = layerArgKeys<ZeroPadding1DLayerArgs>({ padding: true, dataFormat: true });
+  /** [start, end]. */
+  readonly padding: [number, number];
+  /** Where the channels are. */
+  readonly dataFormat: DataFormat;
+
+  constructor(args: ZeroPadding1DLayerArgs = {}) {
+    super(args);
+    const p = args.padding ?? 1;
+    const pair = typeof p === 'number' ? [p, p] : [...p];
+    if (pair.length !== 2 || pair.some((v) => !Number.isInteger(v) || v < 0)) {
+      throw new ValueError(`${this.describe()}: padding must be a non-negative integer or [start, end] of them, got ${JSON.stringify(p)}.`);
+    }
+    this.padding = pair as [number, number];
+    this.dataFormat = toDataFormat(this.describe(), args.dataFormat);
+  }
+
+  protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
+    for (const s of shapes) checkWindowInputRank(this.describe(), s, 1, this.dataFormat);
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = toChannelsLast(this.singleInput(inputs), this.dataFormat);
+    return fromChannelsLast(pad(x, [[0, 0], this.padding, [0, 0]]), this.dataFormat);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const [n, steps, c] = shapeToChannelsLast(this.singleShape(inputShape), this.dataFormat);
+    const grown = steps === null || steps === undefined ? null : steps + this.padding[0] + this.padding[1];
+    return shapeFromChannelsLast([n!, grown, c!], this.dataFormat);
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), padding: [...this.padding], dataFormat: this.dataFormat };
+  }
+}
+registerLayer(ZeroPadding1D);
+
+/** Arguments of `UpSampling1D`. */
+export interface UpSampling1DLayerArgs extends LayerArgs {
+  /** How many times each step is repeated (default 2). */
+  size?: number;
+}
+
+/**
+ * Repeats each step of sequences `size` times: [batch, steps, c] → [batch, steps · size, c].
+ *
+ * @example
+ * new UpSampling1D({ size: 3 }); // [n, 10, 4] -> [n, 30, 4]
+ */
+export class UpSampling1D extends Layer {
+  static override readonly className: string = 'UpSampling1D';
+  static override readonly argKeys = layerArgKeys<UpSampling1DLayerArgs>({ size: true });
+  /** How many times each step is repeated. */
+  readonly size: number;
+
+  constructor(args: UpSampling1DLayerArgs = {}) {
+    super(args);
+    this.size = checkPositiveInt(this.describe(), 'size', args.size ?? 2);
+  }
+
+  protected override checkInputShapes(shapes: readonly SymbolicShape[]): void {
+    for (const s of shapes) checkWindowInputRank(this.describe(), s, 1, 'channelsLast');
+  }
+
+  override call(inputs: Tensor | Tensor[]): Tensor {
+    const x = this.singleInput(inputs);
+    const [n, steps, c] = x.shape as [number, number, number];
+    return reshape(broadcastTo(reshape(x, [n, steps, 1, c]), [n, steps, this.size, c]), [n, steps * this.size, c]);
+  }
+
+  override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
+    const [n, steps, c] = this.singleShape(inputShape);
+    return [n!, steps === null || steps === undefined ? null : steps * this.size, c!];
+  }
+
+  override getConfig(): ConfigDict {
+    return { ...super.getConfig(), size: this.size };
+  }
+}
+registerLayer(UpSampling1D);

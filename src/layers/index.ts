@@ -253,3 +253,38 @@ export const gaussianDropout = (args: GaussianDropoutLayerArgs): GaussianDropout
 export const alphaDropout = (args: AlphaDropoutLayerArgs): AlphaDropout => new AlphaDropout(args);
 /** A layer adding an L1/L2 penalty on its input to the loss (see `ActivityRegularization`). */
 export const activityRegularization = (args: ActivityRegularizationLayerArgs = {}): ActivityRegularization => new ActivityRegularization(args);
+// Transposed convolutions, Conv3D, 3-D pooling, cropping, and padding and upsampling of sequences.
+import { UpSampling1D, ZeroPadding1D, type UpSampling1DLayerArgs, type ZeroPadding1DLayerArgs } from './image-resizing.js';
+import { Conv1DTranspose, Conv2DTranspose, type ConvTransposeLayerArgs } from './conv-transpose.js';
+import { Conv3D } from './conv.js';
+import { Cropping1D, Cropping2D, Cropping3D, type Cropping1DLayerArgs, type CroppingLayerArgs } from './cropping.js';
+import { AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D } from './pooling.js';
+export { Conv1DTranspose, Conv2DTranspose, type ConvTransposeLayerArgs } from './conv-transpose.js';
+export { Conv3D } from './conv.js';
+export { Cropping1D, Cropping2D, Cropping3D, type Cropping1DLayerArgs, type CroppingLayerArgs } from './cropping.js';
+export { AveragePooling3D, GlobalAveragePooling3D, GlobalMaxPooling3D, MaxPooling3D } from './pooling.js';
+export { UpSampling1D, ZeroPadding1D, type UpSampling1DLayerArgs, type ZeroPadding1DLayerArgs } from './image-resizing.js';
+/** A transposed 2-D convolution layer, which grows images (see `Conv2DTranspose`). */
+export const conv2dTranspose = (args: ConvTransposeLayerArgs): Conv2DTranspose => new Conv2DTranspose(args);
+/** A transposed 1-D convolution layer, which grows sequences (see `Conv1DTranspose`). */
+export const conv1dTranspose = (args: ConvTransposeLayerArgs): Conv1DTranspose => new Conv1DTranspose(args);
+/** A 3-D convolution layer over volumes (see `Conv3D`). */
+export const conv3d = (args: ConvLayerArgs): Conv3D => new Conv3D(args);
+/** A max pooling layer over volumes (see `MaxPooling3D`). */
+export const maxPooling3d = (args: PoolingLayerArgs = {}): MaxPooling3D => new MaxPooling3D(args);
+/** An average pooling layer over volumes (see `AveragePooling3D`). */
+export const averagePooling3d = (args: PoolingLayerArgs = {}): AveragePooling3D => new AveragePooling3D(args);
+/** A layer averaging each channel over a volume (see `GlobalAveragePooling3D`). */
+export const globalAveragePooling3d = (args: GlobalPoolingLayerArgs = {}): GlobalAveragePooling3D => new GlobalAveragePooling3D(args);
+/** A layer taking each channel's maximum over a volume (see `GlobalMaxPooling3D`). */
+export const globalMaxPooling3d = (args: GlobalPoolingLayerArgs = {}): GlobalMaxPooling3D => new GlobalMaxPooling3D(args);
+/** A layer cutting steps off the ends of sequences (see `Cropping1D`). */
+export const cropping1d = (args: Cropping1DLayerArgs = {}): Cropping1D => new Cropping1D(args);
+/** A layer cutting the borders of images (see `Cropping2D`). */
+export const cropping2d = (args: CroppingLayerArgs = {}): Cropping2D => new Cropping2D(args);
+/** A layer cutting the borders of volumes (see `Cropping3D`). */
+export const cropping3d = (args: CroppingLayerArgs = {}): Cropping3D => new Cropping3D(args);
+/** A layer adding steps of zeros at the ends of sequences (see `ZeroPadding1D`). */
+export const zeroPadding1d = (args: ZeroPadding1DLayerArgs = {}): ZeroPadding1D => new ZeroPadding1D(args);
+/** A layer repeating each step of sequences (see `UpSampling1D`). */
+export const upSampling1d = (args: UpSampling1DLayerArgs = {}): UpSampling1D => new UpSampling1D(args);

@@ -1,10 +1,10 @@
-/** Pooling layers: max and average pooling over windows (1-D and 2-D), and global pooling over all positions. */
+/** Pooling layers: max and average pooling over windows (1-D, 2-D and 3-D), and global pooling over all positions. */
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
 import { checkBoolean, checkPositiveInts } from '../core/validate.js';
 import { div, mul } from '../ops/arithmetic.js';
 import { cast } from '../ops/convert.js';
-import { avgPool, maxPool } from '../ops/pool.js';
+import { avgPool, avgPool3d, maxPool, maxPool3d } from '../ops/pool.js';
 import { max, mean } from '../ops/reduction.js';
 import { expandDims, reshape } from '../ops/shape.js';
 import { sum } from '../ops/sum-broadcast.js';
@@ -63,6 +63,10 @@ abstract class Pooling extends Layer {
 
   override call(inputs: Tensor | Tensor[]): Tensor {
     let x = toChannelsLast(this.singleInput(inputs), this.dataFormat);
+    if (this.rank === 3) {
+      const pool3d = this.op === 'max' ? maxPool3d : avgPool3d;
+      return fromChannelsLast(pool3d(x, this.poolSize, { strides: this.strides, padding: this.padding as 'valid' | 'same' }), this.dataFormat);
+    }
     // A sequence is pooled as an image one row high.
     if (this.rank === 1) x = expandDims(x, 1);
     const size = this.rank === 1 ? [1, this.poolSize[0]!] : this.poolSize;
@@ -266,3 +270,65 @@ export class GlobalMaxPooling1D extends GlobalPooling {
   }
 }
 registerLayer(GlobalMaxPooling1D);
+
+/**
+ * Max pooling over volumes [batch, depth, height, width, channels]: the maximum of each `poolSize`
+ * window (default 2: halves each spatial axis).
+ *
+ * @example
+ * new MaxPooling3D({ poolSize: 2 }); // [n, 8, 16, 16, 4] -> [n, 4, 8, 8, 4]
+ */
+export class MaxPooling3D extends Pooling {
+  static override readonly className: string = 'MaxPooling3D';
+
+  constructor(args: PoolingLayerArgs = {}) {
+    super(3, 'max', args);
+  }
+}
+registerLayer(MaxPooling3D);
+
+/**
+ * Average pooling over volumes [batch, depth, height, width, channels]: the mean of each `poolSize`
+ * window (default 2).
+ *
+ * @example
+ * new AveragePooling3D({ poolSize: [1, 2, 2] }); // [n, 8, 16, 16, 4] -> [n, 8, 8, 8, 4]
+ */
+export class AveragePooling3D extends Pooling {
+  static override readonly className: string = 'AveragePooling3D';
+
+  constructor(args: PoolingLayerArgs = {}) {
+    super(3, 'avg', args);
+  }
+}
+registerLayer(AveragePooling3D);
+
+/**
+ * The mean of each channel over a volume: [batch, depth, height, width, channels] → [batch, channels].
+ *
+ * @example
+ * new GlobalAveragePooling3D(); // [n, 4, 8, 8, 16] -> [n, 16]
+ */
+export class GlobalAveragePooling3D extends GlobalPooling {
+  static override readonly className: string = 'GlobalAveragePooling3D';
+
+  constructor(args: GlobalPoolingLayerArgs = {}) {
+    super(3, 'avg', args);
+  }
+}
+registerLayer(GlobalAveragePooling3D);
+
+/**
+ * The maximum of each channel over a volume: [batch, depth, height, width, channels] → [batch, channels].
+ *
+ * @example
+ * new GlobalMaxPooling3D(); // [n, 4, 8, 8, 16] -> [n, 16]
+ */
+export class GlobalMaxPooling3D extends GlobalPooling {
+  static override readonly className: string = 'GlobalMaxPooling3D';
+
+  constructor(args: GlobalPoolingLayerArgs = {}) {
+    super(3, 'max', args);
+  }
+}
+registerLayer(GlobalMaxPooling3D);

@@ -2,7 +2,10 @@
 export * from './activations.js';
 export * from './arithmetic.js';
 export * from './compare.js';
-export { conv1d, conv2d, depthwiseConv2d, type Conv1DArgs, type Conv2DArgs } from './conv.js';
+export {
+  conv1d, conv2d, depthwiseConv2d, conv2dTranspose, conv1dTranspose, conv3d,
+  type Conv1DArgs, type Conv2DArgs, type Conv2DTransposeArgs, type Conv1DTransposeArgs, type Conv3DArgs,
+} from './conv.js';
 export { cast, type TensorLike } from './convert.js';
 export * from './creation.js';
 export * from './dropout.js';

@@ -1,9 +1,10 @@
-/** Max and average pooling over channels-last images, with their gradients (themselves differentiable). */
+/** Max and average pooling over channels-last images, with their gradients (themselves differentiable), and over volumes as two 2-D poolings. */
 import type { Pads, Pair, PoolOp } from '../core/backend.js';
 import { isFloat } from '../core/dtype.js';
 import { ENGINE } from '../core/engine.js';
 import { ShapeError, fmtShape } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
+import { checkPositiveInts } from '../core/validate.js';
 import type { Shape } from '../core/shape.js';
 import type { Tensor } from '../core/tensor.js';
 import { mul } from './arithmetic.js';
@@ -129,4 +130,55 @@ export function maxPool(x: Tensor, poolSize: PairLike, args: PoolArgs = {}): Ten
  */
 export function avgPool(x: Tensor, poolSize: PairLike, args: PoolArgs = {}): Tensor {
   return pool('avg', 'avgPool', x, poolSize, args);
+}
+
+/** Options of `maxPool3d` and `avgPool3d`. */
+export interface Pool3DArgs {
+  /** Steps between windows, one number or [depth, height, width] (default: the pool size). */
+  strides?: number | readonly number[];
+  /** `'valid'` (default) or `'same'`. */
+  padding?: 'valid' | 'same';
+}
+
+/**
+ * Pooling over volumes as two 2-D poolings: over height and width of each depth slice, then over depth.
+ * A window's maximum is the maximum of its slices' maxima, and with 'same' padding its count of elements
+ * inside the input is the product of the counts along each axis, so both come out as one 3-D window would.
+ */
+function pool3d(op: PoolOp, name: string, x: Tensor, poolSize: number | readonly number[], args: Pool3DArgs): Tensor {
+  checkOptions(name, args, POOL_KEYS);
+  const input = toTensor(name, 'x', x);
+  if (input.rank !== 5) throw new ShapeError(`${name}: x must be [batch, depth, height, width, channels] (rank 5, channels last), got shape ${fmtShape(input.shape)}.`);
+  const size = checkPositiveInts(name, 'poolSize', poolSize, 3);
+  const strides = checkPositiveInts(name, 'strides', args.strides ?? size, 3);
+  const padding = args.padding ?? 'valid';
+  const [b, d, h, w, c] = input.shape as [number, number, number, number, number];
+  const pool2d = op === 'max' ? maxPool : avgPool;
+  const planes = pool2d(reshape(input, [b * d, h, w, c]), [size[1]!, size[2]!], { strides: [strides[1]!, strides[2]!], padding });
+  const [, oh, ow] = planes.shape as [number, number, number, number];
+  const y = pool2d(reshape(planes, [b, d, oh * ow, c]), [size[0]!, 1], { strides: [strides[0]!, 1], padding });
+  return reshape(y, [b, y.shape[1]!, oh, ow, c]);
+}
+
+/**
+ * The maximum of each `poolSize` [depth, height, width] window of each channel of `x`
+ * [batch, depth, height, width, channels].
+ *
+ * @example
+ * maxPool3d(volumes, 2); // [n, 8, 16, 16, 4] -> [n, 4, 8, 8, 4]
+ */
+export function maxPool3d(x: Tensor, poolSize: number | readonly number[], args: Pool3DArgs = {}): Tensor {
+  return pool3d('max', 'maxPool3d', x, poolSize, args);
+}
+
+/**
+ * The mean of each `poolSize` [depth, height, width] window of each channel of `x`
+ * [batch, depth, height, width, channels]; with 'same' padding a border window averages its elements
+ * inside the input only.
+ *
+ * @example
+ * avgPool3d(volumes, 2, { padding: 'same' }); // [n, 7, 15, 15, 4] -> [n, 4, 8, 8, 4]
+ */
+export function avgPool3d(x: Tensor, poolSize: number | readonly number[], args: Pool3DArgs = {}): Tensor {
+  return pool3d('avg', 'avgPool3d', x, poolSize, args);
 }

@@ -234,4 +234,33 @@ export const ZOO: ZooModel[] = [
     ]),
     inputs: () => [normal(3, 4, 4, 6)],
   },
+  // Transposed convolutions, Conv3D, 3-D pooling and cropping.
+  {
+    name: 'conv_transpose',
+    build: () => seq([4, 5, 2], [
+      layers.conv2dTranspose({ filters: 3, kernelSize: 3, strides: 2, padding: 'same', activation: 'relu' }),
+      layers.conv2dTranspose({ filters: 2, kernelSize: [2, 3], strides: [2, 1], outputPadding: [1, 0] }),
+      layers.cropping2d({ cropping: [[1, 2], [0, 1]] }),
+      layers.reshape({ targetShape: [-1, 2] }),
+      layers.conv1dTranspose({ filters: 2, kernelSize: 2, strides: 3, outputPadding: 1 }),
+      layers.cropping1d({ cropping: [1, 2] }),
+      layers.zeroPadding1d({ padding: [2, 1] }),
+      layers.upSampling1d({ size: 3 }),
+    ]),
+    inputs: () => [normal(3, 4, 5, 2)],
+  },
+  {
+    name: 'conv3d_pooling',
+    build: () => {
+      const x = s.Input({ shape: [4, 5, 4, 2] });
+      let a = layers.conv3d({ filters: 4, kernelSize: [2, 3, 2], padding: 'same', activation: 'relu' }).apply(x) as s.SymbolicTensor;
+      a = layers.conv3d({ filters: 4, kernelSize: 2, strides: [1, 2, 1], groups: 2 }).apply(a) as s.SymbolicTensor;
+      const b = layers.maxPooling3d({ poolSize: [2, 2, 1] }).apply(a) as s.SymbolicTensor;
+      const c = layers.averagePooling3d({ poolSize: 2, strides: 1, padding: 'same' }).apply(a) as s.SymbolicTensor;
+      const cropped = layers.cropping3d({ cropping: [[1, 0], [0, 1], [1, 1]] }).apply(x) as s.SymbolicTensor;
+      const ys = [layers.globalAveragePooling3d().apply(b), layers.globalMaxPooling3d().apply(c), layers.flatten().apply(cropped)] as s.SymbolicTensor[];
+      return s.model({ inputs: x, outputs: layers.concatenate().apply(ys) as s.SymbolicTensor });
+    },
+    inputs: () => [normal(3, 4, 5, 4, 2)],
+  },
 ];

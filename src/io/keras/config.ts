@@ -262,6 +262,8 @@ const KERAS_LAYERS = new Set([
   // Issue 17: shape, masking, noise, normalization and activation layers.
   'RepeatVector', 'Permute', 'Masking', 'PReLU', 'GroupNormalization', 'UnitNormalization', 'SpatialDropout1D', 'SpatialDropout2D',
   'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization',
+  'Conv1DTranspose', 'Conv2DTranspose', 'Conv3D', 'MaxPooling3D', 'AveragePooling3D', 'GlobalAveragePooling3D', 'GlobalMaxPooling3D',
+  'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'ZeroPadding1D',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {

@@ -264,6 +264,9 @@ export function strataVariables(layer: ConfigLayer, path = layer.name): { name: 
     case 'Dense':
     case 'Conv1D':
     case 'Conv2D':
+    case 'Conv3D':
+    case 'Conv1DTranspose':
+    case 'Conv2DTranspose':
       return own('kernel', flag('useBias') && 'bias');
     case 'DepthwiseConv2D':
       return own('depthwise_kernel', flag('useBias') && 'bias');
