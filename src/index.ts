@@ -62,6 +62,8 @@ export type { CompileArgs, LossSpec, MetricSpec } from './models/compile.js';
 export type { Batch, BatchSource, PredictBatch, PredictSource, StepBatch } from './models/epoch-iterator.js';
 export type { EvaluateArgs, FitArgs, PredictArgs } from './models/loops.js';
 export type { StepLogs, StepTensors } from './models/trainer.js';
+// String inputs through models.
+export type { Inputs, Tensors } from './models/data.js';
 export { getThreadsCount, setThreadsCount } from './backends/wasm/threads.js';
 export * from './callbacks/index.js';
 export * as callbacks from './callbacks/index.js';

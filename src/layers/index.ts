@@ -26,10 +26,14 @@ import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeD
 import { MultiHeadAttention, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
 import { AdditiveAttention, Attention, type AdditiveAttentionLayerArgs, type AttentionLayerArgs } from './attention/attention.js';
 import { PositionEmbedding, type PositionEmbeddingLayerArgs } from './attention/position-embedding.js';
+// Lookup and text preprocessing layers.
+import { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
+import { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
+import { TextVectorization, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';
 
-export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
+export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
-export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from './symbolic-tensor.js';
+export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicDType, type SymbolicShape } from './symbolic-tensor.js';
 export { clearSession } from '../core/session.js';
 export { toSnakeCase } from '../core/serialization.js';
 export { deserializeLayer, registerLayer, serializeLayer, type LayerClass } from './registry.js';
@@ -63,6 +67,11 @@ export { MultiHeadAttention, type MultiHeadAttentionCallArgs, type MultiHeadAtte
 export { attend, attentionMask, type AttentionInputs } from './attention/attend.js';
 export { AdditiveAttention, Attention, type AdditiveAttentionLayerArgs, type AttentionCallArgs, type AttentionLayerArgs } from './attention/attention.js';
 export { PositionEmbedding, type PositionEmbeddingLayerArgs } from './attention/position-embedding.js';
+// Lookup and text preprocessing layers.
+export { IndexLookup, LOOKUP_OUTPUT_MODES, type IndexLookupArgs, type LookupOutputMode, type TokenRows } from './preprocessing/index-lookup.js';
+export { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
+export { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
+export { TextVectorization, type Standardize, type TextOutputMode, type TextSplit, type TextVectorizationLayerArgs } from './preprocessing/text-vectorization.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -188,3 +197,11 @@ export const additiveAttention = (args: AdditiveAttentionLayerArgs = {}): Additi
  * layers.positionEmbedding({ sequenceLength: 12 }).apply(tokens);
  */
 export const positionEmbedding = (args: PositionEmbeddingLayerArgs): PositionEmbedding => new PositionEmbedding(args);
+
+// Lookup and text preprocessing layers.
+/** A layer mapping strings to vocabulary indices (see `StringLookup`). */
+export const stringLookup = (args: StringLookupLayerArgs = {}): StringLookup => new StringLookup(args);
+/** A layer mapping integers to vocabulary indices (see `IntegerLookup`). */
+export const integerLookup = (args: IntegerLookupLayerArgs = {}): IntegerLookup => new IntegerLookup(args);
+/** A layer turning texts into token indices or bag-of-words vectors (see `TextVectorization`). */
+export const textVectorization = (args: TextVectorizationLayerArgs = {}): TextVectorization => new TextVectorization(args);

@@ -1,12 +1,11 @@
 /** InputLayer and `Input()`: the entry points of a model, which produce the first symbolic tensor. */
-import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
 import type { Tensor } from '../core/tensor.js';
-import { Layer, checkSymbolicShape } from './layer.js';
+import { Layer, checkSymbolicShape, type LayerInput } from './layer.js';
 import { registerLayer } from './registry.js';
-import { Node, SymbolicTensor, type SymbolicShape } from './symbolic-tensor.js';
+import { Node, SymbolicTensor, type SymbolicDType, type SymbolicShape } from './symbolic-tensor.js';
 
 /** Arguments of `Input` and `InputLayer`: the shape of one sample, or the full batch shape. */
 export interface InputLayerArgs {
@@ -16,8 +15,11 @@ export interface InputLayerArgs {
   batchSize?: number;
   /** The full shape, batch axis first: an alternative to `shape` and `batchSize`. */
   batchShape?: SymbolicShape;
-  /** The dtype of the data fed in (default float32). */
-  dtype?: DType;
+  /**
+   * The dtype of the data fed in (default float32); 'string' for raw text or categories, fed as
+   * StringTensors to a first layer that takes them (TextVectorization, StringLookup).
+   */
+  dtype?: SymbolicDType;
   /** A name (default `input_layer`, `input_layer_1`, ...). */
   name?: string;
 }
@@ -32,9 +34,12 @@ export class InputLayer extends Layer {
   static override readonly className: string = 'InputLayer';
   /** The input's shape, batch axis first. */
   readonly batchShape: SymbolicShape;
+  /** The dtype of the data fed in ('string' for text; the layer's own `dtype`, that of weights, stays a tensor dtype). */
+  readonly inputDType: SymbolicDType;
 
   constructor(args: InputLayerArgs) {
-    super({ name: args.name, dtype: args.dtype });
+    super({ name: args.name, dtype: args.dtype === 'string' ? undefined : args.dtype });
+    this.inputDType = args.dtype ?? this.dtype;
     // Its arguments are not a layer's (no inputShape, no trainable), so they are checked here rather than by Layer.
     checkOptions(`InputLayer '${this.name}'`, args, INPUT_KEYS);
     if (args.batchShape === undefined && args.shape === undefined) {
@@ -49,13 +54,14 @@ export class InputLayer extends Layer {
     if (this.batchShape.length === 0) throw new ValueError(`${this.describe()}: batchShape needs at least the batch axis, got [].`);
     this.built = true;
     const node = new Node(this, [], false);
-    node.outputs = [new SymbolicTensor(this.batchShape, this.dtype, node, 0)];
+    node.outputs = [new SymbolicTensor(this.batchShape, this.inputDType, node, 0)];
     this.inboundNodes.push(node);
   }
 
   /** Passes the data through. */
-  override call(inputs: Tensor | Tensor[]): Tensor | Tensor[] {
-    return inputs;
+  override call(inputs: LayerInput | LayerInput[]): Tensor | Tensor[] {
+    // Models never call their input layers (the data goes straight to the next layers), so a StringTensor never comes here.
+    return inputs as Tensor | Tensor[];
   }
 
   override computeOutputShape(inputShape: SymbolicShape): SymbolicShape {
@@ -63,7 +69,7 @@ export class InputLayer extends Layer {
   }
 
   override getConfig(): ConfigDict {
-    return { name: this.name, batchShape: [...this.batchShape], dtype: this.dtype };
+    return { name: this.name, batchShape: [...this.batchShape], dtype: this.inputDType };
   }
 }
 registerLayer(InputLayer);

@@ -2,10 +2,17 @@
 import type { DType } from '../core/dtype.js';
 import { ValueError } from '../core/errors.js';
 import { optionKeys } from '../core/options.js';
+import type { StringTensor } from '../core/string-tensor.js';
 import type { Tensor } from '../core/tensor.js';
 import type { InitializerIdentifier } from '../initializers/get-initializer.js';
 import type { RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
+
+/**
+ * What a layer can be called on: a tensor, or a tensor of strings for the layers that take text
+ * (StringLookup, TextVectorization). Layers' outputs are always tensors.
+ */
+export type LayerInput = Tensor | StringTensor;
 
 /** The input shape a layer is built for: one shape, or one per input for layers with several inputs. */
 export type ShapeOrShapes = SymbolicShape | readonly SymbolicShape[];

@@ -9,17 +9,18 @@ import { ENGINE } from '../core/engine.js';
 import { NotSupportedError, ValueError } from '../core/errors.js';
 import { checkOptions } from '../core/options.js';
 import type { ConfigDict } from '../core/serialization.js';
+import { StringTensor } from '../core/string-tensor.js';
 import { Tensor } from '../core/tensor.js';
 import { zeros } from '../ops/creation.js';
 import { getRegularizer, serializeRegularizer } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { checkInputSpec, type InputSpec } from './input-spec.js';
-import { CALL_KEYS, checkSymbolicShape, layerOptions, type CallArgs, type LayerArgs, type LayerOptions, type Mask, type ShapeOrShapes } from './layer-args.js';
+import { CALL_KEYS, checkSymbolicShape, layerOptions, type CallArgs, type LayerArgs, type LayerInput, type LayerOptions, type Mask, type ShapeOrShapes } from './layer-args.js';
 import { LayerState } from './layer-state.js';
 import { Node, SymbolicTensor, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
 import { activeWeightSource } from './weight-source.js';
 
-export { checkSymbolicShape, layerArgKeys, layerOptions, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerOptions, type Mask, type ShapeOrShapes } from './layer-args.js';
+export { checkSymbolicShape, layerArgKeys, layerOptions, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type LayerOptions, type Mask, type ShapeOrShapes } from './layer-args.js';
 
 /**
  * The base of every layer. A subclass implements `call` (and `build` if it has weights, and
@@ -86,8 +87,11 @@ export abstract class Layer extends LayerState {
    */
   build(_inputShape: ShapeOrShapes): void {}
 
-  /** Computes the output from real tensors. Use only ops here, so that gradients flow. */
-  abstract call(inputs: Tensor | Tensor[], args: CallArgs): Tensor | Tensor[];
+  /**
+   * Computes the output from real tensors. Use only ops here, so that gradients flow. Layers that
+   * take text get StringTensors (their `call` declares `LayerInput`); the others get Tensors only.
+   */
+  abstract call(inputs: LayerInput | LayerInput[], args: CallArgs): Tensor | Tensor[];
 
   /**
    * The output shape for inputs of `inputShape`. The default runs `call` once on zeros (with a
@@ -115,7 +119,7 @@ export abstract class Layer extends LayerState {
    * `supportsMasking`, else none. Layers that make masks (Embedding) or change them override it;
    * layers with several outputs return one mask per output.
    */
-  computeMask(_inputs: Tensor | Tensor[], mask: Mask): Mask {
+  computeMask(_inputs: LayerInput | LayerInput[], mask: Mask): Mask {
     return this.supportsMasking && !Array.isArray(mask) ? (mask ?? null) : null;
   }
 
@@ -163,25 +167,25 @@ export abstract class Layer extends LayerState {
    * const h = new Dense({ units: 3 }).apply(Input({ shape: [2] })); // SymbolicTensor [null,3]
    */
   apply(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor;
-  apply(inputs: Tensor | Tensor[], args?: CallArgs): Tensor;
-  apply(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: CallArgs = {}): SymbolicTensor | Tensor {
-    const outs = this.applyMulti(inputs as Tensor[], args);
+  apply(inputs: LayerInput | LayerInput[], args?: CallArgs): Tensor;
+  apply(inputs: SymbolicTensor | SymbolicTensor[] | LayerInput | LayerInput[], args: CallArgs = {}): SymbolicTensor | Tensor {
+    const outs = this.applyMulti(inputs as LayerInput[], args);
     if (outs.length !== 1) throw new ValueError(`${this.describe()} returns ${outs.length} outputs; use applyMulti() to get them as an array.`);
     return outs[0]!;
   }
 
   /** Like `apply`, but returns every output as an array (for layers and models with several outputs). */
   applyMulti(inputs: SymbolicTensor | SymbolicTensor[], args?: CallArgs): SymbolicTensor[];
-  applyMulti(inputs: Tensor | Tensor[], args?: CallArgs): Tensor[];
-  applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: CallArgs = {}): SymbolicTensor[] | Tensor[] {
+  applyMulti(inputs: LayerInput | LayerInput[], args?: CallArgs): Tensor[];
+  applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | LayerInput | LayerInput[], args: CallArgs = {}): SymbolicTensor[] | Tensor[] {
     checkOptions(`${this.describe()}.apply`, args, (this.constructor as typeof Layer).callArgKeys);
     const asList = Array.isArray(inputs);
     const list: unknown[] = asList ? inputs : [inputs];
     this.assertNotDisposed('apply');
     if (list.length === 0) throw new ValueError(`${this.describe()} was called with an empty list of inputs.`);
     if (list.every((x) => x instanceof SymbolicTensor)) return this.applySymbolic(list as SymbolicTensor[], asList, args);
-    if (list.every((x) => x instanceof Tensor)) return this.applyReal(list as Tensor[], asList, args);
-    const kinds = list.map((x) => (x instanceof SymbolicTensor ? 'SymbolicTensor' : x instanceof Tensor ? 'Tensor' : x === null ? 'null' : typeof x));
+    if (list.every((x) => x instanceof Tensor || x instanceof StringTensor)) return this.applyReal(list as LayerInput[], asList, args);
+    const kinds = list.map((x) => (x instanceof SymbolicTensor ? 'SymbolicTensor' : x instanceof Tensor || x instanceof StringTensor ? x.constructor.name : x === null ? 'null' : typeof x));
     throw new ValueError(
       `${this.describe()} expects Tensors (to compute) or SymbolicTensors from Input() (to define a model), all of one kind; got ${kinds.join(', ')}. Wrap arrays with tensor().`,
     );
@@ -218,7 +222,7 @@ export abstract class Layer extends LayerState {
     return node.outputs;
   }
 
-  private applyReal(inputs: Tensor[], asList: boolean, args: CallArgs): Tensor[] {
+  private applyReal(inputs: LayerInput[], asList: boolean, args: CallArgs): Tensor[] {
     return this.enterCall(() => {
       const { outputs } = ENGINE.tidy(() => {
         const shapes = inputs.map((t) => t.shape);
@@ -235,7 +239,7 @@ export abstract class Layer extends LayerState {
   }
 
   /** The single input of a one-input layer; throws a ValueError naming the layer if an array of several was passed. */
-  protected singleInput(inputs: Tensor | Tensor[]): Tensor {
+  protected singleInput<X extends LayerInput>(inputs: X | X[]): X {
     if (!Array.isArray(inputs)) return inputs;
     if (inputs.length !== 1) throw new ValueError(`${this.describe()} takes one input, got ${inputs.length}.`);
     return inputs[0]!;

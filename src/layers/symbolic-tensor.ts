@@ -7,6 +7,9 @@ import type { DType } from '../core/dtype.js';
 import { SESSION } from '../core/session.js';
 import type { Layer } from './layer.js';
 
+/** The element type of a symbolic tensor: a tensor dtype, or 'string' for text a model takes as input. */
+export type SymbolicDType = DType | 'string';
+
 /** A shape whose dimensions may be unknown (null), such as the batch dimension of a model's input. */
 export type SymbolicShape = readonly (number | null)[];
 
@@ -27,7 +30,7 @@ export class SymbolicTensor {
     /** Dimensions, `null` where unknown (the batch). */
     readonly shape: SymbolicShape,
     /** Element type of the tensor this stands for. */
-    readonly dtype: DType,
+    readonly dtype: SymbolicDType,
     /** The call of a layer that produced it. */
     readonly node: Node,
     /** Which of that call's outputs it is. */

@@ -1,27 +1,34 @@
 /** Checking and slicing the arrays given to fit/evaluate/predict: sample counts, NaN, validation split, shuffled batches. */
 import { ValueError, fmtShape } from '../core/errors.js';
 import { generatorFor } from '../core/random.js';
+import { StringTensor } from '../core/string-tensor.js';
 import { Tensor } from '../core/tensor.js';
 import { tidy } from '../core/memory.js';
+import type { LayerInput } from '../layers/layer-args.js';
 import { abs, argmax, max, slice, tensor } from '../ops/index.js';
 import { gatherInRange } from '../ops/slicing.js';
 
 /** One tensor, or one per model input/output. */
 export type Tensors = Tensor | Tensor[];
 
+/** A model's input data: one per model input (a single one for one input); text as StringTensors. */
+export type Inputs = LayerInput | LayerInput[];
+
 /** The tensors as a list. */
-export function asList(x: Tensors): Tensor[] {
+export function asList<X extends LayerInput>(x: X | X[]): X[] {
   return Array.isArray(x) ? x : [x];
 }
 
 /** Checks that `x` (and `y`) are live tensors with one sample count; returns that count. */
-export function sampleCount(method: string, model: string, x: Tensors, y?: Tensors): number {
-  const check = (what: string, ts: Tensor[]): void => {
+export function sampleCount(method: string, model: string, x: Inputs, y?: Tensors): number {
+  const check = (what: string, ts: LayerInput[]): void => {
     ts.forEach((t, i) => {
-      if (!(t instanceof Tensor)) {
-        throw new ValueError(`${model}.${method}: ${what}${ts.length > 1 ? `[${i}]` : ''} must be a Tensor, got ${t === null ? 'null' : typeof t}. Wrap arrays with tensor().`);
+      // Text comes as StringTensors, which only inputs may be: targets are numbers.
+      if (!(t instanceof Tensor || (what === 'x' && t instanceof StringTensor))) {
+        const hint = what === 'x' ? 'Wrap arrays with tensor() (or strings() for text).' : 'Wrap arrays with tensor().';
+        throw new ValueError(`${model}.${method}: ${what}${ts.length > 1 ? `[${i}]` : ''} must be a Tensor, got ${t === null ? 'null' : t instanceof StringTensor ? 'a StringTensor' : typeof t}. ${hint}`);
       }
-      t.assertAlive(`${model}.${method}`);
+      if (t instanceof Tensor) t.assertAlive(`${model}.${method}`);
       if (t.rank === 0) throw new ValueError(`${model}.${method}: ${what} must have a batch axis, but it is a scalar.`);
     });
   };
@@ -44,9 +51,9 @@ export function sampleCount(method: string, model: string, x: Tensors, y?: Tenso
 }
 
 /** Throws a ValueError naming the first sample holding NaN or an infinity in a float tensor. */
-export function assertFinite(method: string, model: string, what: string, x: Tensors): void {
+export function assertFinite(method: string, model: string, what: string, x: Inputs): void {
   asList(x).forEach((t, k) => {
-    if (t.dtype !== 'float32' && t.dtype !== 'float64') return;
+    if (!(t instanceof Tensor) || (t.dtype !== 'float32' && t.dtype !== 'float64')) return;
     // One reduction on the backend (no copy of the data): max |x| is finite exactly when every value is.
     if (Number.isFinite(tidy(() => max(abs(t)).item()))) return;
     const values = t.dataSync();
@@ -114,14 +121,14 @@ export function checkClassWeight(method: string, model: string, classWeight: unk
 }
 
 /** The rows [start, start + count) of each tensor. */
-export function sliceRows(x: Tensors, start: number, count: number): Tensors {
-  const cut = (t: Tensor): Tensor => slice(t, [start], [count]);
+export function sliceRows<X extends LayerInput>(x: X | X[], start: number, count: number): X | X[] {
+  const cut = (t: X): X => (t instanceof StringTensor ? t.sliceRows(start, count) : slice(t as Tensor, [start], [count])) as X;
   return Array.isArray(x) ? x.map(cut) : cut(x);
 }
 
 /** The rows at `indices` (int32, each in [0, rows), as `epochBatches` makes them) of each tensor. */
-export function takeRows(x: Tensors, indices: Tensor): Tensors {
-  const take = (t: Tensor): Tensor => gatherInRange(t, indices, 0);
+export function takeRows<X extends LayerInput>(x: X | X[], indices: Tensor): X | X[] {
+  const take = (t: X): X => (t instanceof StringTensor ? t.gather(Array.from(indices.dataSync())) : gatherInRange(t as Tensor, indices, 0)) as X;
   return Array.isArray(x) ? x.map(take) : take(x);
 }
 

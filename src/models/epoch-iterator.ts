@@ -5,34 +5,37 @@
  */
 import { ValueError } from '../core/errors.js';
 import { dispose } from '../core/memory.js';
+import { StringTensor } from '../core/string-tensor.js';
 import { Tensor } from '../core/tensor.js';
 import { SparseCategoricalCrossentropy, type Loss } from '../losses/index.js';
 import { classIdBound, markClassIds } from '../losses/categorical-crossentropy.js';
-import { asList, checkSampleWeight, epochBatches, indexTensor, sampleCount, sliceRows, takeRows, type Tensors } from './data.js';
+import { asList, checkSampleWeight, epochBatches, indexTensor, sampleCount, sliceRows, takeRows, type Inputs, type Tensors } from './data.js';
 
 /**
  * One batch as `trainStep`, `testStep` and `predictStep` receive it (Keras passes the same as
  * `data`): `x` one tensor per model input (a single tensor for one input), `y` one per output
  * (absent for prediction), and `sampleWeight` one loss weight per sample ([batch] or [batch, 1]).
+ * The inputs of a model that takes text hold StringTensors: its step overrides declare
+ * `StepBatch<Inputs>`; the default, `Tensors`, suits every other model.
  *
  * @example
  * override testStep({ x, y, sampleWeight }: StepBatch): StepLogs { ... }
  */
-export interface StepBatch {
-  x: Tensors;
+export interface StepBatch<X extends Inputs = Tensors> {
+  x: X;
   y?: Tensors;
   sampleWeight?: Tensor;
 }
 
 /** Frees a batch's tensors (the loops own every batch they take). */
-export function disposeBatch(batch: StepBatch): void {
-  dispose(batch.x);
+export function disposeBatch(batch: StepBatch<Inputs>): void {
+  for (const x of asList(batch.x)) x.dispose();
   if (batch.y !== undefined) dispose(batch.y);
   batch.sampleWeight?.dispose();
 }
 
 /** A batch as an iterable data source yields it: `[x, y]`, `[x, y, sampleWeight]` or `{xs, ys}`. */
-export type Batch = readonly [Tensors, Tensors] | readonly [Tensors, Tensors, Tensor] | { xs: Tensors; ys: Tensors; sampleWeight?: Tensor };
+export type Batch = readonly [Inputs, Tensors] | readonly [Inputs, Tensors, Tensor] | { xs: Inputs; ys: Tensors; sampleWeight?: Tensor };
 
 /** A stream of batches: an array, a generator, or any (async) iterable. Each epoch iterates it anew. */
 export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
@@ -45,7 +48,7 @@ export type BatchSource = Iterable<Batch> | AsyncIterable<Batch>;
  * async function* images(): AsyncGenerator<PredictBatch> { yield tensor(await readChunk(), [64, 28, 28]); }
  * const probs = await model.predict(images());
  */
-export type PredictBatch = Tensor | { xs: Tensors } | Batch;
+export type PredictBatch = Tensor | StringTensor | { xs: Inputs } | Batch;
 
 /** A stream of batches for `predict`. */
 export type PredictSource = Iterable<PredictBatch> | AsyncIterable<PredictBatch>;
@@ -63,7 +66,7 @@ export function isBatchSource(x: unknown): x is BatchSource {
 export interface EpochIterator {
   /** Batches per epoch, when known before the first epoch. */
   readonly steps: number | undefined;
-  epoch(index: number): Iterator<StepBatch> | AsyncIterator<StepBatch>;
+  epoch(index: number): Iterator<StepBatch<Inputs>> | AsyncIterator<StepBatch<Inputs>>;
 }
 
 /**
@@ -100,7 +103,7 @@ export interface ArrayEpochsArgs {
 }
 
 /** The batches of arrays of samples: rows [from, to) of `x` (and `y`, `sampleWeight`), shuffled or in order. */
-export function arrayEpochs(x: Tensors, y: Tensors | undefined, args: ArrayEpochsArgs): EpochIterator {
+export function arrayEpochs(x: Inputs, y: Tensors | undefined, args: ArrayEpochsArgs): EpochIterator {
   const from = args.from ?? 0;
   const to = args.to ?? asList(x)[0]!.shape[0]!;
   const { batchSize, shuffle, sampleWeight } = args;
@@ -108,13 +111,13 @@ export function arrayEpochs(x: Tensors, y: Tensors | undefined, args: ArrayEpoch
   const marked = (t: Tensors): Tensors => (bounds.length ? markBatch(bounds, t) : t);
   return {
     steps: Math.ceil((to - from) / batchSize),
-    *epoch(): Iterator<StepBatch> {
+    *epoch(): Iterator<StepBatch<Inputs>> {
       if (shuffle) {
         // Training gathers shuffled rows of [0, to); from is 0 there.
         for (const rows of epochBatches(to, batchSize, true)) {
           // The index is freed before the batch is handed over: a loop that stops early leaves nothing behind.
           const idx = indexTensor(rows);
-          let batch: StepBatch;
+          let batch: StepBatch<Inputs>;
           try {
             batch = { x: takeRows(x, idx), y: y && marked(takeRows(y, idx)), sampleWeight: sampleWeight && (takeRows(sampleWeight, idx) as Tensor) };
           } finally {
@@ -151,7 +154,7 @@ export function sourceEpochs(source: BatchSource | PredictSource, args: SourceEp
   let iterator: Iterator<unknown> | AsyncIterator<unknown> | undefined;
   return {
     steps,
-    async *epoch(index: number): AsyncIterator<StepBatch> {
+    async *epoch(index: number): AsyncIterator<StepBatch<Inputs>> {
       if (steps === undefined || !iterator) iterator = fresh();
       let count = 0;
       let restarted = false;
@@ -175,22 +178,22 @@ export function sourceEpochs(source: BatchSource | PredictSource, args: SourceEp
   };
 }
 
-function readBatch(args: SourceEpochsArgs, item: unknown): StepBatch {
+function readBatch(args: SourceEpochsArgs, item: unknown): StepBatch<Inputs> {
   if (!args.targets) {
-    if (item instanceof Tensor) return { x: item };
-    if (Array.isArray(item)) return { x: item[0] as Tensors, y: item[1] as Tensors | undefined, sampleWeight: item[2] as Tensor | undefined };
-    const b = item as { xs?: Tensors; ys?: Tensors; sampleWeight?: Tensor } | null;
+    if (item instanceof Tensor || item instanceof StringTensor) return { x: item };
+    if (Array.isArray(item)) return { x: item[0] as Inputs, y: item[1] as Tensors | undefined, sampleWeight: item[2] as Tensor | undefined };
+    const b = item as { xs?: Inputs; ys?: Tensors; sampleWeight?: Tensor } | null;
     if (b && b.xs !== undefined) return { x: b.xs, y: b.ys, sampleWeight: b.sampleWeight };
     throw new ValueError(`${args.model}.${args.method}: each batch of the data source must be x, {xs}, [x] or [x, y], got ${item === null ? 'null' : typeof item}.`);
   }
-  if (Array.isArray(item)) return { x: item[0] as Tensors, y: item[1] as Tensors, sampleWeight: item[2] as Tensor | undefined };
-  const b = item as { xs?: Tensors; ys?: Tensors; sampleWeight?: Tensor } | null;
+  if (Array.isArray(item)) return { x: item[0] as Inputs, y: item[1] as Tensors, sampleWeight: item[2] as Tensor | undefined };
+  const b = item as { xs?: Inputs; ys?: Tensors; sampleWeight?: Tensor } | null;
   if (b && b.xs !== undefined && b.ys !== undefined) return { x: b.xs, y: b.ys, sampleWeight: b.sampleWeight };
   throw new ValueError(`${args.model}.${args.method}: each batch of the data source must be [x, y], [x, y, sampleWeight] or {xs, ys}, got ${typeof item}.`);
 }
 
 /** A batch of a source, its weights checked: they arrive with each batch, so this is the one place to check them (one read of a batch's weights). */
-function unpackBatch(args: SourceEpochsArgs, item: unknown): StepBatch {
+function unpackBatch(args: SourceEpochsArgs, item: unknown): StepBatch<Inputs> {
   const b = readBatch(args, item);
   try {
     if (b.sampleWeight !== undefined) checkSampleWeight(args.method, args.model, b.sampleWeight, sampleCount(args.method, args.model, b.x, b.y));

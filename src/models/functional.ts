@@ -4,9 +4,10 @@
  */
 import { ShapeError, ValueError } from '../core/errors.js';
 import { classNameOf, type ConfigDict, type Serialized } from '../core/serialization.js';
+import { StringTensor } from '../core/string-tensor.js';
 import type { Tensor } from '../core/tensor.js';
 import { InputLayer } from '../layers/input-layer.js';
-import type { Layer, Mask, ShapeOrShapes } from '../layers/layer.js';
+import type { Layer, LayerInput, Mask, ShapeOrShapes } from '../layers/layer.js';
 import { deserializeLayer, serializeLayer } from '../layers/registry.js';
 import { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicShape } from '../layers/symbolic-tensor.js';
 
@@ -123,6 +124,18 @@ export function checkInputCount(name: string, graph: ModelGraph, count: number):
   );
 }
 
+/** Checks that text goes to the inputs declared `dtype: 'string'`, and numbers to the others. */
+export function checkInputDType(name: string, graph: ModelGraph, index: number, x: LayerInput): void {
+  const input = graph.inputs[index];
+  if (!input || (input.dtype === 'string') === (x instanceof StringTensor)) return;
+  const layer = input.sourceLayer.name;
+  throw new ValueError(
+    input.dtype === 'string'
+      ? `Model '${name}': input '${layer}' takes text (dtype 'string'), got a ${x.dtype} tensor. Pass the texts as strings([...]).`
+      : `Model '${name}': input '${layer}' takes ${input.dtype} tensors, got a StringTensor. For text, declare the input Input({ shape: [], dtype: 'string' }) and start with a layer that takes text (TextVectorization, StringLookup).`,
+  );
+}
+
 /** Checks data (or symbolic inputs) against the input shapes of the model `name`'s graph, naming the layer each input feeds. */
 export function checkInputShapes(name: string, graph: ModelGraph, shapes: readonly SymbolicShape[]): void {
   graph.inputs.forEach((t, i) => {
@@ -139,8 +152,8 @@ export function checkInputShapes(name: string, graph: ModelGraph, shapes: readon
  * Masks travel beside the values: each layer gets its inputs' masks and says what its outputs' are.
  * Run it inside a tidy scope: every intermediate is a tensor of that scope.
  */
-export function runGraph(graph: ModelGraph, inputs: readonly Tensor[], inputMasks: readonly (Tensor | null)[], training: boolean): Tensor[] {
-  const values = new Map<number, Tensor>();
+export function runGraph(graph: ModelGraph, inputs: readonly LayerInput[], inputMasks: readonly (Tensor | null)[], training: boolean): Tensor[] {
+  const values = new Map<number, LayerInput>();
   const masks = new Map<number, Tensor | null>();
   graph.inputs.forEach((t, i) => {
     values.set(t.id, inputs[i]!);
@@ -156,7 +169,8 @@ export function runGraph(graph: ModelGraph, inputs: readonly Tensor[], inputMask
     const outMasks = node.layer.computeMask(node.inputsAsList ? xs : xs[0]!, mask);
     node.outputs.forEach((t, i) => masks.set(t.id, Array.isArray(outMasks) ? (outMasks[i] ?? null) : outMasks));
   }
-  return graph.outputs.map((t) => values.get(t.id)!);
+  // Outputs are layers' outputs, always Tensors (a model's output cannot be its text input).
+  return graph.outputs.map((t) => values.get(t.id)! as Tensor);
 }
 
 /** The output shapes of the graph for inputs of `inputShape`, propagated call by call. */

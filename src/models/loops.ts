@@ -11,7 +11,7 @@ import { optionKeys } from '../core/options.js';
 import { Tensor } from '../core/tensor.js';
 import { concat, expandDims, mul } from '../ops/index.js';
 import type { CompiledState } from './compile.js';
-import { asList, assertFinite, checkSampleWeight, classSampleWeights, positiveInt, sampleCount, sliceRows, type Tensors } from './data.js';
+import { asList, assertFinite, checkSampleWeight, classSampleWeights, positiveInt, sampleCount, sliceRows, type Inputs, type Tensors } from './data.js';
 import { arrayEpochs, disposeBatch, isBatchSource, sourceEpochs, type BatchSource, type EpochIterator, type PredictSource, type StepBatch } from './epoch-iterator.js';
 import type { StepLogs, Trainer } from './trainer.js';
 
@@ -28,7 +28,7 @@ export interface FitArgs {
   /** Fraction of the data, taken from the end before shuffling, held out for validation. */
   validationSplit?: number;
   /** Validation data: `[x, y]` arrays or a batch source. */
-  validationData?: readonly [Tensors, Tensors] | BatchSource;
+  validationData?: readonly [Inputs, Tensors] | BatchSource;
   /** Shuffle the training samples before each epoch (default true). */
   shuffle?: boolean;
   /** Loss weight per class id, e.g. `{0: 1, 1: 5}` for an under-represented class 1. */
@@ -130,7 +130,7 @@ async function runBatches(
     const pending = batches.next();
     const next = pending instanceof Promise ? await pending : pending;
     if (next.done) break;
-    const batch: StepBatch = next.value;
+    const batch: StepBatch<Inputs> = next.value;
     const index = count++;
     try {
       const begun = callbacks?.batchBegin(index);
@@ -160,7 +160,7 @@ async function evaluateEpoch(model: Trainer, data: EpochIterator): Promise<Logs>
 
 /** The training data of a fit and, when asked for, its validation data (a fresh iterator per evaluation). */
 function fitData(
-  model: Trainer, compiled: CompiledState, x: Tensors | BatchSource, y: Tensors | undefined, args: FitArgs, batchSize: number, owned: Tensor[],
+  model: Trainer, compiled: CompiledState, x: Inputs | BatchSource, y: Tensors | undefined, args: FitArgs, batchSize: number, owned: Tensor[],
 ): { train: EpochIterator; validation: (() => EpochIterator) | undefined } {
   const validationBatchSize = args.validationBatchSize ?? batchSize;
   let validation: (() => EpochIterator) | undefined;
@@ -208,7 +208,7 @@ function fitData(
     if (isBatchSource(vd)) {
       validation = () => sourceEpochs(vd, { method: 'evaluate', model: model.name, steps: args.validationSteps, targets: true });
     } else {
-      const [vx, vy] = vd as readonly [Tensors, Tensors];
+      const [vx, vy] = vd as readonly [Inputs, Tensors];
       sampleCount('fit (validationData)', model.name, vx, vy);
       const held = arrayEpochs(vx, vy, { batchSize: validationBatchSize, shuffle: false, losses: compiled.losses });
       validation = () => held;
@@ -218,7 +218,7 @@ function fitData(
 }
 
 /** The training loop of `Model.fit`: `trainStep` on every batch of every epoch, with callbacks, validation and progress. */
-export async function fitLoop(model: Trainer, compiled: CompiledState, x: Tensors | BatchSource, y: Tensors | undefined, args: FitArgs): Promise<History> {
+export async function fitLoop(model: Trainer, compiled: CompiledState, x: Inputs | BatchSource, y: Tensors | undefined, args: FitArgs): Promise<History> {
   const epochs = args.epochs ?? 1;
   const initialEpoch = args.initialEpoch ?? 0;
   if (!Number.isInteger(epochs) || epochs < 0) throw new ValueError(`${model.name}.fit: epochs must be a non-negative integer, got ${epochs}.`);
@@ -255,7 +255,7 @@ export async function fitLoop(model: Trainer, compiled: CompiledState, x: Tensor
 }
 
 /** The evaluation loop of `Model.evaluate`: `testStep` over all the data; what its last call returned. */
-export async function evaluateLoop(model: Trainer, compiled: CompiledState, x: Tensors | BatchSource, y: Tensors | undefined, args: EvaluateArgs): Promise<Logs> {
+export async function evaluateLoop(model: Trainer, compiled: CompiledState, x: Inputs | BatchSource, y: Tensors | undefined, args: EvaluateArgs): Promise<Logs> {
   if (isBatchSource(x)) {
     if (args.sampleWeight !== undefined) throw new ValueError(`${model.name}.evaluate: sampleWeight needs arrays; with a batch source, yield [x, y, sampleWeight] batches instead.`);
     return evaluateEpoch(model, sourceEpochs(x, { method: 'evaluate', model: model.name, steps: args.steps, targets: true }));
@@ -269,7 +269,7 @@ export async function evaluateLoop(model: Trainer, compiled: CompiledState, x: T
 }
 
 /** `predictStep` on one batch, in a scope that keeps only its outputs; the batch is freed. */
-function predictBatch(model: Trainer, batch: StepBatch): Tensors {
+function predictBatch(model: Trainer, batch: StepBatch<Inputs>): Tensors {
   try {
     model.buildFor(batch.x);
     return tidy(() => model.runPredictStep(batch));
@@ -293,13 +293,13 @@ function joinPredictions(parts: Tensors[]): Tensors {
 }
 
 /** The prediction loop of `Model.predict` for arrays: `predictStep` on each batch, in order; synchronous. */
-export function predictArrays(model: Trainer, x: Tensors, args: PredictArgs): Tensors {
+export function predictArrays(model: Trainer, x: Inputs, args: PredictArgs): Tensors {
   const batchSize = args.batchSize ?? 32;
   const n = sampleCount('predict', model.name, x);
   positiveInt('predict', model.name, 'batchSize', batchSize);
   assertFinite('predict', model.name, 'x', x);
   if (n === 0) return model.predictOnBatch(x);
-  const batches = arrayEpochs(x, undefined, { batchSize, shuffle: false }).epoch(0) as Iterator<StepBatch>;
+  const batches = arrayEpochs(x, undefined, { batchSize, shuffle: false }).epoch(0) as Iterator<StepBatch<Inputs>>;
   const parts: Tensors[] = [];
   try {
     // Each batch's slice of x is freed after its step: predicting holds one batch of x, not a copy of all of it.

@@ -8,13 +8,14 @@ import { ENGINE } from '../core/engine.js';
 import { NotFoundError, NotSupportedError, ValueError } from '../core/errors.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import { classNameOf, type ConfigDict } from '../core/serialization.js';
+import { StringTensor } from '../core/string-tensor.js';
 import { Tensor, type Variable } from '../core/tensor.js';
 import type { InputLayer } from '../layers/input-layer.js';
-import { Layer, type CallArgs, type ShapeOrShapes } from '../layers/layer.js';
+import { Layer, type CallArgs, type LayerInput, type ShapeOrShapes } from '../layers/layer.js';
 import { registerLayer } from '../layers/registry.js';
 import { isShapeList, type SymbolicShape, type SymbolicTensor } from '../layers/symbolic-tensor.js';
 import {
-  buildGraph, checkInputCount, checkInputShapes, graphConfig, graphFromConfig, graphOutputShapes, isSequentialLike, runGraph, type ModelGraph,
+  buildGraph, checkInputCount, checkInputDType, checkInputShapes, graphConfig, graphFromConfig, graphOutputShapes, isSequentialLike, runGraph, type ModelGraph,
 } from './functional.js';
 import { loadWeights, saveModel, saveWeights, type LoadWeightsArgs } from './saving.js';
 import { SUMMARY_KEYS, columnWidths, formatCount, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
@@ -159,7 +160,7 @@ export class Model extends Trainer {
    * @example
    * const probs = model.call(images, { training: false }) as Tensor;
    */
-  override call(inputs: Tensor | Tensor[], args: CallArgs = {}): Tensor | Tensor[] {
+  override call(inputs: LayerInput | LayerInput[], args: CallArgs = {}): Tensor | Tensor[] {
     this.assertNotDisposed('run');
     const list = toList(inputs);
     // A Sequential model without an input shape builds its graph here, on its first call.
@@ -167,7 +168,8 @@ export class Model extends Trainer {
     const graph = this.requireGraph('layer graph');
     checkInputCount(this.name, graph, list.length);
     list.forEach((x, i) => {
-      if (!(x instanceof Tensor)) throw new ValueError(`Model '${this.name}': input ${i} is not a Tensor; wrap arrays with tensor().`);
+      if (!(x instanceof Tensor || x instanceof StringTensor)) throw new ValueError(`Model '${this.name}': input ${i} is not a Tensor; wrap arrays with tensor() (or strings() for text).`);
+      checkInputDType(this.name, graph, i, x);
     });
     this.checkInputShapes(list.map((x) => x.shape));
     const masks = toList(args.mask ?? null);

@@ -56,7 +56,8 @@ export function readableBytes(bytes: number): string {
 
 /** A shape as Keras prints it: `(None, 28, 28)`. */
 export function kerasShape(shape: SymbolicShape): string {
-  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')})`;
+  // Python writes a tuple of one with a trailing comma: (None,).
+  return `(${shape.map((d) => (d === null ? 'None' : String(d))).join(', ')}${shape.length === 1 ? ',' : ''})`;
 }
 
 /** Python's round(): halves go to the even neighbour. */

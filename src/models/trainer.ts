@@ -18,7 +18,7 @@ import { Mean, type Metric } from '../metrics/index.js';
 import { add, mul } from '../ops/index.js';
 import type { Optimizer } from '../optimizers/index.js';
 import { compileModel, type CompileArgs, type CompiledState } from './compile.js';
-import { asList, checkSampleWeight, sampleCount, type Tensors } from './data.js';
+import { asList, checkSampleWeight, sampleCount, type Inputs, type Tensors } from './data.js';
 import { isBatchSource, type BatchSource, type PredictSource, type StepBatch } from './epoch-iterator.js';
 import {
   EVALUATE_KEYS, FIT_KEYS, PREDICT_KEYS, evaluateLoop, fitLoop, predictArrays, predictSource, readLogs, type EvaluateArgs, type FitArgs, type PredictArgs,
@@ -264,7 +264,7 @@ export abstract class Trainer extends Layer {
    * Folds a batch's loss into the loss tracker, weighted by the batch's size; through an effect, so
    * that a jitted step (whose graph replays without running this code) still does it.
    */
-  private trackLoss(loss: Tensor, x: Tensors): void {
+  private trackLoss(loss: Tensor, x: Inputs): void {
     const batchSize = asList(x)[0]!.shape[0]!;
     ENGINE.effect([loss], ([value]) => this.lossTracker.updateState(value!.item(), batchSize));
   }
@@ -293,7 +293,10 @@ export abstract class Trainer extends Layer {
    * @internal `trainStep` or `testStep` on one batch, through `jit` when compiled with `jitCompile`;
    * what it returned, read into numbers. Call it inside a memory scope.
    */
-  runStep(step: 'trainStep' | 'testStep', batch: StepBatch): Logs {
+  runStep(step: 'trainStep' | 'testStep', input: StepBatch<Inputs>): Logs {
+    // NOTE: a text model's batch holds StringTensors, which the steps pass on to `call` unread; the
+    // steps are typed for tensors (what overrides in other models rely on).
+    const batch = input as StepBatch;
     const jitCompile = this.compiled?.jitCompile ?? false;
     // NOTE: the very first train step runs eagerly even with jitCompile: it builds what a model makes
     // lazily and creates the optimizer's slots, state that a graph should read, not make at every call.
@@ -314,7 +317,9 @@ export abstract class Trainer extends Layer {
   }
 
   /** @internal `predictStep` on one batch, through `jit` when compiled with `jitCompile`. Call it inside a memory scope. */
-  runPredictStep(batch: StepBatch): Tensors {
+  runPredictStep(input: StepBatch<Inputs>): Tensors {
+    // NOTE: as in runStep, a text model's batch holds StringTensors that predictStep passes on unread.
+    const batch = input as StepBatch;
     if (!this.compiled?.jitCompile) return this.predictStep(batch);
     return (this.jitted.predict ??= this.jitStep('predictStep', (b) => this.predictStep(b)))(batch, this.signatureKey('predictStep'));
   }
@@ -367,7 +372,7 @@ export abstract class Trainer extends Layer {
    * @internal Builds a model that learns its input shape from data (a Sequential without
    * inputShape, a subclass) for inputs like `x`: the loops call it before the first step, as Keras does.
    */
-  buildFor(x: Tensors): void {
+  buildFor(x: Inputs): void {
     if (this.built) return;
     const list = asList(x);
     if (list[0] instanceof Tensor) this.ensureBuilt(list.length === 1 ? list[0].shape : list.map((t) => t.shape));
@@ -410,7 +415,7 @@ export abstract class Trainer extends Layer {
    * const history = await model.fit(xTrain, yTrain, { epochs: 5, batchSize: 32, validationSplit: 0.2 });
    * history.history.val_accuracy;
    */
-  async fit(x: Tensors | BatchSource, y?: Tensors, args: FitArgs = {}): Promise<History> {
+  async fit(x: Inputs | BatchSource, y?: Tensors, args: FitArgs = {}): Promise<History> {
     this.assertNotDisposed('fit');
     checkOptions(`${this.name}.fit`, args, FIT_KEYS);
     return fitLoop(this, this.requireCompiled('fit'), x, y, args);
@@ -423,9 +428,9 @@ export abstract class Trainer extends Layer {
    * @example
    * const [loss, accuracy] = await model.evaluate(xTest, yTest);
    */
-  async evaluate(x: Tensors | BatchSource, y?: Tensors, args?: EvaluateArgs & { returnDict?: false }): Promise<number[]>;
-  async evaluate(x: Tensors | BatchSource, y: Tensors | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
-  async evaluate(x: Tensors | BatchSource, y?: Tensors, args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number[] | Logs> {
+  async evaluate(x: Inputs | BatchSource, y?: Tensors, args?: EvaluateArgs & { returnDict?: false }): Promise<number[]>;
+  async evaluate(x: Inputs | BatchSource, y: Tensors | undefined, args: EvaluateArgs & { returnDict: true }): Promise<Logs>;
+  async evaluate(x: Inputs | BatchSource, y?: Tensors, args: EvaluateArgs & { returnDict?: boolean } = {}): Promise<number[] | Logs> {
     this.assertNotDisposed('evaluate');
     checkOptions(`${this.name}.evaluate`, args, EVALUATE_KEYS);
     const logs = await evaluateLoop(this, this.requireCompiled('evaluate'), x, y, args);
@@ -441,21 +446,21 @@ export abstract class Trainer extends Layer {
    * const probs = model.predict(xTest) as Tensor; // [n, 10]
    * const streamed = await model.predict(batchesOfImages()); // from an async generator
    */
-  predict(x: Tensors, args?: PredictArgs): Tensors;
+  predict(x: Inputs, args?: PredictArgs): Tensors;
   predict(x: PredictSource, args?: PredictArgs): Promise<Tensors>;
-  predict(x: Tensors | PredictSource, args: PredictArgs = {}): Tensors | Promise<Tensors> {
+  predict(x: Inputs | PredictSource, args: PredictArgs = {}): Tensors | Promise<Tensors> {
     checkOptions(`${this.name}.predict`, args, PREDICT_KEYS);
-    return isBatchSource(x) ? predictSource(this, x as PredictSource) : predictArrays(this, x as Tensors, args);
+    return isBatchSource(x) ? predictSource(this, x as PredictSource) : predictArrays(this, x as Inputs, args);
   }
 
   /** The outputs for one batch, in inference mode (`predictStep` on it). */
-  predictOnBatch(x: Tensors): Tensors {
+  predictOnBatch(x: Inputs): Tensors {
     this.buildFor(x);
     return tidy(() => this.runPredictStep({ x }));
   }
 
   /** One `trainStep` on one batch; returns what it returned (by default the loss and metrics of this batch alone, by Keras's keys). */
-  trainOnBatch(x: Tensors, y: Tensors, sampleWeight?: Tensor): Logs {
+  trainOnBatch(x: Inputs, y: Tensors, sampleWeight?: Tensor): Logs {
     this.checkBatch('trainOnBatch', x, y, sampleWeight);
     this.buildFor(x);
     this.beginTraining();
@@ -464,14 +469,14 @@ export abstract class Trainer extends Layer {
   }
 
   /** One `testStep` on one batch; returns what it returned (by default the loss and metrics of this batch, in inference mode). */
-  testOnBatch(x: Tensors, y: Tensors, sampleWeight?: Tensor): Logs {
+  testOnBatch(x: Inputs, y: Tensors, sampleWeight?: Tensor): Logs {
     this.checkBatch('testOnBatch', x, y, sampleWeight);
     this.buildFor(x);
     this.resetMetrics();
     return tidy(() => this.runStep('testStep', { x, y, sampleWeight }));
   }
 
-  private checkBatch(method: string, x: Tensors, y: Tensors, sampleWeight: Tensor | undefined): void {
+  private checkBatch(method: string, x: Inputs, y: Tensors, sampleWeight: Tensor | undefined): void {
     this.assertNotDisposed(method);
     this.requireCompiled(method);
     const n = sampleCount(method, this.name, x, y);

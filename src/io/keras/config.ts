@@ -274,6 +274,8 @@ const KERAS_LAYERS = new Set([
   'UpSampling2D', 'ZeroPadding2D',
   // attention
   'MultiHeadAttention', 'Attention', 'AdditiveAttention',
+  // Lookup and text preprocessing layers.
+  'StringLookup', 'IntegerLookup', 'TextVectorization',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {

@@ -3,12 +3,14 @@
  * `config.json` (the model, with its `compile_config`) and `model.weights.h5` (the weights by
  * layer group, and the optimizer's state). Reads what Keras 3 and Keras 2.13–2.15 write; writes
  * Keras 3's layout, which Keras 3 loads. Each member's declared size is checked against
- * `maxDecompressedBytes` before it is inflated; members other than these three are not read.
+ * `maxDecompressedBytes` before it is inflated; of the other members, only the vocabularies of
+ * lookup layers (assets.ts) are read.
  */
 import { unzipSync, zipSync, type Unzipped } from 'fflate';
 import { ValueError } from '../../core/errors.js';
 import { checkLimit, type Limits } from '../../core/limits.js';
 import type { ModelArtifacts, ModelFormat, ModelInput, OutputFile } from '../artifacts.js';
+import { inlineVocabularies, isVocabularyAsset } from './assets.js';
 import { modelConfigToKeras, trainingConfigToKeras } from './config.js';
 import { readHdf5 } from './hdf5.js';
 import { keras3WeightsFile, kerasModelArtifacts, readLayerWeights } from './keras-artifacts.js';
@@ -29,13 +31,13 @@ function isKerasZip(head: Uint8Array): boolean {
   return [METADATA, CONFIG, WEIGHTS].some((name) => text.includes(name));
 }
 
-/** The three members of the archive, each checked against the cap before it is inflated. */
+/** The three members of the archive (and vocabulary assets), each checked against the cap before it is inflated. */
 function unzipMembers(bytes: Uint8Array, source: string, limits: Limits): Unzipped {
   let total = 0;
   try {
     return unzipSync(bytes, {
       filter(file) {
-        if (![METADATA, CONFIG, WEIGHTS].includes(file.name)) return false;
+        if (![METADATA, CONFIG, WEIGHTS].includes(file.name) && !isVocabularyAsset(file.name)) return false;
         checkLimit(limits, 'maxDecompressedBytes', file.originalSize, `${source}: the archive member '${file.name}' declares`);
         total += file.originalSize;
         checkLimit(limits, 'maxDecompressedBytes', total, `${source}: the archive's members declare`);
@@ -69,6 +71,7 @@ async function readKerasZip(input: ModelInput, limits: Limits): Promise<ModelArt
   const weightBytes = members[WEIGHTS];
   if (!weightBytes) throw new ValueError(`${source}: the .keras archive has no '${WEIGHTS}'; it holds no weights.`);
   const h5Source = `${source} (${WEIGHTS})`;
+  inlineVocabularies(config, members, source);
   const layers = configLayers(config, source);
   const { weights, optimizerEntries } = await readHdf5(weightBytes, h5Source, limits, (h5) => {
     const entries = h5
