@@ -218,7 +218,7 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
     if (layer.layers) {
       plans.push({ layer: layer.name, group, varsGroups: [{ path: `${group}/vars`, name: layer.name }], datasetOf: () => `${group}/vars/0` });
       plans.push(...keras3GroupPlans(layer.layers, layer.className === 'Sequential', group));
-    } else plans.push(planOf(layer, group));
+    } else plans.push(planOf(layer, group, n));
   }
   return plans;
 }
@@ -234,7 +234,8 @@ function partOf(at: string, name: string, className: string, config: Record<stri
   return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
 }
 
-function planOf(layer: ConfigLayer, group: string): GroupPlan {
+/** `nth` counts the layers of the class before this one (it numbers MultiHeadAttention's unnamed sublayers). */
+function planOf(layer: ConfigLayer, group: string, nth: number): GroupPlan {
   const own = { path: `${group}/vars`, name: layer.name };
   const inner = wrapped(layer.config['layer']);
   if (layer.className === 'Bidirectional' && inner) {
@@ -256,7 +257,9 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
   }
   if (layer.className === 'MultiHeadAttention') {
     // Kernel and bias per part (kernel only without biases), each part in its own group.
-    const parts = [...MHA_EMPTY_PARTS, ...MHA_PARTS].map((p) => ({ path: `${group}/${p.group}/vars`, name: p.name }));
+    // NOTE: Keras names the dropout and softmax sublayers by its global counters (dropout, dropout_1, ...).
+    const counted = MHA_EMPTY_PARTS.map((p) => ({ ...p, name: nth === 0 ? p.name : `${p.name}_${nth}` }));
+    const parts = [...counted, ...MHA_PARTS].map((p) => ({ path: `${group}/${p.group}/vars`, name: p.name }));
     return {
       layer: layer.name,
       group,
