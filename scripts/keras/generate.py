@@ -399,6 +399,16 @@ def case_conv3d_pooling():
     c = layers.AveragePooling3D(2, strides=1, padding="same")(a)
     ys = [layers.GlobalAveragePooling3D()(b), layers.GlobalMaxPooling3D()(c), layers.Flatten()(layers.Cropping3D(((1, 0), (0, 1), (1, 1)))(x))]
     return keras.Model(x, layers.Concatenate()(ys)), [floats(4, 5, 4, 2)]
+# ---- attention ----
+def case_attention():
+    """Self-attention with a causal mask, cross-attention returning its scores (value_dim and output_shape of their own), Attention and AdditiveAttention."""
+    x = keras.Input(shape=(5, 6))
+    c = keras.Input(shape=(4, 6))
+    self_attended = layers.MultiHeadAttention(num_heads=2, key_dim=3)(x, x, use_causal_mask=True)
+    cross, scores = layers.MultiHeadAttention(num_heads=2, key_dim=4, value_dim=2, output_shape=5)(self_attended, c, return_attention_scores=True)
+    concat = layers.Attention(use_scale=True, score_mode="concat")([x, c])
+    additive = layers.AdditiveAttention()([x, c, c])
+    return keras.Model([x, c], [cross, scores, concat, additive]), [floats(5, 6), floats(4, 6)]
 
 
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}

@@ -24,6 +24,8 @@ import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
 import { MultiHeadAttention, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
+import { AdditiveAttention, Attention, type AdditiveAttentionLayerArgs, type AttentionLayerArgs } from './attention/attention.js';
+import { PositionEmbedding, type PositionEmbeddingLayerArgs } from './attention/position-embedding.js';
 // Lookup and text preprocessing layers.
 import { IntegerLookup, type IntegerLookupLayerArgs } from './preprocessing/integer-lookup.js';
 import { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
@@ -79,6 +81,8 @@ export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/g
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
 export { MultiHeadAttention, type MultiHeadAttentionCallArgs, type MultiHeadAttentionLayerArgs } from './attention/multi-head-attention.js';
 export { attend, attentionMask, type AttentionInputs } from './attention/attend.js';
+export { AdditiveAttention, Attention, type AdditiveAttentionLayerArgs, type AttentionCallArgs, type AttentionLayerArgs } from './attention/attention.js';
+export { PositionEmbedding, type PositionEmbeddingLayerArgs } from './attention/position-embedding.js';
 // Lookup and text preprocessing layers.
 export { IndexLookup, LOOKUP_OUTPUT_MODES, type IndexLookupArgs, type LookupOutputMode, type TokenRows } from './preprocessing/index-lookup.js';
 export { StringLookup, type StringLookupLayerArgs } from './preprocessing/string-lookup.js';
@@ -207,6 +211,28 @@ export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new
  * layers.multiHeadAttention({ numHeads: 2, keyDim: 16 }).apply([x, x]);
  */
 export const multiHeadAttention = (args: MultiHeadAttentionLayerArgs): MultiHeadAttention => new MultiHeadAttention(args);
+/**
+ * A dot-product attention layer without projections (see `Attention`).
+ *
+ * @example
+ * layers.attention({ useScale: true }).apply([query, value]);
+ */
+export const attention = (args: AttentionLayerArgs = {}): Attention => new Attention(args);
+/**
+ * An additive (Bahdanau) attention layer (see `AdditiveAttention`).
+ *
+ * @example
+ * layers.additiveAttention().apply([query, value]);
+ */
+export const additiveAttention = (args: AdditiveAttentionLayerArgs = {}): AdditiveAttention => new AdditiveAttention(args);
+/**
+ * Learned position vectors to add to token embeddings (see `PositionEmbedding`).
+ *
+ * @example
+ * layers.positionEmbedding({ sequenceLength: 12 }).apply(tokens);
+ */
+export const positionEmbedding = (args: PositionEmbeddingLayerArgs): PositionEmbedding => new PositionEmbedding(args);
+
 // Lookup and text preprocessing layers.
 /** A layer mapping strings to vocabulary indices (see `StringLookup`). */
 export const stringLookup = (args: StringLookupLayerArgs = {}): StringLookup => new StringLookup(args);

@@ -263,4 +263,28 @@ export const ZOO: ZooModel[] = [
     },
     inputs: () => [normal(3, 4, 5, 4, 2)],
   },
+  // ---- attention ----
+  {
+    name: 'attention',
+    build: () => {
+      const x = s.Input({ shape: [5, 6] });
+      const c = s.Input({ shape: [4, 6] });
+      const selfAttended = layers.multiHeadAttention({ numHeads: 2, keyDim: 3 }).apply([x, x], { useCausalMask: true });
+      const [cross, scores] = layers.multiHeadAttention({ numHeads: 2, keyDim: 4, valueDim: 2, outputShape: 5 }).applyMulti([selfAttended, c], { returnAttentionScores: true });
+      const concat = layers.attention({ useScale: true, scoreMode: 'concat' }).apply([x, c]);
+      const additive = layers.additiveAttention().apply([x, c, c]);
+      return s.model({ inputs: [x, c], outputs: [cross!, scores!, concat, additive] });
+    },
+    inputs: () => [normal(3, 5, 6), normal(3, 4, 6)],
+  },
+  {
+    name: 'attention_masked',
+    build: () => {
+      const ids = s.Input({ shape: [7], dtype: 'int32' });
+      const e = layers.embedding({ inputDim: 12, outputDim: 8, maskZero: true }).apply(ids);
+      const attended = layers.multiHeadAttention({ numHeads: 2, keyDim: 4 }).apply([e, e]);
+      return s.model({ inputs: ids, outputs: layers.dense({ units: 2 }).apply(layers.globalAveragePooling1d().apply(attended)) });
+    },
+    inputs: () => [ints([3, 7], 12)],
+  },
 ];

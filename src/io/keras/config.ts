@@ -7,7 +7,7 @@
  */
 import { NotSupportedError } from '../../core/errors.js';
 import type { ConfigDict, ConfigValue, Serialized } from '../../core/serialization.js';
-import { dictAt, isDict, listAt, malformed, shown, type Dict } from './keras-json.js';
+import { dictAt, isDict, listAt, malformed, shown, toCamel, toSnake, type Dict } from './keras-json.js';
 import { describeLayer, kerasLayerParts, layerConfigFromKeras, layerConfigToKeras } from './layer-config.js';
 import { dtypeToKeras, type KerasFlavour, type ReadContext } from './objects.js';
 
@@ -125,37 +125,77 @@ function isMaskOpOutput(value: unknown, maskOps: ReadonlySet<string>): boolean {
   return Array.isArray(history) && maskOps.has(history[0] as string);
 }
 
-/** Call arguments Keras records that change nothing when absent (`mask` is passed on by Strata's graph itself). */
-function checkCallKwargs(ctx: ReadContext, where: string, kwargs: unknown, maskOps: ReadonlySet<string> = new Set()): void {
-  if (kwargs === undefined || kwargs === null) return;
+/**
+ * Layers Keras calls with their inputs as separate positional arguments (`mha(query, value, key)`);
+ * Strata passes them as one list.
+ */
+const POSITIONAL_INPUTS = new Set(['MultiHeadAttention']);
+
+/** Call options Keras records for a layer that Strata keeps with each call (camelCase), per class. */
+const CALL_OPTIONS: Record<string, readonly string[]> = {
+  MultiHeadAttention: ['use_causal_mask', 'return_attention_scores'],
+  Attention: ['use_causal_mask', 'return_attention_scores'],
+  AdditiveAttention: ['use_causal_mask', 'return_attention_scores'],
+};
+
+/** Masks Keras may record as null: the inputs' own masks are passed on by Strata's graph itself. */
+const NULL_MASKS = new Set(['mask', 'query_mask', 'value_mask', 'key_mask', 'attention_mask']);
+
+/**
+ * The call options Keras recorded that Strata keeps (camelCase); others must change nothing when
+ * absent: masks recorded as null or computed by a mask operation left out (see `MASK_OPS`).
+ */
+function callOptionsFromKeras(ctx: ReadContext, className: string, where: string, kwargs: unknown, maskOps: ReadonlySet<string>): ConfigDict {
+  const options: ConfigDict = {};
+  if (kwargs === undefined || kwargs === null) return options;
   for (const [key, value] of Object.entries(dictAt(ctx.source, `${where}.kwargs`, kwargs))) {
-    if (key === 'training' || (key === 'mask' && (value === null || isMaskOpOutput(value, maskOps)))) continue;
-    throw new NotSupportedError(`${ctx.source}: ${where} passes ${key} = ${shown(value)} to the layer; Strata's models pass each layer its inputs only.`);
+    if (key === 'training' || (NULL_MASKS.has(key) && (value === null || isMaskOpOutput(value, maskOps)))) continue;
+    if (CALL_OPTIONS[className]?.includes(key) && typeof value === 'boolean') {
+      options[toCamel(key)] = value;
+      continue;
+    }
+    throw new NotSupportedError(`${ctx.source}: ${where} passes ${key} = ${shown(value)} to the layer; Strata's models pass each layer its inputs and its own fixed options only.`);
   }
+  return options;
+}
+
+/** One call of a layer in a functional model as Strata keeps it. */
+interface NodeRefs {
+  inputs: Ref[];
+  asList: boolean;
+  options: ConfigDict;
 }
 
 /** One call of a layer in a functional model (Keras 2: a list of [layer, node, tensor, kwargs]; Keras 3: {args, kwargs}). */
-function nodeFromKeras(ctx: ReadContext, node: unknown, field: string, where: string, maskOps: ReadonlySet<string>): { inputs: Ref[]; asList: boolean } {
+function nodeFromKeras(ctx: ReadContext, className: string, node: unknown, field: string, where: string, maskOps: ReadonlySet<string>): NodeRefs {
   if (Array.isArray(node)) {
+    let options: ConfigDict = {};
     const inputs = node.map((entry, k) => {
       const ref = refFromKeras(ctx, `${field}[${k}]`, entry);
-      checkCallKwargs(ctx, where, (entry as unknown[])[3]);
+      // Keras takes the options of the last entry.
+      options = callOptionsFromKeras(ctx, className, where, (entry as unknown[])[3], maskOps);
       return ref;
     });
-    return { inputs, asList: inputs.length > 1 };
+    return { inputs, asList: inputs.length > 1, options };
   }
   const { args, kwargs } = dictAt(ctx.source, field, node);
   const list = listAt(ctx.source, `${field}.args`, args);
-  if (list.length !== 1) throw new NotSupportedError(`${ctx.source}: ${where} is called with ${list.length} positional arguments; Strata's layers take one input (or one list of inputs).`);
-  checkCallKwargs(ctx, where, kwargs, maskOps);
+  const positional = POSITIONAL_INPUTS.has(className);
+  if (list.length !== 1 && !(positional && list.length >= 2)) {
+    throw new NotSupportedError(`${ctx.source}: ${where} is called with ${list.length} positional arguments; Strata's layers take one input (or one list of inputs).`);
+  }
+  const options = callOptionsFromKeras(ctx, className, where, kwargs, maskOps);
   const tensor = (x: unknown, at: string): Ref => {
     if (!isDict(x) || x['class_name'] !== '__keras_tensor__') {
       throw new NotSupportedError(`${ctx.source}: ${where} is called with ${shown(x)} at ${at}; Strata's models feed layers the outputs of other layers only.`);
     }
     return refFromKeras(ctx, `${at}.config.keras_history`, dictAt(ctx.source, `${at}.config`, x['config'])['keras_history']);
   };
+  if (positional) return { inputs: list.map((t, k) => tensor(t, `${field}.args[${k}]`)), asList: true, options };
   const arg = list[0];
-  return Array.isArray(arg) ? { inputs: arg.map((t, k) => tensor(t, `${field}.args[0][${k}]`)), asList: true } : { inputs: [tensor(arg, `${field}.args[0]`)], asList: false };
+  return Array.isArray(arg)
+    ? { inputs: arg.map((t, k) => tensor(t, `${field}.args[0][${k}]`)), asList: true, options }
+    : { inputs: [tensor(arg, `${field}.args[0]`)], asList: false, options };
 }
 
 /** A model's `input_layers` / `output_layers`: one reference, a list of them, or (Keras 3) a dict by name. */
@@ -210,8 +250,8 @@ function functionalFromKeras(ctx: ReadContext, config: Dict, field: string): Ser
     const nodes = layer.className === 'InputLayer' ? [] : listAt(ctx.source, `${at}.inbound_nodes`, e['inbound_nodes'] ?? []);
     const inboundNodes = nodes.map((n, j) => {
       const at2 = `${at}.inbound_nodes[${j}]`;
-      const node = nodeFromKeras(ctx, n, at2, where, maskOps);
-      return { inputs: shift(node.inputs, inNodes, at2), asList: node.asList };
+      const node = nodeFromKeras(ctx, layer.className, n, at2, where, maskOps);
+      return { inputs: shift(node.inputs, inNodes, at2), asList: node.asList, ...(Object.keys(node.options).length ? { options: node.options } : {}) };
     });
     return { className: layer.className, name, config: layer.config, inboundNodes: inboundNodes as unknown as ConfigValue };
   });
@@ -236,9 +276,10 @@ function functionalFromKeras(ctx: ReadContext, config: Dict, field: string): Ser
 /**
  * The Keras form of a Strata model config: `'keras3'` is what Keras 3 writes in a `.keras` file's
  * `config.json`; `'keras2'` is Keras 2's `model_config`, the topology TF.js reads. A functional
- * model's calls are written as Keras 2's `[layer, node, tensor, {}]` lists in both flavours: Keras 3
- * reads them, and its own `__keras_tensor__` form needs every tensor's shape, which a config does
- * not hold. Layers without a Keras counterpart in the flavour raise a NotSupportedError naming the layer.
+ * model's calls are written as Keras 2's `[layer, node, tensor, kwargs]` lists in both flavours:
+ * Keras 3 reads them, and its own `__keras_tensor__` form needs every tensor's shape, which a config
+ * does not hold; only layers Keras calls with separate positional inputs (MultiHeadAttention) are
+ * written in that form. Layers without a Keras counterpart in the flavour raise a NotSupportedError naming the layer.
  *
  * @example
  * const keras = modelConfigToKeras(serializeLayer(model), 'keras3');
@@ -255,6 +296,8 @@ const KERAS_LAYERS = new Set([
   'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LSTMCell', 'LayerNormalization', 'LeakyReLU', 'MaxPooling1D', 'MaxPooling2D',
   'Maximum', 'Minimum', 'Multiply', 'RNN', 'Rescaling', 'Reshape', 'SeparableConv2D', 'SimpleRNN', 'SimpleRNNCell', 'Subtract', 'TimeDistributed',
   'UpSampling2D', 'ZeroPadding2D',
+  // attention
+  'MultiHeadAttention', 'Attention', 'AdditiveAttention',
   // Lookup and text preprocessing layers.
   'StringLookup', 'IntegerLookup', 'TextVectorization',
   // Numeric and categorical preprocessing layers.
@@ -298,8 +341,22 @@ function sequentialToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
   return { ...wrap('Sequential', config, flavour, 'keras'), ...(inputShape !== undefined ? { build_config: { input_shape: inputShape } } : {}) };
 }
 
+/**
+ * One call in Keras's terms: Keras 2's `[layer, node, tensor, kwargs]` list, or for a layer Keras
+ * calls with separate positional inputs, Keras 3's `{args, kwargs}`.
+ */
+function nodeToKeras(className: string, refs: Ref[], options: ConfigDict): unknown {
+  const kwargs: Dict = {};
+  for (const [key, value] of Object.entries(options)) kwargs[toSnake(key)] = value;
+  if (!POSITIONAL_INPUTS.has(className)) return refs.map((r) => [...r, kwargs]);
+  // NOTE: Keras replaces each tensor by the output its keras_history names before the call, so the
+  // shape, which a config does not hold, is never read; it must only be a valid shape.
+  const args = refs.map((r) => ({ class_name: '__keras_tensor__', config: { shape: [], dtype: 'float32', keras_history: r } }));
+  return { args, kwargs };
+}
+
 function functionalToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
-  type Entry = Serialized & { name: string; inboundNodes: { inputs: Ref[]; asList: boolean }[] };
+  type Entry = Serialized & { name: string; inboundNodes: { inputs: Ref[]; asList: boolean; options?: ConfigDict }[] };
   const entries = c['layers'] as unknown as Entry[];
   const legacy = flavour === 'keras2';
   const offset = (modelRefs: boolean): Map<string, number> => new Map(entries.map((e) => [e.name, startsAtOne(e, legacy, modelRefs) ? 1 : 0]));
@@ -310,7 +367,7 @@ function functionalToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
   const layers = entries.map((e) => ({
     ...layerToKeras({ className: e.className, config: e.config }, flavour),
     name: e.name,
-    inbound_nodes: e.inboundNodes.map((node) => shift(node.inputs, legacy ? inNodes : new Map()).map((r) => [...r, {}])),
+    inbound_nodes: e.inboundNodes.map((node) => nodeToKeras(e.className, shift(node.inputs, legacy ? inNodes : new Map()), node.options ?? {})),
   }));
   const inputs = shift(c['inputLayers'] as unknown as Ref[], inModelRefs);
   const outputs = shift(c['outputLayers'] as unknown as Ref[], inModelRefs);

@@ -42,6 +42,9 @@ const IGNORED: Record<string, Accepted> = {
   virtual_batch_size: [null],
   adjustment: [null],
   rms_scaling: [false],
+  // Keras 3.1x MultiHeadAttention: a gated output and windowed attention, off by default.
+  use_gate: [false],
+  sliding_window: [null],
   // Input shapes on other layers than the first of a Sequential model (that one is read there).
   batch_input_shape: 'any',
   batch_shape: 'any',

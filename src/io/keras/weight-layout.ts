@@ -83,8 +83,17 @@ function counterOf(group: string, snake: string): number | undefined {
   return m && m[1] === snake ? Number(m[2]) : undefined;
 }
 
+/**
+ * MultiHeadAttention's parts (Keras 3's EinsumDense sublayers), in the order the layer declares its
+ * variables, with the name Keras gives each part; its dropout and softmax sublayers hold none.
+ */
+const MHA_PARTS = [
+  { group: 'query_dense', name: 'query' }, { group: 'key_dense', name: 'key' }, { group: 'value_dense', name: 'value' }, { group: 'output_dense', name: 'attention_output' },
+];
+const MHA_EMPTY_PARTS = [{ group: '_dropout_layer', name: 'dropout' }, { group: '_softmax', name: 'softmax' }];
+
 /** Sub-groups of a layer's group in the order Keras stores their variables; others follow by name. */
-const CHILD_ORDER = ['cell', 'forward_layer', 'backward_layer', 'layer'];
+const CHILD_ORDER = ['cell', 'forward_layer', 'backward_layer', 'layer', ...MHA_PARTS.map((p) => p.group)];
 
 /** The datasets of a layer's group: its own `vars/<i>` by number, then its sub-groups' (recursively). */
 function groupDatasets(h5: Hdf5Reader, group: string): string[] {
@@ -209,7 +218,7 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
     if (layer.layers) {
       plans.push({ layer: layer.name, group, varsGroups: [{ path: `${group}/vars`, name: layer.name }], datasetOf: () => `${group}/vars/0` });
       plans.push(...keras3GroupPlans(layer.layers, layer.className === 'Sequential', group));
-    } else plans.push(planOf(layer, group));
+    } else plans.push(planOf(layer, group, n));
   }
   return plans;
 }
@@ -225,7 +234,8 @@ function partOf(at: string, name: string, className: string, config: Record<stri
   return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
 }
 
-function planOf(layer: ConfigLayer, group: string): GroupPlan {
+/** `nth` counts the layers of the class before this one (it numbers MultiHeadAttention's unnamed sublayers). */
+function planOf(layer: ConfigLayer, group: string, nth: number): GroupPlan {
   const own = { path: `${group}/vars`, name: layer.name };
   const inner = wrapped(layer.config['layer']);
   if (layer.className === 'Bidirectional' && inner) {
@@ -244,6 +254,21 @@ function planOf(layer: ConfigLayer, group: string): GroupPlan {
   if (layer.className === 'TimeDistributed' && inner) {
     const part = partOf(`${group}/layer`, inner.name, inner.className, inner.config);
     return { layer: layer.name, group, varsGroups: [own, ...part.groups], datasetOf: (i) => `${part.vars}/${i}` };
+  }
+  if (layer.className === 'MultiHeadAttention') {
+    // Kernel and bias per part (kernel only without biases), each part in its own group.
+    // NOTE: Keras names the dropout and softmax sublayers by its global counters (dropout, dropout_1, ...).
+    const counted = MHA_EMPTY_PARTS.map((p) => ({ ...p, name: nth === 0 ? p.name : `${p.name}_${nth}` }));
+    const parts = [...counted, ...MHA_PARTS].map((p) => ({ path: `${group}/${p.group}/vars`, name: p.name }));
+    return {
+      layer: layer.name,
+      group,
+      varsGroups: [own, ...parts],
+      datasetOf: (i, count) => {
+        const per = count / MHA_PARTS.length;
+        return `${group}/${MHA_PARTS[Math.floor(i / per)]!.group}/vars/${i % per}`;
+      },
+    };
   }
   const part = partOf(group, layer.name, layer.className, layer.config);
   return { layer: layer.name, group, varsGroups: part.groups, datasetOf: (i) => `${part.vars}/${i}` };
@@ -284,6 +309,8 @@ export function strataVariables(layer: ConfigLayer, path = layer.name): { name: 
       const cell = `${toSnakeCase(layer.className)}_cell`;
       return own(`${cell}/kernel`, `${cell}/recurrent_kernel`, flag('useBias') && `${cell}/bias`);
     }
+    case 'MultiHeadAttention':
+      return own(...MHA_PARTS.flatMap((p) => [`${p.name}/kernel`, flag('useBias') && `${p.name}/bias`]));
     case 'TimeDistributed': {
       const inner = wrapped(c['layer']);
       return inner && strataVariables(inner, `${path}/${inner.name}`);
