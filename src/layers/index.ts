@@ -23,6 +23,13 @@ import { Reshape, type ReshapeLayerArgs } from './reshape.js';
 import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
+// Augmentation layers.
+import { RandomContrast, type RandomContrastLayerArgs } from './augmentation/random-contrast.js';
+import { RandomCrop, type RandomCropLayerArgs } from './augmentation/random-crop.js';
+import { RandomFlip, type RandomFlipLayerArgs } from './augmentation/random-flip.js';
+import { RandomRotation, type RandomRotationLayerArgs } from './augmentation/random-rotation.js';
+import { RandomTranslation, type RandomTranslationLayerArgs } from './augmentation/random-translation.js';
+import { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -56,6 +63,14 @@ export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerAr
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
+// Augmentation layers.
+export { AugmentationLayer, TransformLayer, affineRows, copyFactor, factorRange, type AugmentationLayerArgs, type FactorRange, type TransformLayerArgs } from './augmentation/augmentation-layer.js';
+export { RandomContrast, type RandomContrastLayerArgs } from './augmentation/random-contrast.js';
+export { RandomCrop, type RandomCropLayerArgs } from './augmentation/random-crop.js';
+export { RandomFlip, type FlipMode, type RandomFlipLayerArgs } from './augmentation/random-flip.js';
+export { RandomRotation, type RandomRotationLayerArgs } from './augmentation/random-rotation.js';
+export { RandomTranslation, type RandomTranslationLayerArgs } from './augmentation/random-translation.js';
+export { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -151,3 +166,16 @@ export const maximum = (args: LayerArgs = {}): Maximum => new Maximum(args);
 export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 /** A layer joining its inputs along an axis (see `Concatenate`). */
 export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new Concatenate(args);
+// Augmentation layers.
+/** A layer flipping images at random while training (see `RandomFlip`). */
+export const randomFlip = (args: RandomFlipLayerArgs = {}): RandomFlip => new RandomFlip(args);
+/** A layer shifting images at random while training (see `RandomTranslation`). */
+export const randomTranslation = (args: RandomTranslationLayerArgs): RandomTranslation => new RandomTranslation(args);
+/** A layer rotating images at random while training (see `RandomRotation`). */
+export const randomRotation = (args: RandomRotationLayerArgs): RandomRotation => new RandomRotation(args);
+/** A layer zooming images at random while training (see `RandomZoom`). */
+export const randomZoom = (args: RandomZoomLayerArgs): RandomZoom => new RandomZoom(args);
+/** A layer changing the contrast of images at random while training (see `RandomContrast`). */
+export const randomContrast = (args: RandomContrastLayerArgs): RandomContrast => new RandomContrast(args);
+/** A layer cropping images at random while training, in the centre at inference (see `RandomCrop`). */
+export const randomCrop = (args: RandomCropLayerArgs): RandomCrop => new RandomCrop(args);
