@@ -8,12 +8,12 @@ import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
 test('examples/augmented-cnn: the plain and the augmented CNN train and test (on a few images here)', { skip: missing(FASHION_MNIST) }, () => {
   const path = fileURLToPath(new URL('../../examples/augmented-cnn.js', import.meta.url));
-  const out = execFileSync(process.execPath, [path, '--images', '400', '--epochs', '3', '--test', '200'], { encoding: 'utf8' });
-  assert.match(out, /Training on 320 images for 3 epochs, validating on 80, testing on 200\./);
+  const out = execFileSync(process.execPath, [path, '--images', '300', '--epochs', '2', '--test', '100'], { encoding: 'utf8' });
+  assert.match(out, /Training on 240 images for 2 epochs, validating on 60, testing on 100\./);
   for (const name of ['Plain CNN', 'Augmented CNN']) {
     const m = new RegExp(`${name}: training (\\d\\.\\d{4}), best validation (\\d\\.\\d{4}), test (\\d\\.\\d{4}), gap (-?\\d\\.\\d{4})`).exec(out);
     assert.ok(m, out);
-    assert.ok(Number(m[3]) >= 0.4, `${name}: test accuracy ${m[3]} after 3 epochs on 320 images (chance is 0.1)`);
+    assert.ok(Number(m[3]) >= 0.35, `${name}: test accuracy ${m[3]} after 2 epochs on 240 images (chance is 0.1)`);
   }
 });
 
