@@ -409,6 +409,19 @@ def case_attention():
     concat = layers.Attention(use_scale=True, score_mode="concat")([x, c])
     additive = layers.AdditiveAttention()([x, c, c])
     return keras.Model([x, c], [cross, scores, concat, additive]), [floats(5, 6), floats(4, 6)]
+# Augmentation layers (h-augment): identities at inference, so the configs and the Conv2D after them are what is checked.
+def case_augmentation():
+    return sequential(
+        (6, 6, 2),
+        layers.RandomFlip("horizontal", seed=1),
+        layers.RandomTranslation(0.1, (-0.2, 0.3), fill_mode="constant", fill_value=0.5),
+        layers.RandomRotation((-0.1, 0.2), interpolation="nearest"),
+        layers.RandomZoom(0.2, width_factor=(-0.1, 0.1), fill_mode="wrap"),
+        layers.RandomContrast(0.3, value_range=(0, 1)),
+        # A crop of the input's own size: Keras 3.15 passes inputs through at inference, Strata crops the centre.
+        layers.RandomCrop(6, 6, seed=3),
+        layers.Conv2D(1, 3),
+    ), [floats(6, 6, 2)]
 
 
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}

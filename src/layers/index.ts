@@ -46,6 +46,13 @@ import {
 import { Permute, RepeatVector, type PermuteLayerArgs, type RepeatVectorLayerArgs } from './shape-layers.js';
 import { SpatialDropout1D, SpatialDropout2D, type SpatialDropout1DLayerArgs, type SpatialDropout2DLayerArgs } from './spatial-dropout.js';
 import { UnitNormalization, type UnitNormalizationLayerArgs } from './unit-normalization.js';
+// Augmentation layers.
+import { RandomContrast, type RandomContrastLayerArgs } from './augmentation/random-contrast.js';
+import { RandomCrop, type RandomCropLayerArgs } from './augmentation/random-crop.js';
+import { RandomFlip, type RandomFlipLayerArgs } from './augmentation/random-flip.js';
+import { RandomRotation, type RandomRotationLayerArgs } from './augmentation/random-rotation.js';
+import { RandomTranslation, type RandomTranslationLayerArgs } from './augmentation/random-translation.js';
+import { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -107,6 +114,14 @@ export {
   AlphaDropout, GaussianDropout, GaussianNoise, type AlphaDropoutLayerArgs, type GaussianDropoutLayerArgs, type GaussianNoiseLayerArgs,
 } from './noise.js';
 export { ActivityRegularization, type ActivityRegularizationLayerArgs } from './activity-regularization.js';
+// Augmentation layers.
+export { AugmentationLayer, TransformLayer, affineRows, copyFactor, factorRange, type AugmentationLayerArgs, type FactorRange, type TransformLayerArgs } from './augmentation/augmentation-layer.js';
+export { RandomContrast, type RandomContrastLayerArgs } from './augmentation/random-contrast.js';
+export { RandomCrop, type RandomCropLayerArgs } from './augmentation/random-crop.js';
+export { RandomFlip, type FlipMode, type RandomFlipLayerArgs } from './augmentation/random-flip.js';
+export { RandomRotation, type RandomRotationLayerArgs } from './augmentation/random-rotation.js';
+export { RandomTranslation, type RandomTranslationLayerArgs } from './augmentation/random-translation.js';
+export { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -314,3 +329,16 @@ export const cropping3d = (args: CroppingLayerArgs = {}): Cropping3D => new Crop
 export const zeroPadding1d = (args: ZeroPadding1DLayerArgs = {}): ZeroPadding1D => new ZeroPadding1D(args);
 /** A layer repeating each step of sequences (see `UpSampling1D`). */
 export const upSampling1d = (args: UpSampling1DLayerArgs = {}): UpSampling1D => new UpSampling1D(args);
+// Augmentation layers.
+/** A layer flipping images at random while training (see `RandomFlip`). */
+export const randomFlip = (args: RandomFlipLayerArgs = {}): RandomFlip => new RandomFlip(args);
+/** A layer shifting images at random while training (see `RandomTranslation`). */
+export const randomTranslation = (args: RandomTranslationLayerArgs): RandomTranslation => new RandomTranslation(args);
+/** A layer rotating images at random while training (see `RandomRotation`). */
+export const randomRotation = (args: RandomRotationLayerArgs): RandomRotation => new RandomRotation(args);
+/** A layer zooming images at random while training (see `RandomZoom`). */
+export const randomZoom = (args: RandomZoomLayerArgs): RandomZoom => new RandomZoom(args);
+/** A layer changing the contrast of images at random while training (see `RandomContrast`). */
+export const randomContrast = (args: RandomContrastLayerArgs): RandomContrast => new RandomContrast(args);
+/** A layer cropping images at random while training, in the centre at inference (see `RandomCrop`). */
+export const randomCrop = (args: RandomCropLayerArgs): RandomCrop => new RandomCrop(args);

@@ -287,4 +287,18 @@ export const ZOO: ZooModel[] = [
     },
     inputs: () => [ints([3, 7], 12)],
   },
+  // Augmentation layers (h-augment): identities at inference, so Keras must read their configs and predict as the Conv2D does.
+  {
+    name: 'augmentation',
+    build: () => seq([6, 6, 2], [
+      layers.randomFlip({ mode: 'vertical', seed: 1 }),
+      layers.randomTranslation({ heightFactor: [-0.1, 0.2], widthFactor: 0.1, fillMode: 'nearest' }),
+      layers.randomRotation({ factor: 0.1, fillMode: 'constant', fillValue: 0.5 }),
+      layers.randomZoom({ heightFactor: 0.2, widthFactor: null, interpolation: 'nearest' }),
+      layers.randomContrast({ factor: [0.2, 0.3], valueRange: [0, 1], seed: 2 }),
+      layers.randomCrop({ height: 6, width: 6, seed: 3 }),
+      layers.conv2d({ filters: 1, kernelSize: 3 }),
+    ]),
+    inputs: () => [normal(3, 6, 6, 2)],
+  },
 ];

@@ -307,6 +307,8 @@ const KERAS_LAYERS = new Set([
   'GaussianNoise', 'GaussianDropout', 'AlphaDropout', 'ActivityRegularization',
   'Conv1DTranspose', 'Conv2DTranspose', 'Conv3D', 'MaxPooling3D', 'AveragePooling3D', 'GlobalAveragePooling3D', 'GlobalMaxPooling3D',
   'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'ZeroPadding1D',
+  // Augmentation layers (h-augment).
+  'RandomContrast', 'RandomCrop', 'RandomFlip', 'RandomRotation', 'RandomTranslation', 'RandomZoom',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {
