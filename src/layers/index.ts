@@ -23,6 +23,8 @@ import { Reshape, type ReshapeLayerArgs } from './reshape.js';
 import type { LayerArgs } from './layer.js';
 import type { SymbolicTensor } from './symbolic-tensor.js';
 import { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type TimeDistributedLayerArgs } from './wrappers.js';
+// Convolutional recurrent layers (ConvLSTM).
+import { ConvLSTM1D, ConvLSTM2D, type ConvLSTMLayerArgs } from './recurrent/conv-lstm.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -56,6 +58,8 @@ export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerAr
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';
 export { Bidirectional, TimeDistributed, type BidirectionalLayerArgs, type MergeMode, type TimeDistributedLayerArgs } from './wrappers.js';
+// Convolutional recurrent layers (ConvLSTM).
+export { ConvLSTM1D, ConvLSTM2D, ConvLSTMCell, type ConvLSTMConvArgs, type ConvLSTMLayerArgs } from './recurrent/conv-lstm.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -151,3 +155,8 @@ export const maximum = (args: LayerArgs = {}): Maximum => new Maximum(args);
 export const minimum = (args: LayerArgs = {}): Minimum => new Minimum(args);
 /** A layer joining its inputs along an axis (see `Concatenate`). */
 export const concatenate = (args: ConcatenateLayerArgs = {}): Concatenate => new Concatenate(args);
+// Convolutional recurrent layers (ConvLSTM).
+/** A convolutional LSTM over sequences of images (see `ConvLSTM2D`). */
+export const convLstm2d = (args: ConvLSTMLayerArgs): ConvLSTM2D => new ConvLSTM2D(args);
+/** A convolutional LSTM over sequences of sequences (see `ConvLSTM1D`). */
+export const convLstm1d = (args: ConvLSTMLayerArgs): ConvLSTM1D => new ConvLSTM1D(args);

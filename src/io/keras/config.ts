@@ -234,6 +234,8 @@ const KERAS_LAYERS = new Set([
   'GlobalMaxPooling1D', 'GlobalMaxPooling2D', 'InputLayer', 'LSTM', 'LSTMCell', 'LayerNormalization', 'LeakyReLU', 'MaxPooling1D', 'MaxPooling2D',
   'Maximum', 'Minimum', 'Multiply', 'RNN', 'Rescaling', 'Reshape', 'SeparableConv2D', 'SimpleRNN', 'SimpleRNNCell', 'Subtract', 'TimeDistributed',
   'UpSampling2D', 'ZeroPadding2D',
+  // Convolutional recurrent layers.
+  'ConvLSTM1D', 'ConvLSTM2D',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {
