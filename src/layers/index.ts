@@ -53,7 +53,7 @@ export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArg
 export { Embedding, type EmbeddingLayerArgs } from './embedding.js';
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs } from './merging.js';
 export { GatedCell, RNNCell, cellArgKeys, type CellRun, type GatedCellArgs, type RNNCellArgs } from './recurrent/rnn-cell.js';
-export { RNN, type RNNBaseArgs, type RNNLayerArgs } from './recurrent/rnn.js';
+export { RNN, type RNNBaseArgs, type RNNCallArgs, type RNNLayerArgs } from './recurrent/rnn.js';
 export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerArgs } from './recurrent/simple-rnn.js';
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';

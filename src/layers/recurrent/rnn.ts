@@ -13,7 +13,7 @@ import { clone, reshape, stopGradient } from '../../ops/shape.js';
 import { split, stack } from '../../ops/slicing.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from '../layer.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../registry.js';
-import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
+import { fmtSymbolicShape, isShapeList, type SymbolicShape, type SymbolicTensor } from '../symbolic-tensor.js';
 import { RNNCell } from './rnn-cell.js';
 
 /** Arguments of every recurrent layer, whatever its cell. */
@@ -52,6 +52,16 @@ export function recurrentArgKeys(cellKeys: readonly string[]): readonly string[]
 export function cellArgsOf<T>(args: object, keys: readonly string[], name: string): T {
   const picked = Object.entries(args).filter(([k]) => keys.includes(k) && k !== 'activityRegularizer');
   return { ...Object.fromEntries(picked), name } as T;
+}
+
+/** Options of a recurrent layer's call: those of every layer, and the initial states. */
+export interface RNNCallArgs extends CallArgs {
+  /**
+   * The states to start from (`[h0, c0]` for LSTM), as Keras's `initial_state`: the same as giving
+   * them as extra inputs, `apply([x, h0, c0])`. Symbolic ones (another layer's `returnState`
+   * outputs, in an encoder–decoder model) or real ones.
+   */
+  initialState?: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[];
 }
 
 /** Arguments of `RNN`. */
@@ -110,6 +120,37 @@ export class RNN extends Layer {
     this.stateful = args.stateful ?? false;
   }
 
+  /**
+   * Calls the layer (see `Layer.apply`); `initialState` gives the states to start from.
+   *
+   * @example
+   * const [, h, c] = encoder.applyMulti(source);                     // encoder: LSTM with returnState
+   * const y = decoder.apply(target, { initialState: [h!, c!] });      // the decoder starts where it ended
+   */
+  override apply(inputs: SymbolicTensor | SymbolicTensor[], args?: RNNCallArgs): SymbolicTensor;
+  override apply(inputs: Tensor | Tensor[], args?: RNNCallArgs): Tensor;
+  override apply(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: RNNCallArgs = {}): SymbolicTensor | Tensor {
+    return super.apply(...this.withStates(inputs, args));
+  }
+
+  /** Like `apply`, with every output in an array (with `returnState`: [output, ...states]). */
+  override applyMulti(inputs: SymbolicTensor | SymbolicTensor[], args?: RNNCallArgs): SymbolicTensor[];
+  override applyMulti(inputs: Tensor | Tensor[], args?: RNNCallArgs): Tensor[];
+  override applyMulti(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: RNNCallArgs = {}): SymbolicTensor[] | Tensor[] {
+    return super.applyMulti(...this.withStates(inputs, args));
+  }
+
+  /** The inputs with `initialState` appended, and the other options. */
+  private withStates(inputs: SymbolicTensor | SymbolicTensor[] | Tensor | Tensor[], args: RNNCallArgs): [Tensor[], CallArgs] {
+    const { initialState, ...rest } = args;
+    if (initialState === undefined) return [inputs as Tensor[], rest];
+    if (Array.isArray(inputs) && inputs.length > 1) {
+      throw new ValueError(`${this.describe()}: give the initial states either as extra inputs or as initialState, not both (got ${inputs.length} inputs and initialState).`);
+    }
+    const states = Array.isArray(initialState) ? initialState : [initialState];
+    return [[...(Array.isArray(inputs) ? inputs : [inputs]), ...states] as Tensor[], rest];
+  }
+
   /** The sequence's shape and the initial states' shapes. */
   private splitShapes(inputShape: ShapeOrShapes): { sequence: SymbolicShape; states: SymbolicShape[] } {
     const list = isShapeList(inputShape) ? inputShape : [inputShape as SymbolicShape];
@@ -136,7 +177,7 @@ export class RNN extends Layer {
     const expected = this.stateShapes(s);
     const fits = (given: SymbolicShape, want: SymbolicShape): boolean => given.length === want.length && given.every((d, i) => d === null || want[i] === null || d === want[i]);
     if (states.length > 0 && (states.length !== expected.length || states.some((st, i) => !fits(st, expected[i]!)))) {
-      throw new ShapeError(`${this.describe()}: the initial states must be ${expected.length} tensor(s) ${expected.map(fmtSymbolicShape).join(', ')}, got ${states.map(fmtSymbolicShape).join(', ')}.`);
+      throw new ShapeError(`${this.describe()}: the initial states must be ${expected.length} tensor(s) ${expected.map((e) => `[batch, ${e.slice(1).join(', ')}]`).join(', ')}, got ${states.map(fmtSymbolicShape).join(', ')}.`);
     }
   }
 
