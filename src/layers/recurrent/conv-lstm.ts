@@ -129,10 +129,13 @@ export class ConvLSTMCell extends LSTMCell {
 
 /** The ConvLSTM layers' base: the recurrent layer with a ConvLSTMCell of `rank` spatial axes. */
 abstract class ConvLSTM extends RNN {
+  static override readonly argKeys: readonly string[] = recurrentArgKeys(CELL_KEYS);
+  /** The number of spatial axes of each step. */
+  protected static readonly rank: number;
   declare readonly cell: ConvLSTMCell;
 
-  constructor(rank: number, args: ConvLSTMLayerArgs) {
-    super(args, new ConvLSTMCell(rank, cellArgsOf(args, CELL_KEYS, 'conv_lstm_cell')));
+  constructor(args: ConvLSTMLayerArgs) {
+    super(args, new ConvLSTMCell((new.target as unknown as typeof ConvLSTM).rank, cellArgsOf(args, CELL_KEYS, 'conv_lstm_cell')));
   }
 
   override checkInputShapes(shapes: readonly SymbolicShape[]): void {
@@ -162,11 +165,7 @@ abstract class ConvLSTM extends RNN {
  */
 export class ConvLSTM2D extends ConvLSTM {
   static override readonly className: string = 'ConvLSTM2D';
-  static override readonly argKeys: readonly string[] = recurrentArgKeys(CELL_KEYS);
-
-  constructor(args: ConvLSTMLayerArgs) {
-    super(2, args);
-  }
+  protected static override readonly rank: number = 2;
 }
 registerLayer(ConvLSTM2D);
 
@@ -179,10 +178,6 @@ registerLayer(ConvLSTM2D);
  */
 export class ConvLSTM1D extends ConvLSTM {
   static override readonly className: string = 'ConvLSTM1D';
-  static override readonly argKeys: readonly string[] = recurrentArgKeys(CELL_KEYS);
-
-  constructor(args: ConvLSTMLayerArgs) {
-    super(1, args);
-  }
+  protected static override readonly rank: number = 1;
 }
 registerLayer(ConvLSTM1D);
