@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import {
   Input, Model, Sequential, ShapeError, ValueError, concat, decodeModel, dispose, encodeModel, layers, memory, modelConfigToKeras, slice, tensor, tidy, variableGrads,
@@ -160,3 +163,11 @@ test('encoder–decoder: the encoder\'s returnState states start the decoder (in
   assertClose(concat(steps, 1).dataSync(), y.dataSync(), 1e-12, 'step by step');
   assert.throws(() => decoder.applyMulti([decoderInput, hIn, cIn], { initialState: [hIn, cIn] }), (e: unknown) => e instanceof ValueError && /not both/.test(e.message));
 }));
+
+test('ONNX export refuses a stateful layer, naming it and the way out', async () => {
+  const { NotSupportedError } = await import('../../src/node/index.js');
+  const model = new Sequential({ layers: [new LSTM({ units: 2, stateful: true, batchInputShape: [1, 3, 2], name: 'carried' })] });
+  const dir = mkdtempSync(join(tmpdir(), 'strata-stateful-'));
+  await assert.rejects(model.save(join(dir, 'm.onnx')), (e: unknown) => e instanceof NotSupportedError && /^cannot export layer 'carried' \(LSTM\) to ONNX: it is stateful.*stateful: false/.test((e as Error).message));
+  model.dispose();
+});
