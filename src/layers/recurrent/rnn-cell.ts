@@ -79,7 +79,8 @@ export interface CellRun {
 /**
  * A recurrent cell: what an RNN layer computes at each step. Each cell has a `kernel`
  * [inputDim, gates · units] applied to the inputs (for all steps at once, before the loop), a
- * `recurrentKernel` [units, gates · units] applied to the previous output at each step, and a bias.
+ * `recurrentKernel` [units, gates · units] applied to the previous output at each step, and a bias
+ * (ConvLSTM's kernels lead with the convolution window, and its products are convolutions).
  * Subclasses say how many gates they have and what one step does.
  */
 export abstract class RNNCell extends Layer {
@@ -108,9 +109,9 @@ export abstract class RNNCell extends Layer {
   readonly recurrentDropout: number;
   /** The seed given, or null. */
   readonly seed: number | null;
-  /** [inputDim, gates · units], made on the first call. */
+  /** [inputDim, gates · units] ([...window, inputDim, gates · units] for ConvLSTM), made on the first call. */
   kernel: Variable | null = null;
-  /** [units, gates · units], made on the first call. */
+  /** [units, gates · units] ([...window, units, gates · units] for ConvLSTM), made on the first call. */
   recurrentKernel: Variable | null = null;
   /** The bias (see `biasShape`), made on the first call; null without one. */
   bias: Variable | null = null;
