@@ -424,6 +424,21 @@ def case_augmentation():
     ), [floats(6, 6, 2)]
 
 
+# ConvLSTM and stateful recurrent layers (h-convlstm).
+def case_conv_lstm():
+    """ConvLSTM2D with states and sequences, one with strides read backwards, and a dilated ConvLSTM1D."""
+    x = keras.Input(shape=(3, 6, 6, 2))
+    seqs, h, c = layers.ConvLSTM2D(3, (3, 2), padding="same", return_sequences=True, return_state=True)(x)
+    last = layers.ConvLSTM2D(2, 2, strides=2, go_backwards=True, unit_forget_bias=False)(seqs)
+    y = keras.Input(shape=(4, 5, 2))
+    one = layers.ConvLSTM1D(3, 3, dilation_rate=2, padding="same", return_sequences=True)(y)
+    return keras.Model([x, y], [seqs, h, c, last, one]), [floats(3, 6, 6, 2), floats(4, 5, 2)]
+
+
+def case_stateful_lstm():
+    """A stateful LSTM (fixed batch size): the first call starts from zeros, as a loaded model's does."""
+    return keras.Sequential([keras.Input(batch_shape=(BATCH, 4, 2)), layers.LSTM(3, stateful=True, return_sequences=True), layers.GRU(2, stateful=True)]), [floats(4, 2)]
+
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

@@ -53,6 +53,8 @@ import { RandomFlip, type RandomFlipLayerArgs } from './augmentation/random-flip
 import { RandomRotation, type RandomRotationLayerArgs } from './augmentation/random-rotation.js';
 import { RandomTranslation, type RandomTranslationLayerArgs } from './augmentation/random-translation.js';
 import { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom.js';
+// Convolutional recurrent layers (ConvLSTM).
+import { ConvLSTM1D, ConvLSTM2D, type ConvLSTMLayerArgs } from './recurrent/conv-lstm.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
@@ -81,7 +83,7 @@ export { BatchNormalization, LayerNormalization, type BatchNormalizationLayerArg
 export { Embedding, type EmbeddingLayerArgs } from './embedding.js';
 export { Add, Average, Concatenate, Maximum, Minimum, Multiply, Subtract, type ConcatenateLayerArgs } from './merging.js';
 export { GatedCell, RNNCell, cellArgKeys, type CellRun, type GatedCellArgs, type RNNCellArgs } from './recurrent/rnn-cell.js';
-export { RNN, type RNNBaseArgs, type RNNLayerArgs } from './recurrent/rnn.js';
+export { RNN, type RNNBaseArgs, type RNNCallArgs, type RNNLayerArgs } from './recurrent/rnn.js';
 export { SimpleRNN, SimpleRNNCell, type SimpleRNNCellArgs, type SimpleRNNLayerArgs } from './recurrent/simple-rnn.js';
 export { LSTM, LSTMCell, type LSTMCellArgs, type LSTMLayerArgs } from './recurrent/lstm.js';
 export { GRU, GRUCell, type GRUCellArgs, type GRULayerArgs } from './recurrent/gru.js';
@@ -122,6 +124,8 @@ export { RandomFlip, type FlipMode, type RandomFlipLayerArgs } from './augmentat
 export { RandomRotation, type RandomRotationLayerArgs } from './augmentation/random-rotation.js';
 export { RandomTranslation, type RandomTranslationLayerArgs } from './augmentation/random-translation.js';
 export { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom.js';
+// Convolutional recurrent layers (ConvLSTM).
+export { ConvLSTM1D, ConvLSTM2D, ConvLSTMCell, type ConvLSTMConvArgs, type ConvLSTMLayerArgs } from './recurrent/conv-lstm.js';
 
 /**
  * A fully connected layer (see `Dense`).
@@ -342,3 +346,8 @@ export const randomZoom = (args: RandomZoomLayerArgs): RandomZoom => new RandomZ
 export const randomContrast = (args: RandomContrastLayerArgs): RandomContrast => new RandomContrast(args);
 /** A layer cropping images at random while training, in the centre at inference (see `RandomCrop`). */
 export const randomCrop = (args: RandomCropLayerArgs): RandomCrop => new RandomCrop(args);
+// Convolutional recurrent layers (ConvLSTM).
+/** A convolutional LSTM over sequences of images (see `ConvLSTM2D`). */
+export const convLstm2d = (args: ConvLSTMLayerArgs): ConvLSTM2D => new ConvLSTM2D(args);
+/** A convolutional LSTM over sequences of sequences (see `ConvLSTM1D`). */
+export const convLstm1d = (args: ConvLSTMLayerArgs): ConvLSTM1D => new ConvLSTM1D(args);

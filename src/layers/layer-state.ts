@@ -234,11 +234,15 @@ export abstract class LayerState {
     for (const layer of this.allLayers()) {
       for (const r of layer.weightRecords) r.variable.dispose();
       for (const t of layer.callLosses) t.dispose();
+      layer.releaseState();
       SESSION.recordedCallLosses -= layer.callLosses.length;
       layer.callLosses = [];
       layer.disposedFlag = true;
     }
   }
+
+  /** Frees what a layer keeps between calls besides its weights (a stateful RNN's states); called by `dispose()`. */
+  protected releaseState(): void {}
 
   /** True once `dispose()` has freed the layer (directly, or through a model or layer containing it). */
   get isDisposed(): boolean {

@@ -301,4 +301,22 @@ export const ZOO: ZooModel[] = [
     ]),
     inputs: () => [normal(3, 6, 6, 2)],
   },
+  // ConvLSTM and stateful recurrent layers (h-convlstm).
+  {
+    name: 'conv_lstm',
+    build: () => {
+      const x = s.Input({ shape: [3, 6, 6, 2] });
+      const [seqs, h, c] = layers.convLstm2d({ filters: 3, kernelSize: [3, 2], padding: 'same', returnSequences: true, returnState: true }).applyMulti(x) as s.SymbolicTensor[];
+      const last = layers.convLstm2d({ filters: 2, kernelSize: 2, strides: 2, goBackwards: true, unitForgetBias: false }).apply(seqs!) as s.SymbolicTensor;
+      const y = s.Input({ shape: [4, 5, 2] });
+      const one = layers.convLstm1d({ filters: 3, kernelSize: 3, dilationRate: 2, padding: 'same', returnSequences: true }).apply(y) as s.SymbolicTensor;
+      return s.model({ inputs: [x, y], outputs: [seqs!, h!, c!, last, one] });
+    },
+    inputs: () => [normal(3, 3, 6, 6, 2), normal(3, 4, 5, 2)],
+  },
+  {
+    name: 'stateful_lstm',
+    build: () => s.sequential([layers.inputLayer({ batchShape: [3, 4, 2] }), layers.lstm({ units: 3, stateful: true, returnSequences: true }), layers.gru({ units: 2, stateful: true })]),
+    inputs: () => [normal(3, 4, 2)],
+  },
 ];

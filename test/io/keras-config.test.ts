@@ -282,8 +282,8 @@ test('what Strata cannot do is a typed error naming the file, the layer and the 
   assert.throws(() => modelConfigFromKeras(lambda, 'm.keras'), (e: Error) => e instanceof NotSupportedError && /^m\.keras: layer 'scale' \(Lambda\) holds Python code, which Strata never runs\..*registerLayer\(YourLayer\)/.test(e.message));
   assert.throws(() => modelConfigFromKeras(kerasDense({ kernel_constraint: { class_name: 'MaxNorm', config: { max_value: 2 } } }), 'm.h5'),
     (e: Error) => e instanceof NotSupportedError && /^m\.h5: layer 'd' \(Dense\) has the constraint kernel_constraint = "MaxNorm"; Strata has no weight constraints/.test(e.message));
-  assert.throws(() => modelConfigFromKeras({ class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'LSTM', config: { name: 'l', units: 2, stateful: true } }] } }, 'm.h5'),
-    (e: Error) => e instanceof NotSupportedError && e.message === "m.h5: layer 'l' (LSTM) has stateful = true, which Strata does not support (it reads stateful = false only).");
+  assert.throws(() => modelConfigFromKeras({ class_name: 'Sequential', config: { name: 's', layers: [{ class_name: 'LSTM', config: { name: 'l', units: 2, time_major: true } }] } }, 'm.h5'),
+    (e: Error) => e instanceof NotSupportedError && e.message === "m.h5: layer 'l' (LSTM) has time_major = true, which Strata does not support (it reads time_major = false only).");
   assert.throws(() => modelConfigFromKeras(kerasDense({ dtype: 'mixed_float16' }), 'm.h5'), (e: Error) => e instanceof NotSupportedError && /policy "mixed_float16"/.test(e.message));
   const custom = modelConfigFromKeras({ class_name: 'Sequential', config: { name: 's', layers: [{ module: 'my_pkg', class_name: 'Scale', config: { name: 'sc', factor_a: 2 }, registered_name: 'my_pkg>Scale' }] } }, 'm.keras');
   assert.deepEqual((custom.config['layers'] as unknown as Serialized[])[0], { className: 'Scale', config: { name: 'sc', factorA: 2 } });

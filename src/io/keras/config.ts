@@ -309,6 +309,8 @@ const KERAS_LAYERS = new Set([
   'Cropping1D', 'Cropping2D', 'Cropping3D', 'UpSampling1D', 'ZeroPadding1D',
   // Augmentation layers (h-augment).
   'RandomContrast', 'RandomCrop', 'RandomFlip', 'RandomRotation', 'RandomTranslation', 'RandomZoom',
+  // Convolutional recurrent layers.
+  'ConvLSTM1D', 'ConvLSTM2D',
 ]);
 
 function wrap(className: string, config: Dict, flavour: KerasFlavour, module = 'keras.layers', registeredName: string | null = null): Dict {

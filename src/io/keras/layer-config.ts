@@ -22,7 +22,6 @@ type Accepted = 'any' | readonly unknown[];
 const IGNORED: Record<string, Accepted> = {
   unroll: 'any',
   implementation: 'any',
-  stateful: [false],
   time_major: [false],
   sparse: [false],
   ragged: [false],

@@ -199,7 +199,12 @@ export interface GroupPlan {
 }
 
 /** Classes whose variables live under a `cell` sub-group. */
-const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN']);
+const RECURRENT = new Set(['LSTM', 'GRU', 'SimpleRNN', 'RNN', 'ConvLSTM1D', 'ConvLSTM2D']);
+
+/** The name Keras gives the cell a recurrent layer of `className` makes: `lstm_cell`, and one `conv_lstm_cell` for every ConvLSTM. */
+function builtInCellName(className: string): string {
+  return className.startsWith('ConvLSTM') ? 'conv_lstm_cell' : `${toSnakeCase(className)}_cell`;
+}
 
 /**
  * The Keras 3 groups of a model's layers for writing (`layers` from Strata's config): per class a
@@ -230,7 +235,7 @@ export function keras3GroupPlans(layers: readonly ConfigLayer[], sequential: boo
  */
 function partOf(at: string, name: string, className: string, config: Record<string, unknown> = {}): { vars: string; groups: { path: string; name: string }[] } {
   if (!RECURRENT.has(className)) return { vars: `${at}/vars`, groups: [{ path: `${at}/vars`, name }] };
-  const cell = wrapped(config['cell'])?.name ?? `${toSnakeCase(className)}_cell`;
+  const cell = wrapped(config['cell'])?.name ?? builtInCellName(className);
   return { vars: `${at}/cell/vars`, groups: [{ path: `${at}/vars`, name }, { path: `${at}/cell/vars`, name: cell }] };
 }
 
@@ -305,8 +310,10 @@ export function strataVariables(layer: ConfigLayer, path = layer.name): { name: 
       return own(flag('scale') && 'gamma', flag('center') && 'beta');
     case 'LSTM':
     case 'GRU':
-    case 'SimpleRNN': {
-      const cell = `${toSnakeCase(layer.className)}_cell`;
+    case 'SimpleRNN':
+    case 'ConvLSTM1D':
+    case 'ConvLSTM2D': {
+      const cell = builtInCellName(layer.className);
       return own(`${cell}/kernel`, `${cell}/recurrent_kernel`, flag('useBias') && `${cell}/bias`);
     }
     case 'MultiHeadAttention':

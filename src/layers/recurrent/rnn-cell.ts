@@ -79,7 +79,8 @@ export interface CellRun {
 /**
  * A recurrent cell: what an RNN layer computes at each step. Each cell has a `kernel`
  * [inputDim, gates · units] applied to the inputs (for all steps at once, before the loop), a
- * `recurrentKernel` [units, gates · units] applied to the previous output at each step, and a bias.
+ * `recurrentKernel` [units, gates · units] applied to the previous output at each step, and a bias
+ * (ConvLSTM's kernels lead with the convolution window, and its products are convolutions).
  * Subclasses say how many gates they have and what one step does.
  */
 export abstract class RNNCell extends Layer {
@@ -108,14 +109,14 @@ export abstract class RNNCell extends Layer {
   readonly recurrentDropout: number;
   /** The seed given, or null. */
   readonly seed: number | null;
-  /** [inputDim, gates · units], made on the first call. */
+  /** [inputDim, gates · units] ([...window, inputDim, gates · units] for ConvLSTM), made on the first call. */
   kernel: Variable | null = null;
-  /** [units, gates · units], made on the first call. */
+  /** [units, gates · units] ([...window, units, gates · units] for ConvLSTM), made on the first call. */
   recurrentKernel: Variable | null = null;
   /** The bias (see `biasShape`), made on the first call; null without one. */
   bias: Variable | null = null;
   /** Gives each sequence its own dropout masks, reproducibly from the seed. */
-  private readonly generator: RandomGenerator;
+  protected readonly generator: RandomGenerator;
 
   /** How many blocks of `units` the kernels produce: 1 for SimpleRNN, 4 for LSTM, 3 for GRU. */
   protected abstract readonly gates: number;
@@ -169,33 +170,64 @@ export abstract class RNNCell extends Layer {
       throw new ShapeError(`${this.describe()} needs the number of input features to make its kernel, but it is unknown in shape ${fmtSymbolicShape(shape)}.`);
     }
     const width = this.gates * this.units;
-    this.kernel = this.addWeight('kernel', [inputDim, width], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
-    this.recurrentKernel = this.addWeight('recurrent_kernel', [this.units, width], { initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer });
+    this.kernel = this.addWeight('kernel', [...this.kernelWindow(), inputDim, width], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
+    this.recurrentKernel = this.addWeight('recurrent_kernel', [...this.kernelWindow(), this.units, width], { initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer });
     if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), { initializer: this.biasInitializer, regularizer: this.biasRegularizer });
   }
 
-  /** Zeros of each state's size, for a batch of `batch`. */
-  initialStates(batch: number, dtype: DType): Tensor[] {
-    return this.stateSize.map((size) => zeros([batch, size], dtype));
+  /** The leading axes of both kernels: none for the dense cells, the convolution window for ConvLSTM's. */
+  protected kernelWindow(): number[] {
+    return [];
+  }
+
+  /** The axes of one step's input, for messages: `features` for the dense cells. */
+  get stepAxes(): string[] {
+    return ['features'];
   }
 
   /**
-   * Prepares one sequence `x` [batch, steps, inputDim]: draws the dropout masks (while training),
-   * and multiplies every step's input by the kernel in one product, so the loop only does the
-   * recurrent part.
+   * The shape of one step's output for a step input of `stepShape` (both without the batch axis):
+   * [units] for the dense cells. Each state has this shape with its own size as the last axis.
+   */
+  stepOutputShape(_stepShape: SymbolicShape): SymbolicShape {
+    return [this.units];
+  }
+
+  /** The shapes of the states for a batch of `batch` steps of `stepShape`. */
+  stateShapes(batch: number, stepShape: readonly number[]): number[][] {
+    const outer = this.stepOutputShape(stepShape).slice(0, -1) as number[];
+    return this.stateSize.map((size) => [batch, ...outer, size]);
+  }
+
+  /** Zeros of each state's shape, for a batch of `batch` steps of `stepShape`. */
+  initialStates(batch: number, stepShape: readonly number[], dtype: DType): Tensor[] {
+    return this.stateShapes(batch, stepShape).map((shape) => zeros(shape, dtype));
+  }
+
+  /**
+   * Prepares one sequence `x` [batch, steps, ...step shape]: draws the dropout masks (while
+   * training), and applies the kernel to every step's input in one product, so the loop only does
+   * the recurrent part.
    */
   start(x: Tensor, training: boolean): CellRun {
-    const [batch, steps, inputDim] = x.shape as [number, number, number];
+    const [batch, steps, ...stepShape] = x.shape as number[];
     let inputs = x;
-    if (training && this.dropout > 0) inputs = dropout(x, this.dropout, { noiseShape: [batch, 1, inputDim], seed: this.generator });
-    let projected = matMul(reshape(inputs, [batch * steps, inputDim]), this.kernel!);
+    if (training && this.dropout > 0) inputs = dropout(x, this.dropout, { noiseShape: [batch!, 1, ...stepShape], seed: this.generator });
+    let projected = this.inputProduct(reshape(inputs, [batch! * steps!, ...stepShape]));
     const bias = this.inputBias();
     if (bias) projected = add(projected, bias);
-    const perStep = unstack(reshape(projected, [batch, steps, this.gates * this.units]), 1);
+    const perStep = unstack(reshape(projected, [batch!, steps!, ...projected.shape.slice(1)]), 1);
+    // The previous output has the projection's shape with `units` channels.
+    const stateShape = [batch!, ...projected.shape.slice(1, -1), this.units];
     const recurrentMask = training && this.recurrentDropout > 0
-      ? dropout(ones([batch, this.units], x.dtype), this.recurrentDropout, { seed: this.generator })
+      ? dropout(ones(stateShape, x.dtype), this.recurrentDropout, { seed: this.generator })
       : null;
     return { inputs: perStep, step: (input, states) => this.step(input, states, recurrentMask) };
+  }
+
+  /** Every step's input times the kernel: `x` is [batch · steps, inputDim]. */
+  protected inputProduct(x: Tensor): Tensor {
+    return matMul(x, this.kernel!);
   }
 
   /** The previous output times the recurrent kernel (after recurrent dropout). */
@@ -210,7 +242,7 @@ export abstract class RNNCell extends Layer {
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor[] {
     const [x, ...given] = Array.isArray(inputs) ? inputs : [inputs];
     if (x!.rank !== 2) throw new ShapeError(`${this.describe()} takes one step [batch, features], got shape ${fmtSymbolicShape(x!.shape)}; an RNN layer runs a cell over a sequence.`);
-    const states = given.length ? given : this.initialStates(x!.shape[0]!, x!.dtype);
+    const states = given.length ? given : this.initialStates(x!.shape[0]!, x!.shape.slice(1), x!.dtype);
     const run = this.start(expandDims(x!, 1), args.training ?? false);
     const { output, states: next } = run.step(run.inputs[0]!, states);
     return [output, ...next];

@@ -101,6 +101,9 @@ export const recurrent: Converter = (call) => {
   if (x.masked) {
     throw notExportable(layer, 'its input carries a mask (from an Embedding with maskZero), and masked steps, which Strata skips, cannot be skipped by ONNX\'s recurrent ops without per-sample lengths; export a model without maskZero, or with sequences that have no padding');
   }
+  if (layer.config['stateful'] === true) {
+    throw notExportable(layer, 'it is stateful: each batch starts from the states the previous one ended with, which an ONNX graph (one call, no memory between calls) cannot keep; export a copy made with stateful: false and pass the states as inputs');
+  }
   const { className, config: cell } = cellOf(layer);
   const { op, states: stateCount } = CELLS[className]!;
   const units = Number(cell['units']);
