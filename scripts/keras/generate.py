@@ -439,6 +439,16 @@ def case_stateful_lstm():
     """A stateful LSTM (fixed batch size): the first call starts from zeros, as a loaded model's does."""
     return keras.Sequential([keras.Input(batch_shape=(BATCH, 4, 2)), layers.LSTM(3, stateful=True, return_sequences=True), layers.GRU(2, stateful=True)]), [floats(4, 2)]
 
+def case_encoder_decoder():
+    """An encoder's final states start a decoder: Keras records them as `initial_state` in the call's kwargs."""
+    source = keras.Input(shape=(5, 3))
+    target = keras.Input(shape=(4, 2))
+    _, h, c = layers.LSTM(4, return_state=True)(source)
+    decoded = layers.LSTM(4, return_sequences=True)(target, initial_state=[h, c])
+    _, g = layers.GRU(3, return_state=True)(source)
+    return keras.Model([source, target], [layers.Dense(2)(decoded), layers.GRU(3)(target, initial_state=g)]), [floats(5, 3), floats(4, 2)]
+
+
 CASES = {name[len("case_"):]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

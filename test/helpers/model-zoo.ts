@@ -319,4 +319,17 @@ export const ZOO: ZooModel[] = [
     build: () => s.sequential([layers.inputLayer({ batchShape: [3, 4, 2] }), layers.lstm({ units: 3, stateful: true, returnSequences: true }), layers.gru({ units: 2, stateful: true })]),
     inputs: () => [normal(3, 4, 2)],
   },
+  {
+    name: 'encoder_decoder',
+    build: () => {
+      const source = s.Input({ shape: [5, 3] });
+      const target = s.Input({ shape: [4, 2] });
+      const [, h, c] = layers.lstm({ units: 4, returnState: true }).applyMulti(source);
+      const decoded = layers.lstm({ units: 4, returnSequences: true }).apply([target, h!, c!]);
+      const [, g] = layers.gru({ units: 3, returnState: true }).applyMulti(source);
+      const gru = layers.gru({ units: 3 }).apply(target, { initialState: [g!] });
+      return s.model({ inputs: [source, target], outputs: [layers.dense({ units: 2 }).apply(decoded), gru] });
+    },
+    inputs: () => [normal(3, 5, 3), normal(3, 4, 2)],
+  },
 ];

@@ -131,6 +131,12 @@ function isMaskOpOutput(value: unknown, maskOps: ReadonlySet<string>): boolean {
  */
 const POSITIONAL_INPUTS = new Set(['MultiHeadAttention']);
 
+/**
+ * Recurrent layers, which Keras calls as `layer(x, initial_state=[h, c])` and Strata as
+ * `layer.apply([x, h, c])`: an encoder's states handed to a decoder.
+ */
+const STATE_INPUTS = new Set(['RNN', 'SimpleRNN', 'LSTM', 'GRU', 'ConvLSTM1D', 'ConvLSTM2D']);
+
 /** Call options Keras records for a layer that Strata keeps with each call (camelCase), per class. */
 const CALL_OPTIONS: Record<string, readonly string[]> = {
   MultiHeadAttention: ['use_causal_mask', 'return_attention_scores'],
@@ -184,18 +190,21 @@ function nodeFromKeras(ctx: ReadContext, className: string, node: unknown, field
   if (list.length !== 1 && !(positional && list.length >= 2)) {
     throw new NotSupportedError(`${ctx.source}: ${where} is called with ${list.length} positional arguments; Strata's layers take one input (or one list of inputs).`);
   }
-  const options = callOptionsFromKeras(ctx, className, where, kwargs, maskOps);
   const tensor = (x: unknown, at: string): Ref => {
     if (!isDict(x) || x['class_name'] !== '__keras_tensor__') {
       throw new NotSupportedError(`${ctx.source}: ${where} is called with ${shown(x)} at ${at}; Strata's models feed layers the outputs of other layers only.`);
     }
     return refFromKeras(ctx, `${at}.config.keras_history`, dictAt(ctx.source, `${at}.config`, x['config'])['keras_history']);
   };
+  const { initial_state: initialState, ...rest } = kwargs === undefined || kwargs === null ? {} : dictAt(ctx.source, `${where}.kwargs`, kwargs);
+  const states = STATE_INPUTS.has(className) && initialState !== undefined && initialState !== null
+    ? (Array.isArray(initialState) ? initialState : [initialState]).map((t, k) => tensor(t, `${field}.kwargs.initial_state[${k}]`))
+    : [];
+  const options = callOptionsFromKeras(ctx, className, where, states.length ? rest : kwargs, maskOps);
   if (positional) return { inputs: list.map((t, k) => tensor(t, `${field}.args[${k}]`)), asList: true, options };
   const arg = list[0];
-  return Array.isArray(arg)
-    ? { inputs: arg.map((t, k) => tensor(t, `${field}.args[0][${k}]`)), asList: true, options }
-    : { inputs: [tensor(arg, `${field}.args[0]`)], asList: false, options };
+  if (Array.isArray(arg)) return { inputs: [...arg.map((t, k) => tensor(t, `${field}.args[0][${k}]`)), ...states], asList: true, options };
+  return { inputs: [tensor(arg, `${field}.args[0]`), ...states], asList: states.length > 0, options };
 }
 
 /** A model's `input_layers` / `output_layers`: one reference, a list of them, or (Keras 3) a dict by name. */
@@ -346,17 +355,19 @@ function sequentialToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
 }
 
 /**
- * One call in Keras's terms: Keras 2's `[layer, node, tensor, kwargs]` list, or for a layer Keras
- * calls with separate positional inputs, Keras 3's `{args, kwargs}`.
+ * One call in Keras's terms: Keras 2's `[layer, node, tensor, kwargs]` list, or Keras 3's
+ * `{args, kwargs}` for a layer Keras calls with separate positional inputs and for a recurrent
+ * layer given initial states (`initial_state` in the kwargs).
  */
 function nodeToKeras(className: string, refs: Ref[], options: ConfigDict): unknown {
   const kwargs: Dict = {};
   for (const [key, value] of Object.entries(options)) kwargs[toSnake(key)] = value;
-  if (!POSITIONAL_INPUTS.has(className)) return refs.map((r) => [...r, kwargs]);
   // NOTE: Keras replaces each tensor by the output its keras_history names before the call, so the
   // shape, which a config does not hold, is never read; it must only be a valid shape.
-  const args = refs.map((r) => ({ class_name: '__keras_tensor__', config: { shape: [], dtype: 'float32', keras_history: r } }));
-  return { args, kwargs };
+  const tensor = (r: Ref): Dict => ({ class_name: '__keras_tensor__', config: { shape: [], dtype: 'float32', keras_history: r } });
+  if (STATE_INPUTS.has(className) && refs.length > 1) return { args: [tensor(refs[0]!)], kwargs: { ...kwargs, initial_state: refs.slice(1).map(tensor) } };
+  if (!POSITIONAL_INPUTS.has(className)) return refs.map((r) => [...r, kwargs]);
+  return { args: refs.map(tensor), kwargs };
 }
 
 function functionalToKeras(c: ConfigDict, flavour: KerasFlavour): Dict {
