@@ -120,3 +120,41 @@ test('the browser entry point has the pipeline without the file system; the Node
   assert.equal(typeof data.imageFolder, 'function');
   assert.ok(data.array([1]) instanceof browser.Dataset);
 });
+
+test('hostile and corrupt images fail fast with typed errors naming the file: a PNG declaring 10⁵ × 10⁵ pixels, a truncated PNG, a huge JPEG, JPEG garbage', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'strata-images-'));
+  const firstError = async (bytes: Uint8Array, file: string): Promise<Error> => {
+    rmSync(join(dir, 'a'), { recursive: true, force: true });
+    mkdirSync(join(dir, 'a'));
+    writeFileSync(join(dir, 'a', file), bytes);
+    const images = await data.imageFolder(dir, { imageSize: [4, 4] });
+    try {
+      await images.toArray();
+    } catch (e) {
+      return e as Error;
+    }
+    throw new Error(`${file} was read without an error`);
+  };
+  try {
+    const png = encodePng({ width: 3, height: 2, data: new Uint8Array(3 * 2 * 3).fill(7), channels: 3 });
+    const huge = Uint8Array.from(png);
+    new DataView(huge.buffer).setUint32(16, 100_000);
+    new DataView(huge.buffer).setUint32(20, 100_000);
+    const e1 = await firstError(huge, 'huge.png');
+    assert.ok(e1 instanceof s.LimitError && /huge\.png declares 100000×100000 pixels/.test(e1.message) && /maxImagePixels/.test(e1.message), e1.message);
+    const e2 = await firstError(png.subarray(0, png.length - 20), 'cut.png');
+    assert.ok(e2 instanceof s.ValueError && /cut\.png/.test(e2.message), e2.message);
+    // A JPEG whose frame header declares 60,000 × 60,000 pixels (3.6 · 10⁹, above the default cap of 10⁸).
+    const small = jpeg.encode({ width: 8, height: 8, data: Buffer.alloc(8 * 8 * 4, 128) }, 90).data;
+    const sof = small.findIndex((b, i) => b === 0xff && small[i + 1] === 0xc0);
+    const bigJpeg = Uint8Array.from(small);
+    new DataView(bigJpeg.buffer).setUint16(sof + 5, 60_000);
+    new DataView(bigJpeg.buffer).setUint16(sof + 7, 60_000);
+    const e3 = await firstError(bigJpeg, 'big.jpg');
+    assert.ok(e3 instanceof s.LimitError && /big\.jpg/.test(e3.message), e3.message);
+    const e4 = await firstError(Uint8Array.from([0xff, 0xd8, 0xff, 0x00, 1, 2, 3]), 'garbage.jpg');
+    assert.ok(e4 instanceof s.ValueError && /cannot decode .*garbage\.jpg as a JPEG image/.test(e4.message), e4.message);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -1,7 +1,9 @@
 /** PNG (fast-png) and JPEG (jpeg-js) files decoded into pixels with the number of channels asked for. */
 import { decode as decodePng } from 'fast-png';
 import jpeg from 'jpeg-js';
-import { ValueError } from '../../core/errors.js';
+import { LimitError, ValueError } from '../../core/errors.js';
+import { getLimits, raiseCapHint, type Limits } from '../../core/limits.js';
+import { checkPngHeader } from '../../io/png-header.js';
 import type { Pixels } from '../resize-image.js';
 
 /** The channels an image is loaded with, as Keras names them. */
@@ -10,14 +12,26 @@ export type ColorMode = 'grayscale' | 'rgb' | 'rgba';
 const CHANNELS: Record<ColorMode, number> = { grayscale: 1, rgb: 3, rgba: 4 };
 
 /**
- * The pixels of a PNG or JPEG file's bytes, values in [0, 255], with the channels of `mode`.
+ * The pixels of a PNG or JPEG file's bytes, values in [0, 255], with the channels of `mode`. The
+ * size a file declares is checked against `limits.maxImagePixels` (and a PNG's against what its
+ * bytes can hold) before decoding; a file the decoder cannot read is a ValueError naming it.
  *
  * @example
  * const { height, width, channels } = decodeImage(readFileSync('cat.png'), 'cat.png', 'rgb');
  */
-export function decodeImage(bytes: Uint8Array, name: string, mode: ColorMode): Pixels {
-  const rgba = isPng(bytes) ? pngToRgba(bytes) : isJpeg(bytes) ? jpegToRgba(bytes) : undefined;
-  if (!rgba) throw new ValueError(`data.imageFolder: ${name} is neither a PNG nor a JPEG file (by its first bytes).`);
+export function decodeImage(bytes: Uint8Array, name: string, mode: ColorMode, limits: Limits = getLimits()): Pixels {
+  const kind = isPng(bytes) ? 'PNG' : isJpeg(bytes) ? 'JPEG' : undefined;
+  if (!kind) throw new ValueError(`data.imageFolder: ${name} is neither a PNG nor a JPEG file (by its first bytes).`);
+  if (kind === 'PNG') checkPngHeader(bytes, `data.imageFolder: ${name}`, limits);
+  let rgba: Rgba;
+  try {
+    rgba = kind === 'PNG' ? pngToRgba(bytes) : jpegToRgba(bytes, limits);
+  } catch (e) {
+    const why = e instanceof Error ? e.message : String(e);
+    // jpeg-js refuses images above the resolution and memory it is given before allocating them.
+    if (/maxResolutionInMP|maxMemoryUsageInMB/.test(why)) throw new LimitError(`data.imageFolder: ${name} declares a JPEG image larger than the cap maxImagePixels = ${limits.maxImagePixels} pixels (${why}). ${raiseCapHint('maxImagePixels')}`);
+    throw new ValueError(`data.imageFolder: cannot decode ${name} as a ${kind} image (${why}); the file is corrupt or truncated.`);
+  }
   return fromRgba(rgba, mode);
 }
 
@@ -52,8 +66,14 @@ function pngToRgba(bytes: Uint8Array): Rgba {
   return { data: out, height: png.height, width: png.width };
 }
 
-function jpegToRgba(bytes: Uint8Array): Rgba {
-  const img = jpeg.decode(bytes, { useTArray: true, formatAsRGBA: true });
+function jpegToRgba(bytes: Uint8Array, limits: Limits): Rgba {
+  const img = jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxResolutionInMP: limits.maxImagePixels / 1e6,
+    // The RGBA pixels and the decoder's own component planes, with room to spare.
+    maxMemoryUsageInMB: Math.ceil((limits.maxImagePixels * 8) / 2 ** 20) + 64,
+  });
   return { data: Float32Array.from(img.data), height: img.height, width: img.width };
 }
 

@@ -2,12 +2,13 @@
  * `imageFolder`: a dataset of the images in a folder with one subfolder per class (Keras's
  * `image_dataset_from_directory`), decoded and resized as the iteration reaches each file.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
 import { RandomGenerator, generatorFor } from '../../core/random.js';
 import type { Tensor } from '../../core/tensor.js';
+import { readFileBytes } from '../../io/node/atomic-file.js';
 import { tensor } from '../../ops/index.js';
 import { Dataset } from '../dataset.js';
 import { resizeBilinear } from '../resize-image.js';
@@ -69,7 +70,7 @@ export async function imageFolder(dir: string, args: ImageFolderArgs = {}): Prom
   if (args.shuffle ?? true) shuffleInPlace(files, args.seed === undefined ? generatorFor(undefined) : new RandomGenerator(args.seed));
   const dataset = new Dataset<[Tensor, number]>(async function* () {
     for (const { path, label } of files) {
-      const pixels = resizeBilinear(decodeImage(await readFile(path), path, colorMode), height, width);
+      const pixels = resizeBilinear(decodeImage(readFileBytes(path), path, colorMode), height, width);
       yield [tensor(pixels.data, [height, width, pixels.channels]), label];
     }
   });
