@@ -6,6 +6,7 @@ import type { Tensor } from '../core/tensor.js';
 import { checkChoice, checkFinite, checkPositiveInts } from '../core/validate.js';
 import { add, mul } from './arithmetic.js';
 import { cast, toTensor } from './convert.js';
+import { tensor } from './creation.js';
 import { reshape } from './shape.js';
 import { gatherInRange } from './slicing.js';
 import { sum } from './sum-broadcast.js';
@@ -144,4 +145,25 @@ export function imageTransform(images: Tensor, transforms: Tensor, args: ImageTr
   let y = sum(reshape(read, [batch * out[0]! * out[1]!, perPixel, c]), 1);
   if (fillMode === 'constant' && fillValue !== 0) y = add(y, mul(fill, fillValue));
   return reshape(y, [batch, out[0]!, out[1]!, c]);
+}
+
+/**
+ * Resizes images [batch, h, w, channels] to `size` = [height, width] by bilinear interpolation with
+ * half-pixel centres, as `tf.image.resize` does without antialiasing (Keras's default when it loads
+ * image folders): output pixel o reads the input at (o + 0.5)·scale - 0.5, clamped to the image.
+ * Images of the requested size come back unchanged.
+ *
+ * @example
+ * resizeBilinear(tensor([0, 2], [1, 1, 2, 1]), [1, 4]).dataSync(); // [0, 0.5, 1.5, 2]
+ */
+export function resizeBilinear(images: Tensor, size: readonly [number, number]): Tensor {
+  const x = toTensor('resizeBilinear', 'images', images);
+  if (x.rank !== 4) throw new ShapeError(`resizeBilinear: images must be [batch, height, width, channels], got shape ${fmtShape(x.shape)}. Add a batch axis with expandDims(image, 0).`);
+  const [height, width] = checkPositiveInts('resizeBilinear', 'size', [...size], 2) as [number, number];
+  const [, h, w] = x.shape as [number, number, number, number];
+  if (h === height && w === width) return x;
+  const sy = h / height;
+  const sx = w / width;
+  const rows = tensor([sx, 0, 0.5 * sx - 0.5, 0, sy, 0.5 * sy - 0.5, 0, 0], [1, 8]);
+  return imageTransform(x, rows, { interpolation: 'bilinear', fillMode: 'nearest', outputSize: [height, width] });
 }

@@ -21,4 +21,4 @@ export * from './optimizer-update.js';
 export * from './cross-entropy.js';
 export * from './define-op.js';
 export type { Padding, PairLike } from './windows.js';
-export { imageTransform, type ImageTransformArgs, type FillMode, type Interpolation } from './image.js';
+export { imageTransform, resizeBilinear, type ImageTransformArgs, type FillMode, type Interpolation } from './image.js';

@@ -246,3 +246,15 @@ test('a Sequential with augmentation trains (augmenting) and predicts (not augme
   assert.deepEqual(copy.layers.map((l) => l.getConfig()), model.layers.map((l) => l.getConfig()));
   assertClose((copy.predict(x) as s.Tensor).dataSync(), (model.predict(x) as s.Tensor).dataSync(), 1e-6);
 });
+
+test('resizeBilinear: half-pixel centres as tf.image.resize (edges clamped), the identity at the same size, gradients to the images, typed errors', () => {
+  assertClose(s.resizeBilinear(s.tensor([0, 2], [1, 1, 2, 1]), [1, 4]).dataSync(), [0, 0.5, 1.5, 2], 1e-6);
+  // 2×2 → 1×1 reads the centre: the mean of the four pixels; 3 → 2 reads x = 0.25 and 1.75.
+  assertClose(s.resizeBilinear(s.tensor([1, 2, 3, 4], [1, 2, 2, 1]), [1, 1]).dataSync(), [2.5], 1e-6);
+  assertClose(s.resizeBilinear(s.tensor([0, 4, 8], [1, 1, 3, 1]), [1, 2]).dataSync(), [1, 7], 1e-6);
+  const same = s.tensor([1, 2, 3, 4], [1, 2, 2, 1]);
+  assert.equal(s.resizeBilinear(same, [2, 2]), same);
+  checkGrad('resizeBilinear', (x) => s.resizeBilinear(x!, [3, 5]), [{ shape: [2, 2, 3, 2] }]);
+  assert.throws(() => s.resizeBilinear(s.zeros([2, 2, 1]), [4, 4]), (e: Error) => e instanceof s.ShapeError && /resizeBilinear: images must be \[batch, height, width, channels\]/.test(e.message));
+  assert.throws(() => s.resizeBilinear(s.zeros([1, 2, 2, 1]), [0, 4]), (e: Error) => e instanceof s.ValueError && /resizeBilinear/.test(e.message));
+});

@@ -4,7 +4,14 @@ import jpeg from 'jpeg-js';
 import { LimitError, ValueError } from '../../core/errors.js';
 import { getLimits, raiseCapHint, type Limits } from '../../core/limits.js';
 import { checkPngHeader } from '../../io/png-header.js';
-import type { Pixels } from '../resize-image.js';
+
+/** An image's pixels, row-major `[height, width, channels]`. */
+export interface Pixels {
+  data: Float32Array;
+  height: number;
+  width: number;
+  channels: number;
+}
 
 /** The channels an image is loaded with, as Keras names them. */
 export type ColorMode = 'grayscale' | 'rgb' | 'rgba';

@@ -9,9 +9,9 @@ import { checkOptions, optionKeys } from '../../core/options.js';
 import { RandomGenerator, generatorFor } from '../../core/random.js';
 import type { Tensor } from '../../core/tensor.js';
 import { readFileBytes } from '../../io/node/atomic-file.js';
-import { tensor } from '../../ops/index.js';
+import { tidy } from '../../core/memory.js';
+import { reshape, resizeBilinear, tensor } from '../../ops/index.js';
 import { Dataset } from '../dataset.js';
-import { resizeBilinear } from '../resize-image.js';
 import { decodeImage, type ColorMode } from './decode-image.js';
 
 /** Options of `imageFolder`. */
@@ -70,8 +70,9 @@ export async function imageFolder(dir: string, args: ImageFolderArgs = {}): Prom
   if (args.shuffle ?? true) shuffleInPlace(files, args.seed === undefined ? generatorFor(undefined) : new RandomGenerator(args.seed));
   const dataset = new Dataset<[Tensor, number]>(async function* () {
     for (const { path, label } of files) {
-      const pixels = resizeBilinear(decodeImage(readFileBytes(path), path, colorMode), height, width);
-      yield [tensor(pixels.data, [height, width, pixels.channels]), label];
+      const image = decodeImage(readFileBytes(path), path, colorMode);
+      const resized = tidy(() => reshape(resizeBilinear(tensor(image.data, [1, image.height, image.width, image.channels]), [height, width]), [height, width, image.channels]));
+      yield [resized, label];
     }
   });
   return Object.assign(dataset, { classNames, files: files.map((f) => f.path) });
