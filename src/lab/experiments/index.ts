@@ -1,0 +1,6 @@
+/** Every experiment of `strata lab`, in the order `--list` shows them (the lesson's order). */
+import type { Experiment } from '../experiment.js';
+
+/** The experiments by name. */
+export const EXPERIMENTS: readonly Experiment[] = [
+];
