@@ -116,7 +116,7 @@ function writeAtomically(path: string, bytes: string | Uint8Array): void {
 export async function runExperiment(name: string, args: RunExperimentArgs): Promise<LabReport> {
   checkOptions('runExperiment', args, RUN_KEYS);
   const experiment = EXPERIMENTS.find((e) => e.name === name);
-  if (!experiment) throw new NotFoundError(`strata lab: no experiment '${name}'. The experiments: ${EXPERIMENTS.map((e) => e.name).join(', ')} (strata lab --list).`);
+  if (!experiment) throw new NotFoundError(`runExperiment: no experiment '${name}'. The experiments: ${EXPERIMENTS.map((e) => e.name).join(', ')} (strata lab --list).`);
   const sizes = args.sizes ?? {};
   checkSizes(sizes);
   const output = args.output;
