@@ -70,7 +70,7 @@ function venvCandidates(): string[] {
 }
 
 const VENV_HINT =
-  'run .ci/run (it makes .venv-peers: python3 -m venv .venv-peers && .venv-peers/bin/pip install --no-index --find-links /opt/pypi/files keras jax jaxlib h5py onnx onnxruntime), or set STRATA_PYTHON to a Python that has them';
+  'run .ci/run (it makes .venv-peers: python3 -m venv .venv-peers && .venv-peers/bin/pip install --no-index --find-links /opt/pypi/files keras jax jaxlib h5py onnx onnxruntime scikit-learn), or set STRATA_PYTHON to a Python that has them';
 
 /**
  * Python with Keras 3, JAX and h5py: STRATA_PYTHON if set, else the repository's `.venv-peers`.
@@ -86,6 +86,11 @@ export function kerasPython(): PythonPeer {
 /** Python with ONNX and ONNX Runtime (the same venv as Keras's), for the ONNX checker. */
 export function onnxPython(): PythonPeer {
   return firstWith('ONNX', ['onnx', 'onnxruntime'], venvCandidates(), VENV_HINT);
+}
+
+/** Python with scikit-learn (the same venv as Keras's), for the lab's logistic regression. */
+export function sklearnPython(): PythonPeer {
+  return firstWith('scikit-learn', ['sklearn'], venvCandidates(), VENV_HINT);
 }
 
 /** Debian's `/usr/bin/python3` with python3-h5py. */
