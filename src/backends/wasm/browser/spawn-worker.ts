@@ -4,8 +4,9 @@ import type { WorkerSupport } from '../wasm-backend.js';
 
 /**
  * Starts a module Web Worker serving kernel jobs; it receives the compiled kernels, the shared memory
- * and its control slot in its first message. Bundlers (Vite, webpack, esbuild) follow the
- * `new URL('./worker.js', import.meta.url)` pattern and emit the worker's file.
+ * and its control slot in its first message. Vite and webpack follow the
+ * `new URL('./worker.js', import.meta.url)` pattern and emit the worker's file; esbuild leaves it as it
+ * is, so Strata's browser build (scripts/build-browser.mjs) emits the worker as worker.js beside it.
  */
 export function spawnWorker(init: WorkerInit): WorkerHandle {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `strata-wasm-${init.slot}` });
