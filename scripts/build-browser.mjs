@@ -32,13 +32,19 @@ const WORKERS = {
   worker: 'dist/src/backends/wasm/browser/worker.js',
 };
 
-/** What every bundle here shares: modern browsers (WebAssembly SIMD, module workers), minified, with source maps. */
+/**
+ * What every bundle here shares: modern browsers (WebAssembly SIMD, module workers), minified, with
+ * source maps. Minified with the names of classes and functions kept: Strata reads them (a layer
+ * registers and serializes under its class's name, default layer names come from it, an error's
+ * `name` is its class's).
+ */
 const COMMON = {
   bundle: true,
   format: 'esm',
   platform: 'browser',
   target: ['chrome114', 'firefox120', 'safari17'],
   minify: true,
+  keepNames: true,
   sourcemap: 'linked',
   outdir,
   logLevel: 'warning',
