@@ -4,24 +4,23 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { runExperiment } from '../../src/lab/node/run-experiment.js';
-import type { LabClaim, LabValue } from '../../src/lab/experiment.js';
+import { lab } from '../../src/node/index.js';
 import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
 const NAMES = ['relu', 'sigmoid', 'tanh'];
 
-function claimAbout(claims: LabClaim[], word: string): LabClaim {
+function claimAbout(claims: lab.LabClaim[], word: string): lab.LabClaim {
   const found = claims.find((c) => c.claim.includes(word));
   assert.ok(found, `no claim mentions "${word}": ${claims.map((c) => c.claim).join(' | ')}`);
   return found;
 }
 
-const record = (v: LabValue | undefined): Record<string, LabValue> => v as Record<string, LabValue>;
-const numbers = (v: LabValue | undefined): number[] => v as number[];
+const record = (v: lab.LabValue | undefined): Record<string, lab.LabValue> => v as Record<string, lab.LabValue>;
+const numbers = (v: lab.LabValue | undefined): number[] => v as number[];
 
 test('activations on a slice: sigmoid\'s gradient vanishes, ReLU\'s does not; ReLU is sparse and learns; costs and plots are real', { skip: missing(FASHION_MNIST) }, async () => {
   const output = mkdtempSync(join(tmpdir(), 'strata-lab-activations-'));
-  const report = await runExperiment('activations', { output, sizes: { trainSize: 1000, testSize: 300, epochs: 2 }, seed: 42, log: () => {} });
+  const report = await lab.runExperiment('activations', { output, sizes: { trainSize: 1000, testSize: 300, epochs: 2 }, seed: 42, log: () => {} });
   assert.equal(report.experiment, 'activations');
   assert.equal(report.claims.length, 5);
 

@@ -139,32 +139,32 @@ function accuracyClaim(runs: Record<ActivationName, ActivationRun>, epochs: numb
 
 async function drawFigures(ctx: LabContext, runs: Record<ActivationName, ActivationRun>): Promise<void> {
   const layerPoints = (norms: number[]): [number, number][] => norms.map((n, i) => [i + 1, n]);
-  await ctx.figure('activations-gradients', {
+  await ctx.figure('gradients', {
     kind: 'lines',
     title: `‖∂L/∂W‖ per layer, ${HIDDEN_LAYERS} hidden layers of ${UNITS}`,
     xLabel: `layer (1 = first hidden, ${HIDDEN_LAYERS + 1} = output)`,
     yLabel: 'gradient norm (log scale)',
     yScale: 'log',
     series: NAMES.flatMap((name) => [
-      { name: `${name}, at initialisation`, points: layerPoints(runs[name].normsAtInit) },
-      { name: `${name}, after epoch 1`, points: layerPoints(runs[name].normsAfterEpoch) },
+      { name: `${name} at init`, points: layerPoints(runs[name].normsAtInit) },
+      { name: `${name} epoch 1`, points: layerPoints(runs[name].normsAfterEpoch) },
     ]),
   });
-  await ctx.figure('activations-learning', {
+  await ctx.figure('learning', {
     kind: 'lines',
     title: `Test accuracy per epoch, ${HIDDEN_LAYERS} hidden layers`,
     xLabel: 'epoch',
     yLabel: 'test accuracy',
     series: NAMES.map((name) => ({ name, points: runs[name].accuracies.map((a, i): [number, number] => [i + 1, a]) })),
   });
-  await ctx.figure('activations-units', {
+  await ctx.figure('units', {
     kind: 'bars',
-    title: 'Hidden units after training: saturated sigmoids, silent ReLUs',
+    title: `After training: sigmoids outside [${SATURATED}, ${1 - SATURATED}], ReLUs at exactly 0`,
     xLabel: 'hidden layer',
     yLabel: 'share of outputs',
     categories: Array.from({ length: HIDDEN_LAYERS }, (_, i) => String(i + 1)),
     series: [
-      { name: `sigmoid outside [${SATURATED}, ${1 - SATURATED}]`, values: runs.sigmoid.saturatedShares },
+      { name: 'sigmoid saturated', values: runs.sigmoid.saturatedShares },
       { name: 'relu exactly 0', values: runs.relu.zeroShares },
     ],
   });
