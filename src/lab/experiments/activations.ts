@@ -191,7 +191,7 @@ export const activationsExperiment: Experiment = {
   async run(ctx) {
     const { trainSize = ctx.full ? 60000 : 20000, testSize = ctx.full ? 10000 : 5000, epochs = ctx.full ? 20 : 8 } = ctx.sizes;
     // The activations are timed on as many elements as one hidden layer outputs over an epoch.
-    const costArgs = { size: trainSize * UNITS, trials: ctx.full ? 21 : 9 };
+    const costArgs = { size: trainSize * UNITS, trials: ctx.full ? 31 : 15 };
     setSeed(ctx.seed);
     const costs = Object.fromEntries(NAMES.map((name) => [name, activationCost(ACTIVATIONS[name], costArgs)])) as Record<ActivationName, ActivationCost>;
     const data = await ctx.fashionMnist(trainSize, testSize);
