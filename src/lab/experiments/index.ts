@@ -1,6 +1,10 @@
 /** Every experiment of `strata lab`, in the order `--list` shows them (the lesson's order). */
 import type { Experiment } from '../experiment.js';
+import { depth } from './depth.js';
+import { linearCollapse } from './linear-collapse.js';
 
 /** The experiments by name. */
 export const EXPERIMENTS: readonly Experiment[] = [
+  linearCollapse,
+  depth,
 ];
