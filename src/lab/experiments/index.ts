@@ -1,8 +1,12 @@
 /** Every experiment of `strata lab`, in the order `--list` shows them (the lesson's order). */
 import type { Experiment } from '../experiment.js';
 import { activationsExperiment } from './activations.js';
+import { depth } from './depth.js';
+import { linearCollapse } from './linear-collapse.js';
 
 /** The experiments by name. */
 export const EXPERIMENTS: readonly Experiment[] = [
+  linearCollapse,
+  depth,
   activationsExperiment,
 ];
