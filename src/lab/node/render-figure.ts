@@ -10,6 +10,9 @@ import type { BarsFigure, FigureSpec, HeatmapFigure, ImagesFigure, LinesFigure }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const TITLE = { left: 'center', top: 10, textStyle: { fontSize: 16 } } as const;
+// ECharts measures text without the PNG's font, a little narrower than DejaVu Sans draws it: wide
+// gaps keep one legend entry's text off the next one's symbol.
+const LEGEND = { top: 40, itemGap: 30 } as const;
 
 /** A figure as SVG text and PNG bytes. */
 export interface RenderedFigure {
@@ -27,7 +30,7 @@ function axis(name: string, scale: 'value' | 'log' | undefined, gap: number): Re
 function linesOption(f: LinesFigure): EChartsOption {
   return {
     title: { text: f.title, ...TITLE },
-    legend: { top: 40, data: f.series.map((s) => s.name) },
+    legend: { ...LEGEND, data: f.series.map((s) => s.name) },
     grid: { left: 80, right: 30, top: 80, bottom: 60 },
     xAxis: { ...axis(f.xLabel, f.xScale, 32), splitLine: { show: false } },
     yAxis: axis(f.yLabel, f.yScale, 60),
@@ -47,7 +50,7 @@ function barsOption(f: BarsFigure): EChartsOption {
   const single = f.series.length === 1;
   return {
     title: { text: f.title, ...TITLE },
-    legend: single ? { show: false } : { top: 40, data: f.series.map((s) => s.name) },
+    legend: single ? { show: false } : { ...LEGEND, data: f.series.map((s) => s.name) },
     grid: { left: 80, right: 30, top: single ? 60 : 80, bottom: 90 },
     xAxis: { type: 'category', data: f.categories, name: f.xLabel, nameLocation: 'middle', nameGap: 70, axisLabel: { interval: 0, rotate: f.categories.length > 6 ? 30 : 0 } },
     // Bars start at zero (a bar's length is its value), unlike lines, whose axis fits the data.
