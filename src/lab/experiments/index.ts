@@ -1,8 +1,10 @@
 /** Every experiment of `strata lab`, in the order `--list` shows them (the lesson's order). */
 import type { Experiment } from '../experiment.js';
 import { params } from './params.js';
+import { prediction } from './prediction.js';
 
 /** The experiments by name. */
 export const EXPERIMENTS: readonly Experiment[] = [
   params,
+  prediction,
 ];
