@@ -86,7 +86,7 @@ export const params: Experiment = {
 
     const weighted = rows.filter((r) => r.summary > 0);
     const largest = weighted.reduce((a, b) => (b.summary > a.summary ? b : a));
-    const plots = await ctx.figure('params-per-layer', {
+    await ctx.figure('per-layer', {
       kind: 'bars',
       title: "Parameters per layer of the lesson's models",
       xLabel: 'model · layer',
@@ -122,7 +122,6 @@ export const params: Experiment = {
         },
       ],
       findings,
-      plots,
       setup: { models: [...MODELS], full: ctx.full, training: 'none: the counts follow from the shapes' },
     };
   },
