@@ -1,6 +1,7 @@
 /** The models of the Fashion-MNIST lesson, by name: each architecture with the optimizer, epochs and early stopping it is taught with. */
-import { lessonModel } from '../lab/lesson-models.js';
-import type { Sequential } from '../node/index.js';
+import { lab, type Sequential } from '../node/index.js';
+
+const { lessonModel } = lab;
 
 /** A model of the lesson. */
 export interface ModelPreset {
