@@ -10,8 +10,8 @@ import type { Tensor } from '../../core/tensor.js';
 import type { Dense } from '../../layers/dense.js';
 import type { Layer } from '../../layers/layer.js';
 import { add } from '../../ops/arithmetic.js';
-import { matMul } from '../../ops/linalg.js';
 import { tensor } from '../../ops/creation.js';
+import { matMul } from '../../ops/linalg.js';
 import { gather } from '../../ops/slicing.js';
 import type { Experiment, LabClaim, LabImages } from '../experiment.js';
 import { lessonModel } from '../lesson-models.js';
@@ -47,7 +47,10 @@ const p3 = (p: number): string => p.toFixed(3);
 
 /** The pixels of test images `indices`, 784 a picture. */
 function pictures(data: LabImages, indices: number[]): Float32Array {
-  return tidy(() => gather(data.xTest, tensor(indices, [indices.length], 'int32'))).dataSync() as Float32Array;
+  const chosen = tidy(() => gather(data.xTest, tensor(indices, [indices.length], 'int32')));
+  const pixels = chosen.dataSync() as Float32Array;
+  chosen.dispose();
+  return pixels;
 }
 
 /**
@@ -141,7 +144,8 @@ export const prediction: Experiment = {
     const claims: LabClaim[] = [
       {
         claim: 'The prediction is the most activated output: the class predicted is the output neuron with the largest weighted sum, and accuracy counts it against the label',
-        holds: agree === m && Math.abs(accuracy - byArgmax) < 1e-6,
+        // Within half an image: the two count the same images right.
+        holds: agree === m && Math.abs(accuracy - byArgmax) < 0.5 / m,
         figures: { testImages: m, mostActivatedIsPredicted: agree, evaluateAccuracy: accuracy, argmaxAccuracy: byArgmax },
       },
       {
@@ -155,7 +159,7 @@ export const prediction: Experiment = {
       findings: [
         `Trained the lesson's MLP (Flatten → Dense(100, relu) → Dense(10, softmax), Adam) on ${sizes.trainSize} images for ${sizes.epochs} epochs: test accuracy ${accuracy.toFixed(4)} on ${m} images.`,
         `Test image ${SHOWN} is labelled '${names[labels[SHOWN]!]}'; the most activated of the ten outputs is '${names[top]}' at ${p3(shown[top]!)}, next '${names[runnerUp[1]]}' at ${p3(runnerUp[0])}: predicted '${names[top]}'.`,
-        `For ${agree} of ${m} test images the predicted class is the output with the largest weighted sum z = h · W + b (softmax keeps the order), and evaluate()'s accuracy ${accuracy.toFixed(4)} equals the share of images whose most activated output is their label (${byArgmax.toFixed(4)}).`,
+        `For ${agree} of ${m} test images the predicted class is the output with the largest weighted sum z = h · W + b (softmax keeps the order), and evaluate()'s accuracy ${accuracy.toFixed(4)} ${claims[0]!.holds ? 'equals' : 'differs from'} the share of images whose most activated output is their label (${byArgmax.toFixed(4)}).`,
         `Each image's ten outputs sum to 1 within ${worstSum.toExponential(1)}; the smallest is ${smallest.toExponential(1)}.`,
         `${wrong.length} test images are misclassified; the most confident mistakes: ${worst.slice(0, 5).map((i) => caption(i)).join('; ')}.`,
         `The most frequent confusion: ${names[confused.t]} taken for ${names[confused.p]} (${confused.n} times).`,
