@@ -18,7 +18,10 @@ export interface RenderedFigure {
 }
 
 function axis(name: string, scale: 'value' | 'log' | undefined, gap: number): Record<string, unknown> {
-  return { type: scale ?? 'value', name, nameLocation: 'middle', nameGap: gap, scale: scale !== 'log' };
+  // NOTE: a log axis's ticks are powers of ten computed in floating point (1e-5 comes out as
+  // 0.000009999…), so their labels are rounded like every other figure's values.
+  const labels = scale === 'log' ? { axisLabel: { formatter: formatValue } } : {};
+  return { type: scale ?? 'value', name, nameLocation: 'middle', nameGap: gap, scale: scale !== 'log', ...labels };
 }
 
 function linesOption(f: LinesFigure): EChartsOption {
@@ -47,7 +50,8 @@ function barsOption(f: BarsFigure): EChartsOption {
     legend: single ? { show: false } : { top: 40, data: f.series.map((s) => s.name) },
     grid: { left: 80, right: 30, top: single ? 60 : 80, bottom: 90 },
     xAxis: { type: 'category', data: f.categories, name: f.xLabel, nameLocation: 'middle', nameGap: 70, axisLabel: { interval: 0, rotate: f.categories.length > 6 ? 30 : 0 } },
-    yAxis: axis(f.yLabel, f.yScale, 60),
+    // Bars start at zero (a bar's length is its value), unlike lines, whose axis fits the data.
+    yAxis: { ...axis(f.yLabel, f.yScale, 60), scale: false },
     series: f.series.map((s, i) => ({
       name: s.name,
       type: 'bar',
