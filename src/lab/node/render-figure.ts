@@ -111,7 +111,8 @@ function imagesOption(f: ImagesFigure): { option: EChartsOption; width: number; 
   const range = { low, high, absMax: Math.max(...all.map(Math.abs)) };
   const columns = Math.max(1, f.columns ?? Math.min(5, f.images.length));
   const cell = 128;
-  const caption = 22;
+  // One line of 12-px text below each picture, or as many as the longest caption has ('\n' breaks it).
+  const caption = 8 + 14 * Math.max(1, ...f.images.map((im) => (im.caption ?? '').split('\n').length));
   const pad = 14;
   const top = 44;
   const rows = Math.ceil(f.images.length / columns);
