@@ -1,8 +1,18 @@
 /** Every experiment of `strata lab`, in the order `--list` shows them (the lesson's order). */
 import type { Experiment } from '../experiment.js';
+import { activationsExperiment } from './activations.js';
+import { depth } from './depth.js';
+import { linearCollapse } from './linear-collapse.js';
 import { neuron } from './neuron.js';
+import { params } from './params.js';
+import { prediction } from './prediction.js';
 
 /** The experiments by name. */
 export const EXPERIMENTS: readonly Experiment[] = [
   neuron,
+  params,
+  linearCollapse,
+  depth,
+  activationsExperiment,
+  prediction,
 ];
