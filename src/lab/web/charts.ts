@@ -97,9 +97,10 @@ export function drawLines(canvas: HTMLCanvasElement, series: LineSeries[], yMax?
     }
     g.lineWidth = 1;
     g.fillStyle = g.strokeStyle;
+    // The legend goes where the curves are not: under accuracies (near the top), over losses (falling to the bottom).
     g.textAlign = 'right';
     g.textBaseline = 'top';
-    g.fillText(s.name, f.right, f.top + 14 * k);
+    g.fillText(s.name, f.right, yMax === undefined ? f.top + 14 * k : f.bottom - 14 * (series.length - k) - 4);
   });
 }
 
