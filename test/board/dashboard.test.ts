@@ -8,12 +8,12 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as s from '../../src/node/index.js';
+import { openPage } from '../helpers/chromium.js';
 import { TinyConv2D } from '../helpers/tiny-conv.js';
-import { CHROMIUM as CHROMIUM_NEED, missing } from '../helpers/system-packages.js';
+import { CHROMIUM, missing } from '../helpers/system-packages.js';
 
-const CHROMIUM = CHROMIUM_NEED.paths[0]!;
 const OUT = join(process.env.TEST_OUTPUT_DIR ?? 'test-output', 'board');
 /** How the page prints numbers (5 significant digits) of float32 values as logged. */
 const shown = (v: number): string => String(Number(Math.fround(v).toPrecision(5)));
@@ -41,12 +41,7 @@ async function chartSeries(page: Page, key: string): Promise<{ name: string; dat
 async function openBoard(t: TestContext, logDir: string): Promise<{ page: Page; problems: string[]; foreign: string[] }> {
   const board = await s.runBoard({ logDir, port: 0 });
   t.after(() => board.close());
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1366, height: 768 } });
-  const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const { page, problems } = await openPage(t, { width: 1366, height: 768 });
   // Nothing may be fetched from anywhere but the board itself.
   const foreign: string[] = [];
   page.on('request', (r) => { if (!r.url().startsWith(board.url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
@@ -54,7 +49,7 @@ async function openBoard(t: TestContext, logDir: string): Promise<{ page: Page; 
   return { page, problems, foreign };
 }
 
-test('strata board shows the run\'s scalars, distributions, graph and images in chromium, live, without console errors', { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
+test('strata board shows the run\'s scalars, distributions, graph and images in chromium, live, without console errors', { skip: missing(CHROMIUM), timeout: 60_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
   const logDir = mkdtempSync(join(tmpdir(), 'strata-dashboard-'));
   const { history, model } = await trainRun(join(logDir, 'exp'));
@@ -161,7 +156,7 @@ function fuseFirstPair(graph: s.Graph): void {
   graph.nodes.splice(i, 2, fused);
 }
 
-test('strata board switches the graph view between the layers and the ops of the jitted training step, fused nodes marked, over 100 ops laid out without overlap', { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
+test('strata board switches the graph view between the layers and the ops of the jitted training step, fused nodes marked, over 100 ops laid out without overlap', { skip: missing(CHROMIUM), timeout: 60_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
   const logDir = mkdtempSync(join(tmpdir(), 'strata-dashboard-ops-'));
   s.setSeed(9);

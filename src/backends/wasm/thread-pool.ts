@@ -4,6 +4,7 @@
  * and collected with Atomics.notify/wait. This file is runtime-neutral: starting a worker is the job
  * of a `WorkerSpawner` (see node/ and browser/).
  */
+import { NotFoundError } from '../../core/errors.js';
 import { BINARY_CODES, KERNEL_ARITY, type KernelExports, type KernelName } from './abi.js';
 import type { Heap } from './heap.js';
 
@@ -121,8 +122,12 @@ export interface WorkerHandle {
   terminate(): void;
 }
 
-/** Starts a worker that calls `serveJobs` with what `init` holds. */
-export type WorkerSpawner = (init: WorkerInit) => WorkerHandle;
+/**
+ * Starts a worker that calls `serveJobs` with what `init` holds, and calls `failed` with the reason
+ * if it cannot start (in a browser, a worker file that is not served: the page would otherwise wait
+ * for it forever).
+ */
+export type WorkerSpawner = (init: WorkerInit, failed: (reason: string) => void) => WorkerHandle;
 
 /**
  * A worker's loop: sleeps until a job is posted to its slot, runs it, reports it done; returns on EXIT.
@@ -175,6 +180,8 @@ interface PooledWorker {
   job: number;
   /** Calls left before the worker polls again after it was late (see LATE_MS). */
   quiet: number;
+  /** Why the worker could not start, once its runtime said so. */
+  failure?: string;
 }
 
 /** The main thread's side: the workers, and `gemm` split across them and the calling thread. */
@@ -207,16 +214,30 @@ export class ThreadPool {
       ctl[DONE] = -1;
       ctl[POLL_US] = WORKER_POLL_US;
       const args = new Float64Array(this.memory.buffer, slot + ARGS_AT, MAX_ARGS);
-      const handle = spawn({ module: this.module, memory: this.memory, slot });
-      this.workers.push({ handle, slot, scratch, ctl, args, job: 0, quiet: 0 });
+      // A runtime reports a failed start later, from its event loop, when `worker` exists.
+      const worker: PooledWorker = { handle: spawn({ module: this.module, memory: this.memory, slot }, (reason) => { worker.failure = reason; }), slot, scratch, ctl, args, job: 0, quiet: 0 };
+      this.workers.push(worker);
     }
   }
 
-  /** Resolves once every worker has started and can take jobs. */
+  /**
+   * Resolves once every worker has started and can take jobs; rejects if one could not start, having
+   * let it go (kernels run on the threads that did start).
+   */
   async ready(): Promise<void> {
     for (const w of this.workers) {
-      while (Atomics.load(w.ctl, DONE) === -1) await new Promise((resolve) => setTimeout(resolve, 1));
+      while (Atomics.load(w.ctl, DONE) === -1 && w.failure === undefined) await new Promise((resolve) => setTimeout(resolve, 1));
     }
+    const failed = this.workers.filter((w) => w.failure !== undefined);
+    if (failed.length === 0) return;
+    for (const w of failed) {
+      this.stop(w);
+      this.workers.splice(this.workers.indexOf(w), 1);
+    }
+    throw new NotFoundError(
+      `wasm backend: ${failed.length} worker thread${failed.length === 1 ? '' : 's'} could not start (${failed[0]!.failure}); ` +
+      `kernels run on the ${this.size} that did. In a page, serve worker.js beside strata.js (all of dist/browser/).`,
+    );
   }
 
   /**

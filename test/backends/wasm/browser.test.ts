@@ -5,15 +5,11 @@
  * reference backend's results.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join, normalize } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
-import { CHROMIUM as CHROMIUM_NEED, missing } from '../../helpers/system-packages.js';
+import { openPage, serveFiles } from '../../helpers/chromium.js';
+import { CHROMIUM, missing } from '../../helpers/system-packages.js';
 
-const CHROMIUM = CHROMIUM_NEED.paths[0]!;
 /** dist/, where the compiled modules (and the generated kernels module) are. */
 const DIST = fileURLToPath(new URL('../../../', import.meta.url));
 
@@ -47,39 +43,12 @@ async function run() {
 window.result = run().catch((e) => ({ error: String((e && e.stack) || e) }));
 </script>`;
 
-const TYPES: Record<string, string> = { '.js': 'text/javascript', '.html': 'text/html' };
-
-function serve(isolated: boolean): Promise<Server> {
-  const server = createServer((req, res) => {
-    const headers: Record<string, string> = isolated ? { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } : {};
-    const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-    if (path === '/') {
-      res.writeHead(200, { ...headers, 'Content-Type': TYPES['.html']! }).end(PAGE);
-      return;
-    }
-    const file = join(DIST, path);
-    if (!file.startsWith(DIST) || !existsSync(file) || !TYPES[extname(file)]) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { ...headers, 'Content-Type': TYPES[extname(file)]! }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 for (const isolated of [true, false]) {
   const what = isolated ? 'a cross-origin isolated page: 2 threads (Web Workers) on shared memory' : 'an ordinary page: 1 thread on unshared memory';
-  test(`wasm backend in chromium, ${what}, equal to the reference`, { skip: missing(CHROMIUM_NEED), timeout: 60_000 }, async (t) => {
-    const server = await serve(isolated);
-    t.after(() => server.close());
-    const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-    t.after(() => browser.close());
-    const page = await browser.newPage();
-    const problems: string[] = [];
-    page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    const address = server.address() as { port: number };
-    await page.goto(`http://127.0.0.1:${address.port}/`);
+  test(`wasm backend in chromium, ${what}, equal to the reference`, { skip: missing(CHROMIUM), timeout: 60_000 }, async (t) => {
+    const url = await serveFiles(t, { root: DIST, routes: { '/': PAGE }, isolated });
+    const { page, problems } = await openPage(t);
+    await page.goto(url);
     await page.waitForFunction(() => (globalThis as { result?: unknown }).result !== undefined);
     const result = await page.evaluate(() => (globalThis as unknown as { result: Promise<Record<string, unknown>> }).result);
     assert.equal(result['error'], undefined, String(result['error']));

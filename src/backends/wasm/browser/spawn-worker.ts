@@ -4,11 +4,16 @@ import type { WorkerSupport } from '../wasm-backend.js';
 
 /**
  * Starts a module Web Worker serving kernel jobs; it receives the compiled kernels, the shared memory
- * and its control slot in its first message. Bundlers (Vite, webpack, esbuild) follow the
- * `new URL('./worker.js', import.meta.url)` pattern and emit the worker's file.
+ * and its control slot in its first message; `failed` hears of a worker that cannot start. Vite and
+ * webpack follow the `new URL('./worker.js', import.meta.url)` pattern and emit the worker's file;
+ * esbuild leaves it as it is, so Strata's browser build (scripts/build-browser.mjs) emits the worker as
+ * worker.js beside the module that starts it.
  */
-export function spawnWorker(init: WorkerInit): WorkerHandle {
+export function spawnWorker(init: WorkerInit, failed: (reason: string) => void): WorkerHandle {
+  // The URL stays inside `new Worker(...)`: that is the form bundlers look for.
   const worker = new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: `strata-wasm-${init.slot}` });
+  // A worker file that cannot be fetched or run gives an event without a message.
+  worker.addEventListener('error', (event) => failed((event as Partial<ErrorEvent>).message || 'worker.js could not be loaded'));
   worker.postMessage(init);
   return worker;
 }

@@ -5,9 +5,10 @@ import { ValueError } from '../../../core/errors.js';
 import type { WorkerHandle, WorkerInit } from '../thread-pool.js';
 import type { WorkerSupport } from '../wasm-backend.js';
 
-/** Starts a worker thread serving kernel jobs; it does not keep the process alive. */
-export function spawnWorker(init: WorkerInit): WorkerHandle {
+/** Starts a worker thread serving kernel jobs (`failed` hears of one that cannot start); it does not keep the process alive. */
+export function spawnWorker(init: WorkerInit, failed: (reason: string) => void): WorkerHandle {
   const worker = new Worker(new URL('./worker.js', import.meta.url), { workerData: init });
+  worker.on('error', (error) => failed(error.message));
   worker.unref();
   return worker;
 }
