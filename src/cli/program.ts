@@ -11,6 +11,7 @@ import { convertCommand } from './convert.js';
 import { DATASETS } from './data.js';
 import { errorLine, exitStatus } from './errors.js';
 import { evaluateCommand } from './evaluate.js';
+import { labCommand } from './lab.js';
 import { predictCommand } from './predict.js';
 import { DEFAULT_PRESET, PRESETS } from './presets.js';
 import { summaryCommand } from './summary.js';
@@ -123,6 +124,24 @@ export function buildProgram(): Command {
   )
     .addHelpText('after', `\nExamples:\n  strata predict models/fashion-mnist-dropout.strata --index 7\n  strata predict models/fashion-mnist-dropout.strata shoe.png --invert\n${ENVIRONMENT}`)
     .action((path: string, image: string | undefined, options) => predictCommand(path, image, options));
+
+  program
+    .command('lab')
+    .description("Run an experiment of the lesson: one of its claims (a neuron is logistic regression, ReLU beats sigmoid, ...) measured on Fashion-MNIST or a toy set, reported in words with the verdict computed from the run, and drawn as PNG and SVG plots.")
+    .argument('[name]', 'the experiment (see --list)')
+    .option('--list', 'name the experiments and what each shows', false)
+    .option('--output <dir>', 'where the plots are written (created if needed)', 'lab')
+    .option('--full', 'the slow, exact version (the whole data set, more epochs) instead of the minute-long one', false)
+    .option('--train-size <n>', "training images (default: the experiment's)", integer(1, 60000))
+    .option('--test-size <n>', "test images (default: the experiment's)", integer(1, 10000))
+    .option('--epochs <n>', "epochs of each training run (default: the experiment's)", integer(1, 1000))
+    .option('--seed <n>', 'seed of the weights, shuffling and sampling', integer(0), 42)
+    .option('--data-dir <dir>', 'read Fashion-MNIST from this directory (default: the cache, then /usr/share/datasets, then download)')
+    .option('--no-download', 'fail instead of downloading Fashion-MNIST when it is not found locally')
+    .option('--backend <name>', 'the backend to compute on: wasm (the default where the runtime has it) or cpu')
+    .option('--json', 'print one JSON document on standard output (experiment, claims with holds and figures, plots, ...); everything else goes to standard error', false)
+    .addHelpText('after', `\nExamples:\n  strata lab --list\n  strata lab neuron\n  strata lab activations --output plots --json > activations.json\n  strata lab depth --full\n${ENVIRONMENT}`)
+    .action((name: string | undefined, options) => labCommand(name, options));
 
   program
     .command('board')

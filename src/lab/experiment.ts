@@ -19,20 +19,26 @@ export interface LabClaim {
   figures: Record<string, LabValue>;
 }
 
-/** What one run of an experiment found: printed in words, or as one JSON document with `--json`. */
-export interface LabReport {
-  /** The experiment's name. */
-  experiment: string;
+/** What an experiment returns: its claims, its findings, its setup, and any further top-level figures. */
+export interface LabOutcome {
   /** Each claim with its verdict and figures. */
   claims: LabClaim[];
-  /** The files of the plots drawn (PNG and SVG of each). */
-  plots: string[];
   /** The findings in words, one sentence a line, in the order a reader should meet them. */
   findings: string[];
   /** The sizes the run used: images trained on and tested on, epochs, and whether `--full` was on. */
   setup: Record<string, LabValue>;
+  /** Files the experiment wrote itself (figures drawn through the context are listed by the runner). */
+  plots?: string[];
   /** Further top-level figures an experiment reports (the neuron experiment's `accuracy`, ...). */
   [extra: string]: LabValue | LabClaim[] | undefined;
+}
+
+/** What one run of an experiment found: printed in words, or as one JSON document with `--json`. */
+export interface LabReport extends LabOutcome {
+  /** The experiment's name. */
+  experiment: string;
+  /** The files of the plots drawn (PNG and SVG of each). */
+  plots: string[];
 }
 
 /** Fashion-MNIST as the experiments use it: images scaled to [0, 1], labels as class ids. */
@@ -93,5 +99,5 @@ export interface Experiment {
   /** The guide page that explains it (docs/lab/NAME.md). */
   guide: string;
   /** Runs it and reports; `holds` computed from the run. */
-  run(ctx: LabContext): Promise<Omit<LabReport, 'experiment' | 'plots'> & { plots?: string[] }>;
+  run(ctx: LabContext): Promise<LabOutcome>;
 }

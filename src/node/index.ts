@@ -32,3 +32,5 @@ export { buildPlayground, servePlayground, PLAYGROUND_HEADERS, type PlaygroundDa
 export * as datasets from '../datasets/node/index.js';
 /** The data pipeline, with CSV files streamed from disk, image folders and file caches (Node only). */
 export * as data from '../data/node/index.js';
+/** `strata lab`: the lesson's claims as experiments, run on Fashion-MNIST with their plots (Node only). */
+export * as lab from '../lab/node/index.js';

@@ -36,6 +36,9 @@ export const WORD_LISTS: SystemNeed = {
 /** Debian's chromium, which playwright-core drives for the browser tests. */
 export const CHROMIUM: SystemNeed = { what: 'chromium', packages: ['chromium'], paths: ['/usr/bin/chromium'] };
 
+/** The font PNG figures draw their text with (strata plot, strata lab). */
+export const FONT: SystemNeed = { what: 'a TrueType font', packages: ['fonts-dejavu-core'], paths: ['/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf'] };
+
 /**
  * For a test's `skip` option: false when everything `needs` names is there, else the message
  * saying what to install.

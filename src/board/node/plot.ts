@@ -2,13 +2,13 @@
  * `strata plot`: the classic train/validation curves of one metric of a run, drawn by Apache
  * ECharts's server-side renderer as SVG, or as PNG through resvg (Node only).
  */
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, extname, resolve } from 'node:path';
 import { NotFoundError, ValueError } from '../../core/errors.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
 import type { ScalarPoint } from '../api-types.js';
 import { LogDirectory } from './log-dir.js';
+import { renderChartSvg, svgToPng } from './render-chart.js';
 
 /** Options of `plotRun`. */
 export interface PlotArgs {
@@ -34,20 +34,7 @@ export interface PlotResult {
   series: { name: string; points: ScalarPoint[] }[];
 }
 
-const FONT_CANDIDATES = [
-  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/dejavu/DejaVuSans.ttf',
-  '/usr/share/fonts/TTF/DejaVuSans.ttf',
-  '/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf',
-  '/usr/share/fonts/liberation/LiberationSans-Regular.ttf',
-  '/System/Library/Fonts/Supplemental/Arial.ttf',
-  '/Library/Fonts/Arial.ttf',
-  '/System/Library/Fonts/Helvetica.ttc',
-  'C:\\Windows\\Fonts\\arial.ttf',
-];
-
 const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
-let wasmReady: Promise<void> | undefined;
 
 /** The series of `metric` in every run below `run`: `train` first, then `validation`, then the others by name. */
 function readSeries(run: string, metric: string): { tag: string; series: PlotResult['series'] } {
@@ -67,53 +54,28 @@ function order(name: string): number {
   return leaf === 'train' ? 0 : leaf === 'validation' ? 1 : 2;
 }
 
-/** The chart as SVG text. ECharts is loaded here, not with the package: most programs never plot. */
-async function renderSvg(title: string, result: Omit<PlotResult, 'out'>, width: number, height: number): Promise<string> {
-  const echarts = await import('echarts');
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  chart.setOption({
-    animation: false,
-    backgroundColor: '#ffffff',
-    textStyle: { fontFamily: 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif' },
-    title: { text: title, left: 'center', top: 10, textStyle: { fontSize: 16 } },
-    legend: { top: 40, data: result.series.map((s) => s.name) },
-    grid: { left: 70, right: 30, top: 80, bottom: 55 },
-    xAxis: { type: 'value', name: result.tag.startsWith('batch_') ? 'step' : 'epoch', nameLocation: 'middle', nameGap: 30, minInterval: 1, splitLine: { show: false } },
-    yAxis: { type: 'value', scale: true, name: result.tag.replace(/^epoch_/, ''), nameLocation: 'middle', nameGap: 50 },
-    series: result.series.map((s, i) => ({
-      name: s.name,
-      type: 'line',
-      color: COLORS[i % COLORS.length],
-      showSymbol: s.points.length <= 50,
-      symbolSize: 6,
-      lineStyle: { width: 2.5 },
-      data: s.points.map((p) => [p[0], p[1]]),
-    })),
-  });
-  const svg = chart.renderToSVGString();
-  chart.dispose();
-  return svg;
-}
-
-function findFont(explicit: string | undefined): Uint8Array {
-  const path = explicit ?? FONT_CANDIDATES.find((p) => existsSync(p));
-  if (!path || !existsSync(path)) {
-    throw new NotFoundError(
-      `strata plot: ${explicit ? `the font '${explicit}' does not exist` : 'no TrueType font was found to draw the PNG\'s text'}. Pass one with font (--font FILE.ttf), install one (Debian: fonts-dejavu-core), or write SVG (--out plot.svg).`,
-    );
-  }
-  return readFileSync(path);
-}
-
-async function renderPng(svg: string, font: string | undefined): Promise<Uint8Array> {
-  const fontBytes = findFont(font);
-  const { initWasm, Resvg } = await import('@resvg/resvg-wasm');
-  wasmReady ??= initWasm(readFileSync(createRequire(import.meta.url).resolve('@resvg/resvg-wasm/index_bg.wasm')));
-  await wasmReady;
-  const resvg = new Resvg(svg, { background: '#ffffff', font: { fontBuffers: [fontBytes], loadSystemFonts: false } });
-  const png = resvg.render().asPng();
-  resvg.free();
-  return png;
+/** The chart as SVG text. */
+function renderSvg(title: string, result: Omit<PlotResult, 'out'>, width: number, height: number): Promise<string> {
+  return renderChartSvg(
+    {
+      title: { text: title, left: 'center', top: 10, textStyle: { fontSize: 16 } },
+      legend: { top: 40, data: result.series.map((s) => s.name) },
+      grid: { left: 70, right: 30, top: 80, bottom: 55 },
+      xAxis: { type: 'value', name: result.tag.startsWith('batch_') ? 'step' : 'epoch', nameLocation: 'middle', nameGap: 30, minInterval: 1, splitLine: { show: false } },
+      yAxis: { type: 'value', scale: true, name: result.tag.replace(/^epoch_/, ''), nameLocation: 'middle', nameGap: 50 },
+      series: result.series.map((s, i) => ({
+        name: s.name,
+        type: 'line',
+        color: COLORS[i % COLORS.length],
+        showSymbol: s.points.length <= 50,
+        symbolSize: 6,
+        lineStyle: { width: 2.5 },
+        data: s.points.map((p) => [p[0], p[1]]),
+      })),
+    },
+    width,
+    height,
+  );
 }
 
 /** Fails before any drawing when `out` cannot be written for want of its directory. */
@@ -140,6 +102,6 @@ export async function plotRun(args: PlotArgs): Promise<PlotResult> {
   const height = args.height ?? 480;
   const found = readSeries(args.run, metric);
   const svg = await renderSvg(`${metric} — ${basename(resolve(args.run))}`, found, width, height);
-  writeFileSync(args.out, kind === '.svg' ? svg : await renderPng(svg, args.font));
+  writeFileSync(args.out, kind === '.svg' ? svg : await svgToPng(svg, args.font, 'strata plot'));
   return { out: args.out, ...found };
 }

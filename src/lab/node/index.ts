@@ -1,0 +1,4 @@
+/** The lab in Node: the browser-safe part, plus running an experiment with its figures drawn to files. */
+export * from '../index.js';
+export { runExperiment, type RunExperimentArgs } from './run-experiment.js';
+export { renderFigure, type RenderedFigure } from './render-figure.js';
