@@ -2,3 +2,4 @@
 export type { Experiment, LabClaim, LabContext, LabImages, LabOutcome, LabReport, LabSizes, LabValue } from './experiment.js';
 export type { BarsFigure, FigureSpec, HeatmapFigure, ImagesFigure, LinesFigure } from './figure.js';
 export { EXPERIMENTS as experiments } from './experiments/index.js';
+export { splitToyData, TOY_SETS, toyData, type ToyData, type ToyDataArgs, type ToySetName } from './toy-data.js';

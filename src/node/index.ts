@@ -27,7 +27,6 @@ export { runBoard, type Board, type BoardArgs } from '../board/node/server.js';
 export { LogDirectory, type LogDirectoryArgs } from '../board/node/log-dir.js';
 export { fileEventSink } from '../board/node/event-file.js';
 export { plotRun, type PlotArgs, type PlotResult } from '../board/node/plot.js';
-export { buildPlayground, servePlayground, PLAYGROUND_HEADERS, type PlaygroundDataArgs, type PlaygroundServer, type PlaygroundServerArgs } from '../lab/node/playground-server.js';
 /** Data set helpers, with MNIST and Fashion-MNIST loaded from disk or downloaded once (Node only). */
 export * as datasets from '../datasets/node/index.js';
 /** The data pipeline, with CSV files streamed from disk, image folders and file caches (Node only). */

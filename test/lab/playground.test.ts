@@ -1,35 +1,31 @@
 /**
  * The playground in a real browser (Debian's chromium driven by playwright-core): served cross-origin
  * isolated by `servePlayground` it trains a toy set to 95% test accuracy on the wasm backend's
- * threads, reached from the keyboard, and every view shows the run; built as static files and served
- * without the isolation headers it trains on one thread. Screenshots go to test-output/playground/.
+ * threads, reached from the keyboard, and every view shows the run; written as static files by
+ * `strata lab --build-static` and served without the isolation headers it trains on one thread.
+ * Screenshots go to test-output/playground/.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
-import { chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import * as s from '../../src/node/index.js';
-import { CHROMIUM as CHROMIUM_NEED, missing } from '../helpers/system-packages.js';
+import { openPage, serveFiles } from '../helpers/chromium.js';
+import { runCli } from '../helpers/run-cli.js';
+import { CHROMIUM, FASHION_MNIST, missing } from '../helpers/system-packages.js';
 
-const CHROMIUM = CHROMIUM_NEED.paths[0]!;
 const OUT = join(process.env.TEST_OUTPUT_DIR ?? 'test-output', 'playground');
 /** The playground needs the browser build that `npm run build` makes. */
 const BUILD = new URL('../../browser/playground.js', import.meta.url);
-const skip = missing(CHROMIUM_NEED) || (existsSync(BUILD) ? false : 'the browser build (dist/browser/) is missing: run `npm run build`');
+const skip = missing(CHROMIUM, FASHION_MNIST) || (existsSync(BUILD) ? false : 'the browser build (dist/browser/) is missing: run `npm run build`');
 /** A small slice of Fashion-MNIST, so that an epoch of it takes a second or two. */
 const SLICE = { trainSize: 1000, testSize: 300 };
 
-/** Opens `url` in headless Chromium, collecting console errors and warnings and any request leaving `url`. */
+/** Opens `url` in headless Chromium and waits for the playground to be ready; collects console problems and any request leaving `url`. */
 async function open(t: TestContext, url: string): Promise<{ page: Page; problems: string[]; foreign: string[] }> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
-  t.after(() => browser.close());
-  const page = await browser.newPage({ viewport: { width: 1400, height: 1000 } });
-  const problems: string[] = [];
-  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') problems.push(`${m.type()}: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  const { page, problems } = await openPage(t, { width: 1400, height: 1000 });
   const foreign: string[] = [];
   page.on('request', (r) => { if (!r.url().startsWith(url) && !r.url().startsWith('data:')) foreign.push(r.url()); });
   await page.goto(url);
@@ -40,15 +36,21 @@ async function open(t: TestContext, url: string): Promise<{ page: Page; problems
 const text = async (page: Page, selector: string): Promise<string> => (await page.textContent(selector)) ?? '';
 const accuracy = async (page: Page): Promise<number> => Number(await text(page, '#test-accuracy'));
 
-/** Trains until the test accuracy reaches `target`, then pauses. */
+/**
+ * Trains until the test accuracy shown reaches `target`, and pauses right then: the check runs in the
+ * page and presses Pause in the same turn, before another epoch can replace the numbers.
+ */
 async function trainTo(page: Page, target: number): Promise<void> {
-  await page.waitForFunction((want) => Number(document.getElementById('test-accuracy')!.textContent) >= want, target, { timeout: 30_000 });
-  await page.click('#pause');
+  await page.waitForFunction((want) => {
+    if (Number(document.getElementById('test-accuracy')!.textContent) < want) return false;
+    document.getElementById('pause')!.click();
+    return true;
+  }, target, { timeout: 30_000 });
 }
 
 test('the playground trains a toy set to 95% in chromium, cross-origin isolated on the wasm backend\'s threads, reached by keyboard, every view updated', { skip, timeout: 90_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
-  const playground = await s.servePlayground({ port: 0, ...SLICE });
+  const playground = await s.lab.servePlayground({ port: 0, ...SLICE });
   t.after(() => playground.close());
   const { page, problems, foreign } = await open(t, playground.url);
   assert.equal(await page.evaluate(() => crossOriginIsolated), true);
@@ -112,28 +114,17 @@ test('the playground trains a toy set to 95% in chromium, cross-origin isolated 
   assert.deepEqual(foreign, [], 'no request leaves the playground');
 });
 
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.json': 'application/json', '.bin': 'application/octet-stream' };
-
-/** A plain static server of `dir`, without the isolation headers. */
-function serveStatic(dir: string): Promise<Server> {
-  const server = createServer((req, res) => {
-    const path = normalize(decodeURIComponent(new URL(req.url!, 'http://x').pathname));
-    const file = join(dir, path === '/' ? 'index.html' : path);
-    if (!file.startsWith(dir) || !existsSync(file) || !statSync(file).isFile()) return void res.writeHead(404).end();
-    res.writeHead(200, { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
-test('buildPlayground writes static files that train in chromium served without isolation headers, on one thread', { skip, timeout: 60_000 }, async (t) => {
+test('strata lab --build-static writes the playground as static files that train in chromium served without isolation headers, on one thread', { skip, timeout: 60_000 }, async (t) => {
+  mkdirSync(OUT, { recursive: true });
   const dir = mkdtempSync(join(tmpdir(), 'strata-playground-'));
-  const written = await s.buildPlayground(dir, SLICE);
-  for (const name of ['index.html', 'strata.js', 'playground.js', '_headers', 'data/fashion-mnist.json', 'data/fashion-mnist.bin']) assert.ok(written.includes(join(dir, name)), name);
+  const built = await runCli(['lab', '--build-static', dir, '--train-size', String(SLICE.trainSize), '--test-size', String(SLICE.testSize)]);
+  assert.equal(built.code, 0, built.stderr);
+  assert.match(built.stdout, new RegExp(`^Wrote the playground to ${dir} \\(\\d+ files\\)`));
+  for (const name of ['index.html', 'strata.js', 'worker.js', 'playground.js', '_headers', 'data/fashion-mnist.json']) assert.ok(existsSync(join(dir, name)), name);
   assert.equal(statSync(join(dir, 'data/fashion-mnist.bin')).size, (784 + 1) * (SLICE.trainSize + SLICE.testSize));
-  assert.match(readFileSync(join(dir, '_headers'), 'utf8'), /Cross-Origin-Opener-Policy: same-origin\n\s+Cross-Origin-Embedder-Policy: require-corp/);
-  const server = await serveStatic(dir);
-  t.after(() => server.close());
-  const { page, problems } = await open(t, `http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+  assert.match(readFileSync(join(dir, '_headers'), 'utf8'), /^\/\*\n\s+Cross-Origin-Opener-Policy: same-origin\n\s+Cross-Origin-Embedder-Policy: require-corp\n/);
+  const url = await serveFiles(t, { root: dir, routes: { '/': readFileSync(join(dir, 'index.html')) }, isolated: false });
+  const { page, problems } = await open(t, url);
   assert.equal(await page.evaluate(() => crossOriginIsolated), false);
   assert.match(await text(page, '#status'), /wasm backend, 1 thread \(the page is not cross-origin isolated\)$/);
   await page.click('#train');

@@ -17,7 +17,7 @@ import { PLAYGROUND_HTML } from '../web/index-html.js';
 /** Where `npm run build` puts the browser build (`strata.js`, its worker, `playground.js`). */
 const BROWSER_DIR = fileURLToPath(new URL('../../../browser/', import.meta.url));
 /** The browser build's files: plain names only, so a request can never name another file. */
-const BUILD_FILE = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9]+)*\.(?:js|wasm)$/;
+const BUILD_FILE = /^[a-z0-9][a-z0-9_-]*(?:\.[a-z0-9]+)*\.(?:js|wasm|map)$/i;
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
 
 /**
@@ -40,6 +40,7 @@ const TYPES: Record<string, string> = {
   js: 'text/javascript; charset=utf-8',
   wasm: 'application/wasm',
   json: 'application/json; charset=utf-8',
+  map: 'application/json; charset=utf-8',
   bin: 'application/octet-stream',
   txt: 'text/plain; charset=utf-8',
 };
@@ -124,7 +125,7 @@ async function handle(files: PlaygroundFiles, loopbackOnly: boolean, req: Incomi
     const body = (await files.fashion()).get(path);
     if (body !== undefined) return send(res, 200, TYPES[path.endsWith('.json') ? 'json' : 'bin']!, body);
   } else if (BUILD_FILE.test(path) && existsSync(join(BROWSER_DIR, path))) {
-    return send(res, 200, TYPES[path.endsWith('.wasm') ? 'wasm' : 'js']!, readFileSync(join(BROWSER_DIR, path)));
+    return send(res, 200, TYPES[path.slice(path.lastIndexOf('.') + 1)]!, readFileSync(join(BROWSER_DIR, path)));
   }
   send(res, 404, TYPES['txt']!, 'not found\n');
 }
@@ -166,7 +167,7 @@ ${Object.entries(PLAYGROUND_HEADERS).map(([k, v]) => `  ${k}: ${v}`).join('\n')}
 `;
 
 /**
- * Writes the playground as static files into `dir`: `index.html`, the browser build, the
+ * Writes the playground as static files into `dir`: `index.html`, the browser build (without its source maps), the
  * Fashion-MNIST slice under `data/`, and `_headers` (the syntax Netlify and Cloudflare Pages read)
  * naming the two headers that make the page cross-origin isolated. Served without them, the page
  * still works, on one thread.
@@ -185,7 +186,8 @@ export async function buildPlayground(dir: string, args: PlaygroundDataArgs = {}
   };
   const build = PlaygroundFiles.buildFiles();
   write('index.html', PLAYGROUND_HTML);
-  for (const name of build) write(name, readFileSync(join(BROWSER_DIR, name)));
+  // Source maps (most of the build's bytes) stay behind: only a debugger asks for them.
+  for (const name of build.filter((n) => !n.endsWith('.map'))) write(name, readFileSync(join(BROWSER_DIR, name)));
   for (const [name, body] of await new PlaygroundFiles(args).fashion()) write(name, body);
   write('_headers', HEADERS_NOTE);
   return written;

@@ -146,9 +146,10 @@ class Playground {
       while (keepGoing()) {
         const stats = await session.trainEpoch(keepGoing, breathe);
         if (!stats) break;
+        // Drawn at once, so that what the page shows is always the last epoch that ran; then a frame to paint it.
         this.history.push(stats);
+        this.drawAll();
         await new Promise((resolve) => requestAnimationFrame(resolve));
-        if (this.session === session) this.drawAll();
       }
     } catch (e) {
       this.pause();
