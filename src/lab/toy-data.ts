@@ -1,9 +1,11 @@
 /**
  * The 2-D toy sets of TensorFlow Playground — circles, xor, gaussians and spirals — as points in
- * [-1, 1]² with two balanced classes, seeded so that a set can be drawn again point for point.
+ * [-1, 1]² with two balanced classes, seeded (with Strata's generator) so that a set can be drawn
+ * again point for point.
  * Browser-safe: plain arrays, no tensors, so a page can draw the points before Strata loads.
  */
 import { ValueError } from '../core/errors.js';
+import { RandomGenerator } from '../core/random.js';
 
 /** The names of the toy sets, in TensorFlow Playground's order. */
 export const TOY_SETS = ['circles', 'xor', 'gaussians', 'spirals'] as const;
@@ -35,57 +37,40 @@ export interface ToyData {
   size: number;
 }
 
-/** A seeded generator of numbers in [0, 1) (mulberry32): small, fast and the same in every runtime. */
-function uniformSource(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A point of class `label`, drawn with `uniform` at noise level `noise`. */
-type PointMaker = (label: number, uniform: () => number, noise: number) => [number, number];
-
-/** A standard normal number (Box–Muller). */
-function normal(uniform: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
+/** A point of class `label`, drawn with `random` at noise level `noise`. */
+type PointMaker = (label: number, random: RandomGenerator, noise: number) => [number, number];
 
 /** Moves a point by up to `noise` in each coordinate. */
-function jitter([x, y]: [number, number], uniform: () => number, noise: number): [number, number] {
-  return [x + noise * (2 * uniform() - 1), y + noise * (2 * uniform() - 1)];
+function jitter([x, y]: [number, number], random: RandomGenerator, noise: number): [number, number] {
+  return [x + noise * (2 * random.uniform() - 1), y + noise * (2 * random.uniform() - 1)];
 }
 
 const MAKERS: Record<ToySetName, PointMaker> = {
   // Class 1 inside a disc of radius 0.5, class 0 on a ring from 0.7 to 1: only a curved boundary separates them.
-  circles: (label, uniform, noise) => {
-    const radius = label === 1 ? 0.5 * uniform() : 0.7 + 0.3 * uniform();
-    const angle = 2 * Math.PI * uniform();
-    return jitter([radius * Math.cos(angle), radius * Math.sin(angle)], uniform, noise);
+  circles: (label, random, noise) => {
+    const radius = label === 1 ? 0.5 * random.uniform() : 0.7 + 0.3 * random.uniform();
+    const angle = 2 * Math.PI * random.uniform();
+    return jitter([radius * Math.cos(angle), radius * Math.sin(angle)], random, noise);
   },
   // Class 1 where x and y have the same sign; a margin keeps points off the axes so that noise 0 separates cleanly.
-  xor: (label, uniform, noise) => {
-    const away = (): number => 0.05 + 0.95 * uniform();
-    const sign = uniform() < 0.5 ? 1 : -1;
+  xor: (label, random, noise) => {
+    const away = (): number => 0.05 + 0.95 * random.uniform();
+    const sign = random.uniform() < 0.5 ? 1 : -1;
     const x = sign * away();
-    return jitter([x, (label === 1 ? sign : -sign) * away()], uniform, noise);
+    return jitter([x, (label === 1 ? sign : -sign) * away()], random, noise);
   },
   // Two blobs at (±0.35, ±0.35); their spread grows with the noise, from well apart to overlapping.
-  gaussians: (label, uniform, noise) => {
+  gaussians: (label, random, noise) => {
     const centre = label === 1 ? 0.35 : -0.35;
     const spread = 0.08 + 0.5 * noise;
-    return [centre + spread * normal(uniform), centre + spread * normal(uniform)];
+    return [centre + spread * random.normal(), centre + spread * random.normal()];
   },
   // Two interleaved arms of one spiral, each turning 1.75 times around the origin.
-  spirals: (label, uniform, noise) => {
-    const t = uniform();
+  spirals: (label, random, noise) => {
+    const t = random.uniform();
     const radius = 0.05 + 0.9 * t;
     const angle = 1.75 * 2 * Math.PI * t + label * Math.PI;
-    return jitter([radius * Math.sin(angle), radius * Math.cos(angle)], uniform, noise);
+    return jitter([radius * Math.sin(angle), radius * Math.cos(angle)], random, noise);
   },
 };
 
@@ -102,14 +87,14 @@ export function toyData(name: ToySetName, args: ToyDataArgs = {}): ToyData {
   const { size = 500, noise = 0, seed = 1 } = args;
   if (!Number.isInteger(size) || size < 2) throw new ValueError(`toyData: size must be an integer of at least 2 (one point of each class), got ${size}.`);
   if (!(noise >= 0 && noise <= 1)) throw new ValueError(`toyData: noise must be in [0, 1] (TensorFlow Playground uses 0 to 0.5), got ${noise}.`);
-  const uniform = uniformSource(seed);
+  const random = new RandomGenerator(seed);
   const points = new Float32Array(2 * size);
   const labels = new Int32Array(size);
   // Point i goes to slot order[i], so that the classes are interleaved at random rather than in two halves.
-  const order = shuffled(size, uniform);
+  const order = shuffled(size, random);
   for (let i = 0; i < size; i++) {
     const label = i < Math.floor(size / 2) ? 1 : 0;
-    const [x, y] = make(label, uniform, noise);
+    const [x, y] = make(label, random, noise);
     const slot = order[i]!;
     points[2 * slot] = x;
     points[2 * slot + 1] = y;
@@ -119,10 +104,10 @@ export function toyData(name: ToySetName, args: ToyDataArgs = {}): ToyData {
 }
 
 /** 0 … n-1 in a random order (Fisher–Yates). */
-function shuffled(n: number, uniform: () => number): Int32Array {
+function shuffled(n: number, random: RandomGenerator): Int32Array {
   const order = Int32Array.from({ length: n }, (_, i) => i);
   for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(uniform() * (i + 1));
+    const j = Math.floor(random.uniform() * (i + 1));
     [order[i], order[j]] = [order[j]!, order[i]!];
   }
   return order;

@@ -42,7 +42,7 @@ const accuracy = async (page: Page): Promise<number> => Number(await text(page, 
  */
 async function trainTo(page: Page, target: number): Promise<void> {
   await page.waitForFunction((want) => {
-    if (Number(document.getElementById('test-accuracy')!.textContent) < want) return false;
+    if (!(Number(document.getElementById('test-accuracy')!.textContent) >= want)) return false;
     document.getElementById('pause')!.click();
     return true;
   }, target, { timeout: 30_000 });

@@ -3,6 +3,7 @@
  * what the views draw after each epoch (losses and accuracies, weights, gradient norms per layer,
  * the model's output on a grid or on the test images).
  */
+import { RandomGenerator } from '../../core/random.js';
 import type { Tensor, Variable } from '../../core/tensor.js';
 import type { Sequential } from '../../models/sequential.js';
 import type { StrataModule } from './strata-api.js';
@@ -69,7 +70,8 @@ export class TrainingSession {
   /** Where the next batch starts in `order`; an epoch ends when it reaches the end. */
   private cursor = 0;
   private sums = { loss: 0, correct: 0, seen: 0 };
-  private random: number;
+  /** The order of the batches, seeded apart from the weights. */
+  private readonly random: RandomGenerator;
   epoch = 0;
 
   constructor(
@@ -78,7 +80,7 @@ export class TrainingSession {
     readonly settings: PlaygroundSettings,
   ) {
     s.setSeed(settings.seed);
-    this.random = settings.seed;
+    this.random = new RandomGenerator(settings.seed);
     this.trainSize = data.yTrain.length;
     const d = data.inputSize;
     this.x = { train: s.tensor(data.xTrain, [this.trainSize, d]), test: s.tensor(data.xTest, [data.yTest.length, d]) };
@@ -92,15 +94,9 @@ export class TrainingSession {
     this.model.compile({ optimizer: new Optimizer({ learningRate: settings.learningRate }), loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   }
 
-  /** A number in [0, 1) from the session's own generator (the batches' order). */
-  private uniform(): number {
-    this.random = (Math.imul(this.random, 1664525) + 1013904223) >>> 0;
-    return this.random / 4294967296;
-  }
-
   private shuffle(): void {
     for (let i = this.order.length - 1; i > 0; i--) {
-      const j = Math.floor(this.uniform() * (i + 1));
+      const j = Math.floor(this.random.uniform() * (i + 1));
       [this.order[i], this.order[j]] = [this.order[j]!, this.order[i]!];
     }
   }
