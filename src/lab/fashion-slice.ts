@@ -5,7 +5,12 @@
  */
 import { ValueError } from '../core/errors.js';
 
-/** Pixels per image (28 × 28). */
+/**
+ * Pixels per image (28 × 28).
+ *
+ * @example
+ * const firstImage = slice.trainImages.subarray(0, FASHION_PIXELS);
+ */
 export const FASHION_PIXELS = 28 * 28;
 
 /** The JSON document beside the binary file. */

@@ -7,7 +7,12 @@
 import { ValueError } from '../core/errors.js';
 import { RandomGenerator } from '../core/random.js';
 
-/** The names of the toy sets, in TensorFlow Playground's order. */
+/**
+ * The names of the toy sets, in TensorFlow Playground's order.
+ *
+ * @example
+ * for (const name of TOY_SETS) console.log(name, toyData(name).size);
+ */
 export const TOY_SETS = ['circles', 'xor', 'gaussians', 'spirals'] as const;
 
 /** One of {@link TOY_SETS}. */

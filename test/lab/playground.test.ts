@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test, type TestContext } from 'node:test';
@@ -132,4 +133,31 @@ test('strata lab --build-static writes the playground as static files that train
   assert.ok((await accuracy(page)) >= 0.95);
   await page.screenshot({ path: join(OUT, 'static-circles.png') });
   assert.deepEqual(problems, []);
+});
+
+test('servePlayground sends the isolation headers, the page, the build and the slice, and nothing else', { skip: missing(FASHION_MNIST) || (existsSync(BUILD) ? false : 'the browser build (dist/browser/) is missing: run `npm run build`'), timeout: 30_000 }, async (t) => {
+  const playground = await s.lab.servePlayground({ port: 0, ...SLICE });
+  t.after(() => playground.close());
+  assert.match(playground.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  const page = await fetch(playground.url);
+  assert.equal(page.status, 200);
+  assert.equal(page.headers.get('cross-origin-opener-policy'), 'same-origin');
+  assert.equal(page.headers.get('cross-origin-embedder-policy'), 'require-corp');
+  assert.match(await page.text(), /<script type="module" src="playground.js"><\/script>/);
+  const script = await fetch(`${playground.url}strata.js`);
+  assert.deepEqual([script.status, script.headers.get('content-type')], [200, 'text/javascript; charset=utf-8']);
+  assert.deepEqual(await (await fetch(`${playground.url}data/fashion-mnist.json`)).json(), { ...SLICE, classNames: [...s.datasets.fashionMnist.classNames] });
+  const bytes = new Uint8Array(await (await fetch(`${playground.url}data/fashion-mnist.bin`)).arrayBuffer());
+  assert.equal(bytes.length, 785 * (SLICE.trainSize + SLICE.testSize));
+  // The first training image and label are Fashion-MNIST's own.
+  const [[xTrain, yTrain]] = await s.datasets.fashionMnist.loadData();
+  assert.deepEqual(bytes.subarray(0, 784), Uint8Array.from(xTrain.dataSync().subarray(0, 784)));
+  assert.equal(bytes[784 * SLICE.trainSize], yTrain.dataSync()[0]);
+  for (const path of ['%2e%2e/package.json', 'src/index.js', 'data/other.bin', 'worker.ts']) assert.equal((await fetch(`${playground.url}${path}`)).status, 404, path);
+  const foreignHost = await new Promise<number>((resolve) => {
+    const url = new URL(playground.url);
+    request({ host: url.hostname, port: url.port, path: '/', headers: { host: 'attacker.example' } }, (res) => resolve(res.statusCode!)).end();
+  });
+  assert.equal(foreignHost, 403, 'a page reaching the server through another host name is refused');
+  await assert.rejects(s.lab.servePlayground({ port: 0, trainSize: 70_000 }), (e: unknown) => e instanceof s.ValueError && /^servePlayground: trainSize must be an integer from 1 to 60000 \(Fashion-MNIST's images\), got 70000\.$/.test(e.message));
 });

@@ -79,7 +79,16 @@ export interface PlaygroundServer {
 class PlaygroundFiles {
   private data: Promise<Map<string, Uint8Array | string>> | undefined;
 
-  constructor(private readonly args: PlaygroundDataArgs) {}
+  /** Checks the sizes at once, so that a mistake shows when the server starts, not at the page's first request. */
+  constructor(
+    private readonly args: PlaygroundDataArgs,
+    caller: string,
+  ) {
+    const { trainSize = 10_000, testSize = 2_000 } = args;
+    for (const [name, n, most] of [['trainSize', trainSize, 60_000], ['testSize', testSize, 10_000]] as const) {
+      if (!Number.isInteger(n) || n < 1 || n > most) throw new ValueError(`${caller}: ${name} must be an integer from 1 to ${most} (Fashion-MNIST's images), got ${n}.`);
+    }
+  }
 
   /** The browser build's file names; throws when `npm run build` has not made it. */
   static buildFiles(): string[] {
@@ -98,9 +107,6 @@ class PlaygroundFiles {
 
 /** The first `trainSize` training and `testSize` test images of Fashion-MNIST, as the page reads them. */
 async function fashionSlice({ trainSize = 10_000, testSize = 2_000, dataDir }: PlaygroundDataArgs): Promise<Map<string, Uint8Array | string>> {
-  for (const [name, n, most] of [['trainSize', trainSize, 60_000], ['testSize', testSize, 10_000]] as const) {
-    if (!Number.isInteger(n) || n < 1 || n > most) throw new ValueError(`servePlayground: ${name} must be an integer from 1 to ${most}, got ${n}.`);
-  }
   const [[xTrain, yTrain], [xTest, yTest]] = await fashionMnist.loadData(dataDir === undefined ? {} : { dataDir });
   const first = (t: typeof xTrain, n: number, per: number): Uint8Array => Uint8Array.from(t.dataSync().subarray(0, n * per));
   const bytes = encodeFashionSlice({ trainImages: first(xTrain, trainSize, 784), trainLabels: first(yTrain, trainSize, 1), testImages: first(xTest, testSize, 784), testLabels: first(yTest, testSize, 1) });
@@ -143,7 +149,7 @@ export async function servePlayground(args: PlaygroundServerArgs = {}): Promise<
   checkOptions('servePlayground', args, SERVER_KEYS);
   const { port = 8080, host = '127.0.0.1', ...data } = args;
   PlaygroundFiles.buildFiles();
-  const files = new PlaygroundFiles(data);
+  const files = new PlaygroundFiles(data, 'servePlayground');
   const loopbackOnly = LOOPBACK_NAMES.has(host);
   const server = createServer((req, res) => {
     handle(files, loopbackOnly, req, res).catch((e: Error) => send(res, 500, TYPES['txt']!, `internal error: ${e.message}\n`));
@@ -170,7 +176,7 @@ ${Object.entries(PLAYGROUND_HEADERS).map(([k, v]) => `  ${k}: ${v}`).join('\n')}
  * Writes the playground as static files into `dir`: `index.html`, the browser build (without its source maps), the
  * Fashion-MNIST slice under `data/`, and `_headers` (the syntax Netlify and Cloudflare Pages read)
  * naming the two headers that make the page cross-origin isolated. Served without them, the page
- * still works, on one thread.
+ * still works, on one thread. Returns the paths written.
  *
  * @example
  * await buildPlayground('site/playground');
@@ -184,11 +190,12 @@ export async function buildPlayground(dir: string, args: PlaygroundDataArgs = {}
     writeFileSync(path, body);
     written.push(path);
   };
+  const files = new PlaygroundFiles(args, 'buildPlayground');
   const build = PlaygroundFiles.buildFiles();
   write('index.html', PLAYGROUND_HTML);
   // Source maps (most of the build's bytes) stay behind: only a debugger asks for them.
   for (const name of build.filter((n) => !n.endsWith('.map'))) write(name, readFileSync(join(BROWSER_DIR, name)));
-  for (const [name, body] of await new PlaygroundFiles(args).fashion()) write(name, body);
+  for (const [name, body] of await files.fashion()) write(name, body);
   write('_headers', HEADERS_NOTE);
   return written;
 }

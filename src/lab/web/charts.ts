@@ -4,7 +4,7 @@
  */
 
 /** Colours of the two classes (and of the boundary's two sides): TensorFlow Playground's orange and blue. */
-export const CLASS_COLOURS: readonly [number, number, number][] = [[245, 147, 34], [8, 119, 189]];
+const CLASS_COLOURS: readonly [number, number, number][] = [[245, 147, 34], [8, 119, 189]];
 /** Series colours of the line and bar charts. */
 const PALETTE = ['#0877bd', '#f59322', '#2e7d32', '#8e24aa'];
 const AXIS = '#555';
@@ -25,7 +25,7 @@ function prepare(canvas: HTMLCanvasElement): { g: CanvasRenderingContext2D; widt
 }
 
 /** A short label of a number for an axis: 3 significant digits, exponent form when very small or large. */
-export function tickLabel(v: number): string {
+function tickLabel(v: number): string {
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a < 1e-2 || a >= 1e4 ? v.toExponential(0) : String(Number(v.toPrecision(3)));
