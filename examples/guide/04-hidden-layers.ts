@@ -12,7 +12,7 @@ async function train(hiddenActivation: string): Promise<number> {
       new layers.Dense({ units: 10, activation: 'softmax' }),
     ],
   });
-  if (hiddenActivation === 'relu') model.summary({ showParamCounts: true });
+  if (hiddenActivation === 'relu') model.summary({ explain: true });
   model.compile({ optimizer: 'adam', loss: 'sparseCategoricalCrossentropy', metrics: ['accuracy'] });
   const history = await model.fit(xTrain, yTrain, { epochs: EPOCHS, validationData: [xVal, yVal], verbose: 0 });
   return history.history.val_accuracy!.at(-1)!;

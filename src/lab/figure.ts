@@ -48,6 +48,7 @@ export interface ImagesFigure {
     pixels: ArrayLike<number>;
     width: number;
     height: number;
+    /** Text below the picture; `\n` breaks it into lines. */
     caption?: string;
   }[];
   /** Pictures per row. Default: up to 5. */

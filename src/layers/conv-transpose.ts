@@ -11,6 +11,7 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import { shapeFromChannelsLast, shapeToChannelsLast } from './channels.js';
 import { BaseConv, type BaseConvLayerArgs } from './conv.js';
 import { layerArgKeys } from './layer.js';
+import { convFormula, type ParamFormula } from './param-formula.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -93,9 +94,9 @@ abstract class ConvTranspose extends BaseConv {
     return shapeFromChannelsLast([last[0]!, ...spatial, this.filters], this.dataFormat);
   }
 
-  override paramCountFormula(): string {
-    const taps = this.kernel ? this.kernel.shape.filter((_, i) => i !== this.rank).join(' × ') : '?';
-    return this.useBias ? `(${taps} + 1) × ${this.filters}` : `${taps} × ${this.filters}`;
+  /** `(kh × kw × cin + 1) × cout`, as for the convolution it transposes. */
+  override explainParams(): ParamFormula | undefined {
+    return this.kernel ? convFormula(this.kernelSize, this.kernel.shape.at(-1)!, this.filters, this.useBias) : undefined;
   }
 
   override getConfig(): ConfigDict {

@@ -15,6 +15,7 @@ import type { Regularizer } from '../regularizers/regularizer.js';
 import { fromChannelsLast, shapeFromChannelsLast, shapeToChannelsLast, toChannelsLast } from './channels.js';
 import { toDataFormat, type DataFormat } from './flatten.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
+import { convFormula, paramFormula, term, windowFormula, type ParamFormula } from './param-formula.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -265,9 +266,9 @@ abstract class Conv extends BaseConv {
     return conv2d(x, this.kernel!, { strides: this.strides, padding: this.padding as 'valid' | 'same', dilations: this.dilationRate, groups: this.groups });
   }
 
-  override paramCountFormula(): string {
-    const inputs = this.kernel ? this.kernel.shape.slice(0, -1).join(' × ') : '?';
-    return this.useBias ? `(${inputs} + 1) × ${this.filters}` : `${inputs} × ${this.filters}`;
+  /** `(kh × kw × cin / groups + 1) × cout`: a weight per tap, input channel of the group and filter, and a bias per filter. */
+  override explainParams(): ParamFormula | undefined {
+    return this.kernel ? convFormula(this.kernelSize, this.kernel.shape.at(-2)! * this.groups, this.filters, this.useBias, this.groups) : undefined;
   }
 
   override getConfig(): ConfigDict {
@@ -380,6 +381,13 @@ export class DepthwiseConv2D extends BaseConv {
     });
   }
 
+  /** `(kh × kw + 1) × cin × depth`: a kernel (and a bias) per input channel and multiple. */
+  override explainParams(): ParamFormula | undefined {
+    if (!this.depthwiseKernel) return undefined;
+    const [window, channels] = [windowFormula(this.kernelSize), paramFormula`${term('cin', this.depthwiseKernel.shape.at(-2)!)} × ${term('depth', this.depthMultiplier)}`];
+    return this.useBias ? paramFormula`(${window} + 1) × ${channels}` : paramFormula`${window} × ${channels}`;
+  }
+
   protected override convolve(x: Tensor): Tensor {
     return depthwiseConv2d(x, this.depthwiseKernel!, { strides: this.strides, padding: this.padding as 'valid' | 'same', dilations: this.dilationRate });
   }
@@ -443,6 +451,14 @@ export class SeparableConv2D extends DepthwiseConv2D {
     this.pointwiseKernel = this.addWeight('pointwise_kernel', [1, 1, inChannels * this.depthMultiplier, this.filters], {
       initializer: this.pointwiseInitializer, regularizer: this.pointwiseRegularizer,
     });
+  }
+
+  /** `kh × kw × cin × depth + (cin × depth + 1) × cout`: the depthwise kernels, then a 1×1 convolution with its bias. */
+  override explainParams(): ParamFormula | undefined {
+    if (!this.depthwiseKernel) return undefined;
+    const channels = paramFormula`${term('cin', this.depthwiseKernel.shape.at(-2)!)} × ${term('depth', this.depthMultiplier)}`;
+    const pointwise = this.useBias ? paramFormula`(${channels} + 1) × ${term('cout', this.filters)}` : paramFormula`${channels} × ${term('cout', this.filters)}`;
+    return paramFormula`${windowFormula(this.kernelSize)} × ${channels} + ${pointwise}`;
   }
 
   protected override convolve(x: Tensor): Tensor {

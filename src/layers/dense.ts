@@ -10,6 +10,7 @@ import { matMul as fusedMatMul } from '../ops/fused.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { Layer, layerArgKeys, type LayerArgs } from './layer.js';
+import { paramFormula, term, type ParamFormula } from './param-formula.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -101,9 +102,11 @@ export class Dense extends Layer {
     return [...shape.slice(0, -1), this.units];
   }
 
-  override paramCountFormula(): string {
-    const inputDim = this.kernel ? this.kernel.shape[0] : '?';
-    return this.useBias ? `(${inputDim} + 1) × ${this.units}` : `${inputDim} × ${this.units}`;
+  /** `(in + 1) × out`: a weight per input and unit, and a bias per unit. */
+  override explainParams(): ParamFormula | undefined {
+    if (!this.kernel) return undefined;
+    const [inputs, units] = [term('in', this.kernel.shape[0]!), term('out', this.units)];
+    return this.useBias ? paramFormula`(${inputs} + 1) × ${units}` : paramFormula`${inputs} × ${units}`;
   }
 
   override getConfig(): ConfigDict {

@@ -12,6 +12,7 @@ import { gather } from '../ops/slicing.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { Layer, layerArgKeys, type LayerArgs, type Mask } from './layer.js';
+import { paramFormula, term, type ParamFormula } from './param-formula.js';
 import { registerLayer } from './registry.js';
 import type { SymbolicShape } from './symbolic-tensor.js';
 
@@ -107,8 +108,9 @@ export class Embedding extends Layer {
     return [...this.singleShape(inputShape), this.outputDim];
   }
 
-  override paramCountFormula(): string {
-    return `${this.inputDim} × ${this.outputDim}`;
+  /** `in × out`: a vector of `out` numbers per token id. */
+  override explainParams(): ParamFormula | undefined {
+    return this.built ? paramFormula`${term('in', this.inputDim)} × ${term('out', this.outputDim)}` : undefined;
   }
 
   override getConfig(): ConfigDict {

@@ -57,6 +57,7 @@ import { RandomZoom, type RandomZoomLayerArgs } from './augmentation/random-zoom
 import { ConvLSTM1D, ConvLSTM2D, type ConvLSTMLayerArgs } from './recurrent/conv-lstm.js';
 
 export { Layer, checkSymbolicShape, layerArgKeys, type AddWeightArgs, type CallArgs, type LayerArgs, type LayerInput, type Mask, type ShapeOrShapes } from './layer.js';
+export { convFormula, paramFormula, sumFormula, term, windowFormula, type FormulaPart, type ParamFormula, type ParamTerm } from './param-formula.js';
 export { checkInputSpec, type InputSpec } from './input-spec.js';
 export { Node, SymbolicTensor, fmtSymbolicShape, isShapeList, sizePerSample, type SymbolicDType, type SymbolicShape } from './symbolic-tensor.js';
 export { clearSession } from '../core/session.js';

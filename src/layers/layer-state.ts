@@ -18,6 +18,7 @@ import { clone } from '../ops/shape.js';
 import { getRegularizer } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { ADD_WEIGHT_KEYS, type AddWeightArgs, type LayerArgs } from './layer-args.js';
+import { paramFormula, type ParamFormula } from './param-formula.js';
 import { activeWeightSource } from './weight-source.js';
 
 interface WeightRecord {
@@ -187,12 +188,13 @@ export abstract class LayerState {
   }
 
   /**
-   * How `countParams` is made up, for summaries: `784 × 100 + 100` by default (one term per
-   * weight); layers with a clearer formula override it (Dense: `(784 + 1) × 100`).
+   * How `countParams` is made, for `summary({ explain: true })`: the formula in symbols and with
+   * the layer's sizes (Dense: `(in + 1) × out` = `(784 + 1) × 100`). `0` for a layer without
+   * weights; a layer with weights that has no formula of its own (or is not built) gives undefined,
+   * and the summary shows its count alone.
    */
-  paramCountFormula(): string {
-    const terms = this.weights.map((w) => (w.rank === 0 ? '1' : w.shape.join(' × ')));
-    return terms.length ? terms.join(' + ') : '0';
+  explainParams(): ParamFormula | undefined {
+    return this.built && this.weights.length === 0 ? paramFormula`0` : undefined;
   }
 
   /** The current values of the weights, in the order of `weights` (snapshots: later updates do not change them). */

@@ -15,6 +15,7 @@ import { sqrt, square } from '../ops/unary.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../regularizers/get-regularizer.js';
 import type { Regularizer } from '../regularizers/regularizer.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs } from './layer.js';
+import { paramFormula, term, type ParamFormula } from './param-formula.js';
 import { registerLayer } from './registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from './symbolic-tensor.js';
 
@@ -73,6 +74,19 @@ export abstract class Normalization extends Layer {
   protected buildScaleAndOffset(shape: number[]): void {
     if (this.scale) this.gamma = this.addWeight('gamma', shape, { initializer: this.gammaInitializer, regularizer: this.gammaRegularizer });
     if (this.center) this.beta = this.addWeight('beta', shape, { initializer: this.betaInitializer, regularizer: this.betaRegularizer });
+  }
+
+  /** `2 × c`: a scale (gamma) and an offset (beta) per feature, either left out without `scale` or `center`. */
+  override explainParams(): ParamFormula | undefined {
+    return this.perFeature(0) ?? super.explainParams();
+  }
+
+  /** `n × c`: the learned gamma and beta and `statistics` more numbers per feature; undefined before the layer is built, or without weights. */
+  protected perFeature(statistics: number): ParamFormula | undefined {
+    const c = (this.gamma ?? this.beta)?.size;
+    const n = (this.gamma ? 1 : 0) + (this.beta ? 1 : 0) + statistics;
+    if (c === undefined || n === 0) return undefined;
+    return n === 1 ? paramFormula`${term('c', c)}` : paramFormula`${n} × ${term('c', c)}`;
   }
 
   /** (x - mean) / sqrt(variance + epsilon) · gamma + beta, with the statistics and weights reshaped to broadcast over x. */
@@ -161,6 +175,14 @@ export class BatchNormalization extends Normalization {
     this.movingMean = this.addWeight('moving_mean', [features], { initializer: this.movingMeanInitializer, trainable: false });
     this.movingVariance = this.addWeight('moving_variance', [features], { initializer: this.movingVarianceInitializer, trainable: false });
     this.inputSpec = { ndim: shape.length, axes: { [axis]: features } };
+  }
+
+  /** `4 × c`: gamma, beta, and the moving mean and variance per feature, of which only gamma and beta are trained. */
+  override explainParams(): ParamFormula | undefined {
+    if (!this.movingMean) return undefined;
+    const learned = this.perFeature(0);
+    const all = this.perFeature(2) ?? paramFormula`2 × ${term('c', this.movingMean.size)}`;
+    return { ...all, note: learned ? `${learned.symbols} trainable` : 'none trainable' };
   }
 
   override call(inputs: Tensor | Tensor[], args: CallArgs): Tensor {

@@ -8,6 +8,7 @@ import { tensor } from '../ops/creation.js';
 import { reshape } from '../ops/shape.js';
 import { concat, gather } from '../ops/slicing.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type Mask } from './layer.js';
+import { paramFormula, sumFormula, type ParamFormula } from './param-formula.js';
 import { RNN } from './recurrent/rnn.js';
 import { deserializeLayer, registerLayer, serializeLayer } from './registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from './symbolic-tensor.js';
@@ -147,6 +148,13 @@ export class Bidirectional extends Layer {
     return merged.length === 1 ? merged[0]! : merged;
   }
 
+  /** The two directions' formulas: `2 × (…)` when they match. */
+  override explainParams(): ParamFormula | undefined {
+    const [forward, backward] = [this.forwardLayer.explainParams(), this.backwardLayer.explainParams()];
+    if (!forward || !backward) return undefined;
+    return forward.numbers === backward.numbers ? paramFormula`2 × (${forward})` : sumFormula([forward, backward]);
+  }
+
   override getConfig(): ConfigDict {
     return { ...super.getConfig(), mergeMode: this.mergeMode, layer: serializeLayer(this.forwardLayer), backwardLayer: serializeLayer(this.backwardLayer) };
   }
@@ -212,6 +220,11 @@ export class TimeDistributed extends Layer {
     const inner = this.layer.computeOutputShape(this.innerShape(shape));
     if (isShapeList(inner)) throw new ValueError(`${this.describe()}: the wrapped layer must have one output.`);
     return [shape[0]!, shape[1]!, ...(inner as SymbolicShape).slice(1)];
+  }
+
+  /** The wrapped layer's formula: one layer, applied at every step. */
+  override explainParams(): ParamFormula | undefined {
+    return this.layer.explainParams();
   }
 
   override getConfig(): ConfigDict {

@@ -13,12 +13,13 @@ import { Tensor, type Variable } from '../core/tensor.js';
 import type { InputLayer } from '../layers/input-layer.js';
 import { Layer, type CallArgs, type LayerInput, type ShapeOrShapes } from '../layers/layer.js';
 import { registerLayer } from '../layers/registry.js';
+import { paramFormula, sumFormula, term, type ParamFormula } from '../layers/param-formula.js';
 import { isShapeList, type SymbolicShape, type SymbolicTensor } from '../layers/symbolic-tensor.js';
 import {
   buildGraph, checkInputCount, checkInputDType, checkInputShapes, graphConfig, graphFromConfig, graphOutputShapes, isSequentialLike, runGraph, type ModelGraph,
 } from './functional.js';
 import { loadWeights, saveModel, saveWeights, type LoadWeightsArgs } from './saving.js';
-import { SUMMARY_KEYS, columnWidths, formatCount, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
+import { SUMMARY_KEYS, columnWidths, defaultPositions, formatCount, formulaText, kerasShape, readableBytes, renderTable, type SummaryArgs } from './summary.js';
 import { Trainer } from './trainer.js';
 
 /** Arguments of `Model`. */
@@ -260,6 +261,17 @@ export class Model extends Trainer {
     return this.layers;
   }
 
+  /**
+   * A model inside another is explained as the sum of its layers' counts (`dense + dense_1`), when
+   * they add up to its own (layers sharing weights would count them twice).
+   */
+  override explainParams(): ParamFormula | undefined {
+    const counted = this.layers.filter((l) => l.built && l.countParams() > 0);
+    if (counted.length === 0) return super.explainParams();
+    const sum = sumFormula(counted.map((l) => paramFormula`${term(l.name, l.countParams())}`));
+    return counted.reduce((n, l) => n + l.countParams(), 0) === this.countParams() ? sum : undefined;
+  }
+
   /** Whether `summary` shows the model as a plain stack (see functional.ts's `isSequentialLike`). */
   protected isSequentialLike(): boolean {
     return !this.graph || isSequentialLike(this.graph);
@@ -297,14 +309,17 @@ export class Model extends Trainer {
   summaryLines(args: Omit<SummaryArgs, 'printFn'> = {}): string[] {
     checkOptions(`${this.name}.summary`, args, SUMMARY_KEYS);
     const sequentialLike = this.isSequentialLike();
-    const headers = sequentialLike ? ['Layer (type)', 'Output Shape', 'Param #'] : ['Layer (type)', 'Output Shape', 'Param #', 'Connected to'];
-    const align: ('left' | 'right')[] = sequentialLike ? ['left', 'left', 'right'] : ['left', 'left', 'right', 'left'];
-    const positions = args.positions ?? (sequentialLike ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1]);
+    const explain = args.explain ?? false;
+    const headers = ['Layer (type)', 'Output Shape', 'Param #', ...(explain ? ['Param # formula'] : []), ...(sequentialLike ? [] : ['Connected to'])];
+    const align = headers.map((h): 'left' | 'right' => (h === 'Param #' ? 'right' : 'left'));
+    const positions = args.positions ?? defaultPositions(sequentialLike, explain);
     if (positions.length !== headers.length) throw new ValueError(`summary: positions needs ${headers.length} entries, got ${positions.length}.`);
-    const lineLength = args.lineLength ?? (sequentialLike ? 88 : 108);
+    // Keras's widths, and 40 to 50 more for the formulas.
+    const lineLength = args.lineLength ?? (explain ? (sequentialLike ? 128 : 158) : sequentialLike ? 88 : 108);
     const layers = this.summaryLayers();
     const rows = layers.map((l) => {
       const row = [`${l.name} (${classNameOf(l)})`, this.outputShapeText(l), l.built ? formatCount(l.countParams()) : '0 (unbuilt)'];
+      if (explain) row.push(formulaText(l.explainParams()));
       if (!sequentialLike) row.push(this.connectionsText(l));
       return row;
     });
@@ -314,10 +329,6 @@ export class Model extends Trainer {
     const frozen = total(this.nonTrainableWeights);
     const line = (label: string, [count, bytes]: [number, number]): string => ` ${label}: ${formatCount(count)} (${readableBytes(bytes)})`;
     lines.push(line('Total params', [trainable[0] + frozen[0], trainable[1] + frozen[1]]), line('Trainable params', trainable), line('Non-trainable params', frozen));
-    if (args.showParamCounts) {
-      const counted = layers.filter((l) => l.built && l.countParams() > 0);
-      lines.push(' Param # per layer:', ...counted.map((l) => `   ${l.name} (${classNameOf(l)}): ${l.paramCountFormula()} = ${formatCount(l.countParams())}`));
-    }
     return lines;
   }
 

@@ -4,6 +4,7 @@
  */
 import { ValueError } from '../core/errors.js';
 import { optionKeys } from '../core/options.js';
+import type { ParamFormula } from '../layers/param-formula.js';
 import type { SymbolicShape } from '../layers/symbolic-tensor.js';
 
 /** Options of `model.summary()`. */
@@ -14,18 +15,47 @@ export interface SummaryArgs {
   positions?: number[];
   /** Receives each line (default `console.log`). */
   printFn?: (line: string) => void;
-  /** Also lists how each layer's parameter count is made up, e.g. `(784 + 1) × 100 = 78,500`. */
-  showParamCounts?: boolean;
+  /**
+   * Adds a column with each layer's parameter formula, in symbols and with the layer's sizes:
+   * `(in + 1) × out = (784 + 1) × 100` for a Dense layer of 784 inputs and 100 units (Strata's own
+   * option; Keras has none). A layer without a formula of its own shows its count alone.
+   */
+  explain?: boolean;
 }
 
 /** The keys `summary` and `summaryLines` take. */
-export const SUMMARY_KEYS = optionKeys<SummaryArgs>({ lineLength: true, positions: true, printFn: true, showParamCounts: true });
+export const SUMMARY_KEYS = optionKeys<SummaryArgs>({ lineLength: true, positions: true, printFn: true, explain: true });
 
 /** A table to draw: headers, per-column alignment and the rows' cells (which may hold several lines). */
 export interface TableSpec {
   headers: string[];
   align: ('left' | 'right')[];
   rows: string[][];
+}
+
+/**
+ * A layer's formula as the summary writes it: `(in + 1) × out = (784 + 1) × 100`, with its note in
+ * parentheses; empty without a formula.
+ *
+ * @example
+ * formulaText({ symbols: '4 × c', numbers: '4 × 64', note: '2 × c trainable' }); // '4 × c = 4 × 64 (2 × c trainable)'
+ */
+export function formulaText(formula: ParamFormula | undefined): string {
+  if (!formula) return '';
+  const equation = formula.symbols === formula.numbers ? formula.numbers : `${formula.symbols} = ${formula.numbers}`;
+  return formula.note ? `${equation} (${formula.note})` : equation;
+}
+
+/**
+ * Where the columns end, as fractions of the line: Keras's [0.45, 0.8, 1] for a stack and
+ * [0.3, 0.56, 0.74, 1] for a graph, and with the formula's column after `Param #` when explaining.
+ *
+ * @example
+ * defaultPositions(true, false); // [0.45, 0.8, 1]
+ */
+export function defaultPositions(sequentialLike: boolean, explain: boolean): number[] {
+  if (!explain) return sequentialLike ? [0.45, 0.8, 1] : [0.3, 0.56, 0.74, 1];
+  return sequentialLike ? [0.27, 0.46, 0.55, 1] : [0.19, 0.34, 0.41, 0.76, 1];
 }
 
 /** `79510` → `79,510`. */

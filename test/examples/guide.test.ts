@@ -40,7 +40,7 @@ test('guide 3: ten neurons and a softmax', () => {
 test('guide 4: hidden layers and counting parameters', () => {
   const out = runGuide('04-hidden-layers');
   assert.match(out, /by hand: \(784 \+ 1\) × 100 \+ \(100 \+ 1\) × 10 = 79510/);
-  assert.match(out, /dense(_\d+)? \(Dense\): \(784 \+ 1\) × 100 = 78,500/);
+  assert.match(out, /│ dense(_\d+)? \(Dense\) +│ \(None, 100\) +│ +78,500 │ \(in \+ 1\) × out = \(784 \+ 1\) × 100 +│/);
   assert.match(out, new RegExp(`relu hidden layer:\\s+${acc}\\n.*linear hidden layer: ${acc}`));
 });
 

@@ -52,7 +52,7 @@ test('parameter counts equal Keras: Conv2D 320 and 18,496; the lesson CNN 333,52
   const c2 = new Conv2D({ filters: 64, kernelSize: [3, 3] });
   c2.apply(Input({ shape: [14, 14, 32] }));
   assert.equal(c2.countParams(), 18_496);
-  assert.equal(c2.paramCountFormula(), '(3 × 3 × 32 + 1) × 64');
+  assert.deepEqual(c2.explainParams(), { symbols: '(kh × kw × cin + 1) × cout', numbers: '(3 × 3 × 32 + 1) × 64' });
   const cnn = new Sequential({
     layers: [
       new Conv2D({ filters: 32, kernelSize: 3, padding: 'same', activation: 'relu', inputShape: [28, 28, 1] }),

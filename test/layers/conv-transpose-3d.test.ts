@@ -44,7 +44,7 @@ test("parameter counts equal Keras's formulas: kh·kw·filters·channels + filte
   t2.apply(Input({ shape: [7, 7, 32] }));
   assert.equal(t2.countParams(), 4_624);
   assert.deepEqual(t2.kernel!.shape, [3, 3, 16, 32], "Keras's kernel layout: output channels before input channels");
-  assert.equal(t2.paramCountFormula(), '(3 × 3 × 32 + 1) × 16');
+  assert.deepEqual(t2.explainParams(), { symbols: '(kh × kw × cin + 1) × cout', numbers: '(3 × 3 × 32 + 1) × 16' });
   const t1 = new Conv1DTranspose({ filters: 8, kernelSize: 5, useBias: false });
   t1.apply(Input({ shape: [null, 4] }));
   assert.equal(t1.countParams(), 160);

@@ -231,7 +231,8 @@ export class ThreadPool {
     const failed = this.workers.filter((w) => w.failure !== undefined);
     if (failed.length === 0) return;
     for (const w of failed) {
-      this.stop(w);
+      // NOTE: not `stop`, which waits for the worker to acknowledge; as in `stop`, its slot is not reused.
+      w.handle.terminate();
       this.workers.splice(this.workers.indexOf(w), 1);
     }
     throw new NotFoundError(

@@ -10,6 +10,9 @@ import type { BarsFigure, FigureSpec, HeatmapFigure, ImagesFigure, LinesFigure }
 
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
 const TITLE = { left: 'center', top: 10, textStyle: { fontSize: 16 } } as const;
+// ECharts measures text without the PNG's font, a little narrower than DejaVu Sans draws it: wide
+// gaps keep one legend entry's text off the next one's symbol.
+const LEGEND = { top: 40, itemGap: 30 } as const;
 
 /** A figure as SVG text and PNG bytes. */
 export interface RenderedFigure {
@@ -18,13 +21,16 @@ export interface RenderedFigure {
 }
 
 function axis(name: string, scale: 'value' | 'log' | undefined, gap: number): Record<string, unknown> {
-  return { type: scale ?? 'value', name, nameLocation: 'middle', nameGap: gap, scale: scale !== 'log' };
+  // NOTE: a log axis's ticks are powers of ten computed in floating point (1e-5 comes out as
+  // 0.000009999…), so their labels are rounded like every other figure's values.
+  const labels = scale === 'log' ? { axisLabel: { formatter: formatValue } } : {};
+  return { type: scale ?? 'value', name, nameLocation: 'middle', nameGap: gap, scale: scale !== 'log', ...labels };
 }
 
 function linesOption(f: LinesFigure): EChartsOption {
   return {
     title: { text: f.title, ...TITLE },
-    legend: { top: 40, data: f.series.map((s) => s.name) },
+    legend: { ...LEGEND, data: f.series.map((s) => s.name) },
     grid: { left: 80, right: 30, top: 80, bottom: 60 },
     xAxis: { ...axis(f.xLabel, f.xScale, 32), splitLine: { show: false } },
     yAxis: axis(f.yLabel, f.yScale, 60),
@@ -44,10 +50,11 @@ function barsOption(f: BarsFigure): EChartsOption {
   const single = f.series.length === 1;
   return {
     title: { text: f.title, ...TITLE },
-    legend: single ? { show: false } : { top: 40, data: f.series.map((s) => s.name) },
+    legend: single ? { show: false } : { ...LEGEND, data: f.series.map((s) => s.name) },
     grid: { left: 80, right: 30, top: single ? 60 : 80, bottom: 90 },
     xAxis: { type: 'category', data: f.categories, name: f.xLabel, nameLocation: 'middle', nameGap: 70, axisLabel: { interval: 0, rotate: f.categories.length > 6 ? 30 : 0 } },
-    yAxis: axis(f.yLabel, f.yScale, 60),
+    // Bars start at zero (a bar's length is its value), unlike lines, whose axis fits the data.
+    yAxis: { ...axis(f.yLabel, f.yScale, 60), scale: false },
     series: f.series.map((s, i) => ({
       name: s.name,
       type: 'bar',
@@ -104,7 +111,8 @@ function imagesOption(f: ImagesFigure): { option: EChartsOption; width: number; 
   const range = { low, high, absMax: Math.max(...all.map(Math.abs)) };
   const columns = Math.max(1, f.columns ?? Math.min(5, f.images.length));
   const cell = 128;
-  const caption = 22;
+  // One line of 12-px text below each picture, or as many as the longest caption has ('\n' breaks it).
+  const caption = 8 + 14 * Math.max(1, ...f.images.map((im) => (im.caption ?? '').split('\n').length));
   const pad = 14;
   const top = 44;
   const rows = Math.ceil(f.images.length / columns);

@@ -17,6 +17,7 @@ import { sum } from '../../ops/sum-broadcast.js';
 import { tanh } from '../../ops/unary.js';
 import { CALL_KEYS } from '../layer-args.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type LayerOptions, type Mask, type ShapeOrShapes } from '../layer.js';
+import { paramFormula, sumFormula, term, type ParamFormula } from '../param-formula.js';
 import { registerLayer } from '../registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
 import { attend, attentionMask } from './attend.js';
@@ -139,9 +140,11 @@ export class Attention extends Layer {
     return options['returnAttentionScores'] ? [output, [query[0]!, query[1]!, value[1]!]] : output;
   }
 
-  override paramCountFormula(): string {
-    const scale = this.scale ? (this.scale.size === 1 ? '1 (scale)' : `${this.scale.size} (scale)`) : '';
-    return [scale, this.concatScoreWeight ? '1 (concat score weight)' : ''].filter((p) => p).join(' + ') || '0';
+  /** The score's scale (`useScale`) and the concat score's weight, one number each. */
+  override explainParams(): ParamFormula | undefined {
+    const parts = [this.scale ? paramFormula`${term('scale', this.scale.size)}` : null, this.concatScoreWeight ? paramFormula`${term('concat', this.concatScoreWeight.size)}` : null];
+    const present = parts.filter((p): p is ParamFormula => p !== null);
+    return present.length ? sumFormula(present) : super.explainParams();
   }
 
   override getConfig(): ConfigDict {

@@ -17,6 +17,7 @@ import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import { CALL_KEYS } from '../layer-args.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type LayerOptions, type Mask, type ShapeOrShapes } from '../layer.js';
+import { paramFormula, sumFormula, term, type ParamFormula, type ParamTerm } from '../param-formula.js';
 import { optionKeys } from '../../core/options.js';
 import { registerLayer } from '../registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
@@ -221,13 +222,21 @@ export class MultiHeadAttention extends Layer {
     return [output, [query[0]!, this.numHeads, ...query.slice(1, -1), ...value.slice(1, -1)]];
   }
 
-  override paramCountFormula(): string {
+  /**
+   * The four projections: the query's, key's and value's `(d + 1) × heads × keyDim` (valueDim for
+   * the value), and the output's `(heads × valueDim + 1) × out`.
+   */
+  override explainParams(): ParamFormula | undefined {
     const p = this.projections;
-    if (!p) return '?';
-    const [q, k, v] = [p.query, p.key, p.value].map((x) => x.kernel.shape[0]!);
-    const out = p.output.kernel.shape.slice(2).join(' × ');
-    const b = this.useBias ? ' + 1' : '';
-    return `(${q}${b}) × ${this.numHeads} × ${this.keyDim} + (${k}${b}) × ${this.numHeads} × ${this.keyDim} + (${v}${b}) × ${this.numHeads} × ${this.valueDim} + ${this.numHeads} × ${this.valueDim} × ${out}${this.useBias ? ` + ${out}` : ''}`;
+    if (!p) return undefined;
+    const [heads, keyDim, valueDim] = [term('heads', this.numHeads), term('keyDim', this.keyDim), term('valueDim', this.valueDim)];
+    const out = term('out', p.output.kernel.shape.slice(2).reduce((a, b) => a * b, 1));
+    const input = (symbol: string, projection: Projection, size: ParamTerm): ParamFormula => {
+      const d = term(symbol, projection.kernel.shape[0]!);
+      return this.useBias ? paramFormula`(${d} + 1) × ${heads} × ${size}` : paramFormula`${d} × ${heads} × ${size}`;
+    };
+    const output = this.useBias ? paramFormula`(${heads} × ${valueDim} + 1) × ${out}` : paramFormula`${heads} × ${valueDim} × ${out}`;
+    return sumFormula([input('dq', p.query, keyDim), input('dk', p.key, keyDim), input('dv', p.value, valueDim), output]);
   }
 
   override getConfig(): ConfigDict {

@@ -11,6 +11,7 @@ import type { Initializer } from '../../initializers/initializer.js';
 import { slice } from '../../ops/slicing.js';
 import { broadcastTo } from '../../ops/sum-broadcast.js';
 import { Layer, layerArgKeys, type LayerArgs, type ShapeOrShapes } from '../layer.js';
+import { paramFormula, term, type ParamFormula } from '../param-formula.js';
 import { registerLayer } from '../registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from '../symbolic-tensor.js';
 
@@ -68,8 +69,9 @@ export class PositionEmbedding extends Layer {
     return this.checkedShape(inputShape);
   }
 
-  override paramCountFormula(): string {
-    return `${this.sequenceLength} × ${this.embeddings ? this.embeddings.shape[1] : '?'}`;
+  /** `steps × dim`: a vector per position. */
+  override explainParams(): ParamFormula | undefined {
+    return this.embeddings ? paramFormula`${term('steps', this.sequenceLength)} × ${term('dim', this.embeddings.shape[1]!)}` : undefined;
   }
 
   override getConfig(): ConfigDict {

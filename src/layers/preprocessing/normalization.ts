@@ -15,6 +15,7 @@ import { scalar, tensor } from '../../ops/creation.js';
 import { reshape } from '../../ops/shape.js';
 import { sqrt } from '../../ops/unary.js';
 import { layerArgKeys, type LayerArgs, type LayerInput } from '../layer.js';
+import { paramFormula, term, type ParamFormula } from '../param-formula.js';
 import { registerLayer } from '../registry.js';
 import { fmtSymbolicShape, type SymbolicShape } from '../symbolic-tensor.js';
 import { PreprocessingLayer } from './preprocessing-layer.js';
@@ -197,8 +198,9 @@ export class Normalization extends PreprocessingLayer {
     return this.singleShape(inputShape);
   }
 
-  override paramCountFormula(): string {
-    return this.meanWeight ? `2 × ${this.meanWeight.size} + 1` : '0';
+  /** `2 × c + 1`: the mean and variance of each feature and the count of samples adapted on, none trained. */
+  override explainParams(): ParamFormula | undefined {
+    return this.meanWeight ? { ...paramFormula`2 × ${term('c', this.meanWeight.size)} + 1`, note: 'adapted, not trained' } : super.explainParams();
   }
 
   override getConfig(): ConfigDict {

@@ -21,6 +21,7 @@ import { unstack } from '../../ops/slicing.js';
 import { getRegularizer, serializeRegularizer, type RegularizerIdentifier } from '../../regularizers/get-regularizer.js';
 import type { Regularizer } from '../../regularizers/regularizer.js';
 import { Layer, type CallArgs, type LayerArgs } from '../layer.js';
+import { paramFormula, term, windowFormula, type ParamFormula } from '../param-formula.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape } from '../symbolic-tensor.js';
 
 /** Arguments every recurrent cell (and the layer made from it) accepts. */
@@ -173,6 +174,22 @@ export abstract class RNNCell extends Layer {
     this.kernel = this.addWeight('kernel', [...this.kernelWindow(), inputDim, width], { initializer: this.kernelInitializer, regularizer: this.kernelRegularizer });
     this.recurrentKernel = this.addWeight('recurrent_kernel', [...this.kernelWindow(), this.units, width], { initializer: this.recurrentInitializer, regularizer: this.recurrentRegularizer });
     if (this.useBias) this.bias = this.addWeight('bias', this.biasShape(), { initializer: this.biasInitializer, regularizer: this.biasRegularizer });
+  }
+
+  /**
+   * `gates × (units × (in + units) + units)`: per gate, a weight from each input and each previous
+   * output to each unit, and a bias per unit (two with GRU's `resetAfter`); ConvLSTM's weights are
+   * windows (`kh × kw × units × (in + units)`). SimpleRNN has one gate, GRU three, LSTM four.
+   */
+  override explainParams(): ParamFormula | undefined {
+    if (!this.kernel) return undefined;
+    const units = term('units', this.units);
+    const inputs = term('in', this.kernel.shape.at(-2)!);
+    const window = this.kernelWindow();
+    const weights = window.length ? paramFormula`${windowFormula(window)} × ${units} × (${inputs} + ${units})` : paramFormula`${units} × (${inputs} + ${units})`;
+    const biasesPerUnit = this.bias ? this.bias.size / (this.gates * this.units) : 0;
+    const perGate = biasesPerUnit === 0 ? weights : biasesPerUnit === 1 ? paramFormula`${weights} + ${units}` : paramFormula`${weights} + ${biasesPerUnit} × ${units}`;
+    return this.gates === 1 ? perGate : paramFormula`${this.gates} × (${perGate})`;
   }
 
   /** The leading axes of both kernels: none for the dense cells, the convolution window for ConvLSTM's. */

@@ -12,6 +12,7 @@ import { zerosLike } from '../../ops/creation.js';
 import { clone, reshape, stopGradient } from '../../ops/shape.js';
 import { split, stack } from '../../ops/slicing.js';
 import { Layer, layerArgKeys, type CallArgs, type LayerArgs, type Mask, type ShapeOrShapes } from '../layer.js';
+import type { ParamFormula } from '../param-formula.js';
 import { deserializeLayer, registerLayer, serializeLayer } from '../registry.js';
 import { fmtSymbolicShape, isShapeList, type SymbolicShape, type SymbolicTensor } from '../symbolic-tensor.js';
 import { RNNCell } from './rnn-cell.js';
@@ -328,6 +329,11 @@ export class RNN extends Layer {
       zeroOutputForMask: this.zeroOutputForMask,
       stateful: this.stateful,
     };
+  }
+
+  /** The cell's formula: the weights are all its. */
+  override explainParams(): ParamFormula | undefined {
+    return this.cell.explainParams();
   }
 
   override getConfig(): ConfigDict {
