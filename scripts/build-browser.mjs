@@ -25,6 +25,8 @@ const outdir = join(root, 'dist/browser');
  */
 const ENTRIES = {
   strata: 'dist/src/index.js',
+  // The playground page's script (`strata lab --serve`): it imports strata.js beside it at run time.
+  playground: 'dist/src/lab/web/playground.js',
 };
 
 /** Modules started as Web Workers, by output name: each bundled alone, whole, with nothing shared. */

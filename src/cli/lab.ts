@@ -17,6 +17,12 @@ export interface LabOptions {
   download: boolean;
   backend?: string;
   json: boolean;
+  /** Serve the playground page instead of running an experiment. */
+  serve?: boolean;
+  port: number;
+  host: string;
+  /** Write the playground as static files into this directory. */
+  buildStatic?: string;
 }
 
 /** The list `--list` prints: each experiment's name and what it shows. */
@@ -33,6 +39,7 @@ export async function labCommand(name: string | undefined, options: LabOptions):
     listExperiments(out);
     return;
   }
+  if (options.serve || options.buildStatic !== undefined) return playground(options);
   const names = lab.experiments.map((e) => e.name);
   if (name === undefined) throw new UsageError(`name an experiment (${names.join(', ')}), or --list to see what each shows.`);
   if (!names.includes(name)) throw new UsageError(`no experiment '${name}'; the experiments are ${names.join(', ')}.`);
@@ -58,4 +65,21 @@ export async function labCommand(name: string | undefined, options: LabOptions):
   out.log(`Plots: ${report.plots.filter((p) => p.endsWith('.png')).join(', ')} (and .svg)`);
   out.log(`Guide: ${experiment.guide}`);
   out.result(report);
+}
+
+/** `strata lab --serve` (until interrupted) or `--build-static DIR`: the playground page, with its slice of Fashion-MNIST. */
+async function playground(options: LabOptions): Promise<void> {
+  const data = {
+    ...(options.trainSize === undefined ? {} : { trainSize: options.trainSize }),
+    ...(options.testSize === undefined ? {} : { testSize: options.testSize }),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+  };
+  if (options.buildStatic !== undefined) {
+    const files = await lab.buildPlayground(options.buildStatic, data);
+    process.stdout.write(`Wrote the playground to ${options.buildStatic} (${files.length} files); serve it with the headers in ${options.buildStatic}/_headers for threads.\n`);
+    if (!options.serve) return;
+  }
+  const server = await lab.servePlayground({ port: options.port, host: options.host, ...data });
+  process.stdout.write(`Strata Playground at ${server.url} (Ctrl+C to stop)\n`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => void server.close().then(resolve)));
 }

@@ -140,7 +140,11 @@ export function buildProgram(): Command {
     .option('--no-download', 'fail instead of downloading Fashion-MNIST when it is not found locally')
     .option('--backend <name>', 'the backend to compute on: wasm (the default where the runtime has it) or cpu')
     .option('--json', 'print one JSON document on standard output (experiment, claims with holds and figures, plots, ...); everything else goes to standard error', false)
-    .addHelpText('after', `\nExamples:\n  strata lab --list\n  strata lab neuron\n  strata lab activations --output plots --json > activations.json\n  strata lab depth --full\n${ENVIRONMENT}`)
+    .option('--serve', 'serve the playground instead: a page that trains a network live in the browser (toy sets or Fashion-MNIST; --train-size/--test-size: its slice, default 10000/2000)', false)
+    .option('--port <n>', "the playground's port (0 picks a free one)", integer(0, 65535), 8080)
+    .option('--host <address>', 'the address the playground listens on (127.0.0.1: this machine only)', '127.0.0.1')
+    .option('--build-static <dir>', 'write the playground as static files into this directory (with _headers: the two headers that give it threads)')
+    .addHelpText('after', `\nExamples:\n  strata lab --list\n  strata lab neuron\n  strata lab activations --output plots --json > activations.json\n  strata lab depth --full\n  strata lab --serve\n  strata lab --build-static site/playground\n${ENVIRONMENT}`)
     .action((name: string | undefined, options) => labCommand(name, options));
 
   program

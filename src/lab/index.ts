@@ -3,3 +3,4 @@ export type { Experiment, LabClaim, LabContext, LabImages, LabOutcome, LabReport
 export type { BarsFigure, FigureSpec, HeatmapFigure, ImagesFigure, LinesFigure } from './figure.js';
 export { EXPERIMENTS as experiments } from './experiments/index.js';
 export { LESSON_MODELS, lessonModel, type LessonModelName } from './lesson-models.js';
+export { splitToyData, TOY_SETS, toyData, type ToyData, type ToyDataArgs, type ToySetName } from './toy-data.js';
