@@ -132,7 +132,7 @@ test('strata board shows the run\'s scalars, distributions, graph and images in 
   await page.click('nav button[data-view="images"]');
   await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.image-card img')).filter((i) => i.complete && i.naturalWidth > 0).length === 2);
   const images = await page.$$eval('.image-card', (cs) => cs.map((c) => [c.querySelector('h3')!.textContent, (c.querySelector('img') as HTMLImageElement).naturalWidth, c.querySelector('.sub')!.textContent]));
-  assert.deepEqual(images, [['conv/filters', 54, 'epoch 3 · 54×54 px · 4 of 4'], ['conv/feature_maps', 54, 'epoch 3 · 54×54 px · 4 of 4']]);
+  assert.deepEqual(images, [['conv/filters', 54, 'step 3 · 54×54 px · 4 of 4'], ['conv/feature_maps', 54, 'step 3 · 54×54 px · 4 of 4']]);
   await page.screenshot({ path: join(OUT, 'images.png') });
 
   assert.deepEqual(problems, [], 'no console errors or warnings');
