@@ -11,12 +11,12 @@ import { closeSync, existsSync, fstatSync, openSync, readFileSync, readSync } fr
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
-import type { HistogramPoint, ScalarPoint, TextEntry } from '../../src/board/api-types.js';
+import type { GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint, TextEntry } from '../../src/board/api-types.js';
 import { RUN_OP_GRAPH_TAG, RunData, type StoredImage } from '../../src/board/event-reader.js';
 import { EventFileTail } from '../../src/board/event-tail.js';
 import { sniffMediaType } from '../../src/board/media-type.js';
 import { decodeRecords } from '../../src/board/records.js';
-import { LogDirectory } from '../../src/node/index.js';
+import { LogDirectory, runBoard } from '../../src/node/index.js';
 
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/tensorboard/', import.meta.url));
 const skip = !existsSync(join(FIXTURES, 'github', 'expected.json')) && `no fixtures at ${FIXTURES} (the shared/ folder beside the repository)`;
@@ -176,4 +176,33 @@ test('op graphs TensorFlow wrote as RunMetadata summaries (a Keras 2.3 profiled 
   // A trace exported without a graph holds an empty RunMetadata: the tag is listed, its graph empty (TensorBoard too shows nothing).
   const custom = dir.get('tf2_custom_loop_tensors/20200328-162351')!;
   assert.deepEqual([custom.info().opGraphTags, custom.opGraphs.get('logitic_graph')], [['logitic_graph'], []]);
+});
+
+test('the server\'s JSON API serves a TensorFlow 2 run\'s histograms, image samples, text and Keras graph', { skip }, async (t) => {
+  const board = await runBoard({ logDir: join(FIXTURES, 'generated'), port: 0 });
+  t.after(() => board.close());
+  const get = async (path: string): Promise<Response> => {
+    const response = await fetch(new URL(path, board.url));
+    assert.equal(response.status, 200, path);
+    return response;
+  };
+  const json = async (path: string): Promise<any> => (await get(path)).json();
+  const q = (run: string): string => `run=${encodeURIComponent(run)}`;
+  const runs = (await json('/api/runs')).runs as RunInfo[];
+  const api = runs.find((r) => r.name === 'tf2.21-summary-api/run')!;
+  assert.deepEqual([api.scalarTags, api.histogramTags, api.imageTags, api.textTags], [['custom/lr'], ['custom/noise'], ['samples'], ['notes']]);
+  const images = await json(`/api/images?${q(api.name)}`);
+  assert.deepEqual(images.samples.map((e: ImageEntry) => e.samples), [4]);
+  for (let sample = 0; sample < 4; sample++) assert.equal((await get(`/api/image?${q(api.name)}&tag=samples&index=0&sample=${sample}`)).headers.get('content-type'), 'image/png');
+  assert.equal((await fetch(new URL(`/api/image?${q(api.name)}&tag=samples&index=0&sample=4`, board.url))).status, 404);
+  const text = await json(`/api/text?${q(api.name)}`);
+  assert.equal(text.notes.length, 1);
+  assert.ok(text.notes[0].values[0].length > 0);
+  const histograms = await json(`/api/histograms?${q(api.name)}`);
+  assert.equal(histograms['custom/noise'].length, 5);
+  const train = 'keras3.15-tf2.21-cnn/train';
+  const weights = await json(`/api/histograms?${q(train)}`);
+  assert.deepEqual(Object.values(weights).map((h) => (h as HistogramPoint[]).length), [3, 3, 3, 3, 3, 3]);
+  const { nodes } = await json(`/api/graph?${q(train)}`);
+  assert.deepEqual(nodes.map((n: GraphNode) => n.name), ['input_layer', 'conv', 'pool', 'flatten', 'hidden', 'out']);
 });
