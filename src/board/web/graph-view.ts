@@ -135,9 +135,12 @@ function drawOps(nodes: GraphNode[], open: Set<string>, toggle: (scope: string) 
     h('div', {}, h('b', {}, String(fused.reduce((k, n) => k + n.fusedOps!.length, 0))), 'ops fused into them'),
     h('div', {}, h('b', {}, String(nodes.filter((n) => n.op === 'VariableV2').length)), 'variables'));
   const scopes = h('div', { class: 'scopes' }, ...[...open].sort().map((scope) => h('button', { 'data-scope': scope, title: 'Close this scope', onclick: () => toggle(scope) }, `− ${scope}`)));
-  const shown = foldScopes(nodes.filter((n) => !isScalarConstant(n)), open);
+  const drawn = nodes.filter((n) => !isScalarConstant(n));
+  // Strata names its ops flat (`matMul`, `add_2`) and only its variables by path: such a graph is not folded.
+  const scoped = nodes.some((n) => !ENDPOINT_OPS.has(n.op) && n.name.includes('/'));
+  const shown = scoped ? foldScopes(drawn, open) : drawn;
   const box = (p: Placed, at: { x: number; y: number }): SVGGElement => ((p.node as ScopedNode).scope ? scopeBox(p.node as ScopedNode, at, toggle) : opBox(p, at));
-  return [totals, ...(open.size ? [scopes] : []), h('div', { class: 'diagram' }, diagram(shown, OP_BOX, OP_COLUMNS, 'op graph', box))];
+  return [totals, ...(scoped && open.size ? [scopes] : []), h('div', { class: 'diagram' }, diagram(shown, OP_BOX, OP_COLUMNS, 'op graph', box))];
 }
 
 /** A closed name scope: its name, how many ops it holds, and a click opens it. */
