@@ -150,7 +150,7 @@ function scopeBox(n: ScopedNode, at: { x: number; y: number }, toggle: (scope: s
     svg('title', {}, `${path}: ${size} ops (click to open)\ninputs: ${n.inputs.join(', ') || '—'}`),
     svg('rect', { width: OP_BOX.w, height: OP_BOX.h, rx: 9, fill: '#e3f2fd', stroke: '#1e88e5', 'stroke-dasharray': '5 3' }),
     svg('text', { x: 8, y: 18, 'font-size': 12, 'font-weight': 600, fill: '#0d47a1' }, fit(`⊞ ${n.op}`)),
-    svg('text', { x: 8, y: 36, 'font-size': 11, fill: '#37474f' }, fit(`${size} ops · ${path}`)));
+    svg('text', { x: 8, y: 36, 'font-size': 11, fill: '#37474f' }, fit(path === n.op ? `${size} ops` : `${size} ops · ${path}`)));
   g.addEventListener('click', () => toggle(path));
   g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') toggle(path); });
   return g;
