@@ -55,6 +55,8 @@ export interface GraphNode {
   outputShapes: (number | null)[][];
   parameters: number;
   trainableParameters: number;
+  /** Set when the log does not record the layer's parameters (a Keras config without its input size): the counts read 0. */
+  parametersUnknown?: boolean;
   /** For a fused node of an op graph: the ops it replaces, in the order they ran. */
   fusedOps?: string[];
 }

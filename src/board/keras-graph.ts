@@ -4,6 +4,7 @@
  * layer, its class, the layers feeding it and the output shapes the config records.
  */
 import type { GraphNode } from './api-types.js';
+import { kerasParameters } from './keras-params.js';
 
 /** The plugin of the summary holding a Keras model's JSON config. */
 export const KERAS_GRAPH_PLUGIN = 'graph_keras_model';
@@ -71,13 +72,14 @@ function inboundTensors(inbound: Json | undefined, shapes: Map<string, Shape[]>)
  * The layers of a Keras model from its JSON config (`model.to_json()`, as Keras's TensorBoard
  * callback logs it), Sequential or functional, Keras 2 or 3. A nested model is one node. Output
  * shapes are those the config records (the next layer's built input shape, an input's batch shape,
- * the shapes of Keras 3's symbolic tensors); parameter counts are not in a config and read 0.
+ * the shapes of Keras 3's symbolic tensors). Parameters are counted for the common layers whose
+ * input size the config records (`kerasParameters`); the others read 0 and are marked `parametersUnknown`.
  * Throws a `SyntaxError` on text that is not JSON; anything else that is not a model gives no nodes.
  *
  * @example
  * ```ts
  * kerasGraph('{"class_name":"Sequential","config":{"layers":[{"class_name":"Dense","config":{"name":"d"}}]}}');
- * // [{ name: 'd', op: 'Dense', inputs: [], outputShapes: [], parameters: 0, trainableParameters: 0 }]
+ * // [{ name: 'd', op: 'Dense', inputs: [], outputShapes: [], parameters: 0, trainableParameters: 0, parametersUnknown: true }]
  * ```
  */
 export function kerasGraph(json: string): GraphNode[] {
@@ -90,18 +92,28 @@ export function kerasGraph(json: string): GraphNode[] {
   const shapes = new Map<string, Shape[]>();
   const names = layers.map(layerName);
   const inputs = layers.map((layer, i) => (sequential ? (i > 0 ? [names[i - 1]!] : []) : inboundTensors(layer['inbound_nodes'], shapes)));
+  // A functional layer's input shape is that of the Keras 3 tensor feeding it, when recorded.
+  const inputShapes = inputs.map((list) => {
+    const [name, index] = (list[0] ?? '').split(':');
+    return shapes.get(name ?? '')?.[Number(index ?? 0)];
+  });
   return layers.map((layer, i) => {
     const recorded = shapes.get(names[i]!);
     const next = sequential ? layers[i + 1] : undefined;
-    const shape = declaredShape(layer, 'batch') ?? (next && declaredShape(next, 'input'));
-    const className = layer['class_name'];
+    // An input layer's batch shape is its output; on any other layer (Keras 2's first layer) it is the input's.
+    const isInput = layer['class_name'] === 'InputLayer';
+    const shape = isInput ? declaredShape(layer, 'batch') : next && (declaredShape(next, 'input') ?? declaredShape(next, 'batch'));
+    const className = typeof layer['class_name'] === 'string' ? layer['class_name'] : 'Layer';
+    const config = isObject(layer['config']) ? layer['config'] : {};
+    const counted = kerasParameters(className, config, declaredShape(layer, 'input') ?? declaredShape(layer, 'batch') ?? inputShapes[i]);
     return {
       name: names[i]!,
-      op: typeof className === 'string' ? className : 'Layer',
+      op: className,
       inputs: inputs[i]!,
       outputShapes: recorded ? Array.from(recorded, (s) => s ?? []) : shape ? [shape] : [],
-      parameters: 0,
-      trainableParameters: 0,
+      parameters: counted?.parameters ?? 0,
+      trainableParameters: counted?.trainableParameters ?? 0,
+      ...(counted ? {} : { parametersUnknown: true }),
     };
   });
 }

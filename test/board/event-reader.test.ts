@@ -99,19 +99,20 @@ test('Keras\'s conceptual graph becomes the layer graph; another writer\'s op Gr
       ]], kwargs: {} }] },
     ] },
   };
-  assert.deepEqual(kerasGraph(JSON.stringify(keras2)).map((n) => [n.name, n.op, n.inputs, n.outputShapes]), [['in', 'InputLayer', [], [[null, 4]]], ['a', 'Dense', ['in'], []], ['b', 'Dense', ['in'], []], ['sum', 'Add', ['a', 'b'], []]]);
+  // Keras 2's functional configs record no input sizes: a Dense layer's count is unknown, an Add's is 0.
+  assert.deepEqual(kerasGraph(JSON.stringify(keras2)).map((n) => [n.name, n.op, n.inputs, n.outputShapes, n.parametersUnknown ?? false]), [['in', 'InputLayer', [], [[null, 4]], false], ['a', 'Dense', ['in'], [], true], ['b', 'Dense', ['in'], [], true], ['sum', 'Add', ['a', 'b'], [], false]]);
   assert.deepEqual(kerasGraph(JSON.stringify(keras3)).map((n) => [n.name, n.inputs, n.outputShapes]), [['x', [], [[null, 8]]], ['split', ['x'], [[null, 4], [null, 4]]], ['out', ['split', 'split:1'], []]]);
   const sequential = { class_name: 'Sequential', config: { layers: [
     { class_name: 'InputLayer', config: { name: 'input_layer', batch_shape: [null, 28, 28] } },
     { class_name: 'Flatten', config: { name: 'flatten' }, build_config: { input_shape: [null, 28, 28] } },
-    { class_name: 'Dense', config: { name: 'dense' }, build_config: { input_shape: [null, 784] } },
+    { class_name: 'Dense', config: { name: 'dense', units: 10, trainable: false }, build_config: { input_shape: [null, 784] } },
   ] } };
   const ops = encodeGraph({ node: [{ name: 'x', op: 'Placeholder' }, { name: 'dense/MatMul', op: 'MatMul', input: ['x'] }] });
   const run = runOf([
     { step: 0, graphDef: ops },
     { step: 0, values: [tensorValue('keras', 'graph_keras_model', { dtype: DataType.DT_STRING, tensorShape: shape(), stringVal: [utf8(JSON.stringify(sequential))] })] },
   ]);
-  assert.deepEqual(run.graph!.map((n) => [n.name, n.op, n.inputs, n.outputShapes]), [['input_layer', 'InputLayer', [], [[null, 28, 28]]], ['flatten', 'Flatten', ['input_layer'], [[null, 784]]], ['dense', 'Dense', ['flatten'], []]]);
+  assert.deepEqual(run.graph!.map((n) => [n.name, n.op, n.inputs, n.outputShapes, n.parameters, n.trainableParameters]), [['input_layer', 'InputLayer', [], [[null, 28, 28]], 0, 0], ['flatten', 'Flatten', ['input_layer'], [[null, 784]], 0, 0], ['dense', 'Dense', ['flatten'], [], 7850, 0]]);
   assert.deepEqual(run.info().opGraphTags, [RUN_OP_GRAPH_TAG]);
   assert.deepEqual(run.opGraphs.get(RUN_OP_GRAPH_TAG)!.map((n) => n.name), ['x', 'dense/MatMul']);
   assert.equal(run.info().hasGraph, true);

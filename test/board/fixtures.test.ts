@@ -206,3 +206,23 @@ test('the server\'s JSON API serves a TensorFlow 2 run\'s histograms, image samp
   const { nodes } = await json(`/api/graph?${q(train)}`);
   assert.deepEqual(nodes.map((n: GraphNode) => n.name), ['input_layer', 'conv', 'pool', 'flatten', 'hidden', 'out']);
 });
+
+test('the layers of Keras\'s conceptual graphs count as many parameters as Keras logged weights (the totals of their histograms)', { skip }, () => {
+  const runs: [string, string, string][] = [
+    ['generated', 'keras3.15-tf2.21-cnn/train', 'sequential/'],
+    ['github', 'keras_2_13_multi_file_lstm/logs/train', ''],
+    ['github', 'keras_2_15_tensor_histograms/logs/fit/20240213-132033/train', ''],
+  ];
+  let counted = 0;
+  for (const [set, name, prefix] of runs) {
+    const dir = new LogDirectory(join(FIXTURES, set));
+    dir.refresh();
+    const run = dir.get(name)!;
+    for (const layer of run.graph!) {
+      const weights = [...run.histograms].filter(([tag]) => tag.startsWith(`${prefix}${layer.name}/`)).map(([, h]) => h.items.at(-1)!.num);
+      assert.equal(layer.parameters, weights.reduce((a, b) => a + b, 0), `${name} ${layer.name} (${layer.op})`);
+      if (layer.parameters > 0) counted++;
+    }
+  }
+  assert.ok(counted >= 9, `${counted} layers with weights`);
+});

@@ -109,11 +109,13 @@ export const graphView: View = {
 function drawGraph(nodes: GraphNode[]): HTMLElement[] {
   const total = nodes.reduce((n, l) => n + l.parameters, 0);
   const trainable = nodes.reduce((n, l) => n + l.trainableParameters, 0);
+  // A log that does not record every layer's count (a Keras config) gives lower bounds.
+  const atLeast = nodes.some((n) => n.parametersUnknown) ? '≥ ' : '';
   const totals = h('div', { class: 'totals' },
     h('div', {}, h('b', {}, String(nodes.length)), 'layers'),
-    h('div', {}, h('b', {}, formatCount(total)), 'total params'),
-    h('div', {}, h('b', {}, formatCount(trainable)), 'trainable params'),
-    h('div', {}, h('b', {}, formatCount(total - trainable)), 'non-trainable params'));
+    h('div', {}, h('b', {}, atLeast + formatCount(total)), 'total params'),
+    h('div', {}, h('b', {}, atLeast + formatCount(trainable)), 'trainable params'),
+    h('div', {}, h('b', {}, atLeast + formatCount(total - trainable)), 'non-trainable params'));
   return [totals, h('div', { class: 'diagram' }, diagram(nodes, LAYER_BOX, Infinity, 'model graph', layerBox)), table(nodes)];
 }
 
@@ -186,7 +188,7 @@ function edge(from: { x: number; y: number }, to: { x: number; y: number }, size
 
 function layerBox(p: Placed, at: { x: number; y: number }): SVGGElement {
   const n = p.node;
-  const params = n.parameters ? `${formatCount(n.parameters)} params` : 'no params';
+  const params = n.parametersUnknown ? 'params not recorded' : n.parameters ? `${formatCount(n.parameters)} params` : 'no params';
   return svg('g', { class: 'layer', 'data-layer': n.name, transform: `translate(${at.x},${at.y})` },
     svg('title', {}, `${n.name} (${n.op})\ninputs: ${n.inputs.join(', ') || '—'}\noutput: ${shapeText(n.outputShapes)}\n${params}`),
     svg('rect', { width: LAYER_BOX.w, height: LAYER_BOX.h, rx: 7, fill: fillOf(n.op), stroke: '#90a4ae' }),
@@ -227,6 +229,6 @@ function table(nodes: GraphNode[]): HTMLTableElement {
     h('tbody', {}, ...nodes.map((n) => h('tr', {},
       h('td', {}, `${n.name} (${n.op})`),
       h('td', {}, shapeText(n.outputShapes)),
-      h('td', { class: 'num' }, formatCount(n.parameters)),
+      h('td', { class: 'num' }, n.parametersUnknown ? '?' : formatCount(n.parameters)),
       h('td', {}, n.inputs.join(', ') || '—')))));
 }
