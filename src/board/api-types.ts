@@ -10,6 +10,8 @@ export interface RunInfo {
   scalarTags: string[];
   histogramTags: string[];
   imageTags: string[];
+  textTags: string[];
+  audioTags: string[];
   /** Whether the run has a model graph (its layers). */
   hasGraph: boolean;
   /** The tags of the op graphs of traced functions in the run (`train_step` for a `jitCompile` model's step). */
@@ -53,6 +55,8 @@ export interface GraphNode {
   outputShapes: (number | null)[][];
   parameters: number;
   trainableParameters: number;
+  /** Set when the log does not record the layer's parameters (a Keras config without its input size): the counts read 0. */
+  parametersUnknown?: boolean;
   /** For a fused node of an op graph: the ops it replaces, in the order they ran. */
   fusedOps?: string[];
 }
@@ -62,13 +66,46 @@ export interface GraphResponse {
   nodes: GraphNode[];
 }
 
-/** One logged image (its bytes come from `/api/image?run=&tag=&index=`). */
+/**
+ * One logged image event (its bytes come from `/api/image?run=&tag=&index=&sample=`): TensorFlow 2
+ * logs up to `max_outputs` images a step under one tag, its samples; older writers one.
+ */
 export interface ImageEntry {
   step: number;
   wallTime: number;
   width: number;
   height: number;
+  /** How many images this step holds (sample 0 is described by width and height). */
+  samples: number;
 }
 
 /** The images of one run: `images[tag]` over steps. */
 export type ImagesResponse = Record<string, ImageEntry[]>;
+
+/** One logged text: its strings (one for a scalar string tensor; a table's cells, row by row, otherwise) and their shape. */
+export interface TextEntry {
+  step: number;
+  wallTime: number;
+  shape: number[];
+  values: string[];
+}
+
+/** The texts of one run: `text[tag]` over steps. */
+export type TextResponse = Record<string, TextEntry[]>;
+
+/** One logged sound event (its bytes come from `/api/audio-clip?run=&tag=&index=&sample=`). */
+export interface AudioEntry {
+  step: number;
+  wallTime: number;
+  /** How many clips this step holds. */
+  samples: number;
+  /** The clips' MIME type (`audio/wav` as TensorFlow and PyTorch write them). */
+  contentType: string;
+  /** Samples per second, when the writer recorded it (TensorFlow 1 and PyTorch do). */
+  sampleRate?: number;
+  /** Each clip's label (TensorFlow 2's audio summaries may carry one; Markdown, shown as text). */
+  labels?: string[];
+}
+
+/** The sounds of one run: `audio[tag]` over steps. */
+export type AudioResponse = Record<string, AudioEntry[]>;

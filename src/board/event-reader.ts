@@ -1,22 +1,37 @@
 /**
- * Reading event files back: the scalars, histograms, images and graphs (layers and ops) of a run,
- * gathered from TFRecord bytes fed as they arrive (a run may still be writing), for the dashboard
- * and `strata plot`.
+ * Reading event files back: the scalars, histograms, images, text, sounds and graphs (layers and
+ * ops) of a run, gathered from TFRecord bytes fed as they arrive (a run may still be writing), for
+ * the dashboard and `strata plot`. Reads what Strata, TensorFlow 1 and 2, Keras, PyTorch and
+ * tensorboardX write: TensorFlow 1's summary fields and TensorFlow 2's tensors with their plugin.
  */
 import { ValueError } from '../core/errors.js';
 import { getLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import type { GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint } from './api-types.js';
+import type { AudioEntry, GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint, TextEntry } from './api-types.js';
+import { KERAS_GRAPH_PLUGIN, kerasGraph } from './keras-graph.js';
 import { GRAPH_ATTRS } from './model-graph.js';
+import { PLUGINS, summaryAudio, tensorAudio, tensorHistogram, tensorImages, tensorText, type AudioData, type ImageData } from './plugin-values.js';
 import { decodeRecords } from './records.js';
 import { Reservoir } from './reservoir.js';
 import { OP_GRAPH_PLUGIN, PROFILED_OP_GRAPH_PLUGIN } from './summary-values.js';
-import { DataType, decodeEvent, decodeFunctionGraphs, decodeGraph, type GraphMessage, type HistogramMessage, type SummaryValueMessage, type TensorMessage } from './tf-protos.js';
+import { tensorNumbers } from './tensor-values.js';
+import { decodeEvent, decodeFunctionGraphs, decodeGraph, type GraphMessage, type HistogramMessage, type SummaryValueMessage } from './tf-protos.js';
 
-/** An image as read: where and when it was logged, and its encoded bytes. */
+/** An image event as read: where and when it was logged, and each sample's encoded bytes. */
 export interface StoredImage extends ImageEntry {
-  bytes: Uint8Array;
+  encoded: Uint8Array[];
 }
+
+/** A sound event as read: where and when it was logged, and each clip's encoded bytes. */
+export interface StoredAudio extends AudioEntry {
+  encoded: Uint8Array[];
+}
+
+/**
+ * The tag under which a run's op-level GraphDef (an `Event.graph_def` that TensorFlow or PyTorch
+ * wrote, not Strata's layer graph) is listed among its op graphs.
+ */
+export const RUN_OP_GRAPH_TAG = 'graph_def';
 
 /** TensorBoard's reading of a legacy histogram: buckets `[left, right, count]`, empty ones at both ends dropped. */
 export function histogramBuckets(h: HistogramMessage): [number, number, number][] {
@@ -50,16 +65,6 @@ export function graphNodes(graph: GraphMessage): GraphNode[] {
   });
 }
 
-/** The number in a one-element float tensor, from its value list or its raw bytes. */
-function tensorScalar(t: TensorMessage): number | undefined {
-  const listed = t.floatVal?.[0] ?? t.doubleVal?.[0];
-  if (listed !== undefined || !t.tensorContent) return listed;
-  const view = new DataView(t.tensorContent.buffer, t.tensorContent.byteOffset, t.tensorContent.byteLength);
-  if (t.dtype === DataType.DT_FLOAT && view.byteLength >= 4) return view.getFloat32(0, true);
-  if (t.dtype === DataType.DT_DOUBLE && view.byteLength >= 8) return view.getFloat64(0, true);
-  return undefined;
-}
-
 /**
  * How many values of each tag a run keeps for display (TensorBoard's defaults): beyond that, a
  * uniform sample of them in step order, always with the latest (see `Reservoir`).
@@ -71,11 +76,15 @@ export interface SampleSizes {
   histograms?: number;
   /** Images kept of each image tag: default 10. */
   images?: number;
+  /** Texts kept of each text tag: default 10. */
+  text?: number;
+  /** Sounds kept of each audio tag: default 10. */
+  audio?: number;
 }
 
-const SAMPLE_SIZE_KEYS = optionKeys<SampleSizes>({ scalars: true, histograms: true, images: true });
+const SAMPLE_SIZE_KEYS = optionKeys<SampleSizes>({ scalars: true, histograms: true, images: true, text: true, audio: true });
 
-const DEFAULT_SAMPLES: Required<SampleSizes> = { scalars: 1000, histograms: 500, images: 10 };
+const DEFAULT_SAMPLES: Required<SampleSizes> = { scalars: 1000, histograms: 500, images: 10, text: 10, audio: 10 };
 
 /**
  * `samples` with the defaults filled in, after checking its keys and that each size is a positive
@@ -83,7 +92,7 @@ const DEFAULT_SAMPLES: Required<SampleSizes> = { scalars: 1000, histograms: 500,
  *
  * @example
  * ```ts
- * resolveSampleSizes({ scalars: 5000 }, 'runBoard'); // { scalars: 5000, histograms: 500, images: 10 }
+ * resolveSampleSizes({ scalars: 5000 }, 'runBoard'); // { scalars: 5000, histograms: 500, images: 10, text: 10, audio: 10 }
  * ```
  */
 export function resolveSampleSizes(samples: SampleSizes | undefined, where: string): Required<SampleSizes> {
@@ -116,15 +125,27 @@ export class RunData {
   readonly histograms = new Map<string, Reservoir<HistogramPoint>>();
   /** Each image tag's images in the order logged (a sample beyond `SampleSizes.images`). */
   readonly images = new Map<string, Reservoir<StoredImage>>();
-  /** The model graph's layers (the last graph written), if any. */
+  /** Each text tag's texts in the order logged (a sample beyond `SampleSizes.text`). */
+  readonly text = new Map<string, Reservoir<TextEntry>>();
+  /** Each audio tag's sounds in the order logged (a sample beyond `SampleSizes.audio`). */
+  readonly audio = new Map<string, Reservoir<StoredAudio>>();
+  /**
+   * The model graph's layers (the last written): Strata's layer graph, or else Keras's conceptual
+   * graph (its JSON config, under the plugin `graph_keras_model`).
+   */
   graph: GraphNode[] | undefined;
-  /** Each tagged op graph's nodes (a traced function's; the last one written under the tag). */
+  /**
+   * Each tagged op graph's nodes (a traced function's; the last one written under the tag), and
+   * under `RUN_OP_GRAPH_TAG` the op-level GraphDef of the run as TensorFlow or PyTorch wrote it.
+   */
   readonly opGraphs = new Map<string, GraphNode[]>();
   /** The first problem met, with the file it was met in. */
   error: string | undefined;
   /** Grows whenever something new was read. */
   version = 0;
   private readonly samples: Required<SampleSizes>;
+  /** Whether `graph` came from Keras's conceptual graph (Strata's own layer graph takes precedence). */
+  private keras = false;
 
   /**
    * An empty run named `name` (its path inside the log directory), keeping at most `samples`
@@ -179,29 +200,76 @@ export class RunData {
   private addEvent(record: Uint8Array): void {
     const event = decodeEvent(record);
     const step = event.step ?? 0;
-    if (event.graphDef) this.graph = graphNodes(decodeGraph(event.graphDef));
+    if (event.graphDef) this.addGraphDef(decodeGraph(event.graphDef));
     for (const value of event.summary?.value ?? []) this.addValue(value, step, event.wallTime);
   }
 
+  /**
+   * Strata's layer graph (its nodes carry parameter counts) becomes the run's graph; any other
+   * GraphDef is TensorFlow's or PyTorch's op graph, listed with the op graphs.
+   */
+  private addGraphDef(graph: GraphMessage): void {
+    const nodes = graphNodes(graph);
+    if ((graph.node ?? []).some((n) => n.attr?.[GRAPH_ATTRS.parameters] !== undefined)) {
+      this.graph = nodes;
+      this.keras = false;
+    } else this.opGraphs.set(RUN_OP_GRAPH_TAG, nodes);
+  }
+
+  /**
+   * Adds `item` to the tag's sample. Values of a tag are kept in step order: a run restarted from a
+   * checkpoint (a second event file starting at an earlier step) is merged in by step.
+   */
+  private add<T extends { step: number } | ScalarPoint>(map: Map<string, Reservoir<T>>, tag: string, capacity: number, item: T): void {
+    let reservoir = map.get(tag);
+    if (!reservoir) map.set(tag, (reservoir = new Reservoir<T>(capacity)));
+    const items = reservoir.items;
+    const before = items.length ? stepOf(items[items.length - 1]!) : -Infinity;
+    reservoir.add(item);
+    if (stepOf(item) < before) items.sort((a, b) => stepOf(a) - stepOf(b));
+  }
+
   private addValue(value: SummaryValueMessage, step: number, wallTime: number): void {
-    const add = <T>(map: Map<string, Reservoir<T>>, capacity: number, item: T): void => {
-      let reservoir = map.get(value.tag);
-      if (!reservoir) map.set(value.tag, (reservoir = new Reservoir<T>(capacity)));
-      reservoir.add(item);
-    };
     const plugin = value.metadata?.pluginData?.pluginName;
-    if (value.simpleValue !== undefined) add(this.scalars, this.samples.scalars, [step, value.simpleValue, wallTime] as ScalarPoint);
-    else if (value.histo) add(this.histograms, this.samples.histograms, { step, wallTime, min: value.histo.min ?? 0, max: value.histo.max ?? 0, num: value.histo.num ?? 0, buckets: histogramBuckets(value.histo) });
+    const { tag, tensor } = value;
+    if (value.simpleValue !== undefined) this.add(this.scalars, tag, this.samples.scalars, [step, value.simpleValue, wallTime] as ScalarPoint);
+    else if (value.histo) this.add(this.histograms, tag, this.samples.histograms, { step, wallTime, min: value.histo.min ?? 0, max: value.histo.max ?? 0, num: value.histo.num ?? 0, buckets: histogramBuckets(value.histo) });
     // NOTE: the decoded bytes are a view into the chunk read from the file; a copy keeps only the image alive.
-    else if (value.image) add(this.images, this.samples.images, { step, wallTime, width: value.image.width, height: value.image.height, bytes: (value.image.encodedImageString ?? new Uint8Array(0)).slice() });
-    else if ((plugin === OP_GRAPH_PLUGIN || plugin === PROFILED_OP_GRAPH_PLUGIN) && value.tensor?.stringVal?.[0]) {
+    else if (value.image) this.addImages(tag, step, wallTime, { width: value.image.width ?? 0, height: value.image.height ?? 0, encoded: [(value.image.encodedImageString ?? new Uint8Array(0)).slice()] });
+    else if (value.audio) this.addAudio(tag, step, wallTime, summaryAudio(value.audio));
+    else if (!tensor) return;
+    else if ((plugin === OP_GRAPH_PLUGIN || plugin === PROFILED_OP_GRAPH_PLUGIN) && tensor.stringVal?.[0]) {
       // One RunMetadata may hold several functions' graphs: TensorBoard shows them side by side.
-      this.opGraphs.set(value.tag, graphNodes({ node: decodeFunctionGraphs(value.tensor.stringVal[0]).flatMap((g) => g.node ?? []) }));
-    } else if (plugin === 'scalars' && value.tensor) {
+      this.opGraphs.set(tag, graphNodes({ node: decodeFunctionGraphs(tensor.stringVal[0]).flatMap((g) => g.node ?? []) }));
+    } else if (plugin === KERAS_GRAPH_PLUGIN && tensor.stringVal?.[0]) {
+      if (this.graph && !this.keras) return;
+      this.graph = kerasGraph(new TextDecoder().decode(tensor.stringVal[0]));
+      this.keras = true;
+    } else if (plugin === PLUGINS.scalars) {
       // TensorFlow 2 writes scalars as one-element tensors.
-      const v = tensorScalar(value.tensor);
-      if (v !== undefined) add(this.scalars, this.samples.scalars, [step, v, wallTime] as ScalarPoint);
+      const v = tensorNumbers(tensor)?.values[0];
+      if (v !== undefined) this.add(this.scalars, tag, this.samples.scalars, [step, v, wallTime] as ScalarPoint);
+    } else if (plugin === PLUGINS.histograms) {
+      const h = tensorHistogram(tensor);
+      if (h) this.add(this.histograms, tag, this.samples.histograms, { step, wallTime, ...h });
+    } else if (plugin === PLUGINS.images) {
+      const images = tensorImages(tensor);
+      if (images) this.addImages(tag, step, wallTime, images);
+    } else if (plugin === PLUGINS.audio) {
+      const audio = tensorAudio(tensor);
+      if (audio) this.addAudio(tag, step, wallTime, audio);
+    } else if (plugin === PLUGINS.text) {
+      const text = tensorText(tensor);
+      if (text) this.add(this.text, tag, this.samples.text, { step, wallTime, ...text });
     }
+  }
+
+  private addImages(tag: string, step: number, wallTime: number, { width, height, encoded }: ImageData): void {
+    this.add(this.images, tag, this.samples.images, { step, wallTime, width, height, samples: encoded.length, encoded });
+  }
+
+  private addAudio(tag: string, step: number, wallTime: number, { encoded, ...rest }: AudioData): void {
+    this.add(this.audio, tag, this.samples.audio, { step, wallTime, samples: encoded.length, ...rest, encoded });
   }
 
   /** What the dashboard lists for the run. */
@@ -213,8 +281,15 @@ export class RunData {
       scalarTags: [...this.scalars.keys()],
       histogramTags: [...this.histograms.keys()],
       imageTags: [...this.images.keys()],
+      textTags: [...this.text.keys()],
+      audioTags: [...this.audio.keys()],
       hasGraph: this.graph !== undefined,
       opGraphTags: [...this.opGraphs.keys()],
     };
   }
+}
+
+/** The step of a kept value (a scalar point is `[step, value, wallTime]`). */
+function stepOf(item: { step: number } | ScalarPoint): number {
+  return Array.isArray(item) ? item[0] : (item as { step: number }).step;
 }

@@ -6,7 +6,7 @@ export { encodeRecord, decodeRecords, maskedCrc32c, type DecodedRecords } from '
 export { histogram, DEFAULT_BUCKETS, type Pixels } from './summary-values.js';
 export { modelGraph } from './model-graph.js';
 export { opGraphDef, OP_GRAPH_ENDPOINTS } from './op-graph.js';
-export { RunData, histogramBuckets, resolveSampleSizes, type FeedResult, type SampleSizes, type StoredImage } from './event-reader.js';
+export { RunData, RUN_OP_GRAPH_TAG, histogramBuckets, resolveSampleSizes, type FeedResult, type SampleSizes, type StoredAudio, type StoredImage } from './event-reader.js';
 export { EventFileTail, EVENT_CHUNK_BYTES, type EventFileTailArgs, type ReadAt } from './event-tail.js';
 export { Reservoir } from './reservoir.js';
 export type * from './api-types.js';

@@ -9,7 +9,7 @@ import protobuf from 'protobufjs/light.js';
 const packed = { packed: true };
 
 /** TensorFlow's DataType enum values used here. */
-export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_UINT8: 4, DT_STRING: 7, DT_INT64: 9, DT_BOOL: 10 } as const;
+export const DataType = { DT_FLOAT: 1, DT_DOUBLE: 2, DT_INT32: 3, DT_UINT8: 4, DT_INT16: 5, DT_INT8: 6, DT_STRING: 7, DT_INT64: 9, DT_BOOL: 10, DT_BFLOAT16: 14, DT_HALF: 19 } as const;
 
 // Members of a oneof are written even when they hold 0 (a scalar of 0, an attribute i: 0), as TensorFlow does.
 const descriptor = {
@@ -33,6 +33,10 @@ const descriptor = {
             doubleVal: { rule: 'repeated', type: 'double', id: 6, options: packed },
             intVal: { rule: 'repeated', type: 'int32', id: 7, options: packed },
             stringVal: { rule: 'repeated', type: 'bytes', id: 8 },
+            int64Val: { rule: 'repeated', type: 'int64', id: 10, options: packed },
+            boolVal: { rule: 'repeated', type: 'bool', id: 11, options: packed },
+            // Half and bfloat16 values, each in the low 16 bits of an int32.
+            halfVal: { rule: 'repeated', type: 'int32', id: 13, options: packed },
           },
         },
         HistogramProto: {
@@ -66,8 +70,17 @@ const descriptor = {
                 encodedImageString: { type: 'bytes', id: 4 },
               },
             },
+            Audio: {
+              fields: {
+                sampleRate: { type: 'float', id: 1 },
+                numChannels: { type: 'int64', id: 2 },
+                lengthFrames: { type: 'int64', id: 3 },
+                encodedAudioString: { type: 'bytes', id: 4 },
+                contentType: { type: 'string', id: 5 },
+              },
+            },
             Value: {
-              oneofs: { value: { oneof: ['simpleValue', 'image', 'histo', 'tensor'] } },
+              oneofs: { value: { oneof: ['simpleValue', 'image', 'histo', 'audio', 'tensor'] } },
               fields: {
                 nodeName: { type: 'string', id: 7 },
                 tag: { type: 'string', id: 1 },
@@ -75,6 +88,7 @@ const descriptor = {
                 simpleValue: { type: 'float', id: 2 },
                 image: { type: 'Image', id: 4 },
                 histo: { type: 'HistogramProto', id: 5 },
+                audio: { type: 'Audio', id: 6 },
                 tensor: { type: 'TensorProto', id: 8 },
               },
             },
@@ -152,7 +166,13 @@ export interface TensorMessage {
   tensorContent?: Uint8Array;
   floatVal?: number[];
   doubleVal?: number[];
+  /** int32, int16, int8 and uint8 values. */
+  intVal?: number[];
   stringVal?: Uint8Array[];
+  int64Val?: number[];
+  boolVal?: boolean[];
+  /** Half or bfloat16 values, each in the low 16 bits. */
+  halfVal?: number[];
 }
 
 /** A HistogramProto: `bucket[i]` values fell in (`bucketLimit[i-1]`, `bucketLimit[i]`], the first from `min`. */
@@ -175,13 +195,23 @@ export interface ImageMessage {
   encodedImageString: Uint8Array;
 }
 
-/** One tagged value of a Summary: exactly one of simpleValue, histo, image or tensor. */
+/** An encoded sound inside a summary (TensorFlow 1's form; a WAV file as TensorFlow and PyTorch write it). */
+export interface AudioMessage {
+  sampleRate: number;
+  numChannels?: number;
+  lengthFrames?: number;
+  encodedAudioString?: Uint8Array;
+  contentType?: string;
+}
+
+/** One tagged value of a Summary: exactly one of simpleValue, histo, image, audio or tensor. */
 export interface SummaryValueMessage {
   tag: string;
   metadata?: { pluginData?: { pluginName: string; content?: Uint8Array }; displayName?: string; summaryDescription?: string; dataClass?: number };
   simpleValue?: number;
   histo?: HistogramMessage;
   image?: ImageMessage;
+  audio?: AudioMessage;
   tensor?: TensorMessage;
 }
 

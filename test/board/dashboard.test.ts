@@ -1,12 +1,14 @@
 /**
  * The dashboard in a real browser (Debian's chromium driven by playwright-core): a model is
  * trained with the TensorBoard callback, `strata board` serves its logs, and each view must show
- * that run's real values. Screenshots go to test-output/board/.
+ * that run's real values; logs TensorFlow 2, Keras and tf.summary wrote (shared/fixtures) must show
+ * too. Screenshots go to test-output/board/.
  */
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test, type TestContext } from 'node:test';
 import type { Page } from 'playwright-core';
 import * as s from '../../src/node/index.js';
@@ -127,7 +129,7 @@ test('strata board shows the run\'s scalars, distributions, graph and images in 
   await page.click('nav button[data-view="images"]');
   await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.image-card img')).filter((i) => i.complete && i.naturalWidth > 0).length === 2);
   const images = await page.$$eval('.image-card', (cs) => cs.map((c) => [c.querySelector('h3')!.textContent, (c.querySelector('img') as HTMLImageElement).naturalWidth, c.querySelector('.sub')!.textContent]));
-  assert.deepEqual(images, [['conv/filters', 54, 'epoch 3 · 54×54 px · 4 of 4'], ['conv/feature_maps', 54, 'epoch 3 · 54×54 px · 4 of 4']]);
+  assert.deepEqual(images, [['conv/filters', 54, 'step 3 · 54×54 px · 4 of 4'], ['conv/feature_maps', 54, 'step 3 · 54×54 px · 4 of 4']]);
   await page.screenshot({ path: join(OUT, 'images.png') });
 
   assert.deepEqual(problems, [], 'no console errors or warnings');
@@ -226,4 +228,67 @@ test('strata board switches the graph view between the layers and the ops of the
   assert.deepEqual((await page.$$eval('svg g.layer', (gs) => gs.map((g) => g.getAttribute('data-layer')))).slice(1), ['conv', 'flat', 'hidden', 'drop', 'out']);
   assert.deepEqual(problems, [], 'no console errors or warnings');
   assert.deepEqual(foreign, [], 'no request leaves the board');
+});
+
+const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/tensorboard/', import.meta.url));
+const noFixtures = !existsSync(join(FIXTURES, 'generated', 'expected.json')) && `no fixtures at ${FIXTURES}`;
+
+test('strata board shows logs Keras 3 and tf.summary wrote (TensorFlow 2\'s tensors): histograms, image samples, text, the Keras graph, and a TensorFlow op graph folded by scope', { skip: missing(CHROMIUM_NEED) || noFixtures, timeout: 60_000 }, async (t) => {
+  mkdirSync(OUT, { recursive: true });
+  const { page, problems, foreign } = await openBoard(t, join(FIXTURES, 'generated'));
+  await page.waitForSelector('.run:has-text("keras3.15-tf2.21-cnn/train")');
+  const pick = async (run: string): Promise<void> => {
+    await page.selectOption('.toolbar label:has-text("Run") select', run);
+  };
+
+  // Distributions: Keras's six weight histograms ([k, 3] bucket tensors), each drawn.
+  await page.click('nav button[data-view="distributions"]');
+  await pick('keras3.15-tf2.21-cnn/train');
+  const weights = ['conv/kernel', 'conv/bias', 'hidden/kernel', 'hidden/bias', 'out/kernel', 'out/bias'].map((w) => `sequential/${w}/histogram`);
+  for (const tag of weights) await page.waitForSelector(`.card[data-key="${tag}"] canvas`);
+  assert.deepEqual((await chartSeries(page, weights[2]!)).find((x) => x.name === 'median')!.data.map((p) => p[0]), [0, 1, 2]);
+  await page.screenshot({ path: join(OUT, 'tf2-distributions.png') });
+
+  // Images: the weights as pictures (six tags, the convolution's kernel in three samples), and tf.summary.image's four samples, a card each.
+  await page.click('nav button[data-view="images"]');
+  await pick('keras3.15-tf2.21-cnn/train');
+  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.image-card img')).filter((i) => i.complete && i.naturalWidth > 0).length === 8);
+  await pick('tf2.21-summary-api/run');
+  await page.waitForFunction(() => Array.from(document.querySelectorAll<HTMLImageElement>('.image-card img')).filter((i) => i.complete && i.naturalWidth > 0).length === 4);
+  assert.deepEqual(await page.$$eval('.image-card h3', (hs) => hs.map((x) => x.textContent)), [1, 2, 3, 4].map((k) => `samples · sample ${k} of 4`));
+  await page.screenshot({ path: join(OUT, 'tf2-images.png') });
+
+  // Text: the Markdown as written, as text.
+  await page.click('nav button[data-view="text"]');
+  await pick('tf2.21-summary-api/run');
+  await page.waitForSelector('.entries-card[data-tag="notes"] pre.text');
+  assert.equal(await page.$$eval('.entries-card script, .entries-card img', (els) => els.length), 0);
+
+  // Graph: Keras's conceptual graph as layers.
+  await page.click('nav button[data-view="graph"]');
+  await pick('keras3.15-tf2.21-cnn/train');
+  await page.waitForSelector('svg g.layer');
+  assert.deepEqual(await page.$$eval('svg g.layer', (gs) => gs.map((g) => g.getAttribute('data-layer'))), ['input_layer', 'conv', 'pool', 'flatten', 'hidden', 'out']);
+  await page.screenshot({ path: join(OUT, 'tf2-keras-graph.png'), fullPage: true });
+  assert.deepEqual(problems, [], 'no console errors or warnings');
+  assert.deepEqual(foreign, [], 'no request leaves the board');
+});
+
+test('a TensorFlow op graph of a Keras 2 run opens on its layers\' scopes, and a scope opens and closes on a click', { skip: missing(CHROMIUM_NEED) || noFixtures, timeout: 60_000 }, async (t) => {
+  const { page, problems } = await openBoard(t, join(FIXTURES, 'github', 'keras_2_2_4_tf_write_images'));
+  await page.click('nav button[data-view="graph"]');
+  await page.selectOption('.toolbar label:has-text("Run") select', '20200409-142247/train');
+  await page.click('button[data-graph="ops:graph_def"]');
+  await page.waitForSelector('svg g.scope[data-scope="conv2d"]');
+  const scopes = await page.$$eval('svg g.scope', (gs) => gs.map((g) => g.getAttribute('data-scope')));
+  // `keras_learning_phase` is left as an op: the scalar constant under it is set aside, as in every op graph.
+  assert.deepEqual(scopes, ['conv2d', 'max_pooling2d', 'conv2d_1', 'max_pooling2d_1', 'conv2d_2', 'flatten', 'dense', 'dense_1', 'metrics', 'loss']);
+  await page.screenshot({ path: join(OUT, 'op-graph-scopes.png'), fullPage: true });
+  await page.click('svg g.scope[data-scope="conv2d"]');
+  // Opened: its ops, and the scopes within it (`conv2d/Conv2D/` holds the op and the read of its kernel).
+  await page.waitForSelector('svg g.op[data-op="conv2d/Relu"]');
+  assert.ok(await page.$('svg g.scope[data-scope="conv2d/Conv2D"]'));
+  await page.click('.scopes button[data-scope="conv2d"]');
+  await page.waitForSelector('svg g.scope[data-scope="conv2d"]');
+  assert.deepEqual(problems, [], 'no console errors or warnings');
 });

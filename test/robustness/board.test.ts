@@ -70,7 +70,7 @@ test('records cut anywhere by the chunk ends are read whole; a record larger tha
     assert.equal(run.error, undefined, `chunk ${chunk}`);
     assert.equal(tail.offset, file.length);
     assert.deepEqual(run.scalars.get('loss')!.items.map((p) => p[1]), Array.from({ length: 51 }, (_, i) => i / 2));
-    assert.equal(run.images.get('big')!.items[0]!.bytes.length, 5000);
+    assert.equal(run.images.get('big')!.items[0]!.encoded[0]!.length, 5000);
   }
 });
 
@@ -191,7 +191,7 @@ test('memory stays bounded reading a 200 MiB file: fixed-size reads, and each ta
   const loss = run.scalars.get('loss')!;
   assert.deepEqual([loss.seen, loss.items.length], [4000, 1000]);
   assert.equal(loss.items.at(-1)![1], 999);
-  assert.equal(run.images.get('large')!.items[0]!.bytes.length, 3 << 20);
+  assert.equal(run.images.get('large')!.items[0]!.encoded[0]!.length, 3 << 20);
   // Reading the file whole would add at least its 200 MiB; reading by chunks adds a few of them.
   assert.ok(peakAdded < 100 * 2 ** 20, `peak memory grew by ${(peakAdded / 2 ** 20).toFixed(0)} MiB`);
 });

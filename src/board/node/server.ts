@@ -11,8 +11,10 @@ import { join } from 'node:path';
 import { ValueError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
-import type { GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse } from '../api-types.js';
+import type { AudioResponse, GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
 import type { RunData, SampleSizes } from '../event-reader.js';
+import { sniffMediaType } from '../media-type.js';
+import type { Reservoir } from '../reservoir.js';
 import { INDEX_HTML } from '../web/index-html.js';
 import { LogDirectory } from './log-dir.js';
 
@@ -24,7 +26,7 @@ export interface BoardArgs {
   host?: string;
   /** The port (default 6006, TensorBoard's; 0 picks a free one). */
   port?: number;
-  /** How many values of each tag a run keeps (default 1000 scalars, 500 histograms, 10 images; see `SampleSizes`). */
+  /** How many values of each tag a run keeps (default 1000 scalars, 500 histograms, 10 images, texts and sounds; see `SampleSizes`). */
   samples?: SampleSizes;
   /** Caps for reading the event files (a record's length is checked against `maxTensorBytes`). */
   limits?: Partial<Limits>;
@@ -76,6 +78,14 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 
 function sendJson(res: ServerResponse, body: unknown): void {
   send(res, 200, 'application/json; charset=utf-8', JSON.stringify(body));
+}
+
+/** Sends sample `sample` (default 0) of the `index`-th kept value of the tag `tag`, typed by its bytes. */
+function sendMedia(res: ServerResponse, tags: Map<string, Reservoir<{ encoded: Uint8Array[] }>>, params: URLSearchParams, what: string): void {
+  const entry = tags.get(params.get('tag') ?? '')?.items[Number(params.get('index'))];
+  const bytes = entry?.encoded[Number(params.get('sample') ?? 0)];
+  if (!bytes) throw new HttpError(404, `no such ${what}`);
+  send(res, 200, sniffMediaType(bytes), bytes);
 }
 
 /** Handles the requests of one board. */
@@ -172,15 +182,19 @@ class BoardHandler {
         return sendJson(res, { nodes: graph } satisfies GraphResponse);
       }
       case 'images': {
-        const images = [...this.run(params).images].map(([tag, list]) => [tag, list.items.map(({ step, wallTime, width, height }) => ({ step, wallTime, width, height }))]);
+        const images = [...this.run(params).images].map(([tag, list]) => [tag, list.items.map(({ encoded: _, ...entry }) => entry)]);
         return sendJson(res, Object.fromEntries(images) satisfies ImagesResponse);
       }
-      case 'image': {
-        const list = this.run(params).images.get(params.get('tag') ?? '');
-        const image = list?.items[Number(params.get('index'))];
-        if (!image) throw new HttpError(404, 'no such image');
-        return send(res, 200, 'image/png', image.bytes);
+      case 'image':
+        return sendMedia(res, this.run(params).images, params, 'image');
+      case 'text':
+        return sendJson(res, Object.fromEntries([...this.run(params).text].map(([tag, values]) => [tag, values.items])) satisfies TextResponse);
+      case 'audio': {
+        const audio = [...this.run(params).audio].map(([tag, list]) => [tag, list.items.map(({ encoded: _, ...entry }) => entry)]);
+        return sendJson(res, Object.fromEntries(audio) satisfies AudioResponse);
       }
+      case 'audio-clip':
+        return sendMedia(res, this.run(params).audio, params, 'sound');
       default:
         throw new HttpError(404, 'not found');
     }

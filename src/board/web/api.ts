@@ -1,5 +1,5 @@
 /** The dashboard server's JSON API, as the page calls it. */
-import type { GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse } from '../api-types.js';
+import type { AudioResponse, GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { cache: 'no-store' });
@@ -17,6 +17,10 @@ export const api = {
   /** The run's layers, or with `tag` the op graph under that tag. */
   graph: (run: string, tag?: string): Promise<GraphResponse> => getJson(`/api/graph?${q(run)}${tag === undefined ? '' : `&tag=${encodeURIComponent(tag)}`}`),
   images: (run: string): Promise<ImagesResponse> => getJson(`/api/images?${q(run)}`),
-  imageUrl: (run: string, tag: string, index: number, version: number): string =>
-    `/api/image?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&v=${version}`,
+  imageUrl: (run: string, tag: string, index: number, version: number, sample = 0): string =>
+    `/api/image?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&sample=${sample}&v=${version}`,
+  text: (run: string): Promise<TextResponse> => getJson(`/api/text?${q(run)}`),
+  audio: (run: string): Promise<AudioResponse> => getJson(`/api/audio?${q(run)}`),
+  audioUrl: (run: string, tag: string, index: number, version: number, sample = 0): string =>
+    `/api/audio-clip?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&sample=${sample}&v=${version}`,
 };

@@ -7,6 +7,7 @@ import type { GraphNode, GraphResponse, RunInfo } from '../api-types.js';
 import { formatCount, h, keyed, svg } from './dom.js';
 import { api } from './api.js';
 import { layoutGraph, type Placed } from './graph-layout.js';
+import { firstOpenScopes, foldScopes, type ScopedNode } from './scope-groups.js';
 import { emptyNote, pickRun, type View, type ViewContext } from './view.js';
 
 /** The size of a node's box and the gaps between boxes: roomy for a few layers, compact for ~150 ops. */
@@ -46,7 +47,10 @@ function fillOf(op: string): string {
   return `hsl(${hash % 360}, 55%, 92%)`;
 }
 
-let cache: { run: string; graph: string; data: GraphResponse } | undefined;
+/** The graph shown, and for an op graph the name scopes opened in it. */
+let cache: { run: string; graph: string; data: GraphResponse; open: Set<string> } | undefined;
+/** Set when a scope was opened or closed: the graph is drawn again though no run changed. */
+let reopened = false;
 /** The graph chosen in the switch: `LAYERS` or an op graph's tag. */
 let chosen = LAYERS;
 
@@ -82,20 +86,36 @@ export const graphView: View = {
     const graphs = graphsOf(ctx.runs.find((r) => r.name === run)!);
     const graph = graphs.includes(chosen) ? chosen : graphs[0]!;
     drawSwitch(toolbar, graphs, graph, ctx);
-    if (!changed && cache?.run === run && cache.graph === graph && body.childElementCount) return;
-    cache = { run, graph, data: await api.graph(run, graph === LAYERS ? undefined : graph) };
-    body.replaceChildren(...(graph === LAYERS ? drawGraph(cache.data.nodes) : drawOps(cache.data.nodes)));
+    if (!changed && !reopened && cache?.run === run && cache.graph === graph && body.childElementCount) return;
+    if (!reopened || cache?.run !== run || cache.graph !== graph) {
+      const data = await api.graph(run, graph === LAYERS ? undefined : graph);
+      // Scopes the user opened stay open while the same graph refreshes.
+      const open = cache?.run === run && cache.graph === graph ? cache.open : firstOpenScopes(data.nodes);
+      cache = { run, graph, data, open };
+    }
+    reopened = false;
+    const toggle = (scope: string): void => {
+      const open = cache!.open;
+      // Closing a scope closes the scopes opened inside it too.
+      if (!open.has(scope)) open.add(scope);
+      else for (const s of [...open]) if (s === scope || s.startsWith(`${scope}/`)) open.delete(s);
+      reopened = true;
+      ctx.rerender();
+    };
+    body.replaceChildren(...(graph === LAYERS ? drawGraph(cache.data.nodes) : drawOps(cache.data.nodes, cache.open, toggle)));
   },
 };
 
 function drawGraph(nodes: GraphNode[]): HTMLElement[] {
   const total = nodes.reduce((n, l) => n + l.parameters, 0);
   const trainable = nodes.reduce((n, l) => n + l.trainableParameters, 0);
+  // A log that does not record every layer's count (a Keras config) gives lower bounds.
+  const atLeast = nodes.some((n) => n.parametersUnknown) ? '≥ ' : '';
   const totals = h('div', { class: 'totals' },
     h('div', {}, h('b', {}, String(nodes.length)), 'layers'),
-    h('div', {}, h('b', {}, formatCount(total)), 'total params'),
-    h('div', {}, h('b', {}, formatCount(trainable)), 'trainable params'),
-    h('div', {}, h('b', {}, formatCount(total - trainable)), 'non-trainable params'));
+    h('div', {}, h('b', {}, atLeast + formatCount(total)), 'total params'),
+    h('div', {}, h('b', {}, atLeast + formatCount(trainable)), 'trainable params'),
+    h('div', {}, h('b', {}, atLeast + formatCount(total - trainable)), 'non-trainable params'));
   return [totals, h('div', { class: 'diagram' }, diagram(nodes, LAYER_BOX, Infinity, 'model graph', layerBox)), table(nodes)];
 }
 
@@ -104,7 +124,11 @@ function isScalarConstant(n: GraphNode): boolean {
   return n.op === 'Const' && n.outputShapes.length === 1 && n.outputShapes[0]!.length === 0;
 }
 
-function drawOps(nodes: GraphNode[]): HTMLElement[] {
+/**
+ * The op graph folded by name scope (see scope-groups.ts): a closed scope is one dashed box, opened
+ * by a click; the open scopes are listed above the diagram, each closed again by a click.
+ */
+function drawOps(nodes: GraphNode[], open: Set<string>, toggle: (scope: string) => void): HTMLElement[] {
   const ops = nodes.filter((n) => !ENDPOINT_OPS.has(n.op));
   const fused = ops.filter((n) => n.fusedOps);
   const totals = h('div', { class: 'totals' },
@@ -112,7 +136,26 @@ function drawOps(nodes: GraphNode[]): HTMLElement[] {
     h('div', {}, h('b', {}, String(fused.length)), 'fused ops'),
     h('div', {}, h('b', {}, String(fused.reduce((k, n) => k + n.fusedOps!.length, 0))), 'ops fused into them'),
     h('div', {}, h('b', {}, String(nodes.filter((n) => n.op === 'VariableV2').length)), 'variables'));
-  return [totals, h('div', { class: 'diagram' }, diagram(nodes.filter((n) => !isScalarConstant(n)), OP_BOX, OP_COLUMNS, 'op graph', opBox))];
+  const scopes = h('div', { class: 'scopes' }, ...[...open].sort().map((scope) => h('button', { 'data-scope': scope, title: 'Close this scope', onclick: () => toggle(scope) }, `− ${scope}`)));
+  const drawn = nodes.filter((n) => !isScalarConstant(n));
+  // Strata names its ops flat (`matMul`, `add_2`) and only its variables by path: such a graph is not folded.
+  const scoped = nodes.some((n) => !ENDPOINT_OPS.has(n.op) && n.name.includes('/'));
+  const shown = scoped ? foldScopes(drawn, open) : drawn;
+  const box = (p: Placed, at: { x: number; y: number }): SVGGElement => ((p.node as ScopedNode).scope ? scopeBox(p.node as ScopedNode, at, toggle) : opBox(p, at));
+  return [totals, ...(scoped && open.size ? [scopes] : []), h('div', { class: 'diagram' }, diagram(shown, OP_BOX, OP_COLUMNS, 'op graph', box))];
+}
+
+/** A closed name scope: its name, how many ops it holds, and a click opens it. */
+function scopeBox(n: ScopedNode, at: { x: number; y: number }, toggle: (scope: string) => void): SVGGElement {
+  const { path, size } = n.scope!;
+  const g = svg('g', { class: 'scope', 'data-scope': path, transform: `translate(${at.x},${at.y})`, tabindex: 0, role: 'button', 'aria-label': `Open scope ${path}`, style: 'cursor: pointer' },
+    svg('title', {}, `${path}: ${size} ops (click to open)\ninputs: ${n.inputs.join(', ') || '—'}`),
+    svg('rect', { width: OP_BOX.w, height: OP_BOX.h, rx: 9, fill: '#e3f2fd', stroke: '#1e88e5', 'stroke-dasharray': '5 3' }),
+    svg('text', { x: 8, y: 18, 'font-size': 12, 'font-weight': 600, fill: '#0d47a1' }, fit(`⊞ ${n.op}`)),
+    svg('text', { x: 8, y: 36, 'font-size': 11, fill: '#37474f' }, fit(path === n.op ? `${size} ops` : `${size} ops · ${path}`)));
+  g.addEventListener('click', () => toggle(path));
+  g.addEventListener('keydown', (e) => { if (e.key === 'Enter' || e.key === ' ') toggle(path); });
+  return g;
 }
 
 function diagram(nodes: GraphNode[], size: BoxSize, maxColumns: number, label: string, drawBox: (p: Placed, at: { x: number; y: number }) => SVGGElement): SVGSVGElement {
@@ -145,7 +188,7 @@ function edge(from: { x: number; y: number }, to: { x: number; y: number }, size
 
 function layerBox(p: Placed, at: { x: number; y: number }): SVGGElement {
   const n = p.node;
-  const params = n.parameters ? `${formatCount(n.parameters)} params` : 'no params';
+  const params = n.parametersUnknown ? 'params not recorded' : n.parameters ? `${formatCount(n.parameters)} params` : 'no params';
   return svg('g', { class: 'layer', 'data-layer': n.name, transform: `translate(${at.x},${at.y})` },
     svg('title', {}, `${n.name} (${n.op})\ninputs: ${n.inputs.join(', ') || '—'}\noutput: ${shapeText(n.outputShapes)}\n${params}`),
     svg('rect', { width: LAYER_BOX.w, height: LAYER_BOX.h, rx: 7, fill: fillOf(n.op), stroke: '#90a4ae' }),
@@ -186,6 +229,6 @@ function table(nodes: GraphNode[]): HTMLTableElement {
     h('tbody', {}, ...nodes.map((n) => h('tr', {},
       h('td', {}, `${n.name} (${n.op})`),
       h('td', {}, shapeText(n.outputShapes)),
-      h('td', { class: 'num' }, formatCount(n.parameters)),
+      h('td', { class: 'num' }, n.parametersUnknown ? '?' : formatCount(n.parameters)),
       h('td', {}, n.inputs.join(', ') || '—')))));
 }

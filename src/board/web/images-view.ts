@@ -1,4 +1,7 @@
-/** Images: filters and feature maps as logged, with a slider to go through the epochs. */
+/**
+ * Images: filters and feature maps as logged, with a slider to go through the epochs; a tag logged
+ * with several samples a step (TensorFlow 2's `max_outputs`) gets a card per sample.
+ */
 import type { ImagesResponse } from '../api-types.js';
 import { h, keyed, pruneKeyed } from './dom.js';
 import { api } from './api.js';
@@ -28,15 +31,21 @@ export const imagesView: View = {
     if (changed || cache?.run !== run) cache = { run, data: await api.images(run), version };
     if (grid.dataset['run'] !== run) pruneKeyed(grid, new Set());
     grid.dataset['run'] = run;
-    const tags = Object.keys(cache.data);
-    pruneKeyed(grid, new Set(tags));
-    for (const tag of tags) imageCard(grid, run, tag, cache.data[tag]!, cache.version);
+    const cards = Object.entries(cache.data).flatMap(([tag, entries]) => {
+      const samples = Math.max(...entries.map((e) => e.samples));
+      return Array.from({ length: samples }, (_, sample) => ({ tag, sample, samples, entries: entries.filter((e) => e.samples > sample) }));
+    });
+    const key = (c: (typeof cards)[number]): string => JSON.stringify([c.tag, c.sample]);
+    pruneKeyed(grid, new Set(cards.map(key)));
+    for (const c of cards) imageCard(grid, key(c), run, c, cache.version);
   },
 };
 
-function imageCard(grid: HTMLElement, run: string, tag: string, entries: ImagesResponse[string], version: number): void {
-  const card = keyed(grid, tag, () =>
-    h('section', { class: 'card image-card' }, h('h3', {}, tag), h('p', { class: 'sub' }), h('img', { alt: tag }), h('input', { type: 'range', min: 0, step: 1 })),
+/** One card: sample `sample` of the tag's images over the steps that logged it. */
+function imageCard(grid: HTMLElement, key: string, run: string, { tag, sample, samples, entries }: { tag: string; sample: number; samples: number; entries: ImagesResponse[string] }, version: number): void {
+  const title = samples > 1 ? `${tag} · sample ${sample + 1} of ${samples}` : tag;
+  const card = keyed(grid, key, () =>
+    h('section', { class: 'card image-card' }, h('h3', {}, title), h('p', { class: 'sub' }), h('img', { alt: title }), h('input', { type: 'range', min: 0, step: 1, 'aria-label': `${title}: step` })),
   );
   const slider = card.querySelector('input')!;
   const img = card.querySelector('img')!;
@@ -53,8 +62,8 @@ function imageCard(grid: HTMLElement, run: string, tag: string, entries: ImagesR
     const scale = Math.max(1, MIN_WIDTH / e.width);
     img.width = Math.round(e.width * scale);
     img.height = Math.round(e.height * scale);
-    img.src = api.imageUrl(run, tag, i, version);
-    sub.textContent = `epoch ${e.step} · ${e.width}×${e.height} px${entries.length > 1 ? ` · ${i + 1} of ${entries.length}` : ''}`;
+    img.src = api.imageUrl(run, tag, i, version, sample);
+    sub.textContent = `step ${e.step} · ${e.width}×${e.height} px${entries.length > 1 ? ` · ${i + 1} of ${entries.length}` : ''}`;
   };
   slider.oninput = show;
   show();

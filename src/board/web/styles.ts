@@ -55,4 +55,11 @@ table.layers th { font-size: 12px; color: var(--muted); font-weight: 600; backgr
 table.layers td.num, table.layers th.num { text-align: right; }
 .image-card img { display: block; image-rendering: pixelated; max-width: 100%; height: auto; border: 1px solid var(--line); background: #fff; margin: 6px 0; }
 .image-card input[type=range] { width: 100%; accent-color: var(--accent); }
+.scopes { display: flex; flex-wrap: wrap; gap: 6px; margin-bottom: 10px; }
+.scopes button { font: inherit; font-size: 12px; padding: 2px 10px; border: 1px solid #90caf9; border-radius: 12px; background: #e3f2fd; color: #0d47a1; cursor: pointer; }
+.entries { display: flex; flex-direction: column; gap: 16px; }
+.entry { border-top: 1px solid var(--line); padding: 6px 0; }
+pre.text { white-space: pre-wrap; word-break: break-word; margin: 4px 0; font-size: 13px; }
+.clip { margin: 4px 0; }
+.clip figcaption { font-size: 12px; color: var(--muted); }
 `;
