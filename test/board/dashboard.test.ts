@@ -233,7 +233,7 @@ test('strata board switches the graph view between the layers and the ops of the
 const FIXTURES = fileURLToPath(new URL('../../../../shared/fixtures/tensorboard/', import.meta.url));
 const noFixtures = !existsSync(join(FIXTURES, 'generated', 'expected.json')) && `no fixtures at ${FIXTURES}`;
 
-test('strata board shows logs Keras 3 and tf.summary wrote (TensorFlow 2\'s tensors): histograms, image samples, text, the Keras graph, and a TensorFlow op graph folded by scope', { skip: missing(CHROMIUM_NEED) || noFixtures, timeout: 60_000 }, async (t) => {
+test('strata board shows logs Keras 3 and tf.summary wrote (TensorFlow 2\'s tensors): histograms, image samples, text, the Keras graph, and a TensorFlow op graph folded by scope', { skip: missing(CHROMIUM) || noFixtures, timeout: 60_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
   const { page, problems, foreign } = await openBoard(t, join(FIXTURES, 'generated'));
   await page.waitForSelector('.run:has-text("keras3.15-tf2.21-cnn/train")');
@@ -274,7 +274,7 @@ test('strata board shows logs Keras 3 and tf.summary wrote (TensorFlow 2\'s tens
   assert.deepEqual(foreign, [], 'no request leaves the board');
 });
 
-test('a TensorFlow op graph of a Keras 2 run opens on its layers\' scopes, and a scope opens and closes on a click', { skip: missing(CHROMIUM_NEED) || noFixtures, timeout: 60_000 }, async (t) => {
+test('a TensorFlow op graph of a Keras 2 run opens on its layers\' scopes, and a scope opens and closes on a click', { skip: missing(CHROMIUM) || noFixtures, timeout: 60_000 }, async (t) => {
   const { page, problems } = await openBoard(t, join(FIXTURES, 'github', 'keras_2_2_4_tf_write_images'));
   await page.click('nav button[data-view="graph"]');
   await page.selectOption('.toolbar label:has-text("Run") select', '20200409-142247/train');
