@@ -2,17 +2,11 @@
  * The figures an experiment draws, as data: lines, bars, heat maps and image grids. Rendering is the
  * context's job (PNG and SVG files in Node, via ECharts and resvg), so experiments stay browser-safe.
  */
+import type { LineChart } from '../board/line-chart.js';
 
-/** A line chart: one or more series of (x, y) points. */
-export interface LinesFigure {
+/** A line chart: one or more series of (x, y) points (optionally on log axes). */
+export interface LinesFigure extends LineChart {
   kind: 'lines';
-  title: string;
-  xLabel: string;
-  yLabel: string;
-  /** `'log'` for a logarithmic axis (gradient norms, costs). Default `'value'`. */
-  xScale?: 'value' | 'log';
-  yScale?: 'value' | 'log';
-  series: { name: string; points: [number, number][] }[];
 }
 
 /** A bar chart: one value per category for each series (grouped bars). */

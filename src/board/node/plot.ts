@@ -8,7 +8,7 @@ import { NotFoundError, ValueError } from '../../core/errors.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
 import type { ScalarPoint } from '../api-types.js';
 import { LogDirectory } from './log-dir.js';
-import { renderChartSvg, svgToPng } from './render-chart.js';
+import { lineChartOption, renderChartSvg, svgToPng } from './render-chart.js';
 
 /** Options of `plotRun`. */
 export interface PlotArgs {
@@ -34,8 +34,6 @@ export interface PlotResult {
   series: { name: string; points: ScalarPoint[] }[];
 }
 
-const COLORS = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b'];
-
 /** The series of `metric` in every run below `run`: `train` first, then `validation`, then the others by name. */
 function readSeries(run: string, metric: string): { tag: string; series: PlotResult['series'] } {
   const dir = new LogDirectory(run);
@@ -56,26 +54,14 @@ function order(name: string): number {
 
 /** The chart as SVG text. */
 function renderSvg(title: string, result: Omit<PlotResult, 'out'>, width: number, height: number): Promise<string> {
-  return renderChartSvg(
-    {
-      title: { text: title, left: 'center', top: 10, textStyle: { fontSize: 16 } },
-      legend: { top: 40, data: result.series.map((s) => s.name) },
-      grid: { left: 70, right: 30, top: 80, bottom: 55 },
-      xAxis: { type: 'value', name: result.tag.startsWith('batch_') ? 'step' : 'epoch', nameLocation: 'middle', nameGap: 30, minInterval: 1, splitLine: { show: false } },
-      yAxis: { type: 'value', scale: true, name: result.tag.replace(/^epoch_/, ''), nameLocation: 'middle', nameGap: 50 },
-      series: result.series.map((s, i) => ({
-        name: s.name,
-        type: 'line',
-        color: COLORS[i % COLORS.length],
-        showSymbol: s.points.length <= 50,
-        symbolSize: 6,
-        lineStyle: { width: 2.5 },
-        data: s.points.map((p) => [p[0], p[1]]),
-      })),
-    },
-    width,
-    height,
-  );
+  const chart = {
+    title,
+    xLabel: result.tag.startsWith('batch_') ? 'step' : 'epoch',
+    yLabel: result.tag.replace(/^epoch_/, ''),
+    xIntegers: true,
+    series: result.series.map((s) => ({ name: s.name, points: s.points.map((p): [number, number] => [p[0], p[1]]) })),
+  };
+  return renderChartSvg(lineChartOption(chart), width, height);
 }
 
 /** Fails before any drawing when `out` cannot be written for want of its directory. */

@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type { EChartsOption } from 'echarts';
 import { NotFoundError } from '../../core/errors.js';
+import type { LineChart } from '../line-chart.js';
 
 /** The font families charts name, in the order a system is likely to have them. */
 export const CHART_FONT_FAMILY = 'DejaVu Sans, Liberation Sans, Arial, Helvetica, sans-serif';
@@ -24,6 +25,63 @@ const FONT_CANDIDATES = [
 ];
 
 let wasmReady: Promise<void> | undefined;
+
+/** The colours of a chart's series, in order. */
+export const CHART_COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
+/** Where a chart's title goes, and its size. */
+export const CHART_TITLE = { left: 'center', top: 10, textStyle: { fontSize: 16 } } as const;
+// ECharts measures text without the PNG's font, a little narrower than DejaVu Sans draws it: wide
+// gaps keep one legend entry's text off the next one's symbol.
+/** Where a chart's legend goes, its entries spaced for the PNG's font. */
+export const CHART_LEGEND = { top: 40, itemGap: 30 } as const;
+
+/**
+ * A number short enough for a label: up to 3 significant digits, whole numbers as they are.
+ *
+ * @example
+ * formatChartValue(0.123456); // '0.123'
+ */
+export function formatChartValue(v: number): string {
+  return Number.isInteger(v) ? String(v) : Number(v.toPrecision(3)).toString();
+}
+
+/**
+ * A value axis named `name` (its name `gap` pixels from the axis), linear or logarithmic.
+ *
+ * @example
+ * const yAxis = valueAxis('loss', 'log', 60);
+ */
+export function valueAxis(name: string, scale: 'value' | 'log' | undefined, gap: number): Record<string, unknown> {
+  // NOTE: a log axis's ticks are powers of ten computed in floating point (1e-5 comes out as
+  // 0.000009999…), so their labels are rounded like every other figure's values.
+  const labels = scale === 'log' ? { axisLabel: { formatter: formatChartValue } } : {};
+  return { type: scale ?? 'value', name, nameLocation: 'middle', nameGap: gap, scale: scale !== 'log', ...labels };
+}
+
+/**
+ * The ECharts option of a line chart, as `strata plot` and the lab draw them.
+ *
+ * @example
+ * const svg = await renderChartSvg(lineChartOption({ title: 'loss', xLabel: 'epoch', yLabel: 'loss', series: [{ name: 'train', points: [[1, 0.6], [2, 0.4]] }] }), 800, 480);
+ */
+export function lineChartOption(chart: LineChart): EChartsOption {
+  return {
+    title: { text: chart.title, ...CHART_TITLE },
+    legend: { ...CHART_LEGEND, data: chart.series.map((s) => s.name) },
+    grid: { left: 80, right: 30, top: 80, bottom: 60 },
+    xAxis: { ...valueAxis(chart.xLabel, chart.xScale, 32), splitLine: { show: false }, ...(chart.xIntegers ? { minInterval: 1 } : {}) },
+    yAxis: valueAxis(chart.yLabel, chart.yScale, 60),
+    series: chart.series.map((s, i) => ({
+      name: s.name,
+      type: 'line',
+      color: CHART_COLORS[i % CHART_COLORS.length],
+      showSymbol: s.points.length <= 50,
+      symbolSize: 7,
+      lineStyle: { width: 2.5 },
+      data: s.points,
+    })),
+  } as EChartsOption;
+}
 
 /**
  * The chart `option` describes, as SVG text of `width` × `height` pixels. ECharts is loaded here, not

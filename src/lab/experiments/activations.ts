@@ -143,6 +143,7 @@ async function drawFigures(ctx: LabContext, runs: Record<ActivationName, Activat
     kind: 'lines',
     title: `‖∂L/∂W‖ per layer, ${HIDDEN_LAYERS} hidden layers of ${UNITS}`,
     xLabel: `layer (1 = first hidden, ${HIDDEN_LAYERS + 1} = output)`,
+    xIntegers: true,
     yLabel: 'gradient norm (log scale)',
     yScale: 'log',
     series: NAMES.flatMap((name) => [
@@ -153,6 +154,7 @@ async function drawFigures(ctx: LabContext, runs: Record<ActivationName, Activat
   await ctx.figure('learning', {
     kind: 'lines',
     title: `Test accuracy per epoch, ${HIDDEN_LAYERS} hidden layers`,
+    xIntegers: true,
     xLabel: 'epoch',
     yLabel: 'test accuracy',
     series: NAMES.map((name) => ({ name, points: runs[name].accuracies.map((a, i): [number, number] => [i + 1, a]) })),

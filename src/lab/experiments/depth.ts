@@ -80,12 +80,14 @@ export const depth: Experiment = {
       kind: 'lines',
       title: `Test accuracy against hidden layers (${count(BUDGET)} parameters from 1 hidden layer on)`,
       xLabel: 'hidden layers',
+      xIntegers: true,
       yLabel: 'test accuracy',
       series: [{ name: 'ReLU MLP', points: byHidden((n) => n.accuracy) }],
     });
     await ctx.figure('time', {
       kind: 'lines',
       title: 'Time per epoch against hidden layers',
+      xIntegers: true,
       xLabel: 'hidden layers',
       yLabel: 'seconds per epoch',
       series: [{ name: `${count(sizes.trainSize)} images, batch ${TRAIN.batchSize}`, points: byHidden((n) => n.secondsPerEpoch) }],

@@ -221,6 +221,7 @@ export const linearCollapse: Experiment = {
       kind: 'lines',
       title: 'Test accuracy against depth: linear networks stay where one layer is',
       xLabel: 'depth (Dense layers)',
+      xIntegers: true,
       yLabel: 'test accuracy',
       series: [
         { name: 'moons, ReLU', points: points(toy.relu) },

@@ -153,6 +153,7 @@ async function run(ctx: LabContext): Promise<LabOutcome> {
     kind: 'lines',
     title: `Test accuracy per epoch: ten softmax neurons (Strata) and SGDClassifier (${ref.runs.length > 0 ? `median of ${ref.runs.length} runs` : 'the textbook'})`,
     xLabel: 'epoch',
+    xIntegers: true,
     yLabel: 'test accuracy',
     series: [
       { name: 'Strata', points: curve },

@@ -5,45 +5,13 @@
  */
 import type { EChartsOption } from 'echarts';
 import { encode as encodePng } from 'fast-png';
-import { renderChartSvg, svgToPng } from '../../board/node/render-chart.js';
-import type { BarsFigure, FigureSpec, HeatmapFigure, ImagesFigure, LinesFigure } from '../figure.js';
-
-const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f'];
-const TITLE = { left: 'center', top: 10, textStyle: { fontSize: 16 } } as const;
-// ECharts measures text without the PNG's font, a little narrower than DejaVu Sans draws it: wide
-// gaps keep one legend entry's text off the next one's symbol.
-const LEGEND = { top: 40, itemGap: 30 } as const;
+import { CHART_COLORS as COLORS, CHART_LEGEND as LEGEND, CHART_TITLE as TITLE, formatChartValue as formatValue, lineChartOption, renderChartSvg, svgToPng, valueAxis as axis } from '../../board/node/render-chart.js';
+import type { BarsFigure, FigureSpec, HeatmapFigure, ImagesFigure } from '../figure.js';
 
 /** A figure as SVG text and PNG bytes. */
 export interface RenderedFigure {
   svg: string;
   png: Uint8Array;
-}
-
-function axis(name: string, scale: 'value' | 'log' | undefined, gap: number): Record<string, unknown> {
-  // NOTE: a log axis's ticks are powers of ten computed in floating point (1e-5 comes out as
-  // 0.000009999…), so their labels are rounded like every other figure's values.
-  const labels = scale === 'log' ? { axisLabel: { formatter: formatValue } } : {};
-  return { type: scale ?? 'value', name, nameLocation: 'middle', nameGap: gap, scale: scale !== 'log', ...labels };
-}
-
-function linesOption(f: LinesFigure): EChartsOption {
-  return {
-    title: { text: f.title, ...TITLE },
-    legend: { ...LEGEND, data: f.series.map((s) => s.name) },
-    grid: { left: 80, right: 30, top: 80, bottom: 60 },
-    xAxis: { ...axis(f.xLabel, f.xScale, 32), splitLine: { show: false } },
-    yAxis: axis(f.yLabel, f.yScale, 60),
-    series: f.series.map((s, i) => ({
-      name: s.name,
-      type: 'line',
-      color: COLORS[i % COLORS.length],
-      showSymbol: s.points.length <= 40,
-      symbolSize: 7,
-      lineStyle: { width: 2.5 },
-      data: s.points,
-    })),
-  } as EChartsOption;
 }
 
 function barsOption(f: BarsFigure): EChartsOption {
@@ -130,11 +98,6 @@ function imagesOption(f: ImagesFigure): { option: EChartsOption; width: number; 
   return { option: { title: { text: f.title, ...TITLE }, graphic } as EChartsOption, width, height };
 }
 
-/** A number short enough for a label: up to 3 significant digits, whole numbers as they are. */
-function formatValue(v: number): string {
-  return Number.isInteger(v) ? String(v) : Number(v.toPrecision(3)).toString();
-}
-
 /**
  * Draws `figure` as SVG and PNG (the PNG's text in a system font, or `font`).
  *
@@ -145,7 +108,7 @@ export async function renderFigure(figure: FigureSpec, font?: string): Promise<R
   let option: EChartsOption;
   let width = 800;
   let height = 480;
-  if (figure.kind === 'lines') option = linesOption(figure);
+  if (figure.kind === 'lines') option = lineChartOption(figure);
   else if (figure.kind === 'bars') option = barsOption(figure);
   else if (figure.kind === 'heatmap') {
     option = heatmapOption(figure);
