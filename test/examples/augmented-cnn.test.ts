@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import * as s from '../../src/node/index.js';
 import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
-test('examples/augmented-cnn: the plain and the augmented CNN train and test (on a few images here)', { skip: missing(FASHION_MNIST) }, () => {
+test('examples/augmented-cnn: the plain and the augmented CNN train and test (on a few images here)', { skip: missing(FASHION_MNIST) || wasmSuiteOnly() }, () => {
   const path = fileURLToPath(new URL('../../examples/augmented-cnn.js', import.meta.url));
   // NOTE: the example runs on wasm under both suites: its figures are the same on the reference kernels,
   // which take ten times as long; the layers themselves are tested on both backends.

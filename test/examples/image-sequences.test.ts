@@ -4,8 +4,9 @@ import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
-test('examples/image-sequences: ConvLSTM2D tells which way a Fashion-MNIST item moves; averaging the frames over time cannot (600 clips here)', { skip: missing(FASHION_MNIST) }, async () => {
+test('examples/image-sequences: ConvLSTM2D tells which way a Fashion-MNIST item moves; averaging the frames over time cannot (600 clips here)', { skip: missing(FASHION_MNIST) || wasmSuiteOnly() }, async () => {
   const path = fileURLToPath(new URL('../../examples/image-sequences.js', import.meta.url));
   // NOTE: on the wasm backend whatever this suite runs on: the reference kernels' convolutions take minutes
   // here, and the example's numbers are the same on both (its weights and clips are seeded).

@@ -11,6 +11,7 @@ import * as s from '../../src/node/index.js';
 import { assertClose } from '../helpers/grad-check.js';
 import { ZOO, normal, seq } from '../helpers/model-zoo.js';
 import { debianH5py, kerasPython, runPython } from '../helpers/python.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
 const { layers } = s;
 const keras = kerasPython();
@@ -86,7 +87,7 @@ function predictJson(model: s.Model, inputs: s.Tensor[]): TensorJson[] {
   return json;
 }
 
-test('Strata loads every model Keras 3 writes, .keras and legacy .h5, and predicts as Keras does (≤1e-5)', { skip: keras.skip }, async (t) => {
+test('Strata loads every model Keras 3 writes, .keras and legacy .h5, and predicts as Keras does (≤1e-5)', { skip: keras.skip || wasmSuiteOnly() }, async (t) => {
   const manifest = await kerasModels();
   assert.ok(manifest.models.length >= 25, `models written: ${manifest.models.length}`);
   for (const m of manifest.models) {
@@ -133,7 +134,7 @@ test("Strata takes the step Keras takes next from a Keras-trained .keras or lega
   }
 });
 
-test("every .keras Strata writes loads in Keras 3 and predicts as Strata does (≤1e-5); Keras's model.fit goes on from Strata's optimizer state as Strata would (≤1e-5)", { skip: keras.skip }, async () => {
+test("every .keras Strata writes loads in Keras 3 and predicts as Strata does (≤1e-5); Keras's model.fit goes on from Strata's optimizer state as Strata would (≤1e-5)", { skip: keras.skip || wasmSuiteOnly() }, async () => {
   s.setSeed(13);
   const job: { predict: unknown[]; fit: unknown[] } = { predict: [], fit: [] };
   const expected = new Map<string, { outputs?: TensorJson[]; weights?: LayerWeights }>();

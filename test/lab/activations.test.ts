@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lab } from '../../src/node/index.js';
-import { FASHION_MNIST, missing } from '../helpers/system-packages.js';
+import { FASHION_MNIST, FONT, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
 const NAMES = ['relu', 'sigmoid', 'tanh'];
 
@@ -18,7 +19,7 @@ function claimAbout(claims: lab.LabClaim[], word: string): lab.LabClaim {
 const record = (v: lab.LabValue | undefined): Record<string, lab.LabValue> => v as Record<string, lab.LabValue>;
 const numbers = (v: lab.LabValue | undefined): number[] => v as number[];
 
-test('activations on a slice: sigmoid\'s gradient vanishes, ReLU\'s does not; ReLU is sparse and learns; costs and plots are real', { skip: missing(FASHION_MNIST) }, async () => {
+test('activations on a slice: sigmoid\'s gradient vanishes, ReLU\'s does not; ReLU is sparse and learns; costs and plots are real', { skip: missing(FASHION_MNIST, FONT) || wasmSuiteOnly() }, async () => {
   const output = mkdtempSync(join(tmpdir(), 'strata-lab-activations-'));
   const report = await lab.runExperiment('activations', { output, sizes: { trainSize: 1000, testSize: 300, epochs: 2 }, seed: 42, log: () => {} });
   assert.equal(report.experiment, 'activations');

@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lab } from '../../src/node/index.js';
+import { FASHION_MNIST, FONT, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
 interface Network {
   hiddenLayers: number;
@@ -15,7 +17,7 @@ interface Network {
   deep: boolean;
 }
 
-test('depth: 0–4 hidden layers at an equal budget, the first hidden layer gaining most, deep from two hidden layers', async () => {
+test('depth: 0–4 hidden layers at an equal budget, the first hidden layer gaining most, deep from two hidden layers', { skip: missing(FASHION_MNIST, FONT) || wasmSuiteOnly() }, async () => {
   const output = mkdtempSync(join(tmpdir(), 'strata-lab-depth-'));
   try {
     const report = await lab.runExperiment('depth', { output, sizes: { trainSize: 600, testSize: 500, epochs: 2 } });

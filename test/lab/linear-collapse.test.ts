@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lab } from '../../src/node/index.js';
+import { FASHION_MNIST, FONT, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
-test('linear-collapse: deep linear networks score as one layer, ReLU ones beat them, and the product of the weights is one layer', async () => {
+test('linear-collapse: deep linear networks score as one layer, ReLU ones beat them, and the product of the weights is one layer', { skip: missing(FASHION_MNIST, FONT) || wasmSuiteOnly() }, async () => {
   const output = mkdtempSync(join(tmpdir(), 'strata-lab-collapse-'));
   try {
     const report = await lab.runExperiment('linear-collapse', { output, sizes: { trainSize: 500, testSize: 500, epochs: 1 } });

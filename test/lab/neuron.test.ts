@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { lab } from '../../src/node/index.js';
 import { sklearnPython } from '../helpers/python.js';
 import { FASHION_MNIST, FONT, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
 // A slice small enough for a test; on it Keras's SGD (learning rate 0.01, batches of 32) has taken
 // 1,250 steps, about the fewest that bring it to what scikit-learn's five iterations reach.
@@ -14,7 +15,7 @@ const SLICE = { trainSize: 8000, testSize: 1000, epochs: 5 };
 
 type LossCheck = { modelLoss: number; handLoss: number; relativeDifference: number };
 
-test('neuron: ten softmax neurons score as logistic regression, their loss is the logistic loss, and their weights are drawn', { skip: missing(FASHION_MNIST, FONT) }, async () => {
+test('neuron: ten softmax neurons score as logistic regression, their loss is the logistic loss, and their weights are drawn', { skip: missing(FASHION_MNIST, FONT) || wasmSuiteOnly() }, async () => {
   const output = mkdtempSync(join(tmpdir(), 'strata-lab-neuron-'));
   const sklearn = sklearnPython();
   try {

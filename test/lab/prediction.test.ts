@@ -5,8 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { lab } from '../../src/node/index.js';
+import { FASHION_MNIST, FONT, missing } from '../helpers/system-packages.js';
+import { wasmSuiteOnly } from '../helpers/suite-backend.js';
 
-test('prediction: trained on 1,500 images for an epoch, every test image is predicted as its most activated output, and the figures are drawn', async () => {
+test('prediction: trained on 1,500 images for an epoch, every test image is predicted as its most activated output, and the figures are drawn', { skip: missing(FASHION_MNIST, FONT) || wasmSuiteOnly() }, async () => {
   const output = mkdtempSync(join(tmpdir(), 'strata-lab-prediction-'));
   try {
     const report = await lab.runExperiment('prediction', { output, sizes: { trainSize: 1500, testSize: 300, epochs: 1 } });
