@@ -1,4 +1,5 @@
 /** The JSON the dashboard server sends its web page: what the runs hold, read from their event files. */
+import type { HParams, SessionStatus } from './hparams.js';
 
 /** A run: a directory holding event files, named by its path inside the log directory. */
 export interface RunInfo {
@@ -16,6 +17,8 @@ export interface RunInfo {
   hasGraph: boolean;
   /** The tags of the op graphs of traced functions in the run (`train_step` for a `jitCompile` model's step). */
   opGraphTags: string[];
+  /** Whether the run is an hparams session (it logged its hyperparameters). */
+  hasHParams: boolean;
 }
 
 /** The answer of `/api/runs`. */
@@ -109,3 +112,21 @@ export interface AudioEntry {
 
 /** The sounds of one run: `audio[tag]` over steps. */
 export type AudioResponse = Record<string, AudioEntry[]>;
+
+/**
+ * One hparams session: a run that logged its hyperparameters, with its final metrics: the last
+ * value of each scalar of the run and of the runs below it (`train/epoch_loss`, by path below the
+ * session's run; a deeper session's runs are its own).
+ */
+export interface HParamsSession {
+  run: string;
+  hparams: HParams;
+  /** How it ended; absent while it has not. */
+  status?: SessionStatus;
+  metrics: Record<string, number>;
+}
+
+/** The answer of `/api/hparams`: every session, in run order. */
+export interface HParamsResponse {
+  sessions: HParamsSession[];
+}

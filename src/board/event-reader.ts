@@ -1,6 +1,6 @@
 /**
- * Reading event files back: the scalars, histograms, images, text, sounds and graphs (layers and
- * ops) of a run, gathered from TFRecord bytes fed as they arrive (a run may still be writing), for
+ * Reading event files back: the scalars, histograms, images, text, sounds, graphs (layers and
+ * ops) and hparams session of a run, gathered from TFRecord bytes fed as they arrive (a run may still be writing), for
  * the dashboard and `strata plot`. Reads what Strata, TensorFlow 1 and 2, Keras, PyTorch and
  * tensorboardX write: TensorFlow 1's summary fields and TensorFlow 2's tensors with their plugin.
  */
@@ -8,6 +8,7 @@ import { ValueError } from '../core/errors.js';
 import { getLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
 import type { AudioEntry, GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint, TextEntry } from './api-types.js';
+import { HPARAMS_PLUGIN, readSessionInfo, type SessionInfo } from './hparams.js';
 import { KERAS_GRAPH_PLUGIN, kerasGraph } from './keras-graph.js';
 import { GRAPH_ATTRS } from './model-graph.js';
 import { PLUGINS, summaryAudio, tensorAudio, tensorHistogram, tensorImages, tensorText, type AudioData, type ImageData } from './plugin-values.js';
@@ -139,6 +140,8 @@ export class RunData {
    * under `RUN_OP_GRAPH_TAG` the op-level GraphDef of the run as TensorFlow or PyTorch wrote it.
    */
   readonly opGraphs = new Map<string, GraphNode[]>();
+  /** The hparams session this run holds (its hyperparameters, and its status once ended), if any. */
+  session: SessionInfo | undefined;
   /** The first problem met, with the file it was met in. */
   error: string | undefined;
   /** Grows whenever something new was read. */
@@ -237,6 +240,8 @@ export class RunData {
     // NOTE: the decoded bytes are a view into the chunk read from the file; a copy keeps only the image alive.
     else if (value.image) this.addImages(tag, step, wallTime, { width: value.image.width ?? 0, height: value.image.height ?? 0, encoded: [(value.image.encodedImageString ?? new Uint8Array(0)).slice()] });
     else if (value.audio) this.addAudio(tag, step, wallTime, summaryAudio(value.audio));
+    // PyTorch writes hparams summaries without a tensor, TensorFlow with an empty one: the plugin data says it all.
+    else if (plugin === HPARAMS_PLUGIN) this.addSession(value.metadata?.pluginData?.content);
     else if (!tensor) return;
     else if ((plugin === OP_GRAPH_PLUGIN || plugin === PROFILED_OP_GRAPH_PLUGIN) && tensor.stringVal?.[0]) {
       // One RunMetadata may hold several functions' graphs: TensorBoard shows them side by side.
@@ -264,6 +269,10 @@ export class RunData {
     }
   }
 
+  private addSession(content: Uint8Array | undefined): void {
+    if (content) this.session = { ...this.session, ...readSessionInfo(content) };
+  }
+
   private addImages(tag: string, step: number, wallTime: number, { width, height, encoded }: ImageData): void {
     this.add(this.images, tag, this.samples.images, { step, wallTime, width, height, samples: encoded.length, encoded });
   }
@@ -285,6 +294,7 @@ export class RunData {
       audioTags: [...this.audio.keys()],
       hasGraph: this.graph !== undefined,
       opGraphTags: [...this.opGraphs.keys()],
+      hasHParams: this.session?.hparams !== undefined,
     };
   }
 }

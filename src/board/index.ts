@@ -9,4 +9,6 @@ export { opGraphDef, OP_GRAPH_ENDPOINTS } from './op-graph.js';
 export { RunData, RUN_OP_GRAPH_TAG, histogramBuckets, resolveSampleSizes, type FeedResult, type SampleSizes, type StoredAudio, type StoredImage } from './event-reader.js';
 export { EventFileTail, EVENT_CHUNK_BYTES, type EventFileTailArgs, type ReadAt } from './event-tail.js';
 export { Reservoir } from './reservoir.js';
+export { HPARAMS_PLUGIN, HPARAMS_TAGS, checkHParams, readSessionInfo, sessionEndValue, sessionStartValue, type HParamValue, type HParams, type SessionInfo, type SessionStatus } from './hparams.js';
+export { hparamsSessions } from './hparams-sessions.js';
 export type * from './api-types.js';

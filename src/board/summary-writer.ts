@@ -8,6 +8,7 @@ import { Tensor } from '../core/tensor.js';
 import type { Graph } from '../graph/graph.js';
 import type { Model } from '../models/model.js';
 import { eventSinkFactory, type EventSink } from './event-sink.js';
+import { checkHParams, sessionEndValue, sessionStartValue, type HParams, type SessionStatus } from './hparams.js';
 import { modelGraph } from './model-graph.js';
 import { opGraphDef } from './op-graph.js';
 import { encodeRecord } from './records.js';
@@ -92,6 +93,26 @@ export class SummaryWriter {
    */
   opGraph(graph: Graph, step = 0, tag = graph.name): void {
     this.writeValues(step, [opGraphValue(tag, opGraphDef(graph))]);
+  }
+
+  /**
+   * Opens an hparams session: the hyperparameters of the run this writer writes to (TensorBoard's
+   * HParams tab and the Board's show them beside the run's final metrics, the last values of its
+   * scalars and of the runs below it). Close it with `endSession`.
+   *
+   * @example
+   * const writer = createFileWriter('logs/lr-0.01');
+   * writer.hparams({ optimizer: 'sgd', learning_rate: 0.01 });
+   * for (let step = 0; step < 100; step++) writer.scalar('loss', lossAt(step), step);
+   * writer.endSession();
+   */
+  hparams(hparams: HParams): void {
+    this.writeValues(0, [sessionStartValue(checkHParams('SummaryWriter.hparams', hparams), Date.now() / 1000)]);
+  }
+
+  /** Closes the hparams session `hparams` opened, with how it ended (default `'success'`). */
+  endSession(status: SessionStatus = 'success'): void {
+    this.writeValues(0, [sessionEndValue(status, Date.now() / 1000)]);
   }
 
   /** Several summary values in one event at `step` (what the TensorBoard callback writes each epoch). */

@@ -15,6 +15,7 @@ import type { SymbolicTensor } from '../layers/symbolic-tensor.js';
 import { Model } from '../models/model.js';
 import { slice } from '../ops/index.js';
 import { eventSinkFactory, type EventSinkFactory } from './event-sink.js';
+import { checkHParams, type HParams } from './hparams.js';
 import { denseTiles, featureMapTiles, kernelTiles, tileGrid } from './image-grid.js';
 import { histogramValue, imageValue, scalarValue } from './summary-values.js';
 import { SummaryWriter } from './summary-writer.js';
@@ -51,6 +52,12 @@ export interface TensorBoardArgs {
   writeGradientNorms?: boolean;
   /** At histogram epochs, also picture these feature maps. */
   featureMaps?: FeatureMapArgs;
+  /**
+   * The run's hyperparameters (numbers, strings, booleans): written as an hparams session in
+   * `logDir` itself when training begins and closed when it ends, so TensorBoard's HParams tab and
+   * the Board's compare runs by them and by their final `epoch_*` figures.
+   */
+  hparams?: HParams;
   /** Where event files go (default: the installed one; files under Node). */
   sinkFactory?: EventSinkFactory;
 }
@@ -105,7 +112,8 @@ class GradientNorms {
  * `validation/` with the same tags, so both share a chart), `gradient_norm/<layer>`, the histogram
  * of every weight (`<layer>/<weight>/histogram`), the model graph (and, under `jitCompile`, the op
  * graph of the training step, tag `train_step`), and images of the first layer's filters
- * (`<layer>/filters`) and of requested feature maps (`<layer>/feature_maps`).
+ * (`<layer>/filters`) and of requested feature maps (`<layer>/feature_maps`); with `hparams`, an
+ * hparams session in `logDir` itself.
  *
  * @example
  * await model.fit(x, y, { epochs: 10, validationSplit: 0.2, callbacks: [new TensorBoard({ logDir: 'logs/mlp' })] });
@@ -125,8 +133,10 @@ export class TensorBoard extends Callback {
   readonly writeGradientNorms: boolean;
   /** The feature maps to picture, if any. */
   readonly featureMaps: FeatureMapArgs | undefined;
+  /** The run's hyperparameters, if given. */
+  readonly hparams: HParams | undefined;
   private readonly sinkFactory: EventSinkFactory | undefined;
-  private writers: { train?: SummaryWriter; validation?: SummaryWriter } = {};
+  private writers: { train?: SummaryWriter; validation?: SummaryWriter; session?: SummaryWriter } = {};
   private norms: GradientNorms | undefined;
   private stopObserving: (() => void) | undefined;
   private featureModel: Model | undefined;
@@ -138,7 +148,7 @@ export class TensorBoard extends Callback {
   constructor(args: TensorBoardArgs = {}) {
     super();
     checkOptions('TensorBoard', args, optionKeys<TensorBoardArgs>({
-      logDir: true, histogramFreq: true, updateFreq: true, writeGraph: true, writeImages: true, writeGradientNorms: true, featureMaps: true, sinkFactory: true,
+      logDir: true, histogramFreq: true, updateFreq: true, writeGraph: true, writeImages: true, writeGradientNorms: true, featureMaps: true, hparams: true, sinkFactory: true,
     }));
     checkOptions('TensorBoard (featureMaps)', args.featureMaps, optionKeys<FeatureMapArgs>({ sample: true, layers: true }));
     this.logDir = (args.logDir ?? 'logs').replace(/[/\\]+$/, '') || '.';
@@ -153,11 +163,13 @@ export class TensorBoard extends Callback {
     this.writeImages = args.writeImages ?? true;
     this.writeGradientNorms = args.writeGradientNorms ?? true;
     this.featureMaps = args.featureMaps;
+    this.hparams = args.hparams === undefined ? undefined : { ...checkHParams('TensorBoard', args.hparams) };
     this.sinkFactory = args.sinkFactory;
   }
 
-  private writer(run: 'train' | 'validation'): SummaryWriter {
-    return (this.writers[run] ??= new SummaryWriter((this.sinkFactory ?? eventSinkFactory())(`${this.logDir}/${run}`)));
+  /** The writer of `train/`, `validation/`, or of the log directory itself (the hparams session, as Keras's hparams callback places it). */
+  private writer(run: 'train' | 'validation' | 'session'): SummaryWriter {
+    return (this.writers[run] ??= new SummaryWriter((this.sinkFactory ?? eventSinkFactory())(run === 'session' ? this.logDir : `${this.logDir}/${run}`)));
   }
 
   override onTrainBegin(): void {
@@ -167,6 +179,7 @@ export class TensorBoard extends Callback {
     this.graphWritten = false;
     this.opGraphWritten = false;
     this.featureModel = undefined;
+    if (this.hparams) this.writer('session').hparams(this.hparams);
     if (model instanceof Model) {
       for (const layer of model.layers) for (const w of layer.weights) layerOf.set(w, layer.name);
       this.maybeWriteGraph(model, train);
@@ -214,6 +227,8 @@ export class TensorBoard extends Callback {
   override onTrainEnd(): void {
     this.stopObserving?.();
     this.stopObserving = undefined;
+    this.writers.session?.endSession('success');
+    this.writers.session?.close();
     this.writers.train?.close();
     this.writers.validation?.close();
     this.writers = {};

@@ -1,8 +1,9 @@
 /**
  * The protocol buffer messages of TensorFlow's event files that Strata writes and reads (Event,
  * Summary, HistogramProto, TensorProto, GraphDef and their parts), described for protobufjs's
- * runtime reflection, and the RunMetadata that carries a function's op graph. Field numbers and
- * types follow TensorFlow's `.proto` files, so TensorBoard reads what is written.
+ * runtime reflection, the RunMetadata that carries a function's op graph, and the hparams plugin's
+ * HParamsPluginData. Field numbers and types follow TensorFlow's and TensorBoard's `.proto` files,
+ * so TensorBoard reads what is written.
  */
 import protobuf from 'protobufjs/light.js';
 
@@ -147,6 +148,84 @@ const descriptor = {
         },
       },
     },
+    google: {
+      nested: {
+        protobuf: {
+          nested: {
+            // A JSON-like value (google/protobuf/struct.proto), how the hparams plugin stores a hyperparameter.
+            Value: {
+              oneofs: { kind: { oneof: ['nullValue', 'numberValue', 'stringValue', 'boolValue', 'listValue'] } },
+              fields: {
+                nullValue: { type: 'int32', id: 1 },
+                numberValue: { type: 'double', id: 2 },
+                stringValue: { type: 'string', id: 3 },
+                boolValue: { type: 'bool', id: 4 },
+                listValue: { type: 'ListValue', id: 6 },
+              },
+            },
+            ListValue: { fields: { values: { rule: 'repeated', type: 'Value', id: 1 } } },
+          },
+        },
+      },
+    },
+    // TensorBoard's hparams plugin (tensorboard/plugins/hparams/plugin_data.proto and api.proto), the parts written and read here.
+    tensorboard: {
+      nested: {
+        hparams: {
+          nested: {
+            HParamsPluginData: {
+              oneofs: { data: { oneof: ['experiment', 'sessionStartInfo', 'sessionEndInfo'] } },
+              fields: {
+                version: { type: 'int32', id: 1 },
+                experiment: { type: 'Experiment', id: 2 },
+                sessionStartInfo: { type: 'SessionStartInfo', id: 3 },
+                sessionEndInfo: { type: 'SessionEndInfo', id: 4 },
+              },
+            },
+            SessionStartInfo: {
+              fields: {
+                hparams: { keyType: 'string', type: 'google.protobuf.Value', id: 1 },
+                modelUri: { type: 'string', id: 2 },
+                monitorUrl: { type: 'string', id: 3 },
+                groupName: { type: 'string', id: 4 },
+                startTimeSecs: { type: 'double', id: 5 },
+              },
+            },
+            SessionEndInfo: { fields: { status: { type: 'int32', id: 1 }, endTimeSecs: { type: 'double', id: 2 } } },
+            Experiment: {
+              fields: {
+                name: { type: 'string', id: 6 },
+                description: { type: 'string', id: 1 },
+                user: { type: 'string', id: 2 },
+                timeCreatedSecs: { type: 'double', id: 3 },
+                hparamInfos: { rule: 'repeated', type: 'HParamInfo', id: 4 },
+                metricInfos: { rule: 'repeated', type: 'MetricInfo', id: 5 },
+              },
+            },
+            HParamInfo: {
+              fields: {
+                name: { type: 'string', id: 1 },
+                displayName: { type: 'string', id: 2 },
+                description: { type: 'string', id: 3 },
+                // DataType: 0 unset, 1 string, 2 bool, 3 float64.
+                type: { type: 'int32', id: 4 },
+                domainDiscrete: { type: 'google.protobuf.ListValue', id: 5 },
+              },
+            },
+            MetricInfo: {
+              fields: {
+                name: { type: 'MetricName', id: 1 },
+                displayName: { type: 'string', id: 3 },
+                description: { type: 'string', id: 4 },
+                // DatasetType: 0 unknown, 1 training, 2 validation.
+                datasetType: { type: 'int32', id: 5 },
+              },
+            },
+            MetricName: { fields: { group: { type: 'string', id: 1 }, tag: { type: 'string', id: 2 } } },
+          },
+        },
+      },
+    },
   },
 };
 
@@ -281,4 +360,55 @@ export function encodeFunctionGraph(graph: GraphMessage): Uint8Array {
 export function decodeFunctionGraphs(bytes: Uint8Array): GraphMessage[] {
   const metadata = runMetadataType.toObject(runMetadataType.decode(bytes), conversion) as { functionGraphs?: { preOptimizationGraph?: GraphMessage }[] };
   return (metadata.functionGraphs ?? []).map((f) => f.preOptimizationGraph ?? { node: [] });
+}
+
+/** A google.protobuf.Value as the hparams plugin stores a hyperparameter: one of its kinds set. */
+export interface ProtoValueMessage {
+  nullValue?: number;
+  numberValue?: number;
+  stringValue?: string;
+  boolValue?: boolean;
+  listValue?: { values?: ProtoValueMessage[] };
+}
+
+/** The start of an hparams session (one training run): its hyperparameters. */
+export interface SessionStartMessage {
+  hparams?: Record<string, ProtoValueMessage>;
+  groupName?: string;
+  startTimeSecs?: number;
+}
+
+/** The end of an hparams session: how it ended (1 success, 2 failure, 3 running) and when. */
+export interface SessionEndMessage {
+  status?: number;
+  endTimeSecs?: number;
+}
+
+/** An hparams experiment: the hyperparameters and metrics its sessions share. */
+export interface ExperimentMessage {
+  name?: string;
+  description?: string;
+  timeCreatedSecs?: number;
+  hparamInfos?: { name: string; displayName?: string; description?: string; type?: number; domainDiscrete?: { values?: ProtoValueMessage[] } }[];
+  metricInfos?: { name: { group?: string; tag: string }; displayName?: string; description?: string; datasetType?: number }[];
+}
+
+/** TensorBoard's HParamsPluginData: a version (0) and one of an experiment, a session's start or its end. */
+export interface HParamsPluginDataMessage {
+  version?: number;
+  experiment?: ExperimentMessage;
+  sessionStartInfo?: SessionStartMessage;
+  sessionEndInfo?: SessionEndMessage;
+}
+
+const hparamsType = root.lookupType('tensorboard.hparams.HParamsPluginData');
+
+/** Serializes an HParamsPluginData (the content of an hparams summary's plugin data). */
+export function encodeHParamsPluginData(data: HParamsPluginDataMessage): Uint8Array {
+  return hparamsType.encode(hparamsType.fromObject(data)).finish();
+}
+
+/** Parses an HParamsPluginData. Throws on malformed bytes. */
+export function decodeHParamsPluginData(bytes: Uint8Array): HParamsPluginDataMessage {
+  return hparamsType.toObject(hparamsType.decode(bytes), conversion) as HParamsPluginDataMessage;
 }

@@ -93,6 +93,11 @@ export function sklearnPython(): PythonPeer {
   return firstWith('scikit-learn', ['sklearn'], venvCandidates(), VENV_HINT);
 }
 
+/** Python with TensorBoard (the same venv as Keras's), whose own reader checks the event files Strata writes. */
+export function tensorboardPython(): PythonPeer {
+  return firstWith('TensorBoard', ['tensorboard'], venvCandidates(), 'install it into .venv-peers (.venv-peers/bin/pip install --no-index --find-links /opt/pypi/files tensorboard), or set STRATA_PYTHON to a Python that has it');
+}
+
 /** Debian's `/usr/bin/python3` with python3-h5py. */
 export function debianH5py(): PythonPeer {
   return firstWith('h5py', ['h5py', 'numpy'], [DEBIAN_PYTHON], 'install the Debian package python3-h5py (apt-get install python3-h5py)');

@@ -11,8 +11,9 @@ import { join } from 'node:path';
 import { ValueError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
-import type { AudioResponse, GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
+import type { AudioResponse, GraphResponse, HParamsResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
 import type { RunData, SampleSizes } from '../event-reader.js';
+import { hparamsSessions } from '../hparams-sessions.js';
 import { sniffMediaType } from '../media-type.js';
 import type { Reservoir } from '../reservoir.js';
 import { INDEX_HTML } from '../web/index-html.js';
@@ -195,6 +196,8 @@ class BoardHandler {
       }
       case 'audio-clip':
         return sendMedia(res, this.run(params).audio, params, 'sound');
+      case 'hparams':
+        return sendJson(res, { sessions: hparamsSessions(this.dir.list()) } satisfies HParamsResponse);
       default:
         throw new HttpError(404, 'not found');
     }
