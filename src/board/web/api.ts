@@ -1,5 +1,5 @@
 /** The dashboard server's JSON API, as the page calls it. */
-import type { AudioResponse, GraphResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
+import type { AudioResponse, GraphResponse, HParamsResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { cache: 'no-store' });
@@ -21,6 +21,8 @@ export const api = {
     `/api/image?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&sample=${sample}&v=${version}`,
   text: (run: string): Promise<TextResponse> => getJson(`/api/text?${q(run)}`),
   audio: (run: string): Promise<AudioResponse> => getJson(`/api/audio?${q(run)}`),
+  /** Every hparams session, with its hyperparameters and final metrics. */
+  hparams: (): Promise<HParamsResponse> => getJson('/api/hparams'),
   audioUrl: (run: string, tag: string, index: number, version: number, sample = 0): string =>
     `/api/audio-clip?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&sample=${sample}&v=${version}`,
 };

@@ -4,6 +4,7 @@ import { api } from './api.js';
 import { distributionsView } from './distributions-view.js';
 import { h } from './dom.js';
 import { graphView } from './graph-view.js';
+import { hparamsView } from './hparams-view.js';
 import { audioView } from './audio-view.js';
 import { imagesView } from './images-view.js';
 import { scalarsView } from './scalars-view.js';
@@ -12,7 +13,7 @@ import { textView } from './text-view.js';
 import { PALETTE, disposeCharts, type View, type ViewContext } from './view.js';
 
 const REFRESH_MS = 2000;
-const views: View[] = [scalarsView, distributionsView, graphView, imagesView, textView, audioView];
+const views: View[] = [scalarsView, distributionsView, graphView, imagesView, textView, audioView, hparamsView];
 
 const params = new URLSearchParams(location.search);
 let current = views.find((v) => v.id === (params.get('view') ?? location.hash.slice(1))) ?? views[0]!;

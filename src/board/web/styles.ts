@@ -61,5 +61,14 @@ table.layers td.num, table.layers th.num { text-align: right; }
 .entry { border-top: 1px solid var(--line); padding: 6px 0; }
 pre.text { white-space: pre-wrap; word-break: break-word; margin: 4px 0; font-size: 13px; }
 .clip { margin: 4px 0; }
+.hparams-table { overflow-x: auto; margin-bottom: 16px; }
+table.hparams caption { text-align: left; font-size: 12px; color: var(--muted); padding: 0 0 6px; }
+table.hparams th, table.hparams td { white-space: nowrap; }
+table.hparams th.group { border-left: 1px solid var(--line); }
+table.hparams td .swatch { display: inline-block; vertical-align: middle; }
+th button.sort { font: inherit; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; text-align: inherit; }
+th button.sort:focus-visible { outline: 2px solid var(--accent); outline-offset: 2px; }
+th[aria-sort=ascending] button.sort, th[aria-sort=descending] button.sort { color: var(--fg); }
+.chart.parallel { height: 340px; }
 .clip figcaption { font-size: 12px; color: var(--muted); }
 `;
