@@ -114,15 +114,17 @@ export async function train(options: TrainOptions): Promise<void> {
   const guard = new TerminateOnNaN({ verbose: 0 });
   const epochSeconds: number[] = [];
   const verbose = options.json ? 0 : 1;
+  const learningRate = options.learningRate ?? model.optimizer!.currentLearningRate();
+  // The run's settings as hyperparameters, so that the HParams views compare runs by them.
+  const hparams = { model: options.model, dataset: options.dataset, optimizer: optimizerName, learning_rate: learningRate, batch_size: batchSize, epochs, seed: options.seed };
   const callbacks: (Callback | CallbackHooks)[] = [
     new ProgbarLogger({ verbose: 1, display: out.display() }),
     epochTimer(epochSeconds),
     guard,
     new ModelCheckpoint({ filepath: literalFilepath(checkpoint), monitor: 'val_loss', saveBestOnly: true, verbose }),
     ...(preset.patience === undefined ? [] : [new EarlyStopping({ monitor: 'val_loss', patience: preset.patience, restoreBestWeights: true, verbose })]),
-    ...(options.logdir === undefined ? [] : [new TensorBoard({ logDir: options.logdir })]),
+    ...(options.logdir === undefined ? [] : [new TensorBoard({ logDir: options.logdir, hparams })]),
   ];
-  const learningRate = options.learningRate ?? model.optimizer!.currentLearningRate();
   let history: History;
   let validation: Logs;
   let test: Logs;

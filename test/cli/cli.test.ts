@@ -228,6 +228,12 @@ describe('a model trained on a slice of the Debian package\'s Fashion-MNIST', { 
       });
       const page = await fetch(url);
       assert.equal(page.status, 200);
+      // The run's settings are its hyperparameters, beside its final figures.
+      const { sessions } = (await (await fetch(`${url}api/hparams`)).json()) as s.board.HParamsResponse;
+      assert.deepEqual(sessions.map((x) => [x.run, Object.keys(x.hparams).sort(), x.hparams['model'], x.hparams['epochs'], x.status]), [
+        ['softmax', ['batch_size', 'dataset', 'epochs', 'learning_rate', 'model', 'optimizer', 'seed'], 'softmax', 2, 'success'],
+      ]);
+      assert.ok(sessions[0]!.metrics['validation/epoch_accuracy']! > 0.5, JSON.stringify(sessions[0]!.metrics));
     } finally {
       const closed = new Promise<number | null>((resolve) => board.on('close', resolve));
       board.kill('SIGINT');
