@@ -1,41 +1,42 @@
-"""Reads a log directory with TensorBoard's own reader (the EventAccumulator its server uses) and the hparams plugin's
-parsers, and prints, per run holding hparams summaries, the session's hyperparameters and status,
-and every run's last scalar values, as JSON. Input (stdin): {"logdir": path}."""
+"""Reads a log directory as TensorBoard's HParams tab does: its event multiplexer (an
+EventAccumulator per run) and the hparams plugin's own ListSessionGroups handler, which finds the
+sessions, infers the experiment (no `_hparams_/experiment` summary needed) and gathers each
+session's final metrics. Prints {"sessions": {run: {hparams, status, metrics: {"group/tag": value}}}}
+as JSON. Input (stdin): {"logdir": path}. Written against TensorBoard 2.21."""
 import json
-import os
 import sys
 
-from tensorboard.backend.event_processing import plugin_event_accumulator as event_accumulator
-from tensorboard.plugins.hparams import api_pb2, metadata
-from tensorboard.util import tensor_util
-
-
-
-def plugin_tags(acc, plugin):
-    """The tags of `plugin` in the run, with their plugin data ({} when the run has none)."""
-    try:
-        return acc.PluginTagToContent(plugin)
-    except KeyError:
-        return {}
-
+from tensorboard import context
+from tensorboard.backend.event_processing import data_provider, plugin_event_multiplexer
+from tensorboard.plugins import base_plugin
+from tensorboard.plugins.hparams import api_pb2, backend_context, list_session_groups
 
 logdir = json.load(sys.stdin)["logdir"]
+multiplexer = plugin_event_multiplexer.EventMultiplexer()
+multiplexer.AddRunsFromDirectory(logdir)
+multiplexer.Reload()
+provider = data_provider.MultiplexerDataProvider(multiplexer, logdir)
+hparams = backend_context.Context(base_plugin.TBContext(logdir=logdir, multiplexer=multiplexer, data_provider=provider))
+request = api_pb2.ListSessionGroupsRequest(
+    experiment_name="",
+    allowed_statuses=[api_pb2.STATUS_UNKNOWN, api_pb2.STATUS_SUCCESS, api_pb2.STATUS_FAILURE, api_pb2.STATUS_RUNNING],
+    start_index=0,
+    slice_size=1000,
+)
+response = list_session_groups.Handler(context.RequestContext(), hparams, "", request).run()
+
+
+def value(v):
+    """A google.protobuf.Value as JSON."""
+    return getattr(v, v.WhichOneof("kind"))
+
+
 sessions = {}
-scalars = {}
-for dirpath, _, files in sorted(os.walk(logdir)):
-    if not any("tfevents" in f for f in files):
-        continue
-    run = os.path.relpath(dirpath, logdir).replace(os.sep, "/")
-    acc = event_accumulator.EventAccumulator(dirpath, size_guidance={event_accumulator.TENSORS: 0})
-    acc.Reload()
-    contents = plugin_tags(acc, metadata.PLUGIN_NAME)
-    if metadata.SESSION_START_INFO_TAG in contents:
-        start = metadata.parse_session_start_info_plugin_data(contents[metadata.SESSION_START_INFO_TAG])
-        session = {"hparams": {k: json.loads(json.dumps(getattr(v, v.WhichOneof("kind")))) for k, v in start.hparams.items()}}
-        if metadata.SESSION_END_INFO_TAG in contents:
-            end = metadata.parse_session_end_info_plugin_data(contents[metadata.SESSION_END_INFO_TAG])
-            session["status"] = api_pb2.Status.Name(end.status)
-        sessions[run] = session
-    # Strata writes scalars as simple_value: the accumulator keeps them under tensors, as the scalars plugin reads them.
-    scalars[run] = {tag: float(tensor_util.make_ndarray(acc.Tensors(tag)[-1].tensor_proto)) for tag in plugin_tags(acc, "scalars")}
-json.dump({"sessions": sessions, "scalars": scalars}, sys.stdout)
+for group in response.session_groups:
+    for session in group.sessions:
+        sessions[session.name] = {
+            "hparams": {name: value(v) for name, v in group.hparams.items()},
+            "status": api_pb2.Status.Name(session.status),
+            "metrics": {"/".join(p for p in (m.name.group, m.name.tag) if p): m.value for m in session.metric_values},
+        }
+json.dump({"sessions": sessions}, sys.stdout)

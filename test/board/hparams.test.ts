@@ -1,7 +1,7 @@
 /**
  * HParams: the TensorBoard callback's and SummaryWriter's hparams sessions read back as the Board's
  * table (hyperparameters, status, final metrics), the sessions TensorFlow, Keras and PyTorch wrote
- * (shared fixtures) read alike, and TensorBoard's own reader and hparams parsers reading Strata's.
+ * (shared fixtures) read alike, and TensorBoard's own HParams plugin reading Strata's.
  */
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
@@ -106,19 +106,23 @@ test("the hparams sessions of Keras's callback, TensorFlow 2's hparams API and P
 });
 
 const tensorboard = tensorboardPython();
-test("TensorBoard's EventAccumulator and hparams parsers read Strata's sessions: the same hyperparameters, status and final metrics", { skip: tensorboard.skip }, async () => {
+test("TensorBoard's own HParams plugin (its multiplexer and ListSessionGroups) reads Strata's sessions: the same hyperparameters, status and final metrics", { skip: tensorboard.skip }, async () => {
   const { dir } = await twoRuns();
+  // And a custom loop's session that failed, its metric in its own run.
+  const custom = s.createFileWriter(join(dir, 'custom'));
+  custom.hparams({ learning_rate: 0.5, optimizer: 'adam', shuffle: true, units: 2 });
+  custom.scalar('loss', 2.5, 0);
+  custom.endSession('failure');
+  custom.close();
   const ours = sessionsOf(dir);
   const theirs = (await runPython(tensorboard.python!, 'tensorboard_hparams.py', [], { logdir: dir })) as {
-    sessions: Record<string, { hparams: Record<string, unknown>; status?: string }>;
-    scalars: Record<string, Record<string, number>>;
+    sessions: Record<string, { hparams: Record<string, unknown>; status: string; metrics: Record<string, number> }>;
   };
   assert.deepEqual(Object.keys(theirs.sessions).sort(), ours.map((x) => x.run));
   for (const session of ours) {
-    assert.deepEqual(theirs.sessions[session.run], { hparams: session.hparams, status: 'STATUS_SUCCESS' });
-    const below = Object.entries(theirs.scalars).filter(([run]) => run === session.run || run.startsWith(`${session.run}/`));
-    const metrics = below.flatMap(([run, tags]) => Object.entries(tags).map(([tag, v]) => [`${run === session.run ? '' : `${run.slice(session.run.length + 1)}/`}${tag}`, v]));
-    assert.ok(metrics.length >= 4);
-    assert.deepEqual(session.metrics, Object.fromEntries(metrics));
+    const tb = theirs.sessions[session.run]!;
+    assert.deepEqual([tb.hparams, tb.status], [session.hparams, session.run === 'custom' ? 'STATUS_FAILURE' : 'STATUS_SUCCESS']);
+    assert.ok(Object.keys(tb.metrics).length >= (session.run === 'custom' ? 1 : 5), JSON.stringify(tb.metrics));
+    assert.deepEqual(tb.metrics, session.metrics);
   }
 });
