@@ -269,8 +269,11 @@ export class RunData {
     }
   }
 
+  /** A session's start opens it anew (a run trained again in the same directory); its end adds the status. */
   private addSession(content: Uint8Array | undefined): void {
-    if (content) this.session = { ...this.session, ...readSessionInfo(content) };
+    if (!content) return;
+    const info = readSessionInfo(content);
+    this.session = info.hparams ? info : { ...this.session, ...info };
   }
 
   private addImages(tag: string, step: number, wallTime: number, { width, height, encoded }: ImageData): void {

@@ -48,7 +48,7 @@ test('the TensorBoard callback logs each run as an hparams session: its hyperpar
   ]);
 });
 
-test('SummaryWriter.hparams opens a session in a custom loop; its own scalars are its metrics, and an unended session has no status', () => {
+test('SummaryWriter.hparams opens a session in a custom loop; its own scalars are its metrics, and a session opened again and not ended has no status', () => {
   const dir = mkdtempSync(join(tmpdir(), 'strata-hparams-'));
   const ended = s.createFileWriter(join(dir, 'ended'));
   ended.hparams({ batch_size: 32, 'name with "quotes" <b>': '<script>x</script>' });
@@ -56,7 +56,10 @@ test('SummaryWriter.hparams opens a session in a custom loop; its own scalars ar
   ended.scalar('loss', 0.25, 1);
   ended.endSession('failure');
   ended.close();
+  // Trained again in the same directory: the second session, still running, is the one shown.
   const open = s.createFileWriter(join(dir, 'open'));
+  open.hparams({ batch_size: 16 });
+  open.endSession();
   open.hparams({ batch_size: 64 });
   open.close();
   assert.deepEqual(sessionsOf(dir), [
