@@ -18,7 +18,9 @@ const shown = (v: number): string => String(Number(Math.fround(v).toPrecision(5)
 
 test('the HParams tab compares two runs: a sortable table of hyperparameters and final metrics, and parallel coordinates', { skip: missing(CHROMIUM), timeout: 60_000 }, async (t) => {
   mkdirSync(OUT, { recursive: true });
-  const { dir, histories } = await twoRuns();
+  // A value that would be markup if the page ever parsed what the logs hold.
+  const note = '<img src=x onerror="document.title=\'pwned\'"><b>bold</b>';
+  const { dir, histories } = await twoRuns({ note });
   const board = await s.runBoard({ logDir: dir, port: 0 });
   t.after(() => board.close());
   const { page, problems } = await openPage(t, { width: 1366, height: 900 });
@@ -39,8 +41,10 @@ test('the HParams tab compares two runs: a sortable table of hyperparameters and
     assert.equal(table[i]![await column('hparam:shuffle')], String(run === 'lr-0.1'));
     assert.equal(table[i]![await column('metric:validation/epoch_loss')], shown(h.val_loss!.at(-1)!));
     assert.equal(table[i]![await column('metric:train/epoch_accuracy')], shown(h.accuracy!.at(-1)!));
+    assert.equal(table[i]![await column('hparam:note')], note);
     assert.equal(table[i]!.at(-1), 'success');
   }
+  assert.equal(await page.locator('main img, main b').count(), 0, 'logged strings are text, never markup');
 
   // A click on a metric's header sorts by it, a second click the other way.
   const byValLoss = Object.keys(histories).sort((a, b) => histories[a]!.history.val_loss!.at(-1)! - histories[b]!.history.val_loss!.at(-1)!);
@@ -76,5 +80,6 @@ test('the HParams tab compares two runs: a sortable table of hyperparameters and
   assert.deepEqual(chart.series.map((x: [string, number[]]) => [x[0], x[1][lr], x[1][loss]]).sort(), Object.entries(histories).map(([run, h]) => [run, run === 'lr-0.1' ? 0.1 : 0.01, Math.fround(h.history.val_loss!.at(-1)!)]).sort());
 
   await page.screenshot({ path: join(OUT, 'hparams.png'), fullPage: true });
+  assert.equal(await page.title(), 'Strata Board');
   assert.deepEqual(problems, []);
 });

@@ -16,14 +16,14 @@ async function trainLogged(logDir: string, hparams: s.board.HParams, units: numb
 
 /**
  * Two runs logged with different hyperparameters in a new temporary log directory (`lr-0.1` and
- * `lr-0.01`), and their histories.
+ * `lr-0.01`), both with the hyperparameters `extra` too, and their histories.
  *
  * @example
  * const { dir, histories } = await twoRuns();
  */
-export async function twoRuns(): Promise<{ dir: string; histories: Record<string, s.History> }> {
+export async function twoRuns(extra: s.board.HParams = {}): Promise<{ dir: string; histories: Record<string, s.History> }> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-hparams-'));
-  const a = await trainLogged(join(dir, 'lr-0.1'), { learning_rate: 0.1, units: 8, optimizer: 'sgd', shuffle: true }, 8);
-  const b = await trainLogged(join(dir, 'lr-0.01'), { learning_rate: 0.01, units: 4, optimizer: 'sgd', shuffle: false }, 4);
+  const a = await trainLogged(join(dir, 'lr-0.1'), { learning_rate: 0.1, units: 8, optimizer: 'sgd', shuffle: true, ...extra }, 8);
+  const b = await trainLogged(join(dir, 'lr-0.01'), { learning_rate: 0.01, units: 4, optimizer: 'sgd', shuffle: false, ...extra }, 4);
   return { dir, histories: { 'lr-0.1': a, 'lr-0.01': b } };
 }

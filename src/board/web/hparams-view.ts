@@ -102,7 +102,7 @@ function drawChart(el: HTMLElement, sessions: HParamsSession[], columns: Column[
     const name = c.name.replace(/\//g, '/\n');
     return numeric
       ? { dim, name, type: 'value' as const, scale: true, axisLabel: { ...AXIS_TEXT, formatter: (v: number) => formatNumber(v) }, nameTextStyle }
-      : { dim, name, type: 'category' as const, data: [...new Set(values.map(String))].sort(), axisLabel: AXIS_TEXT, nameTextStyle };
+      : { dim, name, type: 'category' as const, data: [...new Set(values.map(String))].sort(), axisLabel: { ...AXIS_TEXT, width: 90, overflow: 'truncate' as const }, nameTextStyle };
   });
   const series = sessions.map((s) => ({
     name: s.run,
