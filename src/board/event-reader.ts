@@ -1,8 +1,9 @@
 /**
  * Reading event files back: the scalars, histograms, images, text, sounds, graphs (layers and
- * ops) and hparams session of a run, gathered from TFRecord bytes fed as they arrive (a run may still be writing), for
- * the dashboard and `strata plot`. Reads what Strata, TensorFlow 1 and 2, Keras, PyTorch and
- * tensorboardX write: TensorFlow 1's summary fields and TensorFlow 2's tensors with their plugin.
+ * ops) and hparams session of a run, gathered from TFRecord bytes fed as they arrive (a run may
+ * still be writing), for the dashboard and `strata plot`. Reads what Strata, TensorFlow 1 and 2,
+ * Keras, PyTorch and tensorboardX write: TensorFlow 1's summary fields and TensorFlow 2's tensors
+ * with their plugin.
  */
 import { ValueError } from '../core/errors.js';
 import { getLimits, type Limits } from '../core/limits.js';
