@@ -12,6 +12,8 @@ export interface RunInfo {
   imageTags: string[];
   textTags: string[];
   audioTags: string[];
+  /** The tags of precision–recall curves (TensorBoard's `pr_curves` plugin). */
+  prCurveTags: string[];
   /** Whether the run has a model graph (its layers). */
   hasGraph: boolean;
   /** The tags of the op graphs of traced functions in the run (`train_step` for a `jitCompile` model's step). */
@@ -109,3 +111,19 @@ export interface AudioEntry {
 
 /** The sounds of one run: `audio[tag]` over steps. */
 export type AudioResponse = Record<string, AudioEntry[]>;
+
+/** One logged precision–recall curve: each row has one value per threshold (thresholds i/(n-1)). */
+export interface PrCurveEntry {
+  step: number;
+  wallTime: number;
+  thresholds: number[];
+  truePositives: number[];
+  falsePositives: number[];
+  trueNegatives: number[];
+  falseNegatives: number[];
+  precision: number[];
+  recall: number[];
+}
+
+/** The PR curves of one run: `prCurves[tag]` over steps. */
+export type PrCurvesResponse = Record<string, PrCurveEntry[]>;

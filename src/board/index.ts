@@ -10,3 +10,6 @@ export { RunData, RUN_OP_GRAPH_TAG, histogramBuckets, resolveSampleSizes, type F
 export { EventFileTail, EVENT_CHUNK_BYTES, type EventFileTailArgs, type ReadAt } from './event-tail.js';
 export { Reservoir } from './reservoir.js';
 export type * from './api-types.js';
+export { ClassifierEvaluation, CONFUSION_MATRIX_TAG, type ClassifierEvaluationArgs } from './classifier-evaluation.js';
+export { confusionMatrix, confusionImage, CELL_PIXELS } from './confusion-matrix.js';
+export { prCurve, prCurveValue, readPrCurve, PR_CURVES_PLUGIN, DEFAULT_THRESHOLDS, type PrCurveData } from './pr-curve.js';
