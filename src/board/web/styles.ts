@@ -62,4 +62,11 @@ table.layers td.num, table.layers th.num { text-align: right; }
 pre.text { white-space: pre-wrap; word-break: break-word; margin: 4px 0; font-size: 13px; }
 .clip { margin: 4px 0; }
 .clip figcaption { font-size: 12px; color: var(--muted); }
+.run-filter input { width: 100%; box-sizing: border-box; font: inherit; font-size: 13px; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; }
+.run-filter input[aria-invalid=true] { border-color: var(--error); }
+.filter-error { color: var(--error); font-size: 12px; margin: 4px 0 6px; }
+.filter-error:empty { display: none; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.downloads { font-size: 12px; color: var(--muted); margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 10px; }
+.pr-card input[type=range] { width: 100%; accent-color: var(--accent); }
 `;

@@ -8,6 +8,8 @@ export interface ViewOptions {
   smoothing: number;
   logScale: boolean;
   histogramMode: 'bands' | 'overlay';
+  /** The scalar charts' horizontal axis: the step, hours since the run's first event, or the wall-clock time. */
+  xAxis: 'step' | 'relative' | 'wall';
 }
 
 /** The page's state as a view sees it. */
