@@ -51,7 +51,7 @@ function prCard(grid: HTMLElement, tag: string, entries: PrCurveEntry[]): void {
     const points = e.recall.map((r, i) => [r, e.precision[i]!, e.thresholds[i]!]).filter((_, i) => e.truePositives[i]! + e.falsePositives[i]! > 0);
     chartIn(card.querySelector<HTMLElement>('.chart')!).setOption({
       animation: false,
-      grid: { left: 8, right: 18, top: 14, bottom: 28, containLabel: true },
+      grid: { left: 8, right: 18, top: 30, bottom: 28, containLabel: true },
       tooltip: { trigger: 'item', formatter: (p: { data: number[] }) => `threshold ${formatNumber(p.data[2]!)}<br>recall ${formatNumber(p.data[0]!)}<br>precision ${formatNumber(p.data[1]!)}` },
       xAxis: { type: 'value', name: 'recall', min: 0, max: 1, nameLocation: 'middle', nameGap: 22, axisLabel: AXIS_TEXT, nameTextStyle: AXIS_TEXT },
       yAxis: { type: 'value', name: 'precision', min: 0, max: 1, axisLabel: AXIS_TEXT, nameTextStyle: AXIS_TEXT },
