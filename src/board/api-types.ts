@@ -1,4 +1,5 @@
 /** The JSON the dashboard server sends its web page: what the runs hold, read from their event files. */
+import type { PrCurveData } from './pr-curve.js';
 
 /** A run: a directory holding event files, named by its path inside the log directory. */
 export interface RunInfo {
@@ -113,16 +114,9 @@ export interface AudioEntry {
 export type AudioResponse = Record<string, AudioEntry[]>;
 
 /** One logged precision–recall curve: each row has one value per threshold (thresholds i/(n-1)). */
-export interface PrCurveEntry {
+export interface PrCurveEntry extends PrCurveData {
   step: number;
   wallTime: number;
-  thresholds: number[];
-  truePositives: number[];
-  falsePositives: number[];
-  trueNegatives: number[];
-  falseNegatives: number[];
-  precision: number[];
-  recall: number[];
 }
 
 /** The PR curves of one run: `prCurves[tag]` over steps. */

@@ -5,7 +5,7 @@
 import type { PrCurveEntry, PrCurvesResponse } from '../api-types.js';
 import { api } from './api.js';
 import { formatNumber, h, keyed, pruneKeyed } from './dom.js';
-import { AXIS_TEXT, chartIn, disposeCharts, emptyNote, pickRun, type View } from './view.js';
+import { AXIS_TEXT, chartIn, disposeCharts, emptyNote, followSlider, pickRun, type View } from './view.js';
 
 let cache: { run: string; data: PrCurvesResponse } | undefined;
 
@@ -39,11 +39,7 @@ function prCard(grid: HTMLElement, tag: string, entries: PrCurveEntry[]): void {
     h('section', { class: 'card pr-card' }, h('h3', {}, tag), h('p', { class: 'sub' }), h('div', { class: 'chart' }), h('input', { type: 'range', min: 0, step: 1, 'aria-label': `${tag}: step` })),
   );
   const slider = card.querySelector('input')!;
-  const atEnd = slider.dataset['count'] === undefined || Number(slider.value) === Number(slider.dataset['count']) - 1;
-  slider.max = String(entries.length - 1);
-  slider.dataset['count'] = String(entries.length);
-  slider.hidden = entries.length < 2;
-  if (atEnd) slider.value = String(entries.length - 1);
+  followSlider(slider, entries.length);
   const show = (): void => {
     const e = entries[Number(slider.value)]!;
     card.querySelector('.sub')!.textContent = `step ${e.step} · ${e.thresholds.length} thresholds`;

@@ -86,6 +86,15 @@ export function pickRun(viewId: string, ctx: ViewContext, toolbar: HTMLElement, 
   return run;
 }
 
+/** Sets a step slider over `count` entries (hidden for one): it follows the newest unless the user moved it back to an earlier one. */
+export function followSlider(slider: HTMLInputElement, count: number): void {
+  const atEnd = slider.dataset['count'] === undefined || Number(slider.value) === Number(slider.dataset['count']) - 1;
+  slider.max = String(count - 1);
+  slider.dataset['count'] = String(count);
+  slider.hidden = count < 2;
+  if (atEnd) slider.value = String(count - 1);
+}
+
 /** A sentence in place of content. */
 export function emptyNote(text: string): HTMLElement {
   return h('p', { class: 'empty' }, text);
