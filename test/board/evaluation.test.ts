@@ -138,3 +138,11 @@ test('ClassifierEvaluation logs the confusion matrix and a PR curve per class ea
     await board.close();
   }
 });
+
+test('ClassifierEvaluation takes one-hot labels and names what is wrong with its inputs', () => {
+  const x = s.zeros([4, 2]);
+  assert.throws(() => new s.ClassifierEvaluation({ x, y: s.tensor([0, 1, 2], [3], 'int32') }), (e: Error) => e instanceof s.ShapeError && /x has 4 samples but y has 3/.test(e.message));
+  assert.throws(() => new s.ClassifierEvaluation({ x, y: s.zeros([4, 2, 1]) }), /class indices \[samples\] or one-hot rows/);
+  assert.throws(() => new s.ClassifierEvaluation({ x, y: s.zeros([4]), numThresholds: 1 }), /numThresholds must be an integer of at least 2/);
+  assert.doesNotThrow(() => new s.ClassifierEvaluation({ x, y: s.tensor([[1, 0], [0, 1], [0, 1], [1, 0]], [4, 2]) }));
+});
