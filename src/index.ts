@@ -82,6 +82,7 @@ export { setArtifactStore, type ArtifactStore } from './io/store.js';
 // Watching training.
 export * as board from './board/index.js';
 export { TensorBoard, SummaryWriter, createFileWriter, setEventSinkFactory, type TensorBoardArgs } from './board/index.js';
+export { ClassifierEvaluation, type ClassifierEvaluationArgs } from './board/index.js';
 
 // Data.
 export { parseIdx, type IdxArray } from './datasets/idx.js';

@@ -1,5 +1,6 @@
 /** The JSON the dashboard server sends its web page: what the runs hold, read from their event files. */
 import type { HParams, SessionStatus } from './hparams.js';
+import type { PrCurveData } from './pr-curve.js';
 
 /** A run: a directory holding event files, named by its path inside the log directory. */
 export interface RunInfo {
@@ -13,6 +14,8 @@ export interface RunInfo {
   imageTags: string[];
   textTags: string[];
   audioTags: string[];
+  /** The tags of precision–recall curves (TensorBoard's `pr_curves` plugin). */
+  prCurveTags: string[];
   /** Whether the run has a model graph (its layers). */
   hasGraph: boolean;
   /** The tags of the op graphs of traced functions in the run (`train_step` for a `jitCompile` model's step). */
@@ -130,3 +133,12 @@ export interface HParamsSession {
 export interface HParamsResponse {
   sessions: HParamsSession[];
 }
+
+/** One logged precision–recall curve: each row has one value per threshold (thresholds i/(n-1)). */
+export interface PrCurveEntry extends PrCurveData {
+  step: number;
+  wallTime: number;
+}
+
+/** The PR curves of one run: `prCurves[tag]` over steps. */
+export type PrCurvesResponse = Record<string, PrCurveEntry[]>;

@@ -8,10 +8,11 @@
 import { ValueError } from '../core/errors.js';
 import { getLimits, type Limits } from '../core/limits.js';
 import { checkOptions, optionKeys } from '../core/options.js';
-import type { AudioEntry, GraphNode, HistogramPoint, ImageEntry, RunInfo, ScalarPoint, TextEntry } from './api-types.js';
+import type { AudioEntry, GraphNode, HistogramPoint, ImageEntry, PrCurveEntry, RunInfo, ScalarPoint, TextEntry } from './api-types.js';
 import { HPARAMS_PLUGIN, readSessionInfo, type SessionInfo } from './hparams.js';
 import { KERAS_GRAPH_PLUGIN, kerasGraph } from './keras-graph.js';
 import { GRAPH_ATTRS } from './model-graph.js';
+import { PR_CURVES_PLUGIN, readPrCurve } from './pr-curve.js';
 import { PLUGINS, summaryAudio, tensorAudio, tensorHistogram, tensorImages, tensorText, type AudioData, type ImageData } from './plugin-values.js';
 import { decodeRecords } from './records.js';
 import { Reservoir } from './reservoir.js';
@@ -82,11 +83,13 @@ export interface SampleSizes {
   text?: number;
   /** Sounds kept of each audio tag: default 10. */
   audio?: number;
+  /** PR curves kept of each tag: default 100. */
+  prCurves?: number;
 }
 
-const SAMPLE_SIZE_KEYS = optionKeys<SampleSizes>({ scalars: true, histograms: true, images: true, text: true, audio: true });
+const SAMPLE_SIZE_KEYS = optionKeys<SampleSizes>({ scalars: true, histograms: true, images: true, text: true, audio: true, prCurves: true });
 
-const DEFAULT_SAMPLES: Required<SampleSizes> = { scalars: 1000, histograms: 500, images: 10, text: 10, audio: 10 };
+const DEFAULT_SAMPLES: Required<SampleSizes> = { scalars: 1000, histograms: 500, images: 10, text: 10, audio: 10, prCurves: 100 };
 
 /**
  * `samples` with the defaults filled in, after checking its keys and that each size is a positive
@@ -94,7 +97,7 @@ const DEFAULT_SAMPLES: Required<SampleSizes> = { scalars: 1000, histograms: 500,
  *
  * @example
  * ```ts
- * resolveSampleSizes({ scalars: 5000 }, 'runBoard'); // { scalars: 5000, histograms: 500, images: 10, text: 10, audio: 10 }
+ * resolveSampleSizes({ scalars: 5000 }, 'runBoard'); // { scalars: 5000, histograms: 500, images: 10, text: 10, audio: 10, prCurves: 100 }
  * ```
  */
 export function resolveSampleSizes(samples: SampleSizes | undefined, where: string): Required<SampleSizes> {
@@ -131,6 +134,8 @@ export class RunData {
   readonly text = new Map<string, Reservoir<TextEntry>>();
   /** Each audio tag's sounds in the order logged (a sample beyond `SampleSizes.audio`). */
   readonly audio = new Map<string, Reservoir<StoredAudio>>();
+  /** Each `pr_curves` tag's curves in the order logged (a sample beyond `SampleSizes.prCurves`). */
+  readonly prCurves = new Map<string, Reservoir<PrCurveEntry>>();
   /**
    * The model graph's layers (the last written): Strata's layer graph, or else Keras's conceptual
    * graph (its JSON config, under the plugin `graph_keras_model`).
@@ -264,6 +269,9 @@ export class RunData {
     } else if (plugin === PLUGINS.audio) {
       const audio = tensorAudio(tensor);
       if (audio) this.addAudio(tag, step, wallTime, audio);
+    } else if (plugin === PR_CURVES_PLUGIN) {
+      const curve = readPrCurve(tensor);
+      if (curve) this.add(this.prCurves, tag, this.samples.prCurves, { step, wallTime, ...curve });
     } else if (plugin === PLUGINS.text) {
       const text = tensorText(tensor);
       if (text) this.add(this.text, tag, this.samples.text, { step, wallTime, ...text });
@@ -296,6 +304,7 @@ export class RunData {
       imageTags: [...this.images.keys()],
       textTags: [...this.text.keys()],
       audioTags: [...this.audio.keys()],
+      prCurveTags: [...this.prCurves.keys()],
       hasGraph: this.graph !== undefined,
       opGraphTags: [...this.opGraphs.keys()],
       hasHParams: this.session?.hparams !== undefined,

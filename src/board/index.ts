@@ -12,3 +12,6 @@ export { Reservoir } from './reservoir.js';
 export { HPARAMS_PLUGIN, HPARAMS_TAGS, checkHParams, readSessionInfo, sessionEndValue, sessionStartValue, type HParamValue, type HParams, type SessionInfo, type SessionStatus } from './hparams.js';
 export { hparamsSessions } from './hparams-sessions.js';
 export type * from './api-types.js';
+export { ClassifierEvaluation, CONFUSION_MATRIX_TAG, type ClassifierEvaluationArgs } from './classifier-evaluation.js';
+export { confusionMatrix, confusionImage, CELL_PIXELS } from './confusion-matrix.js';
+export { prCurve, prCurveValue, readPrCurve, PR_CURVES_PLUGIN, DEFAULT_THRESHOLDS, type PrCurveData } from './pr-curve.js';

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { ValueError } from '../../core/errors.js';
 import type { Limits } from '../../core/limits.js';
 import { checkOptions, optionKeys } from '../../core/options.js';
-import type { AudioResponse, GraphResponse, HParamsResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
+import type { AudioResponse, GraphResponse, HParamsResponse, HistogramsResponse, ImagesResponse, PrCurvesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
+import { scalarDownload } from '../scalar-download.js';
 import type { RunData, SampleSizes } from '../event-reader.js';
 import { hparamsSessions } from '../hparams-sessions.js';
 import { sniffMediaType } from '../media-type.js';
@@ -167,11 +168,25 @@ class BoardHandler {
     return run;
   }
 
+  /** One scalar series as a file (TensorBoard's download links): `format=csv|json`, `run=` and `tag=`. */
+  private download(params: URLSearchParams, res: ServerResponse): void {
+    const format = params.get('format');
+    if (format !== 'csv' && format !== 'json') throw new HttpError(400, `format must be csv or json, got ${JSON.stringify(format)}`);
+    const run = this.run(params);
+    const tag = params.get('tag') ?? '';
+    const points = run.scalars.get(tag)?.items;
+    if (!points) throw new HttpError(404, `run ${JSON.stringify(run.name)} has no scalar tagged ${JSON.stringify(tag)}`);
+    const file = scalarDownload(points, format);
+    res.writeHead(200, { 'Content-Type': file.type, 'Content-Disposition': `attachment; filename="${file.name(run.name, tag)}"`, 'Cache-Control': 'no-store', ...SECURITY_HEADERS });
+    res.end(file.body);
+  }
+
   private api(endpoint: string, params: URLSearchParams, res: ServerResponse): void {
     switch (endpoint) {
       case 'runs':
         return sendJson(res, { logDir: this.logDir, runs: this.dir.list().map((r) => r.info()) } satisfies RunsResponse);
       case 'scalars':
+        if (params.has('format')) return this.download(params, res);
         return sendJson(res, Object.fromEntries(this.dir.list().map((r) => [r.name, Object.fromEntries([...r.scalars].map(([tag, values]) => [tag, values.items]))])) satisfies ScalarsResponse);
       case 'histograms':
         return sendJson(res, Object.fromEntries([...this.run(params).histograms].map(([tag, values]) => [tag, values.items])) satisfies HistogramsResponse);
@@ -194,6 +209,8 @@ class BoardHandler {
         const audio = [...this.run(params).audio].map(([tag, list]) => [tag, list.items.map(({ encoded: _, ...entry }) => entry)]);
         return sendJson(res, Object.fromEntries(audio) satisfies AudioResponse);
       }
+      case 'pr-curves':
+        return sendJson(res, Object.fromEntries([...this.run(params).prCurves].map(([tag, values]) => [tag, values.items])) satisfies PrCurvesResponse);
       case 'audio-clip':
         return sendMedia(res, this.run(params).audio, params, 'sound');
       case 'hparams':

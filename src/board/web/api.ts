@@ -1,5 +1,5 @@
 /** The dashboard server's JSON API, as the page calls it. */
-import type { AudioResponse, GraphResponse, HParamsResponse, HistogramsResponse, ImagesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
+import type { AudioResponse, GraphResponse, HParamsResponse, HistogramsResponse, ImagesResponse, PrCurvesResponse, RunsResponse, ScalarsResponse, TextResponse } from '../api-types.js';
 
 async function getJson<T>(path: string): Promise<T> {
   const response = await fetch(path, { cache: 'no-store' });
@@ -19,6 +19,9 @@ export const api = {
   images: (run: string): Promise<ImagesResponse> => getJson(`/api/images?${q(run)}`),
   imageUrl: (run: string, tag: string, index: number, version: number, sample = 0): string =>
     `/api/image?${q(run)}&tag=${encodeURIComponent(tag)}&index=${index}&sample=${sample}&v=${version}`,
+  /** A scalar series as a file to download: TensorBoard's CSV or JSON rows of wall time, step and value. */
+  scalarFileUrl: (run: string, tag: string, format: 'csv' | 'json'): string => `/api/scalars?${q(run)}&tag=${encodeURIComponent(tag)}&format=${format}`,
+  prCurves: (run: string): Promise<PrCurvesResponse> => getJson(`/api/pr-curves?${q(run)}`),
   text: (run: string): Promise<TextResponse> => getJson(`/api/text?${q(run)}`),
   audio: (run: string): Promise<AudioResponse> => getJson(`/api/audio?${q(run)}`),
   /** Every hparams session, with its hyperparameters and final metrics. */

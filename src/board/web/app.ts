@@ -7,13 +7,15 @@ import { graphView } from './graph-view.js';
 import { hparamsView } from './hparams-view.js';
 import { audioView } from './audio-view.js';
 import { imagesView } from './images-view.js';
+import { prCurvesView } from './pr-curves-view.js';
+import { runFilter } from './run-filter.js';
 import { scalarsView } from './scalars-view.js';
 import { STYLES } from './styles.js';
 import { textView } from './text-view.js';
 import { PALETTE, disposeCharts, type View, type ViewContext } from './view.js';
 
 const REFRESH_MS = 2000;
-const views: View[] = [scalarsView, distributionsView, graphView, imagesView, textView, audioView, hparamsView];
+const views: View[] = [scalarsView, distributionsView, graphView, imagesView, textView, audioView, prCurvesView, hparamsView];
 
 const params = new URLSearchParams(location.search);
 let current = views.find((v) => v.id === (params.get('view') ?? location.hash.slice(1))) ?? views[0]!;
@@ -28,7 +30,7 @@ const ctx: ViewContext = {
   selected: [],
   colorOf: (run) => colors.get(run) ?? PALETTE[colors.size % PALETTE.length]!,
   // No smoothing at first: per-epoch curves have few points, and Keras users expect the raw values.
-  options: { smoothing: 0, logScale: false, histogramMode: 'bands' },
+  options: { smoothing: 0, logScale: false, histogramMode: 'bands', xAxis: 'step' },
   focus: new Map(),
   rerender: () => void draw(false),
 };
@@ -37,15 +39,18 @@ document.head.append(h('style', {}, STYLES));
 const status = h('div', { class: 'status' });
 const tabs = h('nav', {}, ...views.map((v) => h('button', { 'data-view': v.id, onclick: () => show(v) }, v.title)));
 const runList = h('div', { class: 'runs' });
+const filter = runFilter(() => { drawRuns(); void draw(false); });
 const scalarOptions = h('div', {},
   h('h2', {}, 'Scalars'),
   h('label', { class: 'option' }, 'Smoothing', h('input', { type: 'range', min: 0, max: 0.99, step: 0.01, value: String(ctx.options.smoothing), id: 'smoothing', oninput: onSmoothing }), h('output', { id: 'smoothing-value' }, String(ctx.options.smoothing))),
-  h('label', { class: 'option' }, h('input', { type: 'checkbox', id: 'log-scale', onchange: (e: Event) => { ctx.options.logScale = (e.target as HTMLInputElement).checked; void draw(false); } }), 'Logarithmic y axis'));
+  h('label', { class: 'option' }, h('input', { type: 'checkbox', id: 'log-scale', onchange: (e: Event) => { ctx.options.logScale = (e.target as HTMLInputElement).checked; void draw(false); } }), 'Logarithmic y axis'),
+  h('label', { class: 'option' }, 'Horizontal axis', h('select', { id: 'x-axis', onchange: (e: Event) => { ctx.options.xAxis = (e.target as HTMLSelectElement).value as typeof ctx.options.xAxis; void draw(false); } },
+    h('option', { value: 'step' }, 'Step'), h('option', { value: 'relative' }, 'Relative (hours)'), h('option', { value: 'wall' }, 'Wall time'))));
 const logDirNote = h('p', { class: 'logdir' });
 const main = h('main');
 document.body.append(
   h('header', {}, h('h1', {}, 'Strata ', h('span', {}, 'Board')), tabs, status),
-  h('div', { class: 'layout' }, h('aside', {}, h('h2', {}, 'Runs'), runList, scalarOptions, h('h2', {}, 'Log directory'), logDirNote), main),
+  h('div', { class: 'layout' }, h('aside', {}, h('h2', {}, 'Runs'), filter.element, runList, scalarOptions, h('h2', {}, 'Log directory'), logDirNote), main),
 );
 
 window.addEventListener('hashchange', () => {
@@ -70,7 +75,7 @@ function show(view: View): void {
 
 function drawRuns(): void {
   runs.forEach((r) => { if (!colors.has(r.name)) colors.set(r.name, PALETTE[colors.size % PALETTE.length]!); });
-  runList.replaceChildren(...runs.flatMap((r) => [
+  runList.replaceChildren(...runs.filter((r) => filter.matches(r.name)).flatMap((r) => [
     h('label', { class: 'run', title: r.name },
       h('input', { type: 'checkbox', checked: !unticked.has(r.name), onchange: (e: Event) => { if ((e.target as HTMLInputElement).checked) unticked.delete(r.name); else unticked.add(r.name); void draw(false); } }),
       h('span', { class: 'swatch', style: `background:${ctx.colorOf(r.name)}` }),
@@ -88,7 +93,7 @@ function draw(changed: boolean): Promise<void> {
     for (const b of Array.from(tabs.children) as HTMLElement[]) b.classList.toggle('active', b.dataset['view'] === current.id);
     scalarOptions.hidden = current !== scalarsView;
     ctx.runs = runs;
-    ctx.selected = runs.filter((r) => !unticked.has(r.name)).map((r) => r.name);
+    ctx.selected = runs.filter((r) => !unticked.has(r.name) && filter.matches(r.name)).map((r) => r.name);
     const errors = runs.filter((r) => r.error);
     let banner = main.querySelector<HTMLElement>(':scope > .banner');
     if (errors.length) {

@@ -5,7 +5,7 @@
 import type { ImagesResponse } from '../api-types.js';
 import { h, keyed, pruneKeyed } from './dom.js';
 import { api } from './api.js';
-import { emptyNote, pickRun, type View } from './view.js';
+import { emptyNote, followSlider, pickRun, type View } from './view.js';
 
 /** Smaller images (a grid of 3×3 filters) are shown this wide, their pixels kept sharp. */
 const MIN_WIDTH = 480;
@@ -50,12 +50,7 @@ function imageCard(grid: HTMLElement, key: string, run: string, { tag, sample, s
   const slider = card.querySelector('input')!;
   const img = card.querySelector('img')!;
   const sub = card.querySelector('.sub')!;
-  const atEnd = slider.dataset['count'] === undefined || Number(slider.value) === Number(slider.dataset['count']) - 1;
-  slider.max = String(entries.length - 1);
-  slider.dataset['count'] = String(entries.length);
-  slider.hidden = entries.length < 2;
-  // Follow the newest image unless the user went back to an earlier one.
-  if (atEnd) slider.value = String(entries.length - 1);
+  followSlider(slider, entries.length);
   const show = (): void => {
     const i = Number(slider.value);
     const e = entries[i]!;

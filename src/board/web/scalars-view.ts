@@ -8,6 +8,7 @@ import { AXIS_TEXT, PALETTE, chartCard, chartIn, disposeCharts, emptyNote, type 
 interface Series {
   name: string;
   run: string;
+  tag: string;
   points: ScalarPoint[];
 }
 
@@ -45,7 +46,7 @@ export const scalarsView: View = {
     for (const run of ctx.selected) {
       for (const [tag, points] of Object.entries(data[run] ?? {})) {
         const { key, part } = chartKey(tag);
-        (groups.get(key) ?? groups.set(key, []).get(key)!).push({ name: part ? `${run} · ${part}` : run, run, points });
+        (groups.get(key) ?? groups.set(key, []).get(key)!).push({ name: part ? `${run} · ${part}` : run, run, tag, points });
       }
     }
     const grid = keyed(main, 'grid', () => h('div', { class: 'grid' }));
@@ -57,9 +58,31 @@ export const scalarsView: View = {
       // Keep the cards in order as new charts appear.
       if (grid.children[i] !== el.parentElement) grid.insertBefore(el.parentElement!, grid.children[i] ?? null);
       drawChart(el, key, groups.get(key)!, ctx);
+      downloadLinks(el.parentElement!, groups.get(key)!);
     });
   },
 };
+
+/** Links to each series of a card as CSV and JSON (TensorBoard's download buttons), under the chart. */
+function downloadLinks(card: HTMLElement, series: Series[]): void {
+  const links = keyed(card, 'downloads', () => h('p', { class: 'downloads' }));
+  const names = series.map((s) => `${s.run}\n${s.tag}`).join('\n');
+  if (links.dataset['names'] === names) return;
+  links.dataset['names'] = names;
+  links.replaceChildren('Download: ', ...series.flatMap((s) => (['csv', 'json'] as const).map((format) =>
+    h('a', { href: api.scalarFileUrl(s.run, s.tag, format), download: '', 'aria-label': `${s.name} as ${format.toUpperCase()}` }, `${s.name} ${format.toUpperCase()}`))));
+}
+
+/** Where a point lies on the chosen horizontal axis: its step, hours since `start` (the run's first event), or its time. */
+function xOf(p: ScalarPoint, axis: ViewContext['options']['xAxis'], start: number): number {
+  if (axis === 'relative') return (p[2] - start) / 3600;
+  return axis === 'wall' ? p[2] * 1000 : p[0];
+}
+
+/** The wall time of the first scalar event of each run. */
+function firstEvents(): Map<string, number> {
+  return new Map(Object.entries(data).map(([run, tags]) => [run, Math.min(...Object.values(tags).flatMap((points) => points.map((p) => p[2])))]));
+}
 
 /** The last value of each series, when there are few enough to read at a glance. */
 function latest(series: Series[]): string {
@@ -83,8 +106,12 @@ function flatRange(values: number[]): { min?: number; max?: number } {
   return lo < 0 ? { min: 2 * lo, max: 0 } : { min: -1, max: 1 };
 }
 
+/** The horizontal axis's name for the time axes (the step axis says epoch or step by the chart). */
+const X_NAMES: Partial<Record<ViewContext['options']['xAxis'], string>> = { relative: 'hours since the run\'s first event', wall: 'wall time' };
+
 function drawChart(el: HTMLElement, key: string, series: Series[], ctx: ViewContext): void {
-  const { smoothing, logScale } = ctx.options;
+  const { smoothing, logScale, xAxis } = ctx.options;
+  const starts = firstEvents();
   const byPart = series.some((s) => s.name !== s.run);
   const usable = (p: ScalarPoint): boolean => Number.isFinite(p[1]) && (!logScale || p[1] > 0);
   const lines = series.flatMap((s, i) => {
@@ -98,11 +125,11 @@ function drawChart(el: HTMLElement, key: string, series: Series[], ctx: ViewCont
       showSymbol: pts.length <= 60,
       symbolSize: 5,
       lineStyle: { width: 2 },
-      data: pts.map((p, k) => [p[0], smoothed[k]!]),
+      data: pts.map((p, k) => [xOf(p, xAxis, starts.get(s.run)!), smoothed[k]!]),
       z: 3,
     };
     if (smoothing === 0) return [main];
-    const raw = { name: s.name, type: 'line' as const, color, showSymbol: false, lineStyle: { width: 1, opacity: 0.3 }, data: pts.map((p) => [p[0], p[1]]), z: 2, tooltip: { show: false } };
+    const raw = { name: s.name, type: 'line' as const, color, showSymbol: false, lineStyle: { width: 1, opacity: 0.3 }, data: pts.map((p) => [xOf(p, xAxis, starts.get(s.run)!), p[1]]), z: 2, tooltip: { show: false } };
     return [raw, main];
   });
   chartIn(el).setOption(
@@ -111,7 +138,7 @@ function drawChart(el: HTMLElement, key: string, series: Series[], ctx: ViewCont
       grid: { left: 8, right: 18, top: 34, bottom: 28, containLabel: true },
       legend: { top: 0, type: 'scroll', textStyle: AXIS_TEXT, itemHeight: 8 },
       tooltip: { trigger: 'axis', valueFormatter: (v: unknown) => formatNumber(Number(v)) },
-      xAxis: { type: 'value', name: key.startsWith('batch') ? 'step' : 'epoch', nameLocation: 'middle', nameGap: 22, minInterval: 1, axisLabel: AXIS_TEXT, nameTextStyle: AXIS_TEXT, splitLine: { show: false } },
+      xAxis: { type: xAxis === 'wall' ? 'time' : 'value', name: X_NAMES[xAxis] ?? (key.startsWith('batch') ? 'step' : 'epoch'), nameLocation: 'middle', nameGap: 22, ...(xAxis === 'step' ? { minInterval: 1 } : { scale: true }), axisLabel: AXIS_TEXT, nameTextStyle: AXIS_TEXT, splitLine: { show: false } },
       yAxis: { type: logScale ? 'log' : 'value', scale: !logScale, ...(logScale ? {} : flatRange(lines.flatMap((l) => l.data.map((p) => p[1]!)))), axisLabel: { ...AXIS_TEXT, formatter: (v: number) => formatNumber(v) } },
       series: lines,
     },

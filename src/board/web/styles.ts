@@ -71,4 +71,11 @@ th button.sort:focus-visible { outline: 2px solid var(--accent); outline-offset:
 th[aria-sort=ascending] button.sort, th[aria-sort=descending] button.sort { color: var(--fg); }
 .chart.parallel { height: 340px; }
 .clip figcaption { font-size: 12px; color: var(--muted); }
+.run-filter input { width: 100%; box-sizing: border-box; font: inherit; font-size: 13px; padding: 4px 6px; border: 1px solid var(--line); border-radius: 4px; }
+.run-filter input[aria-invalid=true] { border-color: var(--error); }
+.filter-error { color: var(--error); font-size: 12px; margin: 4px 0 6px; }
+.filter-error:empty { display: none; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+.downloads { font-size: 12px; color: var(--muted); margin: 4px 0 0; display: flex; flex-wrap: wrap; gap: 4px 10px; }
+.pr-card input[type=range] { width: 100%; accent-color: var(--accent); }
 `;

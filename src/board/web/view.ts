@@ -8,6 +8,8 @@ export interface ViewOptions {
   smoothing: number;
   logScale: boolean;
   histogramMode: 'bands' | 'overlay';
+  /** The scalar charts' horizontal axis: the step, hours since the run's first event, or the wall-clock time. */
+  xAxis: 'step' | 'relative' | 'wall';
 }
 
 /** The page's state as a view sees it. */
@@ -82,6 +84,15 @@ export function pickRun(viewId: string, ctx: ViewContext, toolbar: HTMLElement, 
   }
   if (run) select.value = run;
   return run;
+}
+
+/** Sets a step slider over `count` entries (hidden for one): it follows the newest unless the user moved it back to an earlier one. */
+export function followSlider(slider: HTMLInputElement, count: number): void {
+  const atEnd = slider.dataset['count'] === undefined || Number(slider.value) === Number(slider.dataset['count']) - 1;
+  slider.max = String(count - 1);
+  slider.dataset['count'] = String(count);
+  slider.hidden = count < 2;
+  if (atEnd) slider.value = String(count - 1);
 }
 
 /** A sentence in place of content. */
